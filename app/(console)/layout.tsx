@@ -1,0 +1,45 @@
+import Link from "next/link";
+import { requireStaff } from "@/lib/auth/staff";
+import { roleLabels } from "@/lib/auth/roles";
+import { hubbyEnvironment } from "@/lib/env";
+import { screensFor } from "@/lib/navigation";
+import { EnvironmentBadge } from "@/components/shell/environment-badge";
+import { Sidebar } from "@/components/shell/sidebar";
+import { SignOutButton } from "@/components/shell/sign-out-button";
+
+export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
+  const staff = await requireStaff();
+  return (
+    <div className="flex min-h-screen">
+      <aside className="hidden w-56 shrink-0 border-r border-border md:block">
+        <Link href="/" className="block px-6 py-4 text-sm font-semibold">
+          Hubby console
+        </Link>
+        <Sidebar screens={screensFor(staff.role)} />
+      </aside>
+      <div className="flex min-w-0 flex-1 flex-col">
+        <header className="flex items-center justify-between gap-4 border-b border-border px-4 py-2">
+          <div className="flex items-center gap-3">
+            <span className="text-sm font-semibold md:hidden">Hubby console</span>
+            <EnvironmentBadge environment={hubbyEnvironment()} />
+          </div>
+          <div className="flex items-center gap-3 text-sm">
+            <span className="text-right leading-tight">
+              <span className="block font-medium" data-testid="current-user">
+                {staff.name}
+              </span>
+              <span className="block text-xs text-muted-foreground" data-testid="current-role">
+                {roleLabels[staff.role]}
+              </span>
+            </span>
+            <SignOutButton />
+          </div>
+        </header>
+        <div className="border-b border-border md:hidden">
+          <Sidebar screens={screensFor(staff.role)} />
+        </div>
+        <main className="flex-1 p-4 md:p-6">{children}</main>
+      </div>
+    </div>
+  );
+}

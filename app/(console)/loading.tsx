@@ -1,0 +1,9 @@
+export default function Loading() {
+  return (
+    <div role="status" aria-live="polite" className="flex flex-col gap-3">
+      <span className="sr-only">Loading…</span>
+      <div className="h-7 w-48 animate-pulse rounded bg-muted" />
+      <div className="h-40 w-full animate-pulse rounded bg-muted" />
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+"use client";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { ScrollText, UserCog, Users, type LucideIcon } from "lucide-react";
+import type { Screen } from "@/lib/navigation";
+import { cn } from "@/lib/utils";
+
+const icons: Record<Screen["icon"], LucideIcon> = { users: Users, "scroll-text": ScrollText, "user-cog": UserCog };
+
+export function Sidebar({ screens }: { screens: Pick<Screen, "href" | "label" | "icon">[] }) {
+  const pathname = usePathname();
+  return (
+    <nav aria-label="Main" className="flex flex-col gap-1 p-3">
+      {screens.map((screen) => {
+        const Icon = icons[screen.icon];
+        const active = pathname === screen.href || pathname.startsWith(`${screen.href}/`);
+        return (
+          <Link
+            key={screen.href}
+            href={screen.href}
+            aria-current={active ? "page" : undefined}
+            className={cn(
+              "flex items-center gap-2 rounded-md px-3 py-2 text-sm hover:bg-muted",
+              active && "bg-muted font-semibold",
+            )}
+          >
+            <Icon className="h-4 w-4" aria-hidden />
+            {screen.label}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+}

@@ -1,0 +1,89 @@
+import "server-only";
+import { z } from "zod";
+import { audit } from "./audit/audit";
+import { getCurrentStaff, isForbiddenError, requireStaff, type CurrentStaff } from "./auth/staff";
+import type { StaffRole } from "./auth/roles";
+import { getRequestId } from "./request-id";
+
+export type FieldErrors = Record<string, string[]>;
+export type ActionResult<T> = { ok: true; data: T } | { ok: false; message: string; fieldErrors?: FieldErrors };
+
+/** An expected refusal whose message is safe to show staff (e.g. "cannot disable the last admin"). */
+export class ActionError extends Error {
+  constructor(
+    message: string,
+    public readonly fieldErrors?: FieldErrors,
+  ) {
+    super(message);
+    this.name = "ActionError";
+  }
+}
+
+export const FORBIDDEN_MESSAGE = "Your role does not allow this action.";
+
+type ActionContext = { staff: CurrentStaff; requestId: string };
+
+/**
+ * The shape every server action follows: requireStaff → zod parse → domain call (which audits its success).
+ * Refusals and unexpected errors are audited here; unexpected errors are logged with the request id, not shown.
+ */
+export async function runAction<Schema extends z.ZodType, T>(
+  options: { action: string; roles: readonly StaffRole[]; schema: Schema; input: unknown },
+  handler: (input: z.output<Schema>, context: ActionContext) => Promise<T>,
+): Promise<ActionResult<T>> {
+  const requestId = await getRequestId();
+  let staff: CurrentStaff;
+  try {
+    staff = await requireStaff(...options.roles);
+  } catch (error) {
+    if (!isForbiddenError(error)) throw error;
+    const actor = await getCurrentStaff();
+    await audit({
+      actor,
+      action: options.action,
+      result: "refused",
+      details: { reason: "forbidden", role: actor?.role ?? null },
+      requestId,
+    });
+    return { ok: false, message: FORBIDDEN_MESSAGE };
+  }
+
+  const parsed = options.schema.safeParse(options.input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      message: "Please correct the highlighted fields.",
+      fieldErrors: z.flattenError(parsed.error).fieldErrors as FieldErrors,
+    };
+  }
+
+  try {
+    return { ok: true, data: await handler(parsed.data, { staff, requestId }) };
+  } catch (error) {
+    if (error instanceof ActionError) {
+      await audit({
+        actor: staff,
+        action: options.action,
+        result: "refused",
+        details: { reason: error.message },
+        requestId,
+      });
+      return { ok: false, message: error.message, fieldErrors: error.fieldErrors };
+    }
+    console.error(`[action ${options.action}] request ${requestId} failed:`, error);
+    await audit({ actor: staff, action: options.action, result: "error", details: { requestId }, requestId });
+    return { ok: false, message: `Something went wrong. Reference: ${requestId}` };
+  }
+}
+
+/** FormData → plain object for zod (repeated keys become arrays). */
+export function formToObject(form: FormData): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of form.entries()) {
+    if (key.startsWith("$ACTION")) continue;
+    const current = result[key];
+    if (current === undefined) result[key] = value;
+    else result[key] = Array.isArray(current) ? [...current, value] : [current, value];
+  }
+  return result;
+}

@@ -1,0 +1,128 @@
+import "server-only";
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { z } from "zod";
+import { db } from "../db";
+import { getEnv } from "../env";
+import { audit } from "../audit/audit";
+import { verifyAgainstDummy, verifyPassword } from "./password";
+import { checkThrottle, recordLoginAttempt } from "./throttle";
+import { isStaffRole } from "./roles";
+
+export const THROTTLED_ERROR = "TooManyAttempts";
+
+const credentialsSchema = z.object({
+  email: z.string().trim().toLowerCase().max(320),
+  password: z.string().max(1024),
+});
+
+export function clientIp(headers: Record<string, unknown> | undefined): string {
+  const forwarded = headers?.["x-forwarded-for"];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.toString().split(",")[0]?.trim();
+  const realIp = headers?.["x-real-ip"]?.toString().trim();
+  return (first || realIp || "unknown").slice(0, 64);
+}
+
+/** Checks credentials with throttling and auditing; returns the user for the session, or null (generic error). */
+export async function authorizeCredentials(raw: unknown, ip: string) {
+  const parsed = credentialsSchema.safeParse(raw);
+  if (!parsed.success || !parsed.data.email || !parsed.data.password) return null;
+  const { email, password } = parsed.data;
+
+  const throttle = await checkThrottle(email, ip);
+  if (throttle.throttled) {
+    await audit({
+      action: "auth.throttled",
+      targetType: "staff",
+      targetId: email,
+      result: "refused",
+      details: { ip, by: throttle.by, retryAfterSeconds: throttle.retryAfterSeconds },
+    });
+    throw new Error(THROTTLED_ERROR);
+  }
+
+  const user = await db().staffUser.findUnique({ where: { email } });
+  const valid = user && !user.disabled ? await verifyPassword(user.passwordHash, password) : false;
+  if (!user) await verifyAgainstDummy(password);
+
+  if (!user || !valid) {
+    await recordLoginAttempt(email, ip, false);
+    await audit({
+      actor: user ? { id: user.id, email: user.email } : null,
+      action: "auth.sign_in_failed",
+      targetType: "staff",
+      targetId: email,
+      result: "error",
+      details: { ip, reason: !user ? "unknown_email" : user.disabled ? "disabled" : "wrong_password" },
+    });
+    return null;
+  }
+
+  await recordLoginAttempt(email, ip, true);
+  await db().loginAttempt.deleteMany({ where: { email, success: false } });
+  await db().staffUser.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
+  await audit({
+    actor: { id: user.id, email: user.email },
+    action: "auth.sign_in",
+    targetType: "staff",
+    targetId: user.id,
+    result: "ok",
+    details: { ip },
+  });
+  return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
+}
+
+let cached: NextAuthOptions | undefined;
+
+/** Built on first use: `next build` imports this module without production secrets. */
+export function getAuthOptions(): NextAuthOptions {
+  cached ??= {
+    secret: getEnv().NEXTAUTH_SECRET,
+    session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+    pages: { signIn: "/login", error: "/login" },
+    providers: [
+      CredentialsProvider({
+        id: "credentials",
+        name: "Email and password",
+        credentials: {
+          email: { label: "Email", type: "email" },
+          password: { label: "Password", type: "password" },
+        },
+        async authorize(credentials, req) {
+          return authorizeCredentials(credentials, clientIp(req?.headers));
+        },
+      }),
+    ],
+    callbacks: {
+      async jwt({ token, user }) {
+        if (user && "sessionVersion" in user) {
+          token.sub = user.id;
+          token.sv = user.sessionVersion;
+          token.role = isStaffRole(user.role) ? user.role : undefined;
+        }
+        return token;
+      },
+      async session({ session, token }) {
+        if (session.user && token.sub) {
+          session.user.id = token.sub;
+          session.user.sessionVersion = typeof token.sv === "number" ? token.sv : -1;
+        }
+        return session;
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        if (token?.sub && typeof token.email === "string") {
+          await audit({
+            actor: { id: token.sub, email: token.email },
+            action: "auth.sign_out",
+            targetType: "staff",
+            targetId: token.sub,
+            result: "ok",
+          });
+        }
+      },
+    },
+  };
+  return cached;
+}

@@ -1,0 +1,194 @@
+import fs from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaClient } from "./generated/prisma/client";
+import { getEnv } from "./env";
+
+/**
+ * One database per process: PGlite in ./data/pglite when DATABASE_URL is unset, a pg pool otherwise.
+ * Opened lazily, so `next build` (which imports server modules in worker processes) never opens PGlite.
+ */
+
+export type SqlRunner = {
+  /** Runs one or more statements with no parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  query<T extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+};
+
+export type Database = {
+  kind: "pglite" | "postgres";
+  prisma: PrismaClient;
+  sql: SqlRunner;
+  /** Runs fn holding a session-level lock so concurrent processes (e.g. two app instances migrating) take turns. */
+  withExclusiveLock<T>(key: number, fn: (sql: SqlRunner) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+};
+
+export class DatabaseLockedError extends Error {
+  constructor(dataDir: string, pid: number) {
+    super(
+      `The embedded database in ${dataDir} is already open in another process (pid ${pid}). ` +
+        `PGlite is a single-process database: stop that process first (for example the other "npm run dev"), ` +
+        `or set DATABASE_URL to a PostgreSQL server to run several processes.`,
+    );
+    this.name = "DatabaseLockedError";
+  }
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+  // A recycled pid (e.g. after a container restart) belongs to something other than node.
+  try {
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    return cmdline.includes("node");
+  } catch {
+    return true;
+  }
+}
+
+/** Holds `<dataDir>.lock` with our pid; takes it over when its owner is gone (e.g. after kill -9). */
+export function acquireDirectoryLock(dataDir: string): () => void {
+  const lockPath = `${path.resolve(dataDir)}.lock`;
+  fs.mkdirSync(path.dirname(lockPath), { recursive: true });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      fs.writeFileSync(lockPath, String(process.pid), { flag: "wx" });
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        try {
+          if (fs.readFileSync(lockPath, "utf8").trim() === String(process.pid)) fs.unlinkSync(lockPath);
+        } catch {
+          // Already gone.
+        }
+      };
+      process.once("exit", release);
+      return release;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const owner = Number.parseInt(fs.readFileSync(lockPath, "utf8").trim(), 10);
+      if (Number.isInteger(owner) && owner !== process.pid && processIsAlive(owner)) {
+        throw new DatabaseLockedError(dataDir, owner);
+      }
+      fs.rmSync(lockPath, { force: true });
+    }
+  }
+  throw new Error(`Could not take the lock ${lockPath}`);
+}
+
+function openPglite(dataDir: string): Database {
+  const inMemory = dataDir.startsWith("memory://");
+  const release = inMemory ? () => {} : acquireDirectoryLock(dataDir);
+  if (!inMemory) fs.mkdirSync(dataDir, { recursive: true });
+  const pglite = new PGlite(inMemory ? dataDir : path.resolve(dataDir));
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const sql: SqlRunner = {
+    async exec(text) {
+      await pglite.exec(text);
+    },
+    async query(text, params) {
+      const result = await pglite.query(text, params);
+      return result.rows as never;
+    },
+  };
+  // PGlite serialises all work in one process, so a lock between processes is the directory lock itself.
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    kind: "pglite",
+    prisma,
+    sql,
+    withExclusiveLock(_key, fn) {
+      const run = queue.then(() => fn(sql));
+      queue = run.catch(() => undefined);
+      return run;
+    },
+    async close() {
+      await prisma.$disconnect();
+      if (!pglite.closed) await pglite.close();
+      release();
+    },
+  };
+}
+
+function openPostgres(connectionString: string, max: number): Database {
+  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5_000 });
+  // An idle client that loses its server emits 'error'; without a listener that would crash the process.
+  pool.on("error", (error) => console.error("[db] idle PostgreSQL client error:", error.message));
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const sql: SqlRunner = {
+    async exec(text) {
+      await pool.query(text);
+    },
+    async query(text, params) {
+      const result = await pool.query(text, params as unknown[]);
+      return result.rows;
+    },
+  };
+  return {
+    kind: "postgres",
+    prisma,
+    sql,
+    async withExclusiveLock(key, fn) {
+      const client = await pool.connect();
+      const clientSql: SqlRunner = {
+        async exec(text) {
+          await client.query(text);
+        },
+        async query(text, params) {
+          return (await client.query(text, params as unknown[])).rows;
+        },
+      };
+      try {
+        await client.query("SELECT pg_advisory_lock($1)", [key]);
+        return await fn(clientSql);
+      } finally {
+        await client.query("SELECT pg_advisory_unlock($1)", [key]).catch(() => undefined);
+        client.release();
+      }
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+const globalForDb = globalThis as unknown as { __consoleDatabase?: Database };
+
+export function getDatabase(): Database {
+  if (!globalForDb.__consoleDatabase) {
+    const env = getEnv();
+    globalForDb.__consoleDatabase = env.DATABASE_URL
+      ? openPostgres(env.DATABASE_URL, env.DATABASE_POOL_SIZE)
+      : openPglite(env.PGLITE_DATA_DIR);
+  }
+  return globalForDb.__consoleDatabase;
+}
+
+/** The Prisma client for data functions in lib/<domain>/. */
+export function db(): PrismaClient {
+  return getDatabase().prisma;
+}
+
+export async function closeDatabase(): Promise<void> {
+  const current = globalForDb.__consoleDatabase;
+  globalForDb.__consoleDatabase = undefined;
+  if (current) await current.close();
+}
+
+export function databaseLabel(): string {
+  const env = getEnv();
+  if (env.DATABASE_URL) {
+    const url = new URL(env.DATABASE_URL);
+    return `PostgreSQL ${url.hostname}:${url.port || 5432}${url.pathname}`;
+  }
+  return `PGlite ${env.PGLITE_DATA_DIR}`;
+}

@@ -1,0 +1,20 @@
+import type { Permission, StaffRole } from "./auth/roles";
+import { can } from "./auth/roles";
+
+/** The screens that exist. An entry appears in the sidebar only for roles that may use it. */
+export const screens = [
+  { href: "/staff", label: "Staff", icon: "users", permission: "staff.manage" },
+  { href: "/audit", label: "Audit log", icon: "scroll-text", permission: "audit.read" },
+  { href: "/account", label: "My account", icon: "user-cog", permission: "account.manage" },
+] as const satisfies readonly { href: string; label: string; icon: string; permission: Permission }[];
+
+export type Screen = (typeof screens)[number];
+
+export function screensFor(role: StaffRole): Screen[] {
+  return screens.filter((screen) => can(role, screen.permission));
+}
+
+/** Where `/` sends a role: the first screen it uses. */
+export function homeFor(role: StaffRole): string {
+  return screensFor(role)[0]?.href ?? "/account";
+}

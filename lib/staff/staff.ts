@@ -1,0 +1,133 @@
+import "server-only";
+import { db } from "../db";
+import { Prisma } from "../generated/prisma/client";
+import { ActionError } from "../actions";
+import { hashPassword, verifyPassword } from "../auth/password";
+import type { StaffRole } from "../auth/roles";
+import type { StaffListQuery } from "./schemas";
+
+export const STAFF_PAGE_SIZE = 25;
+
+export async function listStaff(query: StaffListQuery) {
+  const where: Prisma.StaffUserWhereInput = {
+    ...(query.q
+      ? { OR: [{ email: { contains: query.q, mode: "insensitive" } }, { name: { contains: query.q, mode: "insensitive" } }] }
+      : {}),
+    ...(query.status === "active" ? { disabled: false } : query.status === "disabled" ? { disabled: true } : {}),
+  };
+  const field = query.sort.replace(/^-/, "") as "name" | "email" | "role" | "lastLoginAt";
+  const direction = query.sort.startsWith("-") ? "desc" : "asc";
+  const [rows, total] = await Promise.all([
+    db().staffUser.findMany({
+      where,
+      orderBy: [{ [field]: { sort: direction, nulls: "last" } }, { id: "asc" }],
+      skip: (query.page - 1) * STAFF_PAGE_SIZE,
+      take: STAFF_PAGE_SIZE,
+      select: { id: true, email: true, name: true, role: true, disabled: true, lastLoginAt: true, createdAt: true },
+    }),
+    db().staffUser.count({ where }),
+  ]);
+  return { rows, total, pageSize: STAFF_PAGE_SIZE };
+}
+
+export async function createStaff(input: { email: string; name: string; role: StaffRole; password: string }) {
+  try {
+    return await db().staffUser.create({
+      data: { email: input.email, name: input.name, role: input.role, passwordHash: await hashPassword(input.password) },
+      select: { id: true, email: true, role: true },
+    });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      throw new ActionError("A staff member with this email already exists.", {
+        email: ["A staff member with this email already exists."],
+      });
+    }
+    throw error;
+  }
+}
+
+async function findOrFail(tx: Prisma.TransactionClient, id: string) {
+  const user = await tx.staffUser.findUnique({ where: { id }, select: { id: true, email: true, role: true, disabled: true } });
+  if (!user) throw new ActionError("This staff member no longer exists.");
+  return user;
+}
+
+/**
+ * Runs a change that could leave no enabled admin. Admin rows are locked first, so two admins disabling each
+ * other at the same moment cannot both succeed.
+ */
+async function withAdminGuard<T>(
+  id: string,
+  fn: (tx: Prisma.TransactionClient, user: Awaited<ReturnType<typeof findOrFail>>) => Promise<T>,
+  removesAdmin: (user: Awaited<ReturnType<typeof findOrFail>>) => boolean,
+): Promise<T> {
+  return db().$transaction(async (tx) => {
+    const admins = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id::text AS id FROM "StaffUser" WHERE role = 'admin' AND disabled = false FOR UPDATE`;
+    const user = await findOrFail(tx, id);
+    if (removesAdmin(user) && admins.every((admin) => admin.id === id)) {
+      throw new ActionError("This is the last enabled admin. Add or enable another admin first.");
+    }
+    return fn(tx, user);
+  });
+}
+
+export async function changeStaffRole(id: string, role: StaffRole) {
+  return withAdminGuard(
+    id,
+    async (tx, user) => {
+      await tx.staffUser.update({ where: { id }, data: { role } });
+      return { email: user.email, from: user.role, to: role };
+    },
+    (user) => user.role === "admin" && !user.disabled && role !== "admin",
+  );
+}
+
+export async function setStaffDisabled(id: string, disabled: boolean, actorId: string) {
+  if (disabled && id === actorId) throw new ActionError("You cannot disable your own account.");
+  return withAdminGuard(
+    id,
+    async (tx, user) => {
+      // Bumping sessionVersion ends the user's sessions on their next request.
+      await tx.staffUser.update({
+        where: { id },
+        data: { disabled, ...(disabled ? { sessionVersion: { increment: 1 } } : {}) },
+      });
+      return { email: user.email };
+    },
+    (user) => disabled && user.role === "admin" && !user.disabled,
+  );
+}
+
+export async function resetStaffPassword(id: string, password: string) {
+  const passwordHash = await hashPassword(password);
+  const user = await db().staffUser.update({
+    where: { id },
+    data: { passwordHash, sessionVersion: { increment: 1 } },
+    select: { email: true },
+  }).catch((error: unknown) => {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025") {
+      throw new ActionError("This staff member no longer exists.");
+    }
+    throw error;
+  });
+  return user;
+}
+
+/** Changing one's own password keeps the current session (sessionVersion is returned for the new token). */
+export async function changeOwnPassword(id: string, currentPassword: string, newPassword: string) {
+  const user = await db().staffUser.findUnique({ where: { id }, select: { passwordHash: true } });
+  if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) {
+    throw new ActionError("The current password is not correct.", {
+      currentPassword: ["The current password is not correct."],
+    });
+  }
+  await db().staffUser.update({ where: { id }, data: { passwordHash: await hashPassword(newPassword) } });
+}
+
+export async function getStaffProfile(id: string) {
+  return db().staffUser.findUnique({
+    where: { id },
+    select: { email: true, name: true, role: true, lastLoginAt: true, createdAt: true },
+  });
+}

@@ -1,0 +1,30 @@
+import { NextResponse, type NextRequest } from "next/server";
+
+// Early redirect for signed-out browsers and a request id on every request. Never the only check:
+// every page, route handler and server action calls requireStaff.
+const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
+const PUBLIC_PATHS = ["/login", "/api/auth", "/api/health"];
+
+export function proxy(request: NextRequest) {
+  const requestId = request.headers.get("x-request-id")?.match(/^[A-Za-z0-9-]{8,64}$/)?.[0] ?? crypto.randomUUID();
+  const headers = new Headers(request.headers);
+  headers.set("x-request-id", requestId);
+
+  const { pathname, search } = request.nextUrl;
+  const isPublic = PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));
+  const hasSession = SESSION_COOKIES.some((name) => request.cookies.has(name));
+  if (!isPublic && !hasSession && !pathname.startsWith("/api/")) {
+    const url = request.nextUrl.clone();
+    url.pathname = "/login";
+    url.search = pathname === "/" ? "" : `?callbackUrl=${encodeURIComponent(pathname + search)}`;
+    return NextResponse.redirect(url);
+  }
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set("x-request-id", requestId);
+  return response;
+}
+
+export const config = {
+  // Webhooks stay outside: Hubby must never get a redirect.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/webhooks).*)"],
+};

@@ -1,0 +1,33 @@
+import { closeDatabase, databaseLabel, getDatabase } from "../lib/db";
+import { migrate } from "../lib/migrations";
+import { bootstrapStaff, type BootstrapReport } from "../lib/staff/bootstrap";
+
+/** Migrate, then bootstrap staff; closes the database so the server process can open it (PGlite is one process). */
+export async function prepareDatabase(options: { bootstrap: boolean }): Promise<BootstrapReport | undefined> {
+  try {
+    const database = getDatabase();
+    const applied = await migrate(database);
+    console.log(
+      applied.length
+        ? `Database ${databaseLabel()}: applied ${applied.length} migration(s): ${applied.join(", ")}`
+        : `Database ${databaseLabel()}: up to date`,
+    );
+    return options.bootstrap ? await bootstrapStaff() : undefined;
+  } finally {
+    await closeDatabase();
+  }
+}
+
+export function printBootstrapReport(report: BootstrapReport | undefined) {
+  if (!report) return;
+  if (report.admin?.created) console.log(`Created admin ${report.admin.email} from ADMIN_EMAIL.`);
+  if (report.admin?.updated) console.log(`Updated admin ${report.admin.email} from ADMIN_EMAIL / ADMIN_PASSWORD.`);
+  if (report.demoCredentials.length) {
+    const width = Math.max(...report.demoCredentials.map((c) => c.email.length));
+    console.log(`\n  Demo staff (built-in Hubby sandbox only${report.demoSeeded ? ", just created" : ""}):`);
+    for (const c of report.demoCredentials) {
+      console.log(`    ${c.email.padEnd(width)}  password: ${c.password.padEnd(20)} role: ${c.role}`);
+    }
+    console.log("");
+  }
+}
