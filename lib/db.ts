@@ -192,3 +192,18 @@ export function databaseLabel(): string {
   }
   return `PGlite ${env.PGLITE_DATA_DIR}`;
 }
+
+/**
+ * True for a unique-constraint violation from either adapter: adapter-pg maps it to Prisma's P2002, while the
+ * PGlite adapter passes PostgreSQL's SQLSTATE 23505 through as a DriverAdapterError.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const e = error as { code?: unknown; cause?: { code?: unknown; originalCode?: unknown } };
+  return e.code === "P2002" || e.cause?.code === "23505" || e.cause?.originalCode === "23505";
+}
+
+/** True for "record to update not found" (P2025). */
+export function isRecordNotFound(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2025";
+}

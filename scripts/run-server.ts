@@ -16,7 +16,11 @@ async function main() {
   printBootstrapReport(report);
 
   const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
-  const child = spawn(process.execPath, [nextBin, mode, ...nextArgs], { stdio: "inherit" });
+  const child = spawn(process.execPath, [nextBin, mode, ...nextArgs], {
+    stdio: "inherit",
+    // This network reaches no telemetry host; do not try.
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => child.kill(signal));
   }

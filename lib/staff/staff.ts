@@ -1,6 +1,6 @@
 import "server-only";
-import { db } from "../db";
-import { Prisma } from "../generated/prisma/client";
+import { db, isRecordNotFound, isUniqueViolation } from "../db";
+import type { Prisma } from "../generated/prisma/client";
 import { ActionError } from "../actions";
 import { hashPassword, verifyPassword } from "../auth/password";
 import type { StaffRole } from "../auth/roles";
@@ -37,7 +37,7 @@ export async function createStaff(input: { email: string; name: string; role: St
       select: { id: true, email: true, role: true },
     });
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+    if (isUniqueViolation(error)) {
       throw new ActionError("A staff member with this email already exists.", {
         email: ["A staff member with this email already exists."],
       });
@@ -106,7 +106,7 @@ export async function resetStaffPassword(id: string, password: string) {
     data: { passwordHash, sessionVersion: { increment: 1 } },
     select: { email: true },
   }).catch((error: unknown) => {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025") {
+    if (isRecordNotFound(error)) {
       throw new ActionError("This staff member no longer exists.");
     }
     throw error;

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, hubbyEnvironment, parseEnv, usesBuiltInSandbox } from "./env";
+
+const secret = "s".repeat(40);
+
+describe("parseEnv", () => {
+  it("defaults to PGlite in ./data/pglite and the sandbox in development", () => {
+    const env = parseEnv({});
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.PGLITE_DATA_DIR).toBe("./data/pglite");
+    expect(usesBuiltInSandbox(env)).toBe(true);
+    expect(hubbyEnvironment(env)).toBe("SANDBOX");
+  });
+
+  it("names the variable that is wrong", () => {
+    expect(() => parseEnv({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL must be a postgres/);
+    expect(() => parseEnv({ NODE_ENV: "production" })).toThrow(/NEXTAUTH_SECRET is required in production/);
+    expect(() => parseEnv({ NEXTAUTH_SECRET: "short" })).toThrow(/NEXTAUTH_SECRET must be at least 32/);
+    expect(() => parseEnv({ ADMIN_EMAIL: "a@b.co" })).toThrow(/ADMIN_PASSWORD/);
+    expect(() => parseEnv({ HUBBY_API_BASE_URL: "https://api.hubbyesim.com/api" })).toThrow(/HUBBY_API_KEY/);
+    expect(() => parseEnv({ HUBBY_API_BASE_URL: "not a url" })).toThrow(EnvError);
+  });
+
+  it("treats empty strings as unset", () => {
+    expect(parseEnv({ DATABASE_URL: "", ADMIN_EMAIL: " ", ADMIN_PASSWORD: "" }).DATABASE_URL).toBeUndefined();
+  });
+
+  it("accepts a complete production configuration", () => {
+    const env = parseEnv({
+      NODE_ENV: "production",
+      NEXTAUTH_SECRET: secret,
+      DATABASE_URL: "postgres://u:p@db:5432/console",
+      HUBBY_API_BASE_URL: "https://api.hubbyesim.com/api",
+      HUBBY_API_KEY: "pk",
+      HUBBY_API_SECRET: "sk",
+    });
+    expect(hubbyEnvironment(env)).toBe("PRODUCTION");
+    expect(usesBuiltInSandbox(env)).toBe(false);
+  });
+});
+
+describe("hubbyEnvironment", () => {
+  const withBase = (url: string) => parseEnv({ HUBBY_API_BASE_URL: url, HUBBY_API_KEY: "k", HUBBY_API_SECRET: "s" });
+  it("reads STAGING from Hubby's staging host", () => {
+    expect(hubbyEnvironment(withBase("https://api-staging.hubby.dev/api"))).toBe("STAGING");
+  });
+  it("reads PRODUCTION from the production hosts", () => {
+    expect(hubbyEnvironment(withBase("https://api.hubbyesim.com/api"))).toBe("PRODUCTION");
+    expect(hubbyEnvironment(withBase("https://europe-west4-hubby-esim.cloudfunctions.net/api_v2/"))).toBe("PRODUCTION");
+  });
+  it("reads SANDBOX from a local server", () => {
+    expect(hubbyEnvironment(withBase("http://127.0.0.1:4010/api"))).toBe("SANDBOX");
+  });
+});

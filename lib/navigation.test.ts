@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { homeFor, screensFor } from "./navigation";
+
+describe("navigation", () => {
+  it("shows admins the staff and audit screens, and sends them to Staff", () => {
+    expect(screensFor("admin").map((s) => s.href)).toEqual(["/staff", "/audit", "/account"]);
+    expect(homeFor("admin")).toBe("/staff");
+  });
+
+  it("hides admin screens from other roles", () => {
+    for (const role of ["support", "campaign_manager"] as const) {
+      const hrefs = screensFor(role).map((s) => s.href);
+      expect(hrefs).not.toContain("/staff");
+      expect(hrefs).not.toContain("/audit");
+      expect(homeFor(role)).toBe(hrefs[0]);
+    }
+  });
+});

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, vi } from "vitest";
+import pg from "pg";
+
+/**
+ * Each test file gets its own database: in-memory PGlite by default, a fresh PostgreSQL database
+ * (test_<pid>_<time>) when TEST_DATABASE_URL is set, dropped afterwards, so runs never collide.
+ */
+const testDatabaseUrl = process.env.TEST_DATABASE_URL;
+let createdDatabase: { adminUrl: string; name: string } | undefined;
+
+process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = "true";
+process.env.NEXTAUTH_SECRET = "integration-test-secret-0123456789abcdef";
+delete process.env.HUBBY_API_BASE_URL;
+delete process.env.ADMIN_EMAIL;
+delete process.env.ADMIN_PASSWORD;
+
+vi.mock("next/cache", () => ({ revalidatePath: vi.fn(), revalidateTag: vi.fn() }));
+vi.mock("next-auth", async (importOriginal) => {
+  const original = await importOriginal<typeof import("next-auth")>();
+  const session = await import("../support/session");
+  return { ...original, getServerSession: vi.fn(async () => session.currentSession()) };
+});
+
+beforeAll(async () => {
+  if (testDatabaseUrl) {
+    const name = `test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+    const admin = new pg.Client({ connectionString: testDatabaseUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${name}"`);
+    await admin.end();
+    const url = new URL(testDatabaseUrl);
+    url.pathname = `/${name}`;
+    process.env.DATABASE_URL = url.toString();
+    createdDatabase = { adminUrl: testDatabaseUrl, name };
+  } else {
+    delete process.env.DATABASE_URL;
+    process.env.PGLITE_DATA_DIR = "memory://";
+  }
+  const { resetEnvCache } = await import("../../lib/env");
+  resetEnvCache();
+  const { getDatabase } = await import("../../lib/db");
+  const { migrate } = await import("../../lib/migrations");
+  await migrate(getDatabase());
+});
+
+afterAll(async () => {
+  const { closeDatabase } = await import("../../lib/db");
+  await closeDatabase();
+  if (createdDatabase) {
+    const admin = new pg.Client({ connectionString: createdDatabase.adminUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${createdDatabase.name}" WITH (FORCE)`);
+    await admin.end();
+  }
+});

@@ -1,0 +1,161 @@
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { FORBIDDEN_MESSAGE } from "@/lib/actions";
+import { verifyPassword } from "@/lib/auth/password";
+import {
+  changeRoleAction,
+  createStaffAction,
+  resetPasswordAction,
+  setDisabledAction,
+} from "@/app/(console)/staff/actions";
+import { changeOwnPasswordAction } from "@/app/(console)/account/actions";
+import { form, makeStaff, signInAs, TEST_PASSWORD } from "../support/factories";
+import { setSession } from "../support/session";
+
+const staffActions = {
+  "staff.create": (target: { id: string }) =>
+    createStaffAction(null, form({ email: `new-${target.id.slice(0, 6)}@example.test`, name: "New", role: "support", password: "long-enough-password" })),
+  "staff.change_role": (target: { id: string }) => changeRoleAction(null, form({ id: target.id, role: "admin" })),
+  "staff.set_disabled": (target: { id: string }) => setDisabledAction(null, form({ id: target.id, disabled: "true" })),
+  "staff.reset_password": (target: { id: string }) =>
+    resetPasswordAction(null, form({ id: target.id, password: "another-long-password" })),
+};
+
+describe("staff actions refuse every role but admin", () => {
+  for (const role of ["support", "campaign_manager"] as const) {
+    for (const [action, call] of Object.entries(staffActions)) {
+      it(`${role} is refused ${action}, nothing changes, and the refusal is audited`, async () => {
+        const target = await makeStaff("support");
+        const actor = await signInAs(role);
+        const result = await call(target);
+        expect(result).toEqual({ ok: false, message: FORBIDDEN_MESSAGE });
+        const after = await db().staffUser.findUniqueOrThrow({ where: { id: target.id } });
+        expect(after).toMatchObject({ role: "support", disabled: false, sessionVersion: 1 });
+        expect(await verifyPassword(after.passwordHash, TEST_PASSWORD)).toBe(true);
+        const entry = await db().auditEntry.findFirst({ where: { action, actorId: actor.id }, orderBy: { at: "desc" } });
+        expect(entry).toMatchObject({ result: "refused" });
+      });
+    }
+  }
+
+  it("a signed-out caller is sent to /login", async () => {
+    const target = await makeStaff("support");
+    setSession(null);
+    await expect(staffActions["staff.set_disabled"](target)).rejects.toMatchObject({
+      digest: expect.stringMatching(/^NEXT_REDIRECT/),
+    });
+    expect((await db().staffUser.findUniqueOrThrow({ where: { id: target.id } })).disabled).toBe(false);
+  });
+});
+
+describe("staff actions as admin", () => {
+  it("adds a staff member with an argon2id hash and audits it", async () => {
+    const admin = await signInAs("admin");
+    const result = await createStaffAction(
+      null,
+      form({ email: " New.Person@Example.test ", name: "New Person", role: "campaign_manager", password: "a-strong-password" }),
+    );
+    expect(result).toEqual({ ok: true, data: { email: "new.person@example.test" } });
+    const created = await db().staffUser.findUniqueOrThrow({ where: { email: "new.person@example.test" } });
+    expect(created.passwordHash).toMatch(/^\$argon2id\$/);
+    expect(await db().auditEntry.findFirst({ where: { action: "staff.create", actorId: admin.id } })).toMatchObject({
+      result: "ok",
+      targetId: created.id,
+    });
+  });
+
+  it("explains bad input field by field and refuses a duplicate email", async () => {
+    await signInAs("admin");
+    const bad = await createStaffAction(null, form({ email: "not-an-email", name: "", role: "root", password: "short" }));
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(Object.keys(bad.fieldErrors ?? {}).sort()).toEqual(["email", "name", "password", "role"]);
+
+    const existing = await makeStaff("support");
+    const duplicate = await createStaffAction(
+      null,
+      form({ email: existing.email, name: "Dup", role: "support", password: "a-strong-password" }),
+    );
+    expect(duplicate).toMatchObject({ ok: false, fieldErrors: { email: [expect.stringContaining("already exists")] } });
+  });
+
+  it("changes a role, disables (ending sessions) and enables again", async () => {
+    await signInAs("admin");
+    const target = await makeStaff("support");
+    expect(await changeRoleAction(null, form({ id: target.id, role: "campaign_manager" }))).toMatchObject({ ok: true });
+    expect(await setDisabledAction(null, form({ id: target.id, disabled: "true" }))).toMatchObject({ ok: true });
+    let stored = await db().staffUser.findUniqueOrThrow({ where: { id: target.id } });
+    expect(stored).toMatchObject({ role: "campaign_manager", disabled: true, sessionVersion: 2 });
+    expect(await setDisabledAction(null, form({ id: target.id, disabled: "false" }))).toMatchObject({ ok: true });
+    stored = await db().staffUser.findUniqueOrThrow({ where: { id: target.id } });
+    expect(stored.disabled).toBe(false);
+    const actions = (await db().auditEntry.findMany({ where: { targetId: target.id }, orderBy: { id: "asc" } })).map(
+      (e) => e.action,
+    );
+    expect(actions).toEqual(["staff.change_role", "staff.disable", "staff.enable"]);
+  });
+
+  it("resets a password and signs the user out everywhere", async () => {
+    await signInAs("admin");
+    const target = await makeStaff("support");
+    expect(await resetPasswordAction(null, form({ id: target.id, password: "brand-new-password" }))).toMatchObject({ ok: true });
+    const stored = await db().staffUser.findUniqueOrThrow({ where: { id: target.id } });
+    expect(stored.sessionVersion).toBe(2);
+    expect(await verifyPassword(stored.passwordHash, "brand-new-password")).toBe(true);
+  });
+
+  it("never disables or demotes the last enabled admin, and never disables oneself", async () => {
+    await db().staffUser.updateMany({ where: { role: "admin" }, data: { disabled: true } });
+    const admin = await signInAs("admin");
+    const self = await setDisabledAction(null, form({ id: admin.id, disabled: "true" }));
+    expect(self).toMatchObject({ ok: false, message: "You cannot disable your own account." });
+    const demote = await changeRoleAction(null, form({ id: admin.id, role: "support" }));
+    expect(demote).toMatchObject({ ok: false, message: expect.stringContaining("last enabled admin") });
+    expect((await db().staffUser.findUniqueOrThrow({ where: { id: admin.id } })).role).toBe("admin");
+
+    const second = await makeStaff("admin");
+    expect(await changeRoleAction(null, form({ id: second.id, role: "support" }))).toMatchObject({ ok: true });
+    const refused = await db().auditEntry.findFirst({
+      where: { action: "staff.change_role", actorId: admin.id, result: "refused" },
+    });
+    expect(refused).not.toBeNull();
+  });
+
+  it("reports an unknown staff id clearly", async () => {
+    await signInAs("admin");
+    const result = await resetPasswordAction(
+      null,
+      form({ id: "00000000-0000-4000-8000-000000000000", password: "brand-new-password" }),
+    );
+    expect(result).toMatchObject({ ok: false, message: "This staff member no longer exists." });
+    expect(await setDisabledAction(null, form({ id: "not-a-uuid", disabled: "true" }))).toMatchObject({
+      ok: false,
+      fieldErrors: { id: ["Unknown staff member."] },
+    });
+  });
+});
+
+describe("my account", () => {
+  it("every role can change its own password, with the current one", async () => {
+    for (const role of ["admin", "campaign_manager", "support"] as const) {
+      const user = await signInAs(role);
+      const wrong = await changeOwnPasswordAction(null, form({ currentPassword: "nope", newPassword: "a-new-long-password" }));
+      expect(wrong).toMatchObject({ ok: false, fieldErrors: { currentPassword: [expect.any(String)] } });
+      const ok = await changeOwnPasswordAction(
+        null,
+        form({ currentPassword: TEST_PASSWORD, newPassword: "a-new-long-password" }),
+      );
+      expect(ok).toEqual({ ok: true, data: null });
+      const stored = await db().staffUser.findUniqueOrThrow({ where: { id: user.id } });
+      expect(await verifyPassword(stored.passwordHash, "a-new-long-password")).toBe(true);
+      expect(stored.sessionVersion).toBe(1);
+    }
+  });
+
+  it("a signed-out caller is sent to /login", async () => {
+    setSession(null);
+    await expect(
+      changeOwnPasswordAction(null, form({ currentPassword: TEST_PASSWORD, newPassword: "a-new-long-password" })),
+    ).rejects.toMatchObject({ digest: expect.stringMatching(/^NEXT_REDIRECT/) });
+  });
+});
