@@ -1,0 +1,178 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
+import { expect } from "vitest";
+
+/**
+ * Shared helpers for the e2e project. `npm run test:e2e` (scripts/test-e2e.ts) starts the server and passes
+ * E2E_URL and CHROMIUM_PATH. (Never BASE_URL: vitest sets that variable itself.)
+ */
+
+export const E2E_URL = (process.env.E2E_URL ?? "").replace(/\/$/, "");
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+
+if (!E2E_URL) {
+  throw new Error("E2E_URL is not set. Run the end-to-end tests with `npm run test:e2e`, which starts the server.");
+}
+
+export type Credentials = { email: string; password: string; name: string; role: string };
+
+/** The demo staff seeded on a fresh sandbox database (lib/staff/bootstrap.ts). */
+export const DEMO = {
+  admin: { email: "admin@demo.hubby.test", password: "demo-admin-pass", name: "Ada Admin", role: "Admin" },
+  campaigns: {
+    email: "campaigns@demo.hubby.test",
+    password: "demo-campaigns-pass",
+    name: "Carl Campaigns",
+    role: "Campaign manager",
+  },
+  support: { email: "support@demo.hubby.test", password: "demo-support-pass", name: "Sam Support", role: "Support" },
+} as const satisfies Record<string, Credentials>;
+
+export const GENERIC_SIGN_IN_ERROR = "Wrong email or password.";
+export const THROTTLED_PREFIX = "Too many failed sign-in attempts";
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-quic",
+      "--no-first-run",
+    ],
+  });
+}
+
+const usedIps = new Set<string>();
+
+/**
+ * A fake client address for one browser context. Sign-in throttling counts failures per IP (5 in 15 minutes),
+ * so every context gets its own; random octets keep separate test files (separate processes) apart too.
+ */
+export function uniqueIp(): string {
+  for (;;) {
+    const ip = `10.77.${crypto.randomInt(0, 256)}.${crypto.randomInt(1, 255)}`;
+    if (!usedIps.has(ip)) {
+      usedIps.add(ip);
+      return ip;
+    }
+  }
+}
+
+/** A fresh context (own cookies, own client IP) with E2E_URL as base URL. */
+export async function newContext(browser: Browser, options: { ip?: string } = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    baseURL: E2E_URL,
+    extraHTTPHeaders: { "x-forwarded-for": options.ip ?? uniqueIp() },
+  });
+  context.setDefaultTimeout(20_000);
+  context.setDefaultNavigationTimeout(30_000);
+  return context;
+}
+
+export async function newPage(browser: Browser, options: { ip?: string } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await newContext(browser, options);
+  return { context, page: await context.newPage() };
+}
+
+/** The path of the page's current URL, e.g. "/login". */
+export function pathOf(page: Page): string {
+  return new URL(page.url()).pathname;
+}
+
+/** Fills the sign-in form and submits it; does not wait for the outcome. */
+export async function submitSignIn(page: Page, email: string, password: string) {
+  if (pathOf(page) !== "/login") await page.goto("/login");
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** Submits the sign-in form, waits for the credentials callback to answer, and returns the form's alert text. */
+export async function failedSignIn(page: Page, email: string, password: string): Promise<string> {
+  const answered = page.waitForResponse((response) => new URL(response.url()).pathname === "/api/auth/callback/credentials");
+  await submitSignIn(page, email, password);
+  await answered;
+  await page.getByRole("button", { name: "Sign in" }).waitFor();
+  expect(pathOf(page)).toBe("/login");
+  return signInError(page);
+}
+
+/** Signs in and waits until the console (any page other than /login) has loaded. */
+export async function signIn(page: Page, email: string, password: string) {
+  await submitSignIn(page, email, password);
+  await page.waitForURL((url) => url.pathname !== "/login", { waitUntil: "load" });
+  await page.getByRole("button", { name: "Sign out" }).waitFor();
+}
+
+/** The sign-in form's alert text, once it shows. */
+export async function signInError(page: Page): Promise<string> {
+  const alert = page.getByRole("alert").filter({ hasText: /\S/ }).first();
+  await alert.waitFor();
+  return (await alert.textContent())?.trim() ?? "";
+}
+
+export async function textOf(locator: Locator): Promise<string> {
+  await locator.first().waitFor();
+  return (await locator.first().textContent())?.trim() ?? "";
+}
+
+/** A unique address for staff created by a test. */
+export function uniqueEmail(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${crypto.randomBytes(3).toString("hex")}@e2e.hubby.test`;
+}
+
+/** As a signed-in admin: adds a staff member through the "Add staff" dialog and waits for their row. */
+export async function addStaff(
+  page: Page,
+  member: { name: string; email: string; role: "Admin" | "Campaign manager" | "Support"; password: string },
+) {
+  if (pathOf(page) !== "/staff") await page.goto("/staff");
+  await page.getByRole("button", { name: "Add staff" }).click();
+  const dialog = page.getByRole("dialog", { name: "Add staff" });
+  await dialog.getByLabel("Name", { exact: true }).fill(member.name);
+  await dialog.getByLabel("Email", { exact: true }).fill(member.email);
+  await dialog.getByLabel("Role", { exact: true }).selectOption({ label: member.role });
+  await dialog.getByLabel("Initial password", { exact: true }).fill(member.password);
+  await dialog.getByRole("button", { name: "Add staff member" }).click();
+  await dialog.waitFor({ state: "hidden" });
+  await staffRow(page, member.email).waitFor();
+}
+
+/** The staff table row of one member (on /staff). */
+export function staffRow(page: Page, email: string): Locator {
+  return page.getByRole("row").filter({ has: page.getByRole("cell", { name: email, exact: true }) });
+}
+
+/** As a signed-in admin on /staff: the id of a staff member, read from the hidden field of their disable dialog. */
+export async function staffIdOf(page: Page, email: string): Promise<string> {
+  if (pathOf(page) !== "/staff") await page.goto("/staff");
+  await page.getByRole("button", { name: `Disable ${email}`, exact: true }).click();
+  const dialog = page.getByRole("dialog");
+  const id = await dialog.locator('input[name="id"]').inputValue();
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "hidden" });
+  expect(id).toMatch(/^[0-9a-f-]{36}$/);
+  return id;
+}
+
+type ServerReferenceManifest = {
+  node?: Record<string, { filename?: string; exportedName?: string; workers?: Record<string, unknown> }>;
+};
+
+/** The id of a server action in the production build (.next/server/server-reference-manifest.json). */
+export function serverActionId(filename: string, exportedName: string): string {
+  const file = path.join(process.cwd(), ".next", "server", "server-reference-manifest.json");
+  const manifest = JSON.parse(fs.readFileSync(file, "utf8")) as ServerReferenceManifest;
+  const match = Object.entries(manifest.node ?? {}).find(
+    ([, entry]) => entry.exportedName === exportedName && entry.filename === filename,
+  );
+  if (!match) throw new Error(`No server action ${exportedName} from ${filename} in ${file}.`);
+  return match[0];
+}

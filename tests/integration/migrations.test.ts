@@ -1,0 +1,80 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { describe, expect, it } from "vitest";
+import { getDatabase, type Database } from "@/lib/db";
+import { migrate, MigrationError, readMigrationFiles } from "@/lib/migrations";
+
+function pgliteDatabase(pglite: PGlite): Database {
+  const sql = {
+    exec: async (text: string) => void (await pglite.exec(text)),
+    query: async <T,>(text: string, params?: unknown[]) => (await pglite.query(text, params)).rows as T[],
+  } as Database["sql"];
+  return {
+    kind: "pglite",
+    prisma: undefined as never,
+    sql,
+    withExclusiveLock: (_key, fn) => fn(sql),
+    close: () => pglite.close(),
+  };
+}
+
+const catalogQuery = `
+  SELECT table_name, column_name, data_type, is_nullable, column_default
+  FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '_console_migrations'
+  ORDER BY table_name, column_name`;
+const indexQuery = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'
+  AND tablename <> '_console_migrations' ORDER BY indexname`;
+
+describe("migrations", () => {
+  it("are applied once and recorded; a second run applies nothing", async () => {
+    const database = getDatabase();
+    expect(await migrate(database)).toEqual([]);
+    const recorded = await database.sql.query<{ name: string }>(`SELECT name FROM "_console_migrations" ORDER BY name`);
+    expect(recorded.map((r) => r.name)).toEqual(readMigrationFiles().map((f) => f.name));
+  });
+
+  it("refuse to run when an applied migration file was changed", async () => {
+    const files = readMigrationFiles();
+    const tampered = files.map((f, i) => (i === 0 ? { ...f, checksum: "0".repeat(64) } : f));
+    await expect(migrate(getDatabase(), tampered)).rejects.toThrow(MigrationError);
+    await expect(migrate(getDatabase(), tampered)).rejects.toThrow(/was changed after it was applied/);
+  });
+
+  it("roll back a failing migration entirely", async () => {
+    const pglite = new PGlite("memory://");
+    const database = pgliteDatabase(pglite);
+    const broken = [{ name: "001_broken", checksum: "x", sql: `CREATE TABLE ok_table (id int); SELECT * FROM missing_table;` }];
+    await expect(migrate(database, broken)).rejects.toThrow(/001_broken failed/);
+    const tables = await pglite.query(`SELECT to_regclass('ok_table') AS t`);
+    expect(tables.rows).toEqual([{ t: null }]);
+    await pglite.close();
+  });
+
+  it("produce exactly the schema in prisma/schema.prisma", async () => {
+    const migrated = new PGlite("memory://");
+    await migrate(pgliteDatabase(migrated));
+    const prismaBin = path.join(process.cwd(), "node_modules", ".bin", "prisma");
+    const script = execFileSync(
+      prismaBin,
+      ["migrate", "diff", "--from-empty", "--to-schema-datamodel", "prisma/schema.prisma", "--script"],
+      { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
+    );
+    const fromSchema = new PGlite("memory://");
+    await fromSchema.exec(script);
+    expect((await migrated.query(catalogQuery)).rows).toEqual((await fromSchema.query(catalogQuery)).rows);
+    expect((await migrated.query(indexQuery)).rows).toEqual((await fromSchema.query(indexQuery)).rows);
+    await migrated.close();
+    await fromSchema.close();
+  });
+
+  it("are named so that name order is creation order", () => {
+    const dir = path.join(process.cwd(), "prisma", "migrations");
+    for (const name of fs.readdirSync(dir).filter((n) => !n.endsWith(".toml"))) {
+      expect(name).toMatch(/^\d{14}_[a-z0-9_]+$/);
+    }
+    expect(os.EOL).toBeDefined();
+  });
+});
