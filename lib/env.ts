@@ -30,7 +30,6 @@ const schema = z
     HUBBY_API_BASE_URL: optionalUrl,
     HUBBY_API_KEY: optionalString,
     HUBBY_API_SECRET: optionalString,
-    LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   })
   .superRefine((value, ctx) => {
     if (value.NODE_ENV === "production" && !value.NEXTAUTH_SECRET) {

@@ -1,0 +1,96 @@
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  DEMO,
+  E2E_URL,
+  addStaff,
+  launchBrowser,
+  newPage,
+  pathOf,
+  serverActionId,
+  signIn,
+  staffIdOf,
+  staffRow,
+  textOf,
+  uniqueEmail,
+} from "./support";
+
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+async function signedIn(account: { email: string; password: string }): Promise<{ context: BrowserContext; page: Page }> {
+  const session = await newPage(browser);
+  contexts.push(session.context);
+  await session.page.goto("/login");
+  await signIn(session.page, account.email, account.password);
+  return session;
+}
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((context) => context.close()));
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("a support user and staff management", () => {
+  it("GET /staff answers 403 with the forbidden page", async () => {
+    const { page } = await signedIn(DEMO.support);
+    const response = await page.goto("/staff");
+    expect(response?.status()).toBe(403);
+    expect(pathOf(page)).toBe("/staff");
+    expect(await textOf(page.getByRole("heading", { name: "You do not have access to this page" }))).toBe(
+      "You do not have access to this page",
+    );
+  });
+
+  it("GET /audit answers 403 as well", async () => {
+    const { page } = await signedIn(DEMO.campaigns);
+    const response = await page.goto("/audit");
+    expect(response?.status()).toBe(403);
+    await page.getByRole("heading", { name: "You do not have access to this page" }).waitFor();
+  });
+
+  it("calling setDisabledAction directly is refused, changes nothing, and is audited", async () => {
+    // A target of our own, so a broken check cannot disable an account other tests use.
+    const admin = await signedIn(DEMO.admin);
+    const target = { name: "Action Target", email: uniqueEmail("target"), role: "Support" as const, password: "target-password-1" };
+    await addStaff(admin.page, target);
+    const targetId = await staffIdOf(admin.page, target.email);
+
+    const support = await signedIn(DEMO.support);
+    const actionId = serverActionId("app/(console)/staff/actions.ts", "setDisabledAction");
+    // What React's encodeReply sends for setDisabledAction(null, formData): the argument list, FormData as "$K1"
+    // whose entries are prefixed "1_".
+    const response = await support.context.request.post("/staff", {
+      headers: { "Next-Action": actionId, Origin: E2E_URL, Accept: "text/x-component" },
+      multipart: { "0": '[null,"$K1"]', "1_id": targetId, "1_disabled": "true" },
+      maxRedirects: 0,
+    });
+    const body = await response.text();
+    expect(response.status(), body.slice(0, 500)).toBe(200);
+    expect(response.headers()["content-type"]).toContain("text/x-component");
+    expect(body).toContain("Your role does not allow this action.");
+
+    // Nothing changed: the admin still sees the target as Active, and the target can still sign in.
+    await admin.page.goto(`/staff?q=${encodeURIComponent(target.email)}`);
+    const row = staffRow(admin.page, target.email);
+    await row.waitFor();
+    expect(await row.getByText("Active", { exact: true }).count()).toBe(1);
+    expect(await row.getByText("Disabled", { exact: true }).count()).toBe(0);
+    await signedIn(target);
+
+    // The refusal is in the audit log.
+    await admin.page.goto("/audit?q=staff.set_disabled&result=refused");
+    const entry = admin.page
+      .getByRole("row")
+      .filter({ has: admin.page.getByRole("cell", { name: "staff.set_disabled", exact: true }) })
+      .filter({ has: admin.page.getByRole("cell", { name: DEMO.support.email, exact: true }) })
+      .first();
+    await entry.waitFor();
+    expect(await entry.getByText("refused", { exact: true }).count()).toBe(1);
+  });
+});
