@@ -14,8 +14,6 @@ export default defineConfig({
   schema: "prisma/schema.prisma",
   migrations: { path: "prisma/migrations" },
   async adapter() {
-    return realUrl
-      ? new PrismaPg({ connectionString: realUrl })
-      : new PrismaPGlite(new PGlite("memory://"));
+    return realUrl ? new PrismaPg({ connectionString: realUrl }) : new PrismaPGlite(new PGlite("memory://"));
   },
 });

@@ -62,7 +62,9 @@ export async function migrate(database: Database, files = readMigrationFiles()):
     for (const file of files) {
       if (applied.has(file.name)) continue;
       try {
-        await sql.exec(`BEGIN;\n${file.sql}\n;INSERT INTO "_console_migrations" (name, checksum) VALUES ('${file.name.replace(/'/g, "''")}', '${file.checksum}');\nCOMMIT;`);
+        await sql.exec(
+          `BEGIN;\n${file.sql}\n;INSERT INTO "_console_migrations" (name, checksum) VALUES ('${file.name.replace(/'/g, "''")}', '${file.checksum}');\nCOMMIT;`,
+        );
       } catch (error) {
         await sql.exec("ROLLBACK").catch(() => undefined);
         throw new MigrationError(`Migration ${file.name} failed: ${(error as Error).message}`);

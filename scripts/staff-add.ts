@@ -42,7 +42,10 @@ async function main() {
   if (!parsed.success) {
     const errors = z.flattenError(parsed.error).fieldErrors as Record<string, string[]>;
     throw new Error(
-      "Cannot add staff:\n" + Object.entries(errors).map(([k, v]) => `  --${k}: ${v.join(" ")}`).join("\n") +
+      "Cannot add staff:\n" +
+        Object.entries(errors)
+          .map(([k, v]) => `  --${k}: ${v.join(" ")}`)
+          .join("\n") +
         "\nUsage: npm run staff:add -- --email <email> --name <name> --role admin|campaign_manager|support",
     );
   }

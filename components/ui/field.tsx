@@ -39,7 +39,10 @@ export function Field({
 export function FormMessage({ message, ok }: { message?: string; ok?: boolean }) {
   if (!message) return null;
   return (
-    <p role={ok ? "status" : "alert"} className={ok ? "text-sm text-emerald-700 dark:text-emerald-300" : "text-sm text-destructive"}>
+    <p
+      role={ok ? "status" : "alert"}
+      className={ok ? "text-sm text-emerald-700 dark:text-emerald-300" : "text-sm text-destructive"}
+    >
       {message}
     </p>
   );

@@ -7,7 +7,12 @@ import type { StaffRole } from "../auth/roles";
 /** Demo accounts, seeded only on a fresh database while the built-in sandbox stands in for Hubby. */
 export const DEMO_STAFF: readonly { email: string; name: string; role: StaffRole; password: string }[] = [
   { email: "admin@demo.hubby.test", name: "Ada Admin", role: "admin", password: "demo-admin-pass" },
-  { email: "campaigns@demo.hubby.test", name: "Carl Campaigns", role: "campaign_manager", password: "demo-campaigns-pass" },
+  {
+    email: "campaigns@demo.hubby.test",
+    name: "Carl Campaigns",
+    role: "campaign_manager",
+    password: "demo-campaigns-pass",
+  },
   { email: "support@demo.hubby.test", name: "Sam Support", role: "support", password: "demo-support-pass" },
 ];
 
@@ -31,7 +36,8 @@ async function ensureConfiguredAdmin(): Promise<BootstrapReport["admin"]> {
     return { email, created: true, updated: false };
   }
   const passwordMatches = await verifyPassword(existing.passwordHash, env.ADMIN_PASSWORD);
-  if (passwordMatches && existing.role === "admin" && !existing.disabled) return { email, created: false, updated: false };
+  if (passwordMatches && existing.role === "admin" && !existing.disabled)
+    return { email, created: false, updated: false };
   await db().staffUser.update({
     where: { email },
     data: {

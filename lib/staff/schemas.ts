@@ -2,9 +2,12 @@ import { z } from "zod";
 import { PASSWORD_MIN_LENGTH } from "../auth/password-policy";
 import { staffRoles } from "../auth/roles";
 
-export const emailSchema = z.string().trim().toLowerCase().pipe(z.email("Enter a valid email address.")).pipe(
-  z.string().max(320),
-);
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email("Enter a valid email address."))
+  .pipe(z.string().max(320));
 export const passwordSchema = z
   .string()
   .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
@@ -20,7 +23,10 @@ export const createStaffSchema = z.object({
 });
 
 export const changeRoleSchema = z.object({ id: staffIdSchema, role: roleSchema });
-export const setDisabledSchema = z.object({ id: staffIdSchema, disabled: z.enum(["true", "false"]).transform((v) => v === "true") });
+export const setDisabledSchema = z.object({
+  id: staffIdSchema,
+  disabled: z.enum(["true", "false"]).transform((v) => v === "true"),
+});
 export const resetPasswordSchema = z.object({ id: staffIdSchema, password: passwordSchema });
 export const changeOwnPasswordSchema = z
   .object({ currentPassword: z.string().min(1, "Enter your current password."), newPassword: passwordSchema })

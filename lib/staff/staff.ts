@@ -11,7 +11,12 @@ export const STAFF_PAGE_SIZE = 25;
 export async function listStaff(query: StaffListQuery) {
   const where: Prisma.StaffUserWhereInput = {
     ...(query.q
-      ? { OR: [{ email: { contains: query.q, mode: "insensitive" } }, { name: { contains: query.q, mode: "insensitive" } }] }
+      ? {
+          OR: [
+            { email: { contains: query.q, mode: "insensitive" } },
+            { name: { contains: query.q, mode: "insensitive" } },
+          ],
+        }
       : {}),
     ...(query.status === "active" ? { disabled: false } : query.status === "disabled" ? { disabled: true } : {}),
   };
@@ -33,7 +38,12 @@ export async function listStaff(query: StaffListQuery) {
 export async function createStaff(input: { email: string; name: string; role: StaffRole; password: string }) {
   try {
     return await db().staffUser.create({
-      data: { email: input.email, name: input.name, role: input.role, passwordHash: await hashPassword(input.password) },
+      data: {
+        email: input.email,
+        name: input.name,
+        role: input.role,
+        passwordHash: await hashPassword(input.password),
+      },
       select: { id: true, email: true, role: true },
     });
   } catch (error) {
@@ -47,7 +57,10 @@ export async function createStaff(input: { email: string; name: string; role: St
 }
 
 async function findOrFail(tx: Prisma.TransactionClient, id: string) {
-  const user = await tx.staffUser.findUnique({ where: { id }, select: { id: true, email: true, role: true, disabled: true } });
+  const user = await tx.staffUser.findUnique({
+    where: { id },
+    select: { id: true, email: true, role: true, disabled: true },
+  });
   if (!user) throw new ActionError("This staff member no longer exists.");
   return user;
 }
@@ -101,16 +114,18 @@ export async function setStaffDisabled(id: string, disabled: boolean, actorId: s
 
 export async function resetStaffPassword(id: string, password: string) {
   const passwordHash = await hashPassword(password);
-  const user = await db().staffUser.update({
-    where: { id },
-    data: { passwordHash, sessionVersion: { increment: 1 } },
-    select: { email: true },
-  }).catch((error: unknown) => {
-    if (isRecordNotFound(error)) {
-      throw new ActionError("This staff member no longer exists.");
-    }
-    throw error;
-  });
+  const user = await db()
+    .staffUser.update({
+      where: { id },
+      data: { passwordHash, sessionVersion: { increment: 1 } },
+      select: { email: true },
+    })
+    .catch((error: unknown) => {
+      if (isRecordNotFound(error)) {
+        throw new ActionError("This staff member no longer exists.");
+      }
+      throw error;
+    });
   return user;
 }
 

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   DEMO,
   E2E_URL,
+  STAFF_LIST_BY_LAST_SIGN_IN,
   addStaff,
   launchBrowser,
   newPage,
@@ -15,6 +16,8 @@ import {
   uniqueEmail,
 } from "./support";
 
+const FORBIDDEN_MESSAGE = "Your role does not allow this action.";
+
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
@@ -24,6 +27,27 @@ async function signedIn(account: { email: string; password: string }): Promise<{
   await session.page.goto("/login");
   await signIn(session.page, account.email, account.password);
   return session;
+}
+
+/**
+ * Calls setDisabledAction(null, formData) the way the browser does (checked against the request the Disable dialog
+ * sends): the argument list in field "0", the FormData as "$K1" whose entries are the fields prefixed "_1_". The
+ * entries must come before "0", so a FormData (ordered) rather than an object (integer keys enumerate first).
+ */
+async function callSetDisabled(context: BrowserContext, actionId: string, id: string): Promise<string> {
+  const form = new FormData();
+  form.append("_1_id", id);
+  form.append("_1_disabled", "true");
+  form.append("0", '[null,"$K1"]');
+  const response = await context.request.post("/staff", {
+    headers: { "Next-Action": actionId, Origin: E2E_URL, Accept: "text/x-component" },
+    multipart: form,
+    maxRedirects: 0,
+  });
+  const body = await response.text();
+  expect(response.status(), body.slice(0, 500)).toBe(200);
+  expect(response.headers()["content-type"]).toContain("text/x-component");
+  return body;
 }
 
 beforeAll(async () => {
@@ -58,30 +82,28 @@ describe("a support user and staff management", () => {
     // A target of our own, so a broken check cannot disable an account other tests use.
     const admin = await signedIn(DEMO.admin);
     const target = { name: "Action Target", email: uniqueEmail("target"), role: "Support" as const, password: "target-password-1" };
-    await addStaff(admin.page, target);
-    const targetId = await staffIdOf(admin.page, target.email);
+    await addStaff(admin.page, target, STAFF_LIST_BY_LAST_SIGN_IN);
+    const targetId = await staffIdOf(admin.page, target.email, STAFF_LIST_BY_LAST_SIGN_IN);
+    const actionId = serverActionId("app/(console)/staff/actions.ts", "setDisabledAction");
+
+    // Control: the same request as the admin, for an id that does not exist, reaches the action's domain check,
+    // which shows the encoding delivers the form fields.
+    const control = await callSetDisabled(admin.context, actionId, "00000000-0000-4000-8000-000000000000");
+    expect(control).toContain('"message":"This staff member no longer exists."');
 
     const support = await signedIn(DEMO.support);
-    const actionId = serverActionId("app/(console)/staff/actions.ts", "setDisabledAction");
-    // What React's encodeReply sends for setDisabledAction(null, formData): the argument list, FormData as "$K1"
-    // whose entries are prefixed "1_".
-    const response = await support.context.request.post("/staff", {
-      headers: { "Next-Action": actionId, Origin: E2E_URL, Accept: "text/x-component" },
-      multipart: { "0": '[null,"$K1"]', "1_id": targetId, "1_disabled": "true" },
-      maxRedirects: 0,
-    });
-    const body = await response.text();
-    expect(response.status(), body.slice(0, 500)).toBe(200);
-    expect(response.headers()["content-type"]).toContain("text/x-component");
-    expect(body).toContain("Your role does not allow this action.");
+    const body = await callSetDisabled(support.context, actionId, targetId);
+    expect(body).toContain(`"message":"${FORBIDDEN_MESSAGE}"`);
+    expect(body).not.toContain('"ok":true');
 
     // Nothing changed: the admin still sees the target as Active, and the target can still sign in.
-    await admin.page.goto(`/staff?q=${encodeURIComponent(target.email)}`);
+    await admin.page.goto(`${STAFF_LIST_BY_LAST_SIGN_IN}&q=${encodeURIComponent(target.email)}`);
     const row = staffRow(admin.page, target.email);
     await row.waitFor();
     expect(await row.getByText("Active", { exact: true }).count()).toBe(1);
     expect(await row.getByText("Disabled", { exact: true }).count()).toBe(0);
-    await signedIn(target);
+    const targetSession = await signedIn(target);
+    expect(pathOf(targetSession.page)).toBe("/account");
 
     // The refusal is in the audit log.
     await admin.page.goto("/audit?q=staff.set_disabled&result=refused");

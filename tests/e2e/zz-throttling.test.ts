@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   DEMO,
   GENERIC_SIGN_IN_ERROR,
+  STAFF_LIST_BY_LAST_SIGN_IN,
   THROTTLED_PREFIX,
   addStaff,
   failedSignIn,
@@ -37,7 +38,7 @@ describe("sign-in throttling", () => {
     await admin.page.goto("/login");
     await signIn(admin.page, DEMO.admin.email, DEMO.admin.password);
     const member = { name: "Theo Throttled", email: uniqueEmail("throttled"), role: "Support" as const, password: "theo-right-password" };
-    await addStaff(admin.page, member);
+    await addStaff(admin.page, member, STAFF_LIST_BY_LAST_SIGN_IN);
 
     const ip = `10.78.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
     const attacker = await newPage(browser, { ip });

@@ -53,7 +53,9 @@ describe("sign-in (credentials provider)", () => {
       await authorizeCredentials({ email: `guess-${i}@example.test`, password: "wrong-password" }, ip);
     }
     const user = await makeStaff("support");
-    await expect(authorizeCredentials({ email: user.email, password: TEST_PASSWORD }, ip)).rejects.toThrow(THROTTLED_ERROR);
+    await expect(authorizeCredentials({ email: user.email, password: TEST_PASSWORD }, ip)).rejects.toThrow(
+      THROTTLED_ERROR,
+    );
     expect(await authorizeCredentials({ email: user.email, password: TEST_PASSWORD }, freshIp())).not.toBeNull();
   });
 

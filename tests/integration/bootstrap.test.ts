@@ -13,7 +13,13 @@ function withEnv(values: Record<string, string | undefined>) {
 }
 
 afterEach(async () => {
-  withEnv({ ADMIN_EMAIL: undefined, ADMIN_PASSWORD: undefined, HUBBY_API_BASE_URL: undefined, HUBBY_API_KEY: undefined, HUBBY_API_SECRET: undefined });
+  withEnv({
+    ADMIN_EMAIL: undefined,
+    ADMIN_PASSWORD: undefined,
+    HUBBY_API_BASE_URL: undefined,
+    HUBBY_API_KEY: undefined,
+    HUBBY_API_SECRET: undefined,
+  });
   await db().staffUser.deleteMany();
 });
 

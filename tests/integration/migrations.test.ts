@@ -10,7 +10,7 @@ import { migrate, MigrationError, readMigrationFiles } from "@/lib/migrations";
 function pgliteDatabase(pglite: PGlite): Database {
   const sql = {
     exec: async (text: string) => void (await pglite.exec(text)),
-    query: async <T,>(text: string, params?: unknown[]) => (await pglite.query(text, params)).rows as T[],
+    query: async <T>(text: string, params?: unknown[]) => (await pglite.query(text, params)).rows as T[],
   } as Database["sql"];
   return {
     kind: "pglite",
@@ -46,7 +46,9 @@ describe("migrations", () => {
   it("roll back a failing migration entirely", async () => {
     const pglite = new PGlite("memory://");
     const database = pgliteDatabase(pglite);
-    const broken = [{ name: "001_broken", checksum: "x", sql: `CREATE TABLE ok_table (id int); SELECT * FROM missing_table;` }];
+    const broken = [
+      { name: "001_broken", checksum: "x", sql: `CREATE TABLE ok_table (id int); SELECT * FROM missing_table;` },
+    ];
     await expect(migrate(database, broken)).rejects.toThrow(/001_broken failed/);
     const tables = await pglite.query(`SELECT to_regclass('ok_table') AS t`);
     expect(tables.rows).toEqual([{ t: null }]);

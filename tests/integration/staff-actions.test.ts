@@ -14,7 +14,15 @@ import { setSession } from "../support/session";
 
 const staffActions = {
   "staff.create": (target: { id: string }) =>
-    createStaffAction(null, form({ email: `new-${target.id.slice(0, 6)}@example.test`, name: "New", role: "support", password: "long-enough-password" })),
+    createStaffAction(
+      null,
+      form({
+        email: `new-${target.id.slice(0, 6)}@example.test`,
+        name: "New",
+        role: "support",
+        password: "long-enough-password",
+      }),
+    ),
   "staff.change_role": (target: { id: string }) => changeRoleAction(null, form({ id: target.id, role: "admin" })),
   "staff.set_disabled": (target: { id: string }) => setDisabledAction(null, form({ id: target.id, disabled: "true" })),
   "staff.reset_password": (target: { id: string }) =>
@@ -32,7 +40,10 @@ describe("staff actions refuse every role but admin", () => {
         const after = await db().staffUser.findUniqueOrThrow({ where: { id: target.id } });
         expect(after).toMatchObject({ role: "support", disabled: false, sessionVersion: 1 });
         expect(await verifyPassword(after.passwordHash, TEST_PASSWORD)).toBe(true);
-        const entry = await db().auditEntry.findFirst({ where: { action, actorId: actor.id }, orderBy: { at: "desc" } });
+        const entry = await db().auditEntry.findFirst({
+          where: { action, actorId: actor.id },
+          orderBy: { at: "desc" },
+        });
         expect(entry).toMatchObject({ result: "refused" });
       });
     }
@@ -53,7 +64,12 @@ describe("staff actions as admin", () => {
     const admin = await signInAs("admin");
     const result = await createStaffAction(
       null,
-      form({ email: " New.Person@Example.test ", name: "New Person", role: "campaign_manager", password: "a-strong-password" }),
+      form({
+        email: " New.Person@Example.test ",
+        name: "New Person",
+        role: "campaign_manager",
+        password: "a-strong-password",
+      }),
     );
     expect(result).toEqual({ ok: true, data: { email: "new.person@example.test" } });
     const created = await db().staffUser.findUniqueOrThrow({ where: { email: "new.person@example.test" } });
@@ -66,7 +82,10 @@ describe("staff actions as admin", () => {
 
   it("explains bad input field by field and refuses a duplicate email", async () => {
     await signInAs("admin");
-    const bad = await createStaffAction(null, form({ email: "not-an-email", name: "", role: "root", password: "short" }));
+    const bad = await createStaffAction(
+      null,
+      form({ email: "not-an-email", name: "", role: "root", password: "short" }),
+    );
     expect(bad.ok).toBe(false);
     if (bad.ok) return;
     expect(Object.keys(bad.fieldErrors ?? {}).sort()).toEqual(["email", "name", "password", "role"]);
@@ -98,7 +117,9 @@ describe("staff actions as admin", () => {
   it("resets a password and signs the user out everywhere", async () => {
     await signInAs("admin");
     const target = await makeStaff("support");
-    expect(await resetPasswordAction(null, form({ id: target.id, password: "brand-new-password" }))).toMatchObject({ ok: true });
+    expect(await resetPasswordAction(null, form({ id: target.id, password: "brand-new-password" }))).toMatchObject({
+      ok: true,
+    });
     const stored = await db().staffUser.findUniqueOrThrow({ where: { id: target.id } });
     expect(stored.sessionVersion).toBe(2);
     expect(await verifyPassword(stored.passwordHash, "brand-new-password")).toBe(true);
@@ -139,7 +160,10 @@ describe("my account", () => {
   it("every role can change its own password, with the current one", async () => {
     for (const role of ["admin", "campaign_manager", "support"] as const) {
       const user = await signInAs(role);
-      const wrong = await changeOwnPasswordAction(null, form({ currentPassword: "nope", newPassword: "a-new-long-password" }));
+      const wrong = await changeOwnPasswordAction(
+        null,
+        form({ currentPassword: "nope", newPassword: "a-new-long-password" }),
+      );
       expect(wrong).toMatchObject({ ok: false, fieldErrors: { currentPassword: [expect.any(String)] } });
       const ok = await changeOwnPasswordAction(
         null,

@@ -9,6 +9,9 @@ export function currentSession(): Session | null {
 
 export function setSession(user: { id: string; email: string; name: string; sessionVersion: number } | null) {
   session = user
-    ? { user: { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion }, expires: new Date(Date.now() + 3_600_000).toISOString() }
+    ? {
+        user: { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion },
+        expires: new Date(Date.now() + 3_600_000).toISOString(),
+      }
     : null;
 }

@@ -20,7 +20,9 @@ export function ChangePasswordForm() {
   return (
     <form ref={formRef} action={action} className="flex max-w-sm flex-col gap-3">
       <Field id="current-password" label="Current password" errors={errors?.currentPassword}>
-        {(props) => <Input name="currentPassword" type="password" autoComplete="current-password" required {...props} />}
+        {(props) => (
+          <Input name="currentPassword" type="password" autoComplete="current-password" required {...props} />
+        )}
       </Field>
       <Field id="new-password" label="New password" errors={errors?.newPassword}>
         {(props) => <Input name="newPassword" type="password" autoComplete="new-password" required {...props} />}

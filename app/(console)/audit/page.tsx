@@ -13,7 +13,11 @@ export const metadata: Metadata = { title: "Audit log" };
 const resultVariant = { ok: "success", error: "danger", refused: "warning" } as const;
 const timeFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[]>>;
+}) {
   await requireStaff(...rolesFor("audit.read"));
   const query = auditQuerySchema.parse(await searchParams);
   const { rows, total, pageSize } = await listAuditEntries(query);
@@ -21,15 +25,27 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     <div className="flex flex-col gap-4">
       <div>
         <h1 className="text-xl font-semibold">Audit log</h1>
-        <p className="text-sm text-muted-foreground">Every sign-in and privileged action: who, what, on whom, and the result. Times in UTC.</p>
+        <p className="text-sm text-muted-foreground">
+          Every sign-in and privileged action: who, what, on whom, and the result. Times in UTC.
+        </p>
       </div>
       <form className="flex flex-wrap items-end gap-2" role="search" action="/audit">
         <div className="flex flex-col gap-1">
-          <label htmlFor="audit-q" className="text-xs text-muted-foreground">Search audit log</label>
-          <Input id="audit-q" name="q" defaultValue={query.q} placeholder="Action, actor email, target, request id" className="w-72" />
+          <label htmlFor="audit-q" className="text-xs text-muted-foreground">
+            Search audit log
+          </label>
+          <Input
+            id="audit-q"
+            name="q"
+            defaultValue={query.q}
+            placeholder="Action, actor email, target, request id"
+            className="w-72"
+          />
         </div>
         <div className="flex flex-col gap-1">
-          <label htmlFor="audit-result" className="text-xs text-muted-foreground">Result</label>
+          <label htmlFor="audit-result" className="text-xs text-muted-foreground">
+            Result
+          </label>
           <Select id="audit-result" name="result" defaultValue={query.result} className="w-32">
             <option value="all">All</option>
             <option value="ok">OK</option>
@@ -38,14 +54,20 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </Select>
         </div>
         <div className="flex flex-col gap-1">
-          <label htmlFor="audit-from" className="text-xs text-muted-foreground">From</label>
+          <label htmlFor="audit-from" className="text-xs text-muted-foreground">
+            From
+          </label>
           <Input id="audit-from" name="from" type="date" defaultValue={query.from} className="w-40" />
         </div>
         <div className="flex flex-col gap-1">
-          <label htmlFor="audit-to" className="text-xs text-muted-foreground">To</label>
+          <label htmlFor="audit-to" className="text-xs text-muted-foreground">
+            To
+          </label>
           <Input id="audit-to" name="to" type="date" defaultValue={query.to} className="w-40" />
         </div>
-        <Button type="submit" variant="outline">Apply</Button>
+        <Button type="submit" variant="outline">
+          Apply
+        </Button>
       </form>
       <Table>
         <TableHeader>
@@ -61,20 +83,31 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <TableBody>
           {rows.length === 0 ? (
             <TableRow>
-              <TableCell colSpan={6} className="py-8 text-center text-muted-foreground">No audit entries match.</TableCell>
+              <TableCell colSpan={6} className="py-8 text-center text-muted-foreground">
+                No audit entries match.
+              </TableCell>
             </TableRow>
           ) : (
             rows.map((row) => (
               <TableRow key={row.id}>
                 <TableCell className="whitespace-nowrap">{timeFormat.format(row.at)}</TableCell>
                 <TableCell>{row.actorEmail ?? <span className="text-muted-foreground">system</span>}</TableCell>
-                <TableCell><code className="text-xs">{row.action}</code></TableCell>
+                <TableCell>
+                  <code className="text-xs">{row.action}</code>
+                </TableCell>
                 <TableCell className="max-w-48 truncate" title={row.targetId ?? undefined}>
                   {row.externalUserId ?? (row.targetType ? `${row.targetType} ${row.targetId ?? ""}` : "—")}
                 </TableCell>
-                <TableCell><Badge variant={resultVariant[row.result as keyof typeof resultVariant] ?? "default"}>{row.result}</Badge></TableCell>
+                <TableCell>
+                  <Badge variant={resultVariant[row.result as keyof typeof resultVariant] ?? "default"}>
+                    {row.result}
+                  </Badge>
+                </TableCell>
                 <TableCell className="max-w-md">
-                  <code className="block truncate text-xs text-muted-foreground" title={row.details ? JSON.stringify(row.details) : undefined}>
+                  <code
+                    className="block truncate text-xs text-muted-foreground"
+                    title={row.details ? JSON.stringify(row.details) : undefined}
+                  >
                     {row.details ? JSON.stringify(row.details) : ""}
                   </code>
                   {row.requestId && <span className="text-xs text-muted-foreground">request {row.requestId}</span>}

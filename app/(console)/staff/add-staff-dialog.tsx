@@ -53,7 +53,12 @@ export function AddStaffDialog() {
               </Select>
             )}
           </Field>
-          <Field id="new-staff-password" label="Initial password" hint="At least 12 characters." errors={errors?.password}>
+          <Field
+            id="new-staff-password"
+            label="Initial password"
+            hint="At least 12 characters."
+            errors={errors?.password}
+          >
             {(props) => <Input name="password" type="password" autoComplete="new-password" required {...props} />}
           </Field>
           {state && !state.ok && <FormMessage message={state.message} />}

@@ -11,7 +11,11 @@ import { StaffTable } from "./staff-table";
 
 export const metadata: Metadata = { title: "Staff" };
 
-export default async function StaffPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
+export default async function StaffPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[]>>;
+}) {
   const me = await requireStaff(...rolesFor("staff.manage"));
   const query = staffListQuerySchema.parse(await searchParams);
   const { rows, total, pageSize } = await listStaff(query);
@@ -47,7 +51,11 @@ export default async function StaffPage({ searchParams }: { searchParams: Promis
         </Button>
       </form>
       <StaffTable
-        rows={rows.map((row) => ({ ...row, lastLoginAt: row.lastLoginAt?.toISOString() ?? null, createdAt: row.createdAt.toISOString() }))}
+        rows={rows.map((row) => ({
+          ...row,
+          lastLoginAt: row.lastLoginAt?.toISOString() ?? null,
+          createdAt: row.createdAt.toISOString(),
+        }))}
         currentUserId={me.id}
         sort={query.sort}
       />

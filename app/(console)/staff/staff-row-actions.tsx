@@ -28,7 +28,9 @@ function useDialogAction(serverAction: ServerAction, success: string, close: () 
 
 function RoleDialog({ staff }: { staff: StaffRow }) {
   const [open, setOpen] = useState(false);
-  const [state, action, pending] = useDialogAction(changeRoleAction, `Role of ${staff.email} changed.`, () => setOpen(false));
+  const [state, action, pending] = useDialogAction(changeRoleAction, `Role of ${staff.email} changed.`, () =>
+    setOpen(false),
+  );
   return (
     <Dialog open={open} onOpenChange={setOpen}>
       <DialogTrigger asChild>
@@ -65,7 +67,11 @@ function RoleDialog({ staff }: { staff: StaffRow }) {
 function DisableDialog({ staff, isSelf }: { staff: StaffRow; isSelf: boolean }) {
   const [open, setOpen] = useState(false);
   const disabling = !staff.disabled;
-  const [state, action, pending] = useDialogAction(setDisabledAction, `${staff.email} ${disabling ? "disabled" : "enabled"}.`, () => setOpen(false));
+  const [state, action, pending] = useDialogAction(
+    setDisabledAction,
+    `${staff.email} ${disabling ? "disabled" : "enabled"}.`,
+    () => setOpen(false),
+  );
   return (
     <Dialog open={open} onOpenChange={setOpen}>
       <DialogTrigger asChild>
@@ -80,7 +86,9 @@ function DisableDialog({ staff, isSelf }: { staff: StaffRow; isSelf: boolean }) 
         </Button>
       </DialogTrigger>
       <DialogContent>
-        <DialogTitle>{disabling ? "Disable" : "Enable"} {staff.name}?</DialogTitle>
+        <DialogTitle>
+          {disabling ? "Disable" : "Enable"} {staff.name}?
+        </DialogTitle>
         <DialogDescription>
           {disabling
             ? `${staff.email} will be signed out on their next request and cannot sign in until enabled again.`
@@ -101,7 +109,9 @@ function DisableDialog({ staff, isSelf }: { staff: StaffRow; isSelf: boolean }) 
 
 function ResetPasswordDialog({ staff }: { staff: StaffRow }) {
   const [open, setOpen] = useState(false);
-  const [state, action, pending] = useDialogAction(resetPasswordAction, `Password of ${staff.email} reset.`, () => setOpen(false));
+  const [state, action, pending] = useDialogAction(resetPasswordAction, `Password of ${staff.email} reset.`, () =>
+    setOpen(false),
+  );
   return (
     <Dialog open={open} onOpenChange={setOpen}>
       <DialogTrigger asChild>

@@ -36,7 +36,8 @@ function SortHeader({ field, sort }: { field: keyof typeof sortable; sort: strin
       aria-sort={active ? (descending ? "descending" : "ascending") : undefined}
     >
       {sortable[field]}
-      {active && (descending ? <ArrowDown className="h-3 w-3" aria-hidden /> : <ArrowUp className="h-3 w-3" aria-hidden />)}
+      {active &&
+        (descending ? <ArrowDown className="h-3 w-3" aria-hidden /> : <ArrowUp className="h-3 w-3" aria-hidden />)}
     </Link>
   );
 }
@@ -60,7 +61,11 @@ export function StaffTable({ rows, currentUserId, sort }: { rows: StaffRow[]; cu
       header: () => <SortHeader field="lastLoginAt" sort={sort} />,
       cell: (info) => {
         const value = info.getValue();
-        return value ? `${dateFormat.format(new Date(value))} UTC` : <span className="text-muted-foreground">Never</span>;
+        return value ? (
+          `${dateFormat.format(new Date(value))} UTC`
+        ) : (
+          <span className="text-muted-foreground">Never</span>
+        );
       },
     }),
     helper.display({
@@ -77,7 +82,9 @@ export function StaffTable({ rows, currentUserId, sort }: { rows: StaffRow[]; cu
         {table.getHeaderGroups().map((group) => (
           <TableRow key={group.id}>
             {group.headers.map((header) => (
-              <TableHead key={header.id}>{header.isPlaceholder ? null : <table.FlexRender header={header} />}</TableHead>
+              <TableHead key={header.id}>
+                {header.isPlaceholder ? null : <table.FlexRender header={header} />}
+              </TableHead>
             ))}
           </TableRow>
         ))}
