@@ -21,7 +21,8 @@ let server: ChildProcess | undefined;
 let serverExited: Promise<void> = Promise.resolve();
 let tempDir: string | undefined;
 let vitest: ChildProcess | undefined;
-let cleaningUp = false;
+let cleanupRun: Promise<void> | undefined;
+let interruptedBy: NodeJS.Signals | undefined;
 
 function checkChromium() {
   let executable = false;
@@ -52,10 +53,14 @@ function build() {
     return;
   }
   console.log("[e2e] next build …");
-  const result = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
-    stdio: "inherit",
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
-  });
+  const result = spawnSync(
+    process.execPath,
+    [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"],
+    {
+      stdio: "inherit",
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    },
+  );
   if (result.status !== 0) {
     console.error(`\n[e2e] next build failed (exit ${result.status ?? result.signal}).\n`);
     process.exit(result.status || 1);
@@ -96,7 +101,14 @@ function startServer(port: number, dir: string, logFile: string) {
     NEXT_TELEMETRY_DISABLED: "1",
   };
   // A fresh sandbox database: no external Postgres, no real Hubby, no configured admin, so the demo staff are seeded.
-  for (const name of ["DATABASE_URL", "HUBBY_API_BASE_URL", "HUBBY_API_KEY", "HUBBY_API_SECRET", "ADMIN_EMAIL", "ADMIN_PASSWORD"]) {
+  for (const name of [
+    "DATABASE_URL",
+    "HUBBY_API_BASE_URL",
+    "HUBBY_API_KEY",
+    "HUBBY_API_SECRET",
+    "ADMIN_EMAIL",
+    "ADMIN_PASSWORD",
+  ]) {
     delete env[name];
   }
   const log = fs.openSync(logFile, "a");
@@ -162,29 +174,48 @@ async function stopServer() {
   }
 }
 
-async function cleanup() {
-  if (cleaningUp) return;
-  cleaningUp = true;
-  await stopServer();
-  if (tempDir) {
-    fs.rmSync(tempDir, { recursive: true, force: true });
-    tempDir = undefined;
-  }
+/** Stops the server and removes the temp dir; every caller (normal end, error, signal) awaits the same run. */
+function cleanup(): Promise<void> {
+  cleanupRun ??= (async () => {
+    await stopServer();
+    if (tempDir) {
+      fs.rmSync(tempDir, { recursive: true, force: true });
+      tempDir = undefined;
+    }
+  })();
+  return cleanupRun;
 }
 
 function runVitest(url: string, dataDir: string): Promise<number> {
   return new Promise((resolve) => {
-    vitest = spawn(process.execPath, [path.join(root, "node_modules", "vitest", "vitest.mjs"), "run", "--project", "e2e"], {
-      cwd: root,
-      stdio: "inherit",
-      env: { ...process.env, E2E_URL: url, CHROMIUM_PATH: chromiumPath, E2E_DATA_DIR: dataDir },
-    });
+    vitest = spawn(
+      process.execPath,
+      [path.join(root, "node_modules", "vitest", "vitest.mjs"), "run", "--project", "e2e", ...process.argv.slice(2)],
+      {
+        cwd: root,
+        stdio: "inherit",
+        env: { ...process.env, E2E_URL: url, CHROMIUM_PATH: chromiumPath, E2E_DATA_DIR: dataDir },
+      },
+    );
     vitest.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
     vitest.once("error", (error) => {
       console.error(`[e2e] could not start vitest: ${error.message}`);
       resolve(1);
     });
   });
+}
+
+/** Passes the signal on to vitest and waits (at most 10 s, then SIGKILL) for it to finish its own cleanup. */
+async function stopVitest(signal: NodeJS.Signals) {
+  const child = vitest;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill(signal);
+  const timedOut = await Promise.race([
+    exited.then(() => false),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 10_000)),
+  ]);
+  if (timedOut) child.kill("SIGKILL");
 }
 
 async function main() {
@@ -202,16 +233,18 @@ async function main() {
   console.log("[e2e] server is healthy; running the e2e tests.");
 
   const code = await runVitest(url, tempDir);
-  if (code !== 0) console.error(`\n[e2e] server log tail:\n${logTail(logFile, 40)}\n`);
+  if (code !== 0 && !interruptedBy) console.error(`\n[e2e] server log tail:\n${logTail(logFile, 40)}\n`);
   await cleanup();
-  process.exit(code);
+  process.exit(interruptedBy ? 128 + os.constants.signals[interruptedBy] : code);
 }
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     console.error(`\n[e2e] ${signal}: stopping …`);
-    vitest?.kill(signal);
-    void cleanup().finally(() => process.exit(130));
+    interruptedBy = signal;
+    void stopVitest(signal)
+      .then(cleanup)
+      .finally(() => process.exit(128 + os.constants.signals[signal]));
   });
 }
 

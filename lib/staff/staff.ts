@@ -25,7 +25,11 @@ export async function listStaff(query: StaffListQuery) {
   const [rows, total] = await Promise.all([
     db().staffUser.findMany({
       where,
-      orderBy: [{ [field]: { sort: direction, nulls: "last" } }, { id: "asc" }],
+      // `nulls` is only valid on nullable columns.
+      orderBy: [
+        field === "lastLoginAt" ? { lastLoginAt: { sort: direction, nulls: "last" } } : { [field]: direction },
+        { id: "asc" },
+      ],
       skip: (query.page - 1) * STAFF_PAGE_SIZE,
       take: STAFF_PAGE_SIZE,
       select: { id: true, email: true, name: true, role: true, disabled: true, lastLoginAt: true, createdAt: true },

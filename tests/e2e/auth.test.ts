@@ -36,20 +36,23 @@ const roles = [
 ] as const;
 
 describe("sign-in", () => {
-  it.each(roles)("$account.role lands in the console shell with the screens of the role", async ({ account, home, adminScreens }) => {
-    await page.goto("/login");
-    await signIn(page, account.email, account.password);
-    expect(pathOf(page)).toBe(home);
+  it.each(roles)(
+    "$account.role lands in the console shell with the screens of the role",
+    async ({ account, home, adminScreens }) => {
+      await page.goto("/login");
+      await signIn(page, account.email, account.password);
+      expect(pathOf(page)).toBe(home);
 
-    const header = page.getByRole("banner");
-    expect(await textOf(header.getByTestId("current-user"))).toBe(account.name);
-    expect(await textOf(header.getByTestId("current-role"))).toBe(account.role);
+      const header = page.getByRole("banner");
+      expect(await textOf(header.getByTestId("current-user"))).toBe(account.name);
+      expect(await textOf(header.getByTestId("current-role"))).toBe(account.role);
 
-    const nav = page.getByRole("navigation", { name: "Main" });
-    await nav.getByRole("link", { name: "My account" }).waitFor();
-    expect(await nav.getByRole("link", { name: "Staff", exact: true }).count()).toBe(adminScreens ? 1 : 0);
-    expect(await nav.getByRole("link", { name: "Audit log", exact: true }).count()).toBe(adminScreens ? 1 : 0);
-  });
+      const nav = page.getByRole("navigation", { name: "Main" });
+      await nav.getByRole("link", { name: "My account" }).waitFor();
+      expect(await nav.getByRole("link", { name: "Staff", exact: true }).count()).toBe(adminScreens ? 1 : 0);
+      expect(await nav.getByRole("link", { name: "Audit log", exact: true }).count()).toBe(adminScreens ? 1 : 0);
+    },
+  );
 
   it.each(roles)("/ sends $account.role to $home", async ({ account, home }) => {
     await page.goto("/login");

@@ -1,6 +1,17 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { DEMO, addStaff, launchBrowser, newPage, pathOf, signIn, staffRow, textOf, uniqueEmail } from "./support";
+import {
+  DEMO,
+  addStaff,
+  expectScreen,
+  launchBrowser,
+  newPage,
+  pathOf,
+  signIn,
+  staffRow,
+  textOf,
+  uniqueEmail,
+} from "./support";
 
 let browser: Browser;
 const contexts: BrowserContext[] = [];
@@ -27,7 +38,12 @@ describe("staff management", () => {
     await admin.page.goto("/login");
     await signIn(admin.page, DEMO.admin.email, DEMO.admin.password);
 
-    const member = { name: "Nina Newcomer", email: uniqueEmail("nina"), role: "Campaign manager" as const, password: "nina-initial-pass" };
+    const member = {
+      name: "Nina Newcomer",
+      email: uniqueEmail("nina"),
+      role: "Campaign manager" as const,
+      password: "nina-initial-pass",
+    };
     await addStaff(admin.page, member);
     const row = staffRow(admin.page, member.email);
     expect(await textOf(row.getByRole("cell", { name: member.name, exact: true }))).toBe(member.name);
@@ -62,10 +78,13 @@ describe("staff management", () => {
     await admin.page.goto("/login");
     await signIn(admin.page, DEMO.admin.email, DEMO.admin.password);
     expect(pathOf(admin.page)).toBe("/staff");
+    await expectScreen(admin.page, "Staff");
     for (const account of [DEMO.admin, DEMO.campaigns, DEMO.support]) {
       await staffRow(admin.page, account.email).waitFor();
     }
     // An admin cannot disable their own account.
-    expect(await admin.page.getByRole("button", { name: `Disable ${DEMO.admin.email}`, exact: true }).isDisabled()).toBe(true);
+    expect(
+      await admin.page.getByRole("button", { name: `Disable ${DEMO.admin.email}`, exact: true }).isDisabled(),
+    ).toBe(true);
   });
 });

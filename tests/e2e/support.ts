@@ -76,7 +76,10 @@ export async function newContext(browser: Browser, options: { ip?: string } = {}
   return context;
 }
 
-export async function newPage(browser: Browser, options: { ip?: string } = {}): Promise<{ context: BrowserContext; page: Page }> {
+export async function newPage(
+  browser: Browser,
+  options: { ip?: string } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await newContext(browser, options);
   return { context, page: await context.newPage() };
 }
@@ -102,7 +105,9 @@ export async function submitSignIn(page: Page, email: string, password: string) 
 
 /** Submits the sign-in form, waits for the credentials callback to answer, and returns the form's alert text. */
 export async function failedSignIn(page: Page, email: string, password: string): Promise<string> {
-  const answered = page.waitForResponse((response) => new URL(response.url()).pathname === "/api/auth/callback/credentials");
+  const answered = page.waitForResponse(
+    (response) => new URL(response.url()).pathname === "/api/auth/callback/credentials",
+  );
   await submitSignIn(page, email, password);
   await answered;
   await page.getByRole("button", { name: "Sign in" }).waitFor();
@@ -144,6 +149,20 @@ export function uniqueEmail(prefix: string): string {
  */
 export const STAFF_LIST_BY_LAST_SIGN_IN = "/staff?sort=-lastLoginAt";
 
+/**
+ * Waits for a console screen by its h1; fails at once, with the error reference, if the console's error screen
+ * (app/(console)/error.tsx) shows instead.
+ */
+export async function expectScreen(page: Page, heading: string) {
+  const wanted = page.getByRole("heading", { level: 1, name: heading, exact: true });
+  const failed = page.getByRole("heading", { level: 1, name: "This screen could not be shown" });
+  await wanted.or(failed).first().waitFor();
+  if (await failed.isVisible()) {
+    const text = (await page.getByRole("main").textContent())?.replace(/\s+/g, " ").trim();
+    throw new Error(`${pathAndQuery(page)} shows the console error screen instead of "${heading}": ${text}`);
+  }
+}
+
 /** As a signed-in admin: adds a staff member through the "Add staff" dialog and waits for their row. */
 export async function addStaff(
   page: Page,
@@ -151,6 +170,7 @@ export async function addStaff(
   listUrl = "/staff",
 ) {
   if (pathAndQuery(page) !== listUrl) await page.goto(listUrl);
+  await expectScreen(page, "Staff");
   await page.getByRole("button", { name: "Add staff" }).click();
   const dialog = page.getByRole("dialog", { name: "Add staff" });
   await dialog.getByLabel("Name", { exact: true }).fill(member.name);

@@ -37,7 +37,12 @@ describe("sign-in throttling", () => {
     contexts.push(admin.context);
     await admin.page.goto("/login");
     await signIn(admin.page, DEMO.admin.email, DEMO.admin.password);
-    const member = { name: "Theo Throttled", email: uniqueEmail("throttled"), role: "Support" as const, password: "theo-right-password" };
+    const member = {
+      name: "Theo Throttled",
+      email: uniqueEmail("throttled"),
+      role: "Support" as const,
+      password: "theo-right-password",
+    };
     await addStaff(admin.page, member, STAFF_LIST_BY_LAST_SIGN_IN);
 
     const ip = `10.78.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;

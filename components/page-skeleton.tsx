@@ -1,4 +1,5 @@
-export default function Loading() {
+/** The loading state of a console screen (each screen's loading.tsx sits below its role check, so a refusal is a real 403). */
+export function PageSkeleton() {
   return (
     <div role="status" aria-live="polite" className="flex flex-col gap-3">
       <span className="sr-only">Loading…</span>
