@@ -7,8 +7,18 @@ const SECRET = "test_secret";
 
 describe("Hubby request signing", () => {
   it.each([
-    ["1715558400000", "GET", "/api/bookings?perPage=10", "e872154429440b62b2240fbc0a211342f712963cebd6a5c037b9c0d90eba1202"],
-    ["1715558400000", "GET", "/bookings?perPage=10", "db0b7e41df8f09e5691fea4d0515e3ddd6a3c0d92d96543d4a86e1ad34df241a"],
+    [
+      "1715558400000",
+      "GET",
+      "/api/bookings?perPage=10",
+      "e872154429440b62b2240fbc0a211342f712963cebd6a5c037b9c0d90eba1202",
+    ],
+    [
+      "1715558400000",
+      "GET",
+      "/bookings?perPage=10",
+      "db0b7e41df8f09e5691fea4d0515e3ddd6a3c0d92d96543d4a86e1ad34df241a",
+    ],
     ["1717689600000", "POST", "/api/bookings", "45e23b20f773d616e5a67f805b3546101eee89628175de061823f03d93a2a33d"],
     [
       "1711200000000",
@@ -35,13 +45,28 @@ describe("Hubby request signing", () => {
     const url = new URL("https://api.hubbyesim.com/api/bookings?perPage=10");
     expect(signedPath(url, base)).toBe("/api/bookings?perPage=10");
     expect(signedPath(url, base, "relative")).toBe("/bookings?perPage=10");
-    const headers = signRequest({ apiKey: "pk", secret: SECRET, method: "GET", url, baseUrl: base, now: 1715558400000 });
+    const headers = signRequest({
+      apiKey: "pk",
+      secret: SECRET,
+      method: "GET",
+      url,
+      baseUrl: base,
+      now: 1715558400000,
+    });
     expect(headers).toEqual({
       "x-api-key": "pk",
       "x-timestamp": "1715558400000",
       "x-signature": "e872154429440b62b2240fbc0a211342f712963cebd6a5c037b9c0d90eba1202",
     });
-    const relative = signRequest({ apiKey: "pk", secret: SECRET, method: "GET", url, baseUrl: base, mode: "relative", now: 1715558400000 });
+    const relative = signRequest({
+      apiKey: "pk",
+      secret: SECRET,
+      method: "GET",
+      url,
+      baseUrl: base,
+      mode: "relative",
+      now: 1715558400000,
+    });
     expect(relative["x-signature"]).toBe("db0b7e41df8f09e5691fea4d0515e3ddd6a3c0d92d96543d4a86e1ad34df241a");
   });
 

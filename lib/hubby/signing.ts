@@ -17,7 +17,10 @@ export function signaturePayload(timestamp: string, method: string, path: string
 }
 
 export function computeSignature(secret: string, timestamp: string, method: string, path: string): string {
-  return crypto.createHmac("sha256", secret).update(signaturePayload(timestamp, method, path)).digest("hex");
+  return crypto
+    .createHmac("sha256", secret)
+    .update(signaturePayload(timestamp, method, path))
+    .digest("hex");
 }
 
 /** The path to sign for a request URL, given the base URL it was built from. */
