@@ -1,6 +1,7 @@
 import "server-only";
 import { getServerSession } from "next-auth";
 import { forbidden, redirect } from "next/navigation";
+import { connection } from "next/server";
 import { db } from "../db";
 import { getAuthOptions } from "./options";
 import type { StaffRole } from "./roles";
@@ -12,6 +13,8 @@ export type CurrentStaff = { id: string; email: string; name: string; role: Staf
  * bumped sessionVersion (password reset, disable) takes effect on the next request, JWT or not.
  */
 export async function getCurrentStaff(): Promise<CurrentStaff | null> {
+  // Per-request by nature: keeps `next build` from prerendering signed-in pages (which would need runtime secrets).
+  await connection();
   const session = await getServerSession(getAuthOptions());
   const id = session?.user?.id;
   if (!id) return null;
