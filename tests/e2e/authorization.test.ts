@@ -1,32 +1,29 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import {
   DEMO,
   E2E_URL,
   STAFF_LIST_BY_LAST_SIGN_IN,
   addStaff,
-  launchBrowser,
-  newPage,
   pathOf,
   serverActionId,
   signIn,
   staffIdOf,
   staffRow,
   uniqueEmail,
+  browserPerFile,
 } from "./support";
 
 const FORBIDDEN_MESSAGE = "Your role does not allow this action.";
 const FORBIDDEN_HEADING = "You do not have access to this page";
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const browser = browserPerFile();
 
 async function signedIn(account: {
   email: string;
   password: string;
 }): Promise<{ context: BrowserContext; page: Page }> {
-  const session = await newPage(browser);
-  contexts.push(session.context);
+  const session = await browser.open();
   await session.page.goto("/login");
   await signIn(session.page, account.email, account.password);
   return session;
@@ -52,16 +49,6 @@ async function callSetDisabled(context: BrowserContext, actionId: string, id: st
   expect(response.headers()["content-type"]).toContain("text/x-component");
   return body;
 }
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 describe("a support user and staff management", () => {
   it("GET /staff answers 403 with the forbidden page", async () => {

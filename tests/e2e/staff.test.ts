@@ -1,36 +1,8 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  DEMO,
-  addStaff,
-  expectScreen,
-  launchBrowser,
-  newPage,
-  pathOf,
-  signIn,
-  staffRow,
-  textOf,
-  uniqueEmail,
-} from "./support";
+import { describe, expect, it } from "vitest";
+import { DEMO, addStaff, expectScreen, pathOf, signIn, staffRow, textOf, uniqueEmail, browserPerFile } from "./support";
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-async function session(): Promise<{ context: BrowserContext; page: Page }> {
-  const opened = await newPage(browser);
-  contexts.push(opened.context);
-  return opened;
-}
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserPerFile();
+const session = () => browser.open();
 
 describe("staff management", () => {
   it("an admin adds a staff member who signs in, then disables them and they are signed out on their next request", async () => {

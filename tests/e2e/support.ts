@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
-import { expect } from "vitest";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
 
 /**
  * Shared helpers for the e2e project. `npm run test:e2e` (scripts/test-e2e.ts) starts the server and passes
@@ -82,6 +82,32 @@ export async function newPage(
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await newContext(browser, options);
   return { context, page: await context.newPage() };
+}
+
+/**
+ * One browser per test file: launched before the file's tests, every page opened in a test closed after it.
+ * `open()` gives a fresh context (own cookies, own client IP) and page.
+ */
+export function browserPerFile() {
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((context) => context.close()));
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    async open(options: { ip?: string } = {}): Promise<{ context: BrowserContext; page: Page }> {
+      if (!browser) throw new Error("browserPerFile(): the browser is launched in beforeAll; open pages inside tests.");
+      const opened = await newPage(browser, options);
+      contexts.push(opened.context);
+      return opened;
+    },
+  };
 }
 
 /** The path of the page's current URL, e.g. "/login". */

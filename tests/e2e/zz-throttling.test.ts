@@ -1,5 +1,4 @@
-import type { Browser, BrowserContext } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   DEMO,
   GENERIC_SIGN_IN_ERROR,
@@ -7,34 +6,21 @@ import {
   THROTTLED_PREFIX,
   addStaff,
   failedSignIn,
-  launchBrowser,
-  newPage,
   pathOf,
   signIn,
   uniqueEmail,
+  browserPerFile,
 } from "./support";
 
 // Named to sort last. It only ever fails sign-ins for an account it creates, from an address used by no other
 // context (10.78.x.y, outside the 10.77.x.y range of support.ts), so it cannot throttle the demo accounts or
 // another test's address whatever order the files run in.
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserPerFile();
 
 describe("sign-in throttling", () => {
   it("after 5 wrong passwords even the right password is refused with the throttled message", async () => {
-    const admin = await newPage(browser);
-    contexts.push(admin.context);
+    const admin = await browser.open();
     await admin.page.goto("/login");
     await signIn(admin.page, DEMO.admin.email, DEMO.admin.password);
     const member = {
@@ -46,8 +32,7 @@ describe("sign-in throttling", () => {
     await addStaff(admin.page, member, STAFF_LIST_BY_LAST_SIGN_IN);
 
     const ip = `10.78.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
-    const attacker = await newPage(browser, { ip });
-    contexts.push(attacker.context);
+    const attacker = await browser.open({ ip });
     await attacker.page.goto("/login");
     for (let attempt = 1; attempt <= 5; attempt++) {
       expect(await failedSignIn(attacker.page, member.email, `wrong-password-${attempt}`), `attempt ${attempt}`).toBe(
@@ -59,8 +44,7 @@ describe("sign-in throttling", () => {
     expect(pathOf(attacker.page)).toBe("/login");
 
     // The account is throttled from any address, not only the one that failed.
-    const elsewhere = await newPage(browser);
-    contexts.push(elsewhere.context);
+    const elsewhere = await browser.open();
     await elsewhere.page.goto("/login");
     const fromElsewhere = await failedSignIn(elsewhere.page, member.email, member.password);
     expect(fromElsewhere.startsWith(THROTTLED_PREFIX), fromElsewhere).toBe(true);
