@@ -5,6 +5,7 @@ import { closeDatabase, getDatabase } from "../lib/db";
 import { migrate } from "../lib/migrations";
 import { createStaffSchema } from "../lib/staff/schemas";
 import { hashPassword } from "../lib/auth/password";
+import { audit } from "../lib/audit/audit";
 import { fail, loadProjectEnv, validateEnvOrExit } from "./lib";
 
 // npm run staff:add -- --email a@b.c --name "A B" --role support   (password: prompted, or read from stdin)
@@ -62,14 +63,12 @@ async function main() {
         passwordHash: await hashPassword(parsed.data.password),
       },
     });
-    await database.prisma.auditEntry.create({
-      data: {
-        action: "staff.create",
-        targetType: "staff",
-        targetId: parsed.data.email,
-        result: "ok",
-        details: { via: "npm run staff:add", role: parsed.data.role },
-      },
+    await audit({
+      action: "staff.create",
+      targetType: "staff",
+      targetId: parsed.data.email,
+      result: "ok",
+      details: { via: "npm run staff:add", role: parsed.data.role },
     });
     console.log(`Added ${parsed.data.role} ${parsed.data.email}.`);
   } finally {

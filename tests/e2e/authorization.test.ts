@@ -1,4 +1,4 @@
-import type { BrowserContext, Page } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import {
   DEMO,
@@ -7,7 +7,6 @@ import {
   addStaff,
   pathOf,
   serverActionId,
-  signIn,
   staffIdOf,
   staffRow,
   uniqueEmail,
@@ -19,15 +18,7 @@ const FORBIDDEN_HEADING = "You do not have access to this page";
 
 const browser = browserPerFile();
 
-async function signedIn(account: {
-  email: string;
-  password: string;
-}): Promise<{ context: BrowserContext; page: Page }> {
-  const session = await browser.open();
-  await session.page.goto("/login");
-  await signIn(session.page, account.email, account.password);
-  return session;
-}
+const signedIn = (account: { email: string; password: string }) => browser.signedIn(account);
 
 /**
  * Calls setDisabledAction(null, formData) the way the browser does (checked against the request the Disable dialog

@@ -6,9 +6,7 @@ const session = () => browser.open();
 
 describe("staff management", () => {
   it("an admin adds a staff member who signs in, then disables them and they are signed out on their next request", async () => {
-    const admin = await session();
-    await admin.page.goto("/login");
-    await signIn(admin.page, DEMO.admin.email, DEMO.admin.password);
+    const admin = await browser.signedIn(DEMO.admin);
 
     const member = {
       name: "Nina Newcomer",
@@ -46,9 +44,7 @@ describe("staff management", () => {
   });
 
   it("the staff list shows the demo staff to an admin", async () => {
-    const admin = await session();
-    await admin.page.goto("/login");
-    await signIn(admin.page, DEMO.admin.email, DEMO.admin.password);
+    const admin = await browser.signedIn(DEMO.admin);
     expect(pathOf(admin.page)).toBe("/staff");
     await expectScreen(admin.page, "Staff");
     for (const account of [DEMO.admin, DEMO.campaigns, DEMO.support]) {

@@ -107,6 +107,13 @@ export function browserPerFile() {
       contexts.push(opened.context);
       return opened;
     },
+    /** A fresh page already signed in as `account`. */
+    async signedIn(account: { email: string; password: string }): Promise<{ context: BrowserContext; page: Page }> {
+      const opened = await this.open();
+      await opened.page.goto("/login");
+      await signIn(opened.page, account.email, account.password);
+      return opened;
+    },
   };
 }
 
@@ -170,8 +177,8 @@ export function uniqueEmail(prefix: string): string {
 }
 
 /**
- * The staff list sorted by last sign-in, for helpers whose test is about something else. The default sort (by name)
- * is exercised by staff.test.ts; see the report on the `nulls: "last"` ordering in lib/staff/staff.ts.
+ * The staff list sorted by last sign-in, where a test's newly added member is easy to find. The default sort (by
+ * name) is exercised by staff.test.ts.
  */
 export const STAFF_LIST_BY_LAST_SIGN_IN = "/staff?sort=-lastLoginAt";
 

@@ -20,9 +20,7 @@ const browser = browserPerFile();
 
 describe("sign-in throttling", () => {
   it("after 5 wrong passwords even the right password is refused with the throttled message", async () => {
-    const admin = await browser.open();
-    await admin.page.goto("/login");
-    await signIn(admin.page, DEMO.admin.email, DEMO.admin.password);
+    const admin = await browser.signedIn(DEMO.admin);
     const member = {
       name: "Theo Throttled",
       email: uniqueEmail("throttled"),
