@@ -21,6 +21,7 @@ export const permissions = {
   "webhooks.replay": ["admin"],
   "staff.manage": ["admin"],
   "audit.read": ["admin"],
+  "apiLog.read": ["admin"],
   "account.manage": ["admin", "campaign_manager", "support"],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
