@@ -30,6 +30,28 @@ const schema = z
     HUBBY_API_BASE_URL: optionalUrl,
     HUBBY_API_KEY: optionalString,
     HUBBY_API_SECRET: optionalString,
+    HUBBY_SIGNED_PATH: z.preprocess(emptyToUndefined, z.enum(["full", "relative"]).default("full")),
+    HUBBY_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+    HUBBY_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(15_000),
+    HUBBY_GET_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+    PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+    HUBBY_SANDBOX_PORT: z.coerce.number().int().min(1).max(65_535).default(4010),
+    HUBBY_SANDBOX_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default("./data/sandbox")),
+    HUBBY_SANDBOX_CLOCK_SPEED: z.coerce.number().min(0).max(100_000).default(60),
+    HUBBY_SANDBOX_TRAVELERS: z.coerce.number().int().min(0).max(5_000).default(50),
+    HUBBY_WEBHOOK_URL: optionalUrl,
+    HUBBY_WEBHOOK_API_KEY: optionalString,
+    HUBBY_WEBHOOK_AUTH_HEADER: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^[A-Za-z0-9-]+$/, "must be an HTTP header name")
+        .default("x-api-key"),
+    ),
+    // Not trimmed: a prefix such as "Bearer " ends with its space.
+    HUBBY_WEBHOOK_AUTH_PREFIX: z.string().default(""),
+    HUBBY_WEBHOOK_SIGNING_SECRET: optionalString,
+    HUBBY_WEBHOOK_TIMESTAMP_HEADER: z.preprocess(emptyToUndefined, z.string().default("x-hubby-timestamp")),
   })
   .superRefine((value, ctx) => {
     if (value.NODE_ENV === "production" && !value.NEXTAUTH_SECRET) {
@@ -99,4 +121,50 @@ export function hubbyEnvironment(env: Env = getEnv()): HubbyEnvironment {
 /** Demo staff are seeded only where no real Hubby is configured. */
 export function usesBuiltInSandbox(env: Env = getEnv()): boolean {
   return !env.HUBBY_API_BASE_URL;
+}
+
+/** Credentials of the built-in sandbox. Not secrets: the sandbox only listens on localhost and holds demo data. */
+export const SANDBOX_CREDENTIALS = {
+  apiKey: "sandbox_pk_demo",
+  apiSecret: "sandbox_sk_demo_local_only",
+  webhookApiKey: "sandbox_whk_demo_local_only",
+} as const;
+
+export type HubbyConnection = {
+  baseUrl: string;
+  apiKey: string;
+  apiSecret: string;
+  signedPath: "full" | "relative";
+  environment: HubbyEnvironment;
+};
+
+/** Where the console's Hubby client points: the configured Hubby, or the built-in sandbox on its own port. */
+export function hubbyConnection(env: Env = getEnv()): HubbyConnection {
+  if (env.HUBBY_API_BASE_URL && env.HUBBY_API_KEY && env.HUBBY_API_SECRET) {
+    return {
+      baseUrl: env.HUBBY_API_BASE_URL,
+      apiKey: env.HUBBY_API_KEY,
+      apiSecret: env.HUBBY_API_SECRET,
+      signedPath: env.HUBBY_SIGNED_PATH,
+      environment: hubbyEnvironment(env),
+    };
+  }
+  return {
+    baseUrl: `http://127.0.0.1:${env.HUBBY_SANDBOX_PORT}/api`,
+    apiKey: SANDBOX_CREDENTIALS.apiKey,
+    apiSecret: SANDBOX_CREDENTIALS.apiSecret,
+    signedPath: env.HUBBY_SIGNED_PATH,
+    environment: "SANDBOX",
+  };
+}
+
+/** The webhook credentials Hubby (or the sandbox) sends, which the receiver checks. */
+export function webhookSettings(env: Env = getEnv()) {
+  return {
+    apiKey: env.HUBBY_WEBHOOK_API_KEY ?? (usesBuiltInSandbox(env) ? SANDBOX_CREDENTIALS.webhookApiKey : undefined),
+    authHeader: env.HUBBY_WEBHOOK_AUTH_HEADER.toLowerCase(),
+    authPrefix: env.HUBBY_WEBHOOK_AUTH_PREFIX,
+    signingSecret: env.HUBBY_WEBHOOK_SIGNING_SECRET,
+    timestampHeader: env.HUBBY_WEBHOOK_TIMESTAMP_HEADER.toLowerCase(),
+  };
 }

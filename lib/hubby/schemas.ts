@@ -42,7 +42,7 @@ export const createBookingInputSchema = z.object({
 });
 export type CreateBookingInput = z.infer<typeof createBookingInputSchema>;
 
-export const createBookingResultSchema = z.looseObject({
+const bookingResultObjectSchema = z.looseObject({
   id: z.string(),
   package_specifications: z
     .array(
@@ -56,7 +56,78 @@ export const createBookingResultSchema = z.looseObject({
     )
     .default([]),
 });
-export type CreateBookingResult = z.infer<typeof createBookingResultSchema>;
+
+/**
+ * The native and WebView guides show `data` as one booking; the promo-code flow shows an array of them
+ * (reference §8 q7). Accept both and hand the caller one booking.
+ */
+export const createBookingResultSchema = z.union([
+  bookingResultObjectSchema,
+  z
+    .array(bookingResultObjectSchema)
+    .min(1)
+    .transform((bookings) => bookings[0]!),
+]);
+export type CreateBookingResult = z.infer<typeof bookingResultObjectSchema>;
+
+/** A stored booking as `GET /api/bookings` lists it. The shape is undocumented (reference §4.2): keep it loose. */
+export const bookingSchema = z.looseObject({
+  id: z.string(),
+  booking_id: z.string().nullable().optional(),
+  status: z.string().optional(),
+  departure_date: z.string().nullable().optional(),
+  created_at: z.string().optional(),
+  locale: z.string().nullable().optional(),
+  custom_branding: z.string().nullable().optional(),
+  package_specifications: z
+    .array(
+      z.looseObject({
+        external_user_id: z.string().optional(),
+        package_id: z.string().optional(),
+        destination: z.union([z.string(), z.array(z.string())]).optional(),
+        size: z.string().optional(),
+        package_type: z.string().optional(),
+        status: z.string().optional(),
+      }),
+    )
+    .default([]),
+});
+export type Booking = z.infer<typeof bookingSchema>;
+
+const pageMetaSchema = z.looseObject({
+  page: z.number().optional(),
+  per_page: z.number().optional(),
+  perPage: z.number().optional(),
+  total: z.number().optional(),
+  total_pages: z.number().optional(),
+  totalPages: z.number().optional(),
+});
+
+/** `data` may be the array itself or an object holding it; paging meta may sit beside `data` or inside it. */
+export const bookingListReplySchema = z
+  .looseObject({
+    success: z.literal(true),
+    data: z.union([
+      z.array(bookingSchema),
+      z.looseObject({ bookings: z.array(bookingSchema), pagination: pageMetaSchema.optional() }),
+      z.looseObject({ items: z.array(bookingSchema), pagination: pageMetaSchema.optional() }),
+    ]),
+    meta: pageMetaSchema.optional(),
+    pagination: pageMetaSchema.optional(),
+  })
+  .transform((reply) => {
+    const data = reply.data;
+    const bookings = Array.isArray(data) ? data : "bookings" in data ? data.bookings : data.items;
+    const meta = reply.meta ?? reply.pagination ?? (Array.isArray(data) ? undefined : data.pagination) ?? {};
+    return {
+      bookings,
+      page: meta.page,
+      perPage: meta.per_page ?? meta.perPage,
+      total: meta.total,
+      totalPages: meta.total_pages ?? meta.totalPages,
+    };
+  });
+export type BookingList = z.infer<typeof bookingListReplySchema>;
 
 export const packageQueueSchema = z.looseObject({
   id: z.string(),
@@ -106,11 +177,17 @@ export const userDashboardSchema = z.looseObject({
 });
 export type UserDashboard = z.infer<typeof userDashboardSchema>;
 
+export type PackageQueue = z.infer<typeof packageQueueSchema>;
+export type CurrentEsim = z.infer<typeof currentEsimSchema>;
+export type CurrentEsimPackage = z.infer<typeof currentEsimPackageSchema>;
+
 export const redeemPackageResultSchema = z.looseObject({
   package_queue: packageQueueSchema.partial({ id: true }),
   current_esim: currentEsimSchema.nullable().optional(),
   current_esim_packages: z.array(currentEsimPackageSchema).default([]),
 });
+
+export type RedeemPackageResult = z.infer<typeof redeemPackageResultSchema>;
 
 export const deviceSchema = z.looseObject({ phone_brand: z.string(), phone_model: z.string() });
 export const deviceListSchema = z.looseObject({ devices: z.array(deviceSchema) });
@@ -120,13 +197,21 @@ export const deviceCompatibilitySchema = z.looseObject({
   is_compatible: z.boolean(),
 });
 
+export type DeviceCompatibility = z.infer<typeof deviceCompatibilitySchema>;
+export type Device = z.infer<typeof deviceSchema>;
+
 export const redirectTokenSchema = z.looseObject({
   redirect_token: z.string().min(1),
   expires_in: z.number().int().positive(),
 });
 
 /** The instructions reply depends on `format` and is undocumented: keep it as it came. */
-export const instructionsSchema = z.unknown();
+export const instructionsSchema = z.union([
+  z.looseObject({ format: z.literal("html").optional(), html: z.string() }),
+  z.looseObject({ format: z.string().optional() }),
+  z.string(),
+]);
+export type Instructions = z.infer<typeof instructionsSchema>;
 
 /** Destinations: the exact JSON is undocumented (reference §4.6); keep the fields §6.4 names, tolerate the rest. */
 export const destinationSchema = z.looseObject({
@@ -135,4 +220,21 @@ export const destinationSchema = z.looseObject({
   iso3: z.string().optional(),
   type: z.string().optional(),
 });
-export const destinationListSchema = z.array(destinationSchema);
+export const destinationListSchema = z.union([
+  z.array(destinationSchema),
+  z.looseObject({ destinations: z.array(destinationSchema) }).transform((value) => value.destinations),
+]);
+export type Destination = z.infer<typeof destinationSchema>;
+
+export const bundleSchema = z.looseObject({
+  id: z.string(),
+  type: z.string().optional(),
+  label: z.string().optional(),
+  size_in_bytes: z.number().nullable().optional(),
+  duration_in_days: z.number().optional(),
+  b2b_price: z.number().optional(),
+  b2c_price: z.number().optional(),
+  currency: z.string().optional(),
+});
+export const destinationDetailSchema = destinationSchema.extend({ bundles: z.array(bundleSchema).default([]) });
+export type DestinationDetail = z.infer<typeof destinationDetailSchema>;

@@ -1,0 +1,48 @@
+import "server-only";
+import { appVersion, getEnv, hubbyConnection } from "../env";
+import type { CurrentStaff } from "../auth/staff";
+import { getRequestId } from "../request-id";
+import { recordApiCall } from "./api-log";
+import { HubbyClient } from "./client";
+
+export { HubbyApiError } from "./errors";
+export type { CallContext, InstructionsRequest, ListBookingsParams } from "./client";
+
+let shared: HubbyClient | undefined;
+
+/** The process-wide client (one keep-alive pool), configured from the environment, logging to ApiCall. */
+function sharedClient(): HubbyClient {
+  if (!shared) {
+    const env = getEnv();
+    const connection = hubbyConnection(env);
+    shared = new HubbyClient({
+      baseUrl: connection.baseUrl,
+      apiKey: connection.apiKey,
+      apiSecret: connection.apiSecret,
+      signedPath: connection.signedPath,
+      connectTimeoutMs: env.HUBBY_CONNECT_TIMEOUT_MS,
+      timeoutMs: env.HUBBY_TIMEOUT_MS,
+      getRetries: env.HUBBY_GET_RETRIES,
+      userAgent: `hubby-partner-console/${appVersion}`,
+      recorder: (record) => recordApiCall(record, connection.environment),
+    });
+  }
+  return shared;
+}
+
+/**
+ * The client for a server action or server component: calls are logged with the staff member and the request
+ * id. Only server code can import this module ("server-only"), so the secret never reaches a browser bundle.
+ */
+export async function hubbyFor(staff: Pick<CurrentStaff, "id" | "email"> | null): Promise<HubbyClient> {
+  return sharedClient().withContext({
+    staffId: staff?.id,
+    staffEmail: staff?.email,
+    requestId: await getRequestId(),
+  });
+}
+
+/** Tests change the environment between cases. */
+export function resetHubbyClient() {
+  shared = undefined;
+}
