@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
+import { usesBuiltInSandbox, type Env } from "../lib/env";
 import { ensureDevAuthSecret, fail, loadProjectEnv, validateEnvOrExit } from "./lib";
 import { prepareDatabase, printBootstrapReport } from "./prepare-database";
 
@@ -11,9 +12,10 @@ async function main() {
   if (mode === "start") (process.env as Record<string, string>).NODE_ENV = "production";
   if (mode === "dev") ensureDevAuthSecret();
   loadProjectEnv(mode === "dev");
-  validateEnvOrExit();
+  const env = validateEnvOrExit();
   const report = await prepareDatabase({ bootstrap: true });
   printBootstrapReport(report);
+  const sandbox = usesBuiltInSandbox(env) ? await startBuiltInSandbox(env) : undefined;
 
   const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
   const child = spawn(process.execPath, [nextBin, mode, ...nextArgs], {
@@ -24,7 +26,45 @@ async function main() {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => child.kill(signal));
   }
-  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  child.on("exit", async (code, signal) => {
+    await sandbox?.close();
+    process.exit(code ?? (signal ? 1 : 0));
+  });
+  if (sandbox) void resumeDeliveriesWhenConsoleAnswers(sandbox, env.PORT);
+}
+
+/** The sandbox stands in for Hubby; it is imported only here, so it never enters the Next.js build. */
+async function startBuiltInSandbox(env: Env) {
+  const { startSandbox } = await import("../lib/sandbox/sandbox");
+  const { sandboxOptionsFromEnv } = await import("../lib/sandbox/from-env");
+  try {
+    const sandbox = await startSandbox(sandboxOptionsFromEnv(env, { deliveriesPaused: true }));
+    console.log(
+      `Hubby sandbox: ${sandbox.url}/api (clock ${sandbox.clock.getSpeed()}× real time, webhooks to ${sandbox.options.webhook.url})`,
+    );
+    return sandbox;
+  } catch (error) {
+    const inUse = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
+    return fail(
+      inUse
+        ? `Port ${env.HUBBY_SANDBOX_PORT} is in use: another console or sandbox is running. Stop it, or set HUBBY_SANDBOX_PORT.`
+        : error,
+    );
+  }
+}
+
+/** Webhooks (including the demo history) wait until the console answers, so none are spent on a cold start. */
+async function resumeDeliveriesWhenConsoleAnswers(sandbox: { resumeDeliveries(): void }, port: number) {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(30_000) });
+      if (response.ok) break;
+    } catch {
+      // Not up yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  sandbox.resumeDeliveries();
 }
 
 main().catch(fail);

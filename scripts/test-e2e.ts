@@ -92,9 +92,12 @@ function logTail(file: string, lines = 60): string {
   }
 }
 
-function startServer(port: number, dir: string, logFile: string) {
+function startServer(port: number, sandboxPort: number, dir: string, logFile: string) {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    PORT: String(port),
+    HUBBY_SANDBOX_PORT: String(sandboxPort),
+    HUBBY_SANDBOX_DATA_DIR: path.join(dir, "sandbox"),
     PGLITE_DATA_DIR: path.join(dir, "pglite"),
     NEXTAUTH_SECRET: randomSecret(48),
     NEXTAUTH_URL: `http://127.0.0.1:${port}`,
@@ -108,6 +111,7 @@ function startServer(port: number, dir: string, logFile: string) {
     "HUBBY_API_SECRET",
     "ADMIN_EMAIL",
     "ADMIN_PASSWORD",
+    "HUBBY_WEBHOOK_URL",
   ]) {
     delete env[name];
   }
@@ -228,7 +232,9 @@ async function main() {
   const url = `http://127.0.0.1:${port}`;
 
   console.log(`[e2e] starting the server on ${url} (data in ${tempDir}, log in ${logFile}) …`);
-  const child = startServer(port, tempDir, logFile);
+  let sandboxPort = await freePort();
+  while (sandboxPort === port) sandboxPort = await freePort();
+  const child = startServer(port, sandboxPort, tempDir, logFile);
   await waitForHealth(url, child, logFile);
   console.log("[e2e] server is healthy; running the e2e tests.");
 

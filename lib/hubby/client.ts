@@ -392,9 +392,15 @@ function interpretReply<T extends z.ZodType>(
   return parsed.data;
 }
 
-function describeHttpError(status: number, hubbyMessage: string | undefined, details: Record<string, unknown> | undefined) {
+function describeHttpError(
+  status: number,
+  hubbyMessage: string | undefined,
+  details: Record<string, unknown> | undefined,
+) {
   const detail =
-    typeof details?.field === "string" && typeof details?.issue === "string" ? ` (${details.field}: ${details.issue})` : "";
+    typeof details?.field === "string" && typeof details?.issue === "string"
+      ? ` (${details.field}: ${details.issue})`
+      : "";
   const said = hubbyMessage ? `${hubbyMessage}${detail}` : `HTTP ${status}${detail}`;
   if (status === 401) return `Hubby refused the console's credentials: ${said}.`;
   if (status === 404) return `Hubby could not find it: ${said}.`;
@@ -402,10 +408,7 @@ function describeHttpError(status: number, hubbyMessage: string | undefined, det
   return `Hubby rejected the request: ${said}.`;
 }
 
-function toHubbyError(
-  caught: unknown,
-  where: { endpoint: string; requestId: string; status?: number },
-): HubbyApiError {
+function toHubbyError(caught: unknown, where: { endpoint: string; requestId: string; status?: number }): HubbyApiError {
   if (caught instanceof HubbyApiError) return caught;
   if (caught instanceof TransportError) {
     const timeout = caught.failure === "timeout" || caught.failure === "connect_timeout";

@@ -109,8 +109,8 @@ export const bookingListReplySchema = z
     success: z.literal(true),
     data: z.union([
       z.array(bookingSchema),
-      z.looseObject({ bookings: z.array(bookingSchema), pagination: pageMetaSchema.optional() }),
-      z.looseObject({ items: z.array(bookingSchema), pagination: pageMetaSchema.optional() }),
+      z.object({ bookings: z.array(bookingSchema), pagination: pageMetaSchema.optional() }),
+      z.object({ items: z.array(bookingSchema), pagination: pageMetaSchema.optional() }),
     ]),
     meta: pageMetaSchema.optional(),
     pagination: pageMetaSchema.optional(),
@@ -118,7 +118,8 @@ export const bookingListReplySchema = z
   .transform((reply) => {
     const data = reply.data;
     const bookings = Array.isArray(data) ? data : "bookings" in data ? data.bookings : data.items;
-    const meta = reply.meta ?? reply.pagination ?? (Array.isArray(data) ? undefined : data.pagination) ?? {};
+    const meta: z.infer<typeof pageMetaSchema> =
+      reply.meta ?? reply.pagination ?? (Array.isArray(data) ? undefined : data.pagination) ?? {};
     return {
       bookings,
       page: meta.page,

@@ -37,6 +37,7 @@ describe("Hubby request signing", () => {
     const path = signedPath(url, base);
     expect(path).toBe("/api/native/user-dashboard?external_user_id=traveler%2B1%40example.com%2F%C3%A9");
     const expected = crypto.createHmac("sha256", SECRET).update(`1715558400000GET${path}`).digest("hex");
+    expect(expected).toBe("bb97ca26ddfe34aa7a5c8e0e1e81c879f6dbbd19334d8fa48307a2e2e6d4e63c");
     expect(computeSignature(SECRET, "1715558400000", "get", path)).toBe(expected);
   });
 

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { SANDBOX_CREDENTIALS, resetEnvCache } from "@/lib/env";
+import { hubbyFor, resetHubbyClient, HubbyApiError } from "@/lib/hubby";
+import type { Sandbox } from "@/lib/sandbox/sandbox";
+import { makeStaff } from "../support/factories";
+import { startReceiver, startTestSandbox } from "../support/sandbox";
+
+// The console's configured client (lib/hubby/index.ts) writes one ApiCall row per attempt, with the staff member.
+let sandbox: Sandbox;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  sandbox = await startTestSandbox({
+    webhookUrl: receiver.url,
+    credentials: { apiKey: SANDBOX_CREDENTIALS.apiKey, apiSecret: SANDBOX_CREDENTIALS.apiSecret },
+  });
+  process.env.HUBBY_SANDBOX_PORT = new URL(sandbox.url).port;
+  resetEnvCache();
+  resetHubbyClient();
+});
+afterAll(async () => {
+  await sandbox.close();
+  await receiver.close();
+  delete process.env.HUBBY_SANDBOX_PORT;
+  resetEnvCache();
+  resetHubbyClient();
+});
+
+describe("API call log", () => {
+  it("records successful and failed calls with the staff member, never the secret", async () => {
+    const staff = await makeStaff("support");
+    const hubby = await hubbyFor(staff);
+    await hubby.listDestinations();
+    const error = await hubby.getUserDashboard("not_a_traveler").catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(HubbyApiError);
+
+    const rows = await db().apiCall.findMany({ orderBy: { id: "asc" } });
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({
+      environment: "SANDBOX",
+      method: "GET",
+      endpoint: "GET /destinations",
+      path: "/api/destinations",
+      status: 200,
+      ok: true,
+      attempt: 1,
+      staffId: staff.id,
+      staffEmail: staff.email,
+    });
+    expect(rows[1]).toMatchObject({
+      endpoint: "GET /native/user-dashboard",
+      path: "/api/native/user-dashboard?external_user_id=not_a_traveler",
+      status: 404,
+      ok: false,
+      errorKind: "http",
+      errorCode: "404",
+      externalUserId: "not_a_traveler",
+    });
+    expect(rows[1]!.errorMessage).toContain("User not found");
+    expect(JSON.stringify(rows, (_, value) => (typeof value === "bigint" ? String(value) : value))).not.toContain(
+      SANDBOX_CREDENTIALS.apiSecret,
+    );
+  });
+});

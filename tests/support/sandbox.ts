@@ -1,0 +1,64 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { HubbyClient, type ApiCallRecord, type HubbyClientConfig } from "@/lib/hubby/client";
+import { Sandbox, startSandbox, type SandboxOptions } from "@/lib/sandbox/sandbox";
+
+export const TEST_CREDENTIALS = { apiKey: "pk_contract_test", apiSecret: "sk_contract_test_secret_value" };
+export const TEST_WEBHOOK_KEY = "whk_contract_test";
+
+export type ReceivedWebhook = {
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  json: { event: string; event_id: string; timestamp: string; data: Record<string, unknown> };
+};
+
+/** A webhook receiver that records what arrives and answers with `status()`. */
+export async function startReceiver(status: () => number = () => 200) {
+  const received: ReceivedWebhook[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks).toString("utf8");
+      received.push({ headers: req.headers, body, json: JSON.parse(body) });
+      res.writeHead(status()).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** An in-memory sandbox with a stopped clock (tests step it) and no background ticking. */
+export async function startTestSandbox(options: Partial<SandboxOptions> & { webhookUrl: string }): Promise<Sandbox> {
+  return startSandbox({
+    credentials: TEST_CREDENTIALS,
+    webhook: {
+      url: options.webhookUrl,
+      apiKey: TEST_WEBHOOK_KEY,
+      authHeader: "x-api-key",
+      authPrefix: "",
+      timestampHeader: "x-hubby-timestamp",
+      ...options.webhook,
+    },
+    clockSpeed: 0,
+    tickMs: 0,
+    duplicateRate: 0,
+    travelers: 0,
+    ...options,
+  });
+}
+
+export function clientFor(sandbox: Sandbox, overrides: Partial<HubbyClientConfig> = {}) {
+  const records: ApiCallRecord[] = [];
+  const client = new HubbyClient({
+    baseUrl: `${sandbox.url}/api`,
+    ...TEST_CREDENTIALS,
+    retryBaseDelayMs: 1,
+    recorder: (record) => {
+      records.push(record);
+    },
+    ...overrides,
+  });
+  return { client, records };
+}
