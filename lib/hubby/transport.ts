@@ -76,7 +76,11 @@ export function sendHttp(request: HttpRequest): Promise<HttpReply> {
           chunks.push(chunk);
         });
         res.on("end", () =>
-          finish(null, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }),
+          finish(null, {
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString("utf8"),
+          }),
         );
         res.on("error", (error) => finish(asTransportError(error)));
       },
@@ -92,9 +96,7 @@ export function sendHttp(request: HttpRequest): Promise<HttpReply> {
       // A reused keep-alive socket is already connected; only a fresh one gets the connect deadline.
       if (!socket.connecting) return;
       const connectTimer = setTimeout(() => {
-        req.destroy(
-          new TransportError("connect_timeout", `could not connect within ${request.connectTimeoutMs} ms`),
-        );
+        req.destroy(new TransportError("connect_timeout", `could not connect within ${request.connectTimeoutMs} ms`));
       }, request.connectTimeoutMs);
       timers.push(connectTimer);
       socket.once("connect", () => clearTimeout(connectTimer));
