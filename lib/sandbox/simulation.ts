@@ -107,7 +107,8 @@ export function createBooking(
         uuid: random.uuid(),
         type: "booking",
         booking_id: booking.id,
-        package_id: pkg.package_id,
+        package_id: nextId(world, "pkg", random),
+        bundle_id: pkg.package_id,
         destination: pkg.destination_id,
         package_specification: {
           iso3: pkg.destination_iso3,
@@ -124,7 +125,7 @@ export function createBooking(
       traveler.package_queues.push(queue);
       booking.package_specifications.push({
         external_user_id: traveler.external_user_id,
-        package_id: pkg.package_id,
+        package_id: queue.package_id,
         package_queue_id: queue.id,
         destination: pkg.destination_id,
         size: pkg.size,
@@ -167,7 +168,7 @@ export function redeemPackageQueue(traveler: Traveler, queueId: string, now: num
     queue_id: queue.id,
     booking_id: queue.booking_id,
     template: `tpl_${spec.destination.toLowerCase()}_${spec.package_type}`,
-    destination_bundle: queue.package_id,
+    destination_bundle: queue.bundle_id,
     destination: spec.destination,
     destination_iso3: spec.iso3,
     size: spec.size,
@@ -462,7 +463,8 @@ function inAppPurchase(world: World, random: Random, traveler: Traveler, now: nu
     uuid: random.uuid(),
     type: "payment",
     booking_id: nextId(world, "payment", random),
-    package_id: pkg.package_id,
+    package_id: nextId(world, "pkg", random),
+    bundle_id: pkg.package_id,
     destination: pkg.destination_id,
     package_specification: {
       iso3: pkg.destination_iso3,
@@ -482,7 +484,7 @@ function inAppPurchase(world: World, random: Random, traveler: Traveler, now: nu
     timestamp: iso(at),
     data: {
       external_user_id: traveler.external_user_id,
-      package_id: pkg.package_id,
+      package_id: queue.package_id,
       package_queue_id: queue.id,
       destination: pkg.destination_id,
       size: pkg.size,

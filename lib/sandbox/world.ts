@@ -44,7 +44,9 @@ export type PackageQueue = {
   uuid: string;
   type: "booking" | "payment";
   booking_id: string;
+  /** This purchase's package id (unique), and the catalogue bundle it was routed to. */
   package_id: string;
+  bundle_id: string;
   destination: string;
   package_specification: {
     iso3: string;
