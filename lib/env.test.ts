@@ -33,9 +33,22 @@ describe("parseEnv", () => {
       HUBBY_API_BASE_URL: "https://api.hubbyesim.com/api",
       HUBBY_API_KEY: "pk",
       HUBBY_API_SECRET: "sk",
+      HUBBY_WEBHOOK_API_KEY: "whk",
     });
     expect(hubbyEnvironment(env)).toBe("PRODUCTION");
     expect(usesBuiltInSandbox(env)).toBe(false);
+  });
+
+  it("refuses production against real Hubby without a webhook key", () => {
+    expect(() =>
+      parseEnv({
+        NODE_ENV: "production",
+        NEXTAUTH_SECRET: secret,
+        HUBBY_API_BASE_URL: "https://api.hubbyesim.com/api",
+        HUBBY_API_KEY: "pk",
+        HUBBY_API_SECRET: "sk",
+      }),
+    ).toThrow(/HUBBY_WEBHOOK_API_KEY is required in production/);
   });
 });
 

@@ -67,6 +67,13 @@ const schema = z
         message: "ADMIN_EMAIL and ADMIN_PASSWORD must be set together",
       });
     }
+    if (value.NODE_ENV === "production" && value.HUBBY_API_BASE_URL && !value.HUBBY_WEBHOOK_API_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["HUBBY_WEBHOOK_API_KEY"],
+        message: "is required in production: without it no webhook from Hubby can be accepted",
+      });
+    }
     if (value.HUBBY_API_BASE_URL && (!value.HUBBY_API_KEY || !value.HUBBY_API_SECRET)) {
       ctx.addIssue({
         code: "custom",

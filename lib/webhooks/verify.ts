@@ -1,0 +1,76 @@
+import crypto from "node:crypto";
+
+/**
+ * Authenticates a Hubby webhook on its raw bytes (reference §5.2): the configured header must carry the API key
+ * (with an optional prefix such as "Bearer "), and, when a signing secret is configured, `x-hubby-signature` must
+ * hold a `sha256=<hex>` entry (comma-separated list, any may match) of HMAC-SHA256(secret, "{timestamp}.{body}")
+ * with a timestamp within ±5 minutes. Every comparison is constant-time.
+ */
+
+export type WebhookAuthSettings = {
+  apiKey: string;
+  authHeader: string;
+  authPrefix: string;
+  signingSecret?: string;
+  timestampHeader: string;
+  toleranceMs?: number;
+};
+
+export type VerifyResult = { ok: true } | { ok: false; reason: string };
+
+export const SIGNATURE_HEADER = "x-hubby-signature";
+const DEFAULT_TOLERANCE_MS = 5 * 60_000;
+
+/** Equal-length digests make timingSafeEqual usable on inputs of any length. */
+function constantTimeEqual(a: string, b: string): boolean {
+  const left = crypto.createHash("sha256").update(a).digest();
+  const right = crypto.createHash("sha256").update(b).digest();
+  return crypto.timingSafeEqual(left, right);
+}
+
+export function webhookSignature(secret: string, timestamp: string, rawBody: Buffer | string): string {
+  return crypto.createHmac("sha256", secret).update(`${timestamp}.`).update(rawBody).digest("hex");
+}
+
+/** Seconds or milliseconds since the epoch; anything else is not a timestamp. */
+export function parseWebhookTimestamp(value: string): number | undefined {
+  if (!/^\d{9,13}$/.test(value.trim())) return undefined;
+  const number = Number(value.trim());
+  return value.trim().length >= 12 ? number : number * 1000;
+}
+
+export function verifyWebhook(
+  headers: Headers,
+  rawBody: Buffer,
+  settings: WebhookAuthSettings,
+  now: number = Date.now(),
+): VerifyResult {
+  const presented = headers.get(settings.authHeader);
+  if (presented === null) return { ok: false, reason: "missing_api_key" };
+  const prefix = settings.authPrefix;
+  const key = prefix && presented.startsWith(prefix) ? presented.slice(prefix.length) : prefix ? null : presented;
+  // Compare even when the prefix is missing, so the timing does not tell which part was wrong.
+  const keyMatches = constantTimeEqual(key ?? "", settings.apiKey);
+  if (key === null || !keyMatches) return { ok: false, reason: "wrong_api_key" };
+
+  if (!settings.signingSecret) return { ok: true };
+  const signatureHeader = headers.get(SIGNATURE_HEADER);
+  if (!signatureHeader?.trim()) return { ok: false, reason: "missing_signature" };
+  const timestampValue = headers.get(settings.timestampHeader);
+  if (!timestampValue) return { ok: false, reason: "missing_timestamp" };
+  const timestamp = parseWebhookTimestamp(timestampValue);
+  if (timestamp === undefined) return { ok: false, reason: "invalid_timestamp" };
+  if (Math.abs(now - timestamp) > (settings.toleranceMs ?? DEFAULT_TOLERANCE_MS)) {
+    return { ok: false, reason: timestamp < now ? "stale_timestamp" : "future_timestamp" };
+  }
+  const expected = webhookSignature(settings.signingSecret, timestampValue.trim(), rawBody);
+  const candidates = signatureHeader
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.startsWith("sha256="))
+    .map((entry) => entry.slice("sha256=".length).toLowerCase());
+  // Check every entry (no early exit), so timing does not reveal which one matched.
+  let matched = false;
+  for (const candidate of candidates) matched = constantTimeEqual(candidate, expected) || matched;
+  return matched ? { ok: true } : { ok: false, reason: "bad_signature" };
+}

@@ -1,0 +1,226 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { POST } from "@/app/api/webhooks/hubby/route";
+import { db } from "@/lib/db";
+import { resetEnvCache } from "@/lib/env";
+import { SIGNING_SECRET, WEBHOOK_KEY, envelope, sign, webhookRequest } from "../support/webhooks";
+
+// The Standard Webhooks receiver test table, against the real route handler and database.
+const installed = (id: string) =>
+  envelope("esim.installed", { external_user_id: id, booking_id: "booking_abc", iccid: "8901234567890123456" });
+
+function setSigning(on: boolean) {
+  if (on) process.env.HUBBY_WEBHOOK_SIGNING_SECRET = SIGNING_SECRET;
+  else delete process.env.HUBBY_WEBHOOK_SIGNING_SECRET;
+  resetEnvCache();
+}
+
+beforeAll(() => {
+  process.env.HUBBY_WEBHOOK_API_KEY = WEBHOOK_KEY;
+  resetEnvCache();
+});
+afterAll(() => {
+  delete process.env.HUBBY_WEBHOOK_API_KEY;
+  setSigning(false);
+});
+beforeEach(() => setSigning(false));
+
+async function send(body: string | Uint8Array, headers: Record<string, string> = {}) {
+  const response = await POST(webhookRequest(body, headers));
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+const authFailures = () => db().webhookAuthFailure.count();
+const events = () => db().webhookEvent.count();
+
+describe("authentication", () => {
+  it("accepts the configured key and stores the event before answering", async () => {
+    const result = await send(installed("auth_ok"));
+    expect(result.status).toBe(200);
+    const row = await db().webhookEvent.findFirst({ where: { externalUserId: "auth_ok" } });
+    expect(row).toMatchObject({ eventType: "esim.installed", status: "processed", bookingId: "booking_abc" });
+    expect(row!.eventAt?.toISOString()).toBe("2026-07-15T14:30:00.000Z");
+    expect(JSON.stringify(row!.headers)).not.toContain(WEBHOOK_KEY);
+    expect(await db().traveler.findUnique({ where: { externalUserId: "auth_ok" } })).toMatchObject({
+      iccid: "8901234567890123456",
+      esimState: "installed",
+    });
+  });
+
+  it.each([
+    ["a missing key header", { "x-api-key": "" }],
+    ["a wrong key", { "x-api-key": "whk_wrong" }],
+    ["a key with a changed last character", { "x-api-key": `${WEBHOOK_KEY.slice(0, -1)}X` }],
+  ])("refuses %s with 401 and stores nothing", async (_, headers) => {
+    const before = { events: await events(), failures: await authFailures() };
+    const request = webhookRequest(installed("refused"), headers);
+    if (!headers["x-api-key"]) request.headers.delete("x-api-key");
+    const response = await POST(request);
+    expect(response.status).toBe(401);
+    expect(await events()).toBe(before.events);
+    expect(await authFailures()).toBe(before.failures + 1);
+  });
+
+  it("honours a custom header with a prefix", async () => {
+    process.env.HUBBY_WEBHOOK_AUTH_HEADER = "authorization";
+    process.env.HUBBY_WEBHOOK_AUTH_PREFIX = "Bearer ";
+    resetEnvCache();
+    try {
+      const body = installed("bearer_user");
+      expect((await send(body, { "x-api-key": "", authorization: `Bearer ${WEBHOOK_KEY}` })).status).toBe(200);
+      expect((await send(installed("bearer_user2"), { authorization: WEBHOOK_KEY })).status).toBe(401);
+    } finally {
+      delete process.env.HUBBY_WEBHOOK_AUTH_HEADER;
+      delete process.env.HUBBY_WEBHOOK_AUTH_PREFIX;
+      resetEnvCache();
+    }
+  });
+});
+
+describe("signatures (when a signing secret is configured)", () => {
+  const now = () => String(Math.floor(Date.now() / 1000));
+
+  it("accepts a valid signature in seconds or milliseconds", async () => {
+    setSigning(true);
+    const body = installed("signed_ok");
+    expect((await send(body, { "x-hubby-timestamp": now(), "x-hubby-signature": sign(body, now()) })).status).toBe(200);
+    const ms = String(Date.now());
+    const body2 = installed("signed_ms");
+    expect((await send(body2, { "x-hubby-timestamp": ms, "x-hubby-signature": sign(body2, ms) })).status).toBe(200);
+  });
+
+  it("accepts a list of signatures when one is valid (rotation)", async () => {
+    setSigning(true);
+    const body = installed("rotated");
+    const t = now();
+    const header = `${sign(body, t, "old_secret")}, ${sign(body, t)}`;
+    expect((await send(body, { "x-hubby-timestamp": t, "x-hubby-signature": header })).status).toBe(200);
+  });
+
+  it.each([
+    [
+      "a wrong signature",
+      (body: string, t: string) => ({ "x-hubby-timestamp": t, "x-hubby-signature": sign(body, t, "nope") }),
+    ],
+    [
+      "a truncated signature",
+      (body: string, t: string) => ({ "x-hubby-timestamp": t, "x-hubby-signature": sign(body, t).slice(0, -2) }),
+    ],
+    ["an empty signature", (_: string, t: string) => ({ "x-hubby-timestamp": t, "x-hubby-signature": "" })],
+    ["no signature header", (_: string, t: string) => ({ "x-hubby-timestamp": t })],
+    [
+      "a stale timestamp",
+      (body: string) => {
+        const t = String(Math.floor(Date.now() / 1000) - 6 * 60);
+        return { "x-hubby-timestamp": t, "x-hubby-signature": sign(body, t) };
+      },
+    ],
+    [
+      "a future timestamp",
+      (body: string) => {
+        const t = String(Math.floor(Date.now() / 1000) + 6 * 60);
+        return { "x-hubby-timestamp": t, "x-hubby-signature": sign(body, t) };
+      },
+    ],
+    ["a missing timestamp", (body: string, t: string) => ({ "x-hubby-signature": sign(body, t) })],
+    [
+      "a body changed by one byte",
+      (body: string, t: string) => ({ "x-hubby-timestamp": t, "x-hubby-signature": sign(`${body.slice(0, -1)} `, t) }),
+    ],
+  ])("refuses %s", async (_, headersFor) => {
+    setSigning(true);
+    const before = await events();
+    const body = installed("sig_refused");
+    const response = await send(body, headersFor(body, now()));
+    expect(response.status).toBe(401);
+    expect(await events()).toBe(before);
+  });
+});
+
+describe("bodies", () => {
+  it("refuses an oversized body with 413 before storing", async () => {
+    const before = await events();
+    const big = JSON.stringify({ event: "esim.installed", data: { pad: "x".repeat(300 * 1024) } });
+    expect((await send(big)).status).toBe(413);
+    const stream = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 40; i++) controller.enqueue(new Uint8Array(10 * 1024));
+        controller.close();
+      },
+    });
+    const streamed = await POST(
+      new Request("http://console.test/api/webhooks/hubby", {
+        method: "POST",
+        headers: { "x-api-key": WEBHOOK_KEY },
+        body: stream,
+        duplex: "half",
+      } as RequestInit),
+    );
+    expect(streamed.status).toBe(413);
+    expect(await events()).toBe(before);
+  });
+
+  it("quarantines invalid JSON and answers 200", async () => {
+    const result = await send("{not json");
+    expect(result).toMatchObject({ status: 200, json: { status: "quarantined" } });
+    const row = await db().webhookEvent.findFirst({ where: { rawBody: "{not json" } });
+    expect(row).toMatchObject({ status: "quarantined", eventType: "unknown" });
+  });
+
+  it("stores an unknown event type as unhandled", async () => {
+    const result = await send(envelope("esim.exploded", { external_user_id: "u1" }));
+    expect(result).toMatchObject({ status: 200, json: { status: "unhandled" } });
+  });
+
+  it("stores a known event with missing fields as failed, with the reason", async () => {
+    const result = await send(envelope("package.activated", { external_user_id: "u1" }));
+    expect(result).toMatchObject({ status: 200, json: { status: "failed" } });
+    const row = await db().webhookEvent.findUnique({ where: { id: BigInt(result.json.id as string) } });
+    expect(row!.error).toContain("package_id");
+  });
+
+  it("accepts the legacy flat promo-code form", async () => {
+    const body = JSON.stringify({ promocode: "SUMMER2026GR", booking_id: "booking_legacy", redeemed_at: "2026-01-03" });
+    expect((await send(body)).json).toMatchObject({ status: "processed" });
+    expect(await db().promoRedemption.findFirst({ where: { promoCode: "SUMMER2026GR" } })).toMatchObject({
+      bookingId: "booking_legacy",
+    });
+  });
+});
+
+describe("duplicates and failures", () => {
+  it("answers a duplicate (same event_id) with 200, counts it and does not process it again", async () => {
+    const body = envelope(
+      "esim.installed",
+      { external_user_id: "dup_user", iccid: "8901234567890123456" },
+      { event_id: "evt_dup_1" },
+    );
+    const first = await send(body);
+    const second = await send(body.replace("14:30:00Z", "14:31:00Z"));
+    const third = await send(body, { "x-hubby-event-id": "evt_dup_1" });
+    expect(first.json.duplicate).toBeUndefined();
+    expect(second.json).toMatchObject({ duplicate: true, id: first.json.id });
+    expect(third.json).toMatchObject({ duplicate: true, id: first.json.id });
+    const row = await db().webhookEvent.findUnique({ where: { dedupeKey: "id:evt_dup_1" } });
+    expect(row).toMatchObject({ duplicates: 2, attempts: 1 });
+  });
+
+  it("dedupes on the body hash when there is no event_id", async () => {
+    const body = installed("hash_user");
+    await send(body);
+    expect((await send(body)).json.duplicate).toBe(true);
+  });
+
+  it("answers 503 when the database is down, so Hubby retries", async () => {
+    const client = db();
+    const spy = vi.spyOn(client, "$transaction").mockRejectedValue(new Error("connect ECONNREFUSED"));
+    const find = vi.spyOn(client.webhookEvent, "findUnique").mockRejectedValue(new Error("connect ECONNREFUSED"));
+    try {
+      const result = await send(installed("db_down"));
+      expect(result.status).toBe(503);
+    } finally {
+      spy.mockRestore();
+      find.mockRestore();
+    }
+    expect(await db().webhookEvent.count({ where: { externalUserId: "db_down" } })).toBe(0);
+  });
+});
