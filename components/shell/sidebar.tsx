@@ -1,11 +1,16 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { ScrollText, UserCog, Users, type LucideIcon } from "lucide-react";
+import { Activity, ScrollText, UserCog, Users, type LucideIcon } from "lucide-react";
 import type { Screen } from "@/lib/navigation";
 import { cn } from "@/lib/utils";
 
-const icons: Record<Screen["icon"], LucideIcon> = { users: Users, "scroll-text": ScrollText, "user-cog": UserCog };
+const icons: Record<Screen["icon"], LucideIcon> = {
+  users: Users,
+  "scroll-text": ScrollText,
+  activity: Activity,
+  "user-cog": UserCog,
+};
 
 export function Sidebar({ screens }: { screens: Pick<Screen, "href" | "label" | "icon">[] }) {
   const pathname = usePathname();

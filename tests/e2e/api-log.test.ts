@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { DEMO, browserPerFile, expectScreen, pathOf } from "./support";
+
+const FORBIDDEN_HEADING = "You do not have access to this page";
+const HEADING = "Hubby API log";
+
+const browser = browserPerFile();
+
+describe("the Hubby API log", () => {
+  it("an admin opens it from the sidebar, filters, and the URL and form keep the filter", async () => {
+    const { page } = await browser.signedIn(DEMO.admin);
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await nav.getByRole("link", { name: HEADING, exact: true }).click();
+    await page.waitForURL((url) => url.pathname === "/api-log");
+    await expectScreen(page, HEADING);
+    expect(await nav.getByRole("link", { name: HEADING, exact: true }).getAttribute("aria-current")).toBe("page");
+
+    const search = page.getByRole("search");
+    for (const label of ["Search API log", "Endpoint", "Method", "Outcome", "From", "To"]) {
+      expect(await search.getByLabel(label, { exact: true }).count(), label).toBe(1);
+    }
+    await page.getByText("Calls", { exact: true }).waitFor();
+    await page.getByText("Median (p50)", { exact: true }).waitFor();
+
+    await search.getByLabel("Search API log", { exact: true }).fill("trav-e2e-nobody");
+    await search.getByLabel("Method", { exact: true }).selectOption("GET");
+    await search.getByLabel("Outcome", { exact: true }).selectOption({ label: "Failed (any)" });
+    await search.getByLabel("From", { exact: true }).fill("2026-01-01");
+    await search.getByRole("button", { name: "Apply" }).click();
+    await page.waitForURL((url) => url.searchParams.get("outcome") === "failed");
+    await expectScreen(page, HEADING);
+
+    const params = new URL(page.url()).searchParams;
+    expect(pathOf(page)).toBe("/api-log");
+    expect(Object.fromEntries(params)).toMatchObject({
+      q: "trav-e2e-nobody",
+      endpoint: "all",
+      method: "GET",
+      outcome: "failed",
+      from: "2026-01-01",
+    });
+    const form = page.getByRole("search");
+    expect(await form.getByLabel("Search API log", { exact: true }).inputValue()).toBe("trav-e2e-nobody");
+    expect(await form.getByLabel("Endpoint", { exact: true }).inputValue()).toBe("all");
+    expect(await form.getByLabel("Method", { exact: true }).inputValue()).toBe("GET");
+    expect(await form.getByLabel("Outcome", { exact: true }).inputValue()).toBe("failed");
+    expect(await form.getByLabel("From", { exact: true }).inputValue()).toBe("2026-01-01");
+    expect(await form.getByLabel("To", { exact: true }).inputValue()).toBe("");
+    await page.getByText("No Hubby API calls match.", { exact: true }).waitFor();
+
+    await page.getByRole("link", { name: "Clear filters" }).click();
+    await page.waitForURL((url) => url.pathname === "/api-log" && url.search === "");
+    expect(await page.getByRole("search").getByLabel("Outcome", { exact: true }).inputValue()).toBe("all");
+  });
+
+  it("a malformed URL still shows the screen, with default filters", async () => {
+    const { page } = await browser.signedIn(DEMO.admin);
+    const response = await page.goto("/api-log?page=abc&outcome=nonsense&method=DELETE&from=2026-02-31&endpoint=%25");
+    await expectScreen(page, HEADING);
+    expect(response?.status()).toBe(200);
+    const form = page.getByRole("search");
+    expect(await form.getByLabel("Outcome", { exact: true }).inputValue()).toBe("all");
+    expect(await form.getByLabel("Method", { exact: true }).inputValue()).toBe("all");
+    expect(await form.getByLabel("From", { exact: true }).inputValue()).toBe("");
+  });
+
+  it.each([DEMO.support, DEMO.campaigns])("$role has no link to it and gets 403 on /api-log", async (account) => {
+    const { page } = await browser.signedIn(account);
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await nav.getByRole("link", { name: "My account" }).waitFor();
+    expect(await nav.getByRole("link", { name: HEADING, exact: true }).count()).toBe(0);
+
+    const response = await page.goto("/api-log");
+    await page.getByRole("heading", { level: 1, name: FORBIDDEN_HEADING, exact: true }).waitFor();
+    expect(await page.getByRole("heading", { level: 1, name: HEADING }).count()).toBe(0);
+    expect(await page.getByRole("search").count()).toBe(0);
+    expect(response?.status(), `HTTP status of GET /api-log for ${account.role}`).toBe(403);
+  });
+});
