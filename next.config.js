@@ -5,6 +5,8 @@ module.exports = {
   // forbidden() renders app/forbidden.tsx with a 403 status.
   experimental: { authInterrupts: true },
   poweredByHeader: false,
+  // The dev server is often opened as http://127.0.0.1:3000 as well as localhost.
+  allowedDevOrigins: ["127.0.0.1"],
   async headers() {
     return [
       {

@@ -51,6 +51,7 @@ const schema = z
     // Not trimmed: a prefix such as "Bearer " ends with its space.
     HUBBY_WEBHOOK_AUTH_PREFIX: z.string().default(""),
     HUBBY_WEBHOOK_SIGNING_SECRET: optionalString,
+    HUBBY_WEBHOOK_SILENCE_HOURS: z.coerce.number().min(0.25).max(720).default(6),
     HUBBY_WEBHOOK_TIMESTAMP_HEADER: z.preprocess(emptyToUndefined, z.string().default("x-hubby-timestamp")),
   })
   .superRefine((value, ctx) => {

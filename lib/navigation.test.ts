@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { homeFor, screensFor } from "./navigation";
 
 describe("navigation", () => {
-  it("shows admins the staff, audit and Hubby API log screens, and sends them to Staff", () => {
-    expect(screensFor("admin").map((s) => s.href)).toEqual(["/staff", "/audit", "/api-log", "/account"]);
-    expect(homeFor("admin")).toBe("/staff");
+  it("shows admins every screen, and sends them to the webhook inbox", () => {
+    expect(screensFor("admin").map((s) => s.href)).toEqual(["/webhooks", "/staff", "/audit", "/api-log", "/account"]);
+    expect(homeFor("admin")).toBe("/webhooks");
   });
 
   it("hides admin screens from other roles", () => {
@@ -13,6 +13,7 @@ describe("navigation", () => {
       expect(hrefs).not.toContain("/staff");
       expect(hrefs).not.toContain("/audit");
       expect(hrefs).not.toContain("/api-log");
+      expect(hrefs).toContain("/webhooks");
       expect(homeFor(role)).toBe(hrefs[0]);
     }
   });

@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { deliveryHeaders } from "../webhooks/samples";
 import type { SimClock } from "./clock";
 import type { Random } from "./random";
 import type { SandboxEvent } from "./simulation";
@@ -115,23 +116,11 @@ export class WebhookDispatcher {
   }
 
   headersFor(body: string, eventId: string, now = Date.now()): Record<string, string> {
-    const headers: Record<string, string> = {
-      "content-type": "application/json",
+    return {
+      ...deliveryHeaders(body, this.target, now),
       "user-agent": "Hubby-Webhooks-Sandbox/1.0",
       "x-hubby-event-id": eventId,
-      [this.target.authHeader]: `${this.target.authPrefix}${this.target.apiKey}`,
     };
-    if (this.target.signingSecret) {
-      // The signature's timestamp is wall-clock seconds (the receiver checks it against its own clock).
-      const timestamp = String(Math.floor(now / 1000));
-      const signature = crypto
-        .createHmac("sha256", this.target.signingSecret)
-        .update(`${timestamp}.${body}`)
-        .digest("hex");
-      headers[this.target.timestampHeader] = timestamp;
-      headers["x-hubby-signature"] = `sha256=${signature}`;
-    }
-    return headers;
   }
 
   private async attempt(delivery: Delivery) {

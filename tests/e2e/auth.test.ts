@@ -30,9 +30,9 @@ afterEach(async () => {
 });
 
 const roles = [
-  { account: DEMO.admin, home: "/staff", adminScreens: true },
-  { account: DEMO.campaigns, home: "/account", adminScreens: false },
-  { account: DEMO.support, home: "/account", adminScreens: false },
+  { account: DEMO.admin, home: "/webhooks", adminScreens: true },
+  { account: DEMO.campaigns, home: "/webhooks", adminScreens: false },
+  { account: DEMO.support, home: "/webhooks", adminScreens: false },
 ] as const;
 
 describe("sign-in", () => {

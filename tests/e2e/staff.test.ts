@@ -24,7 +24,7 @@ describe("staff management", () => {
     const newcomer = await session();
     await newcomer.page.goto("/login");
     await signIn(newcomer.page, member.email, member.password);
-    expect(pathOf(newcomer.page)).toBe("/account");
+    expect(pathOf(newcomer.page)).toBe("/webhooks");
     const header = newcomer.page.getByRole("banner");
     expect(await textOf(header.getByTestId("current-user"))).toBe(member.name);
     expect(await textOf(header.getByTestId("current-role"))).toBe("Campaign manager");

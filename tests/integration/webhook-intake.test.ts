@@ -24,7 +24,7 @@ afterAll(() => {
 });
 beforeEach(() => setSigning(false));
 
-async function send(body: string | Uint8Array, headers: Record<string, string> = {}) {
+async function send(body: string, headers: Record<string, string> = {}) {
   const response = await POST(webhookRequest(body, headers));
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }

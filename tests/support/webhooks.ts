@@ -11,7 +11,7 @@ export function sign(body: string, timestamp = String(Math.floor(Date.now() / 10
   return `sha256=${crypto.createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex")}`;
 }
 
-export function webhookRequest(body: string | Uint8Array, headers: Record<string, string> = {}) {
+export function webhookRequest(body: string, headers: Record<string, string> = {}) {
   return new Request("http://console.test/api/webhooks/hubby", {
     method: "POST",
     headers: { "content-type": "application/json", "x-api-key": WEBHOOK_KEY, ...headers },

@@ -1,0 +1,134 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { requireStaff } from "@/lib/auth/staff";
+import { can, rolesFor } from "@/lib/auth/roles";
+import { getWebhookEvent } from "@/lib/webhooks/queries";
+import { Badge } from "@/components/ui/badge";
+import { statusVariant } from "../webhook-table";
+import { ReplayPanel } from "./replay-panel";
+
+export const metadata: Metadata = { title: "Webhook event" };
+
+function prettyBody(raw: string): string {
+  try {
+    return JSON.stringify(JSON.parse(raw), null, 2);
+  } catch {
+    return raw;
+  }
+}
+
+function Row({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <>
+      <dt className="text-muted-foreground">{label}</dt>
+      <dd className="break-all">{children}</dd>
+    </>
+  );
+}
+
+const utc = (value: string | null) => (value ? `${value.replace("T", " ").slice(0, 23)} UTC` : "—");
+
+export default async function WebhookEventPage({ params }: { params: Promise<{ id: string }> }) {
+  const staff = await requireStaff(...rolesFor("webhooks.view"));
+  const event = await getWebhookEvent((await params).id);
+  if (!event) notFound();
+
+  return (
+    <div className="flex flex-col gap-4">
+      <div>
+        <Link href="/webhooks" className="text-sm text-muted-foreground hover:underline">
+          ← Webhooks
+        </Link>
+        <h1 className="mt-1 flex flex-wrap items-center gap-2 text-xl font-semibold">
+          <code>{event.eventType}</code>
+          <Badge variant={statusVariant[event.status]}>{event.status}</Badge>
+        </h1>
+      </div>
+      <div className="grid gap-4 lg:grid-cols-2">
+        <section className="rounded-lg border p-4" aria-labelledby="event-facts">
+          <h2 id="event-facts" className="mb-2 text-sm font-semibold">
+            Event
+          </h2>
+          <dl className="grid grid-cols-[10rem_1fr] gap-x-3 gap-y-1 text-sm">
+            <Row label="Stored as">#{event.id}</Row>
+            <Row label="Received">{utc(event.receivedAt)}</Row>
+            <Row label="Event time">{utc(event.eventAt)}</Row>
+            <Row label="Event id">
+              {event.eventId ?? <span className="text-muted-foreground">none (deduplicated on the body hash)</span>}
+            </Row>
+            <Row label="Dedupe key">
+              <code className="text-xs">{event.dedupeKey}</code>
+            </Row>
+            <Row label="Duplicates">
+              {event.duplicates}
+              {event.lastDuplicateAt ? `, last ${utc(event.lastDuplicateAt)}` : ""}
+            </Row>
+            <Row label="Handler runs">{event.attempts}</Row>
+            <Row label="Processed">{utc(event.processedAt)}</Row>
+            <Row label="Result">
+              {event.error ?? (event.status === "processed" ? "Applied to the console's model." : "—")}
+            </Row>
+            <Row label="Traveler">
+              {event.externalUserId ? (
+                <Link
+                  className="font-mono hover:underline"
+                  href={`/webhooks?user=${encodeURIComponent(event.externalUserId)}`}
+                >
+                  {event.externalUserId}
+                </Link>
+              ) : (
+                "—"
+              )}
+            </Row>
+            <Row label="Booking">
+              {event.bookingId ? (
+                <Link
+                  className="font-mono hover:underline"
+                  href={`/webhooks?booking=${encodeURIComponent(event.bookingId)}`}
+                >
+                  {event.bookingId}
+                </Link>
+              ) : (
+                "—"
+              )}
+            </Row>
+            <Row label="Package">
+              {event.packageId ? (
+                <Link
+                  className="font-mono hover:underline"
+                  href={`/webhooks?package=${encodeURIComponent(event.packageId)}`}
+                >
+                  {event.packageId}
+                </Link>
+              ) : (
+                "—"
+              )}
+            </Row>
+          </dl>
+        </section>
+        <section className="rounded-lg border p-4" aria-labelledby="event-headers">
+          <h2 id="event-headers" className="mb-2 text-sm font-semibold">
+            Headers (selected; never the API key)
+          </h2>
+          <dl className="grid grid-cols-[12rem_1fr] gap-x-3 gap-y-1 text-sm">
+            {Object.entries(event.headers).map(([name, value]) => (
+              <Row key={name} label={name}>
+                <code className="text-xs">{value}</code>
+              </Row>
+            ))}
+          </dl>
+        </section>
+      </div>
+      <section className="rounded-lg border p-4" aria-labelledby="event-body">
+        <h2 id="event-body" className="mb-2 text-sm font-semibold">
+          Body
+        </h2>
+        <pre className="max-h-[32rem] overflow-auto rounded bg-muted p-3 text-xs" data-testid="webhook-body">
+          {prettyBody(event.rawBody)}
+        </pre>
+      </section>
+      {can(staff.role, "webhooks.replay") && <ReplayPanel id={event.id} />}
+    </div>
+  );
+}

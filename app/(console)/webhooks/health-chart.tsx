@@ -1,0 +1,40 @@
+"use client";
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+
+const palette = [
+  "#0f766e",
+  "#6366f1",
+  "#f59e0b",
+  "#ef4444",
+  "#0ea5e9",
+  "#84cc16",
+  "#a855f7",
+  "#ec4899",
+  "#14b8a6",
+  "#64748b",
+  "#f97316",
+];
+const hourFormat = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
+
+/** Events per hour by type; the series is aggregated on the server. */
+export function EventsPerHourChart({ series, types }: { series: Record<string, number | string>[]; types: string[] }) {
+  if (types.length === 0) {
+    return <p className="py-8 text-center text-sm text-muted-foreground">No events in this period.</p>;
+  }
+  return (
+    <div className="h-56 w-full" role="img" aria-label="Webhook events per hour by event type">
+      <ResponsiveContainer width="100%" height="100%">
+        <BarChart data={series} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="hour" tickFormatter={(value: string) => hourFormat.format(new Date(value))} fontSize={11} />
+          <YAxis allowDecimals={false} fontSize={11} />
+          <Tooltip labelFormatter={(value) => `${hourFormat.format(new Date(String(value)))} UTC`} />
+          <Legend wrapperStyle={{ fontSize: 11 }} />
+          {types.map((type, index) => (
+            <Bar key={type} dataKey={type} stackId="events" fill={palette[index % palette.length]} />
+          ))}
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

@@ -1,0 +1,200 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { AlertTriangle } from "lucide-react";
+import { requireStaff } from "@/lib/auth/staff";
+import { can, rolesFor } from "@/lib/auth/roles";
+import { getEnv } from "@/lib/env";
+import {
+  listEventTypes,
+  listWebhookEvents,
+  webhookHealth,
+  webhookQuerySchema,
+  webhookStatuses,
+} from "@/lib/webhooks/queries";
+import { Pagination } from "@/components/pagination";
+import { Button, buttonVariants } from "@/components/ui/button";
+import { Input, Select } from "@/components/ui/input";
+import { EventsPerHourChart } from "./health-chart";
+import { ReplayMatching } from "./replay-matching";
+import { WebhookTable } from "./webhook-table";
+
+export const metadata: Metadata = { title: "Webhooks" };
+
+const HEALTH_HOURS = 24;
+
+function Figure({ label, value, tone }: { label: string; value: string | number; tone?: "warning" | "danger" }) {
+  const color =
+    tone === "danger"
+      ? "text-red-700 dark:text-red-300"
+      : tone === "warning"
+        ? "text-amber-700 dark:text-amber-300"
+        : "";
+  return (
+    <div className="rounded-md border p-3">
+      <div className="text-xs text-muted-foreground">{label}</div>
+      <div className={`text-lg font-semibold ${color}`}>{value}</div>
+    </div>
+  );
+}
+
+const seconds = (value: number | null) =>
+  value === null
+    ? "—"
+    : value < 120
+      ? `${Math.round(value)} s`
+      : value < 7200
+        ? `${Math.round(value / 60)} min`
+        : `${(value / 3600).toFixed(1)} h`;
+
+export default async function WebhooksPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[]>>;
+}) {
+  const staff = await requireStaff(...rolesFor("webhooks.view"));
+  const query = webhookQuerySchema.parse(await searchParams);
+  const [{ rows, total, pageSize }, types, health] = await Promise.all([
+    listWebhookEvents(query),
+    listEventTypes(),
+    webhookHealth({ hours: HEALTH_HOURS, silenceHours: getEnv().HUBBY_WEBHOOK_SILENCE_HOURS }),
+  ]);
+  const filtered = Boolean(
+    query.type || query.status !== "all" || query.from || query.to || query.user || query.booking || query.package,
+  );
+
+  return (
+    <div className="flex flex-col gap-4">
+      <div>
+        <h1 className="text-xl font-semibold">Webhooks</h1>
+        <p className="text-sm text-muted-foreground">
+          Every event Hubby delivered, stored before it was acknowledged. Times in UTC.
+        </p>
+      </div>
+
+      <section aria-labelledby="health-heading" className="flex flex-col gap-3 rounded-lg border p-4">
+        <h2 id="health-heading" className="text-sm font-semibold">
+          Intake health, last {HEALTH_HOURS} hours
+        </h2>
+        {health.silenceWarning && (
+          <p
+            role="alert"
+            className="flex items-center gap-2 rounded-md bg-amber-100 p-2 text-sm text-amber-900 dark:bg-amber-900/40 dark:text-amber-100"
+          >
+            <AlertTriangle className="h-4 w-4" aria-hidden />
+            No webhook has arrived for more than {health.silenceWarning.hours} hours while {health.activePackages}{" "}
+            package(s) are active. Check the webhook URL and key with Hubby, and refresh travelers from Hubby.
+          </p>
+        )}
+        <div className="grid grid-cols-2 gap-2 sm:grid-cols-4 lg:grid-cols-8">
+          <Figure label="Events" value={health.total} />
+          <Figure label="Processed" value={health.counts.processed} />
+          <Figure label="Unhandled" value={health.counts.unhandled} />
+          <Figure label="Failed" value={health.counts.failed} tone={health.counts.failed ? "danger" : undefined} />
+          <Figure
+            label="Quarantined"
+            value={health.counts.quarantined}
+            tone={health.counts.quarantined ? "warning" : undefined}
+          />
+          <Figure label="Duplicates" value={health.duplicates} />
+          <Figure label="Auth failures" value={health.authFailures} tone={health.authFailures ? "danger" : undefined} />
+          <Figure
+            label="Lag p50 / p95"
+            value={`${seconds(health.lagSeconds.p50)} / ${seconds(health.lagSeconds.p95)}`}
+          />
+        </div>
+        <EventsPerHourChart series={health.series} types={health.types} />
+        <p className="text-xs text-muted-foreground">
+          Last event received:{" "}
+          {health.lastReceivedAt ? `${health.lastReceivedAt.replace("T", " ").slice(0, 19)} UTC` : "never"}. Lag is the
+          time from the event&apos;s own timestamp to its arrival.
+        </p>
+      </section>
+
+      <form key={JSON.stringify(query)} className="flex flex-wrap items-end gap-2" role="search" action="/webhooks">
+        <div className="flex flex-col gap-1">
+          <label htmlFor="wh-type" className="text-xs text-muted-foreground">
+            Event type
+          </label>
+          <Select id="wh-type" name="type" defaultValue={query.type} className="w-60">
+            <option value="">All types</option>
+            {types.map((type) => (
+              <option key={type} value={type}>
+                {type}
+              </option>
+            ))}
+          </Select>
+        </div>
+        <div className="flex flex-col gap-1">
+          <label htmlFor="wh-status" className="text-xs text-muted-foreground">
+            Status
+          </label>
+          <Select id="wh-status" name="status" defaultValue={query.status} className="w-36">
+            <option value="all">All</option>
+            {webhookStatuses.map((status) => (
+              <option key={status} value={status}>
+                {status}
+              </option>
+            ))}
+          </Select>
+        </div>
+        <div className="flex flex-col gap-1">
+          <label htmlFor="wh-user" className="text-xs text-muted-foreground">
+            external_user_id
+          </label>
+          <Input id="wh-user" name="user" defaultValue={query.user} className="w-44" />
+        </div>
+        <div className="flex flex-col gap-1">
+          <label htmlFor="wh-booking" className="text-xs text-muted-foreground">
+            booking_id
+          </label>
+          <Input id="wh-booking" name="booking" defaultValue={query.booking} className="w-40" />
+        </div>
+        <div className="flex flex-col gap-1">
+          <label htmlFor="wh-package" className="text-xs text-muted-foreground">
+            package_id
+          </label>
+          <Input id="wh-package" name="package" defaultValue={query.package} className="w-40" />
+        </div>
+        <div className="flex flex-col gap-1">
+          <label htmlFor="wh-from" className="text-xs text-muted-foreground">
+            From
+          </label>
+          <Input id="wh-from" name="from" type="date" defaultValue={query.from} className="w-40" />
+        </div>
+        <div className="flex flex-col gap-1">
+          <label htmlFor="wh-to" className="text-xs text-muted-foreground">
+            To
+          </label>
+          <Input id="wh-to" name="to" type="date" defaultValue={query.to} className="w-40" />
+        </div>
+        {query.sort !== "-receivedAt" && <input type="hidden" name="sort" value={query.sort} />}
+        <Button type="submit" variant="outline">
+          Apply
+        </Button>
+        {filtered && (
+          <Link href="/webhooks" className={buttonVariants({ variant: "ghost" })}>
+            Clear filters
+          </Link>
+        )}
+      </form>
+
+      {can(staff.role, "webhooks.replay") && total > 0 && (
+        <ReplayMatching
+          total={total}
+          filter={{
+            type: query.type,
+            status: query.status,
+            from: query.from ?? "",
+            to: query.to ?? "",
+            user: query.user ?? "",
+            booking: query.booking ?? "",
+            package: query.package ?? "",
+          }}
+        />
+      )}
+
+      <WebhookTable rows={rows} sort={query.sort} />
+      <Pagination page={query.page} pageSize={pageSize} total={total} />
+    </div>
+  );
+}

@@ -1,0 +1,175 @@
+import "server-only";
+import { z } from "zod";
+import { db } from "../db";
+import type { Prisma } from "../generated/prisma/client";
+import { handledEvents } from "./envelope";
+
+export const WEBHOOK_PAGE_SIZE = 50;
+export const webhookStatuses = ["processed", "unhandled", "failed", "quarantined"] as const;
+
+const dateParam = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .optional()
+  .catch(undefined);
+const idParam = z.string().trim().max(200).optional().catch(undefined);
+
+/** The inbox's URL state. Every field falls back to its default, so a hand-edited URL never errors. */
+export const webhookQuerySchema = z.object({
+  type: z.string().trim().max(200).catch(""),
+  status: z.enum(["all", ...webhookStatuses]).catch("all"),
+  from: dateParam,
+  to: dateParam,
+  user: idParam,
+  booking: idParam,
+  package: idParam,
+  sort: z.enum(["-receivedAt", "receivedAt", "-eventAt", "eventAt"]).catch("-receivedAt"),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+});
+export type WebhookQuery = z.infer<typeof webhookQuerySchema>;
+
+export function webhookWhere(query: Omit<WebhookQuery, "page" | "sort">): Prisma.WebhookEventWhereInput {
+  return {
+    ...(query.type ? { eventType: query.type } : {}),
+    ...(query.status !== "all" ? { status: query.status } : {}),
+    ...(query.user ? { externalUserId: query.user } : {}),
+    ...(query.booking ? { bookingId: query.booking } : {}),
+    ...(query.package ? { packageId: query.package } : {}),
+    ...(query.from || query.to
+      ? {
+          receivedAt: {
+            ...(query.from ? { gte: new Date(`${query.from}T00:00:00Z`) } : {}),
+            ...(query.to ? { lt: new Date(Date.parse(`${query.to}T00:00:00Z`) + 86_400_000) } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+export async function listWebhookEvents(query: WebhookQuery) {
+  const where = webhookWhere(query);
+  const direction = query.sort.startsWith("-") ? "desc" : "asc";
+  const field = query.sort.replace(/^-/, "") as "receivedAt" | "eventAt";
+  const [rows, total] = await Promise.all([
+    db().webhookEvent.findMany({
+      where,
+      orderBy: [
+        field === "eventAt" ? { eventAt: { sort: direction, nulls: "last" } } : { receivedAt: direction },
+        { id: direction },
+      ],
+      skip: (query.page - 1) * WEBHOOK_PAGE_SIZE,
+      take: WEBHOOK_PAGE_SIZE,
+      select: {
+        id: true,
+        receivedAt: true,
+        eventAt: true,
+        eventType: true,
+        status: true,
+        error: true,
+        duplicates: true,
+        attempts: true,
+        externalUserId: true,
+        bookingId: true,
+        packageId: true,
+      },
+    }),
+    db().webhookEvent.count({ where }),
+  ]);
+  return {
+    rows: rows.map((row) => ({
+      ...row,
+      id: row.id.toString(),
+      receivedAt: row.receivedAt.toISOString(),
+      eventAt: row.eventAt?.toISOString() ?? null,
+    })),
+    total,
+    pageSize: WEBHOOK_PAGE_SIZE,
+  };
+}
+export type WebhookRow = Awaited<ReturnType<typeof listWebhookEvents>>["rows"][number];
+
+/** Event types for the filter: the documented ones plus any other type that has arrived. */
+export async function listEventTypes(): Promise<string[]> {
+  const seen = await db().webhookEvent.findMany({ distinct: ["eventType"], select: { eventType: true }, take: 200 });
+  return [...new Set([...handledEvents, ...seen.map((row) => row.eventType)])].sort();
+}
+
+export async function getWebhookEvent(id: string) {
+  if (!/^\d{1,18}$/.test(id)) return null;
+  const row = await db().webhookEvent.findUnique({ where: { id: BigInt(id) } });
+  if (!row) return null;
+  return {
+    ...row,
+    id: row.id.toString(),
+    receivedAt: row.receivedAt.toISOString(),
+    eventAt: row.eventAt?.toISOString() ?? null,
+    processedAt: row.processedAt?.toISOString() ?? null,
+    lastDuplicateAt: row.lastDuplicateAt?.toISOString() ?? null,
+    headers: row.headers as Record<string, string>,
+  };
+}
+export type WebhookDetail = NonNullable<Awaited<ReturnType<typeof getWebhookEvent>>>;
+
+// ── Health ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+export type WebhookHealth = Awaited<ReturnType<typeof webhookHealth>>;
+
+/** Figures for the health panel over the last `hours`, bucketed per hour (UTC) by event type. */
+export async function webhookHealth(options: { hours: number; silenceHours: number; now?: Date }) {
+  const now = options.now ?? new Date();
+  const since = new Date(now.getTime() - options.hours * 3_600_000);
+  const [buckets, byStatus, authFailures, duplicates, lag, lastEvent, activePackages] = await Promise.all([
+    db().$queryRaw<{ hour: Date; eventType: string; count: bigint }[]>`
+      SELECT date_trunc('hour', "receivedAt") AS hour, "eventType", COUNT(*) AS count
+      FROM "WebhookEvent" WHERE "receivedAt" >= ${since}
+      GROUP BY 1, 2 ORDER BY 1`,
+    db().webhookEvent.groupBy({ by: ["status"], where: { receivedAt: { gte: since } }, _count: { _all: true } }),
+    db().webhookAuthFailure.count({ where: { at: { gte: since } } }),
+    db().webhookEvent.aggregate({ where: { lastDuplicateAt: { gte: since } }, _sum: { duplicates: true } }),
+    db().$queryRaw<{ p50: number | null; p95: number | null }[]>`
+      SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY lag) AS p50, percentile_cont(0.95) WITHIN GROUP (ORDER BY lag) AS p95
+      FROM (SELECT EXTRACT(EPOCH FROM ("receivedAt" - "eventAt")) AS lag FROM "WebhookEvent"
+            WHERE "receivedAt" >= ${since} AND "eventAt" IS NOT NULL) AS lags`,
+    db().webhookEvent.findFirst({ orderBy: { receivedAt: "desc" }, select: { receivedAt: true } }),
+    db().travelerPackage.count({
+      where: { activatedAt: { not: null }, expiresAt: { gt: now }, usagePercent: { lt: 100 } },
+    }),
+  ]);
+
+  const types = [...new Set(buckets.map((bucket) => bucket.eventType))].sort();
+  const series: Record<string, number | string>[] = [];
+  for (let index = options.hours - 1; index >= 0; index--) {
+    const hour = new Date(Math.floor((now.getTime() - index * 3_600_000) / 3_600_000) * 3_600_000);
+    const point: Record<string, number | string> = { hour: hour.toISOString() };
+    for (const type of types) point[type] = 0;
+    series.push(point);
+  }
+  const byHour = new Map(series.map((point) => [point.hour as string, point]));
+  for (const bucket of buckets) {
+    const point = byHour.get(new Date(bucket.hour).toISOString());
+    if (point) point[bucket.eventType] = Number(bucket.count);
+  }
+
+  const counts = Object.fromEntries(webhookStatuses.map((status) => [status, 0])) as Record<
+    (typeof webhookStatuses)[number],
+    number
+  >;
+  for (const row of byStatus) counts[row.status] = row._count._all;
+  const lastReceivedAt = lastEvent?.receivedAt ?? null;
+  const silentFor = lastReceivedAt ? now.getTime() - lastReceivedAt.getTime() : null;
+  const silent = (silentFor === null || silentFor > options.silenceHours * 3_600_000) && activePackages > 0;
+
+  return {
+    hours: options.hours,
+    series,
+    types,
+    counts,
+    total: Object.values(counts).reduce((sum, value) => sum + value, 0),
+    authFailures,
+    duplicates: duplicates._sum.duplicates ?? 0,
+    lagSeconds: { p50: lag[0]?.p50 ?? null, p95: lag[0]?.p95 ?? null },
+    lastReceivedAt: lastReceivedAt?.toISOString() ?? null,
+    activePackages,
+    silenceWarning: silent ? { hours: options.silenceHours } : null,
+  };
+}
