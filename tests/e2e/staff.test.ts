@@ -45,7 +45,8 @@ describe("staff management", () => {
 
   it("the staff list shows the demo staff to an admin", async () => {
     const admin = await browser.signedIn(DEMO.admin);
-    expect(pathOf(admin.page)).toBe("/staff");
+    expect(pathOf(admin.page)).toBe("/webhooks");
+    await admin.page.goto("/staff");
     await expectScreen(admin.page, "Staff");
     for (const account of [DEMO.admin, DEMO.campaigns, DEMO.support]) {
       await staffRow(admin.page, account.email).waitFor();

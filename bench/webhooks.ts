@@ -1,0 +1,277 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import http from "node:http";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
+import { handledEvents } from "../lib/webhooks/envelope";
+import { deliveryHeaders, sampleEvent } from "../lib/webhooks/samples";
+
+/**
+ * `npm run bench:webhooks`: drives POST /api/webhooks/hubby of a production build on loopback with realistic
+ * signed events (5% duplicates), on PGlite and on PostgreSQL, and the same load against a baseline receiver that
+ * checks the key and inserts the same rows with raw pg / PGlite. Prints events/s, p50/p99, errors, rows stored
+ * vs unique events sent, and our throughput as a ratio of the baseline.
+ *
+ * BENCH_EVENTS (default 3000), BENCH_CONCURRENCY (16), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres).
+ */
+
+const root = process.cwd();
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 3000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const KEY = "whk_bench_key";
+const SECRET = "whsec_bench_secret";
+const settings = { apiKey: KEY, authHeader: "x-api-key", authPrefix: "", signingSecret: SECRET, timestampHeader: "x-hubby-timestamp" };
+
+type Result = { label: string; eventsPerSecond: number; p50: number; p99: number; errors: number; stored: number; unique: number };
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.on("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const port = (probe.address() as net.AddressInfo).port;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** The workload: realistic events for 200 travelers, 5% of deliveries repeating an earlier event. */
+function workload(): { bodies: string[]; unique: number } {
+  const bodies: string[] = [];
+  const sent: string[] = [];
+  for (let index = 0; index < EVENTS; index++) {
+    if (sent.length > 0 && Math.random() < 0.05) {
+      bodies.push(sent[Math.floor(Math.random() * sent.length)]!);
+      continue;
+    }
+    const event = handledEvents[index % handledEvents.length]!;
+    const user = `bench_${index % 200}`;
+    const body = JSON.stringify(
+      sampleEvent(event, { externalUserId: user, bookingId: `booking_${index % 400}`, packageId: `pkg_${index % 600}` }),
+    );
+    bodies.push(body);
+    sent.push(body);
+  }
+  return { bodies, unique: sent.length };
+}
+
+async function drive(url: string, bodies: string[]) {
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const post = (body: string) =>
+    new Promise<number>((resolve) => {
+      const request = http.request(url, { method: "POST", agent, headers: deliveryHeaders(body, settings) }, (response) => {
+        response.resume();
+        response.on("end", () => resolve(response.statusCode ?? 0));
+      });
+      request.on("error", () => resolve(0));
+      request.end(body);
+    });
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++]!;
+        const t0 = performance.now();
+        const status = await post(body);
+        latencies.push(performance.now() - t0);
+        if (status !== 200) errors += 1;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
+  return { eventsPerSecond: bodies.length / seconds, p50: at(0.5), p99: at(0.99), errors };
+}
+
+async function waitForHealth(url: string, child: ChildProcess) {
+  for (let attempt = 0; attempt < 240; attempt++) {
+    if (child.exitCode !== null) throw new Error("the console exited during start-up");
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) return;
+    } catch {
+      // starting
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error("the console did not become healthy");
+}
+
+async function stop(child: ChildProcess) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  process.kill(-child.pid!, "SIGTERM");
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+  try {
+    process.kill(-child.pid!, "SIGKILL");
+  } catch {
+    // gone
+  }
+}
+
+/** Our route, in a production build, against the given database. */
+async function benchConsole(label: string, env: Record<string, string>, bodies: string[], countRows: () => Promise<number>) {
+  const port = await freePort();
+  const child = spawn(path.join(root, "node_modules", ".bin", "tsx"), ["--conditions=react-server", "scripts/run-server.ts", "start", "-p", String(port)], {
+    cwd: root,
+    detached: true,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      NEXTAUTH_SECRET: crypto.randomBytes(32).toString("hex"),
+      HUBBY_API_BASE_URL: "http://127.0.0.1:9/api",
+      HUBBY_API_KEY: "bench",
+      HUBBY_API_SECRET: "bench",
+      HUBBY_WEBHOOK_API_KEY: KEY,
+      HUBBY_WEBHOOK_SIGNING_SECRET: SECRET,
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+  });
+  try {
+    await waitForHealth(`http://127.0.0.1:${port}`, child);
+    await drive(`http://127.0.0.1:${port}/api/webhooks/hubby`, bodies.slice(0, 200)); // warm-up (compiles, caches)
+    const measured = await drive(`http://127.0.0.1:${port}/api/webhooks/hubby`, bodies.slice(200));
+    await stop(child);
+    return { label, ...measured, stored: await countRows() };
+  } finally {
+    await stop(child);
+  }
+}
+
+/** The baseline: a bare node:http receiver that checks the key and inserts the same row. */
+async function benchBaseline(label: string, query: (sql: string, params: unknown[]) => Promise<unknown>, bodies: string[], countRows: () => Promise<number>) {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", async () => {
+      if (req.headers["x-api-key"] !== KEY) return res.writeHead(401).end();
+      const raw = Buffer.concat(chunks).toString("utf8");
+      const json = JSON.parse(raw) as { event: string; event_id: string; timestamp: string; data: Record<string, string> };
+      try {
+        await query(
+          `INSERT INTO "WebhookEvent" ("eventType", "eventAt", "dedupeKey", "eventId", "headers", "rawBody", "payload", "status", "externalUserId", "bookingId", "packageId")
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'processed', $8, $9, $10) ON CONFLICT ("dedupeKey") DO NOTHING`,
+          [json.event, json.timestamp, `id:${json.event_id}`, json.event_id, "{}", raw, raw, json.data.external_user_id ?? null, json.data.booking_id ?? null, json.data.package_id ?? null],
+        );
+        res.writeHead(200, { "content-type": "application/json" }).end('{"received":true}');
+      } catch {
+        res.writeHead(503).end();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/`;
+  await drive(url, bodies.slice(0, 200));
+  const measured = await drive(url, bodies.slice(200));
+  server.closeAllConnections();
+  server.close();
+  return { label, ...measured, stored: await countRows() };
+}
+
+function migrationsSql(): string[] {
+  const dir = path.join(root, "prisma", "migrations");
+  return fs
+    .readdirSync(dir)
+    .filter((name) => fs.existsSync(path.join(dir, name, "migration.sql")))
+    .sort()
+    .map((name) => fs.readFileSync(path.join(dir, name, "migration.sql"), "utf8"));
+}
+
+const uniqueAfterWarmup = (bodies: string[]) => new Set(bodies.map((body) => (JSON.parse(body) as { event_id: string }).event_id)).size;
+
+async function main() {
+  if (!fs.existsSync(path.join(root, ".next", "BUILD_ID")) || process.env.BENCH_BUILD === "1") {
+    console.log("[bench] next build …");
+    const build = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    if (build.status !== 0) process.exit(1);
+  }
+  const { bodies } = workload();
+  const unique = uniqueAfterWarmup(bodies);
+  const results: (Result & { baselineOf?: string })[] = [];
+  const temp = fs.mkdtempSync(path.join(os.tmpdir(), "hubby-bench-"));
+
+  // PGlite: the console's embedded default.
+  const consoleDir = path.join(temp, "console-pglite");
+  const ours = await benchConsole("console, PGlite", { PGLITE_DATA_DIR: consoleDir, DATABASE_URL: "" }, bodies, async () => {
+    const db = await PGlite.create(consoleDir);
+    const rows = await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM "WebhookEvent"`);
+    await db.close();
+    return rows.rows[0]!.n;
+  });
+  results.push({ ...ours, unique });
+  const baseDb = await PGlite.create(path.join(temp, "baseline-pglite"));
+  for (const sql of migrationsSql()) await baseDb.exec(sql);
+  results.push({
+    ...(await benchBaseline("baseline, PGlite", (sql, params) => baseDb.query(sql, params), bodies, async () => (await baseDb.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM "WebhookEvent"`)).rows[0]!.n)),
+    unique,
+  });
+  await baseDb.close();
+
+  // PostgreSQL, when reachable.
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  const reachable = await admin.connect().then(() => true, () => false);
+  if (reachable) {
+    const names = [`bench_console_${process.pid}`, `bench_baseline_${process.pid}`];
+    for (const name of names) await admin.query(`CREATE DATABASE "${name}"`);
+    const urlFor = (name: string) => {
+      const url = new URL(PG_ADMIN_URL);
+      url.pathname = `/${name}`;
+      return url.toString();
+    };
+    try {
+      const count = async (name: string) => {
+        const client = new pg.Client({ connectionString: urlFor(name) });
+        await client.connect();
+        const rows = await client.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM "WebhookEvent"`);
+        await client.end();
+        return rows.rows[0]!.n;
+      };
+      results.push({ ...(await benchConsole("console, PostgreSQL", { DATABASE_URL: urlFor(names[0]!) }, bodies, () => count(names[0]!))), unique });
+      const pool = new pg.Pool({ connectionString: urlFor(names[1]!), max: 10 });
+      for (const sql of migrationsSql()) await pool.query(sql);
+      results.push({ ...(await benchBaseline("baseline, PostgreSQL", (sql, params) => pool.query(sql, params), bodies, () => count(names[1]!))), unique });
+      await pool.end();
+    } finally {
+      for (const name of names) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.end();
+    }
+  } else {
+    console.log(`[bench] PostgreSQL at ${PG_ADMIN_URL} is not reachable: skipped.`);
+  }
+  fs.rmSync(temp, { recursive: true, force: true });
+
+  console.log(`\nWebhook intake, ${EVENTS - 200} measured deliveries (5% duplicates), concurrency ${CONCURRENCY}, ${os.cpus().length} CPUs\n`);
+  console.log("receiver               events/s   p50 ms   p99 ms  errors  stored/unique");
+  for (const r of results) {
+    console.log(`${r.label.padEnd(22)} ${r.eventsPerSecond.toFixed(0).padStart(8)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${String(r.errors).padStart(7)}  ${r.stored}/${r.unique}`);
+  }
+  for (const db of ["PGlite", "PostgreSQL"]) {
+    const ours = results.find((r) => r.label === `console, ${db}`);
+    const base = results.find((r) => r.label === `baseline, ${db}`);
+    if (ours && base) {
+      const ratio = ours.eventsPerSecond / base.eventsPerSecond;
+      console.log(`${db}: console throughput = ${(ratio * 100).toFixed(0)}% of the baseline (target ≥ 50%)`);
+    }
+  }
+  const failed = results.some((r) => r.errors > 0 || r.stored !== r.unique);
+  if (failed) {
+    console.log("FAILED: errors, or stored rows differ from unique events sent.");
+    process.exit(1);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,75 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { DEMO, E2E_URL, browserPerFile, expectScreen } from "./support";
+
+const browser = browserPerFile();
+
+function webhookSend(event: string, externalUserId: string) {
+  const result = spawnSync(
+    path.join(process.cwd(), "node_modules", ".bin", "tsx"),
+    [
+      "--conditions=react-server",
+      "scripts/webhook-send.ts",
+      event,
+      "--external-user-id",
+      externalUserId,
+      "--url",
+      `${E2E_URL}/api/webhooks/hubby`,
+    ],
+    { encoding: "utf8", env: { ...process.env, HUBBY_API_BASE_URL: "", HUBBY_WEBHOOK_API_KEY: "" } },
+  );
+  expect(result.status, result.stderr + result.stdout).toBe(0);
+  return result.stdout;
+}
+
+describe("the webhook inbox", () => {
+  it("shows an event sent with webhook:send, and its detail; admins can dry-run a replay", async () => {
+    const user = `e2e_hook_${Date.now()}`;
+    expect(webhookSend("esim.installed", user)).toContain('"status":"processed"');
+
+    const { page } = await browser.signedIn(DEMO.admin);
+    await page.goto("/webhooks");
+    await expectScreen(page, "Webhooks");
+    await page.getByText("Intake health, last 24 hours").waitFor();
+    const search = page.getByRole("search");
+    await search.getByLabel("external_user_id", { exact: true }).fill(user);
+    await search.getByRole("button", { name: "Apply" }).click();
+    await page.waitForURL((url) => url.searchParams.get("user") === user);
+    const rows = page.locator("[data-testid^=webhook-row-]");
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(1);
+    await rows.first().getByRole("link", { name: "esim.installed" }).click();
+    await page.waitForURL((url) => /^\/webhooks\/\d+$/.test(url.pathname));
+    expect(await page.getByTestId("webhook-body").textContent()).toContain(user);
+
+    await page.getByRole("button", { name: "Dry run" }).click();
+    const result = page.getByTestId("replay-result");
+    await result.waitFor();
+    expect(await result.textContent()).toContain("Nothing would change");
+  });
+
+  it("support reads the inbox but cannot replay", async () => {
+    const user = `e2e_support_${Date.now()}`;
+    webhookSend("package.activated", user);
+    const { page } = await browser.signedIn(DEMO.support);
+    await page.goto(`/webhooks?user=${user}`);
+    await expectScreen(page, "Webhooks");
+    await page.locator("[data-testid^=webhook-row-]").first().waitFor();
+    expect(await page.getByRole("button", { name: /Replay all/ }).count()).toBe(0);
+    await page.locator("[data-testid^=webhook-row-] a").first().click();
+    await page.waitForURL((url) => /^\/webhooks\/\d+$/.test(url.pathname));
+    await page.getByTestId("webhook-body").waitFor();
+    expect(await page.getByRole("button", { name: "Dry run" }).count()).toBe(0);
+  });
+
+  it("refuses unauthenticated deliveries with 401", async () => {
+    const response = await fetch(`${E2E_URL}/api/webhooks/hubby`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": "wrong" },
+      body: JSON.stringify({ event: "esim.installed", timestamp: new Date().toISOString(), data: {} }),
+      redirect: "manual",
+    });
+    expect(response.status).toBe(401);
+  });
+});
