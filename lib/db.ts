@@ -22,6 +22,8 @@ export type Database = {
   kind: "pglite" | "postgres";
   prisma: PrismaClient;
   sql: SqlRunner;
+  /** Runs fn in one transaction on one connection with the raw driver (hot paths that Prisma would slow down). */
+  transaction<T>(fn: (sql: SqlRunner) => Promise<T>): Promise<T>;
   /** Runs fn holding a session-level lock so concurrent processes (e.g. two app instances migrating) take turns. */
   withExclusiveLock<T>(key: number, fn: (sql: SqlRunner) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -105,6 +107,18 @@ function openPglite(dataDir: string): Database {
     kind: "pglite",
     prisma,
     sql,
+    transaction(fn) {
+      return pglite.transaction((tx) =>
+        fn({
+          async exec(text) {
+            await tx.exec(text);
+          },
+          async query(text, params) {
+            return (await tx.query(text, params)).rows as never;
+          },
+        }),
+      );
+    },
     withExclusiveLock(_key, fn) {
       const run = queue.then(() => fn(sql));
       queue = run.catch(() => undefined);
@@ -136,6 +150,27 @@ function openPostgres(connectionString: string, max: number): Database {
     kind: "postgres",
     prisma,
     sql,
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const result = await fn({
+          async exec(text) {
+            await client.query(text);
+          },
+          async query(text, params) {
+            return (await client.query(text, params as unknown[])).rows;
+          },
+        });
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
     async withExclusiveLock(key, fn) {
       const client = await pool.connect();
       const clientSql: SqlRunner = {

@@ -1,9 +1,9 @@
 import "server-only";
-import { db } from "../db";
+import { db, getDatabase } from "../db";
 import { webhookSettings } from "../env";
 import type { Prisma } from "../generated/prisma/client";
 import { dedupeKeyFor, isHandledEvent, parseWebhookBody, type ParsedEvent } from "./envelope";
-import { FactsError, factsFor } from "./facts";
+import { FactsError, factsFor, type Facts } from "./facts";
 import { project } from "./projection";
 import { SIGNATURE_HEADER, verifyWebhook } from "./verify";
 
@@ -59,45 +59,67 @@ export async function ingestWebhook(headers: Headers, rawBody: Buffer, ip: strin
     eventId: parsed.ok ? parsed.event.eventId : headerEventId,
   };
 
+  // Decide the outcome before touching the database: parsing and validation are pure.
+  let outcome: { status: StoredStatus; error: string | null; facts?: Facts };
+  if (!parsed.ok) outcome = { status: "quarantined", error: parsed.error };
+  else outcome = evaluate(parsed.event, receivedAt);
+  const columns = parsed.ok
+    ? eventColumns(parsed.event)
+    : { eventType: "unknown", eventAt: null, payload: parsed.payload, externalUserId: null, bookingId: null, packageId: null };
+
   try {
-    const stored = await db().$transaction(async (tx) => {
-      const existing = await tx.webhookEvent.findUnique({ where: { dedupeKey }, select: { id: true, status: true } });
-      if (existing) return { duplicateOf: existing };
-      if (!parsed.ok) {
-        const row = await tx.webhookEvent.create({
-          data: {
-            ...base,
-            eventType: "unknown",
-            payload: toJson(parsed.payload),
-            status: "quarantined",
-            error: parsed.error,
-          },
-          select: { id: true, status: true },
-        });
-        return { row };
-      }
-      const outcome = await applyEvent(tx, parsed.event, receivedAt);
-      const row = await tx.webhookEvent.create({
-        data: {
-          ...base,
-          ...eventColumns(parsed.event),
-          ...outcome,
-          processedAt: outcome.status === "processed" ? receivedAt : null,
-        },
-        select: { id: true, status: true },
-      });
-      return { row };
+    // The raw driver, one transaction: the event row and its projection commit together or not at all.
+    const stored = await getDatabase().transaction(async (sql) => {
+      const inserted = await sql.query<{ id: string }>(
+        `INSERT INTO "WebhookEvent" ("receivedAt", "eventType", "eventAt", "dedupeKey", "eventId", "headers", "rawBody",
+           "payload", "status", "error", "processedAt", "externalUserId", "bookingId", "packageId")
+         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8::jsonb, $9::"WebhookStatus", $10, $11, $12, $13, $14)
+         ON CONFLICT ("dedupeKey") DO NOTHING RETURNING "id"::text AS id`,
+        [
+          receivedAt,
+          columns.eventType,
+          columns.eventAt,
+          dedupeKey,
+          base.eventId,
+          JSON.stringify(kept),
+          text,
+          JSON.stringify(columns.payload ?? null),
+          outcome.status,
+          outcome.error,
+          outcome.status === "processed" ? receivedAt : null,
+          columns.externalUserId,
+          columns.bookingId,
+          columns.packageId,
+        ],
+      );
+      if (inserted.length === 0) return { duplicate: true as const };
+      if (outcome.facts) await project((statement, values) => sql.query(statement, values), outcome.facts);
+      return { id: inserted[0]!.id };
     });
-    if ("duplicateOf" in stored && stored.duplicateOf) {
-      await db().webhookEvent.update({
-        where: { id: stored.duplicateOf.id },
-        data: { duplicates: { increment: 1 }, lastDuplicateAt: receivedAt },
-      });
-      return { status: 200, body: { received: true, duplicate: true, id: String(stored.duplicateOf.id) } };
+    if ("duplicate" in stored) {
+      const rows = await getDatabase().sql.query<{ id: string }>(
+        `UPDATE "WebhookEvent" SET "duplicates" = "duplicates" + 1, "lastDuplicateAt" = $2
+         WHERE "dedupeKey" = $1 RETURNING "id"::text AS id`,
+        [dedupeKey, receivedAt],
+      );
+      return { status: 200, body: { received: true, duplicate: true, id: rows[0]?.id } };
     }
-    return { status: 200, body: { received: true, id: String(stored.row!.id), status: stored.row!.status } };
+    return { status: 200, body: { received: true, id: stored.id, status: outcome.status } };
   } catch (error) {
     return storeAfterFailure(error, { base, parsed, dedupeKey });
+  }
+}
+
+/** What the handler will do with an event: its facts, or why it cannot be applied. Pure. */
+function evaluate(event: ParsedEvent, receivedAt: Date): { status: StoredStatus; error: string | null; facts?: Facts } {
+  if (!isHandledEvent(event.eventType)) {
+    return { status: "unhandled", error: `No handler for event type "${event.eventType.slice(0, 100)}".` };
+  }
+  try {
+    return { status: "processed", error: null, facts: factsFor({ ...event, eventType: event.eventType }, receivedAt) };
+  } catch (error) {
+    if (error instanceof FactsError) return { status: "failed", error: error.message };
+    throw error;
   }
 }
 
@@ -107,18 +129,9 @@ export async function applyEvent(
   event: ParsedEvent,
   receivedAt: Date,
 ): Promise<{ status: StoredStatus; error: string | null }> {
-  if (!isHandledEvent(event.eventType)) {
-    return { status: "unhandled", error: `No handler for event type "${event.eventType.slice(0, 100)}".` };
-  }
-  let facts;
-  try {
-    facts = factsFor({ ...event, eventType: event.eventType }, receivedAt);
-  } catch (error) {
-    if (error instanceof FactsError) return { status: "failed", error: error.message };
-    throw error;
-  }
-  await project(tx, facts);
-  return { status: "processed", error: null };
+  const outcome = evaluate(event, receivedAt);
+  if (outcome.facts) await project((text, values) => tx.$executeRawUnsafe(text, ...values), outcome.facts);
+  return { status: outcome.status, error: outcome.error };
 }
 
 export function eventColumns(event: ParsedEvent) {

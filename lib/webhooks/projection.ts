@@ -1,5 +1,5 @@
 import "server-only";
-import { Prisma } from "../generated/prisma/client";
+
 import type { Facts } from "./facts";
 
 /**
@@ -9,20 +9,27 @@ import type { Facts } from "./facts";
  * any number of times, gives the same rows (tests/integration/webhook-projection.test.ts proves it).
  */
 
-type Tx = Pick<Prisma.TransactionClient, "$executeRaw">;
+/** Byte counts travel as text and are cast in SQL: drivers disagree on BigInt parameters. */
+const big = (value: bigint | null | undefined) => (value === null || value === undefined ? null : value.toString());
+
+export type Statement = { text: string; values: unknown[] };
+/** Runs one parameterised statement: a Prisma transaction's $executeRawUnsafe or a raw driver query. */
+export type RunSql = (text: string, values: unknown[]) => Promise<unknown>;
 
 /** The usage reading with the higher (percent, used bytes, fewer remaining bytes) wins; ties keep what is there. */
-const newerUsage = Prisma.sql`(EXCLUDED."usagePercent", COALESCE(EXCLUDED."usedBytes", -1), -COALESCE(EXCLUDED."remainingBytes", -1))
+const newerUsage = `(EXCLUDED."usagePercent", COALESCE(EXCLUDED."usedBytes", -1), -COALESCE(EXCLUDED."remainingBytes", -1))
   > (p."usagePercent", COALESCE(p."usedBytes", -1), -COALESCE(p."remainingBytes", -1))`;
 
-export async function project(tx: Tx, facts: Facts): Promise<void> {
+export function projectionStatements(facts: Facts): Statement[] {
+  const statements: Statement[] = [];
   const at = facts.at;
   if (facts.externalUserId) {
     const esimState = facts.esim?.state ?? null;
     const esimAt = facts.esim ? at : null;
-    await tx.$executeRaw`
+    statements.push({
+      text: `
       INSERT INTO "Traveler" AS t ("externalUserId", "firstSeenAt", "lastSeenAt", "iccid", "esimState", "esimStateAt", "lastEventType", "lastEventAt")
-      VALUES (${facts.externalUserId}, ${at}, ${at}, ${facts.esim?.iccid ?? null}, ${esimState}, ${esimAt}, ${facts.eventType}, ${at})
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
       ON CONFLICT ("externalUserId") DO UPDATE SET
         "firstSeenAt" = LEAST(t."firstSeenAt", EXCLUDED."firstSeenAt"),
         "lastSeenAt" = GREATEST(t."lastSeenAt", EXCLUDED."lastSeenAt"),
@@ -36,18 +43,21 @@ export async function project(tx: Tx, facts: Facts): Promise<void> {
         "lastEventType" = CASE WHEN t."lastEventAt" IS NULL
             OR (EXCLUDED."lastEventAt", EXCLUDED."lastEventType") > (t."lastEventAt", t."lastEventType")
           THEN EXCLUDED."lastEventType" ELSE t."lastEventType" END,
-        "lastEventAt" = GREATEST(t."lastEventAt", EXCLUDED."lastEventAt")`;
+        "lastEventAt" = GREATEST(t."lastEventAt", EXCLUDED."lastEventAt")`,
+      values: [facts.externalUserId, at, at, facts.esim?.iccid ?? null, esimState, esimAt, facts.eventType, at],
+    });
   }
 
   if (facts.externalUserId && facts.bookingId) {
     const b = facts.booking;
     const cutoffAt = b?.withinCutoff ? at : null;
     const departAt = b?.aboutToDepart ? at : null;
-    await tx.$executeRaw`
+    statements.push({
+      text: `
       INSERT INTO "TravelerBooking" AS b ("bookingId", "externalUserId", "departureDate", "withinCutoffAt", "withinCutoffEsimInstalled",
         "aboutToDepartAt", "aboutToDepartEsimInstalled", "firstSeenAt", "lastSeenAt")
-      VALUES (${facts.bookingId}, ${facts.externalUserId}, ${b?.departureDate ?? null}, ${cutoffAt}, ${b?.withinCutoff?.esimInstalled ?? null},
-        ${departAt}, ${b?.aboutToDepart?.esimInstalled ?? null}, ${at}, ${at})
+      VALUES ($1, $2, $3, $4, $5,
+        $6, $7, $8, $9)
       ON CONFLICT ("bookingId", "externalUserId") DO UPDATE SET
         "departureDate" = GREATEST(b."departureDate", EXCLUDED."departureDate"),
         "withinCutoffEsimInstalled" = CASE
@@ -63,19 +73,32 @@ export async function project(tx: Tx, facts: Facts): Promise<void> {
           ELSE b."aboutToDepartEsimInstalled" END,
         "aboutToDepartAt" = GREATEST(b."aboutToDepartAt", EXCLUDED."aboutToDepartAt"),
         "firstSeenAt" = LEAST(b."firstSeenAt", EXCLUDED."firstSeenAt"),
-        "lastSeenAt" = GREATEST(b."lastSeenAt", EXCLUDED."lastSeenAt")`;
+        "lastSeenAt" = GREATEST(b."lastSeenAt", EXCLUDED."lastSeenAt")`,
+      values: [
+        facts.bookingId,
+        facts.externalUserId,
+        b?.departureDate ?? null,
+        cutoffAt,
+        b?.withinCutoff?.esimInstalled ?? null,
+        departAt,
+        b?.aboutToDepart?.esimInstalled ?? null,
+        at,
+        at,
+      ],
+    });
   }
 
   if (facts.pkg && facts.packageId && facts.externalUserId) {
     const p = facts.pkg;
     const u = p.usage;
-    await tx.$executeRaw`
+    statements.push({
+      text: `
       INSERT INTO "TravelerPackage" AS p ("packageId", "externalUserId", "bookingId", "destination", "size", "packageType",
         "activatedAt", "expiresAt", "usagePercent", "usedBytes", "remainingBytes", "durationDays", "elapsedDays", "remainingDays",
         "lastUsageAt", "firstSeenAt", "lastSeenAt")
-      VALUES (${facts.packageId}, ${facts.externalUserId}, ${facts.bookingId}, ${p.destination}, ${p.size}, ${p.packageType},
-        ${p.activatedAt}, ${p.expiresAt}, ${u?.percent ?? 0}, ${u?.usedBytes ?? null}::bigint, ${u?.remainingBytes ?? null}::bigint,
-        ${p.durationDays}::int, ${u?.elapsedDays ?? null}::int, ${u?.remainingDays ?? null}::int, ${u ? at : null}, ${at}, ${at})
+      VALUES ($1, $2, $3, $4, $5, $6,
+        $7, $8, $9, $10::bigint, $11::bigint,
+        $12::int, $13::int, $14::int, $15, $16, $17)
       ON CONFLICT ("packageId") DO UPDATE SET
         "externalUserId" = GREATEST(p."externalUserId", EXCLUDED."externalUserId"),
         "bookingId" = GREATEST(p."bookingId", EXCLUDED."bookingId"),
@@ -92,24 +115,55 @@ export async function project(tx: Tx, facts: Facts): Promise<void> {
         "remainingDays" = LEAST(p."remainingDays", EXCLUDED."remainingDays"),
         "lastUsageAt" = GREATEST(p."lastUsageAt", EXCLUDED."lastUsageAt"),
         "firstSeenAt" = LEAST(p."firstSeenAt", EXCLUDED."firstSeenAt"),
-        "lastSeenAt" = GREATEST(p."lastSeenAt", EXCLUDED."lastSeenAt")`;
+        "lastSeenAt" = GREATEST(p."lastSeenAt", EXCLUDED."lastSeenAt")`,
+      values: [
+        facts.packageId,
+        facts.externalUserId,
+        facts.bookingId,
+        p.destination,
+        p.size,
+        p.packageType,
+        p.activatedAt,
+        p.expiresAt,
+        u?.percent ?? 0,
+        big(u?.usedBytes),
+        big(u?.remainingBytes),
+        p.durationDays,
+        u?.elapsedDays ?? null,
+        u?.remainingDays ?? null,
+        u ? at : null,
+        at,
+        at,
+      ],
+    });
 
     if (u) {
-      await tx.$executeRaw`
+      statements.push({
+        text: `
         INSERT INTO "UsageSample" AS s ("packageId", "percent", "at", "externalUserId", "usedBytes", "remainingBytes")
-        VALUES (${facts.packageId}, ${u.percent}, ${at}, ${facts.externalUserId}, ${u.usedBytes}::bigint, ${u.remainingBytes}::bigint)
+        VALUES ($1, $2, $3, $4, $5::bigint, $6::bigint)
         ON CONFLICT ("packageId", "percent") DO UPDATE SET
           "at" = LEAST(s."at", EXCLUDED."at"),
           "externalUserId" = GREATEST(s."externalUserId", EXCLUDED."externalUserId"),
           "usedBytes" = GREATEST(s."usedBytes", EXCLUDED."usedBytes"),
-          "remainingBytes" = LEAST(s."remainingBytes", EXCLUDED."remainingBytes")`;
+          "remainingBytes" = LEAST(s."remainingBytes", EXCLUDED."remainingBytes")`,
+        values: [facts.packageId, u.percent, at, facts.externalUserId, big(u.usedBytes), big(u.remainingBytes)],
+      });
     }
   }
 
   if (facts.promo) {
-    await tx.$executeRaw`
+    statements.push({
+      text: `
       INSERT INTO "PromoRedemption" AS r ("promoCode", "bookingId", "redeemedAt")
-      VALUES (${facts.promo.promoCode}, ${facts.promo.bookingId}, ${facts.promo.redeemedAt})
-      ON CONFLICT ("promoCode", "bookingId") DO UPDATE SET "redeemedAt" = LEAST(r."redeemedAt", EXCLUDED."redeemedAt")`;
+      VALUES ($1, $2, $3)
+      ON CONFLICT ("promoCode", "bookingId") DO UPDATE SET "redeemedAt" = LEAST(r."redeemedAt", EXCLUDED."redeemedAt")`,
+      values: [facts.promo.promoCode, facts.promo.bookingId, facts.promo.redeemedAt],
+    });
   }
+  return statements;
+}
+
+export async function project(run: RunSql, facts: Facts): Promise<void> {
+  for (const statement of projectionStatements(facts)) await run(statement.text, statement.values);
 }

@@ -17,6 +17,7 @@ function pgliteDatabase(pglite: PGlite): Database {
     prisma: undefined as never,
     sql,
     withExclusiveLock: (_key, fn) => fn(sql),
+    transaction: (fn) => fn(sql),
     close: () => pglite.close(),
   };
 }

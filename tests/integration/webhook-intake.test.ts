@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { POST } from "@/app/api/webhooks/hubby/route";
-import { db } from "@/lib/db";
+import { db, getDatabase } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import { SIGNING_SECRET, WEBHOOK_KEY, envelope, sign, webhookRequest } from "../support/webhooks";
 
@@ -212,7 +212,7 @@ describe("duplicates and failures", () => {
 
   it("answers 503 when the database is down, so Hubby retries", async () => {
     const client = db();
-    const spy = vi.spyOn(client, "$transaction").mockRejectedValue(new Error("connect ECONNREFUSED"));
+    const spy = vi.spyOn(getDatabase(), "transaction").mockRejectedValue(new Error("connect ECONNREFUSED"));
     const find = vi.spyOn(client.webhookEvent, "findUnique").mockRejectedValue(new Error("connect ECONNREFUSED"));
     try {
       const result = await send(installed("db_down"));
