@@ -25,9 +25,23 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const KEY = "whk_bench_key";
 const SECRET = "whsec_bench_secret";
-const settings = { apiKey: KEY, authHeader: "x-api-key", authPrefix: "", signingSecret: SECRET, timestampHeader: "x-hubby-timestamp" };
+const settings = {
+  apiKey: KEY,
+  authHeader: "x-api-key",
+  authPrefix: "",
+  signingSecret: SECRET,
+  timestampHeader: "x-hubby-timestamp",
+};
 
-type Result = { label: string; eventsPerSecond: number; p50: number; p99: number; errors: number; stored: number; unique: number };
+type Result = {
+  label: string;
+  eventsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  stored: number;
+  unique: number;
+};
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -52,7 +66,11 @@ function workload(): { bodies: string[]; unique: number } {
     const event = handledEvents[index % handledEvents.length]!;
     const user = `bench_${index % 200}`;
     const body = JSON.stringify(
-      sampleEvent(event, { externalUserId: user, bookingId: `booking_${index % 400}`, packageId: `pkg_${index % 600}` }),
+      sampleEvent(event, {
+        externalUserId: user,
+        bookingId: `booking_${index % 400}`,
+        packageId: `pkg_${index % 600}`,
+      }),
     );
     bodies.push(body);
     sent.push(body);
@@ -67,10 +85,14 @@ async function drive(url: string, bodies: string[]) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const post = (body: string) =>
     new Promise<number>((resolve) => {
-      const request = http.request(url, { method: "POST", agent, headers: deliveryHeaders(body, settings) }, (response) => {
-        response.resume();
-        response.on("end", () => resolve(response.statusCode ?? 0));
-      });
+      const request = http.request(
+        url,
+        { method: "POST", agent, headers: deliveryHeaders(body, settings) },
+        (response) => {
+          response.resume();
+          response.on("end", () => resolve(response.statusCode ?? 0));
+        },
+      );
       request.on("error", () => resolve(0));
       request.end(body);
     });
@@ -119,25 +141,34 @@ async function stop(child: ChildProcess) {
 }
 
 /** Our route, in a production build, against the given database. */
-async function benchConsole(label: string, env: Record<string, string>, bodies: string[], countRows: () => Promise<number>) {
+async function benchConsole(
+  label: string,
+  env: Record<string, string>,
+  bodies: string[],
+  countRows: () => Promise<number>,
+) {
   const port = await freePort();
-  const child = spawn(path.join(root, "node_modules", ".bin", "tsx"), ["--conditions=react-server", "scripts/run-server.ts", "start", "-p", String(port)], {
-    cwd: root,
-    detached: true,
-    stdio: ["ignore", "ignore", "inherit"],
-    env: {
-      ...process.env,
-      ...env,
-      PORT: String(port),
-      NEXTAUTH_SECRET: crypto.randomBytes(32).toString("hex"),
-      HUBBY_API_BASE_URL: "http://127.0.0.1:9/api",
-      HUBBY_API_KEY: "bench",
-      HUBBY_API_SECRET: "bench",
-      HUBBY_WEBHOOK_API_KEY: KEY,
-      HUBBY_WEBHOOK_SIGNING_SECRET: SECRET,
-      NEXT_TELEMETRY_DISABLED: "1",
+  const child = spawn(
+    path.join(root, "node_modules", ".bin", "tsx"),
+    ["--conditions=react-server", "scripts/run-server.ts", "start", "-p", String(port)],
+    {
+      cwd: root,
+      detached: true,
+      stdio: ["ignore", "ignore", "inherit"],
+      env: {
+        ...process.env,
+        ...env,
+        PORT: String(port),
+        NEXTAUTH_SECRET: crypto.randomBytes(32).toString("hex"),
+        HUBBY_API_BASE_URL: "http://127.0.0.1:9/api",
+        HUBBY_API_KEY: "bench",
+        HUBBY_API_SECRET: "bench",
+        HUBBY_WEBHOOK_API_KEY: KEY,
+        HUBBY_WEBHOOK_SIGNING_SECRET: SECRET,
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
     },
-  });
+  );
   try {
     await waitForHealth(`http://127.0.0.1:${port}`, child);
     await drive(`http://127.0.0.1:${port}/api/webhooks/hubby`, bodies.slice(0, 200)); // warm-up (compiles, caches)
@@ -150,19 +181,40 @@ async function benchConsole(label: string, env: Record<string, string>, bodies: 
 }
 
 /** The baseline: a bare node:http receiver that checks the key and inserts the same row. */
-async function benchBaseline(label: string, query: (sql: string, params: unknown[]) => Promise<unknown>, bodies: string[], countRows: () => Promise<number>) {
+async function benchBaseline(
+  label: string,
+  query: (sql: string, params: unknown[]) => Promise<unknown>,
+  bodies: string[],
+  countRows: () => Promise<number>,
+) {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", async () => {
       if (req.headers["x-api-key"] !== KEY) return res.writeHead(401).end();
       const raw = Buffer.concat(chunks).toString("utf8");
-      const json = JSON.parse(raw) as { event: string; event_id: string; timestamp: string; data: Record<string, string> };
+      const json = JSON.parse(raw) as {
+        event: string;
+        event_id: string;
+        timestamp: string;
+        data: Record<string, string>;
+      };
       try {
         await query(
           `INSERT INTO "WebhookEvent" ("eventType", "eventAt", "dedupeKey", "eventId", "headers", "rawBody", "payload", "status", "externalUserId", "bookingId", "packageId")
            VALUES ($1, $2, $3, $4, $5, $6, $7, 'processed', $8, $9, $10) ON CONFLICT ("dedupeKey") DO NOTHING`,
-          [json.event, json.timestamp, `id:${json.event_id}`, json.event_id, "{}", raw, raw, json.data.external_user_id ?? null, json.data.booking_id ?? null, json.data.package_id ?? null],
+          [
+            json.event,
+            json.timestamp,
+            `id:${json.event_id}`,
+            json.event_id,
+            "{}",
+            raw,
+            raw,
+            json.data.external_user_id ?? null,
+            json.data.booking_id ?? null,
+            json.data.package_id ?? null,
+          ],
         );
         res.writeHead(200, { "content-type": "application/json" }).end('{"received":true}');
       } catch {
@@ -188,12 +240,17 @@ function migrationsSql(): string[] {
     .map((name) => fs.readFileSync(path.join(dir, name, "migration.sql"), "utf8"));
 }
 
-const uniqueAfterWarmup = (bodies: string[]) => new Set(bodies.map((body) => (JSON.parse(body) as { event_id: string }).event_id)).size;
+const uniqueAfterWarmup = (bodies: string[]) =>
+  new Set(bodies.map((body) => (JSON.parse(body) as { event_id: string }).event_id)).size;
 
 async function main() {
   if (!fs.existsSync(path.join(root, ".next", "BUILD_ID")) || process.env.BENCH_BUILD === "1") {
     console.log("[bench] next build …");
-    const build = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    const build = spawnSync(
+      process.execPath,
+      [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"],
+      { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } },
+    );
     if (build.status !== 0) process.exit(1);
   }
   const { bodies } = workload();
@@ -203,24 +260,37 @@ async function main() {
 
   // PGlite: the console's embedded default.
   const consoleDir = path.join(temp, "console-pglite");
-  const ours = await benchConsole("console, PGlite", { PGLITE_DATA_DIR: consoleDir, DATABASE_URL: "" }, bodies, async () => {
-    const db = await PGlite.create(consoleDir);
-    const rows = await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM "WebhookEvent"`);
-    await db.close();
-    return rows.rows[0]!.n;
-  });
+  const ours = await benchConsole(
+    "console, PGlite",
+    { PGLITE_DATA_DIR: consoleDir, DATABASE_URL: "" },
+    bodies,
+    async () => {
+      const db = await PGlite.create(consoleDir);
+      const rows = await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM "WebhookEvent"`);
+      await db.close();
+      return rows.rows[0]!.n;
+    },
+  );
   results.push({ ...ours, unique });
   const baseDb = await PGlite.create(path.join(temp, "baseline-pglite"));
   for (const sql of migrationsSql()) await baseDb.exec(sql);
   results.push({
-    ...(await benchBaseline("baseline, PGlite", (sql, params) => baseDb.query(sql, params), bodies, async () => (await baseDb.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM "WebhookEvent"`)).rows[0]!.n)),
+    ...(await benchBaseline(
+      "baseline, PGlite",
+      (sql, params) => baseDb.query(sql, params),
+      bodies,
+      async () => (await baseDb.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM "WebhookEvent"`)).rows[0]!.n,
+    )),
     unique,
   });
   await baseDb.close();
 
   // PostgreSQL, when reachable.
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  const reachable = await admin.connect().then(() => true, () => false);
+  const reachable = await admin.connect().then(
+    () => true,
+    () => false,
+  );
   if (reachable) {
     const names = [`bench_console_${process.pid}`, `bench_baseline_${process.pid}`];
     for (const name of names) await admin.query(`CREATE DATABASE "${name}"`);
@@ -237,10 +307,23 @@ async function main() {
         await client.end();
         return rows.rows[0]!.n;
       };
-      results.push({ ...(await benchConsole("console, PostgreSQL", { DATABASE_URL: urlFor(names[0]!) }, bodies, () => count(names[0]!))), unique });
+      results.push({
+        ...(await benchConsole("console, PostgreSQL", { DATABASE_URL: urlFor(names[0]!) }, bodies, () =>
+          count(names[0]!),
+        )),
+        unique,
+      });
       const pool = new pg.Pool({ connectionString: urlFor(names[1]!), max: 10 });
       for (const sql of migrationsSql()) await pool.query(sql);
-      results.push({ ...(await benchBaseline("baseline, PostgreSQL", (sql, params) => pool.query(sql, params), bodies, () => count(names[1]!))), unique });
+      results.push({
+        ...(await benchBaseline(
+          "baseline, PostgreSQL",
+          (sql, params) => pool.query(sql, params),
+          bodies,
+          () => count(names[1]!),
+        )),
+        unique,
+      });
       await pool.end();
     } finally {
       for (const name of names) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
@@ -251,10 +334,14 @@ async function main() {
   }
   fs.rmSync(temp, { recursive: true, force: true });
 
-  console.log(`\nWebhook intake, ${EVENTS - 200} measured deliveries (5% duplicates), concurrency ${CONCURRENCY}, ${os.cpus().length} CPUs\n`);
+  console.log(
+    `\nWebhook intake, ${EVENTS - 200} measured deliveries (5% duplicates), concurrency ${CONCURRENCY}, ${os.cpus().length} CPUs\n`,
+  );
   console.log("receiver               events/s   p50 ms   p99 ms  errors  stored/unique");
   for (const r of results) {
-    console.log(`${r.label.padEnd(22)} ${r.eventsPerSecond.toFixed(0).padStart(8)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${String(r.errors).padStart(7)}  ${r.stored}/${r.unique}`);
+    console.log(
+      `${r.label.padEnd(22)} ${r.eventsPerSecond.toFixed(0).padStart(8)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${String(r.errors).padStart(7)}  ${r.stored}/${r.unique}`,
+    );
   }
   for (const db of ["PGlite", "PostgreSQL"]) {
     const ours = results.find((r) => r.label === `console, ${db}`);

@@ -1,0 +1,156 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { handledEvents } from "../lib/webhooks/envelope";
+import { deliveryHeaders, sampleEvent } from "../lib/webhooks/samples";
+
+/**
+ * `npm run bench:webhooks:crash`: sends events to the console (production build, PGlite) while killing it with
+ * SIGKILL and restarting it several times. Afterwards every event that got a 2xx must be in the database exactly
+ * once. CRASH_ROUNDS (default 4), CRASH_CONCURRENCY (8).
+ */
+
+const root = process.cwd();
+const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 4);
+const CONCURRENCY = Number(process.env.CRASH_CONCURRENCY ?? 8);
+const KEY = "whk_crash_key";
+const settings = { apiKey: KEY, authHeader: "x-api-key", authPrefix: "", timestampHeader: "x-hubby-timestamp" };
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.listen(0, "127.0.0.1", () => {
+      const port = (probe.address() as net.AddressInfo).port;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function start(port: number, dataDir: string): ChildProcess {
+  return spawn(
+    path.join(root, "node_modules", ".bin", "tsx"),
+    ["--conditions=react-server", "scripts/run-server.ts", "start", "-p", String(port)],
+    {
+      cwd: root,
+      detached: true,
+      stdio: ["ignore", "ignore", "ignore"],
+      env: {
+        ...process.env,
+        PORT: String(port),
+        PGLITE_DATA_DIR: dataDir,
+        DATABASE_URL: "",
+        NEXTAUTH_SECRET: crypto.randomBytes(32).toString("hex"),
+        HUBBY_API_BASE_URL: "http://127.0.0.1:9/api",
+        HUBBY_API_KEY: "crash",
+        HUBBY_API_SECRET: "crash",
+        HUBBY_WEBHOOK_API_KEY: KEY,
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
+    },
+  );
+}
+
+async function healthy(url: string) {
+  for (let attempt = 0; attempt < 240; attempt++) {
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) return;
+    } catch {
+      // starting
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error("the console did not come back");
+}
+
+async function main() {
+  if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
+    const build = spawnSync(
+      process.execPath,
+      [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"],
+      { stdio: "inherit" },
+    );
+    if (build.status !== 0) process.exit(1);
+  }
+  const temp = fs.mkdtempSync(path.join(os.tmpdir(), "hubby-crash-"));
+  const dataDir = path.join(temp, "pglite");
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const acknowledged = new Set<string>();
+  let sent = 0;
+  let refused = 0;
+
+  for (let round = 1; round <= ROUNDS; round++) {
+    const child = start(port, dataDir);
+    await healthy(url);
+    let running = true;
+    const killAfter = 1_500 + Math.random() * 2_500;
+    const killer = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        running = false;
+        process.kill(-child.pid!, "SIGKILL");
+        resolve();
+      }, killAfter),
+    );
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async (_, worker) => {
+        let index = 0;
+        while (running) {
+          const event = handledEvents[(worker + index++) % handledEvents.length]!;
+          const body = JSON.stringify(
+            sampleEvent(event, {
+              externalUserId: `crash_${worker}`,
+              bookingId: `b_${round}`,
+              packageId: `p_${worker}_${index % 5}`,
+            }),
+          );
+          const id = (JSON.parse(body) as { event_id: string }).event_id;
+          sent += 1;
+          try {
+            const response = await fetch(`${url}/api/webhooks/hubby`, {
+              method: "POST",
+              headers: deliveryHeaders(body, settings),
+              body,
+            });
+            if (response.status === 200) acknowledged.add(id);
+            else refused += 1;
+          } catch {
+            refused += 1; // connection cut by the kill: Hubby would retry
+          }
+        }
+      }),
+    );
+    await killer;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    console.log(`round ${round}: killed after ${Math.round(killAfter)} ms; ${acknowledged.size} acknowledged so far`);
+  }
+
+  const db = await PGlite.create(dataDir);
+  const rows = await db.query<{ key: string; n: number }>(
+    `SELECT "dedupeKey" AS key, COUNT(*)::int AS n FROM "WebhookEvent" GROUP BY 1`,
+  );
+  await db.close();
+  fs.rmSync(temp, { recursive: true, force: true });
+  const stored = new Map(rows.rows.map((row) => [row.key.replace(/^id:/, ""), row.n]));
+  const missing = [...acknowledged].filter((id) => !stored.has(id));
+  const doubled = [...stored.values()].filter((n) => n > 1).length;
+  console.log(
+    `\nCrash test: ${ROUNDS} SIGKILLs; ${sent} sent, ${acknowledged.size} acknowledged (2xx), ${refused} cut or refused`,
+  );
+  console.log(
+    `stored rows: ${stored.size}; acknowledged but missing: ${missing.length}; stored more than once: ${doubled}`,
+  );
+  if (missing.length || doubled) {
+    console.log("FAILED");
+    process.exit(1);
+  }
+  console.log("OK: every acknowledged event is stored exactly once.");
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
