@@ -19,6 +19,7 @@ export const permissions = {
   "campaigns.run": ["admin", "campaign_manager"],
   "webhooks.view": ["admin", "campaign_manager", "support"],
   "webhooks.replay": ["admin"],
+  "webhooks.reconcile": ["admin"],
   "staff.manage": ["admin"],
   "audit.read": ["admin"],
   "apiLog.read": ["admin"],

@@ -65,7 +65,14 @@ export async function ingestWebhook(headers: Headers, rawBody: Buffer, ip: strin
   else outcome = evaluate(parsed.event, receivedAt);
   const columns = parsed.ok
     ? eventColumns(parsed.event)
-    : { eventType: "unknown", eventAt: null, payload: parsed.payload, externalUserId: null, bookingId: null, packageId: null };
+    : {
+        eventType: "unknown",
+        eventAt: null,
+        payload: parsed.payload,
+        externalUserId: null,
+        bookingId: null,
+        packageId: null,
+      };
 
   try {
     // The raw driver, one transaction: the event row and its projection commit together or not at all.

@@ -1,69 +1,21 @@
 import "server-only";
 import { db } from "../db";
-import type { Prisma } from "../generated/prisma/client";
 import { parseWebhookBody } from "./envelope";
 import { applyEvent, eventColumns, type StoredStatus } from "./intake";
 import { webhookWhere, type WebhookQuery } from "./queries";
+import { affectedRows, diff, type FieldChange } from "./snapshot";
 
 /**
  * Replaying re-runs the handler on a stored payload. A dry run does the same work inside a transaction and rolls
  * it back, reporting what would change, field by field.
  */
 
-export type FieldChange = { table: string; key: string; field: string; before: string | null; after: string | null };
 export type ReplayOutcome = { status: StoredStatus; error: string | null; changes: FieldChange[] };
 
 class DryRun extends Error {
   constructor(readonly outcome: ReplayOutcome) {
     super("dry run");
   }
-}
-
-type Row = Record<string, unknown>;
-type Refs = { externalUserId: string | null; bookingId: string | null; packageId: string | null };
-
-async function affectedRows(tx: Prisma.TransactionClient, refs: Refs): Promise<Map<string, Row>> {
-  const rows = new Map<string, Row>();
-  if (refs.externalUserId) {
-    const traveler = await tx.traveler.findUnique({ where: { externalUserId: refs.externalUserId } });
-    if (traveler) rows.set(`Traveler ${refs.externalUserId}`, traveler);
-    if (refs.bookingId) {
-      const booking = await tx.travelerBooking.findUnique({
-        where: { bookingId_externalUserId: { bookingId: refs.bookingId, externalUserId: refs.externalUserId } },
-      });
-      if (booking) rows.set(`TravelerBooking ${refs.bookingId}/${refs.externalUserId}`, booking);
-    }
-  }
-  if (refs.packageId) {
-    const pkg = await tx.travelerPackage.findUnique({ where: { packageId: refs.packageId } });
-    if (pkg) rows.set(`TravelerPackage ${refs.packageId}`, pkg);
-    for (const sample of await tx.usageSample.findMany({ where: { packageId: refs.packageId } })) {
-      rows.set(`UsageSample ${refs.packageId}/${sample.percent}%`, sample);
-    }
-  }
-  if (refs.bookingId) {
-    for (const promo of await tx.promoRedemption.findMany({ where: { bookingId: refs.bookingId } })) {
-      rows.set(`PromoRedemption ${promo.promoCode}/${refs.bookingId}`, promo);
-    }
-  }
-  return rows;
-}
-
-const show = (value: unknown): string | null =>
-  value === null || value === undefined ? null : value instanceof Date ? value.toISOString() : String(value);
-
-function diff(before: Map<string, Row>, after: Map<string, Row>): FieldChange[] {
-  const changes: FieldChange[] = [];
-  for (const [key, row] of after) {
-    const old = before.get(key);
-    const [table, ...rest] = key.split(" ");
-    for (const [field, value] of Object.entries(row)) {
-      const previous = old ? show(old[field]) : null;
-      const next = show(value);
-      if (previous !== next) changes.push({ table: table!, key: rest.join(" "), field, before: previous, after: next });
-    }
-  }
-  return changes;
 }
 
 export async function replayEvent(id: bigint, options: { dryRun: boolean }): Promise<ReplayOutcome | null> {

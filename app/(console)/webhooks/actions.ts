@@ -5,6 +5,8 @@ import { ActionError, formToObject, runAction, type ActionResult } from "@/lib/a
 import { audit } from "@/lib/audit/audit";
 import { rolesFor } from "@/lib/auth/roles";
 import { webhookQuerySchema } from "@/lib/webhooks/queries";
+import { hubbyFor } from "@/lib/hubby";
+import { startReconciliation } from "@/lib/webhooks/reconcile";
 import { replayEvent, replayMatching, type ReplayOutcome } from "@/lib/webhooks/replay";
 
 const roles = rolesFor("webhooks.replay");
@@ -65,6 +67,38 @@ export async function replayMatchingAction(
       });
       revalidatePath("/webhooks");
       return tally;
+    },
+  );
+}
+
+const reconcileRoles = rolesFor("webhooks.reconcile");
+const reconcileSchema = z.object({
+  externalUserId: z.string().trim().min(1).max(200).optional(),
+});
+
+/** "Refresh from Hubby": one traveler (waits for it) or every traveler with an active package (background). */
+export async function reconcileAction(_prev: unknown, form: FormData): Promise<ActionResult<{ runId: string }>> {
+  return runAction(
+    { action: "webhooks.reconcile", roles: reconcileRoles, schema: reconcileSchema, input: formToObject(form) },
+    async (input, { staff, requestId }) => {
+      const hubby = await hubbyFor(staff);
+      const runId = await startReconciliation(
+        hubby,
+        staff,
+        input.externalUserId ? { kind: "traveler", externalUserId: input.externalUserId } : { kind: "all_active" },
+      );
+      await audit({
+        actor: staff,
+        action: "webhooks.reconcile",
+        targetType: "reconciliation_run",
+        targetId: runId,
+        externalUserId: input.externalUserId,
+        result: "ok",
+        details: { scope: input.externalUserId ? "traveler" : "all_active" },
+        requestId,
+      });
+      revalidatePath("/webhooks");
+      return { runId };
     },
   );
 }

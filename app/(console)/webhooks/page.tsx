@@ -15,6 +15,8 @@ import { Pagination } from "@/components/pagination";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
 import { EventsPerHourChart } from "./health-chart";
+import { latestReconciliation } from "@/lib/webhooks/reconcile";
+import { ReconciliationPanel } from "./reconciliation-panel";
 import { ReplayMatching } from "./replay-matching";
 import { WebhookTable } from "./webhook-table";
 
@@ -53,10 +55,12 @@ export default async function WebhooksPage({
 }) {
   const staff = await requireStaff(...rolesFor("webhooks.view"));
   const query = webhookQuerySchema.parse(await searchParams);
-  const [{ rows, total, pageSize }, types, health] = await Promise.all([
+  const mayReconcile = can(staff.role, "webhooks.reconcile");
+  const [{ rows, total, pageSize }, types, health, reconciliation] = await Promise.all([
     listWebhookEvents(query),
     listEventTypes(),
     webhookHealth({ hours: HEALTH_HOURS, silenceHours: getEnv().HUBBY_WEBHOOK_SILENCE_HOURS }),
+    mayReconcile ? latestReconciliation() : null,
   ]);
   const filtered = Boolean(
     query.type || query.status !== "all" || query.from || query.to || query.user || query.booking || query.package,
@@ -109,6 +113,8 @@ export default async function WebhooksPage({
           time from the event&apos;s own timestamp to its arrival.
         </p>
       </section>
+
+      {mayReconcile && <ReconciliationPanel run={reconciliation} />}
 
       <form key={JSON.stringify(query)} className="flex flex-wrap items-end gap-2" role="search" action="/webhooks">
         <div className="flex flex-col gap-1">

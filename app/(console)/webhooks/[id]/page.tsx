@@ -4,8 +4,10 @@ import { notFound } from "next/navigation";
 import { requireStaff } from "@/lib/auth/staff";
 import { can, rolesFor } from "@/lib/auth/roles";
 import { getWebhookEvent } from "@/lib/webhooks/queries";
+import { latestReconciliation } from "@/lib/webhooks/reconcile";
 import { Badge } from "@/components/ui/badge";
 import { statusVariant } from "../webhook-table";
+import { ReconciliationPanel } from "../reconciliation-panel";
 import { ReplayPanel } from "./replay-panel";
 
 export const metadata: Metadata = { title: "Webhook event" };
@@ -129,6 +131,12 @@ export default async function WebhookEventPage({ params }: { params: Promise<{ i
         </pre>
       </section>
       {can(staff.role, "webhooks.replay") && <ReplayPanel id={event.id} />}
+      {can(staff.role, "webhooks.reconcile") && event.externalUserId && (
+        <ReconciliationPanel
+          run={await latestReconciliation(event.externalUserId)}
+          externalUserId={event.externalUserId}
+        />
+      )}
     </div>
   );
 }
