@@ -8,25 +8,36 @@ import nl from "i18n-iso-countries/langs/nl.json";
 import pt from "i18n-iso-countries/langs/pt.json";
 
 /**
- * The sandbox's destination catalogue (reference §6.4): countries and regions with their bundles. Hubby publishes
- * no prices, so every price here is synthetic, derived from the tier and size (reference §7: a tier-1 country
- * costs 2.50 / 4.99 EUR for 1GB B2B / B2C). Byte math is binary (1GB = 1073741824).
+ * The sandbox's destination catalogue (reference §4.6, §6.4, §6.5): countries and regions with their bundles, and
+ * the routing of a package specification to concrete packages (§4.1).
+ *
+ * Everything here is synthetic. Hubby publishes no prices, so prices follow one formula from the destination's
+ * price class and the bundle's size and duration, anchored on the reference's example (§7: a tier-1 country sells
+ * 1GB / 3GB / 5GB at 2.50 / 5.50 / 8.00 EUR B2B and 4.99 / 9.99 / 14.99 EUR B2C). Byte math is binary (1GB = 2^30).
  */
 
 for (const locale of [en, nl, de, fr, es, it, pt]) countries.registerLocale(locale);
-const LOCALES = ["en", "nl", "de", "fr", "es", "it", "pt"] as const;
 
-export type PackageType = "data-limited" | "time-limited" | "starter" | "unlimited";
+export const CATALOGUE_LOCALES = ["en", "nl", "de", "fr", "es", "it", "pt"] as const;
+type CatalogueLocale = (typeof CATALOGUE_LOCALES)[number];
+
+export const PACKAGE_TYPES = ["data-limited", "time-limited", "starter", "unlimited"] as const;
+export type PackageType = (typeof PACKAGE_TYPES)[number];
+export type Tier = 1 | 2 | 3;
 
 export type Destination = {
+  /** ISO2 for a country, the region code for a region. */
   id: string;
+  /** "country", or the region's name ("Europe", "North America", …). */
   type: string;
-  tier: 1 | 2 | 3;
-  iso2: string | null;
+  tier: Tier;
+  /** Countries only. */
+  iso2?: string;
+  /** A region carries its code here, so ISO3 look-ups find it too. */
   iso3: string;
   iso3s: string[];
   name: string;
-  i18n_name: Record<string, string>;
+  i18n_name: Record<CatalogueLocale, string>;
   is_active: true;
   sort_order: number;
 };
@@ -34,9 +45,11 @@ export type Destination = {
 export type Bundle = {
   id: string;
   type: PackageType;
+  /** "1GB" for data bundles, "5 Days" for unlimited and time-limited ones. */
   label: string;
   duration_in_days: number;
   duration_in_seconds: number;
+  /** null for unlimited bundles. */
   size_in_bytes: number | null;
   size_in_megabytes: number | null;
   size_in_gigabytes: number | null;
@@ -47,338 +60,414 @@ export type Bundle = {
   is_visible: boolean;
   priority: number;
   traffic_policy?: string;
-  synthetic_price: true;
 };
 
-// Tier 1: cheap, well-covered destinations; tier 3: expensive roaming.
-const countryTiers: Record<string, 1 | 2 | 3> = {
-  GR: 1,
-  FR: 1,
-  ES: 1,
-  IT: 1,
-  DE: 1,
-  NL: 1,
-  PT: 1,
-  GB: 1,
-  AT: 1,
-  BE: 1,
-  CH: 2,
-  IE: 1,
-  SE: 1,
-  DK: 1,
-  NO: 2,
-  PL: 1,
-  CZ: 1,
-  TR: 2,
-  US: 1,
-  CA: 2,
-  MX: 2,
-  GL: 3,
-  BR: 2,
-  AU: 2,
-  NZ: 2,
-  AE: 2,
-  SA: 3,
-  EG: 3,
-  MA: 2,
-  ZA: 3,
-  JP: 1,
-  KR: 2,
-  CN: 2,
-  SG: 1,
-  ID: 2,
-  VN: 2,
-  IN: 2,
-  TH: 1,
-};
+// ── Sizes ───────────────────────────────────────────────────────────────────────────────────────────────────
 
-// Region codes match ^[A-Z]{2,3}$ like Hubby's (EU is documented) and clash with no ISO2/ISO3 code used here.
-const regionDefinitions: { id: string; type: string; name: string; tier: 1 | 2 | 3; members: string[] }[] = [
-  {
-    id: "EU",
-    type: "Europe",
-    name: "Europe",
-    tier: 1,
-    members: ["GR", "FR", "ES", "IT", "DE", "NL", "PT", "GB", "AT", "BE", "CH", "IE", "SE", "DK", "NO", "PL", "CZ"],
-  },
-  { id: "NA", type: "North America", name: "North America", tier: 2, members: ["US", "CA", "MX"] },
-  { id: "AS", type: "Asia", name: "Asia", tier: 2, members: ["JP", "KR", "CN", "SG", "ID", "VN", "IN", "TH"] },
-  { id: "ME", type: "Middle East", name: "Middle East", tier: 3, members: ["AE", "SA", "EG", "TR"] },
-  { id: "OC", type: "Oceania", name: "Oceania", tier: 2, members: ["AU", "NZ"] },
-];
+const MB = 1024 ** 2;
+const GB = 1024 ** 3;
+const DAY_SECONDS = 86_400;
 
-const tierPrice: Record<1 | 2 | 3, number> = { 1: 2.5, 2: 3.5, 3: 6 };
-const sizes = ["1GB", "3GB", "5GB", "10GB", "20GB"] as const;
-// Larger bundles cost less per GB.
-const sizeFactor: Record<(typeof sizes)[number], number> = {
-  "1GB": 1,
-  "3GB": 2.2,
-  "5GB": 3.2,
-  "10GB": 5.6,
-  "20GB": 9.6,
-};
-
-const round = (value: number) => Math.round(value * 100) / 100;
-const retail = (b2b: number) => Math.max(0.99, Math.ceil(b2b * 1.9) - 0.01);
-
-const GB = 1073741824;
-const MB = 1048576;
-
-/** `"1GB"` → 1073741824, `"500MB"` → 524288000, `"1.5GB"` → 1610612736; anything else → undefined. */
+/** `"1GB"` → 1073741824, `"500MB"` → 524288000, `"1.5GB"` → 1610612736; anything off Hubby's pattern → undefined. */
 export function sizeToBytes(size: string): number | undefined {
   const match = /^([0-9]\d*(?:\.\d+)?)(MB|GB)$/.exec(size);
   if (!match) return undefined;
   return Math.round(Number(match[1]) * (match[2] === "GB" ? GB : MB));
 }
 
+/** 1073741824 → "1GB", 524288000 → "500MB", 1610612736 → "1.5GB" (at most two decimals). */
 export function bytesToLabel(bytes: number): string {
-  return bytes >= GB ? `${Number((bytes / GB).toFixed(2))}GB` : `${Math.round(bytes / MB)}MB`;
+  if (bytes >= GB) return `${Number((bytes / GB).toFixed(2))}GB`;
+  return `${Number((bytes / MB).toFixed(2))}MB`;
 }
 
-function i18nNames(iso2: string): Record<string, string> {
-  return Object.fromEntries(
-    LOCALES.map((locale) => [
-      locale,
-      countries.getName(iso2, locale, { select: locale === "en" ? "official" : "alias" }) ?? iso2,
-    ]),
-  );
+// ── Destinations ────────────────────────────────────────────────────────────────────────────────────────────
+
+// Tier is the price class: 1 cheap and well covered, 3 expensive roaming.
+const countryTiers: Record<string, Tier> = {
+  AT: 1,
+  BE: 1,
+  CZ: 1,
+  DE: 1,
+  DK: 1,
+  ES: 1,
+  FR: 1,
+  GB: 1,
+  GR: 1,
+  IE: 1,
+  IT: 1,
+  JP: 1,
+  NL: 1,
+  PL: 1,
+  PT: 1,
+  SE: 1,
+  SG: 1,
+  TH: 1,
+  US: 1,
+  AE: 2,
+  AU: 2,
+  BR: 2,
+  CA: 2,
+  CH: 2,
+  CN: 2,
+  ID: 2,
+  IN: 2,
+  KR: 2,
+  MA: 2,
+  MX: 2,
+  NO: 2,
+  NZ: 2,
+  TR: 2,
+  VN: 2,
+  EG: 3,
+  GL: 3,
+  SA: 3,
+  ZA: 3,
+};
+
+// i18n-iso-countries' first name is sometimes the formal one ("United States of America"); travelers see these.
+const shortNames: Partial<Record<CatalogueLocale, Record<string, string>>> = {
+  en: { US: "United States", CN: "China" },
+  de: { US: "Vereinigte Staaten" },
+  fr: { US: "États-Unis" },
+  es: { KR: "Corea del Sur" },
+  it: { US: "Stati Uniti" },
+};
+
+function countryName(iso2: string, locale: CatalogueLocale): string {
+  // Dutch lists the formal name first ("Helleense Republiek") and the everyday one second.
+  const name = countries.getName(iso2, locale, { select: locale === "nl" ? "alias" : "official" });
+  return shortNames[locale]?.[iso2] ?? name ?? iso2;
 }
+
+/**
+ * Region codes match Hubby's `^[A-Z]{2,3}$` (EU is documented; the rest are not, so they are our choice). AS, NA
+ * and ME are also the ISO2 codes of American Samoa, Namibia and Montenegro, which the catalogue therefore leaves out;
+ * OC and WW are assigned to no country. Greenland is in no region: its one operator has few roaming partners, and it
+ * is the documented odd one out (GL + CA + US + MX → North America + Greenland).
+ * `price` is the 1GB B2B price, which every other bundle scales from. It sits above the dearest member's and below
+ * the three cheapest members' together, so a region pays off from three countries and never for one.
+ */
+const regionDefinitions: {
+  id: string;
+  name: Record<CatalogueLocale, string>;
+  tier: Tier;
+  price: number;
+  members: string[] | "all";
+}[] = [
+  {
+    id: "EU",
+    name: { en: "Europe", nl: "Europa", de: "Europa", fr: "Europe", es: "Europa", it: "Europa", pt: "Europa" },
+    tier: 1,
+    price: 4.5,
+    members: ["AT", "BE", "CH", "CZ", "DE", "DK", "ES", "FR", "GB", "GR", "IE", "IT", "NL", "NO", "PL", "PT", "SE"],
+  },
+  {
+    id: "NA",
+    name: {
+      en: "North America",
+      nl: "Noord-Amerika",
+      de: "Nordamerika",
+      fr: "Amérique du Nord",
+      es: "Norteamérica",
+      it: "Nord America",
+      pt: "América do Norte",
+    },
+    tier: 2,
+    price: 5.5,
+    members: ["US", "CA", "MX"],
+  },
+  {
+    id: "AS",
+    name: { en: "Asia", nl: "Azië", de: "Asien", fr: "Asie", es: "Asia", it: "Asia", pt: "Ásia" },
+    tier: 2,
+    price: 5,
+    members: ["CN", "ID", "IN", "JP", "KR", "SG", "TH", "VN"],
+  },
+  {
+    id: "ME",
+    name: {
+      en: "Middle East",
+      nl: "Midden-Oosten",
+      de: "Naher Osten",
+      fr: "Moyen-Orient",
+      es: "Oriente Medio",
+      it: "Medio Oriente",
+      pt: "Médio Oriente",
+    },
+    tier: 3,
+    price: 6.5,
+    members: ["AE", "EG", "SA", "TR"],
+  },
+  {
+    id: "OC",
+    name: { en: "Oceania", nl: "Oceanië", de: "Ozeanien", fr: "Océanie", es: "Oceanía", it: "Oceania", pt: "Oceânia" },
+    tier: 2,
+    price: 5,
+    members: ["AU", "NZ"],
+  },
+  {
+    id: "WW",
+    name: { en: "Global", nl: "Wereldwijd", de: "Weltweit", fr: "Monde", es: "Global", it: "Globale", pt: "Global" },
+    tier: 3,
+    price: 7.2,
+    members: "all",
+  },
+];
 
 const countryList: Destination[] = Object.entries(countryTiers)
-  .map(([iso2, tier]) => ({
-    id: iso2,
-    type: "country",
-    tier,
-    iso2,
-    iso3: countries.alpha2ToAlpha3(iso2)!,
-    iso3s: [countries.alpha2ToAlpha3(iso2)!],
-    name: countries.getName(iso2, "en")!,
-    i18n_name: i18nNames(iso2),
-    is_active: true as const,
-    sort_order: 0,
-  }))
-  .sort((a, b) => a.name.localeCompare(b.name))
+  .map(([iso2, tier]) => {
+    const iso3 = countries.alpha2ToAlpha3(iso2)!;
+    return {
+      id: iso2,
+      type: "country",
+      tier,
+      iso2,
+      iso3,
+      iso3s: [iso3],
+      name: countryName(iso2, "en"),
+      i18n_name: Object.fromEntries(
+        CATALOGUE_LOCALES.map((l) => [l, countryName(iso2, l)]),
+      ) as Destination["i18n_name"],
+      is_active: true as const,
+      sort_order: 0,
+    };
+  })
+  .sort((a, b) => a.name.localeCompare(b.name, "en"))
   .map((destination, index) => ({ ...destination, sort_order: index + 1 }));
+
+const countryById = new Map(countryList.map((country) => [country.id, country]));
+
+/** Region id → member ISO2 codes, in catalogue order. */
+const regionMembers = new Map(
+  regionDefinitions.map((region) => [
+    region.id,
+    region.members === "all"
+      ? countryList.filter((country) => country.id !== "GL").map((country) => country.id)
+      : countryList.filter((country) => region.members.includes(country.id)).map((country) => country.id),
+  ]),
+);
 
 const regionList: Destination[] = regionDefinitions.map((region, index) => ({
   id: region.id,
-  type: region.type,
+  type: region.name.en,
   tier: region.tier,
-  iso2: null,
   iso3: region.id,
-  iso3s: region.members.map((iso2) => countries.alpha2ToAlpha3(iso2)!),
-  name: region.name,
-  i18n_name: Object.fromEntries(LOCALES.map((locale) => [locale, region.name])),
+  iso3s: regionMembers.get(region.id)!.map((iso2) => countryById.get(iso2)!.iso3),
+  name: region.name.en,
+  i18n_name: region.name,
   is_active: true as const,
-  sort_order: 1000 + index,
+  sort_order: 1000 + index + 1,
 }));
 
-const regionMembers = new Map(regionDefinitions.map((region) => [region.id, region.members]));
+const allDestinations = [...countryList, ...regionList];
+const destinationByCode = new Map<string, Destination>();
+for (const destination of allDestinations) {
+  destinationByCode.set(destination.id, destination);
+  destinationByCode.set(destination.iso3, destination);
+}
 
+/** Countries, then regions, each by sort_order. */
 export function listDestinations(): Destination[] {
-  return [...countryList, ...regionList];
+  return structuredClone(allDestinations);
 }
 
-/** By ISO2, ISO3 or region code, any case. */
+/** By ISO2 (`GR`), ISO3 (`GRC`) or region code (`EU`), in any case. */
 export function findDestination(code: string): Destination | undefined {
-  const upper = code.trim().toUpperCase();
-  return listDestinations().find((d) => d.id === upper || d.iso3 === upper);
+  const destination = destinationByCode.get(code.trim().toUpperCase());
+  return destination && structuredClone(destination);
 }
 
-/** Prices of a destination's 1GB data bundle; regions cost about 1.8 member countries, so they pay off from 2–3. */
-function basePrice(destination: Destination): number {
-  if (destination.type === "country") return tierPrice[destination.tier];
-  return round(tierPrice[destination.tier] * 1.8);
+/** ISO2 codes of a region's member countries; a country's own code for a country. */
+export function coveredCountries(destination: Destination): string[] {
+  return regionMembers.get(destination.id) ?? [destination.id];
 }
 
-export function bundlesFor(destination: Destination): Bundle[] {
-  const code = destination.id.toLowerCase();
-  const base = basePrice(destination);
-  const bundle = (
-    init: Omit<
-      Bundle,
-      | "currency"
-      | "is_active"
-      | "is_visible"
-      | "synthetic_price"
-      | "duration_in_seconds"
-      | "size_in_megabytes"
-      | "size_in_gigabytes"
-    >,
-  ): Bundle => ({
-    ...init,
-    duration_in_seconds: init.duration_in_days * 86_400,
-    size_in_megabytes: init.size_in_bytes === null ? null : Math.round(init.size_in_bytes / MB),
-    size_in_gigabytes: init.size_in_bytes === null ? null : round(init.size_in_bytes / GB),
+// ── Prices ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+const tierPriceCents: Record<Tier, number> = { 1: 250, 2: 350, 3: 600 };
+const regionPriceCents = new Map(regionDefinitions.map((region) => [region.id, Math.round(region.price * 100)]));
+
+function basePriceCents(destination: Destination): number {
+  return regionPriceCents.get(destination.id) ?? tierPriceCents[destination.tier];
+}
+
+/** Price of `gb` of data relative to 1GB: each extra GB costs less (points from the reference's 1/3/5GB prices). */
+const dataPricePoints: [gb: number, factor: number][] = [
+  [0, 0.2],
+  [1, 1],
+  [3, 2.2],
+  [5, 3.2],
+  [10, 5.6],
+  [20, 9.6],
+];
+
+function dataPriceFactor(gb: number): number {
+  for (let i = 1; i < dataPricePoints.length; i++) {
+    const [x0, y0] = dataPricePoints[i - 1]!;
+    const [x1, y1] = dataPricePoints[i]!;
+    if (gb <= x1) return y0 + ((gb - x0) * (y1 - y0)) / (x1 - x0);
+  }
+  const [lastGb, lastFactor] = dataPricePoints.at(-1)!;
+  return lastFactor + (gb - lastGb) * 0.4;
+}
+
+function b2bPriceCents(destination: Destination, type: PackageType, bytes: number | null, days: number): number {
+  const base = basePriceCents(destination);
+  const data = dataPriceFactor((bytes ?? 0) / GB);
+  switch (type) {
+    case "data-limited":
+    case "starter":
+      return Math.round(base * data);
+    case "time-limited":
+      // Cheaper than the same data for a year, since whatever is left lapses when the days run out.
+      return Math.round(base * data * (0.5 + days / 60));
+    case "unlimited":
+      return Math.round(base * 4 * (days / 7) ** 0.8);
+  }
+}
+
+/** Recommended retail: about 1.8 × B2B, rounded up to a .99 price (2.50 → 4.99, 5.50 → 9.99, 8.00 → 14.99). */
+function b2cPriceCents(b2bCents: number): number {
+  return Math.ceil((b2bCents * 18) / 1000) * 100 - 1;
+}
+
+/** Unlimited needs a fair-use network deal, which the sandbox's tier-3 destinations (and regions with one) lack. */
+function offersType(destination: Destination, type: PackageType): boolean {
+  if (type !== "unlimited") return true;
+  return coveredCountries(destination).every((iso2) => countryById.get(iso2)!.tier < 3);
+}
+
+// ── Bundles ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** Days each type lasts when the specification does not say. */
+export const DEFAULT_DURATION_DAYS: Record<PackageType, number> = {
+  "data-limited": 365,
+  starter: 2,
+  "time-limited": 5,
+  unlimited: 7,
+};
+
+const durationLimits: Record<PackageType, [min: number, max: number]> = {
+  "data-limited": [1, 365],
+  starter: [1, 3],
+  "time-limited": [1, 30],
+  unlimited: [1, 30],
+};
+
+const typeCode: Record<Exclude<PackageType, "unlimited">, string> = {
+  "data-limited": "dl",
+  starter: "st",
+  "time-limited": "tl",
+};
+
+/**
+ * Stable bundle id: `pkg_<destination>_<size>_<type>`, plus `_<days>d` when the days are not the type's default and
+ * always for time-limited bundles (their label is their duration); unlimited ones are `pkg_<destination>_unlimited_<days>d`.
+ * pkg_gr_1gb_dl, pkg_gr_500mb_st, pkg_gr_5gb_tl_5d, pkg_eu_unlimited_7d, pkg_gr_1gb_dl_30d.
+ */
+export function packageIdFor(destinationId: string, type: PackageType, bytes: number | null, days: number): string {
+  const destination = destinationId.toLowerCase();
+  if (type === "unlimited" || bytes === null) return `pkg_${destination}_unlimited_${days}d`;
+  const showDays = type === "time-limited" || days !== DEFAULT_DURATION_DAYS[type];
+  return `pkg_${destination}_${bytesToLabel(bytes).toLowerCase()}_${typeCode[type]}${showDays ? `_${days}d` : ""}`;
+}
+
+function makeBundle(
+  destination: Destination,
+  type: PackageType,
+  bytes: number | null,
+  days: number,
+  display: { is_visible: boolean; priority: number },
+): Bundle {
+  const b2b = b2bPriceCents(destination, type, bytes, days);
+  return {
+    id: packageIdFor(destination.id, type, bytes, days),
+    type,
+    label: type === "unlimited" || type === "time-limited" || bytes === null ? `${days} Days` : bytesToLabel(bytes),
+    duration_in_days: days,
+    duration_in_seconds: days * DAY_SECONDS,
+    size_in_bytes: bytes,
+    size_in_megabytes: bytes === null ? null : Math.round(bytes / MB),
+    size_in_gigabytes: bytes === null ? null : Math.round((bytes / GB) * 100) / 100,
+    b2b_price: b2b / 100,
+    b2c_price: b2cPriceCents(b2b) / 100,
     currency: "EUR",
     is_active: true,
-    is_visible: true,
-    synthetic_price: true,
-  });
-  const b2b500 = round(base * 0.6);
-  const list: Bundle[] = [
-    bundle({
-      id: `pkg_${code}_500mb_starter`,
-      type: "starter",
-      label: "500MB",
-      duration_in_days: 2,
-      size_in_bytes: 500 * MB,
-      b2b_price: b2b500,
-      b2c_price: retail(b2b500),
-      priority: 5,
-    }),
+    is_visible: display.is_visible,
+    priority: display.priority,
+    ...(type === "unlimited" ? { traffic_policy: "Fair use: 2GB a day at full speed, then 1 Mbps" } : {}),
+  };
+}
+
+const DATA_LIMITED_SIZES = ["1GB", "3GB", "5GB", "10GB", "20GB"] as const;
+const TIME_LIMITED_BYTES = 5 * GB;
+
+/** A destination's offers: starter, data-limited 1–20GB, unlimited 7 days where offered, time-limited 5 days. */
+export function bundlesFor(destination: Destination): Bundle[] {
+  const bundles = [
+    makeBundle(destination, "starter", 500 * MB, 2, { is_visible: true, priority: 20 }),
+    ...DATA_LIMITED_SIZES.map((size) =>
+      makeBundle(destination, "data-limited", sizeToBytes(size)!, 365, { is_visible: true, priority: 10 }),
+    ),
   ];
-  for (const size of sizes) {
-    const b2b = round(base * sizeFactor[size]);
-    list.push(
-      bundle({
-        id: `pkg_${code}_${size.toLowerCase()}_dl`,
-        type: "data-limited",
-        label: size,
-        duration_in_days: 365,
-        size_in_bytes: sizeToBytes(size)!,
-        b2b_price: b2b,
-        b2c_price: retail(b2b),
-        priority: 10,
-      }),
-    );
+  if (offersType(destination, "unlimited")) {
+    bundles.push(makeBundle(destination, "unlimited", null, 7, { is_visible: true, priority: 30 }));
   }
-  const unlimited = round(base * 4);
-  list.push(
-    bundle({
-      id: `pkg_${code}_unlimited_7d`,
-      type: "unlimited",
-      label: "7 Days",
-      duration_in_days: 7,
-      size_in_bytes: null,
-      b2b_price: unlimited,
-      b2c_price: retail(unlimited),
-      priority: 20,
-      traffic_policy: "fair-use-2GB-per-day-then-512kbps",
-    }),
-  );
-  const timed = round(base * 2);
-  list.push(
-    bundle({
-      id: `pkg_${code}_5gb_5d_tl`,
-      type: "time-limited",
-      label: "5 Days",
-      duration_in_days: 5,
-      size_in_bytes: 5 * GB,
-      b2b_price: timed,
-      b2c_price: retail(timed),
-      priority: 30,
-    }),
-  );
-  return list;
+  // time-limited is deprecated in 2.1.0: still sold to older integrations, hidden from new catalogue screens.
+  bundles.push(makeBundle(destination, "time-limited", TIME_LIMITED_BYTES, 5, { is_visible: false, priority: 40 }));
+  return bundles;
 }
 
 export function getDestinationWithBundles(code: string): (Destination & { bundles: Bundle[] }) | undefined {
   const destination = findDestination(code);
-  return destination ? { ...destination, bundles: bundlesFor(destination) } : undefined;
+  return destination && { ...destination, bundles: bundlesFor(destination) };
 }
 
+const catalogueBundles = new Map(
+  allDestinations.flatMap((destination) =>
+    bundlesFor(destination).map((bundle) => [bundle.id, { destination, bundle }] as const),
+  ),
+);
+
+// ── Routing a package specification ─────────────────────────────────────────────────────────────────────────
+
+export type PackageSpecificationInput = {
+  destination: string | string[];
+  size?: string;
+  package_type?: string;
+  package_duration?: number;
+  package_id?: string;
+};
+
 export type RoutedPackage = {
-  package_id: string;
   destination_id: string;
   destination_iso3: string;
+  bundle_id: string;
+  /** @deprecated Same as bundle_id; kept while simulation.ts still reads it. */
+  package_id: string;
   bundle_label: string;
+  /** Normalised ("1024MB" → "1GB"); null for unlimited. */
   size: string | null;
   bytes: number | null;
   duration_days: number;
   package_type: PackageType;
   b2b_price: number;
   b2c_price: number;
+  /** ISO3 codes of the countries the package works in. */
   countries: string[];
-};
-
-export type PackageSpecificationInput = {
-  destination: string | string[];
-  size?: string;
-  package_type?: PackageType;
-  package_duration?: number;
-  package_id?: string;
 };
 
 export type RouteResult = { ok: true; packages: RoutedPackage[] } | { ok: false; field: string; issue: string };
 
-/**
- * Turns a package specification into concrete packages, like Hubby's routing: a `package_id` is taken as is (no
- * fallback when it is wrong); several destinations are covered as cheaply as possible, with a regional bundle
- * where it costs less than the countries it replaces (GL+CA+US+MX → North America + Greenland).
- */
-export function routePackageSpecification(spec: PackageSpecificationInput): RouteResult {
-  if (spec.package_id) {
-    const match = listDestinations()
-      .flatMap((destination) => bundlesFor(destination).map((bundle) => ({ destination, bundle })))
-      .find((entry) => entry.bundle.id === spec.package_id);
-    if (!match) return { ok: false, field: "package_id", issue: `unknown package ${spec.package_id}` };
-    return { ok: true, packages: [toPackage(match.destination, match.bundle)] };
-  }
+type Request = { type: PackageType; bytes: number | null; days: number };
 
-  const type: PackageType = spec.package_type ?? "data-limited";
-  const size = spec.size ?? (type === "starter" ? "500MB" : undefined);
-  if (type !== "unlimited" && !size) return { ok: false, field: "size", issue: "is required" };
-  const bytes = size === undefined ? null : sizeToBytes(size);
-  if (bytes === undefined) return { ok: false, field: "size", issue: "must look like 500MB or 1GB" };
-  const duration = spec.package_duration ?? { "data-limited": 365, starter: 2, "time-limited": 7, unlimited: 7 }[type];
-  if (type === "time-limited" && (duration < 1 || duration > 30)) {
-    return { ok: false, field: "package_duration", issue: "must be 1–30 days for time-limited packages" };
-  }
-  if (type === "starter" && (duration < 1 || duration > 3)) {
-    return { ok: false, field: "package_duration", issue: "must be 1–3 days for starter packages" };
-  }
-
-  const codes = [...new Set(Array.isArray(spec.destination) ? spec.destination : [spec.destination])];
-  const destinations: Destination[] = [];
-  for (const code of codes) {
-    const destination = findDestination(code);
-    if (!destination) return { ok: false, field: "destination", issue: `unknown destination ${code}` };
-    destinations.push(destination);
-  }
-
-  const chosen = coverCheapest(destinations);
+function toRoutedPackage(destination: Destination, bundle: Bundle): RoutedPackage {
   return {
-    ok: true,
-    packages: chosen.map((destination) => {
-      const priced = priceFor(destination, type, bytes);
-      return {
-        package_id: `pkg_${destination.id.toLowerCase()}_${size ? size.toLowerCase() : "unl"}_${abbreviation[type]}_${duration}d`,
-        destination_id: destination.id,
-        destination_iso3: destination.iso3,
-        bundle_label: type === "unlimited" || type === "time-limited" ? `${duration} Days` : size!,
-        size: size ?? null,
-        bytes,
-        duration_days: duration,
-        package_type: type,
-        b2b_price: priced,
-        b2c_price: retail(priced),
-        countries: destination.iso3s,
-      };
-    }),
-  };
-}
-
-const abbreviation: Record<PackageType, string> = {
-  "data-limited": "dl",
-  starter: "st",
-  "time-limited": "tl",
-  unlimited: "un",
-};
-
-function priceFor(destination: Destination, type: PackageType, bytes: number | null): number {
-  const perGb = basePrice(destination);
-  if (type === "unlimited") return round(perGb * 4);
-  const gb = (bytes ?? GB) / GB;
-  // Price per GB falls with size, as in the bundle table.
-  return round(perGb * Math.max(0.6, gb ** 0.75));
-}
-
-function toPackage(destination: Destination, bundle: Bundle): RoutedPackage {
-  return {
-    package_id: bundle.id,
     destination_id: destination.id,
     destination_iso3: destination.iso3,
+    bundle_id: bundle.id,
+    package_id: bundle.id,
     bundle_label: bundle.label,
     size: bundle.size_in_bytes === null ? null : bytesToLabel(bundle.size_in_bytes),
     bytes: bundle.size_in_bytes,
@@ -390,23 +479,104 @@ function toPackage(destination: Destination, bundle: Bundle): RoutedPackage {
   };
 }
 
-/** Greedy cover: replace member countries by their region whenever the region is cheaper than those countries. */
-function coverCheapest(destinations: Destination[]): Destination[] {
-  let remaining = destinations.filter((d) => d.type === "country");
-  const chosen = destinations.filter((d) => d.type !== "country");
-  const coveredByChosen = (d: Destination) => chosen.some((region) => regionMembers.get(region.id)?.includes(d.id));
-  remaining = remaining.filter((d) => !coveredByChosen(d));
-  for (;;) {
-    let best: { region: Destination; saving: number; members: Destination[] } | undefined;
-    for (const region of regionList) {
-      const members = remaining.filter((d) => regionMembers.get(region.id)!.includes(d.id));
-      if (members.length < 2) continue;
-      const saving = members.reduce((sum, d) => sum + basePrice(d), 0) - basePrice(region);
-      if (saving > 0 && (!best || saving > best.saving)) best = { region, saving, members };
-    }
-    if (!best) break;
-    chosen.push(best.region);
-    remaining = remaining.filter((d) => !best.members.includes(d));
+/** The catalogue bundle matching the request, or an off-catalogue one (1.5GB, 30 days…) priced by the same rules. */
+function bundleForRequest(destination: Destination, request: Request): Bundle {
+  const id = packageIdFor(destination.id, request.type, request.bytes, request.days);
+  return (
+    catalogueBundles.get(id)?.bundle ??
+    makeBundle(destination, request.type, request.bytes, request.days, { is_visible: false, priority: 50 })
+  );
+}
+
+function readRequest(spec: PackageSpecificationInput): Request | { field: string; issue: string } {
+  const type = spec.package_type ?? "data-limited";
+  if (!(PACKAGE_TYPES as readonly string[]).includes(type)) {
+    return { field: "package_type", issue: `must be one of ${PACKAGE_TYPES.join(", ")}` };
   }
-  return [...chosen, ...remaining];
+  const packageType = type as PackageType;
+
+  const days = spec.package_duration ?? DEFAULT_DURATION_DAYS[packageType];
+  const [minDays, maxDays] = durationLimits[packageType];
+  if (!Number.isInteger(days) || days < minDays || days > maxDays) {
+    return { field: "package_duration", issue: `must be ${minDays}–${maxDays} days for ${packageType} packages` };
+  }
+
+  // Unlimited has no data cap, so a size is ignored; starter and time-limited fall back to their catalogue size.
+  if (packageType === "unlimited") return { type: packageType, bytes: null, days };
+  const size = spec.size ?? { starter: "500MB", "time-limited": "5GB", "data-limited": undefined }[packageType];
+  if (size === undefined) return { field: "size", issue: "is required for data-limited packages" };
+  const bytes = sizeToBytes(size);
+  if (bytes === undefined) return { field: "size", issue: "must look like 500MB, 1GB or 1.5GB" };
+  if (bytes === 0) return { field: "size", issue: "must be more than 0" };
+  return { type: packageType, bytes, days };
+}
+
+/**
+ * Turns a package specification into concrete packages, as Hubby's routing does (reference §4.1, §6.3):
+ * - a `package_id` selects a catalogue bundle and everything else is ignored; an unknown id fails, with no fallback;
+ * - otherwise the type defaults to data-limited (365 days); starter to 500MB for 2 days; unlimited has no cap;
+ * - several destinations are covered at the lowest total B2B price, with a regional bundle wherever it costs less
+ *   than the countries it replaces (GL + CA + US + MX → North America + Greenland). A region asked for by code is
+ *   always used, and countries it covers are dropped.
+ * Output: regions, then countries, each in catalogue order, whatever the order asked.
+ */
+export function routePackageSpecification(spec: PackageSpecificationInput): RouteResult {
+  if (spec.package_id !== undefined) {
+    const match = catalogueBundles.get(spec.package_id);
+    if (!match) return { ok: false, field: "package_id", issue: `unknown package ${spec.package_id}` };
+    return { ok: true, packages: [toRoutedPackage(match.destination, match.bundle)] };
+  }
+
+  const request = readRequest(spec);
+  if ("issue" in request) return { ok: false, ...request };
+
+  const codes = Array.isArray(spec.destination) ? spec.destination : [spec.destination];
+  if (codes.length === 0) return { ok: false, field: "destination", issue: "is required" };
+  const asked = new Map<string, Destination>();
+  for (const code of codes) {
+    const destination = destinationByCode.get(String(code).trim().toUpperCase());
+    if (!destination) return { ok: false, field: "destination", issue: `unknown destination ${code}` };
+    if (!offersType(destination, request.type)) {
+      return { ok: false, field: "package_type", issue: `${request.type} packages are not offered for ${code}` };
+    }
+    asked.set(destination.id, destination);
+  }
+
+  const chosen = cheapestCover([...asked.values()], request);
+  return {
+    ok: true,
+    packages: chosen.map((destination) => toRoutedPackage(destination, bundleForRequest(destination, request))),
+  };
+}
+
+/**
+ * Exact cheapest cover: the regions asked for, plus whichever subset of the other regions (there are few) gives the
+ * lowest total with single-country packages for the rest. Ties go to fewer packages, then to catalogue order.
+ */
+function cheapestCover(asked: Destination[], request: Request): Destination[] {
+  const priceOf = (destination: Destination) => b2bPriceCents(destination, request.type, request.bytes, request.days);
+  const forced = asked.filter((destination) => destination.type !== "country");
+  const forcedCovers = new Set(forced.flatMap(coveredCountries));
+  const countriesLeft = asked.filter((d) => d.type === "country" && !forcedCovers.has(d.id));
+  const optional = regionList.filter(
+    (region) =>
+      !forced.some((f) => f.id === region.id) &&
+      offersType(region, request.type) &&
+      countriesLeft.some((country) => coveredCountries(region).includes(country.id)),
+  );
+
+  let best: { cost: number; picked: Destination[] } | undefined;
+  for (let mask = 0; mask < 1 << optional.length; mask++) {
+    const regions = optional.filter((_, index) => mask & (1 << index));
+    const covered = new Set(regions.flatMap(coveredCountries));
+    const singles = countriesLeft.filter((country) => !covered.has(country.id));
+    const picked = [...regions, ...singles];
+    const cost = picked.reduce((sum, destination) => sum + priceOf(destination), 0);
+    if (!best || cost < best.cost || (cost === best.cost && picked.length < best.picked.length)) {
+      best = { cost, picked };
+    }
+  }
+  return [...forced, ...(best?.picked ?? [])].sort(
+    (a, b) => Number(a.type === "country") - Number(b.type === "country") || a.sort_order - b.sort_order,
+  );
 }

@@ -4,7 +4,7 @@ import { webhookSettings } from "../env";
 import type { Prisma } from "../generated/prisma/client";
 import { dedupeKeyFor, isHandledEvent, parseWebhookBody, type ParsedEvent } from "./envelope";
 import { FactsError, factsFor, type Facts } from "./facts";
-import { project } from "./projection";
+import { project, withProjection } from "./projection";
 import { SIGNATURE_HEADER, verifyWebhook } from "./verify";
 
 /**
@@ -76,13 +76,16 @@ export async function ingestWebhook(headers: Headers, rawBody: Buffer, ip: strin
 
   try {
     // The raw driver, one transaction: the event row and its projection commit together or not at all.
-    const stored = await getDatabase().transaction(async (sql) => {
-      const inserted = await sql.query<{ id: string }>(
-        `INSERT INTO "WebhookEvent" ("receivedAt", "eventType", "eventAt", "dedupeKey", "eventId", "headers", "rawBody",
+    // One statement: the event row, and its projection only if the row was new (not a duplicate). It commits as
+    // a whole or not at all, before the 200.
+    const statement = withProjection(
+      {
+        text: `INSERT INTO "WebhookEvent" ("receivedAt", "eventType", "eventAt", "dedupeKey", "eventId", "headers", "rawBody",
            "payload", "status", "error", "processedAt", "externalUserId", "bookingId", "packageId")
-         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8::jsonb, $9::"WebhookStatus", $10, $11, $12, $13, $14)
-         ON CONFLICT ("dedupeKey") DO NOTHING RETURNING "id"::text AS id`,
-        [
+         VALUES ($1::timestamptz, $2::text, $3::timestamptz, $4::text, $5::text, $6::jsonb, $7::text, $8::jsonb,
+           $9::"WebhookStatus", $10::text, $11::timestamptz, $12::text, $13::text, $14::text)
+         ON CONFLICT ("dedupeKey") DO NOTHING RETURNING "id"`,
+        values: [
           receivedAt,
           columns.eventType,
           columns.eventAt,
@@ -98,11 +101,11 @@ export async function ingestWebhook(headers: Headers, rawBody: Buffer, ip: strin
           columns.bookingId,
           columns.packageId,
         ],
-      );
-      if (inserted.length === 0) return { duplicate: true as const };
-      if (outcome.facts) await project((statement, values) => sql.query(statement, values), outcome.facts);
-      return { id: inserted[0]!.id };
-    });
+      },
+      outcome.facts,
+    );
+    const inserted = await getDatabase().sql.query<{ id: string }>(statement.text, statement.values);
+    const stored = inserted.length === 0 ? { duplicate: true as const } : { id: inserted[0]!.id };
     if ("duplicate" in stored) {
       const rows = await getDatabase().sql.query<{ id: string }>(
         `UPDATE "WebhookEvent" SET "duplicates" = "duplicates" + 1, "lastDuplicateAt" = $2

@@ -29,7 +29,7 @@ export function projectionStatements(facts: Facts): Statement[] {
     statements.push({
       text: `
       INSERT INTO "Traveler" AS t ("externalUserId", "firstSeenAt", "lastSeenAt", "iccid", "esimState", "esimStateAt", "lastEventType", "lastEventAt")
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      VALUES ($1::text, $2::timestamptz, $3::timestamptz, $4::text, $5::text, $6::timestamptz, $7::text, $8::timestamptz)
       ON CONFLICT ("externalUserId") DO UPDATE SET
         "firstSeenAt" = LEAST(t."firstSeenAt", EXCLUDED."firstSeenAt"),
         "lastSeenAt" = GREATEST(t."lastSeenAt", EXCLUDED."lastSeenAt"),
@@ -56,8 +56,8 @@ export function projectionStatements(facts: Facts): Statement[] {
       text: `
       INSERT INTO "TravelerBooking" AS b ("bookingId", "externalUserId", "departureDate", "withinCutoffAt", "withinCutoffEsimInstalled",
         "aboutToDepartAt", "aboutToDepartEsimInstalled", "firstSeenAt", "lastSeenAt")
-      VALUES ($1, $2, $3, $4, $5,
-        $6, $7, $8, $9)
+      VALUES ($1::text, $2::text, $3::text, $4::timestamptz, $5::boolean,
+        $6::timestamptz, $7::boolean, $8::timestamptz, $9::timestamptz)
       ON CONFLICT ("bookingId", "externalUserId") DO UPDATE SET
         "departureDate" = GREATEST(b."departureDate", EXCLUDED."departureDate"),
         "withinCutoffEsimInstalled" = CASE
@@ -96,9 +96,9 @@ export function projectionStatements(facts: Facts): Statement[] {
       INSERT INTO "TravelerPackage" AS p ("packageId", "externalUserId", "bookingId", "destination", "size", "packageType",
         "activatedAt", "expiresAt", "usagePercent", "usedBytes", "remainingBytes", "durationDays", "elapsedDays", "remainingDays",
         "lastUsageAt", "firstSeenAt", "lastSeenAt")
-      VALUES ($1, $2, $3, $4, $5, $6,
-        $7, $8, $9, $10::bigint, $11::bigint,
-        $12::int, $13::int, $14::int, $15, $16, $17)
+      VALUES ($1::text, $2::text, $3::text, $4::text, $5::text, $6::text,
+        $7::timestamptz, $8::timestamptz, $9::int, $10::bigint, $11::bigint,
+        $12::int, $13::int, $14::int, $15::timestamptz, $16::timestamptz, $17::timestamptz)
       ON CONFLICT ("packageId") DO UPDATE SET
         "externalUserId" = GREATEST(p."externalUserId", EXCLUDED."externalUserId"),
         "bookingId" = GREATEST(p."bookingId", EXCLUDED."bookingId"),
@@ -141,7 +141,7 @@ export function projectionStatements(facts: Facts): Statement[] {
       statements.push({
         text: `
         INSERT INTO "UsageSample" AS s ("packageId", "percent", "at", "externalUserId", "usedBytes", "remainingBytes")
-        VALUES ($1, $2, $3, $4, $5::bigint, $6::bigint)
+        VALUES ($1::text, $2::int, $3::timestamptz, $4::text, $5::bigint, $6::bigint)
         ON CONFLICT ("packageId", "percent") DO UPDATE SET
           "at" = LEAST(s."at", EXCLUDED."at"),
           "externalUserId" = GREATEST(s."externalUserId", EXCLUDED."externalUserId"),
@@ -156,7 +156,7 @@ export function projectionStatements(facts: Facts): Statement[] {
     statements.push({
       text: `
       INSERT INTO "PromoRedemption" AS r ("promoCode", "bookingId", "redeemedAt")
-      VALUES ($1, $2, $3)
+      VALUES ($1::text, $2::text, $3::text)
       ON CONFLICT ("promoCode", "bookingId") DO UPDATE SET "redeemedAt" = LEAST(r."redeemedAt", EXCLUDED."redeemedAt")`,
       values: [facts.promo.promoCode, facts.promo.bookingId, facts.promo.redeemedAt],
     });
@@ -166,4 +166,24 @@ export function projectionStatements(facts: Facts): Statement[] {
 
 export async function project(run: RunSql, facts: Facts): Promise<void> {
   for (const statement of projectionStatements(facts)) await run(statement.text, statement.values);
+}
+
+/**
+ * The projection folded into the statement that stores the event: each upsert becomes a data-modifying CTE that
+ * runs only if the event row was inserted (not a duplicate). One round trip instead of one per table.
+ */
+export function withProjection(insertEvent: Statement, facts: Facts | undefined): Statement {
+  const values = [...insertEvent.values];
+  const parts = [`ins AS (${insertEvent.text})`];
+  for (const [index, statement] of (facts ? projectionStatements(facts) : []).entries()) {
+    const offset = values.length;
+    const renumbered = statement.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+    const gated = renumbered.replace(
+      /VALUES\s*\(([\s\S]*?)\)\s*ON CONFLICT/,
+      "SELECT $1 WHERE EXISTS (SELECT 1 FROM ins) ON CONFLICT",
+    );
+    parts.push(`p${index} AS (${gated})`);
+    values.push(...statement.values);
+  }
+  return { text: `WITH ${parts.join(",\n")}\nSELECT "id"::text AS id FROM ins`, values };
 }

@@ -212,7 +212,7 @@ describe("duplicates and failures", () => {
 
   it("answers 503 when the database is down, so Hubby retries", async () => {
     const client = db();
-    const spy = vi.spyOn(getDatabase(), "transaction").mockRejectedValue(new Error("connect ECONNREFUSED"));
+    const spy = vi.spyOn(getDatabase().sql, "query").mockRejectedValue(new Error("connect ECONNREFUSED"));
     const find = vi.spyOn(client.webhookEvent, "findUnique").mockRejectedValue(new Error("connect ECONNREFUSED"));
     try {
       const result = await send(installed("db_down"));

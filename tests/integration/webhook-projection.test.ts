@@ -2,7 +2,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { parseWebhookBody } from "@/lib/webhooks/envelope";
+import { POST } from "@/app/api/webhooks/hubby/route";
+import { resetEnvCache } from "@/lib/env";
 import { applyEvent } from "@/lib/webhooks/intake";
+import { WEBHOOK_KEY, webhookRequest } from "../support/webhooks";
 
 // Applying any set of events, in any order, any number of times, gives the same projected state.
 const users = ["u_a", "u_b"];
@@ -87,6 +90,9 @@ const eventArbitrary = fc.oneof(
     })),
 );
 
+process.env.HUBBY_WEBHOOK_API_KEY = WEBHOOK_KEY;
+resetEnvCache();
+
 const tables = ["Traveler", "TravelerBooking", "TravelerPackage", "UsageSample", "PromoRedemption"] as const;
 
 async function snapshot() {
@@ -97,10 +103,16 @@ async function snapshot() {
   return JSON.parse(JSON.stringify(state, (_, value) => (typeof value === "bigint" ? value.toString() : value)));
 }
 
-async function applyAll(events: object[]) {
-  await db().$executeRawUnsafe(`TRUNCATE ${tables.map((t) => `"${t}"`).join(", ")}`);
+/** Half the time through the real route (one statement per event), otherwise through the replay path. */
+async function applyAll(events: object[], viaRoute: boolean) {
+  await db().$executeRawUnsafe(`TRUNCATE "WebhookEvent", ${tables.map((t) => `"${t}"`).join(", ")}`);
   const receivedAt = new Date("2026-07-15T13:00:00Z");
   for (const event of events) {
+    if (viaRoute) {
+      const response = await POST(webhookRequest(JSON.stringify(event)));
+      if (response.status !== 200) throw new Error(`route answered ${response.status}`);
+      continue;
+    }
     const parsed = parseWebhookBody(JSON.stringify(event), null);
     if (!parsed.ok) throw new Error(parsed.error);
     await db().$transaction((tx) => applyEvent(tx, parsed.event, receivedAt));
@@ -115,11 +127,12 @@ describe("webhook projection", () => {
         fc.array(eventArbitrary, { minLength: 1, maxLength: 12 }),
         fc.func(fc.integer()),
         fc.array(fc.nat(), { maxLength: 4 }),
-        async (events, order, repeats) => {
-          const expected = await applyAll(events);
+        fc.boolean(),
+        async (events, order, repeats, viaRoute) => {
+          const expected = await applyAll(events, false);
           const shuffled = [...events].sort((a, b) => order(a) - order(b) || 0);
           const withDuplicates = [...shuffled, ...repeats.map((index) => events[index % events.length]!)];
-          expect(await applyAll(withDuplicates)).toEqual(expected);
+          expect(await applyAll(withDuplicates, viaRoute)).toEqual(expected);
         },
       ),
       { numRuns: 40 },
@@ -127,20 +140,23 @@ describe("webhook projection", () => {
   });
 
   it("keeps the highest usage and the newest eSIM state", async () => {
-    const state = await applyAll([
-      {
-        event: "package.usage.80_percent",
-        timestamp: at(10),
-        data: { external_user_id: "u", package_id: "p", used_bytes: 800, remaining_bytes: 200 },
-      },
-      {
-        event: "package.usage.20_percent",
-        timestamp: at(20),
-        data: { external_user_id: "u", package_id: "p", used_bytes: 200, remaining_bytes: 800 },
-      },
-      { event: "esim.removed", timestamp: at(15), data: { external_user_id: "u", iccid: "1" } },
-      { event: "esim.installed", timestamp: at(5), data: { external_user_id: "u", iccid: "1" } },
-    ]);
+    const state = await applyAll(
+      [
+        {
+          event: "package.usage.80_percent",
+          timestamp: at(10),
+          data: { external_user_id: "u", package_id: "p", used_bytes: 800, remaining_bytes: 200 },
+        },
+        {
+          event: "package.usage.20_percent",
+          timestamp: at(20),
+          data: { external_user_id: "u", package_id: "p", used_bytes: 200, remaining_bytes: 800 },
+        },
+        { event: "esim.removed", timestamp: at(15), data: { external_user_id: "u", iccid: "1" } },
+        { event: "esim.installed", timestamp: at(5), data: { external_user_id: "u", iccid: "1" } },
+      ],
+      true,
+    );
     expect(state.TravelerPackage[0]).toMatchObject({ usagePercent: 80, usedBytes: "800", remainingBytes: "200" });
     expect(state.Traveler[0]).toMatchObject({ esimState: "removed", lastEventType: "package.usage.20_percent" });
     expect(state.UsageSample).toHaveLength(2);
