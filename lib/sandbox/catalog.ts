@@ -362,9 +362,10 @@ const typeCode: Record<Exclude<PackageType, "unlimited">, string> = {
 };
 
 /**
- * Stable bundle id: `pkg_<destination>_<size>_<type>`, plus `_<days>d` when the days are not the type's default and
- * always for time-limited bundles (their label is their duration); unlimited ones are `pkg_<destination>_unlimited_<days>d`.
- * pkg_gr_1gb_dl, pkg_gr_500mb_st, pkg_gr_5gb_tl_5d, pkg_eu_unlimited_7d, pkg_gr_1gb_dl_30d.
+ * Stable bundle id: `pkg_<destination>_<size>_<type>`, plus `_<days>d` when the days are not the type's default
+ * and always for time-limited bundles (their label is their duration); unlimited bundles are
+ * `pkg_<destination>_unlimited_<days>d`. E.g. pkg_gr_1gb_dl, pkg_gr_500mb_st, pkg_gr_5gb_tl_5d, pkg_eu_unlimited_7d,
+ * pkg_gr_1gb_dl_30d.
  */
 export function packageIdFor(destinationId: string, type: PackageType, bytes: number | null, days: number): string {
   const destination = destinationId.toLowerCase();

@@ -114,7 +114,10 @@ const english: Copy = {
     title: "Connect to Wi-Fi",
     body: "Install the eSIM before you travel, while you are connected to Wi-Fi. It takes about two minutes.",
   },
-  oneTap: { title: "Install with one tap", body: "On this device, tap the button below and follow the steps on screen." },
+  oneTap: {
+    title: "Install with one tap",
+    body: "On this device, tap the button below and follow the steps on screen.",
+  },
   button: "Install eSIM",
   scan: {
     title: "Scan the QR code",
@@ -405,7 +408,10 @@ const dutch: Copy = {
     title: "Maak verbinding met wifi",
     body: "Installeer de eSIM vóór vertrek, terwijl je met wifi verbonden bent. Het duurt ongeveer twee minuten.",
   },
-  oneTap: { title: "Installeer met één tik", body: "Tik op dit apparaat op de knop hieronder en volg de stappen op het scherm." },
+  oneTap: {
+    title: "Installeer met één tik",
+    body: "Tik op dit apparaat op de knop hieronder en volg de stappen op het scherm.",
+  },
   button: "eSIM installeren",
   scan: {
     title: "Scan de QR-code",
@@ -668,9 +674,7 @@ function buildInstructions(input: InstructionsRenderInput): Instructions {
   const lpa = input.esim.qr.trim();
   const manual = splitLpa(lpa);
   // iOS before 16 called the screen "Add Cellular Plan".
-  const addPath = menuPath(
-    os === "ios" && majorVersion(input.os_version) < 16 ? copy.menus.iosLegacyAdd : menus.add,
-  );
+  const addPath = menuPath(os === "ios" && majorVersion(input.os_version) < 16 ? copy.menus.iosLegacyAdd : menus.add);
   const steps: Step[] = [copy.wifi];
   if (supportsProgrammaticInstall(os, input.os_version, os === "android" ? brand : undefined)) {
     const host = os === "ios" ? "esimsetup.apple.com" : "esimsetup.android.com";
@@ -771,6 +775,34 @@ async function stepHtml(step: Step, copy: Copy): Promise<string> {
   return `<li>${parts.join("")}</li>`;
 }
 
+// Nothing may load or run: only inline styles and images (the logo, from http(s)).
+const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
+
+const STATIC_CSS = `* { box-sizing: border-box; }
+body { margin: 0; line-height: 1.5; color: #1f2937; background: #fff; }
+header { display: flex; align-items: center; gap: 12px; padding: 16px 20px; border-bottom: 4px solid var(--brand-secondary); }
+header img { max-height: 40px; max-width: 200px; }
+main { max-width: 600px; margin: 0 auto; padding: 20px; }
+h1 { margin: 0 0 8px; font-size: 1.5rem; color: var(--brand-primary); }
+h2 { margin: 0 0 4px; font-size: 1.05rem; }
+ol { list-style: none; counter-reset: step; padding: 0; }
+li { counter-increment: step; position: relative; margin: 0 0 20px; padding-left: 44px; }
+li::before {
+  content: counter(step); position: absolute; left: 0; top: 0; width: 30px; height: 30px; border-radius: 50%;
+  display: flex; align-items: center; justify-content: center; font-weight: 700;
+  background: var(--brand-secondary); color: var(--brand-on-secondary);
+}
+.button {
+  display: inline-block; padding: 12px 20px; border-radius: 10px; font-weight: 600; text-decoration: none;
+  background: var(--brand-primary); color: var(--brand-on-primary);
+}
+.qr { margin: 8px 0; width: 220px; max-width: 100%; }
+.qr svg { display: block; width: 100%; height: auto; }
+dl { margin: 8px 0; } dt { font-weight: 600; } dd { margin: 0 0 8px; }
+code { font-size: .95em; word-break: break-all; background: #f3f4f6; padding: 2px 6px; border-radius: 4px; }
+.iccid { color: #6b7280; font-size: .875rem; }`;
+
 /** A standalone, branded HTML page of the instructions. */
 export async function renderInstructionsHtml(input: InstructionsRenderInput): Promise<string> {
   const { language, copy, intro, steps } = buildInstructions(input);
@@ -781,31 +813,27 @@ export async function renderInstructionsHtml(input: InstructionsRenderInput): Pr
   const brandName = escapeHtml(input.branding.name);
   const items = await Promise.all(steps.map((step) => stepHtml(step, copy)));
 
+  const iccid =
+    input.esim && !isWatch(input)
+      ? `<p class="iccid">${escapeHtml(copy.iccid)}: <code>${escapeHtml(input.esim.iccid)}</code></p>`
+      : "";
+
   return `<!doctype html>
 <html lang="${escapeHtml(language)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'">
+<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
 <title>${escapeHtml(copy.title)}${brandName ? ` · ${brandName}` : ""}</title>
 <style>
-:root{--brand-primary:${primary};--brand-on-primary:${textColourOn(primary)};--brand-secondary:${secondary}}
-*{box-sizing:border-box}
-body{margin:0;font-family:${font ? `"${font}",` : ""}system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;line-height:1.5;color:#1f2937;background:#fff}
-header{display:flex;align-items:center;gap:12px;padding:16px 20px;border-bottom:4px solid var(--brand-secondary)}
-header img{max-height:40px;max-width:200px}
-main{max-width:600px;margin:0 auto;padding:20px}
-h1{margin:0 0 8px;font-size:1.5rem;color:var(--brand-primary)}
-h2{margin:0 0 4px;font-size:1.05rem}
-ol{list-style:none;counter-reset:step;padding:0}
-li{counter-increment:step;position:relative;margin:0 0 20px;padding-left:44px}
-li::before{content:counter(step);position:absolute;left:0;top:0;width:30px;height:30px;border-radius:50%;display:flex;align-items:center;justify-content:center;font-weight:700;background:var(--brand-secondary);color:#111827}
-.button{display:inline-block;padding:12px 20px;border-radius:10px;font-weight:600;text-decoration:none;background:var(--brand-primary);color:var(--brand-on-primary)}
-.qr{margin:8px 0;width:220px;max-width:100%}
-.qr svg{display:block;width:100%;height:auto}
-dl{margin:8px 0}dt{font-weight:600}dd{margin:0 0 8px}
-code{font-size:.95em;word-break:break-all;background:#f3f4f6;padding:2px 6px;border-radius:4px}
-.iccid{color:#6b7280;font-size:.875rem}
+:root {
+  --brand-primary: ${primary};
+  --brand-on-primary: ${textColourOn(primary)};
+  --brand-secondary: ${secondary};
+  --brand-on-secondary: ${textColourOn(secondary)};
+}
+body { font-family: ${font ? `"${font}", ` : ""}system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+${STATIC_CSS}
 </style>
 </head>
 <body>
@@ -813,8 +841,8 @@ code{font-size:.95em;word-break:break-all;background:#f3f4f6;padding:2px 6px;bor
 <main>
 <h1>${escapeHtml(copy.title)}</h1>
 <p>${escapeHtml(intro)}</p>
-${items.length ? `<ol>${items.join("\n")}</ol>` : ""}
-${input.esim && !isWatch(input) ? `<p class="iccid">${escapeHtml(copy.iccid)}: <code>${escapeHtml(input.esim.iccid)}</code></p>` : ""}
+${items.length ? `<ol>\n${items.join("\n")}\n</ol>` : ""}
+${iccid}
 </main>
 </body>
 </html>
