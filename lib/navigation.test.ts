@@ -2,9 +2,16 @@ import { describe, expect, it } from "vitest";
 import { homeFor, screensFor } from "./navigation";
 
 describe("navigation", () => {
-  it("shows admins every screen, and sends them to the webhook inbox", () => {
-    expect(screensFor("admin").map((s) => s.href)).toEqual(["/webhooks", "/staff", "/audit", "/api-log", "/account"]);
-    expect(homeFor("admin")).toBe("/webhooks");
+  it("shows admins every screen, and sends them to Travelers", () => {
+    expect(screensFor("admin").map((s) => s.href)).toEqual([
+      "/travelers",
+      "/webhooks",
+      "/staff",
+      "/audit",
+      "/api-log",
+      "/account",
+    ]);
+    expect(homeFor("admin")).toBe("/travelers");
   });
 
   it("hides admin screens from other roles", () => {
@@ -14,6 +21,7 @@ describe("navigation", () => {
       expect(hrefs).not.toContain("/audit");
       expect(hrefs).not.toContain("/api-log");
       expect(hrefs).toContain("/webhooks");
+      expect(homeFor(role)).toBe("/travelers");
       expect(homeFor(role)).toBe(hrefs[0]);
     }
   });

@@ -190,7 +190,7 @@ function cleanup(): Promise<void> {
   return cleanupRun;
 }
 
-function runVitest(url: string, dataDir: string): Promise<number> {
+function runVitest(url: string, dataDir: string, sandboxUrl: string): Promise<number> {
   return new Promise((resolve) => {
     vitest = spawn(
       process.execPath,
@@ -198,7 +198,13 @@ function runVitest(url: string, dataDir: string): Promise<number> {
       {
         cwd: root,
         stdio: "inherit",
-        env: { ...process.env, E2E_URL: url, CHROMIUM_PATH: chromiumPath, E2E_DATA_DIR: dataDir },
+        env: {
+          ...process.env,
+          E2E_URL: url,
+          E2E_SANDBOX_URL: sandboxUrl,
+          CHROMIUM_PATH: chromiumPath,
+          E2E_DATA_DIR: dataDir,
+        },
       },
     );
     vitest.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
@@ -238,7 +244,7 @@ async function main() {
   await waitForHealth(url, child, logFile);
   console.log("[e2e] server is healthy; running the e2e tests.");
 
-  const code = await runVitest(url, tempDir);
+  const code = await runVitest(url, tempDir, `http://127.0.0.1:${sandboxPort}`);
   if (code !== 0 && !interruptedBy) console.error(`\n[e2e] server log tail:\n${logTail(logFile, 40)}\n`);
   await cleanup();
   process.exit(interruptedBy ? 128 + os.constants.signals[interruptedBy] : code);

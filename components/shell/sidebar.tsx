@@ -1,11 +1,12 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { Activity, ScrollText, UserCog, Users, Webhook, type LucideIcon } from "lucide-react";
+import { Activity, Plane, ScrollText, UserCog, Users, Webhook, type LucideIcon } from "lucide-react";
 import type { Screen } from "@/lib/navigation";
 import { cn } from "@/lib/utils";
 
 const icons: Record<Screen["icon"], LucideIcon> = {
+  plane: Plane,
   webhook: Webhook,
   users: Users,
   "scroll-text": ScrollText,

@@ -231,3 +231,16 @@ export async function latestReconciliation(externalUserId?: string) {
   };
 }
 export type ReconciliationView = NonNullable<Awaited<ReturnType<typeof latestReconciliation>>>;
+
+/** Stores what a live dashboard read says (a traveler Hubby knows but no webhook has mentioned yet). */
+export async function rememberDashboard(dashboard: UserDashboard): Promise<void> {
+  const externalUserId = dashboard.user.external_user_id;
+  await db().$transaction(async (tx) => {
+    const previous = await tx.traveler.findUnique({ where: { externalUserId }, select: { esimState: true } });
+    const facts = dashboardFacts(dashboard, new Date(), previous?.esimState ?? null);
+    if (facts.length === 0) {
+      facts.push({ at: new Date(), eventType: "hubby.dashboard", externalUserId, bookingId: null, packageId: null });
+    }
+    for (const fact of facts) await project((text, values) => tx.$executeRawUnsafe(text, ...values), fact);
+  });
+}

@@ -30,9 +30,9 @@ afterEach(async () => {
 });
 
 const roles = [
-  { account: DEMO.admin, home: "/webhooks", adminScreens: true },
-  { account: DEMO.campaigns, home: "/webhooks", adminScreens: false },
-  { account: DEMO.support, home: "/webhooks", adminScreens: false },
+  { account: DEMO.admin, home: "/travelers", adminScreens: true },
+  { account: DEMO.campaigns, home: "/travelers", adminScreens: false },
+  { account: DEMO.support, home: "/travelers", adminScreens: false },
 ] as const;
 
 describe("sign-in", () => {
@@ -77,7 +77,7 @@ describe("sign-in", () => {
     expect(pathOf(page)).toBe("/login");
     // The right password still works (and clears the failure for this account).
     await signIn(page, DEMO.campaigns.email, DEMO.campaigns.password);
-    expect(pathOf(page)).toBe("/webhooks");
+    expect(pathOf(page)).toBe("/travelers");
   });
 
   it("an unknown email shows the same generic message", async () => {
@@ -91,7 +91,7 @@ describe("sign-out", () => {
   it("returns to /login, and /staff then redirects to /login", async () => {
     await page.goto("/login");
     await signIn(page, DEMO.admin.email, DEMO.admin.password);
-    expect(pathOf(page)).toBe("/webhooks");
+    expect(pathOf(page)).toBe("/travelers");
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL((url) => url.pathname === "/login");

@@ -24,7 +24,7 @@ describe("staff management", () => {
     const newcomer = await session();
     await newcomer.page.goto("/login");
     await signIn(newcomer.page, member.email, member.password);
-    expect(pathOf(newcomer.page)).toBe("/webhooks");
+    expect(pathOf(newcomer.page)).toBe("/travelers");
     const header = newcomer.page.getByRole("banner");
     expect(await textOf(header.getByTestId("current-user"))).toBe(member.name);
     expect(await textOf(header.getByTestId("current-role"))).toBe("Campaign manager");
@@ -45,7 +45,7 @@ describe("staff management", () => {
 
   it("the staff list shows the demo staff to an admin", async () => {
     const admin = await browser.signedIn(DEMO.admin);
-    expect(pathOf(admin.page)).toBe("/webhooks");
+    expect(pathOf(admin.page)).toBe("/travelers");
     await admin.page.goto("/staff");
     await expectScreen(admin.page, "Staff");
     for (const account of [DEMO.admin, DEMO.campaigns, DEMO.support]) {

@@ -49,6 +49,6 @@ describe("sign-in throttling", () => {
 
     // Other accounts are unaffected.
     await signIn(elsewhere.page, DEMO.support.email, DEMO.support.password);
-    expect(pathOf(elsewhere.page)).toBe("/webhooks");
+    expect(pathOf(elsewhere.page)).toBe("/travelers");
   });
 });
