@@ -193,8 +193,9 @@ export default async function TravelerPage({ params }: { params: Promise<{ exter
               <ul className="flex flex-col gap-2">
                 {live.package_queues.map((queue) => {
                   const spec = queue.package_specification;
-                  const label =
-                    `${String(spec?.destination ?? spec?.iso3 ?? "?")} ${spec?.bytes ? gb(spec.bytes) : ""}`.trim();
+                  const label = [String(spec?.destination ?? spec?.iso3 ?? "?"), spec?.bytes ? gb(spec.bytes) : null]
+                    .filter(Boolean)
+                    .join(" · ");
                   return (
                     <li
                       key={queue.id}
