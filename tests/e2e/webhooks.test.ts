@@ -47,6 +47,12 @@ describe("the webhook inbox", () => {
     const result = page.getByTestId("replay-result");
     await result.waitFor();
     expect(await result.textContent()).toContain("Nothing would change");
+
+    // The same event is on the traveler's page (stored state: this sample traveler is unknown to the sandbox).
+    await page.goto(`/travelers?q=${user}&go=1`);
+    await page.waitForURL((url) => url.pathname === `/travelers/${user}`);
+    await expectScreen(page, user);
+    await page.getByTestId("timeline").getByText("esim.installed").waitFor();
   });
 
   it("support reads the inbox but cannot replay", async () => {
