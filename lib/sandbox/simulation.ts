@@ -257,6 +257,16 @@ function install(traveler: Traveler, at: number, emit: Emit) {
     timestamp: iso(at),
     data: { external_user_id: traveler.external_user_id, booking_id: latestBookingId(traveler), iccid: esim.iccid },
   });
+  const promoCode = traveler.behaviour.promoCode;
+  if (promoCode) {
+    traveler.behaviour.promoCode = null; // redeemed once
+    // The documented payload carries no external_user_id (reference §5.1).
+    emit({
+      event: "promo_code.redeemed",
+      timestamp: iso(at),
+      data: { promocode: promoCode, booking_id: latestBookingId(traveler), redeemed_at: iso(at) },
+    });
+  }
 }
 
 function removeIfDue(traveler: Traveler, now: number, emit: Emit) {
@@ -454,7 +464,9 @@ function inAppPurchase(world: World, random: Random, traveler: Traveler, now: nu
   const at = Date.parse(first.date_activated!) + days * DAY;
   if (now < at) return;
   traveler.purchased_in_app = true;
-  const route = routePackageSpecification({ destination: first.destination, size: "1GB" });
+  // Half buy more for where they are (a top-up), half for a next destination (a first purchase there).
+  const destination = random.chance(0.6) ? first.destination : random.pick(popular);
+  const route = routePackageSpecification({ destination, size: "1GB" });
   if (!route.ok) return;
   const pkg = route.packages[0]!;
   const topUp = traveler.packages.some((p) => p.destination === pkg.destination_id);

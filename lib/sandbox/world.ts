@@ -23,6 +23,8 @@ export type Behaviour = {
   removesEsimAfterHours: number | null;
   reinstallAfterHours: number | null;
   inAppPurchaseAfterDays: number | null;
+  /** A promo code from the booking that the traveler redeems in the app when installing (promo_code.redeemed). */
+  promoCode?: string | null;
 };
 
 export type SandboxEsim = {
@@ -185,7 +187,8 @@ export function drawBehaviour(random: Random): Behaviour {
     autoRedeem: random.chance(0.8),
     removesEsimAfterHours: removes ? random.int(12, 96) : null,
     reinstallAfterHours: removes && random.chance(0.7) ? random.int(1, 24) : null,
-    inAppPurchaseAfterDays: random.chance(0.12) ? random.int(2, 10) : null,
+    inAppPurchaseAfterDays: random.chance(0.2) ? random.int(2, 10) : null,
+    promoCode: random.chance(0.15) ? random.code(10) : null,
   };
 }
 
