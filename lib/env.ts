@@ -30,6 +30,7 @@ const schema = z
     HUBBY_API_BASE_URL: optionalUrl,
     HUBBY_API_KEY: optionalString,
     HUBBY_API_SECRET: optionalString,
+    HUBBY_WEBVIEW_URL: z.preprocess(emptyToUndefined, z.url().default("https://app.hubbyesim.com")),
     HUBBY_SIGNED_PATH: z.preprocess(emptyToUndefined, z.enum(["full", "relative"]).default("full")),
     HUBBY_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
     HUBBY_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(15_000),
@@ -144,6 +145,8 @@ export type HubbyConnection = {
   apiSecret: string;
   signedPath: "full" | "relative";
   environment: HubbyEnvironment;
+  /** The traveler-facing WebView, opened with `?t=<redirect token>`. */
+  webviewUrl: string;
 };
 
 /** Where the console's Hubby client points: the configured Hubby, or the built-in sandbox on its own port. */
@@ -155,6 +158,7 @@ export function hubbyConnection(env: Env = getEnv()): HubbyConnection {
       apiSecret: env.HUBBY_API_SECRET,
       signedPath: env.HUBBY_SIGNED_PATH,
       environment: hubbyEnvironment(env),
+      webviewUrl: env.HUBBY_WEBVIEW_URL,
     };
   }
   return {
@@ -163,6 +167,7 @@ export function hubbyConnection(env: Env = getEnv()): HubbyConnection {
     apiSecret: SANDBOX_CREDENTIALS.apiSecret,
     signedPath: env.HUBBY_SIGNED_PATH,
     environment: "SANDBOX",
+    webviewUrl: `http://127.0.0.1:${env.HUBBY_SANDBOX_PORT}/webview`,
   };
 }
 

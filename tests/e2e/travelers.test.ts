@@ -36,6 +36,21 @@ describe("travelers", () => {
     expect(await timeline.getByText("POST /native/redeem-package").count()).toBeGreaterThan(0);
   });
 
+  it("checks the traveler's device and opens the traveler's view", async () => {
+    const externalUserId = await travelerWithQueuedPackage();
+    const { page } = await browser.signedIn(DEMO.support);
+    await page.goto(`/travelers/${externalUserId}`);
+    await expectScreen(page, externalUserId);
+    await page.getByLabel("Brand", { exact: true }).fill("Samsung");
+    await page.getByLabel("Model", { exact: true }).fill("Galaxy S24");
+    await page.getByRole("button", { name: "Check", exact: true }).click();
+    expect(await page.getByTestId("device-result").textContent()).toContain("supports eSIM");
+    await page.getByRole("button", { name: "Open traveler's view" }).click();
+    const link = page.getByTestId("webview-link").getByRole("link");
+    await link.waitFor();
+    expect(await link.getAttribute("href")).toMatch(/\/webview\?t=/);
+  });
+
   it("shows a friendly not-found for an id neither the console nor Hubby knows", async () => {
     const { page } = await browser.signedIn(DEMO.campaigns);
     await page.goto("/travelers/nobody_at_all_e2e");

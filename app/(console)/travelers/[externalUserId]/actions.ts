@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ActionError, formToObject, runAction, type ActionResult } from "@/lib/actions";
 import { audit } from "@/lib/audit/audit";
 import { rolesFor } from "@/lib/auth/roles";
+import { hubbyConnection } from "@/lib/env";
 import { HubbyApiError, hubbyFor } from "@/lib/hubby";
 
 const redeemSchema = z.object({
@@ -51,6 +52,84 @@ export async function redeemPackageAction(_prev: unknown, form: FormData): Promi
           requestId,
         });
         throw new ActionError(error.message);
+      }
+    },
+  );
+}
+
+const travelerSchema = z.object({ externalUserId: z.string().trim().min(1).max(200) });
+
+/** A fresh single-use WebView link (valid 5 minutes) to see what the traveler sees. */
+export async function openWebViewAction(
+  _prev: unknown,
+  form: FormData,
+): Promise<ActionResult<{ url: string; expiresAt: string }>> {
+  return runAction(
+    {
+      action: "travelers.open_webview",
+      roles: rolesFor("travelers.search"),
+      schema: travelerSchema,
+      input: formToObject(form),
+    },
+    async (input, { staff, requestId }) => {
+      const hubby = await hubbyFor(staff);
+      try {
+        const token = await hubby.createRedirectToken({ external_user_id: input.externalUserId });
+        const url = new URL(hubbyConnection().webviewUrl);
+        url.searchParams.set("t", token.redirect_token);
+        await audit({
+          actor: staff,
+          action: "travelers.open_webview",
+          externalUserId: input.externalUserId,
+          result: "ok",
+          requestId,
+        });
+        return { url: url.toString(), expiresAt: new Date(Date.now() + token.expires_in * 1000).toISOString() };
+      } catch (error) {
+        if (error instanceof HubbyApiError) throw new ActionError(error.message);
+        throw error;
+      }
+    },
+  );
+}
+
+const deviceSchema = z.object({
+  externalUserId: z.string().trim().min(1).max(200),
+  phoneBrand: z.string().trim().min(1, "Enter the brand.").max(100),
+  phoneModel: z.string().trim().min(1, "Enter the model.").max(100),
+});
+
+/** Asks Hubby whether the traveler's phone supports eSIM. */
+export async function checkDeviceAction(
+  _prev: unknown,
+  form: FormData,
+): Promise<ActionResult<{ brand: string; model: string; compatible: boolean }>> {
+  return runAction(
+    {
+      action: "travelers.check_device",
+      roles: rolesFor("travelers.search"),
+      schema: deviceSchema,
+      input: formToObject(form),
+    },
+    async (input, { staff, requestId }) => {
+      const hubby = await hubbyFor(staff);
+      try {
+        const result = await hubby.checkDeviceCompatibility({
+          phone_brand: input.phoneBrand,
+          phone_model: input.phoneModel,
+        });
+        await audit({
+          actor: staff,
+          action: "travelers.check_device",
+          externalUserId: input.externalUserId,
+          result: "ok",
+          details: { brand: input.phoneBrand, model: input.phoneModel, compatible: result.is_compatible },
+          requestId,
+        });
+        return { brand: result.phone_brand, model: result.phone_model, compatible: result.is_compatible };
+      } catch (error) {
+        if (error instanceof HubbyApiError) throw new ActionError(error.message);
+        throw error;
       }
     },
   );

@@ -11,7 +11,9 @@ import { storedTraveler, travelerTimeline } from "@/lib/travelers/queries";
 import { rememberDashboard } from "@/lib/webhooks/reconcile";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { compatibleDevices } from "@/lib/travelers/devices";
 import { RedeemButton } from "./redeem-button";
+import { TravelerActions } from "./traveler-actions";
 
 export const metadata: Metadata = { title: "Traveler" };
 
@@ -77,7 +79,10 @@ export default async function TravelerPage({ params }: { params: Promise<{ exter
       </div>
     );
   }
-  const timeline = await travelerTimeline(externalUserId);
+  const [timeline, devices] = await Promise.all([
+    travelerTimeline(externalUserId),
+    compatibleDevices(await hubbyFor(staff)),
+  ]);
   const esim = live?.current_esim ?? null;
   const lpa = esim?.qr ? parseLpa(esim.qr) : null;
   const qrSvg = esim?.qr ? await QRCode.toString(esim.qr, { type: "svg", margin: 1, width: 160 }) : null;
@@ -277,6 +282,8 @@ export default async function TravelerPage({ params }: { params: Promise<{ exter
           )}
         </CardContent>
       </Card>
+
+      <TravelerActions externalUserId={externalUserId} devices={devices} />
 
       <Card>
         <CardHeader>
