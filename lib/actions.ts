@@ -3,6 +3,7 @@ import { z } from "zod";
 import { audit } from "./audit/audit";
 import { getCurrentStaff, isForbiddenError, requireStaff, type CurrentStaff } from "./auth/staff";
 import type { StaffRole } from "./auth/roles";
+import { HubbyApiError } from "./hubby/errors";
 import { getRequestId } from "./request-id";
 
 export type FieldErrors = Record<string, string[]>;
@@ -60,7 +61,8 @@ export async function runAction<Schema extends z.ZodType, T>(
   try {
     return { ok: true, data: await handler(parsed.data, { staff, requestId }) };
   } catch (error) {
-    if (error instanceof ActionError) {
+    // Hubby's refusals (validation, not found, unreachable) carry a message written to be shown to staff.
+    if (error instanceof ActionError || error instanceof HubbyApiError) {
       await audit({
         actor: staff,
         action: options.action,
@@ -68,7 +70,11 @@ export async function runAction<Schema extends z.ZodType, T>(
         details: { reason: error.message },
         requestId,
       });
-      return { ok: false, message: error.message, fieldErrors: error.fieldErrors };
+      return {
+        ok: false,
+        message: error.message,
+        fieldErrors: error instanceof ActionError ? error.fieldErrors : undefined,
+      };
     }
     console.error(`[action ${options.action}] request ${requestId} failed:`, error);
     await audit({ actor: staff, action: options.action, result: "error", details: { requestId }, requestId });

@@ -47,3 +47,15 @@ export function FormMessage({ message, ok }: { message?: string; ok?: boolean })
     </p>
   );
 }
+
+/** A compact labelled control for filter bars and inline tool forms. */
+export function FilterField({ id, label, children }: { id: string; label: string; children: React.ReactNode }) {
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={id} className="text-xs text-muted-foreground">
+        {label}
+      </label>
+      {children}
+    </div>
+  );
+}

@@ -1,3 +1,4 @@
+import { FilterField } from "@/components/ui/field";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireStaff } from "@/lib/auth/staff";
@@ -68,10 +69,7 @@ export default async function ApiLogPage({
       {/* Keyed by the filter: links on this screen navigate client-side, and uncontrolled fields would keep their
           old values. */}
       <form key={filterKey} className="flex flex-wrap items-end gap-2" role="search" action="/api-log">
-        <div className="flex flex-col gap-1">
-          <label htmlFor="api-log-q" className="text-xs text-muted-foreground">
-            Search API log
-          </label>
+        <FilterField id="api-log-q" label="Search API log">
           <Input
             id="api-log-q"
             name="q"
@@ -79,11 +77,8 @@ export default async function ApiLogPage({
             placeholder="Path, traveler id, request id, staff email"
             className="w-72"
           />
-        </div>
-        <div className="flex flex-col gap-1">
-          <label htmlFor="api-log-endpoint" className="text-xs text-muted-foreground">
-            Endpoint
-          </label>
+        </FilterField>
+        <FilterField id="api-log-endpoint" label="Endpoint">
           <Select id="api-log-endpoint" name="endpoint" defaultValue={query.endpoint} className="w-64">
             <option value="all">All endpoints</option>
             {endpointOptions.map((endpoint) => (
@@ -92,21 +87,15 @@ export default async function ApiLogPage({
               </option>
             ))}
           </Select>
-        </div>
-        <div className="flex flex-col gap-1">
-          <label htmlFor="api-log-method" className="text-xs text-muted-foreground">
-            Method
-          </label>
+        </FilterField>
+        <FilterField id="api-log-method" label="Method">
           <Select id="api-log-method" name="method" defaultValue={query.method} className="w-24">
             <option value="all">All</option>
             <option value="GET">GET</option>
             <option value="POST">POST</option>
           </Select>
-        </div>
-        <div className="flex flex-col gap-1">
-          <label htmlFor="api-log-outcome" className="text-xs text-muted-foreground">
-            Outcome
-          </label>
+        </FilterField>
+        <FilterField id="api-log-outcome" label="Outcome">
           <Select id="api-log-outcome" name="outcome" defaultValue={query.outcome} className="w-44">
             <option value="all">All</option>
             <option value="ok">Succeeded</option>
@@ -115,19 +104,13 @@ export default async function ApiLogPage({
             <option value="server_error">Server error (5xx)</option>
             <option value="no_response">No response (timeout, network)</option>
           </Select>
-        </div>
-        <div className="flex flex-col gap-1">
-          <label htmlFor="api-log-from" className="text-xs text-muted-foreground">
-            From
-          </label>
+        </FilterField>
+        <FilterField id="api-log-from" label="From">
           <Input id="api-log-from" name="from" type="date" defaultValue={query.from} className="w-40" />
-        </div>
-        <div className="flex flex-col gap-1">
-          <label htmlFor="api-log-to" className="text-xs text-muted-foreground">
-            To
-          </label>
+        </FilterField>
+        <FilterField id="api-log-to" label="To">
           <Input id="api-log-to" name="to" type="date" defaultValue={query.to} className="w-40" />
-        </div>
+        </FilterField>
         <Button type="submit" variant="outline">
           Apply
         </Button>

@@ -1,3 +1,4 @@
+import { FilterField } from "@/components/ui/field";
 import type { Metadata } from "next";
 import { requireStaff } from "@/lib/auth/staff";
 import { rolesFor } from "@/lib/auth/roles";
@@ -30,10 +31,7 @@ export default async function AuditPage({
         </p>
       </div>
       <form className="flex flex-wrap items-end gap-2" role="search" action="/audit">
-        <div className="flex flex-col gap-1">
-          <label htmlFor="audit-q" className="text-xs text-muted-foreground">
-            Search audit log
-          </label>
+        <FilterField id="audit-q" label="Search audit log">
           <Input
             id="audit-q"
             name="q"
@@ -41,30 +39,21 @@ export default async function AuditPage({
             placeholder="Action, actor email, target, request id"
             className="w-72"
           />
-        </div>
-        <div className="flex flex-col gap-1">
-          <label htmlFor="audit-result" className="text-xs text-muted-foreground">
-            Result
-          </label>
+        </FilterField>
+        <FilterField id="audit-result" label="Result">
           <Select id="audit-result" name="result" defaultValue={query.result} className="w-32">
             <option value="all">All</option>
             <option value="ok">OK</option>
             <option value="error">Error</option>
             <option value="refused">Refused</option>
           </Select>
-        </div>
-        <div className="flex flex-col gap-1">
-          <label htmlFor="audit-from" className="text-xs text-muted-foreground">
-            From
-          </label>
+        </FilterField>
+        <FilterField id="audit-from" label="From">
           <Input id="audit-from" name="from" type="date" defaultValue={query.from} className="w-40" />
-        </div>
-        <div className="flex flex-col gap-1">
-          <label htmlFor="audit-to" className="text-xs text-muted-foreground">
-            To
-          </label>
+        </FilterField>
+        <FilterField id="audit-to" label="To">
           <Input id="audit-to" name="to" type="date" defaultValue={query.to} className="w-40" />
-        </div>
+        </FilterField>
         <Button type="submit" variant="outline">
           Apply
         </Button>

@@ -1,3 +1,4 @@
+import { FilterField } from "@/components/ui/field";
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { requireStaff } from "@/lib/auth/staff";
@@ -34,10 +35,7 @@ export default async function TravelersPage({
         </p>
       </div>
       <form key={query.q} className="flex items-end gap-2" role="search" action="/travelers">
-        <div className="flex flex-col gap-1">
-          <label htmlFor="traveler-q" className="text-xs text-muted-foreground">
-            Search travelers
-          </label>
+        <FilterField id="traveler-q" label="Search travelers">
           <Input
             id="traveler-q"
             name="q"
@@ -46,7 +44,7 @@ export default async function TravelersPage({
             placeholder="cust_123456, 8931…, booking_…, pkg_…"
             autoFocus
           />
-        </div>
+        </FilterField>
         <input type="hidden" name="go" value="1" />
         {query.sort !== "-lastSeenAt" && <input type="hidden" name="sort" value={query.sort} />}
         <Button type="submit">Search</Button>

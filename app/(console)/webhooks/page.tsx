@@ -1,3 +1,4 @@
+import { FilterField } from "@/components/ui/field";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AlertTriangle } from "lucide-react";
@@ -117,10 +118,7 @@ export default async function WebhooksPage({
       {mayReconcile && <ReconciliationPanel run={reconciliation} />}
 
       <form key={JSON.stringify(query)} className="flex flex-wrap items-end gap-2" role="search" action="/webhooks">
-        <div className="flex flex-col gap-1">
-          <label htmlFor="wh-type" className="text-xs text-muted-foreground">
-            Event type
-          </label>
+        <FilterField id="wh-type" label="Event type">
           <Select id="wh-type" name="type" defaultValue={query.type} className="w-60">
             <option value="">All types</option>
             {types.map((type) => (
@@ -129,11 +127,8 @@ export default async function WebhooksPage({
               </option>
             ))}
           </Select>
-        </div>
-        <div className="flex flex-col gap-1">
-          <label htmlFor="wh-status" className="text-xs text-muted-foreground">
-            Status
-          </label>
+        </FilterField>
+        <FilterField id="wh-status" label="Status">
           <Select id="wh-status" name="status" defaultValue={query.status} className="w-36">
             <option value="all">All</option>
             {webhookStatuses.map((status) => (
@@ -142,37 +137,22 @@ export default async function WebhooksPage({
               </option>
             ))}
           </Select>
-        </div>
-        <div className="flex flex-col gap-1">
-          <label htmlFor="wh-user" className="text-xs text-muted-foreground">
-            external_user_id
-          </label>
+        </FilterField>
+        <FilterField id="wh-user" label="external_user_id">
           <Input id="wh-user" name="user" defaultValue={query.user} className="w-44" />
-        </div>
-        <div className="flex flex-col gap-1">
-          <label htmlFor="wh-booking" className="text-xs text-muted-foreground">
-            booking_id
-          </label>
+        </FilterField>
+        <FilterField id="wh-booking" label="booking_id">
           <Input id="wh-booking" name="booking" defaultValue={query.booking} className="w-40" />
-        </div>
-        <div className="flex flex-col gap-1">
-          <label htmlFor="wh-package" className="text-xs text-muted-foreground">
-            package_id
-          </label>
+        </FilterField>
+        <FilterField id="wh-package" label="package_id">
           <Input id="wh-package" name="package" defaultValue={query.package} className="w-40" />
-        </div>
-        <div className="flex flex-col gap-1">
-          <label htmlFor="wh-from" className="text-xs text-muted-foreground">
-            From
-          </label>
+        </FilterField>
+        <FilterField id="wh-from" label="From">
           <Input id="wh-from" name="from" type="date" defaultValue={query.from} className="w-40" />
-        </div>
-        <div className="flex flex-col gap-1">
-          <label htmlFor="wh-to" className="text-xs text-muted-foreground">
-            To
-          </label>
+        </FilterField>
+        <FilterField id="wh-to" label="To">
           <Input id="wh-to" name="to" type="date" defaultValue={query.to} className="w-40" />
-        </div>
+        </FilterField>
         {query.sort !== "-receivedAt" && <input type="hidden" name="sort" value={query.sort} />}
         <Button type="submit" variant="outline">
           Apply

@@ -73,22 +73,17 @@ export async function openWebViewAction(
     },
     async (input, { staff, requestId }) => {
       const hubby = await hubbyFor(staff);
-      try {
-        const token = await hubby.createRedirectToken({ external_user_id: input.externalUserId });
-        const url = new URL(hubbyConnection().webviewUrl);
-        url.searchParams.set("t", token.redirect_token);
-        await audit({
-          actor: staff,
-          action: "travelers.open_webview",
-          externalUserId: input.externalUserId,
-          result: "ok",
-          requestId,
-        });
-        return { url: url.toString(), expiresAt: new Date(Date.now() + token.expires_in * 1000).toISOString() };
-      } catch (error) {
-        if (error instanceof HubbyApiError) throw new ActionError(error.message);
-        throw error;
-      }
+      const token = await hubby.createRedirectToken({ external_user_id: input.externalUserId });
+      const url = new URL(hubbyConnection().webviewUrl);
+      url.searchParams.set("t", token.redirect_token);
+      await audit({
+        actor: staff,
+        action: "travelers.open_webview",
+        externalUserId: input.externalUserId,
+        result: "ok",
+        requestId,
+      });
+      return { url: url.toString(), expiresAt: new Date(Date.now() + token.expires_in * 1000).toISOString() };
     },
   );
 }
@@ -113,24 +108,19 @@ export async function checkDeviceAction(
     },
     async (input, { staff, requestId }) => {
       const hubby = await hubbyFor(staff);
-      try {
-        const result = await hubby.checkDeviceCompatibility({
-          phone_brand: input.phoneBrand,
-          phone_model: input.phoneModel,
-        });
-        await audit({
-          actor: staff,
-          action: "travelers.check_device",
-          externalUserId: input.externalUserId,
-          result: "ok",
-          details: { brand: input.phoneBrand, model: input.phoneModel, compatible: result.is_compatible },
-          requestId,
-        });
-        return { brand: result.phone_brand, model: result.phone_model, compatible: result.is_compatible };
-      } catch (error) {
-        if (error instanceof HubbyApiError) throw new ActionError(error.message);
-        throw error;
-      }
+      const result = await hubby.checkDeviceCompatibility({
+        phone_brand: input.phoneBrand,
+        phone_model: input.phoneModel,
+      });
+      await audit({
+        actor: staff,
+        action: "travelers.check_device",
+        externalUserId: input.externalUserId,
+        result: "ok",
+        details: { brand: input.phoneBrand, model: input.phoneModel, compatible: result.is_compatible },
+        requestId,
+      });
+      return { brand: result.phone_brand, model: result.phone_model, compatible: result.is_compatible };
     },
   );
 }

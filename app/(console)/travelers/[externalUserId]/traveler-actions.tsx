@@ -1,4 +1,5 @@
 "use client";
+import { FilterField } from "@/components/ui/field";
 import { useActionState } from "react";
 import { toast } from "sonner";
 import type { ActionResult } from "@/lib/actions";
@@ -74,28 +75,22 @@ export function TravelerActions({ externalUserId, devices }: { externalUserId: s
         <h2 className="text-sm font-semibold">Device check</h2>
         <input type="hidden" name="externalUserId" value={externalUserId} />
         <div className="flex flex-wrap items-end gap-2">
-          <div className="flex flex-col gap-1">
-            <label htmlFor="device-brand" className="text-xs text-muted-foreground">
-              Brand
-            </label>
+          <FilterField id="device-brand" label="Brand">
             <Input id="device-brand" name="phoneBrand" list="device-brands" className="w-36" />
             <datalist id="device-brands">
               {brands.map((brand) => (
                 <option key={brand} value={brand} />
               ))}
             </datalist>
-          </div>
-          <div className="flex flex-col gap-1">
-            <label htmlFor="device-model" className="text-xs text-muted-foreground">
-              Model
-            </label>
+          </FilterField>
+          <FilterField id="device-model" label="Model">
             <Input id="device-model" name="phoneModel" list="device-models" className="w-48" />
             <datalist id="device-models">
               {devices.map((d) => (
                 <option key={`${d.phone_brand}-${d.phone_model}`} value={d.phone_model} />
               ))}
             </datalist>
-          </div>
+          </FilterField>
           <Button type="submit" variant="outline" disabled={checking}>
             Check
           </Button>
