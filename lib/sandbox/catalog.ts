@@ -445,8 +445,6 @@ export type RoutedPackage = {
   destination_id: string;
   destination_iso3: string;
   bundle_id: string;
-  /** @deprecated Same as bundle_id; kept while simulation.ts still reads it. */
-  package_id: string;
   bundle_label: string;
   /** Normalised ("1024MB" → "1GB"); null for unlimited. */
   size: string | null;
@@ -468,7 +466,6 @@ function toRoutedPackage(destination: Destination, bundle: Bundle): RoutedPackag
     destination_id: destination.id,
     destination_iso3: destination.iso3,
     bundle_id: bundle.id,
-    package_id: bundle.id,
     bundle_label: bundle.label,
     size: bundle.size_in_bytes === null ? null : bytesToLabel(bundle.size_in_bytes),
     bytes: bundle.size_in_bytes,

@@ -5,7 +5,6 @@ import {
   DAY,
   HOUR,
   assignUniversalEsim,
-  esimTotals,
   newTraveler,
   nextId,
   type Booking,
@@ -108,7 +107,7 @@ export function createBooking(
         type: "booking",
         booking_id: booking.id,
         package_id: nextId(world, "pkg", random),
-        bundle_id: pkg.package_id,
+        bundle_id: pkg.bundle_id,
         destination: pkg.destination_id,
         package_specification: {
           iso3: pkg.destination_iso3,
@@ -476,7 +475,7 @@ function inAppPurchase(world: World, random: Random, traveler: Traveler, now: nu
     type: "payment",
     booking_id: nextId(world, "payment", random),
     package_id: nextId(world, "pkg", random),
-    bundle_id: pkg.package_id,
+    bundle_id: pkg.bundle_id,
     destination: pkg.destination_id,
     package_specification: {
       iso3: pkg.destination_iso3,
@@ -566,8 +565,4 @@ export function demoBookingInput(random: Random, externalUserId: string, now: nu
       },
     ],
   };
-}
-
-export function travelerView(traveler: Traveler) {
-  return { ...traveler, totals: esimTotals(traveler) };
 }

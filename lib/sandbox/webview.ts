@@ -16,8 +16,6 @@ const brands: Record<string, Brand> = {
   "your-brand": { name: "Your Brand", primary_color: "#FF5733", secondary_color: "#33FF57", font: "Roboto" },
 };
 
-export const brandKeys = Object.keys(brands).filter((key) => key !== "default");
-
 export function brandFor(sandbox: Sandbox, key: string | null | undefined) {
   const id = key && brands[key] ? key : "default";
   const brand = brands[id]!;

@@ -107,6 +107,25 @@ const destinationText = (value: string | string[] | null | undefined) =>
   Array.isArray(value) ? value.join(",") : (value ?? null);
 const whole = (value: number | null | undefined) => (value === null || value === undefined ? null : Math.round(value));
 
+type PackageFields = {
+  destination?: string | string[] | null;
+  size?: string | null;
+  package_type?: string | null;
+};
+
+/** The package columns every package event fills; activation and usage are added by the events that carry them. */
+function packageFacts(d: PackageFields, extra: Partial<NonNullable<Facts["pkg"]>> = {}): NonNullable<Facts["pkg"]> {
+  return {
+    destination: destinationText(d.destination),
+    size: d.size ?? null,
+    packageType: d.package_type ?? null,
+    activatedAt: null,
+    expiresAt: null,
+    durationDays: null,
+    ...extra,
+  };
+}
+
 export function factsFor(event: ParsedEvent & { eventType: HandledEvent }, receivedAt: Date): Facts {
   const at = event.eventAt ?? receivedAt;
   const type = event.eventType;
@@ -120,12 +139,7 @@ export function factsFor(event: ParsedEvent & { eventType: HandledEvent }, recei
       externalUserId: d.external_user_id,
       bookingId: d.booking_id ?? null,
       packageId: d.package_id,
-      pkg: {
-        destination: destinationText(d.destination),
-        size: d.size ?? null,
-        packageType: d.package_type ?? null,
-        activatedAt: null,
-        expiresAt: null,
+      pkg: packageFacts(d, {
         durationDays: whole(d.duration_days),
         usage: {
           percent,
@@ -134,7 +148,7 @@ export function factsFor(event: ParsedEvent & { eventType: HandledEvent }, recei
           elapsedDays: whole(d.elapsed_days),
           remainingDays: whole(d.remaining_days),
         },
-      },
+      }),
     };
   }
   if (type === "esim.installed" || type === "esim.removed") {
@@ -154,14 +168,10 @@ export function factsFor(event: ParsedEvent & { eventType: HandledEvent }, recei
       externalUserId: d.external_user_id,
       bookingId: d.booking_id ?? null,
       packageId: d.package_id,
-      pkg: {
-        destination: destinationText(d.destination),
-        size: d.size ?? null,
-        packageType: null,
-        activatedAt: toDate(d.activated_at),
-        expiresAt: toDate(d.expires_at),
-        durationDays: null,
-      },
+      pkg: packageFacts(
+        { destination: d.destination, size: d.size },
+        { activatedAt: toDate(d.activated_at), expiresAt: toDate(d.expires_at) },
+      ),
     };
   }
   if (type === "promo_code.redeemed") {
@@ -195,13 +205,6 @@ export function factsFor(event: ParsedEvent & { eventType: HandledEvent }, recei
     externalUserId: d.external_user_id,
     bookingId: d.booking_id ?? null,
     packageId: d.package_id,
-    pkg: {
-      destination: destinationText(d.destination),
-      size: d.size ?? null,
-      packageType: d.package_type ?? null,
-      activatedAt: null,
-      expiresAt: null,
-      durationDays: null,
-    },
+    pkg: packageFacts(d),
   };
 }

@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import type { ActionResult } from "@/lib/actions";
 import type { ReconciliationView } from "@/lib/webhooks/reconcile";
 import { Button } from "@/components/ui/button";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { FieldChanges } from "./field-changes";
 import { reconcileAction } from "./actions";
 
 /** Admin only: re-read every traveler with an active package from Hubby, with progress and what changed. */
@@ -60,28 +60,7 @@ export function ReconciliationPanel({
           )}
           {run.error && <p className="whitespace-pre-line text-xs text-red-700 dark:text-red-300">{run.error}</p>}
           {run.changes.length > 0 && (
-            <Table>
-              <TableHeader>
-                <TableRow>
-                  <TableHead>Traveler</TableHead>
-                  <TableHead>Record</TableHead>
-                  <TableHead>Field</TableHead>
-                  <TableHead>Before</TableHead>
-                  <TableHead>After</TableHead>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {run.changes.map((change) => (
-                  <TableRow key={change.id}>
-                    <TableCell className="font-mono text-xs">{change.externalUserId}</TableCell>
-                    <TableCell className="font-mono text-xs">{change.record}</TableCell>
-                    <TableCell className="font-mono text-xs">{change.field}</TableCell>
-                    <TableCell className="font-mono text-xs text-muted-foreground">{change.before ?? "∅"}</TableCell>
-                    <TableCell className="font-mono text-xs">{change.after ?? "∅"}</TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
+            <FieldChanges rows={run.changes.map((change) => ({ ...change, traveler: change.externalUserId }))} />
           )}
         </div>
       )}

@@ -50,8 +50,9 @@ export default async function TravelerPage({ params }: { params: Promise<{ exter
   let live: UserDashboard | null = null;
   let problem: string | null = null;
   let unknownAtHubby = false;
+  const hubby = await hubbyFor(staff);
   try {
-    live = await (await hubbyFor(staff)).getUserDashboard(externalUserId);
+    live = await hubby.getUserDashboard(externalUserId);
   } catch (error) {
     if (!(error instanceof HubbyApiError)) throw error;
     if (error.status === 404) unknownAtHubby = true;
@@ -79,10 +80,7 @@ export default async function TravelerPage({ params }: { params: Promise<{ exter
       </div>
     );
   }
-  const [timeline, devices] = await Promise.all([
-    travelerTimeline(externalUserId),
-    compatibleDevices(await hubbyFor(staff)),
-  ]);
+  const [timeline, devices] = await Promise.all([travelerTimeline(externalUserId), compatibleDevices(hubby)]);
   const esim = live?.current_esim ?? null;
   const lpa = esim?.qr ? parseLpa(esim.qr) : null;
   const qrSvg = esim?.qr ? await QRCode.toString(esim.qr, { type: "svg", margin: 1, width: 160 }) : null;

@@ -4,7 +4,7 @@ import { toast } from "sonner";
 import type { ActionResult } from "@/lib/actions";
 import type { ReplayOutcome } from "@/lib/webhooks/replay";
 import { Button } from "@/components/ui/button";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { FieldChanges } from "../field-changes";
 import { replayEventAction } from "../actions";
 
 type Result = ActionResult<ReplayOutcome & { mode: string }>;
@@ -50,28 +50,15 @@ export function ReplayPanel({ id }: { id: string }) {
               : `${outcome.changes.length} field(s) ${outcome.mode === "dry-run" ? "would change" : "changed"}:`}
           </p>
           {outcome.changes.length > 0 && (
-            <Table>
-              <TableHeader>
-                <TableRow>
-                  <TableHead>Record</TableHead>
-                  <TableHead>Field</TableHead>
-                  <TableHead>Before</TableHead>
-                  <TableHead>After</TableHead>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {outcome.changes.map((change) => (
-                  <TableRow key={`${change.table}-${change.key}-${change.field}`}>
-                    <TableCell className="font-mono text-xs">
-                      {change.table} {change.key}
-                    </TableCell>
-                    <TableCell className="font-mono text-xs">{change.field}</TableCell>
-                    <TableCell className="font-mono text-xs text-muted-foreground">{change.before ?? "∅"}</TableCell>
-                    <TableCell className="font-mono text-xs">{change.after ?? "∅"}</TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
+            <FieldChanges
+              rows={outcome.changes.map((change) => ({
+                id: `${change.table}-${change.key}-${change.field}`,
+                record: `${change.table} ${change.key}`,
+                field: change.field,
+                before: change.before,
+                after: change.after,
+              }))}
+            />
           )}
         </div>
       )}
