@@ -15,6 +15,8 @@ export type Facts = {
   esim?: { iccid: string; state: "installed" | "removed" };
   booking?: {
     departureDate: string | null;
+    /** departureDate as an instant; a date alone reads as 00:00 UTC that day. */
+    departsAt: Date | null;
     withinCutoff?: { esimInstalled: boolean | null };
     aboutToDepart?: { esimInstalled: boolean | null };
   };
@@ -101,6 +103,9 @@ const toDate = (value: string | null | undefined) => {
   const time = Date.parse(value);
   return Number.isNaN(time) ? null : new Date(time);
 };
+/** A departure as an instant: a date alone (which Hubby accepts) reads as 00:00 UTC that day. */
+export const departureInstant = (value: string | null | undefined) =>
+  value && /^\d{4}-\d{2}-\d{2}$/.test(value) ? toDate(`${value}T00:00:00Z`) : toDate(value);
 const toBigInt = (value: number | string | null | undefined) =>
   value === null || value === undefined ? null : BigInt(value);
 const destinationText = (value: string | string[] | null | undefined) =>
@@ -194,6 +199,7 @@ export function factsFor(event: ParsedEvent & { eventType: HandledEvent }, recei
       packageId: null,
       booking: {
         departureDate: d.departure_date ?? null,
+        departsAt: departureInstant(d.departure_date),
         ...(type === "booking.within_cutoff" ? { withinCutoff: flag } : { aboutToDepart: flag }),
       },
     };

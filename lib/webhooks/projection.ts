@@ -55,10 +55,14 @@ export function projectionStatements(facts: Facts): Statement[] {
     statements.push({
       text: `
       INSERT INTO "TravelerBooking" AS b ("bookingId", "externalUserId", "departureDate", "withinCutoffAt", "withinCutoffEsimInstalled",
-        "aboutToDepartAt", "aboutToDepartEsimInstalled", "firstSeenAt", "lastSeenAt")
+        "aboutToDepartAt", "aboutToDepartEsimInstalled", "firstSeenAt", "lastSeenAt", "departsAt")
       VALUES ($1::text, $2::text, $3::text, $4::timestamptz, $5::boolean,
-        $6::timestamptz, $7::boolean, $8::timestamptz, $9::timestamptz)
+        $6::timestamptz, $7::boolean, $8::timestamptz, $9::timestamptz, $10::timestamptz)
       ON CONFLICT ("bookingId", "externalUserId") DO UPDATE SET
+        -- departsAt is a function of departureDate, so it follows whichever text wins.
+        "departsAt" = CASE WHEN EXCLUDED."departureDate" IS NOT NULL
+            AND (b."departureDate" IS NULL OR EXCLUDED."departureDate" > b."departureDate")
+          THEN EXCLUDED."departsAt" ELSE b."departsAt" END,
         "departureDate" = GREATEST(b."departureDate", EXCLUDED."departureDate"),
         "withinCutoffEsimInstalled" = CASE
           WHEN EXCLUDED."withinCutoffAt" IS NULL THEN b."withinCutoffEsimInstalled"
@@ -84,6 +88,7 @@ export function projectionStatements(facts: Facts): Statement[] {
         b?.aboutToDepart?.esimInstalled ?? null,
         at,
         at,
+        b?.departsAt ?? null,
       ],
     });
   }

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/webhooks/hubby/route";
 import { resetEnvCache } from "@/lib/env";
-import { exactTravelerMatch, searchTravelers, travelerQuerySchema, travelerTimeline } from "@/lib/travelers/queries";
+import { exactTravelerMatch, searchTravelers, travelerQuerySchema } from "@/lib/travelers/queries";
+import { travelerTimeline } from "@/lib/travelers/traveler";
 import { sampleEvent } from "@/lib/webhooks/samples";
 import { WEBHOOK_KEY, webhookRequest } from "../support/webhooks";
 

@@ -7,7 +7,7 @@ import { can, rolesFor } from "@/lib/auth/roles";
 import { HubbyApiError, hubbyFor } from "@/lib/hubby";
 import type { UserDashboard } from "@/lib/hubby/schemas";
 import { esimStatusWords, parseLpa } from "@/lib/travelers/lpa";
-import { storedTraveler, travelerTimeline } from "@/lib/travelers/queries";
+import { storedTraveler, travelerTimeline } from "@/lib/travelers/traveler";
 import { rememberDashboard } from "@/lib/webhooks/reconcile";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
