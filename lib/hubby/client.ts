@@ -69,13 +69,16 @@ export type ListBookingsParams = {
 };
 
 export type InstructionsRequest = {
-  format?: "html" | "json";
+  /** `html` is documented; the reply's shape for other formats is not (reference §4.5). */
+  format?: string;
   external_user_id: string;
   device_name: string;
   device_type?: string;
   phone_os: string;
   os_version: string;
   locale?: string;
+  /** A sub-brand key (reference §6.6). Undocumented for this endpoint, which resolves branding from the traveler. */
+  custom_branding?: string;
 };
 
 export type RedeemPackageRequest = { external_user_id: string; package_queue_id: string };
