@@ -18,6 +18,7 @@ export const permissions = {
   "bookings.issue": ["admin", "campaign_manager"],
   "campaigns.run": ["admin", "campaign_manager"],
   "webhooks.view": ["admin", "campaign_manager", "support"],
+  "instructions.preview": ["admin", "campaign_manager", "support"],
   "webhooks.replay": ["admin"],
   "webhooks.reconcile": ["admin"],
   "staff.manage": ["admin"],

@@ -246,7 +246,8 @@ export function sanitizeInstructionsHtml(html: string, options: SanitizeOptions 
     transformTags: {
       // Nothing in a preview may navigate: a link keeps its text and says where it would go.
       a: (_tag, attribs) => {
-        const { href, target: _target, ...rest } = attribs;
+        const { href, ...rest } = attribs;
+        delete rest.target;
         const title = href && /^https:\/\//i.test(href.trim()) ? href.trim() : undefined;
         return { tagName: "a", attribs: { ...rest, ...(title ? { title } : {}) } };
       },
