@@ -74,7 +74,6 @@ export async function saveSnapshotAction(
         details: { device: inputs.device, os: `${inputs.phoneOs} ${inputs.osVersion}`, locale: inputs.locale },
         requestId,
       });
-      revalidatePath("/instructions");
       revalidatePath(`/travelers/${encodeURIComponent(inputs.externalUserId)}`);
       return saved;
     },
