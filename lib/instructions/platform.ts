@@ -33,11 +33,19 @@ export function provisioningUrl(platform: "ios" | "android", lpa: string): strin
   return `https://${host}/esim_qrcode_provisioning?carddata=${lpa === LPA_TEMPLATE ? lpa : encodeURIComponent(lpa)}`;
 }
 
-export function platformNote(input: { phoneOs: string; osVersion: string; lpa?: string | null }): PlatformNote {
+export function platformNote(input: {
+  phoneOs: string;
+  osVersion: string;
+  lpa?: string | null;
+  /** Says why the traveler's LPA string is not shown. */
+  withoutLpa?: string;
+}): PlatformNote {
   const lpa = input.lpa?.trim() || null;
   const parsed = lpa ? parseLpa(lpa) : null;
   const shown = lpa ?? LPA_TEMPLATE;
-  const whose = lpa ? "the traveler's" : "the traveler's (not known here: choose a traveler with an eSIM)";
+  const whose = lpa
+    ? "the traveler's"
+    : `the traveler's (${input.withoutLpa ?? "not known: the traveler has no eSIM yet, or Hubby could not be asked"})`;
   const lpaValue = { label: lpa ? "LPA string (current_esim.qr)" : "LPA string", value: shown };
   const parts = parsed
     ? [

@@ -86,8 +86,18 @@ export function CompatibilityLine({ compatible, device }: { compatible: boolean 
   );
 }
 
-export function PlatformNotes({ phoneOs, osVersion, lpa }: { phoneOs: string; osVersion: string; lpa: string | null }) {
-  const note = platformNote({ phoneOs, osVersion, lpa });
+export function PlatformNotes({
+  phoneOs,
+  osVersion,
+  lpa,
+  withoutLpa,
+}: {
+  phoneOs: string;
+  osVersion: string;
+  lpa: string | null;
+  withoutLpa?: string;
+}) {
+  const note = platformNote({ phoneOs, osVersion, lpa, withoutLpa });
   return (
     <aside className="flex flex-col gap-2 rounded-md border border-border p-3 text-sm" data-testid="platform-notes">
       <h3 className="font-semibold">{note.title}</h3>

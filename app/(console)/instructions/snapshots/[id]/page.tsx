@@ -58,7 +58,14 @@ export default async function SnapshotPage({ params }: { params: Promise<{ id: s
       </dl>
       <section className="grid gap-4 lg:grid-cols-[1fr_20rem]">
         <PreviewViewer view={snapshot.view} title={snapshot.title} />
-        {inputs && <PlatformNotes phoneOs={inputs.phoneOs} osVersion={inputs.osVersion} lpa={null} />}
+        {inputs && (
+          <PlatformNotes
+            phoneOs={inputs.phoneOs}
+            osVersion={inputs.osVersion}
+            lpa={null}
+            withoutLpa="their current values are on the traveler page"
+          />
+        )}
       </section>
     </div>
   );
