@@ -12,7 +12,7 @@ export const phoneOsLabels: Record<(typeof PHONE_OSES)[number], string> = { ios:
 const optionalText = (schema: z.ZodString) =>
   z
     .string()
-    .optional()
+    .nullish()
     .transform((value) => value?.trim() || undefined)
     .pipe(schema.optional());
 

@@ -31,7 +31,7 @@ export async function saveSnapshot(
       staffId: staff.id,
       staffEmail: staff.email,
       externalUserId: inputs.externalUserId,
-      inputs: { ...inputs, customBranding: inputs.customBranding ?? null },
+      inputs: Object.fromEntries(Object.entries(inputs).filter(([, value]) => value !== undefined)),
       format: inputs.format,
       html: preview.storedHtml,
       content:

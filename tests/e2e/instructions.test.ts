@@ -82,6 +82,7 @@ describe("installation instructions", () => {
     expect(pathAndHash(page)).toBe("/instructions");
 
     await page.getByTestId("platform-notes").getByText("iOS before 17.4: scan a QR code").waitFor();
+    await page.screenshot({ path: "/tmp/instr-preview.png", fullPage: true });
     expect(await page.getByTestId("branding").textContent()).toContain("Branding applied by Hubby");
 
     await page.getByRole("button", { name: "Save to traveler's timeline" }).click();
@@ -92,7 +93,12 @@ describe("installation instructions", () => {
     expect(await page.getByTestId("snapshot-facts").textContent()).toContain(DEMO.support.email);
 
     await page.goto(`/instructions?externalUserId=${encodeURIComponent(externalUserId)}`);
-    await page.getByTestId("snapshot-list").getByText("Apple iPhone 12 · iOS 16 · en-GB").waitFor();
+    await expectScreen(page, "Installation instructions");
+    const savedList = page.getByTestId("snapshot-list");
+    await savedList.waitFor({ timeout: 5_000 }).catch(async () => {
+      throw new Error(`no snapshot list: ${(await page.getByRole("main").textContent())?.slice(-1500)}`);
+    });
+    await savedList.getByText("Apple iPhone 12 · iOS 16 · en-GB").waitFor();
     expect(errors).toEqual([]);
   });
 
@@ -120,7 +126,8 @@ describe("installation instructions", () => {
     expect(await frames.count()).toBe(4);
     // Row 1 (iPhone 15 Pro, iOS 17.4): English, then German.
     await (await frameOf(frames.nth(0))).getByRole("heading", { name: "Install your travel eSIM" }).waitFor();
-    await (await frameOf(frames.nth(1))).getByRole("heading", { name: /Reise-eSIM/ }).waitFor();
+    await (await frameOf(frames.nth(1))).getByRole("heading", { name: "Installieren Sie Ihre Reise-eSIM" }).waitFor();
+    await page.screenshot({ path: "/tmp/instr-matrix.png", fullPage: true });
     expect(await matrix.getByText("iOS 17.4 and later: one-tap install").count()).toBe(1);
     expect(await matrix.getByText("iOS before 17.4: scan a QR code").count()).toBe(1);
     expect(errors).toEqual([]);

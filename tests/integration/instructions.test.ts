@@ -234,7 +234,11 @@ describe("instruction snapshots", () => {
     const row = await db().instructionSnapshot.findUniqueOrThrow({ where: { id: saved.data.id } });
     expect(row.html).toBeNull();
     expect(row.content).toMatchObject({ format: "markdown", markdown: expect.stringMatching(/^# /) });
-    expect((await getSnapshot(saved.data.id))?.view).toMatchObject({ kind: "text" });
+    expect(await getSnapshot(saved.data.id)).toMatchObject({
+      view: { kind: "text" },
+      inputs: { format: "markdown", device: "Apple iPhone 15 Pro" },
+      title: "Instructions snapshot: Apple iPhone 15 Pro · iOS 17.4 · de-DE (markdown)",
+    });
   });
 
   it("saves nothing when Hubby refuses, and says why", async () => {
