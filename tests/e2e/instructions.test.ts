@@ -82,7 +82,6 @@ describe("installation instructions", () => {
     expect(pathAndHash(page)).toBe("/instructions");
 
     await page.getByTestId("platform-notes").getByText("iOS before 17.4: scan a QR code").waitFor();
-    await page.screenshot({ path: "/tmp/instr-preview.png", fullPage: true });
     expect(await page.getByTestId("branding").textContent()).toContain("Branding applied by Hubby");
 
     await page.getByRole("button", { name: "Save to traveler's timeline" }).click();
@@ -127,7 +126,6 @@ describe("installation instructions", () => {
     // Row 1 (iPhone 15 Pro, iOS 17.4): English, then German.
     await (await frameOf(frames.nth(0))).getByRole("heading", { name: "Install your travel eSIM" }).waitFor();
     await (await frameOf(frames.nth(1))).getByRole("heading", { name: "Installieren Sie Ihre Reise-eSIM" }).waitFor();
-    await page.screenshot({ path: "/tmp/instr-matrix.png", fullPage: true });
     expect(await matrix.getByText("iOS 17.4 and later: one-tap install").count()).toBe(1);
     expect(await matrix.getByText("iOS before 17.4: scan a QR code").count()).toBe(1);
     expect(errors).toEqual([]);
