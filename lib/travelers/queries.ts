@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "../db";
 import { Prisma } from "../generated/prisma/client";
-import type { TravelerFilter, TravelerQuery, TravelerSort } from "./filters";
+import { filterKey, type TravelerFilter, type TravelerQuery, type TravelerSort } from "./filters";
 
 export { travelerQuerySchema, type TravelerQuery } from "./filters";
 
@@ -98,28 +98,50 @@ function whereClause(filter: TravelerFilter, now: Date, extra: Prisma.Sql[] = []
 
 const currentPackage = (now: Date) => Prisma.sql`(p."expiresAt" IS NULL OR p."expiresAt" > ${at(now)})`;
 
-/** The sort key as an expression over t, with its direction; external_user_id breaks ties. */
-function sortKey(sort: TravelerSort, now: Date): { key: Prisma.Sql; order: Prisma.Sql } {
+type SortPlan = { join: Prisma.Sql; key: Prisma.Sql; order: Prisma.Sql };
+
+/**
+ * The sort key over t, with its direction; external_user_id breaks ties. Usage and next departure are aggregates:
+ * for a search or a filter (usually a small share of travelers) they are looked up per traveler by index; for the
+ * unfiltered list they are aggregated once and hash-joined, which beats 100k index lookups.
+ */
+function sortPlan(sort: TravelerSort, now: Date, narrow: boolean): SortPlan {
   const field = sort.replace(/^-/, "");
   const descending = sort.startsWith("-");
+  const nullsLast = descending ? Prisma.sql`DESC NULLS LAST` : Prisma.sql`ASC NULLS LAST`;
+  const aggregate = (perTraveler: Prisma.Sql, grouped: Prisma.Sql): SortPlan =>
+    narrow
+      ? { join: Prisma.empty, key: perTraveler, order: nullsLast }
+      : {
+          join: Prisma.sql`LEFT JOIN (${grouped}) sk ON sk."externalUserId" = t."externalUserId"`,
+          key: Prisma.sql`sk.v`,
+          order: nullsLast,
+        };
   switch (field) {
     case "externalUserId":
-      return { key: Prisma.sql`t."externalUserId"`, order: descending ? Prisma.sql`DESC` : Prisma.sql`ASC` };
+      return {
+        join: Prisma.empty,
+        key: Prisma.sql`t."externalUserId"`,
+        order: descending ? Prisma.sql`DESC` : Prisma.sql`ASC`,
+      };
     case "usage":
-      return {
-        key: Prisma.sql`(SELECT MAX(p."usagePercent") FROM "TravelerPackage" p
+      return aggregate(
+        Prisma.sql`(SELECT MAX(p."usagePercent") FROM "TravelerPackage" p
           WHERE p."externalUserId" = t."externalUserId" AND ${currentPackage(now)})`,
-        order: descending ? Prisma.sql`DESC NULLS LAST` : Prisma.sql`ASC NULLS LAST`,
-      };
+        Prisma.sql`SELECT p."externalUserId", MAX(p."usagePercent") AS v FROM "TravelerPackage" p
+          WHERE ${currentPackage(now)} GROUP BY p."externalUserId"`,
+      );
     case "departure":
-      return {
-        key: Prisma.sql`(SELECT MIN(b."departsAt") FROM "TravelerBooking" b
+      return aggregate(
+        Prisma.sql`(SELECT MIN(b."departsAt") FROM "TravelerBooking" b
           WHERE b."externalUserId" = t."externalUserId" AND ${upcoming(now)})`,
-        order: descending ? Prisma.sql`DESC NULLS LAST` : Prisma.sql`ASC NULLS LAST`,
-      };
+        Prisma.sql`SELECT b."externalUserId", MIN(b."departsAt") AS v FROM "TravelerBooking" b
+          WHERE ${upcoming(now)} GROUP BY b."externalUserId"`,
+      );
     default:
       // Oldest first puts travelers never heard from at the top.
       return {
+        join: Prisma.empty,
         key: Prisma.sql`t."lastEventAt"`,
         order: descending ? Prisma.sql`DESC NULLS LAST` : Prisma.sql`ASC NULLS FIRST`,
       };
@@ -187,9 +209,9 @@ export async function countTravelers(filter: TravelerFilter, now: Date = new Dat
  * with only the sort key computed, then the shown columns are read for those 50 rows alone.
  */
 export async function searchTravelers(query: TravelerQuery, now: Date = new Date()) {
-  const { key, order } = sortKey(query.sort, now);
+  const { join, key, order } = sortPlan(query.sort, now, filterKey(query) !== "");
   const chosen = Prisma.sql`
-    SELECT t."externalUserId", ${key} AS k FROM "Traveler" t ${whereClause(query, now)}
+    SELECT t."externalUserId", ${key} AS k FROM "Traveler" t ${join} ${whereClause(query, now)}
     ORDER BY k ${order}, t."externalUserId" ASC
     LIMIT ${TRAVELER_PAGE_SIZE} OFFSET ${(query.page - 1) * TRAVELER_PAGE_SIZE}`;
   const [rows, total] = await Promise.all([rowsFor(chosen, order, now), countTravelers(query, now)]);

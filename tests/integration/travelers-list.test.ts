@@ -225,6 +225,18 @@ describe("rows and sorting", () => {
     expect(await list({ q: "cust_", sort: "-lastEvent" })).toEqual(["cust_inst", "cust_late", "cust_rem", "cust_new"]);
   });
 
+  it("sorts the whole list the same way (aggregated rather than looked up per traveler)", async () => {
+    expect((await list({ sort: "-usage" })).slice(0, 4)).toEqual(["cust_inst", "cust_new", "cust_rem", "ab_c"]);
+    expect((await list({ sort: "departure" })).slice(0, 5)).toEqual([
+      "cust_new",
+      "cust_inst",
+      "cust_late",
+      "ab_c",
+      "abxc",
+    ]);
+    expect((await list({ sort: "-departure" })).slice(0, 3)).toEqual(["ab_c", "abxc", "cust_late"]);
+  });
+
   it("pages through the same order without gaps", async () => {
     const first = await searchTravelers(parseTravelerQuery({ q: "bulk_", sort: "-usage" }), NOW);
     const second = await searchTravelers(parseTravelerQuery({ q: "bulk_", sort: "-usage", page: "2" }), NOW);
