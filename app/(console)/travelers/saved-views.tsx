@@ -27,7 +27,13 @@ export function SaveViewDialog({ query, description }: { query: string; descript
   return (
     <Dialog open={open} onOpenChange={setOpen}>
       <DialogTrigger asChild>
-        <Button type="button" variant="outline" size="sm" disabled={!query}>
+        <Button
+          type="button"
+          variant="outline"
+          size="sm"
+          disabled={!query}
+          title={query ? undefined : "Search or set a filter first"}
+        >
           <BookmarkPlus className="h-4 w-4" aria-hidden />
           Save view
         </Button>
