@@ -13,6 +13,7 @@ export const roleLabels: Record<StaffRole, string> = {
 
 export const permissions = {
   "travelers.search": ["admin", "campaign_manager", "support"],
+  "travelers.views": ["admin", "campaign_manager", "support"],
   "travelers.redeem": ["admin", "campaign_manager", "support"],
   "bookings.topUp": ["admin", "campaign_manager", "support"],
   "bookings.issue": ["admin", "campaign_manager"],
