@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { burnRate, projectionLine, usagePoints, type UsagePoint } from "./usage";
+import { burnRate, chartRows, projectionLine, usagePoints, type UsagePoint } from "./usage";
 
 const GB = 1_073_741_824;
 const day = (n: number) => new Date(Date.UTC(2026, 6, 1) + n * 86_400_000).toISOString();
@@ -129,5 +129,16 @@ describe("burnRate", () => {
       { at: day(10), percent: 100 },
     ]);
     expect(projectionLine([point(0, 10)], burnRate([point(0, 10)]))).toEqual([]);
+  });
+});
+
+describe("chartRows", () => {
+  it("puts readings and the projection on one time axis, in GB", () => {
+    const points = [point(0, 0, 0), point(5, 50, GB / 2)];
+    expect(chartRows(points, projectionLine(points, burnRate(points, { expiresAt: day(30) })))).toEqual([
+      { t: Date.parse(day(0)), percent: 0, usedGb: 0 },
+      { t: Date.parse(day(5)), percent: 50, usedGb: 0.5, projected: 50 },
+      { t: Date.parse(day(10)), projected: 100 },
+    ]);
   });
 });

@@ -160,3 +160,26 @@ export function projectionLine(points: UsagePoint[], estimate: BurnEstimate): { 
     { at: estimate.runOutAt, percent: 100 },
   ];
 }
+
+const GIB = 1_073_741_824;
+
+/** Chart rows: one per time, readings (percent, GB) and the projection merged on the same time axis. */
+export function chartRows(
+  points: UsagePoint[],
+  projection: { at: string; percent: number }[],
+): { t: number; percent?: number; usedGb?: number; projected?: number }[] {
+  const rows = new Map<number, { t: number; percent?: number; usedGb?: number; projected?: number }>();
+  const row = (at: string) => {
+    const t = Date.parse(at);
+    const existing = rows.get(t) ?? { t };
+    rows.set(t, existing);
+    return existing;
+  };
+  for (const point of points) {
+    const entry = row(point.at);
+    entry.percent = point.percent;
+    if (point.usedBytes !== null) entry.usedGb = Math.round((point.usedBytes / GIB) * 1000) / 1000;
+  }
+  for (const point of projection) row(point.at).projected = point.percent;
+  return [...rows.values()].sort((a, b) => a.t - b.t);
+}
