@@ -37,11 +37,16 @@ export function TimelineTab({
   entries: TimelineEntry[];
   gapCount: number;
 }) {
+  const allKinds = view.kinds.length === timelineKinds.length;
+  // From "everything", a kind narrows to that kind; after that, kinds toggle on and off (none left = everything).
   const toggle = (kind: (typeof timelineKinds)[number]) => {
-    const chosen = view.kinds.includes(kind) ? view.kinds.filter((k) => k !== kind) : [...view.kinds, kind];
+    const chosen = allKinds
+      ? [kind]
+      : view.kinds.includes(kind)
+        ? view.kinds.filter((k) => k !== kind)
+        : [...view.kinds, kind];
     return travelerViewHref(externalUserId, { ...view, kinds: chosen.length ? chosen : [...timelineKinds] });
   };
-  const allKinds = view.kinds.length === timelineKinds.length;
   return (
     <div className="flex flex-col gap-3">
       <nav aria-label="Timeline filters" className="flex flex-wrap items-center gap-2">

@@ -17,16 +17,17 @@ export type UsageChartRow = { t: number; percent?: number; usedGb?: number; proj
 const dayFormat = new Intl.DateTimeFormat("en-GB", { day: "2-digit", month: "short", timeZone: "UTC" });
 const fullFormat = (t: number) => `${new Date(t).toISOString().replace("T", " ").slice(0, 16)} UTC`;
 
-/** Used percent and used GB over time for one package, with the projection and the expiry; aggregated on the server. */
+/** Used percent and used GB over time for one package, with the projection and its end; aggregated on the server. */
 export function UsageChart({
   label,
   rows,
-  expiresAt,
+  endsAt,
   showBytes,
 }: {
   label: string;
   rows: UsageChartRow[];
-  expiresAt: number | null;
+  /** When the package (or the trip's coverage) ends, drawn when it falls within the projection. */
+  endsAt: number | null;
   showBytes: boolean;
 }) {
   return (
@@ -52,14 +53,13 @@ export function UsageChart({
             ]}
           />
           <Legend wrapperStyle={{ fontSize: 11 }} />
-          {expiresAt !== null && (
+          {endsAt !== null && (
             <ReferenceLine
               yAxisId="percent"
-              x={expiresAt}
+              x={endsAt}
               stroke="#ef4444"
               strokeDasharray="4 4"
-              ifOverflow="extendDomain"
-              label={{ value: "expires", fontSize: 10, position: "insideTopRight" }}
+              label={{ value: "ends", fontSize: 10, position: "insideTopLeft" }}
             />
           )}
           <Line

@@ -152,7 +152,10 @@ export function UsageTab({
                   <UsageChart
                     label={pkg.label}
                     rows={rows}
-                    expiresAt={pkg.expiresAt ? Date.parse(pkg.expiresAt) : null}
+                    // Only when it ends the projection: an expiry months away would squash the readings.
+                    endsAt={
+                      estimate.status === "expires_first" && estimate.limitAt ? Date.parse(estimate.limitAt) : null
+                    }
                     showBytes={points.some((point) => point.usedBytes !== null && point.source !== "activation")}
                   />
                 )}
