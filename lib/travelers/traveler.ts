@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "../db";
+import { instructionSnapshotsFor } from "../instructions/snapshots";
 import type { HubbyClient } from "../hubby/client";
 import { HubbyApiError } from "../hubby/errors";
 import type { UserDashboard } from "../hubby/schemas";
@@ -76,7 +77,7 @@ export async function travelerTimeline(
   const limit = options.limit ?? 60;
   const kinds = new Set(options.kinds ?? timelineKinds);
   const none = Promise.resolve([]);
-  const [events, audits, calls, bookings] = await Promise.all([
+  const [events, audits, calls, bookings, snapshots] = await Promise.all([
     kinds.has("webhook")
       ? db().webhookEvent.findMany({
           where: { externalUserId },
@@ -125,6 +126,7 @@ export async function travelerTimeline(
           },
         })
       : none,
+    kinds.has("staff") ? instructionSnapshotsFor(externalUserId, limit) : none,
   ]);
   const now = Date.now();
   const milestones: TimelineEntry[] = bookings.flatMap((booking) => {
@@ -189,6 +191,15 @@ export async function travelerTimeline(
       detail: `${call.status ?? "no response"} · ${call.staffEmail ?? "system"} · request ${call.requestId}`,
       href: options.links?.apiLog ? `/api-log?q=${encodeURIComponent(call.requestId)}` : null,
       tone: call.ok ? ("default" as const) : ("danger" as const),
+    })),
+    // What staff saved of Hubby's instructions: what the traveler was (or would be) shown.
+    ...snapshots.map((snapshot) => ({
+      at: snapshot.at.toISOString(),
+      kind: "staff" as const,
+      title: snapshot.title,
+      detail: snapshot.staffEmail,
+      href: snapshot.href,
+      tone: "default" as const,
     })),
     ...milestones,
   ];

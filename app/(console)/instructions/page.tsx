@@ -3,7 +3,7 @@ import Link from "next/link";
 import { AlertTriangle } from "lucide-react";
 import { requireStaff } from "@/lib/auth/staff";
 import { rolesFor } from "@/lib/auth/roles";
-import { HubbyApiError, hubbyFor } from "@/lib/hubby";
+import { HubbyApiError, INTERACTIVE_BUDGET, hubbyFor } from "@/lib/hubby";
 import { isSupportedLocale } from "@/lib/hubby/locales";
 import { instructionSnapshotsFor } from "@/lib/instructions/snapshots";
 import { DEFAULT_MATRIX_LOCALES, matrixQuerySchema, PRESET_ROWS, type MatrixQuery } from "@/lib/instructions/schemas";
@@ -32,7 +32,7 @@ async function travelerState(
   externalUserId: string,
 ): Promise<TravelerState> {
   try {
-    const dashboard = await hubby.getUserDashboard(externalUserId);
+    const dashboard = await hubby.withBudget(INTERACTIVE_BUDGET).getUserDashboard(externalUserId);
     const locale = (dashboard as { user?: { locale?: unknown } }).user?.locale;
     return {
       found: true,

@@ -4,7 +4,7 @@ import QRCode from "qrcode";
 import { AlertTriangle } from "lucide-react";
 import { requireStaff } from "@/lib/auth/staff";
 import { can, rolesFor } from "@/lib/auth/roles";
-import { HubbyApiError, hubbyFor } from "@/lib/hubby";
+import { HubbyApiError, INTERACTIVE_BUDGET, hubbyFor } from "@/lib/hubby";
 import type { UserDashboard } from "@/lib/hubby/schemas";
 import { compatibleDevices } from "@/lib/travelers/devices";
 import { age, utc } from "@/lib/travelers/format";
@@ -47,7 +47,7 @@ export default async function TravelerPage({
   let unknownAtHubby = false;
   const hubby = await hubbyFor(staff);
   try {
-    live = await hubby.getUserDashboard(externalUserId);
+    live = await hubby.withBudget(INTERACTIVE_BUDGET).getUserDashboard(externalUserId);
   } catch (error) {
     // Any refusal, timeout or unreadable reply from Hubby: fall back to what the console stored.
     if (!(error instanceof HubbyApiError)) throw error;
@@ -128,6 +128,14 @@ export default async function TravelerPage({
         <div className="flex flex-col items-end gap-1">
           <CopyButton label="Copy link" path={deepLink} what="link to this view" />
           <SummaryButton externalUserId={externalUserId} path={deepLink} />
+          {can(staff.role, "instructions.preview") && (
+            <Link
+              className="text-sm underline-offset-2 hover:underline"
+              href={`/instructions?externalUserId=${encodeURIComponent(externalUserId)}`}
+            >
+              Preview install instructions
+            </Link>
+          )}
         </div>
       </div>
 
