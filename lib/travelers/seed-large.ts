@@ -268,7 +268,7 @@ export async function seedLarge(
   return { travelers, bookings, packages, usageSamples, promoRedemptions, webhookEvents };
 }
 
-/** Fresh planner statistics after a bulk load (autovacuum would get there, later). */
+/** Statistics and the visibility map after a bulk load, as autovacuum would leave them (index-only scans need it). */
 export async function analyzeSeededTables(sql: SqlRunner) {
-  for (const table of TABLES) await sql.exec(`ANALYZE "${table}"`);
+  for (const table of TABLES) await sql.exec(`VACUUM (ANALYZE) "${table}"`);
 }
