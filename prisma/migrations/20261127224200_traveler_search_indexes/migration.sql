@@ -17,7 +17,7 @@ CREATE INDEX "TravelerBooking_bookingId_pattern_idx" ON "TravelerBooking"("booki
 CREATE INDEX "TravelerPackage_packageId_pattern_idx" ON "TravelerPackage"("packageId" text_pattern_ops);
 
 -- CreateIndex
-CREATE INDEX "UsageSample_percent_at_idx" ON "UsageSample"("percent", "at");
+CREATE INDEX "UsageSample_percent_at_externalUserId_idx" ON "UsageSample"("percent", "at", "externalUserId");
 
 
 -- Written by hand (Prisma cannot say NULLS LAST): the travelers list sorts by "lastEventAt" DESC NULLS LAST (its
