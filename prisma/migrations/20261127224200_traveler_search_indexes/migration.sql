@@ -10,6 +10,12 @@ CREATE INDEX "Traveler_externalUserId_pattern_idx" ON "Traveler"("externalUserId
 -- CreateIndex
 CREATE INDEX "Traveler_esimState_idx" ON "Traveler"("esimState");
 
+-- DropIndex
+DROP INDEX "TravelerBooking_departsAt_idx";
+
+-- CreateIndex
+CREATE INDEX "TravelerBooking_departsAt_externalUserId_departureDate_idx" ON "TravelerBooking"("departsAt", "externalUserId", "departureDate");
+
 -- CreateIndex
 CREATE INDEX "TravelerBooking_bookingId_pattern_idx" ON "TravelerBooking"("bookingId" text_pattern_ops);
 
