@@ -13,7 +13,8 @@ import pg from "pg";
  * events), then measures, one request at a time:
  *   - searchTravelers (lib/travelers/queries.ts) for prefixes of each key, the unfiltered list (first and a deep
  *     page, each sort) and exactTravelerMatch (Enter on an exact id);
- *   - the traveler page's data functions (storedTraveler + travelerTimeline, lib/travelers/traveler.ts);
+ *   - the traveler page's data functions (lib/travelers/traveler.ts: storedTraveler, travelerTimeline, and
+ *     travelerGaps and usageSamples where this version of the page has them);
  *   - GET /travelers/<id> of a production build (`npm start`, built-in sandbox, signed in as support), the whole
  *     server render including the page's Hubby calls to the local sandbox.
  * Prints p50/p95/p99 against the targets (search ≤ 30 ms, page ≤ 150 ms at p95) and drops the database unless --keep.
@@ -261,7 +262,12 @@ async function main() {
     const { migrate } = await import("../lib/migrations");
     const { analyzeSeededTables, seedLarge } = await import("../lib/travelers/seed-large");
     const { exactTravelerMatch, searchTravelers, travelerQuerySchema } = await import("../lib/travelers/queries");
-    const { storedTraveler, travelerTimeline } = await import("../lib/travelers/traveler");
+    const travelerData: Record<string, unknown> = await import("../lib/travelers/traveler");
+    // Whatever per-traveler reads this version of the page makes besides these two (gaps, usage samples).
+    const pageReads = ["storedTraveler", "travelerTimeline", "travelerGaps", "usageSamples"].filter(
+      (name) => typeof travelerData[name] === "function",
+    );
+    const pageRead = (name: string) => travelerData[name] as (externalUserId: string) => Promise<unknown>;
 
     const database = getDatabase();
     await migrate(database);
@@ -315,9 +321,9 @@ async function main() {
         const pool = [ids.travelers, ids.iccids, ids.bookings, ids.packages][i % 4]!;
         return exactTravelerMatch(pool[i % 1000]!);
       }),
-      await measure("page data: storedTraveler + travelerTimeline", PAGE_TARGET_MS, async (i) => {
+      await measure(`page data: ${pageReads.join(" + ")}`, PAGE_TARGET_MS, async (i) => {
         const id = ids.travelers[i % 1000]!;
-        await Promise.all([storedTraveler(id), travelerTimeline(id)]);
+        await Promise.all(pageReads.map((name) => pageRead(name)(id)));
       }),
     );
     await closeDatabase();
