@@ -53,7 +53,7 @@ if (!env.DATABASE_URL && !args.force) {
     `No PostgreSQL database: DATABASE_URL is unset (or pass --url), so this would fill the embedded PGlite database ` +
       `in ${env.PGLITE_DATA_DIR}.\nThe large seed exists for PostgreSQL-scale benchmarks (bench/travelers.ts): ` +
       `PGlite runs in one process and is not what production runs on, so its timings say little, and ` +
-      `${travelers} travelers would make the demo database slow and large.\n` +
+      `it would mix ${travelers} synthetic travelers into the demo database.\n` +
       `Pass --force (with a small --travelers) if you really want it in PGlite.`,
   );
   process.exit(1);
