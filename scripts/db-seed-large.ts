@@ -79,7 +79,7 @@ async function main() {
     const analyzeStarted = performance.now();
     await analyzeSeededTables(database.sql);
     console.log(
-      `  ${"ANALYZE".padEnd(16)} ${"".padStart(9)}       ${((performance.now() - analyzeStarted) / 1000).toFixed(1).padStart(6)} s`,
+      `  ${"VACUUM ANALYZE".padEnd(16)} ${"".padStart(9)}       ${((performance.now() - analyzeStarted) / 1000).toFixed(1).padStart(6)} s`,
     );
     console.log(
       `Done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${counts.travelers} travelers, ` +
