@@ -199,8 +199,14 @@ function toRow(row: RawRow): TravelerRow {
 
 /** How many travelers match a filter. */
 export async function countTravelers(filter: TravelerFilter, now: Date = new Date()): Promise<number> {
-  const count = await db().$queryRaw<{ n: bigint }[]>`
-    SELECT COUNT(*) AS n FROM "Traveler" t ${whereClause(filter, now)}`;
+  const onlyCrossed = filter.crossed && !filter.q && !filter.esim && !filter.departing && !filter.idle;
+  // "Crossed N%" alone counts straight off the UsageSample(percent, at) index instead of probing every traveler.
+  const count = onlyCrossed
+    ? await db().$queryRaw<{ n: bigint }[]>`
+        SELECT COUNT(DISTINCT u."externalUserId") AS n FROM "UsageSample" u
+        WHERE u."percent" = ${filter.crossed}::int
+          AND u."at" > ${at(now)} - make_interval(days => ${filter.crossedDays}::int) AND u."at" <= ${at(now)}`
+    : await db().$queryRaw<{ n: bigint }[]>`SELECT COUNT(*) AS n FROM "Traveler" t ${whereClause(filter, now)}`;
   return Number(count[0]?.n ?? 0);
 }
 

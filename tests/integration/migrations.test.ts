@@ -83,7 +83,8 @@ describe("migrations", () => {
     );
     await migrated.close();
     await fromSchema.close();
-  });
+    // Two PGlite instances and the wasm schema engine: tens of seconds on a busy 2-CPU machine.
+  }, 180_000);
 
   it("are named so that name order is creation order", () => {
     const dir = path.join(process.cwd(), "prisma", "migrations");
