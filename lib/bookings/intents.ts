@@ -60,7 +60,8 @@ export type NewIntent = {
  */
 export async function createIntent(input: NewIntent): Promise<{ intent: IntentState; created: boolean }> {
   const reference = bookingReference(input.clientKey);
-  if (input.request.booking_id !== reference) throw new Error("The request's booking_id must be the intent's reference.");
+  if (input.request.booking_id !== reference)
+    throw new Error("The request's booking_id must be the intent's reference.");
   const id = crypto.randomUUID();
   // INSERT … ON CONFLICT DO NOTHING: when two submits race, the unique client key lets exactly one row in.
   await db().bookingIntent.createMany({
@@ -348,7 +349,11 @@ export async function retryIntent(
 ): Promise<RetryOutcome> {
   const current = await readState(id);
   if (current.status !== "UNKNOWN" && current.status !== "FAILED") {
-    return { ...current, resent: false, note: `Only an UNKNOWN or FAILED intent can be retried (this one is ${current.status}).` };
+    return {
+      ...current,
+      resent: false,
+      note: `Only an UNKNOWN or FAILED intent can be retried (this one is ${current.status}).`,
+    };
   }
   const checked = await reconcileIntent(id, hubby, actor, options);
   if (checked.status !== "FAILED") return { ...checked, resent: false };

@@ -137,9 +137,7 @@ export function quoteBooking(specs: SpecDraft[], travelers: number, catalog: Cat
   const quotes = specs.map((spec) => quoteSpec(spec, catalog));
   const perTraveler = quotes.reduce(
     (sum, quote) =>
-      quote.ok
-        ? { costCents: sum.costCents + quote.costCents, priceCents: sum.priceCents + quote.priceCents }
-        : sum,
+      quote.ok ? { costCents: sum.costCents + quote.costCents, priceCents: sum.priceCents + quote.priceCents } : sum,
     { costCents: 0, priceCents: 0 },
   );
   const currency = quotes.find((quote) => quote.ok)?.currency ?? "EUR";

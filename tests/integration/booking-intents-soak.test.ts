@@ -87,7 +87,9 @@ describe("1,000 issues under injected faults", () => {
     const seconds = (performance.now() - started) / 1000;
     sandbox.faults.clear();
 
-    const intents = await db().bookingIntent.findMany({ select: { reference: true, status: true, hubbyBookingId: true } });
+    const intents = await db().bookingIntent.findMany({
+      select: { reference: true, status: true, hubbyBookingId: true },
+    });
     expect(intents).toHaveLength(ISSUES);
     expect(intents.filter((intent) => intent.status !== "SENT")).toEqual([]);
 
