@@ -79,7 +79,15 @@ export async function refreshCatalog(hubby: CatalogHubby): Promise<{ destination
     await tx.catalogBundle.deleteMany({});
     await tx.catalogDestination.deleteMany({});
     await tx.catalogDestination.createMany({
-      data: rows.map(({ bundles: _bundles, ...destination }) => ({ ...destination, fetchedAt })),
+      data: rows.map((row) => ({
+        id: row.id,
+        kind: row.kind,
+        name: row.name,
+        iso3: row.iso3,
+        type: row.type,
+        countries: row.countries,
+        fetchedAt,
+      })),
       skipDuplicates: true,
     });
     await tx.catalogBundle.createMany({
@@ -123,8 +131,6 @@ export async function loadCatalog(): Promise<CatalogDestinationView[]> {
 export const catalogQuerySchema = z.object({
   q: z.string().trim().max(100).catch(""),
   kind: z.enum(["all", "country", "region"]).catch("all"),
-  /** The destination whose bundles are open. */
-  open: z.string().trim().max(10).optional().catch(undefined),
 });
 export type CatalogQuery = z.infer<typeof catalogQuerySchema>;
 

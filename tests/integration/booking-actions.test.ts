@@ -65,7 +65,7 @@ const postCount = () => sandbox.world.bookings.length;
 describe("booking actions", () => {
   it("refreshes the catalog, audited", async () => {
     await signInAs("support");
-    const result = await refreshCatalogAction(null, new FormData());
+    const result = await refreshCatalogAction();
     expect(result).toMatchObject({ ok: true, data: { destinations: 44 } });
     const greece = await db().catalogDestination.findUniqueOrThrow({ where: { id: "GR" }, include: { bundles: true } });
     expect(greece).toMatchObject({ kind: "country", name: "Greece" });

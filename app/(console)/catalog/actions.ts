@@ -8,10 +8,7 @@ import { refreshCatalog } from "@/lib/catalog/catalog";
 import { hubbyFor } from "@/lib/hubby";
 
 /** Re-reads Hubby's destinations and bundles into the cache (audited with what was read). */
-export async function refreshCatalogAction(
-  _prev: unknown,
-  _form: FormData,
-): Promise<ActionResult<{ destinations: number; bundles: number }>> {
+export async function refreshCatalogAction(): Promise<ActionResult<{ destinations: number; bundles: number }>> {
   return runAction(
     { action: "catalog.refresh", roles: rolesFor("catalog.view"), schema: z.object({}), input: {} },
     async (_input, { staff, requestId }) => {
