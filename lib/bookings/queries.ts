@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "../db";
+import { getEnv } from "../env";
 import type { Prisma } from "../generated/prisma/client";
 
 export const BOOKING_PAGE_SIZE = 25;
@@ -134,6 +135,11 @@ export async function getBookingIntent(id: string) {
     error: intent.error,
     errorField: intent.errorField,
     attempts: intent.attempts,
+    /** Claimed for sending longer ago than any reply could take (e.g. the console stopped mid-send). */
+    abandoned:
+      intent.status === "SENDING" &&
+      intent.sentAt !== null &&
+      Date.now() - intent.sentAt.getTime() > getEnv().HUBBY_TIMEOUT_MS,
     createdAt: intent.createdAt.toISOString(),
     sentAt: intent.sentAt?.toISOString() ?? null,
     settledAt: intent.settledAt?.toISOString() ?? null,

@@ -162,4 +162,13 @@ describe("booking intents", () => {
     const events = await db().bookingIntentEvent.findMany({ where: { intentId: id, to: "SENT" } });
     expect(events[0]!.note).toMatch(/dashboards/);
   });
+
+  it("an intent left SENDING (the console stopped mid-send) is reconciled once the quiet period has passed", async () => {
+    const { client } = clientFor(sandbox);
+    const { id } = await newIntent("intent_abandoned");
+    await db().bookingIntent.update({ where: { id }, data: { status: "SENDING", sentAt: new Date(), attempts: 1 } });
+    expect((await reconcileIntent(id, client, null, { quietMs: 60_000 })).note).toMatch(/still being sent/);
+    const settled = await reconcileIntent(id, client, null, { quietMs: 60_000, now: () => Date.now() + 61_000 });
+    expect(settled.status).toBe("FAILED");
+  });
 });

@@ -32,12 +32,12 @@ export function IntentActions({ intentId, status }: { intentId: string; status: 
         Settle this booking
       </h2>
       <p className="text-sm text-muted-foreground">
-        {status === "UNKNOWN"
+        {status !== "FAILED"
           ? "Hubby's reply was lost, so the booking may exist. Reconcile asks Hubby for the booking by its reference; nothing is sent."
           : "Hubby did not issue this booking. A retry first checks Hubby again, then sends the same request once more."}
       </p>
       <div className="flex flex-wrap gap-2">
-        {status === "UNKNOWN" && (
+        {status !== "FAILED" && (
           <form action={reconcile}>
             <input type="hidden" name="intentId" value={intentId} />
             <Button type="submit" disabled={reconciling}>
@@ -45,28 +45,31 @@ export function IntentActions({ intentId, status }: { intentId: string; status: 
             </Button>
           </form>
         )}
-        <Dialog open={open} onOpenChange={setOpen}>
-          <DialogTrigger asChild>
-            <Button variant="outline">Retry…</Button>
-          </DialogTrigger>
-          <DialogContent>
-            <DialogTitle>Send this booking again?</DialogTitle>
-            <DialogDescription>
-              A booking costs money. If Hubby did create it after all, a second one would be issued and billed. The
-              console checks Hubby for this booking&apos;s reference first and sends only if none exists. This retry is
-              recorded in the audit log under your name.
-            </DialogDescription>
-            <form action={retry} className="mt-4 flex flex-col gap-3">
-              <input type="hidden" name="intentId" value={intentId} />
-              <label className="flex items-center gap-2 text-sm">
-                <input type="checkbox" name="confirm" value="yes" required />I understand this may issue a paid booking.
-              </label>
-              <Button type="submit" disabled={retrying}>
-                {retrying ? "Checking and sending…" : "Check Hubby, then retry"}
-              </Button>
-            </form>
-          </DialogContent>
-        </Dialog>
+        {status !== "SENDING" && (
+          <Dialog open={open} onOpenChange={setOpen}>
+            <DialogTrigger asChild>
+              <Button variant="outline">Retry…</Button>
+            </DialogTrigger>
+            <DialogContent>
+              <DialogTitle>Send this booking again?</DialogTitle>
+              <DialogDescription>
+                A booking costs money. If Hubby did create it after all, a second one would be issued and billed. The
+                console checks Hubby for this booking&apos;s reference first and sends only if none exists. This retry
+                is recorded in the audit log under your name.
+              </DialogDescription>
+              <form action={retry} className="mt-4 flex flex-col gap-3">
+                <input type="hidden" name="intentId" value={intentId} />
+                <label className="flex items-center gap-2 text-sm">
+                  <input type="checkbox" name="confirm" value="yes" required />I understand this may issue a paid
+                  booking.
+                </label>
+                <Button type="submit" disabled={retrying}>
+                  {retrying ? "Checking and sending…" : "Check Hubby, then retry"}
+                </Button>
+              </form>
+            </DialogContent>
+          </Dialog>
+        )}
       </div>
       {failure && !failure.ok && (
         <p role="alert" className="text-sm text-destructive">

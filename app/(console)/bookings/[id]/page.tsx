@@ -89,7 +89,7 @@ export default async function BookingPage({ params }: { params: Promise<{ id: st
         )}
       </dl>
 
-      {mayAct && (intent.status === "UNKNOWN" || intent.status === "FAILED") && (
+      {mayAct && (intent.status === "UNKNOWN" || intent.status === "FAILED" || intent.abandoned) && (
         <IntentActions intentId={intent.id} status={intent.status} />
       )}
 
