@@ -17,7 +17,7 @@ export function LimitControl({ size, sizes }: { size: string; sizes: readonly st
     if (state?.ok) toast.success(`Support top-up limit set to ${state.data.size}.`);
   }, [state]);
   return (
-    <form action={action} className="flex flex-wrap items-end gap-2 rounded-lg border p-3">
+    <form action={action} className="flex w-fit flex-wrap items-end gap-2 rounded-lg border p-3">
       <FilterField id="limit-size" label="Support top-up limit (per traveler)">
         <Select id="limit-size" name="size" defaultValue={size} className="w-32">
           {sizes.map((option) => (

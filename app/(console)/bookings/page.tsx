@@ -46,11 +46,16 @@ export default async function BookingsPage({
             reply was lost: open it to reconcile. Support tops up at most {limit.size} per traveler.
           </p>
         </div>
-        {can(staff.role, "bookings.issue") && (
-          <Link href="/bookings/new" className={buttonVariants({ size: "sm" })}>
-            New booking
+        <div className="flex gap-2">
+          <Link href="/bookings/new?topUp=1" className={buttonVariants({ size: "sm", variant: "outline" })}>
+            Top up a traveler
           </Link>
-        )}
+          {can(staff.role, "bookings.issue") && (
+            <Link href="/bookings/new" className={buttonVariants({ size: "sm" })}>
+              New booking
+            </Link>
+          )}
+        </div>
       </div>
 
       {can(staff.role, "bookings.settings") && <LimitControl size={limit.size} sizes={PACKAGE_SIZES} />}

@@ -51,7 +51,7 @@ function Destination({ row }: { row: CatalogRow }) {
               <th className="text-right">B2B</th>
               <th className="text-right">B2C</th>
               <th className="text-right">Margin</th>
-              <th>Bundle</th>
+              <th className="pl-4">Bundle</th>
             </tr>
           </thead>
           <tbody>
@@ -66,7 +66,7 @@ function Destination({ row }: { row: CatalogRow }) {
                 <td className="text-right">{money(bundle.b2bCents, bundle.currency)}</td>
                 <td className="text-right">{money(bundle.b2cCents, bundle.currency)}</td>
                 <td className="text-right">{margin(bundle)}</td>
-                <td className="font-mono text-xs text-muted-foreground">{bundle.id}</td>
+                <td className="pl-4 font-mono text-xs text-muted-foreground">{bundle.id}</td>
               </tr>
             ))}
           </tbody>
