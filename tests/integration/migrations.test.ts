@@ -56,7 +56,8 @@ describe("migrations", () => {
     await pglite.close();
   });
 
-  it("produce exactly the schema in prisma/schema.prisma", async () => {
+  // Runs the Prisma CLI (wasm schema engine) and two databases: over 30 s when the full suite shares 2 busy CPUs.
+  it("produce exactly the schema in prisma/schema.prisma", { timeout: 120_000 }, async () => {
     const migrated = new PGlite("memory://");
     await migrate(pgliteDatabase(migrated));
     const prismaBin = path.join(process.cwd(), "node_modules", ".bin", "prisma");
