@@ -5,6 +5,8 @@ describe("navigation", () => {
   it("shows admins every screen, and sends them to Travelers", () => {
     expect(screensFor("admin").map((s) => s.href)).toEqual([
       "/travelers",
+      "/bookings",
+      "/catalog",
       "/webhooks",
       "/instructions",
       "/staff",

@@ -4,6 +4,8 @@ import { can } from "./auth/roles";
 /** The screens that exist. An entry appears in the sidebar only for roles that may use it. */
 export const screens = [
   { href: "/travelers", label: "Travelers", icon: "plane", permission: "travelers.search" },
+  { href: "/bookings", label: "Bookings", icon: "ticket", permission: "bookings.view" },
+  { href: "/catalog", label: "Catalog", icon: "globe", permission: "catalog.view" },
   { href: "/webhooks", label: "Webhooks", icon: "webhook", permission: "webhooks.view" },
   { href: "/instructions", label: "Instructions", icon: "book-open", permission: "instructions.preview" },
   { href: "/staff", label: "Staff", icon: "users", permission: "staff.manage" },

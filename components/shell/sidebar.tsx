@@ -1,12 +1,25 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { Activity, BookOpen, Plane, ScrollText, UserCog, Users, Webhook, type LucideIcon } from "lucide-react";
+import {
+  Activity,
+  BookOpen,
+  Globe,
+  Plane,
+  ScrollText,
+  Ticket,
+  UserCog,
+  Users,
+  Webhook,
+  type LucideIcon,
+} from "lucide-react";
 import type { Screen } from "@/lib/navigation";
 import { cn } from "@/lib/utils";
 
 const icons: Record<Screen["icon"], LucideIcon> = {
   plane: Plane,
+  ticket: Ticket,
+  globe: Globe,
   webhook: Webhook,
   "book-open": BookOpen,
   users: Users,

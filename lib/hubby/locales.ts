@@ -1,7 +1,8 @@
 /**
- * Hubby's `SUPPORTED_LOCALES` (reference §6.9, from its types' constants.ts; the source lists pt-PT twice). Hubby's
- * own examples also use bare languages (`es`) and `mk-MK`, which is not in the list, so inputs that take a locale
- * offer these but do not reject other well-formed tags.
+ * Hubby's `SUPPORTED_LOCALES` (reference §6.9, from its types' constants.ts, in Hubby's order without the duplicate
+ * pt-PT): the language of the traveler's WebView, messages and instructions. Hubby's own examples also use bare
+ * languages (`es`) and `mk-MK`, which is not in the list, so the instructions preview offers these but does not
+ * reject other well-formed tags.
  */
 export const SUPPORTED_LOCALES = [
   "en-US",

@@ -35,6 +35,8 @@ export const packageSpecificationInputSchema = z.object({
 });
 
 export const createBookingInputSchema = z.object({
+  /** The partner's own reference (min 3 characters); the console sends one so a lost reply can be reconciled. */
+  booking_id: z.string().min(3).max(100).optional(),
   departure_date: z.string().min(10),
   locale: z.string().optional(),
   custom_branding: z.string().optional(),

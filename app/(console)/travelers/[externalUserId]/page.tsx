@@ -128,6 +128,14 @@ export default async function TravelerPage({
         <div className="flex flex-col items-end gap-1">
           <CopyButton label="Copy link" path={deepLink} what="link to this view" />
           <SummaryButton externalUserId={externalUserId} path={deepLink} />
+          {can(staff.role, "bookings.topUp") && (
+            <Link
+              className="text-sm underline-offset-2 hover:underline"
+              href={`/bookings/new?externalUserId=${encodeURIComponent(externalUserId)}&topUp=1`}
+            >
+              Top up
+            </Link>
+          )}
           {can(staff.role, "instructions.preview") && (
             <Link
               className="text-sm underline-offset-2 hover:underline"

@@ -1,0 +1,89 @@
+import crypto from "node:crypto";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { forbidden } from "next/navigation";
+import { audit } from "@/lib/audit/audit";
+import { can, rolesFor } from "@/lib/auth/roles";
+import { requireStaff } from "@/lib/auth/staff";
+import { sizesFor } from "@/lib/bookings/quote";
+import { PACKAGE_TYPES } from "@/lib/bookings/request";
+import { supportTopUpLimit } from "@/lib/bookings/settings";
+import { catalogAsOf, loadCatalog } from "@/lib/catalog/catalog";
+import { flagEmoji } from "@/lib/catalog/names";
+import { SUPPORTED_LOCALES } from "@/lib/hubby/locales";
+import { getRequestId } from "@/lib/request-id";
+import { RefreshCatalogButton } from "../../catalog/refresh-button";
+import { BookingForm, type CatalogOption } from "./booking-form";
+
+export const metadata: Metadata = { title: "New booking" };
+
+const timeZones = ["UTC", ...Intl.supportedValuesOf("timeZone").filter((zone) => zone !== "UTC")];
+
+export default async function NewBookingPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const params = await searchParams;
+  const topUp = params.topUp === "1";
+  const staff = await requireStaff(...rolesFor("bookings.topUp"));
+  if (!topUp && !can(staff.role, "bookings.issue")) {
+    await audit({
+      actor: staff,
+      action: "bookings.issue",
+      result: "refused",
+      details: { reason: "role may only top up", via: "/bookings/new" },
+      requestId: await getRequestId(),
+    });
+    forbidden();
+  }
+
+  const [catalog, asOf, limit] = await Promise.all([loadCatalog(), catalogAsOf(), supportTopUpLimit()]);
+  const externalUserId = typeof params.externalUserId === "string" ? params.externalUserId.slice(0, 200) : "";
+  const options: CatalogOption[] = catalog.map((destination) => ({
+    id: destination.id,
+    name: destination.name,
+    kind: destination.kind,
+    flag: destination.kind === "region" ? "🌐" : flagEmoji(destination.id),
+    sizes: Object.fromEntries(PACKAGE_TYPES.map((type) => [type, sizesFor(destination, type)])),
+  }));
+
+  return (
+    <div className="flex flex-col gap-4">
+      <div>
+        <h1 className="text-xl font-semibold">{topUp ? "Top up a traveler" : "New booking"}</h1>
+        <p className="text-sm text-muted-foreground">
+          {topUp
+            ? "Queues more data on an existing traveler's eSIM (a data-limited package). Every top-up is audited with its reason."
+            : "Issues paid packages to one or more travelers. You will see the exact request and its cost before anything is sent."}{" "}
+          Catalog as of {asOf ? `${asOf.toISOString().slice(0, 16).replace("T", " ")} UTC` : "never"} (
+          <Link href="/catalog" className="underline">
+            catalog
+          </Link>
+          ).
+        </p>
+      </div>
+      {catalog.length === 0 ? (
+        <div className="flex flex-col items-start gap-2 rounded-lg border p-4 text-sm">
+          <p>The destination catalog has not been read from Hubby yet. Refresh it to choose destinations and sizes.</p>
+          <RefreshCatalogButton />
+        </div>
+      ) : (
+        <BookingForm
+          clientKey={crypto.randomUUID()}
+          kind={topUp ? "top_up" : "issue"}
+          catalog={options}
+          locales={SUPPORTED_LOCALES}
+          timeZones={timeZones}
+          initialTravelers={externalUserId}
+          packageTypes={topUp ? ["data-limited"] : PACKAGE_TYPES}
+          limitNote={
+            topUp && staff.role === "support"
+              ? `Support may top up at most ${limit.size} per traveler (set by an admin).`
+              : undefined
+          }
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,371 @@
+import "server-only";
+import crypto from "node:crypto";
+import { db } from "../db";
+import { getEnv } from "../env";
+import type { BookingIntentKind, BookingIntentStatus, Prisma } from "../generated/prisma/client";
+import type { HubbyClient } from "../hubby/client";
+import { HubbyApiError } from "../hubby/errors";
+import type { Booking, CreateBookingInput } from "../hubby/schemas";
+import { bookingReference, type BookingRequest } from "./request";
+
+/**
+ * "Never twice": every booking is written as a BookingIntent before POST /api/bookings, the POST is made by
+ * whoever atomically claims the PENDING row, and a lost reply leaves the intent UNKNOWN (never retried on its
+ * own) until reconciliation finds the booking at Hubby by the reference sent as `booking_id`.
+ *
+ *   PENDING ─claim→ SENDING ─reply→ SENT
+ *                          ├─4xx──→ FAILED ─manual retry (after a fresh check)→ PENDING
+ *                          └─lost─→ UNKNOWN ─reconcile→ SENT | FAILED
+ */
+
+export type Actor = { id: string; email: string } | null;
+export type BookingsHubby = Pick<HubbyClient, "createBooking" | "listBookings" | "getUserDashboard">;
+
+export type IntentState = {
+  id: string;
+  status: BookingIntentStatus;
+  hubbyBookingId: string | null;
+  error: string | null;
+  errorField: string | null;
+  attempts: number;
+};
+
+const stateSelect = {
+  id: true,
+  status: true,
+  hubbyBookingId: true,
+  error: true,
+  errorField: true,
+  attempts: true,
+} as const;
+
+const json = (value: unknown) => (value ?? null) as Prisma.InputJsonValue;
+
+export type NewIntent = {
+  clientKey: string;
+  kind: BookingIntentKind;
+  request: BookingRequest;
+  quote?: unknown;
+  destinations: string[];
+  costCents?: number | null;
+  priceCents?: number | null;
+  currency?: string | null;
+  reason?: string | null;
+  actor: Actor;
+};
+
+/**
+ * Writes the intent, or finds the one this form already created: the client key is unique, so a double click or
+ * a second tab submitting the same rendered form never makes a second intent (and so never a second POST).
+ */
+export async function createIntent(input: NewIntent): Promise<{ intent: IntentState; created: boolean }> {
+  const reference = bookingReference(input.clientKey);
+  if (input.request.booking_id !== reference)
+    throw new Error("The request's booking_id must be the intent's reference.");
+  const id = crypto.randomUUID();
+  // INSERT … ON CONFLICT DO NOTHING: when two submits race, the unique client key lets exactly one row in.
+  await db().bookingIntent.createMany({
+    data: [
+      {
+        id,
+        clientKey: input.clientKey,
+        reference,
+        kind: input.kind,
+        payload: json(input.request),
+        quote: input.quote === undefined ? undefined : json(input.quote),
+        externalUserIds: [...new Set(input.request.package_specifications.map((spec) => spec.external_user_id))],
+        destinations: input.destinations,
+        costCents: input.costCents ?? null,
+        priceCents: input.priceCents ?? null,
+        currency: input.currency ?? null,
+        reason: input.reason ?? null,
+        actorId: input.actor?.id ?? null,
+        actorEmail: input.actor?.email ?? "system",
+      },
+    ],
+    skipDuplicates: true,
+  });
+  const intent = await db().bookingIntent.findUniqueOrThrow({
+    where: { clientKey: input.clientKey },
+    select: stateSelect,
+  });
+  const created = intent.id === id;
+  if (created) {
+    await db().bookingIntentEvent.create({
+      data: {
+        intentId: id,
+        to: "PENDING",
+        note: input.kind === "top_up" ? "Top-up written before sending" : "Booking written before sending",
+        actorId: input.actor?.id ?? null,
+        actorEmail: input.actor?.email ?? null,
+      },
+    });
+  }
+  return { intent, created };
+}
+
+/** Moves an intent from one status to another if, and only if, it is still in `from`; records the change. */
+async function transition(
+  id: string,
+  from: BookingIntentStatus,
+  to: BookingIntentStatus,
+  data: Prisma.BookingIntentUpdateManyMutationInput,
+  note: string,
+  actor: Actor,
+): Promise<boolean> {
+  return db().$transaction(async (tx) => {
+    const { count } = await tx.bookingIntent.updateMany({ where: { id, status: from }, data: { ...data, status: to } });
+    if (count === 0) return false;
+    await tx.bookingIntentEvent.create({
+      data: { intentId: id, from, to, note, actorId: actor?.id ?? null, actorEmail: actor?.email ?? null },
+    });
+    return true;
+  });
+}
+
+async function readState(id: string): Promise<IntentState> {
+  return db().bookingIntent.findUniqueOrThrow({ where: { id }, select: stateSelect });
+}
+
+function settledFields(booking: Pick<Booking, "id" | "package_specifications">, response: unknown) {
+  return {
+    hubbyBookingId: booking.id,
+    packages: json(booking.package_specifications),
+    response: json(response),
+    error: null,
+    errorField: null,
+    settledAt: new Date(),
+  };
+}
+
+/**
+ * Sends the intent's POST /api/bookings, exactly once: only the caller whose UPDATE … WHERE status = 'PENDING'
+ * matched makes the call; everyone else gets the intent's current state.
+ */
+export async function sendIntent(id: string, hubby: BookingsHubby, actor: Actor): Promise<IntentState> {
+  const claimed = await transition(
+    id,
+    "PENDING",
+    "SENDING",
+    { attempts: { increment: 1 }, sentAt: new Date() },
+    "POST /api/bookings",
+    actor,
+  );
+  if (!claimed) return readState(id);
+  const { payload } = await db().bookingIntent.findUniqueOrThrow({ where: { id }, select: { payload: true } });
+
+  try {
+    const booking = await hubby.createBooking(payload as CreateBookingInput);
+    await transition(
+      id,
+      "SENDING",
+      "SENT",
+      settledFields(booking, booking),
+      `Hubby confirmed booking ${booking.id}`,
+      actor,
+    );
+  } catch (error) {
+    const refused = error instanceof HubbyApiError && error.kind === "http" && (error.status ?? 500) < 500;
+    const message = error instanceof Error ? error.message : "The call to Hubby failed unexpectedly.";
+    if (refused) {
+      await transition(
+        id,
+        "SENDING",
+        "FAILED",
+        { error: message, errorField: error.fieldError?.field ?? null, settledAt: new Date() },
+        `Hubby refused it (HTTP ${error.status})`,
+        actor,
+      );
+    } else {
+      // No usable reply: Hubby may have created the booking. Only reconciliation may decide, never a resend.
+      await transition(
+        id,
+        "SENDING",
+        "UNKNOWN",
+        { error: `${message} The booking may exist at Hubby: reconcile before any retry.` },
+        error instanceof HubbyApiError ? `No reply (${error.kind})` : "No reply",
+        actor,
+      );
+    }
+  }
+  return readState(id);
+}
+
+// ── Reconciliation ──────────────────────────────────────────────────────────────────────────────────────────
+
+type Found = { booking: Booking; via: string };
+
+const isNotFound = (error: unknown) => error instanceof HubbyApiError && error.status === 404;
+const LIST_PAGES = 5;
+const PER_PAGE = 100;
+
+/**
+ * Looks for the booking carrying this reference: GET /api/bookings?bookingId=<reference>; then the first
+ * traveler's bookings; then the booking ids on the travelers' dashboards (queues created since the send) that no
+ * intent accounts for, each checked against GET /api/bookings. A match is always on `booking_id`, never a guess.
+ */
+async function findAtHubby(
+  intent: { reference: string; externalUserIds: string[]; sentAt: Date | null },
+  hubby: BookingsHubby,
+): Promise<Found | undefined> {
+  const matches = (booking: Booking) => booking.booking_id === intent.reference;
+  try {
+    const byReference = await hubby.listBookings({ bookingId: intent.reference });
+    const booking = byReference.bookings.find(matches);
+    if (booking) return { booking, via: "GET /api/bookings?bookingId" };
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+
+  const first = intent.externalUserIds[0];
+  if (first) {
+    for (let page = 1; page <= LIST_PAGES; page++) {
+      let list;
+      try {
+        list = await hubby.listBookings({ externalUserId: first, perPage: PER_PAGE, page });
+      } catch (error) {
+        if (isNotFound(error)) break;
+        throw error;
+      }
+      const booking = list.bookings.find(matches);
+      if (booking) return { booking, via: "GET /api/bookings?external_user_id" };
+      if (list.bookings.length < PER_PAGE || (list.totalPages !== undefined && page >= list.totalPages)) break;
+    }
+  }
+
+  const since = (intent.sentAt?.getTime() ?? 0) - 5 * 60_000;
+  const candidates = new Set<string>();
+  for (const externalUserId of intent.externalUserIds.slice(0, 5)) {
+    try {
+      const dashboard = await hubby.getUserDashboard(externalUserId);
+      for (const queue of dashboard.package_queues) {
+        const bookingId = (queue as { booking_id?: unknown }).booking_id;
+        const created = queue.created_at ? Date.parse(queue.created_at) : NaN;
+        if (typeof bookingId === "string" && !(created < since)) candidates.add(bookingId);
+      }
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+  if (candidates.size > 0) {
+    const known = await db().bookingIntent.findMany({
+      where: { hubbyBookingId: { in: [...candidates] } },
+      select: { hubbyBookingId: true },
+    });
+    for (const row of known) candidates.delete(row.hubbyBookingId!);
+  }
+  for (const bookingId of candidates) {
+    try {
+      const list = await hubby.listBookings({ bookingId });
+      const booking = list.bookings.find(matches);
+      if (booking) return { booking, via: "the travelers' dashboards" };
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+  return undefined;
+}
+
+export type ReconcileOutcome = IntentState & { note: string };
+
+export type ReconcileOptions = {
+  /**
+   * How long after the last send a booking may still appear at Hubby (a slow request can commit after the
+   * console gave up). Until then "not found" settles nothing. Default: HUBBY_TIMEOUT_MS.
+   */
+  quietMs?: number;
+  now?: () => number;
+};
+
+/**
+ * Settles an UNKNOWN intent (or a SENDING one abandoned past the quiet period, e.g. after a crash) from what
+ * Hubby has: SENT when the reference is found, FAILED when it is not and the quiet period has passed. A FAILED
+ * intent is re-checked too (before a manual retry) and becomes SENT if the booking exists after all.
+ */
+export async function reconcileIntent(
+  id: string,
+  hubby: BookingsHubby,
+  actor: Actor,
+  options: ReconcileOptions = {},
+): Promise<ReconcileOutcome> {
+  const quietMs = options.quietMs ?? getEnv().HUBBY_TIMEOUT_MS;
+  const now = (options.now ?? Date.now)();
+  const intent = await db().bookingIntent.findUniqueOrThrow({
+    where: { id },
+    select: { ...stateSelect, reference: true, externalUserIds: true, sentAt: true },
+  });
+  const quiet = !intent.sentAt || now - intent.sentAt.getTime() >= quietMs;
+  if (intent.status === "PENDING" || intent.status === "SENT") {
+    return { ...intent, note: `Nothing to reconcile: the intent is ${intent.status}.` };
+  }
+  if (intent.status === "SENDING" && !quiet) {
+    return { ...intent, note: "The request is still being sent." };
+  }
+
+  const found = await findAtHubby(intent, hubby);
+  if (found) {
+    await transition(
+      id,
+      intent.status,
+      "SENT",
+      settledFields(found.booking, found.booking),
+      `Reconciled: booking ${found.booking.id} found via ${found.via}`,
+      actor,
+    );
+    return { ...(await readState(id)), note: `Hubby has booking ${found.booking.id} for this intent.` };
+  }
+  if (intent.status === "FAILED") {
+    return { ...intent, note: "Hubby has no booking for this intent." };
+  }
+  if (!quiet) {
+    const wait = Math.ceil((intent.sentAt!.getTime() + quietMs - now) / 1000);
+    return {
+      ...intent,
+      note: `Hubby has no booking for this intent yet; a slow request could still arrive. Check again in ${wait} s.`,
+    };
+  }
+  await transition(
+    id,
+    intent.status,
+    "FAILED",
+    { error: `Hubby has no booking with reference ${intent.reference}.`, errorField: null, settledAt: new Date() },
+    "Reconciled: no booking at Hubby",
+    actor,
+  );
+  return { ...(await readState(id)), note: "Hubby has no booking for this intent: it was not issued." };
+}
+
+export type RetryOutcome = IntentState & { note: string; resent: boolean };
+
+/**
+ * A manual retry of an UNKNOWN or FAILED intent: reconcile first (the booking may exist after all), and send
+ * again only when Hubby confirms it has none. Same intent, same reference: reconciliation still finds it.
+ */
+export async function retryIntent(
+  id: string,
+  hubby: BookingsHubby,
+  actor: Actor,
+  options: ReconcileOptions = {},
+): Promise<RetryOutcome> {
+  const current = await readState(id);
+  if (current.status !== "UNKNOWN" && current.status !== "FAILED") {
+    return {
+      ...current,
+      resent: false,
+      note: `Only an UNKNOWN or FAILED intent can be retried (this one is ${current.status}).`,
+    };
+  }
+  const checked = await reconcileIntent(id, hubby, actor, options);
+  if (checked.status !== "FAILED") return { ...checked, resent: false };
+  const reopened = await transition(
+    id,
+    "FAILED",
+    "PENDING",
+    { error: null, errorField: null, settledAt: null },
+    "Manual retry",
+    actor,
+  );
+  if (!reopened) return { ...(await readState(id)), resent: false, note: "Someone else is retrying this intent." };
+  const sent = await sendIntent(id, hubby, actor);
+  return { ...sent, resent: true, note: sent.status === "SENT" ? "Sent again and confirmed." : "Sent again." };
+}

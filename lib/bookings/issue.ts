@@ -1,0 +1,205 @@
+import "server-only";
+import { z } from "zod";
+import { can, type StaffRole } from "../auth/roles";
+import { loadCatalog } from "../catalog/catalog";
+import { db } from "../db";
+import type { HubbyClient } from "../hubby/client";
+import { HubbyApiError } from "../hubby/errors";
+import { quoteBooking, type BookingQuote } from "./quote";
+import {
+  bookingDraftSchema,
+  bookingReference,
+  buildBookingRequest,
+  bytesPerTraveler,
+  bytesToSize,
+  type BookingDraft,
+  type BookingRequest,
+} from "./request";
+import { supportTopUpLimit } from "./settings";
+
+/**
+ * Everything the console checks before a booking may be previewed or sent: the form, the role rules (support
+ * only tops up an existing traveler, with a reason, within the admin's limit), the quote from the cached
+ * catalog, and the warnings the preview shows. The same function runs for the preview and for the send.
+ */
+
+export type FieldErrors = Record<string, string[]>;
+
+export const bookingFormSchema = z.object({
+  clientKey: z.uuid("This form has expired: reload the page."),
+  kind: z.enum(["issue", "top_up"]).catch("issue"),
+  reason: z.string().trim().max(500, "At most 500 characters.").catch(""),
+});
+
+const specsFromJson = (value: unknown) => {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return [];
+  }
+};
+
+export type Prepared = {
+  clientKey: string;
+  kind: "issue" | "top_up";
+  reason: string | null;
+  draft: BookingDraft;
+  request: BookingRequest;
+  quote: BookingQuote;
+  destinations: string[];
+  warnings: string[];
+};
+
+export type PrepareResult =
+  | { ok: true; prepared: Prepared }
+  | { ok: false; message: string; fieldErrors?: FieldErrors; refusal?: { action: string; reason: string } };
+
+function fieldErrorsOf(error: z.ZodError): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join(".") || "form";
+    (errors[key] ??= []).push(issue.message);
+  }
+  return errors;
+}
+
+type TravelerHubby = Pick<HubbyClient, "getUserDashboard">;
+
+/** Known to the console (a webhook mentioned them) or to Hubby (it has a dashboard for them). */
+export async function travelerExists(externalUserId: string, hubby: TravelerHubby): Promise<boolean> {
+  const known = await db().traveler.findUnique({ where: { externalUserId }, select: { externalUserId: true } });
+  if (known) return true;
+  try {
+    await hubby.getUserDashboard(externalUserId);
+    return true;
+  } catch (error) {
+    if (error instanceof HubbyApiError && error.status === 404) return false;
+    throw error;
+  }
+}
+
+const DAY_MS = 86_400_000;
+
+/** "traveler got destination" pairs issued in the last 24 hours (any intent that was or may have been sent). */
+export async function recentDuplicates(travelers: string[], destinations: string[], clientKey: string) {
+  const rows = await db().bookingIntent.findMany({
+    where: {
+      createdAt: { gte: new Date(Date.now() - DAY_MS) },
+      status: { in: ["PENDING", "SENDING", "SENT", "UNKNOWN"] },
+      clientKey: { not: clientKey },
+      externalUserIds: { hasSome: travelers },
+      destinations: { hasSome: destinations },
+    },
+    select: { id: true, externalUserIds: true, destinations: true, createdAt: true },
+    orderBy: { createdAt: "desc" },
+    take: 20,
+  });
+  return rows.flatMap((row) =>
+    row.externalUserIds
+      .filter((traveler) => travelers.includes(traveler))
+      .flatMap((traveler) =>
+        row.destinations
+          .filter((destination) => destinations.includes(destination))
+          .map((destination) => ({ intentId: row.id, traveler, destination, at: row.createdAt.toISOString() })),
+      ),
+  );
+}
+
+export async function prepareBooking(
+  raw: Record<string, unknown>,
+  staff: { role: StaffRole },
+  hubby: TravelerHubby,
+): Promise<PrepareResult> {
+  const envelope = bookingFormSchema.safeParse(raw);
+  if (!envelope.success) {
+    return { ok: false, message: "Please correct the highlighted fields.", fieldErrors: fieldErrorsOf(envelope.error) };
+  }
+  const { clientKey, kind, reason } = envelope.data;
+
+  if (kind === "issue" && !can(staff.role, "bookings.issue")) {
+    const message = "Your role may only top up an existing traveler. Use Top up, with a reason.";
+    return { ok: false, message, refusal: { action: "bookings.issue", reason: "role may only top up" } };
+  }
+
+  const parsed = bookingDraftSchema.safeParse({ ...raw, specs: specsFromJson(raw.specs) });
+  const fieldErrors: FieldErrors = parsed.success ? {} : fieldErrorsOf(parsed.error);
+  const add = (key: string, message: string) => (fieldErrors[key] ??= []).push(message);
+
+  if (kind === "top_up") {
+    if (reason.length < 3) add("reason", "Give the reason for this top-up (e.g. the ticket number).");
+    if (parsed.success) {
+      if (parsed.data.travelers.length !== 1) add("travelers", "A top-up is for one traveler.");
+      parsed.data.specs.forEach((spec, index) => {
+        if (spec.packageType !== "data-limited") add(`specs.${index}.packageType`, "Top-ups are always data-limited.");
+      });
+    }
+  }
+  if (!parsed.success || Object.keys(fieldErrors).length > 0) {
+    return { ok: false, message: "Please correct the highlighted fields.", fieldErrors };
+  }
+  const draft = parsed.data;
+
+  if (kind === "top_up") {
+    const traveler = draft.travelers[0]!;
+    if (!(await travelerExists(traveler, hubby))) {
+      return {
+        ok: false,
+        message: `No traveler ${traveler} is known to the console or to Hubby: a top-up needs an existing traveler.`,
+        fieldErrors: { travelers: ["Not an existing traveler."] },
+        refusal: { action: "bookings.top_up", reason: "unknown traveler" },
+      };
+    }
+    if (staff.role === "support") {
+      const limit = await supportTopUpLimit();
+      const asked = bytesPerTraveler(draft.specs);
+      if (asked > limit.bytes) {
+        return {
+          ok: false,
+          message: `Support may top up at most ${limit.size} per traveler; this is ${bytesToSize(asked)}.`,
+          fieldErrors: { "specs.0.size": [`At most ${limit.size} in total.`] },
+          refusal: { action: "bookings.top_up", reason: `over the ${limit.size} limit` },
+        };
+      }
+    }
+  }
+
+  const catalog = await loadCatalog();
+  if (catalog.length === 0) {
+    return { ok: false, message: "The destination catalog is empty: refresh it on the Catalog screen first." };
+  }
+  const quote = quoteBooking(draft.specs, draft.travelers.length, catalog);
+  quote.specs.forEach((spec, index) => {
+    if (!spec.ok) add(`specs.${index}.size`, spec.issue);
+  });
+  if (Object.keys(fieldErrors).length > 0) {
+    return { ok: false, message: "Please correct the highlighted fields.", fieldErrors };
+  }
+
+  const destinations = [...new Set(draft.specs.flatMap((spec) => spec.destinations))];
+  const warnings: string[] = [];
+  if (!draft.departureTime) {
+    warnings.push(
+      "Departure is a date without a time: Hubby cannot send booking.about_to_depart (the reminder shortly before departure).",
+    );
+  }
+  for (const duplicate of await recentDuplicates(draft.travelers, destinations, clientKey)) {
+    warnings.push(
+      `${duplicate.traveler} already got ${duplicate.destination} in the last 24 hours (${duplicate.at.slice(0, 16).replace("T", " ")} UTC).`,
+    );
+  }
+
+  return {
+    ok: true,
+    prepared: {
+      clientKey,
+      kind,
+      reason: reason || null,
+      draft,
+      request: buildBookingRequest(draft, bookingReference(clientKey)),
+      quote,
+      destinations,
+      warnings,
+    },
+  };
+}

@@ -1,0 +1,199 @@
+import crypto from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { reconcileBookingAction, retryBookingAction } from "@/app/(console)/bookings/[id]/actions";
+import { setTopUpLimitAction } from "@/app/(console)/bookings/actions";
+import { previewBookingAction, sendBookingAction } from "@/app/(console)/bookings/new/actions";
+import { refreshCatalogAction } from "@/app/(console)/catalog/actions";
+import { db } from "@/lib/db";
+import { SANDBOX_CREDENTIALS, resetEnvCache } from "@/lib/env";
+import { resetHubbyClient } from "@/lib/hubby";
+import { HubbyClient } from "@/lib/hubby/client";
+import type { Sandbox } from "@/lib/sandbox/sandbox";
+import { form, signInAs } from "../support/factories";
+import { startReceiver, startTestSandbox } from "../support/sandbox";
+
+// The booking screens' actions against the sandbox: preview, send, the role rules, the limit, retry, the catalog.
+let sandbox: Sandbox;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  sandbox = await startTestSandbox({
+    webhookUrl: receiver.url,
+    credentials: { apiKey: SANDBOX_CREDENTIALS.apiKey, apiSecret: SANDBOX_CREDENTIALS.apiSecret },
+  });
+  process.env.HUBBY_SANDBOX_PORT = new URL(sandbox.url).port;
+  resetEnvCache();
+  resetHubbyClient();
+  const client = new HubbyClient({ baseUrl: `${sandbox.url}/api`, ...SANDBOX_CREDENTIALS });
+  await client.createBooking({
+    departure_date: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+    package_specifications: [{ external_user_id: "existing_traveler", destination: "IT", size: "3GB" }],
+  });
+});
+afterAll(async () => {
+  await sandbox.close();
+  await receiver.close();
+  delete process.env.HUBBY_SANDBOX_PORT;
+  resetEnvCache();
+  resetHubbyClient();
+});
+
+const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+
+function bookingForm(values: Record<string, string> = {}) {
+  return form({
+    clientKey: crypto.randomUUID(),
+    kind: "issue",
+    travelers: "campaign_a\ncampaign_b",
+    specs: JSON.stringify([
+      { destinations: ["GR"], packageType: "data-limited", size: "1GB" },
+      { destinations: ["US", "CA", "MX"], packageType: "data-limited", size: "3GB" },
+    ]),
+    departureDate: tomorrow,
+    departureTime: "14:30",
+    timeZone: "Europe/Amsterdam",
+    locale: "nl-NL",
+    customBranding: "",
+    reason: "",
+    ...values,
+  });
+}
+
+const postCount = () => sandbox.world.bookings.length;
+
+describe("booking actions", () => {
+  it("refreshes the catalog, audited", async () => {
+    await signInAs("support");
+    const result = await refreshCatalogAction();
+    expect(result).toMatchObject({ ok: true, data: { destinations: 44 } });
+    const greece = await db().catalogDestination.findUniqueOrThrow({ where: { id: "GR" }, include: { bundles: true } });
+    expect(greece).toMatchObject({ kind: "country", name: "Greece" });
+    expect(greece.bundles.find((bundle) => bundle.id === "pkg_gr_1gb_dl")).toMatchObject({
+      b2bCents: 250,
+      b2cCents: 499,
+    });
+    const europe = await db().catalogDestination.findUniqueOrThrow({ where: { id: "EU" } });
+    expect(europe.kind).toBe("region");
+    expect(europe.countries).toEqual(expect.arrayContaining(["GR", "FR", "DE"]));
+    expect(await db().auditEntry.count({ where: { action: "catalog.refresh", result: "ok" } })).toBe(1);
+  });
+
+  it("a campaign manager previews (nothing sent), then sends one multi-destination booking", async () => {
+    await signInAs("campaign_manager");
+    const values = bookingForm();
+    const before = postCount();
+    const preview = await previewBookingAction(null, values);
+    if (!preview.ok || preview.data.outcome !== "preview") throw new Error(JSON.stringify(preview));
+    expect(preview.data.request).toMatchObject({
+      departure_date: expect.stringMatching(new RegExp(`^${tomorrow}T14:30:00\\+0[12]:00$`)),
+      locale: "nl-NL",
+      booking_id: `hpc-${values.get("clientKey")}`,
+    });
+    expect(preview.data.request.package_specifications).toHaveLength(4);
+    expect(preview.data.quote.specs[1]).toMatchObject({
+      ok: true,
+      bundles: [expect.objectContaining({ destinationId: "NA" })],
+    });
+    expect(preview.data.quote.total.costCents).toBe(preview.data.quote.perTraveler.costCents * 2);
+    expect(postCount()).toBe(before);
+
+    const sent = await sendBookingAction(null, values);
+    expect(sent).toMatchObject({ ok: true, data: { outcome: "sent" } });
+    expect(postCount()).toBe(before + 1);
+    // The same form again (double click, second tab): the existing intent, nothing sent.
+    const again = await sendBookingAction(null, values);
+    expect(again).toMatchObject({ ok: true, data: { outcome: "existing" } });
+    expect(postCount()).toBe(before + 1);
+    const audits = await db().auditEntry.findMany({ where: { action: "bookings.issue", result: "ok" } });
+    expect(audits).toHaveLength(1);
+
+    // The same travelers and destination within 24 hours: the next preview warns.
+    const next = await previewBookingAction(null, bookingForm());
+    if (!next.ok || next.data.outcome !== "preview") throw new Error("no preview");
+    expect(next.data.warnings.join(" ")).toMatch(/campaign_a already got GR in the last 24 hours/);
+  });
+
+  it("shows Hubby's validation error next to the field and gives the form a fresh key", async () => {
+    await signInAs("campaign_manager");
+    const sent = await sendBookingAction(null, bookingForm({ departureDate: "2020-01-01", departureTime: "" }));
+    expect(sent).toMatchObject({
+      ok: true,
+      data: { outcome: "failed", fieldErrors: { departureDate: [expect.stringMatching(/future date/)] } },
+    });
+    if (sent.ok && sent.data.outcome === "failed") expect(sent.data.nextClientKey).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("refuses support an ordinary issue, audited", async () => {
+    await signInAs("support");
+    const before = postCount();
+    const result = await sendBookingAction(null, bookingForm());
+    expect(result).toMatchObject({ ok: false, message: expect.stringMatching(/only top up/) });
+    expect(postCount()).toBe(before);
+    expect(await db().auditEntry.count({ where: { action: "bookings.issue", result: "refused" } })).toBe(1);
+  });
+
+  it("lets support top up an existing traveler with a reason within the limit; refuses the rest", async () => {
+    const agent = await signInAs("support");
+    const topUp = (values: Record<string, string>) =>
+      bookingForm({
+        kind: "top_up",
+        travelers: "existing_traveler",
+        specs: JSON.stringify([{ destinations: ["IT"], packageType: "data-limited", size: "3GB" }]),
+        reason: "Ticket #4711: ran out of data",
+        ...values,
+      });
+    const before = postCount();
+
+    const noReason = await sendBookingAction(null, topUp({ reason: "" }));
+    expect(noReason).toMatchObject({
+      ok: true,
+      data: { outcome: "invalid", fieldErrors: { reason: [expect.any(String)] } },
+    });
+    const unknown = await sendBookingAction(null, topUp({ travelers: "nobody_here" }));
+    expect(unknown).toMatchObject({ ok: false, message: expect.stringMatching(/existing traveler/) });
+    const tooBig = await sendBookingAction(
+      null,
+      topUp({ specs: JSON.stringify([{ destinations: ["IT"], packageType: "data-limited", size: "10GB" }]) }),
+    );
+    expect(tooBig).toMatchObject({ ok: false, message: expect.stringMatching(/at most 5GB/) });
+    expect(postCount()).toBe(before);
+
+    const ok = await sendBookingAction(null, topUp({}));
+    expect(ok).toMatchObject({ ok: true, data: { outcome: "sent" } });
+    expect(postCount()).toBe(before + 1);
+    const intent = await db().bookingIntent.findFirstOrThrow({ where: { kind: "top_up" } });
+    expect(intent).toMatchObject({ actorId: agent.id, reason: "Ticket #4711: ran out of data", status: "SENT" });
+    const audits = await db().auditEntry.findMany({ where: { action: "bookings.top_up" }, orderBy: { id: "asc" } });
+    expect(audits.map((entry) => entry.result)).toEqual(["refused", "refused", "ok"]);
+  });
+
+  it("an admin raises the limit (audited); support may not change it", async () => {
+    await signInAs("support");
+    expect(await setTopUpLimitAction(null, form({ size: "20GB" }))).toMatchObject({ ok: false });
+    await signInAs("admin");
+    expect(await setTopUpLimitAction(null, form({ size: "10GB" }))).toEqual({ ok: true, data: { size: "10GB" } });
+    const entry = await db().auditEntry.findFirstOrThrow({
+      where: { action: "settings.support_top_up_limit", result: "ok" },
+    });
+    expect(entry.details).toEqual({ before: "5GB", after: "10GB" });
+  });
+
+  it("retry needs confirmation, re-checks Hubby and is audited; reconcile settles an UNKNOWN intent", async () => {
+    await signInAs("campaign_manager");
+    sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 1 });
+    const sent = await sendBookingAction(null, bookingForm({ travelers: "retry_traveler" }));
+    if (!sent.ok || sent.data.outcome !== "unknown") throw new Error(JSON.stringify(sent));
+    const intentId = sent.data.intentId;
+    const before = postCount();
+
+    expect(await retryBookingAction(null, form({ intentId }))).toMatchObject({ ok: false });
+    const reconciled = await reconcileBookingAction(null, form({ intentId }));
+    expect(reconciled).toMatchObject({ ok: true, data: { status: "SENT" } });
+    const retried = await retryBookingAction(null, form({ intentId, confirm: "yes" }));
+    expect(retried).toMatchObject({ ok: true, data: { status: "SENT" } });
+    expect(postCount()).toBe(before);
+    expect(await db().auditEntry.count({ where: { action: "bookings.reconcile" } })).toBe(1);
+    expect(await db().auditEntry.count({ where: { action: "bookings.retry" } })).toBe(1);
+  });
+});

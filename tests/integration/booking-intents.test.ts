@@ -1,0 +1,174 @@
+import crypto from "node:crypto";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createIntent, reconcileIntent, retryIntent, sendIntent } from "@/lib/bookings/intents";
+import { bookingReference, buildBookingRequest, type BookingDraft } from "@/lib/bookings/request";
+import { db } from "@/lib/db";
+import type { Sandbox } from "@/lib/sandbox/sandbox";
+import { clientFor, startReceiver, startTestSandbox } from "../support/sandbox";
+
+// The intent state machine against the sandbox's fault injection: a booking is never issued twice.
+let sandbox: Sandbox;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  sandbox = await startTestSandbox({ webhookUrl: receiver.url });
+});
+afterAll(async () => {
+  await sandbox.close();
+  await receiver.close();
+});
+beforeEach(() => sandbox.faults.clear());
+
+const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+
+function draft(traveler: string, overrides: Partial<BookingDraft> = {}): BookingDraft {
+  return {
+    travelers: [traveler],
+    specs: [{ destinations: ["GR"], packageType: "data-limited", size: "1GB" }],
+    departureDate: tomorrow,
+    departureTime: "09:30",
+    timeZone: "Europe/Athens",
+    locale: "",
+    customBranding: undefined,
+    ...overrides,
+  };
+}
+
+async function newIntent(traveler: string, overrides: Partial<BookingDraft> = {}, clientKey = crypto.randomUUID()) {
+  const { intent } = await createIntent({
+    clientKey,
+    kind: "issue",
+    request: buildBookingRequest(draft(traveler, overrides), bookingReference(clientKey)),
+    destinations: ["GR"],
+    actor: null,
+  });
+  return { id: intent.id, reference: bookingReference(clientKey), clientKey };
+}
+
+const postsFor = (since: number) =>
+  sandbox.requests.slice(since).filter((request) => request.method === "POST" && request.path === "/api/bookings")
+    .length;
+const bookingsAt = (reference: string) => sandbox.world.bookings.filter((booking) => booking.booking_id === reference);
+const history = async (id: string) =>
+  (await db().bookingIntentEvent.findMany({ where: { intentId: id }, orderBy: { id: "asc" } })).map(
+    (event) => `${event.from ?? "-"}→${event.to}`,
+  );
+
+describe("booking intents", () => {
+  it("sends once and stores Hubby's booking id and package ids", async () => {
+    const { client } = clientFor(sandbox);
+    const { id, reference } = await newIntent("intent_ok");
+    const state = await sendIntent(id, client, null);
+    expect(state).toMatchObject({ status: "SENT", attempts: 1, hubbyBookingId: bookingsAt(reference)[0]!.id });
+    const row = await db().bookingIntent.findUniqueOrThrow({ where: { id } });
+    expect(row.packages).toEqual([
+      expect.objectContaining({ external_user_id: "intent_ok", destination: "GR", package_id: expect.any(String) }),
+    ]);
+    expect(await history(id)).toEqual(["-→PENDING", "PENDING→SENDING", "SENDING→SENT"]);
+  });
+
+  it("drop after commit → UNKNOWN → reconciled SENT, and exactly one POST reached the sandbox", async () => {
+    const { client } = clientFor(sandbox);
+    const { id, reference } = await newIntent("intent_drop");
+    const before = sandbox.requests.length;
+    sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 1 });
+
+    expect((await sendIntent(id, client, null)).status).toBe("UNKNOWN");
+    // Nothing resends it: a second send and a second submit are no-ops.
+    expect((await sendIntent(id, client, null)).status).toBe("UNKNOWN");
+
+    const reconciled = await reconcileIntent(id, client, null, { quietMs: 0 });
+    expect(reconciled).toMatchObject({ status: "SENT", hubbyBookingId: bookingsAt(reference)[0]!.id });
+    expect(postsFor(before)).toBe(1);
+    expect(bookingsAt(reference)).toHaveLength(1);
+    expect(await history(id)).toEqual(["-→PENDING", "PENDING→SENDING", "SENDING→UNKNOWN", "UNKNOWN→SENT"]);
+  });
+
+  it("a miss inside the quiet period settles nothing; after it the intent is FAILED", async () => {
+    const { client } = clientFor(sandbox, { timeoutMs: 200 });
+    const { id, reference } = await newIntent("intent_quiet");
+    sandbox.faults.add({ kind: "timeout", method: "POST", path: "/bookings", ms: 5_000, times: 1 });
+    expect((await sendIntent(id, client, null)).status).toBe("UNKNOWN");
+    // A slow request could still commit at Hubby after the console gave up waiting.
+    const early = await reconcileIntent(id, client, null, { quietMs: 60_000 });
+    expect(early).toMatchObject({ status: "UNKNOWN", note: expect.stringMatching(/Check again in \d+ s/) });
+    const later = await reconcileIntent(id, client, null, { quietMs: 60_000, now: () => Date.now() + 61_000 });
+    expect(later.status).toBe("FAILED");
+    expect(bookingsAt(reference)).toHaveLength(0);
+  });
+
+  it("a double submit with the same client key makes one intent and one POST", async () => {
+    const { client } = clientFor(sandbox);
+    const clientKey = crypto.randomUUID();
+    const before = sandbox.requests.length;
+    const [first, second] = await Promise.all([
+      newIntent("intent_double", {}, clientKey),
+      newIntent("intent_double", {}, clientKey),
+    ]);
+    expect(first.id).toBe(second.id);
+    const states = await Promise.all([sendIntent(first.id, client, null), sendIntent(second.id, client, null)]);
+    expect(await db().bookingIntent.count({ where: { clientKey } })).toBe(1);
+    expect(postsFor(before)).toBe(1);
+    expect(bookingsAt(bookingReference(clientKey))).toHaveLength(1);
+    // The loser of the claim sees the intent as it was then (SENDING or SENT), never a second send.
+    expect(states.map((state) => state.status)).toContain("SENT");
+  });
+
+  it("a timeout before commit → UNKNOWN → FAILED; a manual retry re-checks, then sends once", async () => {
+    const { client } = clientFor(sandbox, { timeoutMs: 200 });
+    const { id, reference } = await newIntent("intent_retry");
+    sandbox.faults.add({ kind: "timeout", method: "POST", path: "/bookings", ms: 5_000, times: 1 });
+    expect((await sendIntent(id, client, null)).status).toBe("UNKNOWN");
+    expect((await reconcileIntent(id, client, null, { quietMs: 0 })).status).toBe("FAILED");
+    expect(bookingsAt(reference)).toHaveLength(0);
+
+    const retried = await retryIntent(id, client, null, { quietMs: 0 });
+    expect(retried).toMatchObject({ status: "SENT", resent: true, attempts: 2 });
+    expect(bookingsAt(reference)).toHaveLength(1);
+    // A retry of a booking that exists after all sends nothing.
+    const again = await retryIntent(id, client, null, { quietMs: 0 });
+    expect(again).toMatchObject({ status: "SENT", resent: false });
+    expect(bookingsAt(reference)).toHaveLength(1);
+  });
+
+  it("a retry of an UNKNOWN intent whose booking exists reconciles instead of sending", async () => {
+    const { client } = clientFor(sandbox);
+    const { id, reference } = await newIntent("intent_retry_found");
+    sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 1 });
+    expect((await sendIntent(id, client, null)).status).toBe("UNKNOWN");
+    const retried = await retryIntent(id, client, null, { quietMs: 0 });
+    expect(retried).toMatchObject({ status: "SENT", resent: false, attempts: 1 });
+    expect(bookingsAt(reference)).toHaveLength(1);
+  });
+
+  it("Hubby's validation error → FAILED with the field it concerns", async () => {
+    const { client } = clientFor(sandbox);
+    const { id } = await newIntent("intent_invalid", { departureDate: "2020-01-01" });
+    const state = await sendIntent(id, client, null);
+    expect(state).toMatchObject({ status: "FAILED", errorField: "departure_date" });
+    expect(state.error).toMatch(/future date/);
+  });
+
+  it("finds a booking through the travelers' dashboards when the reference filter misses it", async () => {
+    const { client } = clientFor(sandbox);
+    const { id, reference } = await newIntent("intent_dashboard");
+    sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 1 });
+    expect((await sendIntent(id, client, null)).status).toBe("UNKNOWN");
+    // A Hubby whose bookingId filter only knows its own ids: the first look-up answers 404.
+    sandbox.faults.add({ kind: "status", status: 404, method: "GET", path: "/bookings", times: 2 });
+    const settled = await reconcileIntent(id, client, null, { quietMs: 0 });
+    expect(settled).toMatchObject({ status: "SENT", hubbyBookingId: bookingsAt(reference)[0]!.id });
+    const events = await db().bookingIntentEvent.findMany({ where: { intentId: id, to: "SENT" } });
+    expect(events[0]!.note).toMatch(/dashboards/);
+  });
+
+  it("an intent left SENDING (the console stopped mid-send) is reconciled once the quiet period has passed", async () => {
+    const { client } = clientFor(sandbox);
+    const { id } = await newIntent("intent_abandoned");
+    await db().bookingIntent.update({ where: { id }, data: { status: "SENDING", sentAt: new Date(), attempts: 1 } });
+    expect((await reconcileIntent(id, client, null, { quietMs: 60_000 })).note).toMatch(/still being sent/);
+    const settled = await reconcileIntent(id, client, null, { quietMs: 60_000, now: () => Date.now() + 61_000 });
+    expect(settled.status).toBe("FAILED");
+  });
+});
