@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import crypto from "node:crypto";
+import { PGlite, parse as parseProtocol, protocol } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
@@ -22,6 +23,11 @@ export type Database = {
   kind: "pglite" | "postgres";
   prisma: PrismaClient;
   sql: SqlRunner;
+  /**
+   * Runs one statement as a named prepared statement, parsed and planned once per connection instead of on every
+   * call: for hot paths that run the same statement text many times (the webhook intake).
+   */
+  prepared<T extends Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]>;
   /** Runs fn in one transaction on one connection with the raw driver (hot paths that Prisma would slow down). */
   transaction<T>(fn: (sql: SqlRunner) => Promise<T>): Promise<T>;
   /** Runs fn holding a session-level lock so concurrent processes (e.g. two app instances migrating) take turns. */
@@ -101,12 +107,14 @@ function openPglite(dataDir: string): Database {
       return result.rows as never;
     },
   };
+  const prepared = preparedOnPglite(pglite);
   // PGlite serialises all work in one process, so a lock between processes is the directory lock itself.
   let queue: Promise<unknown> = Promise.resolve();
   return {
     kind: "pglite",
     prisma,
     sql,
+    prepared,
     transaction(fn) {
       return pglite.transaction((tx) =>
         fn({
@@ -132,6 +140,45 @@ function openPglite(dataDir: string): Database {
   };
 }
 
+/**
+ * Named prepared statements on PGlite, which has no API for them: the extended-protocol messages its own query()
+ * sends (parse, describe, bind, execute, sync), with the parse and describe done once per statement text. Runs
+ * under the same two locks as query(), so it never interleaves with a transaction or another query.
+ */
+function preparedOnPglite(pglite: PGlite): Database["prepared"] {
+  const statements = new Map<string, { name: string; paramTypes: number[] }>();
+  let counter = 0;
+  const send = (message: Uint8Array, syncToFs = false) => pglite.execProtocolStream(message, { syncToFs });
+  return (text, params) =>
+    pglite._runExclusiveTransaction(() =>
+      pglite.runExclusive(async () => {
+        const messages: Awaited<ReturnType<typeof send>> = [];
+        try {
+          let statement = statements.get(text);
+          if (!statement) {
+            const name = `console_${++counter}`;
+            await send(protocol.serialize.parse({ name, text }));
+            const described = await send(protocol.serialize.describe({ type: "S", name }));
+            statement = { name, paramTypes: parseProtocol.parseDescribeStatementResults(described) };
+            statements.set(text, statement);
+          }
+          const types = statement.paramTypes;
+          const values = params.map((value, index) => {
+            if (value === null || value === undefined) return null;
+            const serialize = pglite.serializers[types[index]!];
+            return serialize ? serialize(value) : String(value);
+          });
+          messages.push(...(await send(protocol.serialize.bind({ statement: statement.name, values }))));
+          messages.push(...(await send(protocol.serialize.describe({ type: "P" }))));
+          messages.push(...(await send(protocol.serialize.execute({}))));
+        } finally {
+          messages.push(...(await send(protocol.serialize.sync(), true)));
+        }
+        return parseProtocol.parseResults(messages, pglite.parsers)[0]!.rows as never;
+      }),
+    );
+}
+
 function openPostgres(connectionString: string, max: number): Database {
   const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5_000 });
   // An idle client that loses its server emits 'error'; without a listener that would crash the process.
@@ -150,6 +197,11 @@ function openPostgres(connectionString: string, max: number): Database {
     kind: "postgres",
     prisma,
     sql,
+    async prepared(text, params) {
+      // pg keeps the statement per connection and parses it only the first time a connection sees the name.
+      const name = `console_${crypto.createHash("sha256").update(text).digest("hex").slice(0, 24)}`;
+      return (await pool.query({ name, text, values: params as unknown[] })).rows;
+    },
     async transaction(fn) {
       const client = await pool.connect();
       try {

@@ -104,10 +104,12 @@ export async function ingestWebhook(headers: Headers, rawBody: Buffer, ip: strin
       },
       outcome.facts,
     );
-    const inserted = await getDatabase().sql.query<{ id: string }>(statement.text, statement.values);
+    // A prepared statement: the statement text depends only on which tables the event touches (a handful of
+    // shapes), so it is parsed and planned once per connection rather than per delivery.
+    const inserted = await getDatabase().prepared<{ id: string }>(statement.text, statement.values);
     const stored = inserted.length === 0 ? { duplicate: true as const } : { id: inserted[0]!.id };
     if ("duplicate" in stored) {
-      const rows = await getDatabase().sql.query<{ id: string }>(
+      const rows = await getDatabase().prepared<{ id: string }>(
         `UPDATE "WebhookEvent" SET "duplicates" = "duplicates" + 1, "lastDuplicateAt" = $2
          WHERE "dedupeKey" = $1 RETURNING "id"::text AS id`,
         [dedupeKey, receivedAt],
