@@ -92,9 +92,25 @@ export function acquireDirectoryLock(dataDir: string): () => void {
   throw new Error(`Could not take the lock ${lockPath}`);
 }
 
+/**
+ * Directories with an open PGlite in this process, on globalThis like the instance itself: scripts/server.ts and
+ * Next.js's bundled copy of this module run in one process and must share one instance, never open a second.
+ */
+const openDirectories = ((globalThis as { __consolePgliteDirectories?: Set<string> }).__consolePgliteDirectories ??=
+  new Set<string>());
+
 function openPglite(dataDir: string): Database {
   const inMemory = dataDir.startsWith("memory://");
-  const release = inMemory ? () => {} : acquireDirectoryLock(dataDir);
+  const directory = path.resolve(dataDir);
+  if (!inMemory && openDirectories.has(directory)) {
+    throw new Error(`The embedded database in ${dataDir} is already open in this process; it must be shared.`);
+  }
+  const lockRelease = inMemory ? () => {} : acquireDirectoryLock(dataDir);
+  if (!inMemory) openDirectories.add(directory);
+  const release = () => {
+    openDirectories.delete(directory);
+    lockRelease();
+  };
   if (!inMemory) fs.mkdirSync(dataDir, { recursive: true });
   const pglite = new PGlite(inMemory ? dataDir : path.resolve(dataDir));
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });

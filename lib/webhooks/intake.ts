@@ -75,9 +75,8 @@ export async function ingestWebhook(headers: Headers, rawBody: Buffer, ip: strin
       };
 
   try {
-    // The raw driver, one transaction: the event row and its projection commit together or not at all.
-    // One statement: the event row, and its projection only if the row was new (not a duplicate). It commits as
-    // a whole or not at all, before the 200.
+    // One statement on the raw driver: the event row, and its projection only if the row was new (not a
+    // duplicate). It commits as a whole or not at all, before the 200.
     const statement = withProjection(
       {
         text: `INSERT INTO "WebhookEvent" ("receivedAt", "eventType", "eventAt", "dedupeKey", "eventId", "headers", "rawBody",
