@@ -11,12 +11,14 @@ import { handledEvents } from "../lib/webhooks/envelope";
 import { deliveryHeaders, sampleEvent } from "../lib/webhooks/samples";
 
 /**
- * `npm run bench:webhooks`: drives POST /api/webhooks/hubby of a production build on loopback with realistic
- * signed events (5% duplicates), on PGlite and on PostgreSQL, and the same load against a baseline receiver that
- * checks the key and inserts the same rows with raw pg / PGlite. Prints events/s, p50/p99, errors, rows stored
- * vs unique events sent, and our throughput as a ratio of the baseline.
+ * `npm run bench:webhooks`: drives POST /api/webhooks/hubby of the console started exactly as `npm start` starts
+ * it (scripts/run-server.ts start → scripts/server.ts, production build) on loopback with realistic signed events
+ * (5% duplicates), on PGlite and on PostgreSQL, and the same load against a baseline receiver that checks the key
+ * and inserts the same rows with raw pg / PGlite. Prints events/s, p50/p99, errors, rows stored vs unique events
+ * sent, and our throughput as a ratio of the baseline.
  *
- * BENCH_EVENTS (default 3000), BENCH_CONCURRENCY (16), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres).
+ * BENCH_EVENTS (default 3000), BENCH_CONCURRENCY (16), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres),
+ * BENCH_BUILD=1 to rebuild (otherwise an existing .next build is reused).
  */
 
 const root = process.cwd();
@@ -140,7 +142,7 @@ async function stop(child: ChildProcess) {
   }
 }
 
-/** Our route, in a production build, against the given database. */
+/** The console as `npm start` runs it (production build), against the given database. */
 async function benchConsole(
   label: string,
   env: Record<string, string>,
@@ -335,7 +337,7 @@ async function main() {
   fs.rmSync(temp, { recursive: true, force: true });
 
   console.log(
-    `\nWebhook intake, ${EVENTS - 200} measured deliveries (5% duplicates), concurrency ${CONCURRENCY}, ${os.cpus().length} CPUs\n`,
+    `\nWebhook intake, ${EVENTS - 200} measured deliveries (5% duplicates), concurrency ${CONCURRENCY}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(1)}\n`,
   );
   console.log("receiver               events/s   p50 ms   p99 ms  errors  stored/unique");
   for (const r of results) {
