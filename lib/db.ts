@@ -200,6 +200,7 @@ function openPostgres(connectionString: string, max: number): Database {
   // An idle client that loses its server emits 'error'; without a listener that would crash the process.
   pool.on("error", (error) => console.error("[db] idle PostgreSQL client error:", error.message));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const statementNames = new Map<string, string>();
   const sql: SqlRunner = {
     async exec(text) {
       await pool.query(text);
@@ -215,7 +216,11 @@ function openPostgres(connectionString: string, max: number): Database {
     sql,
     async prepared(text, params) {
       // pg keeps the statement per connection and parses it only the first time a connection sees the name.
-      const name = `console_${crypto.createHash("sha256").update(text).digest("hex").slice(0, 24)}`;
+      let name = statementNames.get(text);
+      if (!name) {
+        name = `console_${crypto.createHash("sha256").update(text).digest("hex").slice(0, 24)}`;
+        statementNames.set(text, name);
+      }
       return (await pool.query({ name, text, values: params as unknown[] })).rows;
     },
     async transaction(fn) {
