@@ -25,7 +25,7 @@ export type Database = {
   sql: SqlRunner;
   /**
    * Runs one statement as a named prepared statement, parsed and planned once per connection instead of on every
-   * call: for hot paths that run the same statement text many times (the webhook intake).
+   * call: for hot paths that run a few fixed statement texts many times (the webhook intake).
    */
   prepared<T extends Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]>;
   /** Runs fn in one transaction on one connection with the raw driver (hot paths that Prisma would slow down). */
