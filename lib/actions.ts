@@ -37,6 +37,10 @@ export async function runAction<Schema extends z.ZodType, T>(
   try {
     staff = await requireStaff(...options.roles);
   } catch (error) {
+    if (isSignInRedirect(error)) {
+      // Signed out, disabled or a forged request without a session: record the refused call, then redirect.
+      await audit({ action: options.action, result: "refused", details: { reason: "signed_out" }, requestId });
+    }
     if (!isForbiddenError(error)) throw error;
     const actor = await getCurrentStaff();
     await audit({
@@ -80,6 +84,12 @@ export async function runAction<Schema extends z.ZodType, T>(
     await audit({ actor: staff, action: options.action, result: "error", details: { requestId }, requestId });
     return { ok: false, message: `Something went wrong. Reference: ${requestId}` };
   }
+}
+
+/** The redirect requireStaff throws for a caller without a valid session. */
+function isSignInRedirect(error: unknown): boolean {
+  const digest = typeof error === "object" && error !== null ? (error as { digest?: unknown }).digest : undefined;
+  return typeof digest === "string" && digest.startsWith("NEXT_REDIRECT") && digest.includes("/login");
 }
 
 /** FormData → plain object for zod (repeated keys become arrays). */

@@ -6,6 +6,7 @@ describe("navigation", () => {
     expect(screensFor("admin").map((s) => s.href)).toEqual([
       "/travelers",
       "/webhooks",
+      "/instructions",
       "/staff",
       "/audit",
       "/api-log",
@@ -21,6 +22,7 @@ describe("navigation", () => {
       expect(hrefs).not.toContain("/audit");
       expect(hrefs).not.toContain("/api-log");
       expect(hrefs).toContain("/webhooks");
+      expect(hrefs).toContain("/instructions");
       expect(homeFor(role)).toBe("/travelers");
       expect(homeFor(role)).toBe(hrefs[0]);
     }

@@ -5,6 +5,7 @@ import { can } from "./auth/roles";
 export const screens = [
   { href: "/travelers", label: "Travelers", icon: "plane", permission: "travelers.search" },
   { href: "/webhooks", label: "Webhooks", icon: "webhook", permission: "webhooks.view" },
+  { href: "/instructions", label: "Instructions", icon: "book-open", permission: "instructions.preview" },
   { href: "/staff", label: "Staff", icon: "users", permission: "staff.manage" },
   { href: "/audit", label: "Audit log", icon: "scroll-text", permission: "audit.read" },
   { href: "/api-log", label: "Hubby API log", icon: "activity", permission: "apiLog.read" },

@@ -1,13 +1,14 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { Activity, Plane, ScrollText, UserCog, Users, Webhook, type LucideIcon } from "lucide-react";
+import { Activity, BookOpen, Plane, ScrollText, UserCog, Users, Webhook, type LucideIcon } from "lucide-react";
 import type { Screen } from "@/lib/navigation";
 import { cn } from "@/lib/utils";
 
 const icons: Record<Screen["icon"], LucideIcon> = {
   plane: Plane,
   webhook: Webhook,
+  "book-open": BookOpen,
   users: Users,
   "scroll-text": ScrollText,
   activity: Activity,

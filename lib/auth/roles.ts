@@ -13,11 +13,13 @@ export const roleLabels: Record<StaffRole, string> = {
 
 export const permissions = {
   "travelers.search": ["admin", "campaign_manager", "support"],
+  "travelers.views": ["admin", "campaign_manager", "support"],
   "travelers.redeem": ["admin", "campaign_manager", "support"],
   "bookings.topUp": ["admin", "campaign_manager", "support"],
   "bookings.issue": ["admin", "campaign_manager"],
   "campaigns.run": ["admin", "campaign_manager"],
   "webhooks.view": ["admin", "campaign_manager", "support"],
+  "instructions.preview": ["admin", "campaign_manager", "support"],
   "webhooks.replay": ["admin"],
   "webhooks.reconcile": ["admin"],
   "staff.manage": ["admin"],

@@ -69,13 +69,16 @@ export type ListBookingsParams = {
 };
 
 export type InstructionsRequest = {
-  format?: "html" | "json";
+  /** `html` is documented; the reply's shape for other formats is not (reference §4.5). */
+  format?: string;
   external_user_id: string;
   device_name: string;
   device_type?: string;
   phone_os: string;
   os_version: string;
   locale?: string;
+  /** A sub-brand key (reference §6.6). Undocumented for this endpoint, which resolves branding from the traveler. */
+  custom_branding?: string;
 };
 
 export type RedeemPackageRequest = { external_user_id: string; package_queue_id: string };
@@ -103,6 +106,9 @@ const defaults = {
   retryBaseDelayMs: 250,
 };
 
+/** The budget for reads a staff member waits on: worst case about 10 s before the page falls back to stored state. */
+export const INTERACTIVE_BUDGET = { timeoutMs: 5_000, getRetries: 1 };
+
 export class HubbyClient {
   private readonly baseUrl: URL;
   private readonly config: Required<Omit<HubbyClientConfig, "recorder" | "now" | "sleep" | "userAgent">> &
@@ -123,6 +129,23 @@ export class HubbyClient {
   /** The same client, recording calls as made by this staff member within this request. */
   withContext(context: CallContext): HubbyClient {
     return new HubbyClient({ ...this.config, now: this.now, sleep: this.sleep }, { ...this.context, ...context });
+  }
+
+  /**
+   * The same client with a tighter time budget, for reads a staff member is waiting on (a page render): one
+   * quick try falls back to stored state sooner than the background defaults (15 s × 3 attempts) would.
+   */
+  withBudget(budget: { timeoutMs: number; getRetries: number }): HubbyClient {
+    return new HubbyClient(
+      {
+        ...this.config,
+        timeoutMs: Math.min(this.config.timeoutMs, budget.timeoutMs),
+        getRetries: Math.min(this.config.getRetries, budget.getRetries),
+        now: this.now,
+        sleep: this.sleep,
+      },
+      this.context,
+    );
   }
 
   // ── Bookings ──────────────────────────────────────────────────────────────────────────────────────────────

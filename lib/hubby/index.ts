@@ -6,6 +6,7 @@ import { recordApiCall } from "./api-log";
 import { HubbyClient } from "./client";
 
 export { HubbyApiError } from "./errors";
+export { INTERACTIVE_BUDGET } from "./client";
 export type { CallContext, InstructionsRequest, ListBookingsParams } from "./client";
 
 let shared: HubbyClient | undefined;

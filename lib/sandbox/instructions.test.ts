@@ -4,6 +4,7 @@ import {
   languageFor,
   renderInstructionsHtml,
   renderInstructionsJson,
+  renderInstructionsMarkdown,
   splitLpa,
   type InstructionsRenderInput,
 } from "./instructions";
@@ -254,11 +255,32 @@ describe("request body", () => {
     expect(
       issues({ ...valid, format: "pdf", phone_os: "symbian", os_version: "x", locale: "??", device_name: " " }),
     ).toEqual({
-      format: "must be html or json",
+      format: "must be html, json or markdown",
       phone_os: "must be ios or android",
       os_version: "must be a version such as 17.4 or 15",
       locale: "must be a language tag such as en or en-GB",
       device_name: "is required",
     });
+  });
+});
+
+describe("markdown and brand keys", () => {
+  it("renders the same steps as Markdown", () => {
+    const markdown = renderInstructionsMarkdown({ ...iphone, os_version: "16" });
+    expect(markdown).toMatch(/^# Install your travel eSIM\n/);
+    expect(markdown).toContain("2. **Scan the QR code**");
+    expect(markdown).toContain("SM-DP+: `smdp.example.com`");
+  });
+
+  it("accepts a custom_branding key to preview", () => {
+    const parsed = instructionsInputSchema.parse({
+      external_user_id: "user_abc123",
+      device_name: "Google Pixel 10",
+      phone_os: "android",
+      os_version: "15",
+      format: "Markdown",
+      custom_branding: " your-brand ",
+    });
+    expect(parsed).toMatchObject({ format: "markdown", custom_branding: "your-brand" });
   });
 });

@@ -25,7 +25,7 @@ const lowerCaseEnum = <const T extends readonly [string, ...string[]]>(values: T
     .pipe(z.enum(values, { error: message }));
 
 export const instructionsInputSchema = z.object({
-  format: lowerCaseEnum(["html", "json"], "must be html or json").default("html"),
+  format: lowerCaseEnum(["html", "json", "markdown"], "must be html, json or markdown").default("html"),
   external_user_id: requiredText(200),
   device_name: requiredText(100),
   device_type: lowerCaseEnum(["phone", "tablet", "watch"], "must be phone, tablet or watch").default("phone"),
@@ -44,6 +44,9 @@ export const instructionsInputSchema = z.object({
     .trim()
     .regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, "must be a language tag such as en or en-GB")
     .optional(),
+  // Not in Hubby's documented body (it resolves the branding from the traveler); the sandbox lets a brand key be
+  // previewed before a booking carries it.
+  custom_branding: z.string({ error: "must be a string" }).trim().max(100, "must be at most 100 characters").optional(),
 });
 export type InstructionsRequest = z.infer<typeof instructionsInputSchema>;
 
@@ -716,6 +719,21 @@ export function renderInstructionsJson(input: InstructionsRenderInput): Instruct
     links: steps.flatMap((step) => (step.link ? [step.link] : [])),
     iccid: input.esim?.iccid ?? null,
   };
+}
+
+/** The same content as Markdown (`format: "markdown"`). */
+export function renderInstructionsMarkdown(input: InstructionsRenderInput): string {
+  const json = renderInstructionsJson(input);
+  const lines = [`# ${json.title}`, "", json.intro, ""];
+  json.steps.forEach((step, index) => {
+    lines.push(`${index + 1}. **${step.title}**`, `   ${step.body}`);
+    if (step.smdp_address) lines.push(`   - SM-DP+: \`${step.smdp_address}\``);
+    if (step.activation_code) lines.push(`   - Code: \`${step.activation_code}\``);
+    if (step.qr) lines.push(`   - QR: \`${step.qr}\``);
+  });
+  for (const link of json.links) lines.push("", `[${link.label}](${link.href})`);
+  if (json.iccid) lines.push("", `ICCID: \`${json.iccid}\``);
+  return `${lines.join("\n")}\n`;
 }
 
 // ── HTML ────────────────────────────────────────────────────────────────────────────────────────────────────

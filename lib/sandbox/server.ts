@@ -5,7 +5,13 @@ import { createBookingInputSchema } from "../hubby/schemas";
 import { findDestination, getDestinationWithBundles, listDestinations } from "./catalog";
 import { checkCompatibility, compatibleDevices } from "./devices";
 import { faultRuleSchema } from "./faults";
-import { instructionsInputSchema, renderInstructionsHtml, renderInstructionsJson } from "./instructions";
+import { HOSTILE_PAYLOADS, withHostilePayloads } from "./hostile";
+import {
+  instructionsInputSchema,
+  renderInstructionsHtml,
+  renderInstructionsJson,
+  renderInstructionsMarkdown,
+} from "./instructions";
 import type { Sandbox } from "./sandbox";
 import { SandboxError, createBooking, redeemPackageQueue } from "./simulation";
 import { brandFor, logoSvg, renderWebView, renderWebViewError } from "./webview";
@@ -101,12 +107,28 @@ async function handle(sandbox: Sandbox, req: http.IncomingMessage, res: http.Ser
     res.socket?.destroy();
     return;
   }
+  if (faults.some((fault) => fault.kind === "hostile_html")) reply = { ...reply, body: hostileReply(reply.body) };
   if (faults.some((fault) => fault.kind === "malformed")) {
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify({ success: true, data: { unexpected: "shape" } }).slice(0, 24));
     return;
   }
   sendJson(res, reply.status, reply.body);
+}
+
+/** The instructions reply with XSS payloads in every text it carries (html, markdown, a JSON step). */
+function hostileReply(body: unknown): unknown {
+  const data = (body as { data?: Record<string, unknown> } | undefined)?.data;
+  if (!data) return body;
+  const corpus = HOSTILE_PAYLOADS.map((payload) => payload.html).join("\n");
+  const hostile: Record<string, unknown> = { ...data };
+  if (typeof data.html === "string") hostile.html = withHostilePayloads(data.html);
+  if (typeof data.markdown === "string") hostile.markdown = `${data.markdown}\n${corpus}\n`;
+  const instructions = data.instructions as { steps?: unknown[] } | undefined;
+  if (instructions?.steps) {
+    hostile.instructions = { ...instructions, steps: [...instructions.steps, { title: corpus, body: corpus }] };
+  }
+  return { ...(body as object), data: hostile };
 }
 
 // ── Authentication, as Hubby does it ───────────────────────────────────────────────────────────────────────
@@ -233,22 +255,28 @@ async function route(
   if (method === "POST" && path === "/native/instructions") {
     const input = parse(instructionsInputSchema, body);
     const traveler = travelerOr404(sandbox, input.external_user_id);
+    const brand = brandFor(sandbox, input.custom_branding || traveler.custom_branding);
     const renderInput = {
       ...input,
-      branding: brandFor(sandbox, traveler.custom_branding),
-      esim: traveler.esim ? { iccid: traveler.esim.iccid, qr: traveler.esim.qr } : null,
+      branding: brand,
+      esim: traveler.esim ? { iccid: traveler.esim.iccid, qr: traveler.esim.qr, status: traveler.esim.status } : null,
     };
+    // Hubby does not document whether the reply says which identity it applied; the sandbox does.
+    const branding = { key: brand.key, name: brand.name };
+    const locale = input.locale ?? traveler.locale;
     if (input.format === "json") {
-      return { status: 200, body: { format: "json", instructions: renderInstructionsJson(renderInput) } };
+      return {
+        status: 200,
+        body: { format: "json", locale, branding, instructions: renderInstructionsJson(renderInput) },
+      };
     }
-    return {
-      status: 200,
-      body: {
-        format: "html",
-        locale: input.locale ?? traveler.locale,
-        html: await renderInstructionsHtml(renderInput),
-      },
-    };
+    if (input.format === "markdown") {
+      return {
+        status: 200,
+        body: { format: "markdown", locale, branding, markdown: renderInstructionsMarkdown(renderInput) },
+      };
+    }
+    return { status: 200, body: { format: "html", locale, branding, html: await renderInstructionsHtml(renderInput) } };
   }
   if (path === "/native/device-compatibility") {
     if (method === "GET") return { status: 200, body: { devices: compatibleDevices } };

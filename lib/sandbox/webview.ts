@@ -16,10 +16,11 @@ const brands: Record<string, Brand> = {
   "your-brand": { name: "Your Brand", primary_color: "#FF5733", secondary_color: "#33FF57", font: "Roboto" },
 };
 
+/** The brand for a custom_branding key, with the key actually applied (unknown keys get the partner's default). */
 export function brandFor(sandbox: Sandbox, key: string | null | undefined) {
-  const id = key && brands[key] ? key : "default";
+  const id = key && Object.hasOwn(brands, key) ? key : "default";
   const brand = brands[id]!;
-  return { ...brand, logo: `${sandbox.url}/assets/logo-${id}.svg` };
+  return { ...brand, key: id, logo: `${sandbox.url}/assets/logo-${id}.svg` };
 }
 
 export function logoSvg(key: string): string {

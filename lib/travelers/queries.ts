@@ -1,71 +1,249 @@
 import "server-only";
-import { z } from "zod";
 import { db } from "../db";
 import { Prisma } from "../generated/prisma/client";
+import { filterKey, type TravelerFilter, type TravelerQuery, type TravelerSort } from "./filters";
+
+export { travelerQuerySchema, type TravelerQuery } from "./filters";
 
 export const TRAVELER_PAGE_SIZE = 50;
+/** The most rows one CSV export may hold; larger filters are refused with a message to narrow them. */
+export const TRAVELER_EXPORT_MAX_ROWS = 50_000;
+const EXPORT_BATCH = 1_000;
 
-export const travelerQuerySchema = z.object({
-  q: z.string().trim().max(200).catch(""),
-  sort: z.enum(["-lastSeenAt", "lastSeenAt", "externalUserId", "-externalUserId", "-usage"]).catch("-lastSeenAt"),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
-});
-export type TravelerQuery = z.infer<typeof travelerQuerySchema>;
+export type EsimStatus = "installed" | "removed" | "not installed" | "unknown";
 
 export type TravelerRow = {
   externalUserId: string;
   iccid: string | null;
-  esimState: string | null;
+  esimStatus: EsimStatus;
+  /** When the eSIM was last reported installed or removed. */
+  esimStateAt: string | null;
   activePackages: number;
+  /** The highest usage percent among the traveler's current (unexpired) packages. */
   maxUsage: number | null;
+  nextDepartureAt: string | null;
+  /** The booking gave a date without a time (read as 00:00 UTC). */
+  nextDepartureDateOnly: boolean;
   lastEventType: string | null;
   lastEventAt: string | null;
 };
 
-const orderBy: Record<TravelerQuery["sort"], Prisma.Sql> = {
-  "-lastSeenAt": Prisma.sql`t."lastSeenAt" DESC, t."externalUserId"`,
-  lastSeenAt: Prisma.sql`t."lastSeenAt" ASC, t."externalUserId"`,
-  externalUserId: Prisma.sql`t."externalUserId" ASC`,
-  "-externalUserId": Prisma.sql`t."externalUserId" DESC`,
-  "-usage": Prisma.sql`"maxUsage" DESC NULLS LAST, t."externalUserId"`,
+type RawRow = {
+  externalUserId: string;
+  iccid: string | null;
+  esimState: string | null;
+  esimStateAt: Date | null;
+  reportedNotInstalled: boolean;
+  activePackages: bigint | number;
+  maxUsage: number | null;
+  nextDepartureAt: Date | null;
+  nextDepartureDate: string | null;
+  lastEventType: string | null;
+  lastEventAt: Date | null;
 };
 
+/** `now` as a timestamptz parameter: an ISO string with its zone, so neither driver nor session zone shifts it. */
+const at = (now: Date) => Prisma.sql`${now.toISOString()}::timestamptz`;
+
+/** LIKE pattern for "starts with": the user's %, _ and \ are literal (backslash is PostgreSQL's default escape). */
+export function prefixPattern(q: string): string {
+  return `${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 /**
- * Travelers known to the console, found by exact or prefix external_user_id, ICCID, booking id or package id.
- * Prefix matches use LIKE with the wildcards escaped.
+ * A booking departs in the future; a date-only departure (read as 00:00 UTC) counts until that day is over.
+ * Written as a range on departsAt so its index applies.
  */
-export async function searchTravelers(query: TravelerQuery) {
-  const q = query.q;
-  const prefix = `${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const where = q
-    ? Prisma.sql`WHERE t."externalUserId" LIKE ${prefix} OR t."iccid" LIKE ${prefix}
-        OR EXISTS (SELECT 1 FROM "TravelerBooking" b WHERE b."externalUserId" = t."externalUserId" AND b."bookingId" LIKE ${prefix})
-        OR EXISTS (SELECT 1 FROM "TravelerPackage" p WHERE p."externalUserId" = t."externalUserId" AND p."packageId" LIKE ${prefix})`
-    : Prisma.empty;
-  const now = new Date();
-  const [rows, count] = await Promise.all([
-    db().$queryRaw<
-      (Omit<TravelerRow, "activePackages" | "lastEventAt"> & { activePackages: bigint; lastEventAt: Date | null })[]
-    >`
-      SELECT t."externalUserId", t."iccid", t."esimState", t."lastEventType", t."lastEventAt",
-        (SELECT COUNT(*) FROM "TravelerPackage" p WHERE p."externalUserId" = t."externalUserId"
-           AND p."activatedAt" IS NOT NULL AND p."expiresAt" > ${now} AND p."usagePercent" < 100) AS "activePackages",
-        (SELECT MAX(p."usagePercent") FROM "TravelerPackage" p WHERE p."externalUserId" = t."externalUserId") AS "maxUsage"
-      FROM "Traveler" t ${where}
-      ORDER BY ${orderBy[query.sort]}
-      LIMIT ${TRAVELER_PAGE_SIZE} OFFSET ${(query.page - 1) * TRAVELER_PAGE_SIZE}`,
-    db().$queryRaw<{ n: bigint }[]>`SELECT COUNT(*) AS n FROM "Traveler" t ${where}`,
-  ]);
+const upcoming = (now: Date) =>
+  Prisma.sql`b."departsAt" > ${at(now)} - interval '1 day'
+    AND (b."departsAt" > ${at(now)} OR char_length(b."departureDate") = 10)`;
+
+/**
+ * Travelers whose external_user_id, ICCID, booking id or package id starts with q: one prefix lookup per key,
+ * each able to use its own index (text_pattern_ops or C collation), joined by UNION instead of OR + EXISTS.
+ */
+function searchHits(q: string) {
+  const pattern = prefixPattern(q);
+  return Prisma.sql`t."externalUserId" IN (
+      SELECT "externalUserId" FROM "Traveler" WHERE "externalUserId" LIKE ${pattern}
+      UNION SELECT "externalUserId" FROM "Traveler" WHERE "iccid" LIKE ${pattern}
+      UNION SELECT "externalUserId" FROM "TravelerBooking" WHERE "bookingId" LIKE ${pattern}
+      UNION SELECT "externalUserId" FROM "TravelerPackage" WHERE "packageId" LIKE ${pattern})`;
+}
+
+function whereClause(filter: TravelerFilter, now: Date, extra: Prisma.Sql[] = []): Prisma.Sql {
+  const conditions: Prisma.Sql[] = [];
+  if (filter.q) conditions.push(searchHits(filter.q));
+  if (filter.esim === "installed") conditions.push(Prisma.sql`t."esimState" = 'installed'`);
+  if (filter.esim === "removed") conditions.push(Prisma.sql`t."esimState" = 'removed'`);
+  // Never reported installed: an ICCID was assigned but not installed, or nothing is known yet.
+  if (filter.esim === "not_installed") conditions.push(Prisma.sql`t."esimState" IS NULL`);
+  if (filter.departing) {
+    conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "TravelerBooking" b
+      WHERE b."externalUserId" = t."externalUserId" AND ${upcoming(now)}
+        AND b."departsAt" <= ${at(now)} + make_interval(hours => ${filter.departing}::int))`);
+  }
+  if (filter.crossed) {
+    conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "UsageSample" u
+      WHERE u."externalUserId" = t."externalUserId" AND u."percent" = ${filter.crossed}::int
+        AND u."at" > ${at(now)} - make_interval(days => ${filter.crossedDays}::int) AND u."at" <= ${at(now)})`);
+  }
+  if (filter.idle) {
+    conditions.push(Prisma.sql`(t."lastEventAt" IS NULL
+      OR t."lastEventAt" < ${at(now)} - make_interval(days => ${filter.idle}::int))`);
+  }
+  conditions.push(...extra);
+  return conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
+}
+
+const currentPackage = (now: Date) => Prisma.sql`(p."expiresAt" IS NULL OR p."expiresAt" > ${at(now)})`;
+
+type SortPlan = { join: Prisma.Sql; key: Prisma.Sql; order: Prisma.Sql };
+
+/**
+ * The sort key over t, with its direction; external_user_id breaks ties. Usage and next departure are aggregates:
+ * for a search or a filter (usually a small share of travelers) they are looked up per traveler by index; for the
+ * unfiltered list they are aggregated once and hash-joined, which beats 100k index lookups.
+ */
+function sortPlan(sort: TravelerSort, now: Date, narrow: boolean): SortPlan {
+  const field = sort.replace(/^-/, "");
+  const descending = sort.startsWith("-");
+  const nullsLast = descending ? Prisma.sql`DESC NULLS LAST` : Prisma.sql`ASC NULLS LAST`;
+  const aggregate = (perTraveler: Prisma.Sql, grouped: Prisma.Sql): SortPlan =>
+    narrow
+      ? { join: Prisma.empty, key: perTraveler, order: nullsLast }
+      : {
+          join: Prisma.sql`LEFT JOIN (${grouped}) sk ON sk."externalUserId" = t."externalUserId"`,
+          key: Prisma.sql`sk.v`,
+          order: nullsLast,
+        };
+  switch (field) {
+    case "externalUserId":
+      return {
+        join: Prisma.empty,
+        key: Prisma.sql`t."externalUserId"`,
+        order: descending ? Prisma.sql`DESC` : Prisma.sql`ASC`,
+      };
+    case "usage":
+      return aggregate(
+        Prisma.sql`(SELECT MAX(p."usagePercent") FROM "TravelerPackage" p
+          WHERE p."externalUserId" = t."externalUserId" AND ${currentPackage(now)})`,
+        Prisma.sql`SELECT p."externalUserId", MAX(p."usagePercent") AS v FROM "TravelerPackage" p
+          WHERE ${currentPackage(now)} GROUP BY p."externalUserId"`,
+      );
+    case "departure":
+      return aggregate(
+        Prisma.sql`(SELECT MIN(b."departsAt") FROM "TravelerBooking" b
+          WHERE b."externalUserId" = t."externalUserId" AND ${upcoming(now)})`,
+        Prisma.sql`SELECT b."externalUserId", MIN(b."departsAt") AS v FROM "TravelerBooking" b
+          WHERE ${upcoming(now)} GROUP BY b."externalUserId"`,
+      );
+    default:
+      // Oldest first puts travelers never heard from at the top.
+      return {
+        join: Prisma.empty,
+        key: Prisma.sql`t."lastEventAt"`,
+        order: descending ? Prisma.sql`DESC NULLS LAST` : Prisma.sql`ASC NULLS FIRST`,
+      };
+  }
+}
+
+/**
+ * The shown columns for travelers already chosen: `chosen` selects "externalUserId" and the sort key "k", and the
+ * result keeps that order.
+ */
+function rowsFor(chosen: Prisma.Sql, order: Prisma.Sql, now: Date) {
+  return db().$queryRaw<RawRow[]>`
+    WITH chosen AS MATERIALIZED (${chosen})
+    SELECT t."externalUserId", t."iccid", t."esimState", t."esimStateAt", t."lastEventType", t."lastEventAt",
+      pk."activePackages", pk."maxUsage", nd."departsAt" AS "nextDepartureAt", nd."departureDate" AS "nextDepartureDate",
+      EXISTS (SELECT 1 FROM "TravelerBooking" f WHERE f."externalUserId" = t."externalUserId"
+        AND (f."withinCutoffEsimInstalled" = false OR f."aboutToDepartEsimInstalled" = false)) AS "reportedNotInstalled"
+    FROM chosen c
+    JOIN "Traveler" t ON t."externalUserId" = c."externalUserId"
+    LEFT JOIN LATERAL (
+      SELECT COUNT(*) FILTER (WHERE p."activatedAt" IS NOT NULL AND p."expiresAt" > ${at(now)} AND p."usagePercent" < 100)
+          AS "activePackages",
+        MAX(p."usagePercent") FILTER (WHERE ${currentPackage(now)}) AS "maxUsage"
+      FROM "TravelerPackage" p WHERE p."externalUserId" = t."externalUserId") pk ON true
+    LEFT JOIN LATERAL (
+      SELECT b."departsAt", b."departureDate" FROM "TravelerBooking" b
+      WHERE b."externalUserId" = t."externalUserId" AND ${upcoming(now)}
+      ORDER BY b."departsAt" LIMIT 1) nd ON true
+    ORDER BY c.k ${order}, c."externalUserId" ASC`;
+}
+
+function toRow(row: RawRow): TravelerRow {
+  const iso = (value: Date | null) => (value ? new Date(value).toISOString() : null);
+  const esimStatus: EsimStatus =
+    row.esimState === "installed"
+      ? "installed"
+      : row.esimState === "removed"
+        ? "removed"
+        : row.iccid || row.reportedNotInstalled
+          ? "not installed"
+          : "unknown";
   return {
-    rows: rows.map((row) => ({
-      ...row,
-      activePackages: Number(row.activePackages),
-      maxUsage: row.maxUsage === null ? null : Number(row.maxUsage),
-      lastEventAt: row.lastEventAt ? new Date(row.lastEventAt).toISOString() : null,
-    })) satisfies TravelerRow[],
-    total: Number(count[0]?.n ?? 0),
-    pageSize: TRAVELER_PAGE_SIZE,
+    externalUserId: row.externalUserId,
+    iccid: row.iccid,
+    esimStatus,
+    esimStateAt: iso(row.esimStateAt),
+    activePackages: Number(row.activePackages ?? 0),
+    maxUsage: row.maxUsage === null ? null : Number(row.maxUsage),
+    nextDepartureAt: iso(row.nextDepartureAt),
+    nextDepartureDateOnly: row.nextDepartureDate?.length === 10,
+    lastEventType: row.lastEventType,
+    lastEventAt: iso(row.lastEventAt),
   };
+}
+
+/** How many travelers match a filter. */
+export async function countTravelers(filter: TravelerFilter, now: Date = new Date()): Promise<number> {
+  const onlyCrossed = filter.crossed && !filter.q && !filter.esim && !filter.departing && !filter.idle;
+  // "Crossed N%" alone counts straight off the UsageSample(percent, at) index instead of probing every traveler.
+  const count = onlyCrossed
+    ? await db().$queryRaw<{ n: bigint }[]>`
+        SELECT COUNT(DISTINCT u."externalUserId") AS n FROM "UsageSample" u
+        WHERE u."percent" = ${filter.crossed}::int
+          AND u."at" > ${at(now)} - make_interval(days => ${filter.crossedDays}::int) AND u."at" <= ${at(now)}`
+    : await db().$queryRaw<{ n: bigint }[]>`SELECT COUNT(*) AS n FROM "Traveler" t ${whereClause(filter, now)}`;
+  return Number(count[0]?.n ?? 0);
+}
+
+/**
+ * One page of travelers for the list: search (prefix on any id), filters, sort. The page's ids are chosen first
+ * with only the sort key computed, then the shown columns are read for those 50 rows alone.
+ */
+export async function searchTravelers(query: TravelerQuery, now: Date = new Date()) {
+  const { join, key, order } = sortPlan(query.sort, now, filterKey(query) !== "");
+  const chosen = Prisma.sql`
+    SELECT t."externalUserId", ${key} AS k FROM "Traveler" t ${join} ${whereClause(query, now)}
+    ORDER BY k ${order}, t."externalUserId" ASC
+    LIMIT ${TRAVELER_PAGE_SIZE} OFFSET ${(query.page - 1) * TRAVELER_PAGE_SIZE}`;
+  const [rows, total] = await Promise.all([rowsFor(chosen, order, now), countTravelers(query, now)]);
+  return { rows: rows.map(toRow), total, pageSize: TRAVELER_PAGE_SIZE };
+}
+
+/**
+ * Every traveler matching a filter, by external_user_id, in batches (keyset on the primary key, so each batch is
+ * an index range however deep the export goes). Callers check countTravelers against TRAVELER_EXPORT_MAX_ROWS.
+ */
+export async function* exportTravelers(filter: TravelerFilter, now: Date = new Date()): AsyncGenerator<TravelerRow[]> {
+  let after: string | null = null;
+  let sent = 0;
+  while (sent < TRAVELER_EXPORT_MAX_ROWS) {
+    const extra: Prisma.Sql[] = after === null ? [] : [Prisma.sql`t."externalUserId" > ${after}`];
+    const chosen: Prisma.Sql = Prisma.sql`
+      SELECT t."externalUserId", t."externalUserId" AS k FROM "Traveler" t ${whereClause(filter, now, extra)}
+      ORDER BY t."externalUserId" ASC
+      LIMIT ${Math.min(EXPORT_BATCH, TRAVELER_EXPORT_MAX_ROWS - sent)}`;
+    const batch = (await rowsFor(chosen, Prisma.sql`ASC`, now)).map(toRow);
+    if (batch.length === 0) return;
+    yield batch;
+    sent += batch.length;
+    after = batch[batch.length - 1]!.externalUserId;
+    if (batch.length < EXPORT_BATCH) return;
+  }
 }
 
 /** The traveler an exact id (external_user_id, ICCID, booking id or package id) points to, if exactly one. */

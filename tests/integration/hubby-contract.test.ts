@@ -270,6 +270,22 @@ describe("fault injection", () => {
     expect(new Set(records.map((r) => r.requestId)).size).toBe(1);
   });
 
+  it("an interactive budget gives up after one retry and a shorter timeout", async () => {
+    sandbox.faults.add({ kind: "status", status: 503, method: "GET", path: "/destinations", times: 2 });
+    const { client, records } = clientFor(sandbox);
+    const error = await expectHubbyError(client.withBudget({ timeoutMs: 1_000, getRetries: 1 }).listDestinations());
+    expect(error.status).toBe(503);
+    expect(records.map((r) => [r.attempt, r.status])).toEqual([
+      [1, 503],
+      [2, 503],
+    ]);
+    sandbox.faults.add({ kind: "timeout", method: "GET", path: "/destinations", ms: 5_000, times: 1 });
+    const started = Date.now();
+    const slow = await expectHubbyError(client.withBudget({ timeoutMs: 300, getRetries: 0 }).listDestinations());
+    expect(slow.kind).toBe("timeout");
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
   it("a malformed reply is a typed error", async () => {
     sandbox.faults.add({ kind: "malformed", method: "GET", path: "/native/device-compatibility", times: 1 });
     const { client } = clientFor(sandbox);

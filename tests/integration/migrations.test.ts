@@ -27,6 +27,12 @@ const catalogQuery = `
   SELECT table_name, column_name, data_type, is_nullable, column_default
   FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '_console_migrations'
   ORDER BY table_name, column_name`;
+/**
+ * Indexes that exist only in migrations, because schema.prisma cannot express them. Keep this list short and say why.
+ * - Traveler_lastEventAt_externalUserId_idx: ("lastEventAt" DESC NULLS LAST, "externalUserId") for the travelers
+ *   list's default sort; Prisma has no NULLS LAST.
+ */
+const migrationOnlyIndexes = ["Traveler_lastEventAt_externalUserId_idx"];
 const indexQuery = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'
   AND tablename <> '_console_migrations' ORDER BY indexname`;
 
@@ -69,10 +75,17 @@ describe("migrations", () => {
     const fromSchema = new PGlite("memory://");
     await fromSchema.exec(script);
     expect((await migrated.query(catalogQuery)).rows).toEqual((await fromSchema.query(catalogQuery)).rows);
-    expect((await migrated.query(indexQuery)).rows).toEqual((await fromSchema.query(indexQuery)).rows);
+    const migratedIndexes = (await migrated.query<{ indexname: string }>(indexQuery)).rows;
+    for (const name of migrationOnlyIndexes) {
+      expect(migratedIndexes.map((row) => row.indexname)).toContain(name);
+    }
+    expect(migratedIndexes.filter((row) => !migrationOnlyIndexes.includes(row.indexname))).toEqual(
+      (await fromSchema.query(indexQuery)).rows,
+    );
     await migrated.close();
     await fromSchema.close();
-  });
+    // Two PGlite instances and the wasm schema engine: tens of seconds on a busy 2-CPU machine.
+  }, 180_000);
 
   it("are named so that name order is creation order", () => {
     const dir = path.join(process.cwd(), "prisma", "migrations");

@@ -44,7 +44,7 @@ describe("traveler search", () => {
     const rows = (await search({ sort: "-usage" })).rows;
     expect(rows[0]).toMatchObject({
       externalUserId: "cust_100001",
-      esimState: "installed",
+      esimStatus: "installed",
       activePackages: 1,
       maxUsage: 50,
     });

@@ -6,6 +6,7 @@ import { audit } from "@/lib/audit/audit";
 import { rolesFor } from "@/lib/auth/roles";
 import { hubbyConnection } from "@/lib/env";
 import { HubbyApiError, hubbyFor } from "@/lib/hubby";
+import { supportSummary } from "@/lib/travelers/traveler";
 
 const redeemSchema = z.object({
   externalUserId: z.string().trim().min(1).max(200),
@@ -121,6 +122,45 @@ export async function checkDeviceAction(
         requestId,
       });
       return { brand: result.phone_brand, model: result.phone_model, compatible: result.is_compatible };
+    },
+  );
+}
+
+const summarySchema = z.object({
+  externalUserId: z.string().trim().min(1).max(200),
+  /** The page's own deep link, put at the top of the summary; only an http(s) URL. */
+  link: z
+    .union([z.url({ protocol: /^https?$/ }).max(2_000), z.literal("")])
+    .optional()
+    .transform((value) => value || null),
+});
+
+/** The plain-text summary for an escalation ticket; the browser puts it on the clipboard. */
+export async function copySupportSummaryAction(
+  _prev: unknown,
+  form: FormData,
+): Promise<ActionResult<{ text: string }>> {
+  return runAction(
+    {
+      action: "travelers.copy_summary",
+      roles: rolesFor("travelers.search"),
+      schema: summarySchema,
+      input: formToObject(form),
+    },
+    async (input, { staff, requestId }) => {
+      const hubby = await hubbyFor(staff);
+      const text = await supportSummary(hubby, input.externalUserId, { generatedBy: staff.email, link: input.link });
+      if (text === null) {
+        throw new ActionError(`Neither the console nor Hubby knows a traveler “${input.externalUserId}”.`);
+      }
+      await audit({
+        actor: staff,
+        action: "travelers.copy_summary",
+        externalUserId: input.externalUserId,
+        result: "ok",
+        requestId,
+      });
+      return { text };
     },
   );
 }

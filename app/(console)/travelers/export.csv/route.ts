@@ -1,0 +1,92 @@
+import { audit } from "@/lib/audit/audit";
+import { rolesFor } from "@/lib/auth/roles";
+import { requireStaff } from "@/lib/auth/staff";
+import { csvLine } from "@/lib/csv";
+import { getRequestId } from "@/lib/request-id";
+import { describeFilter, filterKey, parseTravelerQuery } from "@/lib/travelers/filters";
+import { countTravelers, exportTravelers, TRAVELER_EXPORT_MAX_ROWS, type TravelerRow } from "@/lib/travelers/queries";
+
+const HEADER = [
+  "external_user_id",
+  "iccid",
+  "esim_status",
+  "esim_status_at",
+  "active_packages",
+  "usage_percent",
+  "next_departure",
+  "next_departure_date_only",
+  "last_event_type",
+  "last_event_at",
+];
+
+const line = (row: TravelerRow) =>
+  csvLine([
+    row.externalUserId,
+    row.iccid,
+    row.esimStatus,
+    row.esimStateAt,
+    row.activePackages,
+    row.maxUsage,
+    row.nextDepartureAt,
+    row.nextDepartureDateOnly,
+    row.lastEventType,
+    row.lastEventAt,
+  ]);
+
+/**
+ * GET /travelers/export.csv?<the list's filter>: every matching traveler (not only the shown page), by
+ * external_user_id, streamed in batches. Refused with a message above TRAVELER_EXPORT_MAX_ROWS. Audited.
+ */
+export async function GET(request: Request) {
+  const staff = await requireStaff(...rolesFor("travelers.search"));
+  const requestId = await getRequestId();
+  const filter = parseTravelerQuery(new URL(request.url).search);
+  const now = new Date();
+  const total = await countTravelers(filter, now);
+  const details = { filter: filterKey(filter), description: describeFilter(filter) || "all travelers", rows: total };
+  if (total > TRAVELER_EXPORT_MAX_ROWS) {
+    await audit({
+      actor: staff,
+      action: "travelers.export",
+      result: "refused",
+      details: { ...details, reason: "too_many_rows" },
+      requestId,
+    });
+    return new Response(
+      `This filter matches ${total.toLocaleString("en-GB")} travelers; one export holds at most ` +
+        `${TRAVELER_EXPORT_MAX_ROWS.toLocaleString("en-GB")}. Narrow the filter and export again.\n`,
+      { status: 413, headers: { "content-type": "text/plain; charset=utf-8" } },
+    );
+  }
+  await audit({ actor: staff, action: "travelers.export", result: "ok", details, requestId });
+
+  const batches = exportTravelers(filter, now);
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(csvLine(HEADER)));
+    },
+    async pull(controller) {
+      try {
+        const next = await batches.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value.map(line).join("")));
+      } catch (error) {
+        console.error(`[travelers.export] request ${requestId} failed:`, error);
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await batches.return(undefined);
+    },
+  });
+  const stamp = now.toISOString().slice(0, 16).replace(/[-:]/g, "").replace("T", "-");
+  return new Response(body, {
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="travelers-${stamp}.csv"`,
+      "cache-control": "no-store",
+      "x-request-id": requestId,
+    },
+  });
+}
