@@ -11,17 +11,20 @@ import { handledEvents } from "../lib/webhooks/envelope";
 import { deliveryHeaders, sampleEvent } from "../lib/webhooks/samples";
 
 /**
- * `npm run bench:webhooks`: drives POST /api/webhooks/hubby of a production build on loopback with realistic
- * signed events (5% duplicates), on PGlite and on PostgreSQL, and the same load against a baseline receiver that
- * checks the key and inserts the same rows with raw pg / PGlite. Prints events/s, p50/p99, errors, rows stored
- * vs unique events sent, and our throughput as a ratio of the baseline.
+ * `npm run bench:webhooks`: drives POST /api/webhooks/hubby of the console started exactly as `npm start` starts
+ * it (scripts/run-server.ts start → scripts/server.ts, production build) on loopback with realistic signed events
+ * (5% duplicates), on PGlite and on PostgreSQL, and the same load against a baseline receiver that checks the key
+ * and inserts the same rows with raw pg / PGlite. Prints events/s, p50/p99, errors, rows stored vs unique events
+ * sent, and our throughput as a ratio of the baseline.
  *
- * BENCH_EVENTS (default 3000), BENCH_CONCURRENCY (16), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres).
+ * BENCH_EVENTS (default 3000), BENCH_CONCURRENCY (16), BENCH_ROUNDS (4, alternating), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres),
+ * BENCH_BUILD=1 to rebuild (otherwise an existing .next build is reused).
  */
 
 const root = process.cwd();
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const KEY = "whk_bench_key";
 const SECRET = "whsec_bench_secret";
@@ -110,9 +113,18 @@ async function drive(url: string, bodies: string[]) {
   );
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
-  latencies.sort((a, b) => a - b);
+  return { seconds, latencies, errors, count: bodies.length };
+}
+
+type Measured = Awaited<ReturnType<typeof drive>>;
+
+function summarise(parts: Measured[]) {
+  const latencies = parts.flatMap((part) => part.latencies).sort((a, b) => a - b);
   const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
-  return { eventsPerSecond: bodies.length / seconds, p50: at(0.5), p99: at(0.99), errors };
+  const seconds = parts.reduce((sum, part) => sum + part.seconds, 0);
+  const count = parts.reduce((sum, part) => sum + part.count, 0);
+  const errors = parts.reduce((sum, part) => sum + part.errors, 0);
+  return { eventsPerSecond: count / seconds, p50: at(0.5), p99: at(0.99), errors };
 }
 
 async function waitForHealth(url: string, child: ChildProcess) {
@@ -140,13 +152,10 @@ async function stop(child: ChildProcess) {
   }
 }
 
-/** Our route, in a production build, against the given database. */
-async function benchConsole(
-  label: string,
-  env: Record<string, string>,
-  bodies: string[],
-  countRows: () => Promise<number>,
-) {
+type Receiver = { url: string; stop(): Promise<void> };
+
+/** The console as `npm start` runs it (production build), against the given database. */
+async function startConsole(env: Record<string, string>): Promise<Receiver> {
   const port = await freePort();
   const child = spawn(
     path.join(root, "node_modules", ".bin", "tsx"),
@@ -171,22 +180,15 @@ async function benchConsole(
   );
   try {
     await waitForHealth(`http://127.0.0.1:${port}`, child);
-    await drive(`http://127.0.0.1:${port}/api/webhooks/hubby`, bodies.slice(0, 200)); // warm-up (compiles, caches)
-    const measured = await drive(`http://127.0.0.1:${port}/api/webhooks/hubby`, bodies.slice(200));
+  } catch (error) {
     await stop(child);
-    return { label, ...measured, stored: await countRows() };
-  } finally {
-    await stop(child);
+    throw error;
   }
+  return { url: `http://127.0.0.1:${port}/api/webhooks/hubby`, stop: () => stop(child) };
 }
 
 /** The baseline: a bare node:http receiver that checks the key and inserts the same row. */
-async function benchBaseline(
-  label: string,
-  query: (sql: string, params: unknown[]) => Promise<unknown>,
-  bodies: string[],
-  countRows: () => Promise<number>,
-) {
+async function startBaseline(query: (sql: string, params: unknown[]) => Promise<unknown>): Promise<Receiver> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -223,12 +225,37 @@ async function benchBaseline(
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/`;
-  await drive(url, bodies.slice(0, 200));
-  const measured = await drive(url, bodies.slice(200));
-  server.closeAllConnections();
-  server.close();
-  return { label, ...measured, stored: await countRows() };
+  return {
+    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/`,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/**
+ * Both receivers get the same deliveries, warmed up with the first 200, then measured in alternating rounds
+ * (console, baseline, baseline, console, …) so that a busy machine slows both alike.
+ */
+async function compare(console_: Receiver, baseline: Receiver, bodies: string[]) {
+  await drive(console_.url, bodies.slice(0, 200));
+  await drive(baseline.url, bodies.slice(0, 200));
+  const measured = bodies.slice(200);
+  const size = Math.ceil(measured.length / ROUNDS);
+  const ours: Measured[] = [];
+  const theirs: Measured[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const slice = measured.slice(round * size, (round + 1) * size);
+    if (round % 2 === 0) {
+      ours.push(await drive(console_.url, slice));
+      theirs.push(await drive(baseline.url, slice));
+    } else {
+      theirs.push(await drive(baseline.url, slice));
+      ours.push(await drive(console_.url, slice));
+    }
+  }
+  return { ours: summarise(ours), theirs: summarise(theirs) };
 }
 
 function migrationsSql(): string[] {
@@ -255,34 +282,27 @@ async function main() {
   }
   const { bodies } = workload();
   const unique = uniqueAfterWarmup(bodies);
-  const results: (Result & { baselineOf?: string })[] = [];
+  const results: Result[] = [];
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), "hubby-bench-"));
 
   // PGlite: the console's embedded default.
   const consoleDir = path.join(temp, "console-pglite");
-  const ours = await benchConsole(
-    "console, PGlite",
-    { PGLITE_DATA_DIR: consoleDir, DATABASE_URL: "" },
-    bodies,
-    async () => {
-      const db = await PGlite.create(consoleDir);
-      const rows = await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM "WebhookEvent"`);
-      await db.close();
-      return rows.rows[0]!.n;
-    },
-  );
-  results.push({ ...ours, unique });
   const baseDb = await PGlite.create(path.join(temp, "baseline-pglite"));
   for (const sql of migrationsSql()) await baseDb.exec(sql);
-  results.push({
-    ...(await benchBaseline(
-      "baseline, PGlite",
-      (sql, params) => baseDb.query(sql, params),
-      bodies,
-      async () => (await baseDb.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM "WebhookEvent"`)).rows[0]!.n,
-    )),
-    unique,
-  });
+  {
+    const ours = await startConsole({ PGLITE_DATA_DIR: consoleDir, DATABASE_URL: "" });
+    const baseline = await startBaseline((sql, params) => baseDb.query(sql, params));
+    const measured = await compare(ours, baseline, bodies).finally(async () => {
+      await ours.stop();
+      await baseline.stop();
+    });
+    const consoleDb = await PGlite.create(consoleDir);
+    const countIn = async (db: PGlite) =>
+      (await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM "WebhookEvent"`)).rows[0]!.n;
+    results.push({ label: "console, PGlite", ...measured.ours, stored: await countIn(consoleDb), unique });
+    results.push({ label: "baseline, PGlite", ...measured.theirs, stored: await countIn(baseDb), unique });
+    await consoleDb.close();
+  }
   await baseDb.close();
 
   // PostgreSQL, when reachable.
@@ -307,24 +327,17 @@ async function main() {
         await client.end();
         return rows.rows[0]!.n;
       };
-      results.push({
-        ...(await benchConsole("console, PostgreSQL", { DATABASE_URL: urlFor(names[0]!) }, bodies, () =>
-          count(names[0]!),
-        )),
-        unique,
-      });
       const pool = new pg.Pool({ connectionString: urlFor(names[1]!), max: 10 });
       for (const sql of migrationsSql()) await pool.query(sql);
-      results.push({
-        ...(await benchBaseline(
-          "baseline, PostgreSQL",
-          (sql, params) => pool.query(sql, params),
-          bodies,
-          () => count(names[1]!),
-        )),
-        unique,
+      const ours = await startConsole({ DATABASE_URL: urlFor(names[0]!) });
+      const baseline = await startBaseline((sql, params) => pool.query(sql, params));
+      const measured = await compare(ours, baseline, bodies).finally(async () => {
+        await ours.stop();
+        await baseline.stop();
       });
       await pool.end();
+      results.push({ label: "console, PostgreSQL", ...measured.ours, stored: await count(names[0]!), unique });
+      results.push({ label: "baseline, PostgreSQL", ...measured.theirs, stored: await count(names[1]!), unique });
     } finally {
       for (const name of names) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await admin.end();
@@ -335,7 +348,7 @@ async function main() {
   fs.rmSync(temp, { recursive: true, force: true });
 
   console.log(
-    `\nWebhook intake, ${EVENTS - 200} measured deliveries (5% duplicates), concurrency ${CONCURRENCY}, ${os.cpus().length} CPUs\n`,
+    `\nWebhook intake, ${EVENTS - 200} measured deliveries (5% duplicates), concurrency ${CONCURRENCY}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(1)}\n`,
   );
   console.log("receiver               events/s   p50 ms   p99 ms  errors  stored/unique");
   for (const r of results) {

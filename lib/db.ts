@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import crypto from "node:crypto";
+import { PGlite, parse as parseProtocol, protocol } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
@@ -22,6 +23,11 @@ export type Database = {
   kind: "pglite" | "postgres";
   prisma: PrismaClient;
   sql: SqlRunner;
+  /**
+   * Runs one statement as a named prepared statement, parsed and planned once per connection instead of on every
+   * call: for hot paths that run a few fixed statement texts many times (the webhook intake).
+   */
+  prepared<T extends Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]>;
   /** Runs fn in one transaction on one connection with the raw driver (hot paths that Prisma would slow down). */
   transaction<T>(fn: (sql: SqlRunner) => Promise<T>): Promise<T>;
   /** Runs fn holding a session-level lock so concurrent processes (e.g. two app instances migrating) take turns. */
@@ -86,9 +92,25 @@ export function acquireDirectoryLock(dataDir: string): () => void {
   throw new Error(`Could not take the lock ${lockPath}`);
 }
 
+/**
+ * Directories with an open PGlite in this process, on globalThis like the instance itself: scripts/server.ts and
+ * Next.js's bundled copy of this module run in one process and must share one instance, never open a second.
+ */
+const openDirectories = ((globalThis as { __consolePgliteDirectories?: Set<string> }).__consolePgliteDirectories ??=
+  new Set<string>());
+
 function openPglite(dataDir: string): Database {
   const inMemory = dataDir.startsWith("memory://");
-  const release = inMemory ? () => {} : acquireDirectoryLock(dataDir);
+  const directory = path.resolve(dataDir);
+  if (!inMemory && openDirectories.has(directory)) {
+    throw new Error(`The embedded database in ${dataDir} is already open in this process; it must be shared.`);
+  }
+  const lockRelease = inMemory ? () => {} : acquireDirectoryLock(dataDir);
+  if (!inMemory) openDirectories.add(directory);
+  const release = () => {
+    openDirectories.delete(directory);
+    lockRelease();
+  };
   if (!inMemory) fs.mkdirSync(dataDir, { recursive: true });
   const pglite = new PGlite(inMemory ? dataDir : path.resolve(dataDir));
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
@@ -101,12 +123,14 @@ function openPglite(dataDir: string): Database {
       return result.rows as never;
     },
   };
+  const prepared = preparedOnPglite(pglite);
   // PGlite serialises all work in one process, so a lock between processes is the directory lock itself.
   let queue: Promise<unknown> = Promise.resolve();
   return {
     kind: "pglite",
     prisma,
     sql,
+    prepared,
     transaction(fn) {
       return pglite.transaction((tx) =>
         fn({
@@ -132,11 +156,51 @@ function openPglite(dataDir: string): Database {
   };
 }
 
+/**
+ * Named prepared statements on PGlite, which has no API for them: the extended-protocol messages its own query()
+ * sends (parse, describe, bind, execute, sync), with the parse and describe done once per statement text. Runs
+ * under the same two locks as query(), so it never interleaves with a transaction or another query.
+ */
+function preparedOnPglite(pglite: PGlite): Database["prepared"] {
+  const statements = new Map<string, { name: string; paramTypes: number[] }>();
+  let counter = 0;
+  const send = (message: Uint8Array, syncToFs = false) => pglite.execProtocolStream(message, { syncToFs });
+  return (text, params) =>
+    pglite._runExclusiveTransaction(() =>
+      pglite.runExclusive(async () => {
+        const messages: Awaited<ReturnType<typeof send>> = [];
+        try {
+          let statement = statements.get(text);
+          if (!statement) {
+            const name = `console_${++counter}`;
+            await send(protocol.serialize.parse({ name, text }));
+            const described = await send(protocol.serialize.describe({ type: "S", name }));
+            statement = { name, paramTypes: parseProtocol.parseDescribeStatementResults(described) };
+            statements.set(text, statement);
+          }
+          const types = statement.paramTypes;
+          const values = params.map((value, index) => {
+            if (value === null || value === undefined) return null;
+            const serialize = pglite.serializers[types[index]!];
+            return serialize ? serialize(value) : String(value);
+          });
+          messages.push(...(await send(protocol.serialize.bind({ statement: statement.name, values }))));
+          messages.push(...(await send(protocol.serialize.describe({ type: "P" }))));
+          messages.push(...(await send(protocol.serialize.execute({}))));
+        } finally {
+          messages.push(...(await send(protocol.serialize.sync(), true)));
+        }
+        return parseProtocol.parseResults(messages, pglite.parsers)[0]!.rows as never;
+      }),
+    );
+}
+
 function openPostgres(connectionString: string, max: number): Database {
   const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5_000 });
   // An idle client that loses its server emits 'error'; without a listener that would crash the process.
   pool.on("error", (error) => console.error("[db] idle PostgreSQL client error:", error.message));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const statementNames = new Map<string, string>();
   const sql: SqlRunner = {
     async exec(text) {
       await pool.query(text);
@@ -150,6 +214,15 @@ function openPostgres(connectionString: string, max: number): Database {
     kind: "postgres",
     prisma,
     sql,
+    async prepared(text, params) {
+      // pg keeps the statement per connection and parses it only the first time a connection sees the name.
+      let name = statementNames.get(text);
+      if (!name) {
+        name = `console_${crypto.createHash("sha256").update(text).digest("hex").slice(0, 24)}`;
+        statementNames.set(text, name);
+      }
+      return (await pool.query({ name, text, values: params as unknown[] })).rows;
+    },
     async transaction(fn) {
       const client = await pool.connect();
       try {

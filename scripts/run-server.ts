@@ -4,21 +4,25 @@ import { usesBuiltInSandbox, type Env } from "../lib/env";
 import { ensureDevAuthSecret, fail, loadProjectEnv, validateEnvOrExit } from "./lib";
 import { prepareDatabase, printBootstrapReport } from "./prepare-database";
 
-// `npm run dev` / `npm start`: validate the environment, migrate, bootstrap staff, then hand over to Next.js.
+// `npm run dev` / `npm start`: validate the environment, migrate, bootstrap staff, start the built-in sandbox if
+// no Hubby is configured, then start the console's server (scripts/server.ts: the webhook receiver and Next.js).
 const mode = process.argv[2] === "start" ? "start" : "dev";
-const nextArgs = process.argv.slice(3);
+const serverArgs = process.argv.slice(3);
 
 async function main() {
   if (mode === "start") (process.env as Record<string, string>).NODE_ENV = "production";
   if (mode === "dev") ensureDevAuthSecret();
+  // `-p` wins over PORT, so the sandbox delivers webhooks to the port the console really listens on.
+  const port = portArgument(serverArgs);
+  if (port !== undefined) (process.env as Record<string, string>).PORT = String(port);
   loadProjectEnv(mode === "dev");
   const env = validateEnvOrExit();
   const report = await prepareDatabase({ bootstrap: true });
   printBootstrapReport(report);
   const sandbox = usesBuiltInSandbox(env) ? await startBuiltInSandbox(env) : undefined;
 
-  const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
-  const child = spawn(process.execPath, [nextBin, mode, ...nextArgs], {
+  // A fresh node without the react-server condition this script runs under: Next.js renders with plain React.
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "server.ts"), mode, ...serverArgs], {
     stdio: "inherit",
     // This network reaches no telemetry host; do not try.
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
@@ -31,6 +35,13 @@ async function main() {
     process.exit(code ?? (signal ? 1 : 0));
   });
   if (sandbox) void resumeDeliveriesWhenConsoleAnswers(sandbox, env.PORT);
+}
+
+/** The port given as `-p`/`--port`; scripts/server.ts validates it. */
+function portArgument(args: string[]): number | undefined {
+  const index = args.findIndex((arg) => arg === "-p" || arg === "--port");
+  const port = index >= 0 ? Number(args[index + 1]) : Number.NaN;
+  return Number.isInteger(port) ? port : undefined;
 }
 
 /** The sandbox stands in for Hubby; it is imported only here, so it never enters the Next.js build. */

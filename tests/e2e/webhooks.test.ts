@@ -52,6 +52,8 @@ describe("the webhook inbox", () => {
     await page.goto(`/travelers?q=${user}&go=1`);
     await page.waitForURL((url) => url.pathname === `/travelers/${user}`);
     await expectScreen(page, user);
+    // The timeline is its own tab of the traveler page.
+    await page.goto(`/travelers/${user}?tab=timeline`);
     await page.getByTestId("timeline").getByText("esim.installed").waitFor();
   });
 

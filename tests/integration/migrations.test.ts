@@ -16,6 +16,7 @@ function pgliteDatabase(pglite: PGlite): Database {
     kind: "pglite",
     prisma: undefined as never,
     sql,
+    prepared: (text, params) => sql.query(text, params),
     withExclusiveLock: (_key, fn) => fn(sql),
     transaction: (fn) => fn(sql),
     close: () => pglite.close(),

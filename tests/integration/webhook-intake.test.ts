@@ -2,9 +2,18 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { POST } from "@/app/api/webhooks/hubby/route";
 import { db, getDatabase } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
-import { SIGNING_SECRET, WEBHOOK_KEY, envelope, sign, webhookRequest } from "../support/webhooks";
+import {
+  SIGNING_SECRET,
+  WEBHOOK_KEY,
+  envelope,
+  sign,
+  startNodeReceiver,
+  webhookRequest,
+  type Delivery,
+} from "../support/webhooks";
 
-// The Standard Webhooks receiver test table, against the real route handler and database.
+// The Standard Webhooks receiver test table, over HTTP against the production receiver (the node:http handler
+// scripts/server.ts serves ahead of Next.js) and the real database.
 const installed = (id: string) =>
   envelope("esim.installed", { external_user_id: id, booking_id: "booking_abc", iccid: "8901234567890123456" });
 
@@ -14,19 +23,22 @@ function setSigning(on: boolean) {
   resetEnvCache();
 }
 
-beforeAll(() => {
+let receiver: Awaited<ReturnType<typeof startNodeReceiver>>;
+
+beforeAll(async () => {
   process.env.HUBBY_WEBHOOK_API_KEY = WEBHOOK_KEY;
   resetEnvCache();
+  receiver = await startNodeReceiver();
 });
-afterAll(() => {
+afterAll(async () => {
+  await receiver.close();
   delete process.env.HUBBY_WEBHOOK_API_KEY;
   setSigning(false);
 });
 beforeEach(() => setSigning(false));
 
-async function send(body: string, headers: Record<string, string> = {}) {
-  const response = await POST(webhookRequest(body, headers));
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+function send(body: string | Uint8Array[], headers: Record<string, string> = {}): Promise<Delivery> {
+  return receiver.deliver(body, headers);
 }
 
 const authFailures = () => db().webhookAuthFailure.count();
@@ -52,10 +64,7 @@ describe("authentication", () => {
     ["a key with a changed last character", { "x-api-key": `${WEBHOOK_KEY.slice(0, -1)}X` }],
   ])("refuses %s with 401 and stores nothing", async (_, headers) => {
     const before = { events: await events(), failures: await authFailures() };
-    const request = webhookRequest(installed("refused"), headers);
-    if (!headers["x-api-key"]) request.headers.delete("x-api-key");
-    const response = await POST(request);
-    expect(response.status).toBe(401);
+    expect((await send(installed("refused"), headers)).status).toBe(401);
     expect(await events()).toBe(before.events);
     expect(await authFailures()).toBe(before.failures + 1);
   });
@@ -141,20 +150,8 @@ describe("bodies", () => {
     const before = await events();
     const big = JSON.stringify({ event: "esim.installed", data: { pad: "x".repeat(300 * 1024) } });
     expect((await send(big)).status).toBe(413);
-    const stream = new ReadableStream({
-      start(controller) {
-        for (let i = 0; i < 40; i++) controller.enqueue(new Uint8Array(10 * 1024));
-        controller.close();
-      },
-    });
-    const streamed = await POST(
-      new Request("http://console.test/api/webhooks/hubby", {
-        method: "POST",
-        headers: { "x-api-key": WEBHOOK_KEY },
-        body: stream,
-        duplex: "half",
-      } as RequestInit),
-    );
+    // No declared length: chunked, cut off once past the cap.
+    const streamed = await send(Array.from({ length: 40 }, () => new Uint8Array(10 * 1024).fill(32)));
     expect(streamed.status).toBe(413);
     expect(await events()).toBe(before);
   });
@@ -212,7 +209,7 @@ describe("duplicates and failures", () => {
 
   it("answers 503 when the database is down, so Hubby retries", async () => {
     const client = db();
-    const spy = vi.spyOn(getDatabase().sql, "query").mockRejectedValue(new Error("connect ECONNREFUSED"));
+    const spy = vi.spyOn(getDatabase(), "prepared").mockRejectedValue(new Error("connect ECONNREFUSED"));
     const find = vi.spyOn(client.webhookEvent, "findUnique").mockRejectedValue(new Error("connect ECONNREFUSED"));
     try {
       const result = await send(installed("db_down"));
@@ -222,5 +219,24 @@ describe("duplicates and failures", () => {
       find.mockRestore();
     }
     expect(await db().webhookEvent.count({ where: { externalUserId: "db_down" } })).toBe(0);
+  });
+});
+
+describe("the path", () => {
+  it("answers other methods with 405", async () => {
+    const response = await fetch(`${receiver.url}`, { method: "GET" });
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("POST");
+  });
+});
+
+describe("the Next.js route (fallback when Next.js runs without scripts/server.ts)", () => {
+  it("answers like the receiver: stores a valid event, refuses a wrong key and an oversized body", async () => {
+    const ok = await POST(webhookRequest(installed("route_fallback")));
+    expect(ok.status).toBe(200);
+    expect(await db().webhookEvent.count({ where: { externalUserId: "route_fallback" } })).toBe(1);
+    expect((await POST(webhookRequest(installed("route_refused"), { "x-api-key": "whk_wrong" }))).status).toBe(401);
+    const big = JSON.stringify({ event: "esim.installed", data: { pad: "x".repeat(300 * 1024) } });
+    expect((await POST(webhookRequest(big))).status).toBe(413);
   });
 });

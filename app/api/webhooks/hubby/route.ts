@@ -1,7 +1,9 @@
 import { ingestWebhook, MAX_WEBHOOK_BYTES } from "@/lib/webhooks/intake";
 
-// Hubby's webhook receiver. Outside proxy.ts (never a redirect); authenticated by lib/webhooks/verify.ts, not by
-// a staff session: Hubby is the caller.
+// Hubby's webhook receiver as a Next.js route: the fallback when Next.js runs without scripts/server.ts (e.g.
+// `next dev` directly). `npm run dev` and `npm start` answer this path in lib/webhooks/node-handler.ts before
+// Next.js sees the request; both call the same intake. Outside proxy.ts (never a redirect); authenticated by
+// lib/webhooks/verify.ts, not by a staff session: Hubby is the caller.
 export const runtime = "nodejs";
 
 export async function POST(request: Request): Promise<Response> {
