@@ -9,11 +9,15 @@ import { getRequestId } from "./request-id";
 export type FieldErrors = Record<string, string[]>;
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; message: string; fieldErrors?: FieldErrors };
 
-/** An expected refusal whose message is safe to show staff (e.g. "cannot disable the last admin"). */
+/**
+ * An expected refusal whose message is safe to show staff (e.g. "cannot disable the last admin"). `audited` says
+ * the handler already wrote a richer audit entry (with the traveler and Hubby's status), so runAction adds none.
+ */
 export class ActionError extends Error {
   constructor(
     message: string,
     public readonly fieldErrors?: FieldErrors,
+    public readonly options: { audited?: boolean } = {},
   ) {
     super(message);
     this.name = "ActionError";
@@ -67,13 +71,15 @@ export async function runAction<Schema extends z.ZodType, T>(
   } catch (error) {
     // Hubby's refusals (validation, not found, unreachable) carry a message written to be shown to staff.
     if (error instanceof ActionError || error instanceof HubbyApiError) {
-      await audit({
-        actor: staff,
-        action: options.action,
-        result: "refused",
-        details: { reason: error.message },
-        requestId,
-      });
+      if (!(error instanceof ActionError && error.options.audited)) {
+        await audit({
+          actor: staff,
+          action: options.action,
+          result: "refused",
+          details: { reason: error.message },
+          requestId,
+        });
+      }
       return {
         ok: false,
         message: error.message,

@@ -54,6 +54,8 @@ describe("traveler actions", () => {
       where: { action: "travelers.redeem", externalUserId: "action_user" },
     });
     expect(audits.map((entry) => entry.result).sort()).toEqual(["error", "ok"]);
+    // One entry per attempt: the refusal is not audited a second time without the traveler.
+    expect(await db().auditEntry.count({ where: { action: "travelers.redeem" } })).toBe(2);
   });
 
   it("creates a single-use WebView link valid five minutes", async () => {

@@ -26,7 +26,7 @@ export async function previewInstructionsAction(_prev: unknown, form: FormData):
       } catch (error) {
         const failure = explainFailure(error, inputs);
         await auditPreview(staff, inputs, { ok: false, failure }, requestId);
-        throw new ActionError(failure.message, failure.fieldErrors);
+        throw new ActionError(failure.message, failure.fieldErrors, { audited: true });
       }
     },
   );
@@ -62,7 +62,7 @@ export async function saveSnapshotAction(
           details: { error: `${failure.title}: ${failure.message}` },
           requestId,
         });
-        throw new ActionError(failure.message, failure.fieldErrors);
+        throw new ActionError(failure.message, failure.fieldErrors, { audited: true });
       }
       await audit({
         actor: staff,

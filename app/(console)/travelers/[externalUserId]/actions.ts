@@ -52,7 +52,7 @@ export async function redeemPackageAction(_prev: unknown, form: FormData): Promi
           details: { status: error.status ?? null, message: error.message },
           requestId,
         });
-        throw new ActionError(error.message);
+        throw new ActionError(error.message, undefined, { audited: true });
       }
     },
   );
