@@ -3,23 +3,13 @@ import { db } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { readInstructions } from "./reply";
 import { viewOf, type PreviewRecord, type PreviewView } from "./preview";
-import { previewInputSchema, previewLabel, type PreviewInputs } from "./schemas";
+import { previewInputSchema, type PreviewInputs } from "./schemas";
+import { snapshotHref, snapshotTitle } from "./snapshot-list";
 
 /**
  * Saved previews ("what the traveler was shown"): who saved it, when, the inputs, and the sanitized HTML or the
  * non-HTML reply. Shown at /instructions/snapshots/[id] and on the traveler's timeline.
  */
-
-export function snapshotHref(id: string): string {
-  return `/instructions/snapshots/${id}`;
-}
-
-function titleFor(inputs: unknown, format: string): string {
-  const parsed = previewInputSchema.safeParse(inputs);
-  return parsed.success
-    ? `Instructions snapshot: ${previewLabel(parsed.data)} (${format})`
-    : `Instructions snapshot (${format})`;
-}
 
 export async function saveSnapshot(
   staff: { id: string; email: string },
@@ -78,26 +68,7 @@ export async function getSnapshot(id: string): Promise<SnapshotPage | null> {
     inputs: inputs.success ? inputs.data : null,
     format: row.format,
     branding: row.branding,
-    title: titleFor(row.inputs, row.format),
+    title: snapshotTitle(row.inputs, row.format),
     view,
   };
-}
-
-export type SnapshotEntry = { id: string; at: Date; staffEmail: string | null; title: string; href: string };
-
-/** The traveler's saved previews, newest first, as timeline entries (the traveler page merges them in). */
-export async function instructionSnapshotsFor(externalUserId: string, limit = 20): Promise<SnapshotEntry[]> {
-  const rows = await db().instructionSnapshot.findMany({
-    where: { externalUserId },
-    orderBy: { createdAt: "desc" },
-    take: Math.max(1, Math.min(limit, 200)),
-    select: { id: true, createdAt: true, staffEmail: true, inputs: true, format: true },
-  });
-  return rows.map((row) => ({
-    id: row.id,
-    at: row.createdAt,
-    staffEmail: row.staffEmail,
-    title: titleFor(row.inputs, row.format),
-    href: snapshotHref(row.id),
-  }));
 }

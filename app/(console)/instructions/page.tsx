@@ -5,7 +5,7 @@ import { requireStaff } from "@/lib/auth/staff";
 import { rolesFor } from "@/lib/auth/roles";
 import { HubbyApiError, INTERACTIVE_BUDGET, hubbyFor } from "@/lib/hubby";
 import { isSupportedLocale } from "@/lib/hubby/locales";
-import { instructionSnapshotsFor } from "@/lib/instructions/snapshots";
+import { instructionSnapshotsFor } from "@/lib/instructions/snapshot-list";
 import { DEFAULT_MATRIX_LOCALES, matrixQuerySchema, PRESET_ROWS, type MatrixQuery } from "@/lib/instructions/schemas";
 import { compatibleDevices } from "@/lib/travelers/devices";
 import { Badge } from "@/components/ui/badge";
