@@ -7,18 +7,21 @@ import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import { handledEvents } from "../lib/webhooks/envelope";
+import { handledEvents, isHandledEvent, parseWebhookBody } from "../lib/webhooks/envelope";
+import { factsFor } from "../lib/webhooks/facts";
+import { withProjection } from "../lib/webhooks/projection";
 import { deliveryHeaders, sampleEvent } from "../lib/webhooks/samples";
 
 /**
  * `npm run bench:webhooks`: drives POST /api/webhooks/hubby of the console started exactly as `npm start` starts
  * it (scripts/run-server.ts start → scripts/server.ts, production build) on loopback with realistic signed events
  * (5% duplicates), on PGlite and on PostgreSQL, and the same load against a baseline receiver that checks the key
- * and inserts the same rows with raw pg / PGlite. Prints events/s, p50/p99, errors, rows stored vs unique events
+ * and inserts the same rows (the event and its projection) with raw pg / PGlite. Prints events/s, p50/p99, errors, rows stored vs unique events
  * sent, and our throughput as a ratio of the baseline.
  *
  * BENCH_EVENTS (default 3000), BENCH_CONCURRENCY (16), BENCH_ROUNDS (4, alternating), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres),
- * BENCH_BUILD=1 to rebuild (otherwise an existing .next build is reused).
+ * BENCH_BUILD=1 to rebuild (otherwise an existing .next build is reused), BENCH_BASELINE=event-row for a baseline
+ * that stores only the event row.
  */
 
 const root = process.cwd();
@@ -27,6 +30,9 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const KEY = "whk_bench_key";
+/** BENCH_BASELINE=event-row: the baseline stores only the event row (no projection), a stricter yardstick. */
+const EVENT_ROW_ONLY = process.env.BENCH_BASELINE === "event-row";
+const str = (value: unknown) => (typeof value === "string" ? value : null);
 const SECRET = "whsec_bench_secret";
 const settings = {
   apiKey: KEY,
@@ -187,7 +193,12 @@ async function startConsole(env: Record<string, string>): Promise<Receiver> {
   return { url: `http://127.0.0.1:${port}/api/webhooks/hubby`, stop: () => stop(child) };
 }
 
-/** The baseline: a bare node:http receiver that checks the key and inserts the same row. */
+/**
+ * The baseline: a bare node:http receiver that checks the key and inserts the same rows as the console — the event
+ * row and its projection (traveler, booking, package, usage sample, promo), derived with the same pure functions and
+ * written in one statement with raw pg / PGlite. What it leaves out is the console's receiver work: signature and
+ * timestamp checks, the byte cap, dedupe bookkeeping, quarantine, and Next.js sharing the process.
+ */
 async function startBaseline(query: (sql: string, params: unknown[]) => Promise<unknown>): Promise<Receiver> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -195,29 +206,35 @@ async function startBaseline(query: (sql: string, params: unknown[]) => Promise<
     req.on("end", async () => {
       if (req.headers["x-api-key"] !== KEY) return res.writeHead(401).end();
       const raw = Buffer.concat(chunks).toString("utf8");
-      const json = JSON.parse(raw) as {
-        event: string;
-        event_id: string;
-        timestamp: string;
-        data: Record<string, string>;
-      };
-      try {
-        await query(
-          `INSERT INTO "WebhookEvent" ("eventType", "eventAt", "dedupeKey", "eventId", "headers", "rawBody", "payload", "status", "externalUserId", "bookingId", "packageId")
-           VALUES ($1, $2, $3, $4, $5, $6, $7, 'processed', $8, $9, $10) ON CONFLICT ("dedupeKey") DO NOTHING`,
-          [
-            json.event,
-            json.timestamp,
-            `id:${json.event_id}`,
-            json.event_id,
+      const parsed = parseWebhookBody(raw, null);
+      if (!parsed.ok) return res.writeHead(400).end();
+      const event = parsed.event;
+      const receivedAt = new Date();
+      const facts =
+        !EVENT_ROW_ONLY && isHandledEvent(event.eventType)
+          ? factsFor({ ...event, eventType: event.eventType }, receivedAt)
+          : undefined;
+      const statement = withProjection(
+        {
+          text: `INSERT INTO "WebhookEvent" ("eventType", "eventAt", "dedupeKey", "eventId", "headers", "rawBody", "payload", "status", "externalUserId", "bookingId", "packageId")
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'processed', $8, $9, $10) ON CONFLICT ("dedupeKey") DO NOTHING RETURNING "id"`,
+          values: [
+            event.eventType,
+            event.eventAt,
+            `id:${event.eventId}`,
+            event.eventId,
             "{}",
             raw,
             raw,
-            json.data.external_user_id ?? null,
-            json.data.booking_id ?? null,
-            json.data.package_id ?? null,
+            str(event.data.external_user_id),
+            str(event.data.booking_id),
+            str(event.data.package_id),
           ],
-        );
+        },
+        facts,
+      );
+      try {
+        await query(statement.text, statement.values);
         res.writeHead(200, { "content-type": "application/json" }).end('{"received":true}');
       } catch {
         res.writeHead(503).end();
@@ -348,7 +365,7 @@ async function main() {
   fs.rmSync(temp, { recursive: true, force: true });
 
   console.log(
-    `\nWebhook intake, ${EVENTS - 200} measured deliveries (5% duplicates), concurrency ${CONCURRENCY}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(1)}\n`,
+    `\nWebhook intake (baseline: ${EVENT_ROW_ONLY ? "event row only" : "the same rows, event + projection"}), ${EVENTS - 200} measured deliveries (5% duplicates), concurrency ${CONCURRENCY}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(1)}\n`,
   );
   console.log("receiver               events/s   p50 ms   p99 ms  errors  stored/unique");
   for (const r of results) {

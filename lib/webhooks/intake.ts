@@ -5,7 +5,7 @@ import type { Prisma } from "../generated/prisma/client";
 import { dedupeKeyFor, isHandledEvent, parseWebhookBody, type ParsedEvent } from "./envelope";
 import { FactsError, factsFor, type Facts } from "./facts";
 import { project, withProjection } from "./projection";
-import { SIGNATURE_HEADER, verifyWebhook } from "./verify";
+import { SIGNATURE_HEADER, verifyWebhook, type HeaderReader } from "./verify";
 
 /**
  * The webhook intake: authenticate, store, then acknowledge. An accepted event is in the database before the
@@ -21,7 +21,7 @@ export type StoredStatus = "processed" | "unhandled" | "failed" | "quarantined";
 
 const KEPT_HEADERS = ["content-type", "user-agent", "x-request-id", SIGNATURE_HEADER, ...EVENT_ID_HEADERS];
 
-export async function ingestWebhook(headers: Headers, rawBody: Buffer, ip: string | null): Promise<IntakeResult> {
+export async function ingestWebhook(headers: HeaderReader, rawBody: Buffer, ip: string | null): Promise<IntakeResult> {
   const settings = webhookSettings();
   if (!settings.apiKey) {
     // Production refuses to start without a key (lib/env.ts); elsewhere say plainly what is missing.

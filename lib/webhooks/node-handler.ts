@@ -1,6 +1,7 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ingestWebhook, MAX_WEBHOOK_BYTES, type IntakeResult } from "./intake";
+import type { HeaderReader } from "./verify";
 
 /**
  * Hubby's webhook receiver, `POST /api/webhooks/hubby`, as a plain node:http handler. scripts/server.ts calls it
@@ -27,11 +28,13 @@ export async function handleWebhookRequest(request: IncomingMessage, response: S
   if (body === "aborted") return;
   if (body === "too-large") return refuseTooLarge(response);
 
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined) continue;
-    headers.set(name, Array.isArray(value) ? value.join(", ") : value);
-  }
+  // node:http already lowercases header names; a view over them costs less than copying into a Headers object.
+  const headers: HeaderReader = {
+    get(name) {
+      const value = request.headers[name.toLowerCase()];
+      return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+    },
+  };
   const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
   const ip = forwarded || headers.get("x-real-ip") || request.socket.remoteAddress || null;
   let result: IntakeResult;

@@ -181,14 +181,25 @@ export function withProjection(insertEvent: Statement, facts: Facts | undefined)
   const values = [...insertEvent.values];
   const parts = [`ins AS (${insertEvent.text})`];
   for (const [index, statement] of (facts ? projectionStatements(facts) : []).entries()) {
-    const offset = values.length;
-    const renumbered = statement.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
-    const gated = renumbered.replace(
-      /VALUES\s*\(([\s\S]*?)\)\s*ON CONFLICT/,
-      "SELECT $1 WHERE EXISTS (SELECT 1 FROM ins) ON CONFLICT",
-    );
-    parts.push(`p${index} AS (${gated})`);
+    parts.push(`p${index} AS (${gatedStatement(statement.text, values.length)})`);
     values.push(...statement.values);
   }
   return { text: `WITH ${parts.join(",\n")}\nSELECT "id"::text AS id FROM ins`, values };
+}
+
+/** A few statement shapes at a few offsets: rewritten once each rather than with regexes on every event. */
+const gatedCache = new Map<string, Map<number, string>>();
+
+/** The upsert renumbered past the event's parameters, and run only if the event row was inserted. */
+function gatedStatement(text: string, offset: number): string {
+  let byOffset = gatedCache.get(text);
+  if (!byOffset) gatedCache.set(text, (byOffset = new Map()));
+  let gated = byOffset.get(offset);
+  if (gated === undefined) {
+    gated = text
+      .replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)
+      .replace(/VALUES\s*\(([\s\S]*?)\)\s*ON CONFLICT/, "SELECT $1 WHERE EXISTS (SELECT 1 FROM ins) ON CONFLICT");
+    byOffset.set(offset, gated);
+  }
+  return gated;
 }

@@ -16,6 +16,9 @@ export type WebhookAuthSettings = {
   toleranceMs?: number;
 };
 
+/** What the receiver reads of a request's headers: the Fetch API's Headers, or a cheap view over node:http's. */
+export type HeaderReader = { get(name: string): string | null };
+
 export type VerifyResult = { ok: true } | { ok: false; reason: string };
 
 export const SIGNATURE_HEADER = "x-hubby-signature";
@@ -40,7 +43,7 @@ export function parseWebhookTimestamp(value: string): number | undefined {
 }
 
 export function verifyWebhook(
-  headers: Headers,
+  headers: HeaderReader,
   rawBody: Buffer,
   settings: WebhookAuthSettings,
   now: number = Date.now(),
