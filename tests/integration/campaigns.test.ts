@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { refreshCatalog } from "@/lib/catalog/catalog";
+import { dryRunCampaign } from "@/lib/campaigns/dry-run";
+import { claimRows, runCampaign } from "@/lib/campaigns/worker";
+import { db } from "@/lib/db";
+import type { Sandbox } from "@/lib/sandbox/sandbox";
+import { makeStaff } from "../support/factories";
+import { clientFor, startReceiver, startTestSandbox } from "../support/sandbox";
+
+// Campaigns against the sandbox: the dry run stores what it will send, the worker sends each row exactly once —
+// two workers never hold one row, an abandoned run resumes, and lost replies are reconciled, not resent.
+let sandbox: Sandbox;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let hubby: ReturnType<typeof clientFor>["client"];
+let actor: { id: string; email: string };
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  sandbox = await startTestSandbox({ webhookUrl: receiver.url });
+  hubby = clientFor(sandbox, { timeoutMs: 2_000 }).client;
+  await refreshCatalog(hubby);
+  actor = await makeStaff("campaign_manager");
+});
+afterAll(async () => {
+  await sandbox.close();
+  await receiver.close();
+});
+beforeEach(() => sandbox.faults.clear());
+
+const inTwoDays = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+const HEADER = "external_user_id,destination,size,package_type,departure_date,locale,custom_branding\n";
+
+function file(prefix: string, count: number, extra = "") {
+  let text = HEADER;
+  for (let i = 0; i < count; i++) text += `${prefix}_${i},GR,1GB,data-limited,${inTwoDays}T09:00:00+02:00,,\n`;
+  return text + extra;
+}
+
+async function dryRun(text: string, name = "test") {
+  const result = await dryRunCampaign({ name, fileName: `${name}.csv`, source: [Buffer.from(text)], actor });
+  if (result.outcome !== "stored") throw new Error(JSON.stringify(result));
+  return db().campaign.findUniqueOrThrow({ where: { id: result.campaignId } });
+}
+
+const bookingsAtSandbox = (reference: string) =>
+  sandbox.world.bookings.filter((booking) => booking.booking_id === reference).length;
+
+describe("campaign dry run", () => {
+  it("validates every row, totals the valid ones and sends nothing", async () => {
+    const before = sandbox.world.bookings.length;
+    const campaign = await dryRun(
+      HEADER +
+        `dr_a,GR,1GB,,${inTwoDays}T09:00:00+02:00,,\n` +
+        `dr_b,"US;CA;MX",3GB,data-limited,${inTwoDays},,\n` +
+        `dr_a,GR,1GB,,${inTwoDays}T10:00:00+02:00,,\n` +
+        `dr_c,ZZ,1GB,,${inTwoDays},,\n` +
+        `dr_d,GR,1GB,,2020-01-01,,\n`,
+    );
+    expect(campaign).toMatchObject({ status: "draft", rowCount: 5, validCount: 2, errorCount: 3, travelers: 2 });
+    expect(campaign.checksum).toMatch(/^[0-9a-f]{64}$/);
+    expect(campaign.costCents).toBeGreaterThan(250);
+    const errors = await db().campaignRow.findMany({
+      where: { campaignId: campaign.id, state: "invalid" },
+      orderBy: { line: "asc" },
+      select: { line: true, error: true },
+    });
+    expect(errors).toEqual([
+      { line: 4, error: "Duplicate of line 2 (same traveler and destinations)." },
+      { line: 5, error: expect.stringContaining("ZZ is not in the catalog") },
+      { line: 6, error: "departure_date: the departure is in the past." },
+    ]);
+    expect(sandbox.world.bookings.length).toBe(before);
+  });
+
+  it("asks for a mapping when the headers differ", async () => {
+    const result = await dryRunCampaign({
+      name: "m",
+      fileName: "m.csv",
+      source: [Buffer.from(`member,country,size,leaving\nx,GR,1GB,${inTwoDays}\n`)],
+      actor,
+    });
+    expect(result).toMatchObject({ outcome: "mapping", headers: ["member", "country", "size", "leaving"] });
+    const mapped = await dryRunCampaign({
+      name: "m",
+      fileName: "m.csv",
+      source: [Buffer.from(`member,country,size,leaving\nx,GR,1GB,${inTwoDays}\n`)],
+      mapping: { external_user_id: "member", destination: "country", size: "size", departure_date: "leaving" },
+      actor,
+    });
+    expect(mapped.outcome).toBe("stored");
+  });
+});
+
+describe("campaign worker", () => {
+  it("two workers on one campaign never claim the same row", async () => {
+    const campaign = await dryRun(file("claim", 40));
+    const claims = await Promise.all(Array.from({ length: 8 }, () => claimRows(campaign.id, 7)));
+    const ids = claims.flat().map((row) => row.line);
+    expect(ids.length).toBe(40);
+    expect(new Set(ids).size).toBe(40);
+  });
+
+  it("runs every row once, and an abandoned run resumes without resending", async () => {
+    const campaign = await dryRun(file("resume", 30));
+    await db().campaign.update({ where: { id: campaign.id }, data: { status: "running" } });
+
+    const abort = new AbortController();
+    sandbox.faults.add({ kind: "latency", method: "POST", path: "/bookings", ms: 30 });
+    const first = runCampaign(campaign.id, { hubby, concurrency: 3, signal: abort.signal, quietMs: 0 });
+    await waitFor(
+      async () => (await db().campaignRow.count({ where: { campaignId: campaign.id, state: "sent" } })) >= 10,
+    );
+    abort.abort();
+    await first;
+    // A crash leaves rows "sending": expire their lease, as time would after a restart.
+    await db().campaignRow.updateMany({
+      where: { campaignId: campaign.id, state: "sending" },
+      data: { leaseUntil: new Date(Date.now() - 1000) },
+    });
+    await runCampaign(campaign.id, { hubby, concurrency: 3, quietMs: 0 });
+
+    const after = await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } });
+    expect(after.status).toBe("done");
+    const rows = await db().campaignRow.findMany({ where: { campaignId: campaign.id } });
+    expect(rows.every((row) => row.state === "sent" && row.hubbyBookingId)).toBe(true);
+    for (const row of rows) {
+      expect(bookingsAtSandbox(`hpc-campaign-${campaign.id}-${row.line}`)).toBe(1);
+    }
+  });
+
+  it("reconciles rows whose reply was lost instead of resending them", async () => {
+    const campaign = await dryRun(file("lost", 6));
+    await db().campaign.update({ where: { id: campaign.id }, data: { status: "running" } });
+    sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 3 });
+    await runCampaign(campaign.id, { hubby, concurrency: 2, quietMs: 0 });
+    const rows = await db().campaignRow.findMany({ where: { campaignId: campaign.id }, orderBy: { line: "asc" } });
+    expect(rows.map((row) => row.state)).toEqual(Array(6).fill("sent"));
+    for (const row of rows) expect(bookingsAtSandbox(`hpc-campaign-${campaign.id}-${row.line}`)).toBe(1);
+    const reconciled = await db().bookingIntentEvent.count({
+      where: {
+        note: { startsWith: "Reconciled: booking" },
+        intent: { clientKey: { startsWith: `campaign-${campaign.id}` } },
+      },
+    });
+    expect(reconciled).toBe(3);
+  });
+
+  it("pauses itself when Hubby keeps failing", async () => {
+    const campaign = await dryRun(file("breaker", 15));
+    await db().campaign.update({ where: { id: campaign.id }, data: { status: "running" } });
+    sandbox.faults.add({ kind: "status", status: 503, method: "POST", path: "/bookings" });
+    sandbox.faults.add({ kind: "status", status: 503, method: "GET", path: "/bookings" });
+    await runCampaign(campaign.id, { hubby, concurrency: 1, quietMs: 60_000 });
+    const after = await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } });
+    expect(after.status).toBe("paused");
+    expect(after.statusNote).toContain("circuit breaker");
+    expect(await db().campaignRow.count({ where: { campaignId: campaign.id, state: "pending" } })).toBe(5);
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000) {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error("Timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
