@@ -32,7 +32,7 @@ export function campaignClientKey(campaignId: string, line: number): string {
 export type DryRunInput = {
   name: string;
   fileName: string;
-  source: AsyncIterable<Buffer | string>;
+  source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>;
   mapping?: ColumnMapping;
   actor: { id: string; email: string };
   now?: number;
@@ -46,7 +46,7 @@ export type DryRunResult =
 type PendingRow = Prisma.CampaignRowCreateManyInput & { key: string | null };
 
 /** Hashes the bytes as they pass to the parser, so the checksum is of exactly what was validated. */
-async function* hashing(source: AsyncIterable<Buffer | string>, hash: crypto.Hash) {
+async function* hashing(source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, hash: crypto.Hash) {
   for await (const chunk of source) {
     hash.update(chunk);
     yield chunk;
