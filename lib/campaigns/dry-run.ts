@@ -39,11 +39,19 @@ export type DryRunInput = {
 };
 
 export type DryRunResult =
-  | { outcome: "stored"; campaignId: string }
+  | { outcome: "stored"; campaignId: string; summary: DryRunSummary }
   | { outcome: "mapping"; headers: string[]; guessed: ColumnMapping; issue: string }
   | { outcome: "invalid"; message: string };
 
-type PendingRow = Prisma.CampaignRowCreateManyInput & { key: string | null };
+export type DryRunSummary = {
+  checksum: string;
+  rows: number;
+  valid: number;
+  errors: number;
+  costCents: number;
+};
+
+type PendingRow = Prisma.CampaignRowCreateManyInput;
 
 /** Hashes the bytes as they pass to the parser, so the checksum is of exactly what was validated. */
 async function* hashing(source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, hash: crypto.Hash) {
@@ -128,7 +136,7 @@ export async function dryRunCampaign(input: DryRunInput): Promise<DryRunResult> 
         }
       } else totals.errors++;
     }
-    await db().campaignRow.createMany({ data: batch.map(({ key: _key, ...row }) => row) });
+    await db().campaignRow.createMany({ data: batch });
     batch = [];
   };
 
@@ -141,9 +149,8 @@ export async function dryRunCampaign(input: DryRunInput): Promise<DryRunResult> 
       const reference = bookingReference(campaignClientKey(campaignId, record.line));
       const result = validateRow(fields, { quote, now, reference });
       let error = result.ok ? null : result.error;
-      let key: string | null = null;
       if (result.ok) {
-        key = duplicateKey(result.externalUserId, result.destinations);
+        const key = duplicateKey(result.externalUserId, result.destinations);
         const earlier = seen.get(key);
         if (earlier !== undefined) error = `Duplicate of line ${earlier} (same traveler and destinations).`;
         else seen.set(key, record.line);
@@ -166,7 +173,6 @@ export async function dryRunCampaign(input: DryRunInput): Promise<DryRunResult> 
         costCents: result.ok && !error ? result.costCents : null,
         priceCents: result.ok && !error ? result.priceCents : null,
         error,
-        key: error ? null : key,
       });
       if (batch.length >= BATCH) await flush();
     }
@@ -183,10 +189,11 @@ export async function dryRunCampaign(input: DryRunInput): Promise<DryRunResult> 
     return { outcome: "invalid", message: "The file has a header but no rows." };
   }
 
+  const checksum = hash.digest("hex");
   await db().campaign.update({
     where: { id: campaignId },
     data: {
-      checksum: hash.digest("hex"),
+      checksum,
       rowCount: totals.rows,
       validCount: totals.valid,
       errorCount: totals.errors,
@@ -200,7 +207,11 @@ export async function dryRunCampaign(input: DryRunInput): Promise<DryRunResult> 
         .sort((a, b) => b.rows - a.rows),
     },
   });
-  return { outcome: "stored", campaignId };
+  return {
+    outcome: "stored",
+    campaignId,
+    summary: { checksum, rows: totals.rows, valid: totals.valid, errors: totals.errors, costCents: totals.costCents },
+  };
 }
 
 class TooLarge extends Error {}

@@ -210,3 +210,8 @@ export async function runCampaign(campaignId: string, options: WorkerOptions = {
 export function isWorking(campaignId: string): boolean {
   return running.has(campaignId);
 }
+
+/** A running campaign with no worker in this process (e.g. the instrumentation hook did not run): start one. */
+export function ensureCampaignWorker(campaignId: string) {
+  if (!running.has(campaignId)) void startCampaignWorker(campaignId);
+}
