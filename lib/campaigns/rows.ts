@@ -70,6 +70,7 @@ export function checkMapping(headers: string[], mapping: ColumnMapping): Mapping
 
 export const csvOptions: Options = {
   bom: true,
+  record_delimiter: ["\r\n", "\n", "\r"],
   skip_empty_lines: true,
   skip_records_with_empty_values: true,
   relax_column_count: true,
@@ -120,7 +121,7 @@ export function parseDeparture(text: string): Departure {
   const date = DATE_ONLY.exec(text);
   if (date) {
     const instant = Date.parse(`${date[1]}T00:00:00Z`);
-    return Number.isNaN(instant)
+    return Number.isNaN(instant) || new Date(instant).toISOString().slice(0, 10) !== date[1]
       ? { ok: false }
       : { ok: true, value: date[1]!, date: date[1]!, instant, dateOnly: true };
   }
@@ -129,7 +130,8 @@ export function parseDeparture(text: string): Departure {
   const offset = match[5] === "Z" ? "Z" : match[5]!.replace(/^([+-]\d{2}):?(\d{2})$/, "$1:$2");
   const value = `${match[1]}T${match[2]}:${match[3]}:${match[4] ?? "00"}${offset}`;
   const instant = Date.parse(value);
-  if (Number.isNaN(instant)) return { ok: false };
+  const calendarDay = Date.parse(`${match[1]}T00:00:00Z`);
+  if (Number.isNaN(instant) || new Date(calendarDay).toISOString().slice(0, 10) !== match[1]) return { ok: false };
   return { ok: true, value, date: match[1]!, instant, dateOnly: false };
 }
 
