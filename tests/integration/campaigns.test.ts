@@ -2,7 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { refreshCatalog } from "@/lib/catalog/catalog";
 import { dryRunCampaign } from "@/lib/campaigns/dry-run";
 import { claimRows, runCampaign } from "@/lib/campaigns/worker";
+import { campaignFunnel } from "@/lib/campaigns/funnel";
 import { db } from "@/lib/db";
+import { parseTravelerQuery } from "@/lib/travelers/filters";
+import { countTravelers, searchTravelers } from "@/lib/travelers/queries";
 import type { Sandbox } from "@/lib/sandbox/sandbox";
 import { makeStaff } from "../support/factories";
 import { clientFor, startReceiver, startTestSandbox } from "../support/sandbox";
@@ -163,6 +166,59 @@ describe("campaign worker", () => {
     expect(after.status).toBe("paused");
     expect(after.statusNote).toContain("circuit breaker");
     expect(await db().campaignRow.count({ where: { campaignId: campaign.id, state: "pending" } })).toBe(5);
+  });
+});
+
+describe("campaign funnel", () => {
+  it("counts issued → installed → activated → crossed 80%, and the travelers list filters each step", async () => {
+    const campaign = await dryRun(file("funnel", 4));
+    await db().campaign.update({ where: { id: campaign.id }, data: { status: "running" } });
+    await runCampaign(campaign.id, { hubby, concurrency: 2, quietMs: 0 });
+    const rows = await db().campaignRow.findMany({ where: { campaignId: campaign.id }, orderBy: { line: "asc" } });
+    const now = new Date();
+    // What the webhooks would have projected: all four known, three installed, two activated, one past 80%.
+    for (const [index, row] of rows.entries()) {
+      await db().traveler.create({
+        data: {
+          externalUserId: row.externalUserId,
+          firstSeenAt: now,
+          lastSeenAt: now,
+          esimState: index < 3 ? "installed" : null,
+        },
+      });
+      await db().travelerPackage.create({
+        data: {
+          packageId: `pkg_funnel_${index}`,
+          externalUserId: row.externalUserId,
+          bookingId: row.hubbyBookingId,
+          activatedAt: index < 2 ? now : null,
+          firstSeenAt: now,
+          lastSeenAt: now,
+        },
+      });
+    }
+    await db().usageSample.create({
+      data: { packageId: "pkg_funnel_0", percent: 80, at: now, externalUserId: rows[0]!.externalUserId },
+    });
+    // Someone outside the campaign with the same states is not counted.
+    await db().traveler.create({
+      data: { externalUserId: "outsider", firstSeenAt: now, lastSeenAt: now, esimState: "installed" },
+    });
+
+    expect(await campaignFunnel(campaign.id)).toEqual([
+      { step: "issued", travelers: 4 },
+      { step: "installed", travelers: 3 },
+      { step: "activated", travelers: 2 },
+      { step: "crossed80", travelers: 1 },
+    ]);
+    const query = parseTravelerQuery(`campaign=${campaign.id}&step=activated`);
+    expect(await countTravelers(query)).toBe(2);
+    const page = await searchTravelers(query);
+    expect(page.rows.map((row) => row.externalUserId).sort()).toEqual(
+      [rows[0]!.externalUserId, rows[1]!.externalUserId].sort(),
+    );
+    expect(await countTravelers(parseTravelerQuery(`campaign=${campaign.id}&step=crossed80`))).toBe(1);
+    expect(await countTravelers(parseTravelerQuery(`campaign=not-a-uuid&step=issued`))).toBeGreaterThanOrEqual(5);
   });
 });
 

@@ -8,7 +8,9 @@ import { rolesFor } from "@/lib/auth/roles";
 import { requireStaff } from "@/lib/auth/staff";
 import { formatMoney } from "@/lib/bookings/quote";
 import { campaignProgress, campaignRows, getCampaign, ROW_FILTERS, type RowFilter } from "@/lib/campaigns/queries";
+import { campaignFunnel } from "@/lib/campaigns/funnel";
 import { ensureCampaignWorker } from "@/lib/campaigns/worker";
+import { campaignStepLabels, travelersHref } from "@/lib/travelers/filters";
 import { CampaignProgress, RetryFailedButton, RunButton } from "./campaign-controls";
 
 export const metadata: Metadata = { title: "Campaign" };
@@ -41,7 +43,11 @@ export default async function CampaignPage({
   const defaultFilter: RowFilter = draft ? "errors" : "all";
   const filter = ROW_FILTERS.includes(query.rows as RowFilter) ? (query.rows as RowFilter) : defaultFilter;
   const page = Math.max(1, Math.min(10_000, Number.parseInt(String(query.page ?? "1"), 10) || 1));
-  const [rows, progress] = await Promise.all([campaignRows(id, filter, page), campaignProgress(id)]);
+  const [rows, progress, funnel] = await Promise.all([
+    campaignRows(id, filter, page),
+    campaignProgress(id),
+    draft ? Promise.resolve([]) : campaignFunnel(id),
+  ]);
   const money = (cents: number) => formatMoney(cents, campaign.currency);
 
   return (
@@ -120,6 +126,32 @@ export default async function CampaignPage({
         <div>
           <RetryFailedButton campaignId={campaign.id} failed={progress.failed} />
         </div>
+      )}
+
+      {funnel.length > 0 && (
+        <section className="flex flex-col gap-2 rounded-lg border p-4" aria-labelledby="funnel-heading">
+          <h2 id="funnel-heading" className="text-sm font-semibold">
+            Funnel (from Hubby&apos;s webhooks)
+          </h2>
+          <ol className="flex flex-wrap gap-4 text-sm" data-testid="campaign-funnel">
+            {funnel.map((entry, index) => (
+              <li key={entry.step} className="flex flex-col">
+                <Link
+                  className="underline"
+                  href={travelersHref({ campaign: campaign.id, step: entry.step })}
+                  data-testid={`funnel-${entry.step}`}
+                >
+                  <span className="text-lg font-semibold">{entry.travelers}</span> {campaignStepLabels[entry.step]}
+                </Link>
+                {index > 0 && funnel[index - 1]!.travelers > 0 && (
+                  <span className="text-xs text-muted-foreground">
+                    {Math.round((entry.travelers / funnel[index - 1]!.travelers) * 100)}% of the step before
+                  </span>
+                )}
+              </li>
+            ))}
+          </ol>
+        </section>
       )}
 
       <section className="flex flex-col gap-2" aria-labelledby="rows-heading">
