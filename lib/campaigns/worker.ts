@@ -3,7 +3,7 @@ import { createIntent, reconcileIntent, sendIntent, type Actor, type BookingsHub
 import type { BookingRequest } from "../bookings/request";
 import { db } from "../db";
 import { getEnv } from "../env";
-import type { Prisma } from "../generated/prisma/client";
+import { Prisma } from "../generated/prisma/client";
 import { hubbyFor } from "../hubby";
 import { HubbyApiError } from "../hubby/errors";
 import { campaignClientKey } from "./dry-run";
@@ -38,20 +38,26 @@ export function leaseMs(): number {
 
 export type ClaimedRow = { id: bigint; line: number };
 
-/** Takes up to `limit` rows no one holds: pending ones, and sending/unknown ones whose lease has run out. */
+/**
+ * Takes up to `limit` rows no one holds: first rows whose worker's lease ran out (sending or unknown: they are
+ * reconciled, not resent), then pending ones. Each query walks the (campaignId, state, line) index.
+ */
 export async function claimRows(campaignId: string, limit: number, lease = leaseMs()): Promise<ClaimedRow[]> {
   const until = new Date(Date.now() + lease);
-  return db().$queryRaw<ClaimedRow[]>`
+  const claim = (states: Prisma.Sql, expiredOnly: boolean, take: number) => db().$queryRaw<ClaimedRow[]>`
     UPDATE "CampaignRow" SET "state" = 'sending', "leaseUntil" = ${until}, "updatedAt" = now()
     WHERE "id" IN (
       SELECT "id" FROM "CampaignRow"
-      WHERE "campaignId" = ${campaignId}::uuid
-        AND ("state" = 'pending' OR ("state" IN ('sending', 'unknown') AND "leaseUntil" < now()))
+      WHERE "campaignId" = ${campaignId}::uuid AND "state" IN (${states})
+        ${expiredOnly ? Prisma.sql`AND "leaseUntil" < now()` : Prisma.empty}
       ORDER BY "line"
-      LIMIT ${limit}
+      LIMIT ${take}
       FOR UPDATE SKIP LOCKED
     )
     RETURNING "id", "line"`;
+  const expired = await claim(Prisma.sql`'sending', 'unknown'`, true, limit);
+  if (expired.length >= limit) return expired;
+  return [...expired, ...(await claim(Prisma.sql`'pending'`, false, limit - expired.length))];
 }
 
 export type RowOutcome = "sent" | "failed" | "unknown";
