@@ -61,6 +61,13 @@ describe("reading a campaign file", () => {
     ]);
   });
 
+  it("stops reading when the caller stops after the header", async () => {
+    const big = Buffer.from("a,b\n" + "1,2\n".repeat(200_000));
+    const records = readCsv(Readable.from([big, big]));
+    expect((await records.next()).value).toEqual({ line: 1, values: ["a", "b"] });
+    await records.return(undefined);
+  });
+
   it("rejects an unclosed quote with an error, not a hang", async () => {
     await expect(records('a,b\n"open,1\n')).rejects.toThrow(/quote/i);
   });

@@ -87,18 +87,29 @@ export async function* readCsv(source: Readable | AsyncIterable<Buffer | string>
   const feed = (async () => {
     try {
       for await (const chunk of source) {
-        if (!parser.write(chunk)) await new Promise((resolve) => parser.once("drain", resolve));
+        if (parser.destroyed) return;
+        if (!parser.write(chunk)) {
+          await new Promise((resolve) => {
+            parser.once("drain", resolve);
+            parser.once("close", resolve);
+          });
+        }
       }
-      parser.end();
+      if (!parser.destroyed) parser.end();
     } catch (error) {
       parser.destroy(error as Error);
     }
   })();
-  for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    const extraLines = item.record.reduce((sum, value) => sum + (value.match(/\n/g)?.length ?? 0), 0);
-    yield { line: item.info.lines - extraLines, values: item.record };
+  try {
+    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      const extraLines = item.record.reduce((sum, value) => sum + (value.match(/\n/g)?.length ?? 0), 0);
+      yield { line: item.info.lines - extraLines, values: item.record };
+    }
+  } finally {
+    // Stopped early (only the header was needed): let go of the parser and the rest of the source.
+    parser.destroy();
+    await feed;
   }
-  await feed;
 }
 
 /** The values of one record by field, through the mapping. */
