@@ -133,7 +133,9 @@ describe("campaign worker", () => {
     const after = await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } });
     expect(after.status).toBe("done");
     const rows = await db().campaignRow.findMany({ where: { campaignId: campaign.id } });
-    expect(rows.map((row) => `${row.line}:${row.state}:${row.error ?? ""}`).filter((row) => !row.includes(":sent:"))).toEqual([]);
+    expect(
+      rows.map((row) => `${row.line}:${row.state}:${row.error ?? ""}`).filter((row) => !row.includes(":sent:")),
+    ).toEqual([]);
     expect(rows.every((row) => row.hubbyBookingId)).toBe(true);
     for (const row of rows) {
       expect(bookingsAtSandbox(`hpc-campaign-${campaign.id}-${row.line}`)).toBe(1);
