@@ -36,7 +36,14 @@ export function leaseMs(): number {
   return getEnv().HUBBY_TIMEOUT_MS * 3;
 }
 
-export type ClaimedRow = { id: bigint; line: number };
+export type ClaimedRow = {
+  id: bigint;
+  line: number;
+  payload: unknown;
+  destinations: string[];
+  costCents: number | null;
+  priceCents: number | null;
+};
 
 /**
  * Takes up to `limit` rows no one holds: first rows whose worker's lease ran out (sending or unknown: they are
@@ -54,7 +61,7 @@ export async function claimRows(campaignId: string, limit: number, lease = lease
       LIMIT ${take}
       FOR UPDATE SKIP LOCKED
     )
-    RETURNING "id", "line"`;
+    RETURNING "id", "line", "payload", "destinations", "costCents", "priceCents"`;
   const expired = await claim(Prisma.sql`'sending', 'unknown'`, true, limit);
   if (expired.length >= limit) return expired;
   return [...expired, ...(await claim(Prisma.sql`'pending'`, false, limit - expired.length))];
@@ -71,10 +78,7 @@ export async function processRow(
   hubby: BookingsHubby,
   options: { quietMs?: number } = {},
 ): Promise<RowOutcome> {
-  const row = await db().campaignRow.findUniqueOrThrow({
-    where: { id: claimed.id },
-    select: { payload: true, destinations: true, costCents: true, priceCents: true },
-  });
+  const row = claimed;
   const actor: Actor = campaign.startedById
     ? { id: campaign.startedById, email: campaign.startedByEmail ?? "system" }
     : null;
@@ -171,9 +175,22 @@ export async function runCampaign(campaignId: string, options: WorkerOptions = {
   }, STATUS_POLL_MS);
   let noReplyRun = 0;
 
+  // One claim fills every lane: the lanes share a small queue of claimed rows instead of a claim each.
+  const queue: ClaimedRow[] = [];
+  let claiming: Promise<void> | null = null;
+  const nextRow = async () => {
+    if (queue.length === 0) {
+      claiming ??= claimRows(campaignId, concurrency).then((rows) => {
+        queue.push(...rows);
+        claiming = null;
+      });
+      await claiming;
+    }
+    return queue.shift();
+  };
   const lane = async () => {
     while (!stopped()) {
-      const [row] = await claimRows(campaignId, 1);
+      const row = await nextRow();
       if (!row) return;
       const outcome = await processRow(campaign, row, hubby, { quietMs: options.quietMs });
       noReplyRun = outcome === "unknown" ? noReplyRun + 1 : 0;
@@ -193,6 +210,13 @@ export async function runCampaign(campaignId: string, options: WorkerOptions = {
   try {
     while (!stopped()) {
       await Promise.all(Array.from({ length: concurrency }, lane));
+      if (queue.length > 0) {
+        // Claimed but not started when the campaign stopped: hand them back (a row with an intent is reconciled).
+        await db().campaignRow.updateMany({
+          where: { id: { in: queue.splice(0).map((row) => row.id) }, state: "sending" },
+          data: { state: "pending", leaseUntil: null },
+        });
+      }
       if (stopped()) break;
       const open = await db().campaignRow.count({
         where: { campaignId, state: { in: ["pending", "sending", "unknown"] } },
