@@ -64,6 +64,7 @@ async function main() {
   const { refreshCatalog } = await import("../lib/catalog/catalog");
   const { dryRunCampaign } = await import("../lib/campaigns/dry-run");
   const { runCampaign } = await import("../lib/campaigns/worker");
+  const { retryFailedRows } = await import("../lib/campaigns/control");
 
   await migrate(getDatabase());
   const receiver = http.createServer((_req, res) => res.writeHead(200).end());
@@ -151,6 +152,9 @@ async function main() {
   }
   const ms = Date.now() - started;
   clearInterval(sampler);
+  // A row in flight when its worker died is reconciled; if Hubby never got it, it ends FAILED and waits for the
+  // explicit retry staff would click (reconcile again, then send once).
+  const retried = args.crash ? await retryFailedRows(campaignId, hubby, actor) : undefined;
 
   const campaign = await db().campaign.findUniqueOrThrow({ where: { id: campaignId } });
   const states = await db().campaignRow.groupBy({ by: ["state"], where: { campaignId }, _count: { _all: true } });
@@ -169,6 +173,7 @@ async function main() {
       `database      ${args.database ? "PostgreSQL" : "PGlite"}`,
       `rows          ${ROWS} (dry run ${dryMs} ms), status ${campaign.status}, ${states.map((s) => `${s.state} ${s._count._all}`).join(", ")}`,
       `run           ${(ms / 1000).toFixed(1)} s${args.crash ? `, ${kills} SIGKILL(s)` : ""}`,
+      ...(retried ? [`retry failed  ${retried.retried} retried: ${retried.sent} sent, ${retried.failed} failed`] : []),
       `rows/s        ${rate.toFixed(1)}`,
       `ideal         ${ideal.toFixed(1)} (concurrency ${CONCURRENCY} ÷ ${LATENCY} ms)`,
       `ratio         ${((rate / ideal) * 100).toFixed(0)}% (target ≥ 80%)`,
