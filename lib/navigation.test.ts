@@ -6,6 +6,7 @@ describe("navigation", () => {
     expect(screensFor("admin").map((s) => s.href)).toEqual([
       "/travelers",
       "/bookings",
+      "/campaigns",
       "/catalog",
       "/webhooks",
       "/instructions",
@@ -25,6 +26,7 @@ describe("navigation", () => {
       expect(hrefs).not.toContain("/api-log");
       expect(hrefs).toContain("/webhooks");
       expect(hrefs).toContain("/instructions");
+      expect(hrefs.includes("/campaigns")).toBe(role === "campaign_manager");
       expect(homeFor(role)).toBe("/travelers");
       expect(homeFor(role)).toBe(hrefs[0]);
     }

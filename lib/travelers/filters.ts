@@ -15,6 +15,16 @@ export const esimFilterLabels: Record<EsimFilter, string> = {
 
 export const usageThresholds = [20, 50, 80] as const;
 
+/** A campaign's funnel (lib/campaigns/funnel.ts): issued → installed the eSIM → activated a package → crossed 80%. */
+export const campaignSteps = ["issued", "installed", "activated", "crossed80"] as const;
+export type CampaignStep = (typeof campaignSteps)[number];
+export const campaignStepLabels: Record<CampaignStep, string> = {
+  issued: "issued",
+  installed: "installed the eSIM",
+  activated: "activated a package",
+  crossed80: "crossed 80%",
+};
+
 export const travelerSorts = [
   "-lastEvent",
   "lastEvent",
@@ -53,6 +63,9 @@ export const travelerFilterSchema = z.object({
   crossedDays: z.coerce.number().int().min(1).max(366).catch(7),
   /** No event for this many days (or never). */
   idle: optionalWhole(3660),
+  /** The travelers behind one step of a campaign's funnel. */
+  campaign: z.uuid().optional().catch(undefined),
+  step: z.enum(campaignSteps).catch("issued"),
 });
 export type TravelerFilter = z.infer<typeof travelerFilterSchema>;
 
@@ -104,6 +117,10 @@ export function filterParams(filter: TravelerFilter): URLSearchParams {
     params.set("crossedDays", String(filter.crossedDays));
   }
   if (filter.idle) params.set("idle", String(filter.idle));
+  if (filter.campaign) {
+    params.set("campaign", filter.campaign);
+    params.set("step", filter.step);
+  }
   return params;
 }
 
@@ -151,5 +168,6 @@ export function describeFilter(filter: TravelerFilter): string {
   if (filter.departing) parts.push(`departing within ${filter.departing} h`);
   if (filter.crossed) parts.push(`crossed ${filter.crossed}% in the last ${filter.crossedDays} days`);
   if (filter.idle) parts.push(`no activity for ${filter.idle} days`);
+  if (filter.campaign) parts.push(`campaign ${filter.campaign.slice(0, 8)}: ${campaignStepLabels[filter.step]}`);
   return parts.join(", ");
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "../db";
 import { Prisma } from "../generated/prisma/client";
-import { filterKey, type TravelerFilter, type TravelerQuery, type TravelerSort } from "./filters";
+import { filterKey, type CampaignStep, type TravelerFilter, type TravelerQuery, type TravelerSort } from "./filters";
 
 export { travelerQuerySchema, type TravelerQuery } from "./filters";
 
@@ -71,6 +71,28 @@ function searchHits(q: string) {
       UNION SELECT "externalUserId" FROM "TravelerPackage" WHERE "packageId" LIKE ${pattern})`;
 }
 
+/**
+ * A campaign's funnel step: travelers it issued a booking to (a sent row); of those, with the eSIM installed; with
+ * a package from one of the campaign's bookings activated; with such a package past 80% (a UsageSample at 80).
+ */
+export function campaignStepCondition(campaignId: string, step: CampaignStep): Prisma.Sql {
+  const sent = Prisma.sql`r."campaignId" = ${campaignId}::uuid AND r."state" = 'sent'`;
+  const issued = Prisma.sql`t."externalUserId" IN (SELECT r."externalUserId" FROM "CampaignRow" r WHERE ${sent})`;
+  const campaignPackage = Prisma.sql`SELECT 1 FROM "CampaignRow" r
+    JOIN "TravelerPackage" p ON p."bookingId" = r."hubbyBookingId" AND p."externalUserId" = r."externalUserId"`;
+  if (step === "installed") return Prisma.sql`${issued} AND t."esimState" = 'installed'`;
+  if (step === "activated") {
+    return Prisma.sql`EXISTS (${campaignPackage}
+      WHERE ${sent} AND r."externalUserId" = t."externalUserId" AND p."activatedAt" IS NOT NULL)`;
+  }
+  if (step === "crossed80") {
+    return Prisma.sql`EXISTS (${campaignPackage}
+      JOIN "UsageSample" u ON u."packageId" = p."packageId" AND u."percent" = 80
+      WHERE ${sent} AND r."externalUserId" = t."externalUserId")`;
+  }
+  return issued;
+}
+
 function whereClause(filter: TravelerFilter, now: Date, extra: Prisma.Sql[] = []): Prisma.Sql {
   const conditions: Prisma.Sql[] = [];
   if (filter.q) conditions.push(searchHits(filter.q));
@@ -92,6 +114,7 @@ function whereClause(filter: TravelerFilter, now: Date, extra: Prisma.Sql[] = []
     conditions.push(Prisma.sql`(t."lastEventAt" IS NULL
       OR t."lastEventAt" < ${at(now)} - make_interval(days => ${filter.idle}::int))`);
   }
+  if (filter.campaign) conditions.push(campaignStepCondition(filter.campaign, filter.step));
   conditions.push(...extra);
   return conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
 }
@@ -199,7 +222,8 @@ function toRow(row: RawRow): TravelerRow {
 
 /** How many travelers match a filter. */
 export async function countTravelers(filter: TravelerFilter, now: Date = new Date()): Promise<number> {
-  const onlyCrossed = filter.crossed && !filter.q && !filter.esim && !filter.departing && !filter.idle;
+  const onlyCrossed =
+    filter.crossed && !filter.q && !filter.esim && !filter.departing && !filter.idle && !filter.campaign;
   // "Crossed N%" alone counts straight off the UsageSample(percent, at) index instead of probing every traveler.
   const count = onlyCrossed
     ? await db().$queryRaw<{ n: bigint }[]>`

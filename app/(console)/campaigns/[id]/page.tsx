@@ -1,0 +1,237 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Pagination } from "@/components/pagination";
+import { Badge } from "@/components/ui/badge";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { rolesFor } from "@/lib/auth/roles";
+import { requireStaff } from "@/lib/auth/staff";
+import { formatMoney } from "@/lib/bookings/quote";
+import { campaignProgress, campaignRows, getCampaign, ROW_FILTERS, type RowFilter } from "@/lib/campaigns/queries";
+import { campaignFunnel } from "@/lib/campaigns/funnel";
+import { ensureCampaignWorker } from "@/lib/campaigns/worker";
+import { campaignStepLabels, travelersHref } from "@/lib/travelers/filters";
+import { CampaignProgress, RetryFailedButton, RunButton } from "./campaign-controls";
+
+export const metadata: Metadata = { title: "Campaign" };
+
+const STATUS_VARIANT = {
+  draft: "default",
+  running: "info",
+  paused: "warning",
+  cancelled: "danger",
+  done: "success",
+} as const;
+
+const when = (date: Date | null) => (date ? `${date.toISOString().slice(0, 16).replace("T", " ")} UTC` : "—");
+
+export default async function CampaignPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  await requireStaff(...rolesFor("campaigns.run"));
+  const { id } = await params;
+  const query = await searchParams;
+  const campaign = await getCampaign(id);
+  if (!campaign) notFound();
+  if (campaign.status === "running") ensureCampaignWorker(id);
+
+  const draft = campaign.status === "draft";
+  const defaultFilter: RowFilter = draft ? "errors" : "all";
+  const filter = ROW_FILTERS.includes(query.rows as RowFilter) ? (query.rows as RowFilter) : defaultFilter;
+  const page = Math.max(1, Math.min(10_000, Number.parseInt(String(query.page ?? "1"), 10) || 1));
+  const [rows, progress, funnel] = await Promise.all([
+    campaignRows(id, filter, page),
+    campaignProgress(id),
+    draft ? Promise.resolve([]) : campaignFunnel(id),
+  ]);
+  const money = (cents: number) => formatMoney(cents, campaign.currency);
+
+  return (
+    <div className="flex flex-col gap-4">
+      <div className="flex flex-col gap-1">
+        <p className="text-sm">
+          <Link href="/campaigns" className="underline">
+            Campaigns
+          </Link>
+        </p>
+        <h1 className="flex items-center gap-2 text-xl font-semibold">
+          {campaign.name} <Badge variant={STATUS_VARIANT[campaign.status]}>{campaign.status}</Badge>
+        </h1>
+        <p className="text-sm text-muted-foreground">
+          File <strong>{campaign.fileName}</strong> · SHA-256 <code className="text-xs">{campaign.checksum}</code>
+        </p>
+        <p className="text-sm text-muted-foreground">
+          Dry run by {campaign.actorEmail} at {when(campaign.createdAt)}
+          {campaign.startedByEmail ? ` · started by ${campaign.startedByEmail} at ${when(campaign.startedAt)}` : ""}
+          {campaign.finishedAt ? ` · ended ${when(campaign.finishedAt)}` : ""}
+        </p>
+      </div>
+
+      <section className="flex flex-col gap-3 rounded-lg border p-4" aria-labelledby="dry-run-heading">
+        <h2 id="dry-run-heading" className="text-sm font-semibold">
+          Dry run
+        </h2>
+        <dl className="grid grid-cols-2 gap-2 text-sm sm:grid-cols-4">
+          <Stat label="Rows" value={campaign.rowCount} />
+          <Stat label="Valid rows" value={campaign.validCount} />
+          <Stat label="Rows with errors" value={campaign.errorCount} />
+          <Stat label="Travelers" value={campaign.travelers} />
+          <Stat label="Packages" value={campaign.packages} />
+          <Stat label="B2B cost" value={money(campaign.costCents)} />
+          <Stat label="B2C value" value={money(campaign.priceCents)} />
+        </dl>
+        {campaign.perDestination.length > 0 && (
+          <Table aria-label="Per destination">
+            <TableHeader>
+              <TableRow>
+                <TableHead>Destination</TableHead>
+                <TableHead>Packages</TableHead>
+                <TableHead>B2B cost</TableHead>
+                <TableHead>B2C value</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {campaign.perDestination.slice(0, 50).map((entry) => (
+                <TableRow key={entry.destination}>
+                  <TableCell>{entry.destination}</TableCell>
+                  <TableCell>{entry.rows}</TableCell>
+                  <TableCell>{money(entry.costCents)}</TableCell>
+                  <TableCell>{money(entry.priceCents)}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        )}
+        {draft && (
+          <RunButton
+            campaignId={campaign.id}
+            checksum={campaign.checksum}
+            disabled={campaign.validCount === 0}
+            label={`Run: issue ${campaign.validCount} booking${campaign.validCount === 1 ? "" : "s"} for ${money(campaign.costCents)}`}
+          />
+        )}
+        {draft && campaign.errorCount > 0 && (
+          <p className="text-sm text-muted-foreground">
+            Rows with errors are not sent. Fix them in a new file and dry-run it as a new campaign.
+          </p>
+        )}
+      </section>
+
+      {!draft && progress && <CampaignProgress key={campaign.status} campaignId={campaign.id} initial={progress} />}
+      {!draft && progress && progress.failed > 0 && progress.status !== "running" && (
+        <div>
+          <RetryFailedButton campaignId={campaign.id} failed={progress.failed} />
+        </div>
+      )}
+
+      {funnel.length > 0 && (
+        <section className="flex flex-col gap-2 rounded-lg border p-4" aria-labelledby="funnel-heading">
+          <h2 id="funnel-heading" className="text-sm font-semibold">
+            Funnel (from Hubby&apos;s webhooks)
+          </h2>
+          <ol className="flex flex-wrap gap-4 text-sm" data-testid="campaign-funnel">
+            {funnel.map((entry, index) => (
+              <li key={entry.step} className="flex flex-col">
+                <Link
+                  className="underline"
+                  href={travelersHref({ campaign: campaign.id, step: entry.step })}
+                  data-testid={`funnel-${entry.step}`}
+                >
+                  <span className="text-lg font-semibold">{entry.travelers}</span> {campaignStepLabels[entry.step]}
+                </Link>
+                {index > 0 && funnel[index - 1]!.travelers > 0 && (
+                  <span className="text-xs text-muted-foreground">
+                    {Math.round((entry.travelers / funnel[index - 1]!.travelers) * 100)}% of the step before
+                  </span>
+                )}
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
+
+      <section className="flex flex-col gap-2" aria-labelledby="rows-heading">
+        <div className="flex flex-wrap items-center justify-between gap-2">
+          <h2 id="rows-heading" className="text-sm font-semibold">
+            Rows
+          </h2>
+          <div className="flex flex-wrap gap-3 text-sm">
+            <a className="underline" href={`/campaigns/${campaign.id}/rows.csv?only=errors`}>
+              Download errors (CSV)
+            </a>
+            <a className="underline" href={`/campaigns/${campaign.id}/rows.csv`}>
+              Download results (CSV)
+            </a>
+          </div>
+        </div>
+        <nav aria-label="Row filter" className="flex flex-wrap gap-2 text-sm">
+          {ROW_FILTERS.map((option) => (
+            <Link
+              key={option}
+              href={`/campaigns/${campaign.id}?rows=${option}`}
+              aria-current={option === filter ? "page" : undefined}
+              className={option === filter ? "font-semibold underline" : "text-muted-foreground underline"}
+            >
+              {option}
+            </Link>
+          ))}
+        </nav>
+        <Table aria-label="Campaign rows">
+          <TableHeader>
+            <TableRow>
+              <TableHead>Line</TableHead>
+              <TableHead>Outcome</TableHead>
+              <TableHead>Traveler</TableHead>
+              <TableHead>Destination</TableHead>
+              <TableHead>Booking</TableHead>
+              <TableHead>Packages</TableHead>
+              <TableHead>Error</TableHead>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {rows.rows.length === 0 && (
+              <TableRow>
+                <TableCell colSpan={7} className="text-muted-foreground">
+                  No rows here.
+                </TableCell>
+              </TableRow>
+            )}
+            {rows.rows.map((row) => (
+              <TableRow key={row.line}>
+                <TableCell>{row.line}</TableCell>
+                <TableCell>{row.state}</TableCell>
+                <TableCell className="font-mono text-xs">{row.externalUserId}</TableCell>
+                <TableCell>{row.destinations.join(";")}</TableCell>
+                <TableCell className="font-mono text-xs">
+                  {row.intentId ? (
+                    <Link className="underline" href={`/bookings/${row.intentId}`}>
+                      {row.hubbyBookingId ?? "intent"}
+                    </Link>
+                  ) : (
+                    "—"
+                  )}
+                </TableCell>
+                <TableCell className="font-mono text-xs">{row.packageIds.join(", ") || "—"}</TableCell>
+                <TableCell className="text-sm text-destructive">{row.error ?? ""}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+        <Pagination page={page} pageSize={50} total={rows.total} />
+      </section>
+    </div>
+  );
+}
+
+function Stat({ label, value }: { label: string; value: string | number }) {
+  return (
+    <div className="flex flex-col">
+      <dt className="text-xs text-muted-foreground">{label}</dt>
+      <dd className="font-semibold">{value}</dd>
+    </div>
+  );
+}

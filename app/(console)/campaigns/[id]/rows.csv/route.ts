@@ -1,0 +1,71 @@
+import { audit } from "@/lib/audit/audit";
+import { rolesFor } from "@/lib/auth/roles";
+import { requireStaff } from "@/lib/auth/staff";
+import { allCampaignRows, getCampaign } from "@/lib/campaigns/queries";
+import { csvLine } from "@/lib/csv";
+import { getRequestId } from "@/lib/request-id";
+
+const HEADER = [
+  "line",
+  "outcome",
+  "external_user_id",
+  "destination",
+  "cost_cents",
+  "booking_id",
+  "package_ids",
+  "error",
+];
+
+/**
+ * GET /campaigns/<id>/rows.csv: every row with its outcome (the result file); ?only=errors for the dry run's
+ * error table (invalid, failed and unknown rows). Streamed in batches of rows, in line order. Audited.
+ */
+export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const staff = await requireStaff(...rolesFor("campaigns.run"));
+  const { id } = await params;
+  const campaign = await getCampaign(id);
+  if (!campaign) return new Response("No such campaign.", { status: 404 });
+  const errorsOnly = new URL(request.url).searchParams.get("only") === "errors";
+  await audit({
+    actor: staff,
+    action: "campaigns.download",
+    targetType: "campaign",
+    targetId: id,
+    result: "ok",
+    details: { file: errorsOnly ? "errors" : "results" },
+    requestId: await getRequestId(),
+  });
+  const encoder = new TextEncoder();
+  const rows = allCampaignRows(id, errorsOnly ? "errors" : "all");
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(`\uFEFF${csvLine(HEADER)}`));
+    },
+    async pull(controller) {
+      const next = await rows.next();
+      if (next.done) return controller.close();
+      controller.enqueue(
+        encoder.encode(
+          next.value
+            .map((row) =>
+              csvLine([
+                row.line,
+                row.state,
+                row.externalUserId,
+                row.destinations.join(";"),
+                row.costCents,
+                row.hubbyBookingId,
+                row.packageIds.join(";"),
+                row.error,
+              ]),
+            )
+            .join(""),
+        ),
+      );
+    },
+  });
+  const name = `campaign-${id.slice(0, 8)}-${errorsOnly ? "errors" : "results"}.csv`;
+  return new Response(body, {
+    headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${name}"` },
+  });
+}

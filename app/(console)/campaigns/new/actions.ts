@@ -1,0 +1,86 @@
+"use server";
+import { Readable } from "node:stream";
+import { z } from "zod";
+import { ActionError, runAction, type ActionResult } from "@/lib/actions";
+import { audit } from "@/lib/audit/audit";
+import { rolesFor } from "@/lib/auth/roles";
+import { dryRunCampaign } from "@/lib/campaigns/dry-run";
+import { CAMPAIGN_FIELDS, type ColumnMapping } from "@/lib/campaigns/rows";
+
+export type DryRunData =
+  | { outcome: "stored"; campaignId: string }
+  | { outcome: "mapping"; headers: string[]; guessed: ColumnMapping; issue: string };
+
+/** 50,000 rows of this file's columns are about 5 MB; next.config.js lets server actions take 25 MB. */
+const MAX_BYTES = 24 * 1024 * 1024;
+
+const dryRunSchema = z.object({
+  name: z.string().trim().min(1, "Name the campaign.").max(120, "At most 120 characters."),
+  file: z.instanceof(File).optional(),
+  text: z.string().max(MAX_BYTES, "Paste at most 24 MB; upload a file instead.").default(""),
+  mapping: z
+    .record(z.enum(CAMPAIGN_FIELDS), z.string().max(200))
+    .optional()
+    .transform((mapping) =>
+      mapping ? Object.fromEntries(Object.entries(mapping).filter(([, header]) => header)) : undefined,
+    ),
+});
+
+function inputOf(form: FormData) {
+  const file = form.get("file");
+  const hasMapping = form.get("mapped") === "1";
+  return {
+    name: form.get("name") ?? "",
+    file: file instanceof File && file.size > 0 ? file : undefined,
+    text: form.get("text") ?? "",
+    mapping: hasMapping
+      ? Object.fromEntries(CAMPAIGN_FIELDS.map((field) => [field, String(form.get(`map.${field}`) ?? "")]))
+      : undefined,
+  };
+}
+
+/**
+ * Upload + dry run: streams the file through the parser and validation, stores the draft campaign and its rows,
+ * sends nothing. Files whose headers are not ours come back with the headers for the mapping step.
+ */
+export async function dryRunAction(_prev: unknown, form: FormData): Promise<ActionResult<DryRunData>> {
+  return runAction(
+    { action: "campaigns.dry_run", roles: rolesFor("campaigns.run"), schema: dryRunSchema, input: inputOf(form) },
+    async (input, { staff, requestId }) => {
+      if (!input.file && !input.text.trim()) {
+        throw new ActionError("Choose a CSV file or paste rows.", { file: ["Choose a CSV file or paste rows."] });
+      }
+      if (input.file && input.file.size > MAX_BYTES) throw new ActionError("The file is larger than 24 MB: split it.");
+      const fileName = input.file?.name.slice(0, 200) ?? "pasted rows";
+      const source = input.file
+        ? Readable.fromWeb(input.file.stream() as Parameters<typeof Readable.fromWeb>[0])
+        : [Buffer.from(input.text)];
+      const result = await dryRunCampaign({ name: input.name, fileName, source, mapping: input.mapping, actor: staff });
+      if (result.outcome === "invalid") throw new ActionError(result.message);
+      if (result.outcome === "mapping") return result;
+      await audit({
+        actor: staff,
+        action: "campaigns.upload",
+        targetType: "campaign",
+        targetId: result.campaignId,
+        result: "ok",
+        details: {
+          fileName,
+          bytes: input.file?.size ?? Buffer.byteLength(input.text),
+          checksum: result.summary.checksum,
+        },
+        requestId,
+      });
+      await audit({
+        actor: staff,
+        action: "campaigns.dry_run",
+        targetType: "campaign",
+        targetId: result.campaignId,
+        result: "ok",
+        details: { name: input.name, ...result.summary },
+        requestId,
+      });
+      return { outcome: "stored" as const, campaignId: result.campaignId };
+    },
+  );
+}

@@ -1,0 +1,36 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { rolesFor } from "@/lib/auth/roles";
+import { requireStaff } from "@/lib/auth/staff";
+import { CAMPAIGN_FIELDS, REQUIRED_FIELDS } from "@/lib/campaigns/rows";
+import { catalogAsOf } from "@/lib/catalog/catalog";
+import { UploadForm } from "./upload-form";
+
+export const metadata: Metadata = { title: "New campaign" };
+
+export default async function NewCampaignPage() {
+  await requireStaff(...rolesFor("campaigns.run"));
+  const asOf = await catalogAsOf();
+  return (
+    <div className="flex max-w-3xl flex-col gap-4">
+      <div>
+        <h1 className="text-xl font-semibold">New campaign</h1>
+        <p className="text-sm text-muted-foreground">
+          Issues one booking per row of a CSV file. The first step is always a dry run: every row is checked against the
+          booking rules and the cached catalog (as of{" "}
+          {asOf
+            ? `${asOf.toISOString().slice(0, 16).replace("T", " ")} UTC`
+            : "never — refresh it on the Catalog screen"}
+          ) and nothing is sent. Columns:{" "}
+          {CAMPAIGN_FIELDS.map((field) => (REQUIRED_FIELDS.includes(field) ? field : `${field} (optional)`)).join(", ")}
+          ; several destinations separated by <code>;</code>.{" "}
+          <Link href="/campaigns/template.csv" className="underline" prefetch={false}>
+            Download the template
+          </Link>
+          .
+        </p>
+      </div>
+      <UploadForm fields={[...CAMPAIGN_FIELDS]} required={[...REQUIRED_FIELDS]} />
+    </div>
+  );
+}

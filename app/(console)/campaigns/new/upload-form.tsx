@@ -1,0 +1,85 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { Button } from "@/components/ui/button";
+import { Field, FormMessage } from "@/components/ui/field";
+import { Input, Select } from "@/components/ui/input";
+import type { ActionResult } from "@/lib/actions";
+import { dryRunAction, type DryRunData } from "./actions";
+
+type MappingStep = Extract<DryRunData, { outcome: "mapping" }>;
+
+/**
+ * The upload: a file or pasted rows and a name. The form is submitted by hand (not reset by React), so the chosen
+ * file is still there when the server asks for a column mapping and the same file is sent again with it.
+ */
+export function UploadForm({ fields, required }: { fields: string[]; required: string[] }) {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  const [result, setResult] = useState<ActionResult<DryRunData> | null>(null);
+  const [mapping, setMapping] = useState<MappingStep | null>(null);
+
+  const submit = (event: React.FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    startTransition(async () => {
+      const outcome = await dryRunAction(null, form);
+      setResult(outcome);
+      if (!outcome.ok) return;
+      if (outcome.data.outcome === "mapping") setMapping(outcome.data);
+      else router.push(`/campaigns/${outcome.data.campaignId}`);
+    });
+  };
+  const errors = result && !result.ok ? result.fieldErrors : undefined;
+
+  return (
+    <form onSubmit={submit} className="flex flex-col gap-4 rounded-lg border p-4">
+      <Field id="name" label="Campaign name" errors={errors?.name}>
+        {(props) => <Input {...props} name="name" required maxLength={120} placeholder="Summer loyalty tier" />}
+      </Field>
+      <Field id="file" label="CSV file" errors={errors?.file} hint="UTF-8, comma-separated, a header line first.">
+        {(props) => <Input {...props} name="file" type="file" accept=".csv,text/csv" />}
+      </Field>
+      <Field id="text" label="…or paste rows (with the header line)" errors={errors?.text}>
+        {(props) => (
+          <textarea
+            {...props}
+            name="text"
+            rows={5}
+            className="rounded-md border bg-background p-2 font-mono text-xs"
+            spellCheck={false}
+          />
+        )}
+      </Field>
+      {mapping && (
+        <fieldset className="flex flex-col gap-3 rounded-md border p-3">
+          <legend className="px-1 text-sm font-semibold">Match your columns</legend>
+          <p className="text-sm text-muted-foreground">{mapping.issue}</p>
+          <input type="hidden" name="mapped" value="1" />
+          <div className="grid gap-3 sm:grid-cols-2">
+            {fields.map((field) => (
+              <Field key={field} id={`map-${field}`} label={required.includes(field) ? field : `${field} (optional)`}>
+                {(props) => (
+                  <Select {...props} name={`map.${field}`} defaultValue={mapping.guessed[field as never] ?? ""}>
+                    <option value="">— not in the file —</option>
+                    {mapping.headers.map((header) => (
+                      <option key={header} value={header}>
+                        {header}
+                      </option>
+                    ))}
+                  </Select>
+                )}
+              </Field>
+            ))}
+          </div>
+        </fieldset>
+      )}
+      {result && !result.ok && <FormMessage message={result.message} />}
+      <div>
+        <Button type="submit" disabled={pending}>
+          {pending ? "Checking every row…" : "Dry run"}
+        </Button>
+      </div>
+    </form>
+  );
+}

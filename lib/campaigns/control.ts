@@ -1,0 +1,75 @@
+import "server-only";
+import { retryIntent, type BookingsHubby } from "../bookings/intents";
+import { db } from "../db";
+import { settleRow, startCampaignWorker } from "./worker";
+
+/**
+ * Starting, pausing, resuming and cancelling a campaign: each a conditional UPDATE on its status, so a double
+ * submit or two tabs change it once. The callers (server actions) audit every change.
+ */
+
+export class CampaignRefusal extends Error {}
+
+type Staff = { id: string; email: string };
+
+/** Runs the draft stored by the dry run whose checksum the page showed (a different file needs its own dry run). */
+export async function startCampaign(id: string, checksum: string, staff: Staff) {
+  const campaign = await db().campaign.findUnique({ where: { id }, select: { checksum: true, validCount: true } });
+  if (!campaign) throw new CampaignRefusal("No such campaign.");
+  if (campaign.checksum !== checksum)
+    throw new CampaignRefusal("This is not the file of this dry run: dry-run it first.");
+  if (campaign.validCount === 0) throw new CampaignRefusal("The dry run found no row that can be sent.");
+  const { count } = await db().campaign.updateMany({
+    where: { id, status: "draft" },
+    data: { status: "running", startedById: staff.id, startedByEmail: staff.email, startedAt: new Date() },
+  });
+  if (count === 0) throw new CampaignRefusal("The campaign has already been started.");
+  void startCampaignWorker(id);
+}
+
+async function move(
+  id: string,
+  from: "running" | "paused" | ("running" | "paused")[],
+  to: "running" | "paused" | "cancelled",
+) {
+  const { count } = await db().campaign.updateMany({
+    where: { id, status: { in: Array.isArray(from) ? from : [from] } },
+    data: { status: to, statusNote: null, ...(to === "cancelled" ? { finishedAt: new Date() } : {}) },
+  });
+  if (count === 0) throw new CampaignRefusal(`The campaign is not ${Array.isArray(from) ? from.join(" or ") : from}.`);
+}
+
+export async function pauseCampaign(id: string) {
+  await move(id, "running", "paused");
+}
+
+export async function resumeCampaign(id: string) {
+  await move(id, "paused", "running");
+  void startCampaignWorker(id);
+}
+
+/** Rows not yet sent stay unsent; rows in flight finish and are recorded. */
+export async function cancelCampaign(id: string) {
+  await move(id, ["running", "paused"], "cancelled");
+}
+
+export const RETRY_BATCH = 200;
+
+/**
+ * An explicit retry of failed rows (at most RETRY_BATCH per call): each intent is reconciled first and sent again
+ * only when Hubby has no booking for its reference (lib/bookings retryIntent).
+ */
+export async function retryFailedRows(id: string, hubby: BookingsHubby, staff: Staff) {
+  const rows = await db().campaignRow.findMany({
+    where: { campaignId: id, state: "failed", intentId: { not: null } },
+    select: { id: true, intentId: true },
+    orderBy: { line: "asc" },
+    take: RETRY_BATCH,
+  });
+  const tally = { retried: rows.length, sent: 0, failed: 0, unknown: 0 };
+  for (const row of rows) {
+    await retryIntent(row.intentId!, hubby, staff);
+    tally[await settleRow(row.id, row.intentId!)]++;
+  }
+  return tally;
+}

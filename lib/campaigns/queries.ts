@@ -1,0 +1,162 @@
+import "server-only";
+import { db } from "../db";
+import type { CampaignRowState } from "../generated/prisma/client";
+
+export const CAMPAIGN_PAGE_SIZE = 50;
+
+export async function listCampaigns(page: number) {
+  const [total, rows] = await Promise.all([
+    db().campaign.count(),
+    db().campaign.findMany({
+      orderBy: { createdAt: "desc" },
+      skip: (page - 1) * CAMPAIGN_PAGE_SIZE,
+      take: CAMPAIGN_PAGE_SIZE,
+      select: {
+        id: true,
+        name: true,
+        fileName: true,
+        status: true,
+        rowCount: true,
+        validCount: true,
+        costCents: true,
+        currency: true,
+        actorEmail: true,
+        createdAt: true,
+      },
+    }),
+  ]);
+  return { total, rows };
+}
+
+export type PerDestination = { destination: string; rows: number; costCents: number; priceCents: number };
+
+export async function getCampaign(id: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  const campaign = await db().campaign.findUnique({
+    where: { id },
+    select: {
+      id: true,
+      name: true,
+      fileName: true,
+      checksum: true,
+      status: true,
+      statusNote: true,
+      rowCount: true,
+      validCount: true,
+      errorCount: true,
+      travelers: true,
+      packages: true,
+      costCents: true,
+      priceCents: true,
+      currency: true,
+      perDestination: true,
+      actorEmail: true,
+      startedByEmail: true,
+      startedAt: true,
+      finishedAt: true,
+      createdAt: true,
+    },
+  });
+  return campaign ? { ...campaign, perDestination: campaign.perDestination as PerDestination[] } : null;
+}
+
+export type Progress = {
+  status: string;
+  statusNote: string | null;
+  total: number;
+  sent: number;
+  failed: number;
+  unknown: number;
+  remaining: number;
+  /** Rows settled per second since the start, and the estimated seconds left at that rate. */
+  rate: number | null;
+  etaSeconds: number | null;
+};
+
+/** One grouped count: what the progress bar polls every second. */
+export async function campaignProgress(id: string): Promise<Progress | null> {
+  const campaign = await db().campaign.findUnique({
+    where: { id },
+    select: { status: true, statusNote: true, validCount: true, startedAt: true, finishedAt: true },
+  });
+  if (!campaign) return null;
+  const groups = await db().campaignRow.groupBy({
+    by: ["state"],
+    where: { campaignId: id, state: { not: "invalid" } },
+    _count: { _all: true },
+  });
+  const count = (state: CampaignRowState) => groups.find((group) => group.state === state)?._count._all ?? 0;
+  const sent = count("sent");
+  const failed = count("failed");
+  const unknown = count("unknown");
+  const remaining = count("pending") + count("sending");
+  const settled = sent + failed;
+  const end = campaign.finishedAt?.getTime() ?? Date.now();
+  const seconds = campaign.startedAt ? (end - campaign.startedAt.getTime()) / 1000 : 0;
+  const rate = seconds > 0 && settled > 0 ? settled / seconds : null;
+  return {
+    status: campaign.status,
+    statusNote: campaign.statusNote,
+    total: campaign.validCount,
+    sent,
+    failed,
+    unknown,
+    remaining,
+    rate,
+    etaSeconds: rate && campaign.status === "running" ? Math.round((remaining + unknown) / rate) : null,
+  };
+}
+
+export const ROW_FILTERS = ["all", "errors", "invalid", "sent", "failed", "unknown", "pending"] as const;
+export type RowFilter = (typeof ROW_FILTERS)[number];
+
+function rowWhere(id: string, filter: RowFilter) {
+  if (filter === "all") return { campaignId: id };
+  if (filter === "errors")
+    return { campaignId: id, state: { in: ["invalid", "failed", "unknown"] as CampaignRowState[] } };
+  if (filter === "pending") return { campaignId: id, state: { in: ["pending", "sending"] as CampaignRowState[] } };
+  return { campaignId: id, state: filter };
+}
+
+const rowSelect = {
+  line: true,
+  state: true,
+  externalUserId: true,
+  destinations: true,
+  costCents: true,
+  error: true,
+  intentId: true,
+  hubbyBookingId: true,
+  packageIds: true,
+} as const;
+
+export async function campaignRows(id: string, filter: RowFilter, page: number, pageSize = CAMPAIGN_PAGE_SIZE) {
+  const where = rowWhere(id, filter);
+  const [total, rows] = await Promise.all([
+    db().campaignRow.count({ where }),
+    db().campaignRow.findMany({
+      where,
+      orderBy: { line: "asc" },
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+      select: rowSelect,
+    }),
+  ]);
+  return { total, rows };
+}
+
+/** Every row in line order, in batches (for the CSV downloads). */
+export async function* allCampaignRows(id: string, filter: RowFilter, batch = 2000) {
+  let after = 0;
+  for (;;) {
+    const rows = await db().campaignRow.findMany({
+      where: { ...rowWhere(id, filter), line: { gt: after } },
+      orderBy: { line: "asc" },
+      take: batch,
+      select: rowSelect,
+    });
+    if (rows.length === 0) return;
+    yield rows;
+    after = rows[rows.length - 1]!.line;
+  }
+}

@@ -1,0 +1,247 @@
+import "server-only";
+import { createIntent, reconcileIntent, sendIntent, type Actor, type BookingsHubby } from "../bookings/intents";
+import type { BookingRequest } from "../bookings/request";
+import { db } from "../db";
+import { getEnv } from "../env";
+import { Prisma } from "../generated/prisma/client";
+import { hubbyFor } from "../hubby";
+import { HubbyApiError } from "../hubby/errors";
+import { campaignClientKey } from "./dry-run";
+
+/**
+ * The campaign worker runs inside the server process (PGlite is one process's database). Each row becomes a
+ * BookingIntent with the key campaign-<id>-<line>, so a row is issued at most once whatever happens: the intent
+ * ledger claims PENDING → SENDING before the only POST, and a row found again (after a crash, a lost lease or a
+ * second instance) is reconciled, never sent again.
+ *
+ * Rows are claimed with UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) and a lease: two workers (two app
+ * instances on PostgreSQL) never hold the same row, and a row whose worker died is taken over once its lease ends.
+ */
+
+const CONCURRENCY_KEY = "campaigns.concurrency";
+export const DEFAULT_CONCURRENCY = 4;
+/** Consecutive rows without a reply from Hubby (timeouts, 5xx, network) after which the campaign pauses itself. */
+export const BREAKER_THRESHOLD = 10;
+const STATUS_POLL_MS = 500;
+const IDLE_POLL_MS = 1_000;
+
+export async function campaignConcurrency(): Promise<number> {
+  const row = await db().consoleSetting.findUnique({ where: { key: CONCURRENCY_KEY } });
+  const value = typeof row?.value === "number" ? row.value : DEFAULT_CONCURRENCY;
+  return Math.min(32, Math.max(1, Math.floor(value)));
+}
+
+/** A row is held for three request timeouts: long enough to send and reconcile, short enough to recover a crash. */
+export function leaseMs(): number {
+  return getEnv().HUBBY_TIMEOUT_MS * 3;
+}
+
+export type ClaimedRow = {
+  id: bigint;
+  line: number;
+  payload: unknown;
+  destinations: string[];
+  costCents: number | null;
+  priceCents: number | null;
+};
+
+/**
+ * Takes up to `limit` rows no one holds: first rows whose worker's lease ran out (sending or unknown: they are
+ * reconciled, not resent), then pending ones. Each query walks the (campaignId, state, line) index.
+ */
+export async function claimRows(campaignId: string, limit: number, lease = leaseMs()): Promise<ClaimedRow[]> {
+  const until = new Date(Date.now() + lease);
+  const claim = (states: Prisma.Sql, expiredOnly: boolean, take: number) => db().$queryRaw<ClaimedRow[]>`
+    UPDATE "CampaignRow" SET "state" = 'sending', "leaseUntil" = ${until}, "updatedAt" = now()
+    WHERE "id" IN (
+      SELECT "id" FROM "CampaignRow"
+      WHERE "campaignId" = ${campaignId}::uuid AND "state" IN (${states})
+        ${expiredOnly ? Prisma.sql`AND "leaseUntil" < now()` : Prisma.empty}
+      ORDER BY "line"
+      LIMIT ${take}
+      FOR UPDATE SKIP LOCKED
+    )
+    RETURNING "id", "line", "payload", "destinations", "costCents", "priceCents"`;
+  const expired = await claim(Prisma.sql`'sending', 'unknown'`, true, limit);
+  if (expired.length >= limit) return expired;
+  return [...expired, ...(await claim(Prisma.sql`'pending'`, false, limit - expired.length))];
+}
+
+export type RowOutcome = "sent" | "failed" | "unknown";
+
+type CampaignForRow = { id: string; name: string; startedById: string | null; startedByEmail: string | null };
+
+/** One claimed row: the intent (created once), then send it if it was never sent, otherwise reconcile it. */
+export async function processRow(
+  campaign: CampaignForRow,
+  claimed: ClaimedRow,
+  hubby: BookingsHubby,
+  options: { quietMs?: number } = {},
+): Promise<RowOutcome> {
+  const row = claimed;
+  const actor: Actor = campaign.startedById
+    ? { id: campaign.startedById, email: campaign.startedByEmail ?? "system" }
+    : null;
+  const { intent } = await createIntent({
+    clientKey: campaignClientKey(campaign.id, claimed.line),
+    kind: "issue",
+    request: row.payload as BookingRequest,
+    destinations: row.destinations,
+    costCents: row.costCents,
+    priceCents: row.priceCents,
+    reason: `Campaign ${campaign.name} (line ${claimed.line})`,
+    actor,
+  });
+  if (intent.status === "PENDING") await sendIntent(intent.id, hubby, actor);
+  else if (intent.status === "SENDING" || intent.status === "UNKNOWN") {
+    try {
+      await reconcileIntent(intent.id, hubby, actor, { quietMs: options.quietMs });
+    } catch (error) {
+      // Hubby could not be asked: the row stays unknown and is checked again after its quiet period.
+      if (!(error instanceof HubbyApiError)) throw error;
+    }
+  }
+  return settleRow(claimed.id, intent.id, options.quietMs);
+}
+
+/** Copies the intent's state onto the row; an unresolved row waits one quiet period before it is checked again. */
+export async function settleRow(
+  rowId: bigint,
+  intentId: string,
+  recheckMs = getEnv().HUBBY_TIMEOUT_MS,
+): Promise<RowOutcome> {
+  const intent = await db().bookingIntent.findUniqueOrThrow({
+    where: { id: intentId },
+    select: { status: true, hubbyBookingId: true, packages: true, error: true },
+  });
+  const outcome: RowOutcome = intent.status === "SENT" ? "sent" : intent.status === "FAILED" ? "failed" : "unknown";
+  const packages = Array.isArray(intent.packages) ? (intent.packages as { package_id?: unknown }[]) : [];
+  const data: Prisma.CampaignRowUpdateInput = {
+    state: outcome,
+    intentId,
+    hubbyBookingId: intent.hubbyBookingId,
+    packageIds: packages.map((spec) => spec.package_id).filter((id): id is string => typeof id === "string"),
+    error: outcome === "sent" ? null : intent.error,
+    leaseUntil: outcome === "unknown" ? new Date(Date.now() + recheckMs) : null,
+  };
+  await db().campaignRow.update({ where: { id: rowId }, data });
+  return outcome;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export type WorkerOptions = { hubby?: BookingsHubby; concurrency?: number; quietMs?: number; signal?: AbortSignal };
+
+const running = new Map<string, Promise<void>>();
+
+/** Starts this process's worker for a running campaign unless one is already working on it. */
+export function startCampaignWorker(campaignId: string, options: WorkerOptions = {}): Promise<void> {
+  const current = running.get(campaignId);
+  if (current) return current;
+  const work = runCampaign(campaignId, options)
+    .catch((error) => console.error(`[campaigns] worker for ${campaignId} stopped:`, error))
+    .finally(() => running.delete(campaignId));
+  running.set(campaignId, work);
+  return work;
+}
+
+/** On server start (and lazily from the campaign pages): pick up campaigns left running by a stop or a crash. */
+export async function resumeRunningCampaigns(): Promise<number> {
+  const campaigns = await db().campaign.findMany({ where: { status: "running" }, select: { id: true } });
+  for (const campaign of campaigns) void startCampaignWorker(campaign.id);
+  return campaigns.length;
+}
+
+/**
+ * Works the campaign until no row is left to send or settle (then marks it done), or until it is paused or
+ * cancelled. `concurrency` lanes each claim one row at a time; the breaker pauses after a run of lost replies.
+ */
+export async function runCampaign(campaignId: string, options: WorkerOptions = {}): Promise<void> {
+  const hubby = options.hubby ?? (await hubbyFor(null));
+  const concurrency = options.concurrency ?? (await campaignConcurrency());
+  const campaign = await db().campaign.findUniqueOrThrow({
+    where: { id: campaignId },
+    select: { id: true, name: true, status: true, startedById: true, startedByEmail: true },
+  });
+  let active = campaign.status === "running";
+  const stopped = () => !active || options.signal?.aborted === true;
+  const watcher = setInterval(() => {
+    db()
+      .campaign.findUnique({ where: { id: campaignId }, select: { status: true } })
+      .then((row) => {
+        if (row?.status !== "running") active = false;
+      })
+      .catch(() => undefined);
+  }, STATUS_POLL_MS);
+  let noReplyRun = 0;
+
+  // One claim fills every lane: the lanes share a small queue of claimed rows instead of a claim each.
+  const queue: ClaimedRow[] = [];
+  let claiming: Promise<void> | null = null;
+  const nextRow = async () => {
+    if (queue.length === 0) {
+      claiming ??= claimRows(campaignId, concurrency).then((rows) => {
+        queue.push(...rows);
+        claiming = null;
+      });
+      await claiming;
+    }
+    return queue.shift();
+  };
+  const lane = async () => {
+    while (!stopped()) {
+      const row = await nextRow();
+      if (!row) return;
+      const outcome = await processRow(campaign, row, hubby, { quietMs: options.quietMs });
+      noReplyRun = outcome === "unknown" ? noReplyRun + 1 : 0;
+      if (noReplyRun >= BREAKER_THRESHOLD) {
+        active = false;
+        await db().campaign.updateMany({
+          where: { id: campaignId, status: "running" },
+          data: {
+            status: "paused",
+            statusNote: `Paused by the circuit breaker: ${BREAKER_THRESHOLD} rows in a row got no reply from Hubby.`,
+          },
+        });
+      }
+    }
+  };
+
+  try {
+    while (!stopped()) {
+      await Promise.all(Array.from({ length: concurrency }, lane));
+      if (queue.length > 0) {
+        // Claimed but not started when the campaign stopped: hand them back (a row with an intent is reconciled).
+        await db().campaignRow.updateMany({
+          where: { id: { in: queue.splice(0).map((row) => row.id) }, state: "sending" },
+          data: { state: "pending", leaseUntil: null },
+        });
+      }
+      if (stopped()) break;
+      const open = await db().campaignRow.count({
+        where: { campaignId, state: { in: ["pending", "sending", "unknown"] } },
+      });
+      if (open === 0) {
+        await db().campaign.updateMany({
+          where: { id: campaignId, status: "running" },
+          data: { status: "done", finishedAt: new Date() },
+        });
+        break;
+      }
+      // Rows held by another worker or waiting out a quiet period: look again shortly.
+      await sleep(IDLE_POLL_MS);
+    }
+  } finally {
+    clearInterval(watcher);
+  }
+}
+
+/** Whether this process is working on the campaign (for the page's "worker" line). */
+export function isWorking(campaignId: string): boolean {
+  return running.has(campaignId);
+}
+
+/** A running campaign with no worker in this process (e.g. the instrumentation hook did not run): start one. */
+export function ensureCampaignWorker(campaignId: string) {
+  if (!running.has(campaignId)) void startCampaignWorker(campaignId);
+}

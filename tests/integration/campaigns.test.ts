@@ -1,0 +1,234 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { refreshCatalog } from "@/lib/catalog/catalog";
+import { dryRunCampaign } from "@/lib/campaigns/dry-run";
+import { claimRows, runCampaign } from "@/lib/campaigns/worker";
+import { campaignFunnel } from "@/lib/campaigns/funnel";
+import { db } from "@/lib/db";
+import { parseTravelerQuery } from "@/lib/travelers/filters";
+import { countTravelers, searchTravelers } from "@/lib/travelers/queries";
+import type { Sandbox } from "@/lib/sandbox/sandbox";
+import { makeStaff } from "../support/factories";
+import { clientFor, startReceiver, startTestSandbox } from "../support/sandbox";
+
+// Campaigns against the sandbox: the dry run stores what it will send, the worker sends each row exactly once —
+// two workers never hold one row, an abandoned run resumes, and lost replies are reconciled, not resent.
+let sandbox: Sandbox;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let hubby: ReturnType<typeof clientFor>["client"];
+let actor: { id: string; email: string };
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  sandbox = await startTestSandbox({ webhookUrl: receiver.url });
+  hubby = clientFor(sandbox, { timeoutMs: 2_000 }).client;
+  await refreshCatalog(hubby);
+  actor = await makeStaff("campaign_manager");
+});
+afterAll(async () => {
+  await sandbox.close();
+  await receiver.close();
+});
+beforeEach(() => sandbox.faults.clear());
+
+const inTwoDays = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+const HEADER = "external_user_id,destination,size,package_type,departure_date,locale,custom_branding\n";
+
+function file(prefix: string, count: number, extra = "") {
+  let text = HEADER;
+  for (let i = 0; i < count; i++) text += `${prefix}_${i},GR,1GB,data-limited,${inTwoDays}T09:00:00+02:00,,\n`;
+  return text + extra;
+}
+
+async function dryRun(text: string, name = "test") {
+  const result = await dryRunCampaign({ name, fileName: `${name}.csv`, source: [Buffer.from(text)], actor });
+  if (result.outcome !== "stored") throw new Error(JSON.stringify(result));
+  return db().campaign.findUniqueOrThrow({ where: { id: result.campaignId } });
+}
+
+const bookingsAtSandbox = (reference: string) =>
+  sandbox.world.bookings.filter((booking) => booking.booking_id === reference).length;
+
+describe("campaign dry run", () => {
+  it("validates every row, totals the valid ones and sends nothing", async () => {
+    const before = sandbox.world.bookings.length;
+    const campaign = await dryRun(
+      HEADER +
+        `dr_a,GR,1GB,,${inTwoDays}T09:00:00+02:00,,\n` +
+        `dr_b,"US;CA;MX",3GB,data-limited,${inTwoDays},,\n` +
+        `dr_a,GR,1GB,,${inTwoDays}T10:00:00+02:00,,\n` +
+        `dr_c,ZZ,1GB,,${inTwoDays},,\n` +
+        `dr_d,GR,1GB,,2020-01-01,,\n`,
+    );
+    expect(campaign).toMatchObject({ status: "draft", rowCount: 5, validCount: 2, errorCount: 3, travelers: 2 });
+    expect(campaign.checksum).toMatch(/^[0-9a-f]{64}$/);
+    expect(campaign.costCents).toBeGreaterThan(250);
+    const errors = await db().campaignRow.findMany({
+      where: { campaignId: campaign.id, state: "invalid" },
+      orderBy: { line: "asc" },
+      select: { line: true, error: true },
+    });
+    expect(errors).toEqual([
+      { line: 4, error: "Duplicate of line 2 (same traveler and destinations)." },
+      { line: 5, error: expect.stringContaining("ZZ is not in the catalog") },
+      { line: 6, error: "departure_date: the departure is in the past." },
+    ]);
+    expect(sandbox.world.bookings.length).toBe(before);
+  });
+
+  it("stores a 50,000-row file in batches", async () => {
+    const started = Date.now();
+    const campaign = await dryRun(file("big", 50_000));
+    expect(campaign).toMatchObject({ rowCount: 50_000, validCount: 50_000, travelers: 50_000, packages: 50_000 });
+    expect(await db().campaignRow.count({ where: { campaignId: campaign.id } })).toBe(50_000);
+    console.log(`[campaigns] 50,000-row dry run stored in ${Date.now() - started} ms`);
+  }, 180_000);
+
+  it("asks for a mapping when the headers differ", async () => {
+    const result = await dryRunCampaign({
+      name: "m",
+      fileName: "m.csv",
+      source: [Buffer.from(`member,country,size,leaving\nx,GR,1GB,${inTwoDays}\n`)],
+      actor,
+    });
+    expect(result).toMatchObject({ outcome: "mapping", headers: ["member", "country", "size", "leaving"] });
+    const mapped = await dryRunCampaign({
+      name: "m",
+      fileName: "m.csv",
+      source: [Buffer.from(`member,country,size,leaving\nx,GR,1GB,${inTwoDays}\n`)],
+      mapping: { external_user_id: "member", destination: "country", size: "size", departure_date: "leaving" },
+      actor,
+    });
+    expect(mapped.outcome).toBe("stored");
+  });
+});
+
+describe("campaign worker", () => {
+  it("two workers on one campaign never claim the same row", async () => {
+    const campaign = await dryRun(file("claim", 40));
+    const claims = await Promise.all(Array.from({ length: 8 }, () => claimRows(campaign.id, 7)));
+    const ids = claims.flat().map((row) => row.line);
+    expect(ids.length).toBe(40);
+    expect(new Set(ids).size).toBe(40);
+  });
+
+  it("runs every row once, and an abandoned run resumes without resending", async () => {
+    const campaign = await dryRun(file("resume", 30));
+    await db().campaign.update({ where: { id: campaign.id }, data: { status: "running" } });
+
+    const abort = new AbortController();
+    sandbox.faults.add({ kind: "latency", method: "POST", path: "/bookings", ms: 30 });
+    const first = runCampaign(campaign.id, { hubby, concurrency: 3, signal: abort.signal, quietMs: 1_000 });
+    await waitFor(
+      async () => (await db().campaignRow.count({ where: { campaignId: campaign.id, state: "sent" } })) >= 10,
+    );
+    abort.abort();
+    await first;
+    // A crash leaves rows "sending": expire their lease, as time would after a restart.
+    await db().campaignRow.updateMany({
+      where: { campaignId: campaign.id, state: "sending" },
+      data: { leaseUntil: new Date(Date.now() - 1000) },
+    });
+    await runCampaign(campaign.id, { hubby, concurrency: 3, quietMs: 1_000 });
+
+    const after = await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } });
+    expect(after.status).toBe("done");
+    const rows = await db().campaignRow.findMany({ where: { campaignId: campaign.id } });
+    expect(
+      rows.map((row) => `${row.line}:${row.state}:${row.error ?? ""}`).filter((row) => !row.includes(":sent:")),
+    ).toEqual([]);
+    expect(rows.every((row) => row.hubbyBookingId)).toBe(true);
+    for (const row of rows) {
+      expect(bookingsAtSandbox(`hpc-campaign-${campaign.id}-${row.line}`)).toBe(1);
+    }
+  });
+
+  it("reconciles rows whose reply was lost instead of resending them", async () => {
+    const campaign = await dryRun(file("lost", 6));
+    await db().campaign.update({ where: { id: campaign.id }, data: { status: "running" } });
+    sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 3 });
+    await runCampaign(campaign.id, { hubby, concurrency: 2, quietMs: 0 });
+    const rows = await db().campaignRow.findMany({ where: { campaignId: campaign.id }, orderBy: { line: "asc" } });
+    expect(rows.map((row) => row.state)).toEqual(Array(6).fill("sent"));
+    for (const row of rows) expect(bookingsAtSandbox(`hpc-campaign-${campaign.id}-${row.line}`)).toBe(1);
+    const reconciled = await db().bookingIntentEvent.count({
+      where: {
+        note: { startsWith: "Reconciled: booking" },
+        intent: { clientKey: { startsWith: `campaign-${campaign.id}` } },
+      },
+    });
+    expect(reconciled).toBe(3);
+  });
+
+  it("pauses itself when Hubby keeps failing", async () => {
+    const campaign = await dryRun(file("breaker", 15));
+    await db().campaign.update({ where: { id: campaign.id }, data: { status: "running" } });
+    sandbox.faults.add({ kind: "status", status: 503, method: "POST", path: "/bookings" });
+    sandbox.faults.add({ kind: "status", status: 503, method: "GET", path: "/bookings" });
+    await runCampaign(campaign.id, { hubby, concurrency: 1, quietMs: 60_000 });
+    const after = await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } });
+    expect(after.status).toBe("paused");
+    expect(after.statusNote).toContain("circuit breaker");
+    expect(await db().campaignRow.count({ where: { campaignId: campaign.id, state: "pending" } })).toBe(5);
+  });
+});
+
+describe("campaign funnel", () => {
+  it("counts issued → installed → activated → crossed 80%, and the travelers list filters each step", async () => {
+    const campaign = await dryRun(file("funnel", 4));
+    await db().campaign.update({ where: { id: campaign.id }, data: { status: "running" } });
+    await runCampaign(campaign.id, { hubby, concurrency: 2, quietMs: 0 });
+    const rows = await db().campaignRow.findMany({ where: { campaignId: campaign.id }, orderBy: { line: "asc" } });
+    const now = new Date();
+    // What the webhooks would have projected: all four known, three installed, two activated, one past 80%.
+    for (const [index, row] of rows.entries()) {
+      await db().traveler.create({
+        data: {
+          externalUserId: row.externalUserId,
+          firstSeenAt: now,
+          lastSeenAt: now,
+          esimState: index < 3 ? "installed" : null,
+        },
+      });
+      await db().travelerPackage.create({
+        data: {
+          packageId: `pkg_funnel_${index}`,
+          externalUserId: row.externalUserId,
+          bookingId: row.hubbyBookingId,
+          activatedAt: index < 2 ? now : null,
+          firstSeenAt: now,
+          lastSeenAt: now,
+        },
+      });
+    }
+    await db().usageSample.create({
+      data: { packageId: "pkg_funnel_0", percent: 80, at: now, externalUserId: rows[0]!.externalUserId },
+    });
+    // Someone outside the campaign with the same states is not counted.
+    await db().traveler.create({
+      data: { externalUserId: "outsider", firstSeenAt: now, lastSeenAt: now, esimState: "installed" },
+    });
+
+    expect(await campaignFunnel(campaign.id)).toEqual([
+      { step: "issued", travelers: 4 },
+      { step: "installed", travelers: 3 },
+      { step: "activated", travelers: 2 },
+      { step: "crossed80", travelers: 1 },
+    ]);
+    const query = parseTravelerQuery(`campaign=${campaign.id}&step=activated`);
+    expect(await countTravelers(query)).toBe(2);
+    const page = await searchTravelers(query);
+    expect(page.rows.map((row) => row.externalUserId).sort()).toEqual(
+      [rows[0]!.externalUserId, rows[1]!.externalUserId].sort(),
+    );
+    expect(await countTravelers(parseTravelerQuery(`campaign=${campaign.id}&step=crossed80`))).toBe(1);
+    expect(await countTravelers(parseTravelerQuery(`campaign=not-a-uuid&step=issued`))).toBeGreaterThanOrEqual(5);
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000) {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error("Timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
