@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Button } from "@/components/ui/button";
 import QRCode from "qrcode";
 import { AlertTriangle } from "lucide-react";
 import { requireStaff } from "@/lib/auth/staff";
@@ -129,20 +130,16 @@ export default async function TravelerPage({
           <CopyButton label="Copy link" path={deepLink} what="link to this view" />
           <SummaryButton externalUserId={externalUserId} path={deepLink} />
           {can(staff.role, "bookings.topUp") && (
-            <Link
-              className="text-sm underline-offset-2 hover:underline"
-              href={`/bookings/new?externalUserId=${encodeURIComponent(externalUserId)}&topUp=1`}
-            >
-              Top up
-            </Link>
+            <Button asChild variant="outline" size="sm">
+              <Link href={`/bookings/new?externalUserId=${encodeURIComponent(externalUserId)}&topUp=1`}>Top up</Link>
+            </Button>
           )}
           {can(staff.role, "instructions.preview") && (
-            <Link
-              className="text-sm underline-offset-2 hover:underline"
-              href={`/instructions?externalUserId=${encodeURIComponent(externalUserId)}`}
-            >
-              Preview install instructions
-            </Link>
+            <Button asChild variant="outline" size="sm">
+              <Link href={`/instructions?externalUserId=${encodeURIComponent(externalUserId)}`}>
+                Preview install instructions
+              </Link>
+            </Button>
           )}
         </div>
       </div>
