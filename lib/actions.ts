@@ -1,28 +1,14 @@
 import "server-only";
 import { z } from "zod";
+import { ActionError, type FieldErrors } from "./action-error";
 import { audit } from "./audit/audit";
 import { getCurrentStaff, isForbiddenError, requireStaff, type CurrentStaff } from "./auth/staff";
 import type { StaffRole } from "./auth/roles";
 import { HubbyApiError } from "./hubby/errors";
 import { getRequestId } from "./request-id";
 
-export type FieldErrors = Record<string, string[]>;
+export { ActionError, type FieldErrors };
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; message: string; fieldErrors?: FieldErrors };
-
-/**
- * An expected refusal whose message is safe to show staff (e.g. "cannot disable the last admin"). `audited` says
- * the handler already wrote a richer audit entry (with the traveler and Hubby's status), so runAction adds none.
- */
-export class ActionError extends Error {
-  constructor(
-    message: string,
-    public readonly fieldErrors?: FieldErrors,
-    public readonly options: { audited?: boolean } = {},
-  ) {
-    super(message);
-    this.name = "ActionError";
-  }
-}
 
 export const FORBIDDEN_MESSAGE = "Your role does not allow this action.";
 

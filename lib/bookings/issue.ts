@@ -150,7 +150,7 @@ export async function prepareBooking(
         refusal: { action: "bookings.top_up", reason: "unknown traveler" },
       };
     }
-    if (staff.role === "support") {
+    if (!can(staff.role, "bookings.issue")) {
       const limit = await supportTopUpLimit();
       const asked = bytesPerTraveler(draft.specs);
       if (asked > limit.bytes) {

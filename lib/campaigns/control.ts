@@ -1,4 +1,5 @@
 import "server-only";
+import { ActionError } from "../action-error";
 import { retryIntent, type BookingsHubby } from "../bookings/intents";
 import { db } from "../db";
 import { settleRow, startCampaignWorker } from "./worker";
@@ -8,7 +9,8 @@ import { settleRow, startCampaignWorker } from "./worker";
  * submit or two tabs change it once. The callers (server actions) audit every change.
  */
 
-export class CampaignRefusal extends Error {}
+/** A refusal whose message is shown to staff as is (runAction audits it as refused). */
+export class CampaignRefusal extends ActionError {}
 
 type Staff = { id: string; email: string };
 

@@ -1,42 +1,21 @@
 import crypto from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { reconcileBookingAction, retryBookingAction } from "@/app/(console)/bookings/[id]/actions";
 import { setTopUpLimitAction } from "@/app/(console)/bookings/actions";
 import { previewBookingAction, sendBookingAction } from "@/app/(console)/bookings/new/actions";
 import { refreshCatalogAction } from "@/app/(console)/catalog/actions";
 import { db } from "@/lib/db";
-import { SANDBOX_CREDENTIALS, resetEnvCache } from "@/lib/env";
-import { resetHubbyClient } from "@/lib/hubby";
-import { HubbyClient } from "@/lib/hubby/client";
-import type { Sandbox } from "@/lib/sandbox/sandbox";
 import { form, signInAs } from "../support/factories";
-import { startReceiver, startTestSandbox } from "../support/sandbox";
+import { withConsoleSandbox } from "../support/sandbox";
 
 // The booking screens' actions against the sandbox: preview, send, the role rules, the limit, retry, the catalog.
-let sandbox: Sandbox;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
-
-beforeAll(async () => {
-  receiver = await startReceiver();
-  sandbox = await startTestSandbox({
-    webhookUrl: receiver.url,
-    credentials: { apiKey: SANDBOX_CREDENTIALS.apiKey, apiSecret: SANDBOX_CREDENTIALS.apiSecret },
-  });
-  process.env.HUBBY_SANDBOX_PORT = new URL(sandbox.url).port;
-  resetEnvCache();
-  resetHubbyClient();
-  const client = new HubbyClient({ baseUrl: `${sandbox.url}/api`, ...SANDBOX_CREDENTIALS });
-  await client.createBooking({
-    departure_date: new Date(Date.now() + 3 * 86_400_000).toISOString(),
-    package_specifications: [{ external_user_id: "existing_traveler", destination: "IT", size: "3GB" }],
-  });
-});
-afterAll(async () => {
-  await sandbox.close();
-  await receiver.close();
-  delete process.env.HUBBY_SANDBOX_PORT;
-  resetEnvCache();
-  resetHubbyClient();
+const harness = withConsoleSandbox({
+  setup: async (client) => {
+    await client.createBooking({
+      departure_date: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+      package_specifications: [{ external_user_id: "existing_traveler", destination: "IT", size: "3GB" }],
+    });
+  },
 });
 
 const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
@@ -60,7 +39,7 @@ function bookingForm(values: Record<string, string> = {}) {
   });
 }
 
-const postCount = () => sandbox.world.bookings.length;
+const postCount = () => harness.sandbox.world.bookings.length;
 
 describe("booking actions", () => {
   it("refreshes the catalog, audited", async () => {
@@ -181,7 +160,7 @@ describe("booking actions", () => {
 
   it("retry needs confirmation, re-checks Hubby and is audited; reconcile settles an UNKNOWN intent", async () => {
     await signInAs("campaign_manager");
-    sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 1 });
+    harness.sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 1 });
     const sent = await sendBookingAction(null, bookingForm({ travelers: "retry_traveler" }));
     if (!sent.ok || sent.data.outcome !== "unknown") throw new Error(JSON.stringify(sent));
     const intentId = sent.data.intentId;

@@ -1,32 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { SANDBOX_CREDENTIALS, resetEnvCache } from "@/lib/env";
-import { hubbyFor, resetHubbyClient, HubbyApiError } from "@/lib/hubby";
-import type { Sandbox } from "@/lib/sandbox/sandbox";
+import { SANDBOX_CREDENTIALS } from "@/lib/env";
+import { hubbyFor, HubbyApiError } from "@/lib/hubby";
 import { makeStaff } from "../support/factories";
-import { startReceiver, startTestSandbox } from "../support/sandbox";
+import { withConsoleSandbox } from "../support/sandbox";
 
 // The console's configured client (lib/hubby/index.ts) writes one ApiCall row per attempt, with the staff member.
-let sandbox: Sandbox;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
-
-beforeAll(async () => {
-  receiver = await startReceiver();
-  sandbox = await startTestSandbox({
-    webhookUrl: receiver.url,
-    credentials: { apiKey: SANDBOX_CREDENTIALS.apiKey, apiSecret: SANDBOX_CREDENTIALS.apiSecret },
-  });
-  process.env.HUBBY_SANDBOX_PORT = new URL(sandbox.url).port;
-  resetEnvCache();
-  resetHubbyClient();
-});
-afterAll(async () => {
-  await sandbox.close();
-  await receiver.close();
-  delete process.env.HUBBY_SANDBOX_PORT;
-  resetEnvCache();
-  resetHubbyClient();
-});
+withConsoleSandbox();
 
 describe("API call log", () => {
   it("records successful and failed calls with the staff member, never the secret", async () => {

@@ -1,48 +1,27 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   checkDeviceAction,
   openWebViewAction,
   redeemPackageAction,
 } from "@/app/(console)/travelers/[externalUserId]/actions";
 import { db } from "@/lib/db";
-import { SANDBOX_CREDENTIALS, resetEnvCache } from "@/lib/env";
-import { resetHubbyClient } from "@/lib/hubby";
-import { HubbyClient } from "@/lib/hubby/client";
-import type { Sandbox } from "@/lib/sandbox/sandbox";
 import { form, signInAs } from "../support/factories";
-import { startReceiver, startTestSandbox } from "../support/sandbox";
+import { withConsoleSandbox } from "../support/sandbox";
 
 // The traveler page's actions against the sandbox: redeem, the traveler's WebView link, the device check.
-let sandbox: Sandbox;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
-
-beforeAll(async () => {
-  receiver = await startReceiver();
-  sandbox = await startTestSandbox({
-    webhookUrl: receiver.url,
-    credentials: { apiKey: SANDBOX_CREDENTIALS.apiKey, apiSecret: SANDBOX_CREDENTIALS.apiSecret },
-  });
-  process.env.HUBBY_SANDBOX_PORT = new URL(sandbox.url).port;
-  resetEnvCache();
-  resetHubbyClient();
-  const client = new HubbyClient({ baseUrl: `${sandbox.url}/api`, ...SANDBOX_CREDENTIALS });
-  await client.createBooking({
-    departure_date: new Date(Date.now() + 3 * 86_400_000).toISOString(),
-    package_specifications: [{ external_user_id: "action_user", destination: "IT", size: "3GB" }],
-  });
-});
-afterAll(async () => {
-  await sandbox.close();
-  await receiver.close();
-  delete process.env.HUBBY_SANDBOX_PORT;
-  resetEnvCache();
-  resetHubbyClient();
+const harness = withConsoleSandbox({
+  setup: async (client) => {
+    await client.createBooking({
+      departure_date: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+      package_specifications: [{ external_user_id: "action_user", destination: "IT", size: "3GB" }],
+    });
+  },
 });
 
 describe("traveler actions", () => {
   it("support redeems a queued package once; a second try is refused with Hubby's reason; both audited", async () => {
     await signInAs("support");
-    const queueId = sandbox.world.travelers.action_user!.package_queues[0]!.id;
+    const queueId = harness.sandbox.world.travelers.action_user!.package_queues[0]!.id;
     const input = form({ externalUserId: "action_user", packageQueueId: queueId });
     expect(await redeemPackageAction(null, input)).toEqual({
       ok: true,
@@ -62,7 +41,7 @@ describe("traveler actions", () => {
     await signInAs("support");
     const result = await openWebViewAction(null, form({ externalUserId: "action_user" }));
     if (!result.ok) throw new Error(result.message);
-    expect(result.data.url).toMatch(new RegExp(`^${sandbox.url}/webview\\?t=[0-9a-f-]{36}$`));
+    expect(result.data.url).toMatch(new RegExp(`^${harness.sandbox.url}/webview\\?t=[0-9a-f-]{36}$`));
     expect(Date.parse(result.data.expiresAt) - Date.now()).toBeGreaterThan(290_000);
     expect((await fetch(result.data.url)).status).toBe(200);
     expect((await fetch(result.data.url)).status).toBe(401);

@@ -1,35 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { reconcileAction } from "@/app/(console)/webhooks/actions";
 import { db } from "@/lib/db";
-import { SANDBOX_CREDENTIALS, resetEnvCache } from "@/lib/env";
-import { resetHubbyClient } from "@/lib/hubby";
+import { SANDBOX_CREDENTIALS } from "@/lib/env";
 import { latestReconciliation, travelersWithActivePackages } from "@/lib/webhooks/reconcile";
-import type { Sandbox } from "@/lib/sandbox/sandbox";
 import { form, signInAs } from "../support/factories";
-import { startReceiver, startTestSandbox } from "../support/sandbox";
+import { withConsoleSandbox } from "../support/sandbox";
 
 // "Refresh from Hubby" against the sandbox: events the console never received are recovered from the dashboard.
-let sandbox: Sandbox;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
 const DAY = 86_400_000;
 
-beforeAll(async () => {
-  receiver = await startReceiver(() => 500); // every webhook is lost
-  sandbox = await startTestSandbox({
-    webhookUrl: receiver.url,
-    credentials: { apiKey: SANDBOX_CREDENTIALS.apiKey, apiSecret: SANDBOX_CREDENTIALS.apiSecret },
-  });
-  process.env.HUBBY_SANDBOX_PORT = new URL(sandbox.url).port;
-  resetEnvCache();
-  resetHubbyClient();
-});
-afterAll(async () => {
-  await sandbox.close();
-  await receiver.close();
-  delete process.env.HUBBY_SANDBOX_PORT;
-  resetEnvCache();
-  resetHubbyClient();
-});
+const harness = withConsoleSandbox({ webhookStatus: () => 500 }); // every webhook is lost
 
 async function waitForRun() {
   for (let attempt = 0; attempt < 100; attempt++) {
@@ -43,13 +23,13 @@ async function waitForRun() {
 describe("reconciliation", () => {
   it("recovers a traveler's eSIM and usage that no webhook delivered, and records the changes", async () => {
     const { HubbyClient } = await import("@/lib/hubby/client");
-    const client = new HubbyClient({ baseUrl: `${sandbox.url}/api`, ...SANDBOX_CREDENTIALS });
-    const departure = new Date(sandbox.clock.now() + DAY).toISOString();
+    const client = new HubbyClient({ baseUrl: `${harness.sandbox.url}/api`, ...SANDBOX_CREDENTIALS });
+    const departure = new Date(harness.sandbox.clock.now() + DAY).toISOString();
     await client.createBooking({
       departure_date: departure,
       package_specifications: [{ external_user_id: "lost_user", destination: "GR", size: "1GB" }],
     });
-    const traveler = sandbox.world.travelers.lost_user!;
+    const traveler = harness.sandbox.world.travelers.lost_user!;
     traveler.behaviour = {
       ...traveler.behaviour,
       willInstall: true,
@@ -59,8 +39,8 @@ describe("reconciliation", () => {
       removesEsimAfterHours: null,
       inAppPurchaseAfterDays: null,
     };
-    traveler.esim!.install_due_at = sandbox.clock.now() + 3_600_000;
-    await sandbox.advanceBy(3 * DAY);
+    traveler.esim!.install_due_at = harness.sandbox.clock.now() + 3_600_000;
+    await harness.sandbox.advanceBy(3 * DAY);
 
     await signInAs("admin");
     const single = await reconcileAction(null, form({ externalUserId: "lost_user" }));

@@ -1,5 +1,8 @@
 import http from "node:http";
+import { afterAll, beforeAll } from "vitest";
 import type { AddressInfo } from "node:net";
+import { SANDBOX_CREDENTIALS, resetEnvCache } from "@/lib/env";
+import { resetHubbyClient } from "@/lib/hubby";
 import { HubbyClient, type ApiCallRecord, type HubbyClientConfig } from "@/lib/hubby/client";
 import { Sandbox, startSandbox, type SandboxOptions } from "@/lib/sandbox/sandbox";
 
@@ -61,4 +64,36 @@ export function clientFor(sandbox: Sandbox, overrides: Partial<HubbyClientConfig
     ...overrides,
   });
   return { client, records };
+}
+
+type Receiver = Awaited<ReturnType<typeof startReceiver>>;
+
+/**
+ * For one test file: a sandbox that the console's own configured client (hubbyFor) talks to, through
+ * HUBBY_SANDBOX_PORT, with a webhook receiver answering `webhookStatus`. `setup` runs once with a direct client (to
+ * book the travelers the file needs). The returned object is filled in by beforeAll.
+ */
+export function withConsoleSandbox(
+  options: { webhookStatus?: () => number; setup?: (client: HubbyClient) => Promise<void> } = {},
+) {
+  const harness = {} as { sandbox: Sandbox; receiver: Receiver };
+  beforeAll(async () => {
+    harness.receiver = await startReceiver(options.webhookStatus);
+    harness.sandbox = await startTestSandbox({
+      webhookUrl: harness.receiver.url,
+      credentials: { apiKey: SANDBOX_CREDENTIALS.apiKey, apiSecret: SANDBOX_CREDENTIALS.apiSecret },
+    });
+    process.env.HUBBY_SANDBOX_PORT = new URL(harness.sandbox.url).port;
+    resetEnvCache();
+    resetHubbyClient();
+    await options.setup?.(new HubbyClient({ baseUrl: `${harness.sandbox.url}/api`, ...SANDBOX_CREDENTIALS }));
+  });
+  afterAll(async () => {
+    await harness.sandbox?.close();
+    await harness.receiver?.close();
+    delete process.env.HUBBY_SANDBOX_PORT;
+    resetEnvCache();
+    resetHubbyClient();
+  });
+  return harness;
 }

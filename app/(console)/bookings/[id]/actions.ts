@@ -3,7 +3,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { ActionError, formToObject, runAction, type ActionResult } from "@/lib/actions";
 import { audit } from "@/lib/audit/audit";
-import { rolesFor } from "@/lib/auth/roles";
+import { can, rolesFor, type StaffRole } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
 import { reconcileIntent, retryIntent } from "@/lib/bookings/intents";
 import { hubbyFor } from "@/lib/hubby";
@@ -13,14 +13,15 @@ const retrySchema = intentSchema.extend({
   confirm: z.literal("yes", "Confirm that this may issue a second paid booking if the first one exists."),
 });
 
-/** Support may act only on the top-ups; issued bookings belong to those who may issue. */
-async function intentFor(intentId: string, role: string) {
+/** Issued bookings belong to those who may issue; the others (support) may act only on top-ups. */
+async function intentFor(intentId: string, role: StaffRole) {
   const intent = await db().bookingIntent.findUnique({
     where: { id: intentId },
     select: { id: true, kind: true, externalUserIds: true },
   });
   if (!intent) throw new ActionError("Unknown booking.");
-  if (intent.kind === "issue" && role === "support") throw new ActionError("Your role may only act on top-ups.");
+  if (intent.kind === "issue" && !can(role, "bookings.issue"))
+    throw new ActionError("Your role may only act on top-ups.");
   return intent;
 }
 

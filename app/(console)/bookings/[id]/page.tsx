@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { rolesFor } from "@/lib/auth/roles";
+import { can, rolesFor } from "@/lib/auth/roles";
 import { requireStaff } from "@/lib/auth/staff";
 import { getBookingIntent } from "@/lib/bookings/queries";
 import { formatMoney } from "@/lib/bookings/quote";
@@ -25,7 +25,7 @@ export default async function BookingPage({ params }: { params: Promise<{ id: st
   const staff = await requireStaff(...rolesFor("bookings.view"));
   const intent = await getBookingIntent((await params).id);
   if (!intent) notFound();
-  const mayAct = intent.kind === "top_up" || staff.role !== "support";
+  const mayAct = intent.kind === "top_up" || can(staff.role, "bookings.issue");
   const money = (cents: number | null) => (cents === null ? "—" : formatMoney(cents, intent.currency ?? "EUR"));
 
   return (

@@ -78,7 +78,7 @@ export default async function NewBookingPage({
           initialTravelers={externalUserId}
           packageTypes={topUp ? ["data-limited"] : PACKAGE_TYPES}
           limitNote={
-            topUp && staff.role === "support"
+            topUp && !can(staff.role, "bookings.issue")
               ? `Support may top up at most ${limit.size} per traveler (set by an admin).`
               : undefined
           }

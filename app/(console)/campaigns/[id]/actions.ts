@@ -1,17 +1,10 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { ActionError, formToObject, runAction, type ActionResult } from "@/lib/actions";
+import { formToObject, runAction, type ActionResult } from "@/lib/actions";
 import { audit } from "@/lib/audit/audit";
 import { rolesFor } from "@/lib/auth/roles";
-import {
-  CampaignRefusal,
-  cancelCampaign,
-  pauseCampaign,
-  resumeCampaign,
-  retryFailedRows,
-  startCampaign,
-} from "@/lib/campaigns/control";
+import { cancelCampaign, pauseCampaign, resumeCampaign, retryFailedRows, startCampaign } from "@/lib/campaigns/control";
 import { hubbyFor } from "@/lib/hubby";
 
 const idSchema = z.object({ campaignId: z.uuid("No such campaign.") });
@@ -20,26 +13,15 @@ const retrySchema = idSchema.extend({ confirm: z.literal("yes", "Confirm the ret
 
 type Control = "start" | "pause" | "resume" | "cancel";
 
-async function guarded<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof CampaignRefusal) throw new ActionError(error.message);
-    throw error;
-  }
-}
-
 function control(action: Control, schema: typeof idSchema | typeof startSchema, form: FormData) {
   return runAction(
     { action: `campaigns.${action}`, roles: rolesFor("campaigns.run"), schema, input: formToObject(form) },
     async (input, { staff, requestId }) => {
       const id = input.campaignId;
-      await guarded(async () => {
-        if (action === "start") await startCampaign(id, (input as z.infer<typeof startSchema>).checksum, staff);
-        if (action === "pause") await pauseCampaign(id);
-        if (action === "resume") await resumeCampaign(id);
-        if (action === "cancel") await cancelCampaign(id);
-      });
+      if (action === "start") await startCampaign(id, (input as z.infer<typeof startSchema>).checksum, staff);
+      if (action === "pause") await pauseCampaign(id);
+      if (action === "resume") await resumeCampaign(id);
+      if (action === "cancel") await cancelCampaign(id);
       await audit({
         actor: staff,
         action: `campaigns.${action}`,
