@@ -16,6 +16,8 @@ import { CampaignProgress, RetryFailedButton, RunButton } from "./campaign-contr
 export const metadata: Metadata = { title: "Campaign" };
 
 const STATUS_VARIANT = {
+  checking: "info",
+  rejected: "danger",
   draft: "default",
   running: "info",
   paused: "warning",
