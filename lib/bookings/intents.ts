@@ -2,7 +2,7 @@ import "server-only";
 import crypto from "node:crypto";
 import { db } from "../db";
 import { getEnv } from "../env";
-import type { BookingIntentKind, BookingIntentStatus, Prisma } from "../generated/prisma/client";
+import { Prisma, type BookingIntentKind, type BookingIntentStatus } from "../generated/prisma/client";
 import type { HubbyClient } from "../hubby/client";
 import { HubbyApiError } from "../hubby/errors";
 import type { Booking, CreateBookingInput } from "../hubby/schemas";
@@ -39,8 +39,6 @@ const stateSelect = {
   attempts: true,
 } as const;
 
-const json = (value: unknown) => (value ?? null) as Prisma.InputJsonValue;
-
 export type NewIntent = {
   clientKey: string;
   kind: BookingIntentKind;
@@ -54,84 +52,131 @@ export type NewIntent = {
   actor: Actor;
 };
 
+const WRITTEN_NOTE = { issue: "Booking written before sending", top_up: "Top-up written before sending" } as const;
+const SEND_NOTE = "POST /api/bookings";
+
 /**
  * Writes the intent, or finds the one this form already created: the client key is unique, so a double click or
  * a second tab submitting the same rendered form never makes a second intent (and so never a second POST).
+ *
+ * One statement: INSERT … ON CONFLICT DO NOTHING (when two submits race, exactly one row gets in) with its
+ * "written" event. With `claimed`, the new intent is written already SENDING (both events recorded): the caller,
+ * and only the caller, then makes the POST with sendClaimedIntent. A campaign row saves a round of statements so.
  */
-export async function createIntent(input: NewIntent): Promise<{ intent: IntentState; created: boolean }> {
+export async function createIntent(
+  input: NewIntent,
+  options: { claimed?: boolean } = {},
+): Promise<{ intent: IntentState; created: boolean }> {
   const reference = bookingReference(input.clientKey);
   if (input.request.booking_id !== reference)
     throw new Error("The request's booking_id must be the intent's reference.");
   const id = crypto.randomUUID();
-  // INSERT … ON CONFLICT DO NOTHING: when two submits race, the unique client key lets exactly one row in.
-  await db().bookingIntent.createMany({
-    data: [
-      {
-        id,
-        clientKey: input.clientKey,
-        reference,
-        kind: input.kind,
-        payload: json(input.request),
-        quote: input.quote === undefined ? undefined : json(input.quote),
-        externalUserIds: [...new Set(input.request.package_specifications.map((spec) => spec.external_user_id))],
-        destinations: input.destinations,
-        costCents: input.costCents ?? null,
-        priceCents: input.priceCents ?? null,
-        currency: input.currency ?? null,
-        reason: input.reason ?? null,
-        actorId: input.actor?.id ?? null,
-        actorEmail: input.actor?.email ?? "system",
-      },
-    ],
-    skipDuplicates: true,
-  });
+  const claimed = options.claimed === true;
+  const actorId = input.actor?.id ?? null;
+  const actorEmail = input.actor?.email ?? null;
+  const externalUserIds = [...new Set(input.request.package_specifications.map((spec) => spec.external_user_id))];
+  const sending = claimed
+    ? Prisma.sql`UNION ALL SELECT "id", 'PENDING'::"BookingIntentStatus", 'SENDING'::"BookingIntentStatus", ${SEND_NOTE}, ${actorId}::uuid, ${actorEmail} FROM created`
+    : Prisma.empty;
+  const inserted = await db().$queryRaw<{ id: string }[]>`
+    WITH created AS (
+      INSERT INTO "BookingIntent" ("id", "clientKey", "reference", "kind", "status", "payload", "quote",
+        "externalUserIds", "destinations", "costCents", "priceCents", "currency", "reason", "actorId", "actorEmail",
+        "attempts", "sentAt", "updatedAt")
+      VALUES (${id}::uuid, ${input.clientKey}, ${reference}, ${input.kind}::"BookingIntentKind",
+        ${claimed ? "SENDING" : "PENDING"}::"BookingIntentStatus", ${JSON.stringify(input.request)}::jsonb,
+        ${input.quote === undefined ? null : JSON.stringify(input.quote ?? null)}::jsonb,
+        ${externalUserIds}::text[], ${input.destinations}::text[], ${input.costCents ?? null}::int,
+        ${input.priceCents ?? null}::int, ${input.currency ?? null}, ${input.reason ?? null}, ${actorId}::uuid,
+        ${actorEmail ?? "system"}, ${claimed ? 1 : 0}::int, ${claimed ? new Date() : null}::timestamptz, now())
+      ON CONFLICT DO NOTHING
+      RETURNING "id"
+    ), events AS (
+      INSERT INTO "BookingIntentEvent" ("intentId", "from", "to", "note", "actorId", "actorEmail")
+      SELECT "id", NULL, 'PENDING'::"BookingIntentStatus", ${WRITTEN_NOTE[input.kind]}, ${actorId}::uuid, ${actorEmail}
+      FROM created
+      ${sending}
+    )
+    SELECT "id"::text AS "id" FROM created`;
+  if (inserted.length > 0) {
+    const status: BookingIntentStatus = claimed ? "SENDING" : "PENDING";
+    return {
+      intent: { id, status, hubbyBookingId: null, error: null, errorField: null, attempts: claimed ? 1 : 0 },
+      created: true,
+    };
+  }
   const intent = await db().bookingIntent.findUniqueOrThrow({
     where: { clientKey: input.clientKey },
     select: stateSelect,
   });
-  const created = intent.id === id;
-  if (created) {
-    await db().bookingIntentEvent.create({
-      data: {
-        intentId: id,
-        to: "PENDING",
-        note: input.kind === "top_up" ? "Top-up written before sending" : "Booking written before sending",
-        actorId: input.actor?.id ?? null,
-        actorEmail: input.actor?.email ?? null,
-      },
-    });
-  }
-  return { intent, created };
+  return { intent, created: false };
 }
 
-/** Moves an intent from one status to another if, and only if, it is still in `from`; records the change. */
+/** The columns a status change may set; `attempts: "increment"` counts one more POST. */
+type TransitionFields = {
+  hubbyBookingId?: string | null;
+  packages?: unknown;
+  response?: unknown;
+  error?: string | null;
+  errorField?: string | null;
+  sentAt?: Date;
+  settledAt?: Date | null;
+  attempts?: "increment";
+};
+
+export type SettledIntent = IntentState & { packages: unknown };
+
+/**
+ * Moves an intent from one status to another if, and only if, it is still in `from`, and records the change:
+ * one statement (the UPDATE and the event's INSERT in data-modifying CTEs), so it is atomic without a transaction.
+ * Returns the intent after the change, or null when it was no longer in `from`.
+ */
 async function transition(
   id: string,
   from: BookingIntentStatus,
   to: BookingIntentStatus,
-  data: Prisma.BookingIntentUpdateManyMutationInput,
+  fields: TransitionFields,
   note: string,
   actor: Actor,
-): Promise<boolean> {
-  return db().$transaction(async (tx) => {
-    const { count } = await tx.bookingIntent.updateMany({ where: { id, status: from }, data: { ...data, status: to } });
-    if (count === 0) return false;
-    await tx.bookingIntentEvent.create({
-      data: { intentId: id, from, to, note, actorId: actor?.id ?? null, actorEmail: actor?.email ?? null },
-    });
-    return true;
-  });
+): Promise<SettledIntent | null> {
+  const sets: Prisma.Sql[] = [Prisma.sql`"status" = ${to}::"BookingIntentStatus"`, Prisma.sql`"updatedAt" = now()`];
+  if ("hubbyBookingId" in fields) sets.push(Prisma.sql`"hubbyBookingId" = ${fields.hubbyBookingId ?? null}`);
+  if ("packages" in fields) sets.push(Prisma.sql`"packages" = ${JSON.stringify(fields.packages ?? null)}::jsonb`);
+  if ("response" in fields) sets.push(Prisma.sql`"response" = ${JSON.stringify(fields.response ?? null)}::jsonb`);
+  if ("error" in fields) sets.push(Prisma.sql`"error" = ${fields.error ?? null}`);
+  if ("errorField" in fields) sets.push(Prisma.sql`"errorField" = ${fields.errorField ?? null}`);
+  if (fields.sentAt) sets.push(Prisma.sql`"sentAt" = ${fields.sentAt}::timestamptz`);
+  if ("settledAt" in fields) sets.push(Prisma.sql`"settledAt" = ${fields.settledAt ?? null}::timestamptz`);
+  if (fields.attempts === "increment") sets.push(Prisma.sql`"attempts" = "attempts" + 1`);
+  const rows = await db().$queryRaw<SettledIntent[]>`
+    WITH moved AS (
+      UPDATE "BookingIntent" SET ${Prisma.join(sets, ", ")}
+      WHERE "id" = ${id}::uuid AND "status" = ${from}::"BookingIntentStatus"
+      RETURNING "id", "status", "hubbyBookingId", "error", "errorField", "attempts", "packages"
+    ), event AS (
+      INSERT INTO "BookingIntentEvent" ("intentId", "from", "to", "note", "actorId", "actorEmail")
+      SELECT "id", ${from}::"BookingIntentStatus", ${to}::"BookingIntentStatus", ${note}, ${actor?.id ?? null}::uuid,
+        ${actor?.email ?? null}
+      FROM moved
+    )
+    SELECT "id"::text AS "id", "status"::text AS "status", "hubbyBookingId", "error", "errorField", "attempts",
+      "packages"
+    FROM moved`;
+  return rows[0] ?? null;
 }
 
 async function readState(id: string): Promise<IntentState> {
   return db().bookingIntent.findUniqueOrThrow({ where: { id }, select: stateSelect });
 }
 
-function settledFields(booking: Pick<Booking, "id" | "package_specifications">, response: unknown) {
+function settledFields(
+  booking: Pick<Booking, "id" | "package_specifications">,
+  response: unknown,
+): TransitionFields {
   return {
     hubbyBookingId: booking.id,
-    packages: json(booking.package_specifications),
-    response: json(response),
+    packages: booking.package_specifications,
+    response,
     error: null,
     errorField: null,
     settledAt: new Date(),
@@ -147,16 +192,29 @@ export async function sendIntent(id: string, hubby: BookingsHubby, actor: Actor)
     id,
     "PENDING",
     "SENDING",
-    { attempts: { increment: 1 }, sentAt: new Date() },
-    "POST /api/bookings",
+    { attempts: "increment", sentAt: new Date() },
+    SEND_NOTE,
     actor,
   );
   if (!claimed) return readState(id);
   const { payload } = await db().bookingIntent.findUniqueOrThrow({ where: { id }, select: { payload: true } });
+  const settled = await sendClaimedIntent(id, payload as CreateBookingInput, hubby, actor);
+  return settled ?? readState(id);
+}
 
+/**
+ * The POST itself, for an intent this caller moved to SENDING (sendIntent, or createIntent with `claimed`), and
+ * the status its reply leads to. Returns the settled intent (null if someone else settled it meanwhile).
+ */
+export async function sendClaimedIntent(
+  id: string,
+  payload: CreateBookingInput,
+  hubby: BookingsHubby,
+  actor: Actor,
+): Promise<SettledIntent | null> {
   try {
-    const booking = await hubby.createBooking(payload as CreateBookingInput);
-    await transition(
+    const booking = await hubby.createBooking(payload);
+    return await transition(
       id,
       "SENDING",
       "SENT",
@@ -168,7 +226,7 @@ export async function sendIntent(id: string, hubby: BookingsHubby, actor: Actor)
     const refused = error instanceof HubbyApiError && error.kind === "http" && (error.status ?? 500) < 500;
     const message = error instanceof Error ? error.message : "The call to Hubby failed unexpectedly.";
     if (refused) {
-      await transition(
+      return transition(
         id,
         "SENDING",
         "FAILED",
@@ -176,19 +234,17 @@ export async function sendIntent(id: string, hubby: BookingsHubby, actor: Actor)
         `Hubby refused it (HTTP ${error.status})`,
         actor,
       );
-    } else {
-      // No usable reply: Hubby may have created the booking. Only reconciliation may decide, never a resend.
-      await transition(
-        id,
-        "SENDING",
-        "UNKNOWN",
-        { error: `${message} The booking may exist at Hubby: reconcile before any retry.` },
-        error instanceof HubbyApiError ? `No reply (${error.kind})` : "No reply",
-        actor,
-      );
     }
+    // No usable reply: Hubby may have created the booking. Only reconciliation may decide, never a resend.
+    return transition(
+      id,
+      "SENDING",
+      "UNKNOWN",
+      { error: `${message} The booking may exist at Hubby: reconcile before any retry.` },
+      error instanceof HubbyApiError ? `No reply (${error.kind})` : "No reply",
+      actor,
+    );
   }
-  return readState(id);
 }
 
 // ── Reconciliation ──────────────────────────────────────────────────────────────────────────────────────────

@@ -1,11 +1,20 @@
 import "server-only";
-import { createIntent, reconcileIntent, sendIntent, type Actor, type BookingsHubby } from "../bookings/intents";
+import {
+  createIntent,
+  reconcileIntent,
+  sendClaimedIntent,
+  sendIntent,
+  type Actor,
+  type BookingsHubby,
+  type SettledIntent,
+} from "../bookings/intents";
 import type { BookingRequest } from "../bookings/request";
 import { db } from "../db";
 import { getEnv } from "../env";
 import { Prisma } from "../generated/prisma/client";
 import { hubbyFor } from "../hubby";
 import { HubbyApiError } from "../hubby/errors";
+import type { CreateBookingInput } from "../hubby/schemas";
 import { campaignClientKey } from "./dry-run";
 
 /**
@@ -71,28 +80,38 @@ export type RowOutcome = "sent" | "failed" | "unknown";
 
 type CampaignForRow = { id: string; name: string; startedById: string | null; startedByEmail: string | null };
 
-/** One claimed row: the intent (created once), then send it if it was never sent, otherwise reconcile it. */
+/**
+ * One claimed row. First time: the intent is written already claimed (one statement), sent, settled (one
+ * statement) and copied onto the row (one statement). A row found again (its intent exists: a crash, a lost lease,
+ * a second instance) is sent only if its intent is still PENDING, otherwise reconciled.
+ */
 export async function processRow(
   campaign: CampaignForRow,
   claimed: ClaimedRow,
   hubby: BookingsHubby,
   options: { quietMs?: number } = {},
 ): Promise<RowOutcome> {
-  const row = claimed;
   const actor: Actor = campaign.startedById
     ? { id: campaign.startedById, email: campaign.startedByEmail ?? "system" }
     : null;
-  const { intent } = await createIntent({
-    clientKey: campaignClientKey(campaign.id, claimed.line),
-    kind: "issue",
-    request: row.payload as BookingRequest,
-    destinations: row.destinations,
-    costCents: row.costCents,
-    priceCents: row.priceCents,
-    reason: `Campaign ${campaign.name} (line ${claimed.line})`,
-    actor,
-  });
-  if (intent.status === "PENDING") await sendIntent(intent.id, hubby, actor);
+  const request = claimed.payload as BookingRequest;
+  const { intent, created } = await createIntent(
+    {
+      clientKey: campaignClientKey(campaign.id, claimed.line),
+      kind: "issue",
+      request,
+      destinations: claimed.destinations,
+      costCents: claimed.costCents,
+      priceCents: claimed.priceCents,
+      reason: `Campaign ${campaign.name} (line ${claimed.line})`,
+      actor,
+    },
+    { claimed: true },
+  );
+  if (created) {
+    const settled = await sendClaimedIntent(intent.id, request as CreateBookingInput, hubby, actor);
+    if (settled) return writeRowOutcome(claimed.id, settled, options.quietMs);
+  } else if (intent.status === "PENDING") await sendIntent(intent.id, hubby, actor);
   else if (intent.status === "SENDING" || intent.status === "UNKNOWN") {
     try {
       await reconcileIntent(intent.id, hubby, actor, { quietMs: options.quietMs });
@@ -105,20 +124,24 @@ export async function processRow(
 }
 
 /** Copies the intent's state onto the row; an unresolved row waits one quiet period before it is checked again. */
-export async function settleRow(
-  rowId: bigint,
-  intentId: string,
-  recheckMs = getEnv().HUBBY_TIMEOUT_MS,
-): Promise<RowOutcome> {
+export async function settleRow(rowId: bigint, intentId: string, recheckMs?: number): Promise<RowOutcome> {
   const intent = await db().bookingIntent.findUniqueOrThrow({
     where: { id: intentId },
-    select: { status: true, hubbyBookingId: true, packages: true, error: true },
+    select: { id: true, status: true, hubbyBookingId: true, packages: true, error: true },
   });
+  return writeRowOutcome(rowId, intent, recheckMs);
+}
+
+async function writeRowOutcome(
+  rowId: bigint,
+  intent: Pick<SettledIntent, "id" | "status" | "hubbyBookingId" | "packages" | "error">,
+  recheckMs = getEnv().HUBBY_TIMEOUT_MS,
+): Promise<RowOutcome> {
   const outcome: RowOutcome = intent.status === "SENT" ? "sent" : intent.status === "FAILED" ? "failed" : "unknown";
   const packages = Array.isArray(intent.packages) ? (intent.packages as { package_id?: unknown }[]) : [];
   const data: Prisma.CampaignRowUpdateInput = {
     state: outcome,
-    intentId,
+    intentId: intent.id,
     hubbyBookingId: intent.hubbyBookingId,
     packageIds: packages.map((spec) => spec.package_id).filter((id): id is string => typeof id === "string"),
     error: outcome === "sent" ? null : intent.error,
