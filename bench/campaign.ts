@@ -1,21 +1,29 @@
-import { spawn } from "node:child_process";
+import { fork, spawn, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import type { z } from "zod";
+import type { faultRuleSchema } from "../lib/sandbox/faults";
+import { ensureBuild, freePort, groupRss, root, waitForHealth } from "./support";
 
 /**
  * `npm run bench:campaign`: a campaign of N rows (10 000) against the built-in sandbox with a fixed latency
  * injected on POST /api/bookings (50 ms). Dry-runs the file, then runs the campaign worker (lib/campaigns/worker.ts)
  * at the configured concurrency, and prints rows/s against the ideal (concurrency ÷ latency), peak RSS, RSS growth
- * and the duplicates found at the sandbox (bookings per booking_id reference, which must all be 1).
+ * and the duplicates found at the sandbox (bookings per booking_id reference, which must all be 1). The sandbox
+ * runs in its own process, as Hubby would: the measured process holds only the worker and the database.
  *
- * --crash: the worker runs in a child process that is killed with SIGKILL at a random moment, then a new child
- * takes over (after the dead worker's leases run out) until the campaign is done; every row must still be issued
- * exactly once. Options: --rows N, --latency MS, --concurrency N, --database URL (PostgreSQL; default PGlite in a
- * temporary directory), --kills N (1).
+ * --crash (`npm run bench:campaign:crash`): the campaign runs inside the real console (`npm start`, production
+ * build), which is killed with SIGKILL (the whole process group) at a random moment and started again; the
+ * console resumes the campaign on start. When the sandbox stops receiving bookings the console is stopped and the
+ * database read: every row must be issued exactly once at the sandbox. A row whose request never left the killed
+ * process ends FAILED after reconciliation; the bench then clicks "retry failed rows" as staff would, which
+ * reconciles again and sends once.
+ *
+ * Options: --rows N, --latency MS, --concurrency N, --database URL (PostgreSQL; default PGlite in a temporary
+ * directory), --kills N (1).
  */
 
 const { values: args } = parseArgs({
@@ -26,54 +34,29 @@ const { values: args } = parseArgs({
     database: { type: "string" },
     crash: { type: "boolean", default: false },
     kills: { type: "string", default: "1" },
-    child: { type: "string" },
+    "sandbox-process": { type: "boolean", default: false },
   },
 });
 const ROWS = Number(args.rows);
 const LATENCY = Number(args.latency);
 const CONCURRENCY = Number(args.concurrency);
 const TIMEOUT_MS = 2_000;
+const CREDENTIALS = { apiKey: "bench_pk", apiSecret: "bench_sk_secret_value" };
 
-const dataDir = args.database || args.child ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), "bench-campaign-"));
-if (args.database) process.env.DATABASE_URL = args.database;
-else {
-  delete process.env.DATABASE_URL;
-  process.env.PGLITE_DATA_DIR = process.env.BENCH_CHILD_DATA_DIR ?? dataDir;
-}
-process.env.HUBBY_TIMEOUT_MS = String(TIMEOUT_MS);
-process.env.NEXTAUTH_SECRET ??= "bench-campaign-secret-0123456789abcdef";
+// ── The sandbox's process ─────────────────────────────────────────────────────────────────────────────────────
 
-async function child(campaignId: string) {
-  const { HubbyClient } = await import("../lib/hubby/client");
-  const { runCampaign } = await import("../lib/campaigns/worker");
-  const hubby = new HubbyClient({
-    baseUrl: process.env.BENCH_SANDBOX_API!,
-    apiKey: process.env.BENCH_API_KEY!,
-    apiSecret: process.env.BENCH_API_SECRET!,
-    timeoutMs: TIMEOUT_MS,
-  });
-  await runCampaign(campaignId, { hubby, concurrency: CONCURRENCY, quietMs: TIMEOUT_MS });
-  process.exit(0);
-}
+type FaultInput = z.input<typeof faultRuleSchema>;
+type SandboxRequest =
+  | { id: number; op: "fault"; rule: FaultInput }
+  | { id: number; op: "references"; prefix: string }
+  | { id: number; op: "close" };
 
-async function main() {
-  const { getDatabase, db, closeDatabase } = await import("../lib/db");
-  const { migrate } = await import("../lib/migrations");
+async function sandboxProcess() {
   const { startSandbox } = await import("../lib/sandbox/sandbox");
-  const { HubbyClient } = await import("../lib/hubby/client");
-  const { refreshCatalog } = await import("../lib/catalog/catalog");
-  const { dryRunCampaign } = await import("../lib/campaigns/dry-run");
-  const { runCampaign } = await import("../lib/campaigns/worker");
-  const { retryFailedRows } = await import("../lib/campaigns/control");
-
-  await migrate(getDatabase());
-  const receiver = http.createServer((_req, res) => res.writeHead(200).end());
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  const credentials = { apiKey: "bench_pk", apiSecret: "bench_sk_secret_value" };
   const sandbox = await startSandbox({
-    credentials,
+    credentials: CREDENTIALS,
     webhook: {
-      url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+      url: "http://127.0.0.1:9/hook",
       apiKey: "bench_whk",
       authHeader: "x-api-key",
       authPrefix: "",
@@ -85,7 +68,81 @@ async function main() {
     travelers: 0,
     deliveriesPaused: true,
   });
-  const hubby = new HubbyClient({ baseUrl: `${sandbox.url}/api`, ...credentials, timeoutMs: TIMEOUT_MS });
+  process.on("message", (message: SandboxRequest) => {
+    const reply = (result: unknown) => process.send!({ id: message.id, result });
+    if (message.op === "fault") reply(sandbox.faults.add(message.rule));
+    else if (message.op === "references") {
+      const counts: Record<string, number> = {};
+      for (const booking of sandbox.world.bookings) {
+        if (booking.booking_id?.startsWith(message.prefix)) {
+          counts[booking.booking_id] = (counts[booking.booking_id] ?? 0) + 1;
+        }
+      }
+      reply(counts);
+    } else void sandbox.close().then(() => process.exit(0));
+  });
+  process.send!({ id: 0, result: sandbox.url });
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** Starts the sandbox in a child process and talks to it over IPC. */
+async function startSandboxProcess() {
+  const child = fork(process.argv[1]!, ["--sandbox-process"], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const waiting = new Map<number, (result: unknown) => void>();
+  let next = 1;
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once("exit", () => reject(new Error("the sandbox process exited")));
+    child.on("message", (message: { id: number; result: unknown }) => {
+      if (message.id === 0) resolve(message.result as string);
+      waiting.get(message.id)?.(message.result);
+      waiting.delete(message.id);
+    });
+  });
+  const ask = <T>(request: DistributiveOmit<SandboxRequest, "id">) =>
+    new Promise<T>((resolve) => {
+      const id = next++;
+      waiting.set(id, resolve as (result: unknown) => void);
+      child.send({ ...request, id });
+    });
+  return {
+    url,
+    addFault: (rule: FaultInput) => ask({ op: "fault", rule }),
+    /** Bookings at the sandbox per booking_id that starts with the prefix. */
+    references: (prefix: string) => ask<Record<string, number>>({ op: "references", prefix }),
+    close: () =>
+      new Promise<void>((resolve) => (child.once("exit", () => resolve()), child.send({ id: -1, op: "close" }))),
+  };
+}
+
+// ── The measured process ──────────────────────────────────────────────────────────────────────────────────────
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+
+async function main() {
+  const temp = fs.mkdtempSync(path.join(os.tmpdir(), "bench-campaign-"));
+  const dataDir = path.join(temp, "pglite");
+  if (args.database) process.env.DATABASE_URL = args.database;
+  else {
+    delete process.env.DATABASE_URL;
+    process.env.PGLITE_DATA_DIR = dataDir;
+  }
+  process.env.HUBBY_TIMEOUT_MS = String(TIMEOUT_MS);
+  process.env.NEXTAUTH_SECRET ??= "bench-campaign-secret-0123456789abcdef";
+  if (args.crash) ensureBuild();
+
+  const { getDatabase, db, closeDatabase } = await import("../lib/db");
+  const { migrate } = await import("../lib/migrations");
+  const { HubbyClient } = await import("../lib/hubby/client");
+  const { refreshCatalog } = await import("../lib/catalog/catalog");
+  const { dryRunCampaign } = await import("../lib/campaigns/dry-run");
+  const { runCampaign } = await import("../lib/campaigns/worker");
+  const { retryFailedRows } = await import("../lib/campaigns/control");
+
+  const sandbox = await startSandboxProcess();
+  await migrate(getDatabase());
+  const hubby = new HubbyClient({ baseUrl: `${sandbox.url}/api`, ...CREDENTIALS, timeoutMs: TIMEOUT_MS });
   await refreshCatalog(hubby);
   const actor = await db().staffUser.create({
     data: { email: `bench-${Date.now()}@example.test`, name: "Bench", role: "campaign_manager", passwordHash: "x" },
@@ -109,84 +166,175 @@ async function main() {
     where: { id: campaignId },
     data: { status: "running", startedAt: new Date(), startedById: actor.id, startedByEmail: actor.email },
   });
+  const prefix = `hpc-campaign-${campaignId}-`;
+  await sandbox.addFault({ kind: "latency", method: "POST", path: "/bookings", ms: LATENCY });
 
-  sandbox.faults.add({ kind: "latency", method: "POST", path: "/bookings", ms: LATENCY });
-  const rssBefore = process.memoryUsage().rss;
-  let peakRss = rssBefore;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
-  started = Date.now();
-  let kills = 0;
+  const lines: string[] = [];
+  let ms: number;
+  let rssBefore: number;
+  let peakRss: number;
   if (!args.crash) {
+    rssBefore = process.memoryUsage().rss;
+    peakRss = rssBefore;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+    started = Date.now();
+    const cpu = process.cpuUsage();
     await runCampaign(campaignId, { hubby, concurrency: CONCURRENCY, quietMs: TIMEOUT_MS });
+    ms = Date.now() - started;
+    clearInterval(sampler);
+    const used = process.cpuUsage(cpu);
+    lines.push(
+      `CPU per row   ${((used.user + used.system) / 1000 / ROWS).toFixed(2)} ms (worker + database, one thread)`,
+    );
   } else {
-    // PGlite is one process's database: the parent lets go of it while a child works.
-    if (!args.database) await closeDatabase();
-    const env = {
-      ...process.env,
-      BENCH_CHILD_DATA_DIR: dataDir ?? "",
-      BENCH_SANDBOX_API: `${sandbox.url}/api`,
-      BENCH_API_KEY: credentials.apiKey,
-      BENCH_API_SECRET: credentials.apiSecret,
-    };
-    const wanted = Number(args.kills);
-    for (;;) {
-      const worker = spawn(
-        process.execPath,
-        [...process.execArgv, process.argv[1]!, "--child", campaignId, "--concurrency", String(CONCURRENCY)],
-        { env, stdio: "inherit" },
-      );
-      const exited = new Promise<number | null>((resolve) => worker.on("exit", (code) => resolve(code)));
-      if (kills < wanted) {
-        const after = 2_000 + Math.random() * ((ROWS / ((CONCURRENCY * 1000) / LATENCY)) * 500);
-        const timer = setTimeout(() => worker.kill("SIGKILL"), after);
-        const code = await exited;
-        clearTimeout(timer);
-        if (code === 0) break;
-        kills++;
-        console.log(`[bench] killed the worker with SIGKILL after ${Math.round(after)} ms; restarting`);
-        continue;
-      }
-      if ((await exited) !== 0) throw new Error("The worker failed.");
-      break;
-    }
+    // PGlite is one process's database: the bench lets go of it while the console runs.
+    await closeDatabase();
+    const crash = await runInConsole({
+      dataDir,
+      sandboxUrl: sandbox.url,
+      references: () => sandbox.references(prefix),
+    });
+    ({ ms, rssBefore, peakRss } = crash);
+    lines.push(`console       ${crash.starts} start(s), ${crash.kills} SIGKILL(s) at ${crash.killedAt.join(", ")}`);
+    const retried = await retryFailedRows(campaignId, hubby, actor);
+    lines.push(`retry failed  ${retried.retried} row(s) failed after reconciliation: ${retried.sent} sent on retry`);
   }
-  const ms = Date.now() - started;
-  clearInterval(sampler);
-  // A row in flight when its worker died is reconciled; if Hubby never got it, it ends FAILED and waits for the
-  // explicit retry staff would click (reconcile again, then send once).
-  const retried = args.crash ? await retryFailedRows(campaignId, hubby, actor) : undefined;
 
   const campaign = await db().campaign.findUniqueOrThrow({ where: { id: campaignId } });
   const states = await db().campaignRow.groupBy({ by: ["state"], where: { campaignId }, _count: { _all: true } });
-  const perReference = new Map<string, number>();
-  for (const booking of sandbox.world.bookings) {
-    if (booking.booking_id?.startsWith(`hpc-campaign-${campaignId}-`)) {
-      perReference.set(booking.booking_id, (perReference.get(booking.booking_id) ?? 0) + 1);
-    }
-  }
-  const duplicates = [...perReference.values()].filter((count) => count > 1).length;
+  const perReference = await sandbox.references(prefix);
+  const counts = Object.values(perReference);
+  const duplicates = counts.filter((count) => count > 1).length;
   const rate = (ROWS / ms) * 1000;
   const ideal = (CONCURRENCY * 1000) / LATENCY;
-  const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
   console.log(
     [
-      `database      ${args.database ? "PostgreSQL" : "PGlite"}`,
+      `database      ${args.database ? "PostgreSQL" : "PGlite"}${args.crash ? ", worker inside the console (npm start)" : ""}`,
       `rows          ${ROWS} (dry run ${dryMs} ms), status ${campaign.status}, ${states.map((s) => `${s.state} ${s._count._all}`).join(", ")}`,
-      `run           ${(ms / 1000).toFixed(1)} s${args.crash ? `, ${kills} SIGKILL(s)` : ""}`,
-      ...(retried ? [`retry failed  ${retried.retried} retried: ${retried.sent} sent, ${retried.failed} failed`] : []),
+      `run           ${(ms / 1000).toFixed(1)} s`,
+      ...lines,
       `rows/s        ${rate.toFixed(1)}`,
       `ideal         ${ideal.toFixed(1)} (concurrency ${CONCURRENCY} ÷ ${LATENCY} ms)`,
-      `ratio         ${((rate / ideal) * 100).toFixed(0)}% (target ≥ 80%)`,
-      `peak RSS      ${mb(peakRss)} (growth ${mb(peakRss - rssBefore)}, target < 200 MB${args.crash ? "; parent only" : ""})`,
-      `at sandbox    ${perReference.size} references, duplicates ${duplicates} (target 0)`,
+      `ratio         ${((rate / ideal) * 100).toFixed(0)}% (target ≥ 80%${args.crash ? "; includes restarts" : ""})`,
+      `peak RSS      ${mb(peakRss)} (growth ${mb(peakRss - rssBefore)}, target < 200 MB${args.crash ? "; the console's processes" : ""})`,
+      `at sandbox    ${counts.length} references, duplicates ${duplicates} (target 0)`,
     ].join("\n"),
   );
   await sandbox.close();
-  receiver.close();
   await closeDatabase();
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  process.exit(duplicates === 0 && perReference.size === campaign.validCount ? 0 : 1);
+  fs.rmSync(temp, { recursive: true, force: true });
+  const exact = duplicates === 0 && counts.length === campaign.validCount;
+  if (!exact) console.log("FAILED: not every row was issued exactly once.");
+  process.exit(exact ? 0 : 1);
 }
 
-if (args.child) void child(args.child);
-else void main();
+/**
+ * Runs the campaign inside `npm start` against the bench's database, killing the console's process group with
+ * SIGKILL `--kills` times at random moments. Once the sandbox has stopped receiving bookings for longer than a
+ * lease and a quiet period, the console is stopped (SIGTERM); if the campaign is not done yet it is started again.
+ */
+async function runInConsole(options: {
+  dataDir: string;
+  sandboxUrl: string;
+  references: () => Promise<Record<string, number>>;
+}) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const logFile = path.join(path.dirname(options.dataDir), "console.log");
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    PGLITE_DATA_DIR: options.dataDir,
+    DATABASE_URL: args.database ?? "",
+    NEXTAUTH_SECRET: crypto.randomBytes(32).toString("hex"),
+    HUBBY_API_BASE_URL: `${options.sandboxUrl}/api`,
+    HUBBY_API_KEY: CREDENTIALS.apiKey,
+    HUBBY_API_SECRET: CREDENTIALS.apiSecret,
+    HUBBY_WEBHOOK_API_KEY: "bench_whk",
+    HUBBY_TIMEOUT_MS: String(TIMEOUT_MS),
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  const start = (): ChildProcess => {
+    const log = fs.openSync(logFile, "a");
+    return spawn(
+      path.join(root, "node_modules", ".bin", "tsx"),
+      ["--conditions=react-server", "scripts/run-server.ts", "start", "-p", String(port)],
+      { cwd: root, detached: true, stdio: ["ignore", log, log], env },
+    );
+  };
+  const exited = (child: ChildProcess) =>
+    child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const issued = async () => Object.keys(await options.references()).length;
+
+  const wanted = Number(args.kills);
+  const expectedMs = (ROWS / ((CONCURRENCY * 1000) / LATENCY)) * 1000;
+  const settleMs = TIMEOUT_MS * 4 + 4_000; // a dead worker's lease (3 timeouts) + the quiet period + margin
+  const killedAt: string[] = [];
+  let starts = 0;
+  let rssBefore = 0;
+  let peakRss = 0;
+  const began = Date.now();
+  let lastBookingAt = began;
+
+  for (;;) {
+    const child = start();
+    starts++;
+    try {
+      await waitForHealth(url, child);
+    } catch (error) {
+      console.error(fs.readFileSync(logFile, "utf8").slice(-4000));
+      throw error;
+    }
+    if (!rssBefore) rssBefore = groupRss(child.pid!);
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, groupRss(child.pid!))), 1_000);
+    try {
+      if (killedAt.length < wanted) {
+        const after = 1_000 + Math.random() * expectedMs * 0.6;
+        await sleep(after);
+        process.kill(-child.pid!, "SIGKILL");
+        await exited(child);
+        killedAt.push(`${(after / 1000).toFixed(1)} s (${await issued()} issued)`);
+        continue;
+      }
+      // Let the console finish: wait until the sandbox stops receiving bookings.
+      let last = -1;
+      let quietSince = Date.now();
+      for (;;) {
+        const count = await issued();
+        if (count !== last) {
+          last = count;
+          quietSince = Date.now();
+          lastBookingAt = Date.now();
+        }
+        if (count >= ROWS || Date.now() - quietSince > settleMs) break;
+        await sleep(250);
+      }
+      // Give the worker a moment to mark the campaign done, then stop the console gracefully.
+      await sleep(IDLE_MS);
+      process.kill(-child.pid!, "SIGTERM");
+      const stopped = exited(child);
+      const forced = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), 20_000);
+      await stopped;
+      clearTimeout(forced);
+    } finally {
+      clearInterval(sampler);
+    }
+    const { db, closeDatabase } = await import("../lib/db");
+    const open = await db().campaign.count({ where: { status: "running" } });
+    if (open === 0) break;
+    await closeDatabase();
+  }
+  return { ms: lastBookingAt - began, rssBefore, peakRss, starts, kills: killedAt.length, killedAt };
+}
+
+/** A little more than the worker's idle poll (lib/campaigns/worker.ts). */
+const IDLE_MS = 1_500;
+
+if (args["sandbox-process"]) void sandboxProcess();
+else
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });

@@ -1,11 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { ensureBuild, freePort, root, waitForHealth } from "./support";
 
 /**
  * `npm run bench:travelers`: traveler search and the traveler page at production scale on PostgreSQL. Creates
@@ -24,7 +24,6 @@ import pg from "pg";
  * database: no create, seed or drop), --keep, --no-http. BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres).
  */
 
-const root = process.cwd();
 const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const SEARCH_TARGET_MS = 30;
 const PAGE_TARGET_MS = 150;
@@ -99,17 +98,6 @@ function urlFor(name: string) {
   return url.toString();
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.on("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const port = (probe.address() as net.AddressInfo).port;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 /** Ids to look travelers up by, drawn at random from the seeded rows. */
 async function sampleIds(url: string) {
   const client = new pg.Client({ connectionString: url });
@@ -125,19 +113,6 @@ async function sampleIds(url: string) {
   };
   await client.end();
   return ids;
-}
-
-async function waitForHealth(url: string, child: ChildProcess) {
-  for (let attempt = 0; attempt < 240; attempt++) {
-    if (child.exitCode !== null) throw new Error("the console exited during start-up");
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) return;
-    } catch {
-      // starting
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error("the console did not become healthy");
 }
 
 async function stop(child: ChildProcess) {
@@ -174,15 +149,7 @@ async function signIn(base: string): Promise<string> {
 
 /** GET /travelers/<id> on a production build against the bench database, signed in as support. */
 async function benchHttp(databaseUrl: string, travelers: string[]): Promise<Result[]> {
-  if (!fs.existsSync(path.join(root, ".next", "BUILD_ID")) || process.env.BENCH_BUILD === "1") {
-    console.log("[bench] next build …");
-    const build = spawnSync(
-      process.execPath,
-      [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"],
-      { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } },
-    );
-    if (build.status !== 0) throw new Error("next build failed");
-  }
+  ensureBuild();
   const [port, sandboxPort] = [await freePort(), await freePort()];
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), "hubby-bench-travelers-"));
   const env: NodeJS.ProcessEnv = {

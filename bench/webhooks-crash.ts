@@ -1,12 +1,12 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { handledEvents } from "../lib/webhooks/envelope";
 import { deliveryHeaders, sampleEvent } from "../lib/webhooks/samples";
+import { ensureBuild, freePort, root, waitForHealth } from "./support";
 
 /**
  * `npm run bench:webhooks:crash`: sends events to the console (production build, PGlite) while killing it with
@@ -14,21 +14,10 @@ import { deliveryHeaders, sampleEvent } from "../lib/webhooks/samples";
  * once. CRASH_ROUNDS (default 4), CRASH_CONCURRENCY (8).
  */
 
-const root = process.cwd();
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 4);
 const CONCURRENCY = Number(process.env.CRASH_CONCURRENCY ?? 8);
 const KEY = "whk_crash_key";
 const settings = { apiKey: KEY, authHeader: "x-api-key", authPrefix: "", timestampHeader: "x-hubby-timestamp" };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer();
-    probe.listen(0, "127.0.0.1", () => {
-      const port = (probe.address() as net.AddressInfo).port;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 function start(port: number, dataDir: string): ChildProcess {
   return spawn(
@@ -54,27 +43,8 @@ function start(port: number, dataDir: string): ChildProcess {
   );
 }
 
-async function healthy(url: string) {
-  for (let attempt = 0; attempt < 240; attempt++) {
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) return;
-    } catch {
-      // starting
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error("the console did not come back");
-}
-
 async function main() {
-  if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
-    const build = spawnSync(
-      process.execPath,
-      [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"],
-      { stdio: "inherit" },
-    );
-    if (build.status !== 0) process.exit(1);
-  }
+  ensureBuild();
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), "hubby-crash-"));
   const dataDir = path.join(temp, "pglite");
   const port = await freePort();
@@ -85,7 +55,7 @@ async function main() {
 
   for (let round = 1; round <= ROUNDS; round++) {
     const child = start(port, dataDir);
-    await healthy(url);
+    await waitForHealth(url);
     let running = true;
     const killAfter = 1_500 + Math.random() * 2_500;
     const killer = new Promise<void>((resolve) =>

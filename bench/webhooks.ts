@@ -1,8 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
-import net from "node:net";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -11,6 +11,7 @@ import { handledEvents, isHandledEvent, parseWebhookBody } from "../lib/webhooks
 import { factsFor } from "../lib/webhooks/facts";
 import { withProjection } from "../lib/webhooks/projection";
 import { deliveryHeaders, sampleEvent } from "../lib/webhooks/samples";
+import { ensureBuild, freePort, root, waitForHealth } from "./support";
 
 /**
  * `npm run bench:webhooks`: drives POST /api/webhooks/hubby of the console started exactly as `npm start` starts
@@ -24,7 +25,6 @@ import { deliveryHeaders, sampleEvent } from "../lib/webhooks/samples";
  * that stores only the event row.
  */
 
-const root = process.cwd();
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
@@ -51,17 +51,6 @@ type Result = {
   stored: number;
   unique: number;
 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.on("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const port = (probe.address() as net.AddressInfo).port;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** The workload: realistic events for 200 travelers, 5% of deliveries repeating an earlier event. */
 function workload(): { bodies: string[]; unique: number } {
@@ -131,19 +120,6 @@ function summarise(parts: Measured[]) {
   const count = parts.reduce((sum, part) => sum + part.count, 0);
   const errors = parts.reduce((sum, part) => sum + part.errors, 0);
   return { eventsPerSecond: count / seconds, p50: at(0.5), p99: at(0.99), errors };
-}
-
-async function waitForHealth(url: string, child: ChildProcess) {
-  for (let attempt = 0; attempt < 240; attempt++) {
-    if (child.exitCode !== null) throw new Error("the console exited during start-up");
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) return;
-    } catch {
-      // starting
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error("the console did not become healthy");
 }
 
 async function stop(child: ChildProcess) {
@@ -243,7 +219,7 @@ async function startBaseline(query: (sql: string, params: unknown[]) => Promise<
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
-    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/`,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     async stop() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
@@ -288,15 +264,7 @@ const uniqueAfterWarmup = (bodies: string[]) =>
   new Set(bodies.map((body) => (JSON.parse(body) as { event_id: string }).event_id)).size;
 
 async function main() {
-  if (!fs.existsSync(path.join(root, ".next", "BUILD_ID")) || process.env.BENCH_BUILD === "1") {
-    console.log("[bench] next build …");
-    const build = spawnSync(
-      process.execPath,
-      [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"],
-      { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } },
-    );
-    if (build.status !== 0) process.exit(1);
-  }
+  ensureBuild();
   const { bodies } = workload();
   const unique = uniqueAfterWarmup(bodies);
   const results: Result[] = [];

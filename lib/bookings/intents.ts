@@ -129,7 +129,8 @@ export type SettledIntent = IntentState & { packages: unknown };
 /**
  * Moves an intent from one status to another if, and only if, it is still in `from`, and records the change:
  * one statement (the UPDATE and the event's INSERT in data-modifying CTEs), so it is atomic without a transaction.
- * Returns the intent after the change, or null when it was no longer in `from`.
+ * Returns the intent after the change, or null when it was no longer in `from`. `alongside` adds more CTEs to the
+ * same statement (", name AS (…)"; they may read `moved`), e.g. a campaign row recording the outcome.
  */
 async function transition(
   id: string,
@@ -138,6 +139,7 @@ async function transition(
   fields: TransitionFields,
   note: string,
   actor: Actor,
+  alongside: Prisma.Sql = Prisma.empty,
 ): Promise<SettledIntent | null> {
   const sets: Prisma.Sql[] = [Prisma.sql`"status" = ${to}::"BookingIntentStatus"`, Prisma.sql`"updatedAt" = now()`];
   if ("hubbyBookingId" in fields) sets.push(Prisma.sql`"hubbyBookingId" = ${fields.hubbyBookingId ?? null}`);
@@ -158,7 +160,7 @@ async function transition(
       SELECT "id", ${from}::"BookingIntentStatus", ${to}::"BookingIntentStatus", ${note}, ${actor?.id ?? null}::uuid,
         ${actor?.email ?? null}
       FROM moved
-    )
+    )${alongside}
     SELECT "id"::text AS "id", "status"::text AS "status", "hubbyBookingId", "error", "errorField", "attempts",
       "packages"
     FROM moved`;
@@ -169,10 +171,7 @@ async function readState(id: string): Promise<IntentState> {
   return db().bookingIntent.findUniqueOrThrow({ where: { id }, select: stateSelect });
 }
 
-function settledFields(
-  booking: Pick<Booking, "id" | "package_specifications">,
-  response: unknown,
-): TransitionFields {
+function settledFields(booking: Pick<Booking, "id" | "package_specifications">, response: unknown): TransitionFields {
   return {
     hubbyBookingId: booking.id,
     packages: booking.package_specifications,
@@ -202,49 +201,70 @@ export async function sendIntent(id: string, hubby: BookingsHubby, actor: Actor)
   return settled ?? readState(id);
 }
 
+/** What one POST /api/bookings led to, before it is recorded. */
+export type SendOutcome = {
+  to: "SENT" | "FAILED" | "UNKNOWN";
+  fields: TransitionFields;
+  note: string;
+  hubbyBookingId: string | null;
+  packageIds: string[];
+  error: string | null;
+};
+
+async function postBooking(payload: CreateBookingInput, hubby: BookingsHubby): Promise<SendOutcome> {
+  try {
+    const booking = await hubby.createBooking(payload);
+    return {
+      to: "SENT",
+      fields: settledFields(booking, booking),
+      note: `Hubby confirmed booking ${booking.id}`,
+      hubbyBookingId: booking.id,
+      packageIds: booking.package_specifications.flatMap((spec) => {
+        const id = (spec as { package_id?: unknown }).package_id;
+        return typeof id === "string" ? [id] : [];
+      }),
+      error: null,
+    };
+  } catch (error) {
+    const refused = error instanceof HubbyApiError && error.kind === "http" && (error.status ?? 500) < 500;
+    const message = error instanceof Error ? error.message : "The call to Hubby failed unexpectedly.";
+    if (refused) {
+      return {
+        to: "FAILED",
+        fields: { error: message, errorField: error.fieldError?.field ?? null, settledAt: new Date() },
+        note: `Hubby refused it (HTTP ${error.status})`,
+        hubbyBookingId: null,
+        packageIds: [],
+        error: message,
+      };
+    }
+    // No usable reply: Hubby may have created the booking. Only reconciliation may decide, never a resend.
+    const unknown = `${message} The booking may exist at Hubby: reconcile before any retry.`;
+    return {
+      to: "UNKNOWN",
+      fields: { error: unknown },
+      note: error instanceof HubbyApiError ? `No reply (${error.kind})` : "No reply",
+      hubbyBookingId: null,
+      packageIds: [],
+      error: unknown,
+    };
+  }
+}
+
 /**
  * The POST itself, for an intent this caller moved to SENDING (sendIntent, or createIntent with `claimed`), and
- * the status its reply leads to. Returns the settled intent (null if someone else settled it meanwhile).
+ * the status its reply leads to, recorded in one statement together with `alongside(outcome)` if given. Returns
+ * the settled intent (null if someone else settled it meanwhile).
  */
 export async function sendClaimedIntent(
   id: string,
   payload: CreateBookingInput,
   hubby: BookingsHubby,
   actor: Actor,
+  alongside?: (outcome: SendOutcome) => Prisma.Sql,
 ): Promise<SettledIntent | null> {
-  try {
-    const booking = await hubby.createBooking(payload);
-    return await transition(
-      id,
-      "SENDING",
-      "SENT",
-      settledFields(booking, booking),
-      `Hubby confirmed booking ${booking.id}`,
-      actor,
-    );
-  } catch (error) {
-    const refused = error instanceof HubbyApiError && error.kind === "http" && (error.status ?? 500) < 500;
-    const message = error instanceof Error ? error.message : "The call to Hubby failed unexpectedly.";
-    if (refused) {
-      return transition(
-        id,
-        "SENDING",
-        "FAILED",
-        { error: message, errorField: error.fieldError?.field ?? null, settledAt: new Date() },
-        `Hubby refused it (HTTP ${error.status})`,
-        actor,
-      );
-    }
-    // No usable reply: Hubby may have created the booking. Only reconciliation may decide, never a resend.
-    return transition(
-      id,
-      "SENDING",
-      "UNKNOWN",
-      { error: `${message} The booking may exist at Hubby: reconcile before any retry.` },
-      error instanceof HubbyApiError ? `No reply (${error.kind})` : "No reply",
-      actor,
-    );
-  }
+  const outcome = await postBooking(payload, hubby);
+  return transition(id, "SENDING", outcome.to, outcome.fields, outcome.note, actor, alongside?.(outcome));
 }
 
 // ── Reconciliation ──────────────────────────────────────────────────────────────────────────────────────────

@@ -6,6 +6,7 @@ import {
   sendIntent,
   type Actor,
   type BookingsHubby,
+  type SendOutcome,
   type SettledIntent,
 } from "../bookings/intents";
 import type { BookingRequest } from "../bookings/request";
@@ -33,6 +34,7 @@ export const DEFAULT_CONCURRENCY = 4;
 export const BREAKER_THRESHOLD = 10;
 const STATUS_POLL_MS = 500;
 const IDLE_POLL_MS = 1_000;
+const EXPIRED_CHECK_MS = 1_000;
 
 export async function campaignConcurrency(): Promise<number> {
   const row = await db().consoleSetting.findUnique({ where: { key: CONCURRENCY_KEY } });
@@ -56,9 +58,15 @@ export type ClaimedRow = {
 
 /**
  * Takes up to `limit` rows no one holds: first rows whose worker's lease ran out (sending or unknown: they are
- * reconciled, not resent), then pending ones. Each query walks the (campaignId, state, line) index.
+ * reconciled, not resent; skipped with `expired: false`), then pending ones. Each query walks the
+ * (campaignId, state, line) index.
  */
-export async function claimRows(campaignId: string, limit: number, lease = leaseMs()): Promise<ClaimedRow[]> {
+export async function claimRows(
+  campaignId: string,
+  limit: number,
+  lease = leaseMs(),
+  options: { expired?: boolean } = {},
+): Promise<ClaimedRow[]> {
   const until = new Date(Date.now() + lease);
   const claim = (states: Prisma.Sql, expiredOnly: boolean, take: number) => db().$queryRaw<ClaimedRow[]>`
     UPDATE "CampaignRow" SET "state" = 'sending', "leaseUntil" = ${until}, "updatedAt" = now()
@@ -71,7 +79,7 @@ export async function claimRows(campaignId: string, limit: number, lease = lease
       FOR UPDATE SKIP LOCKED
     )
     RETURNING "id", "line", "payload", "destinations", "costCents", "priceCents"`;
-  const expired = await claim(Prisma.sql`'sending', 'unknown'`, true, limit);
+  const expired = options.expired === false ? [] : await claim(Prisma.sql`'sending', 'unknown'`, true, limit);
   if (expired.length >= limit) return expired;
   return [...expired, ...(await claim(Prisma.sql`'pending'`, false, limit - expired.length))];
 }
@@ -109,8 +117,10 @@ export async function processRow(
     { claimed: true },
   );
   if (created) {
-    const settled = await sendClaimedIntent(intent.id, request as CreateBookingInput, hubby, actor);
-    if (settled) return writeRowOutcome(claimed.id, settled, options.quietMs);
+    const settled = await sendClaimedIntent(intent.id, request as CreateBookingInput, hubby, actor, (outcome) =>
+      rowOutcomeSql(claimed.id, intent.id, outcome, options.quietMs),
+    );
+    if (settled) return rowOutcomeOf(settled.status);
   } else if (intent.status === "PENDING") await sendIntent(intent.id, hubby, actor);
   else if (intent.status === "SENDING" || intent.status === "UNKNOWN") {
     try {
@@ -132,12 +142,33 @@ export async function settleRow(rowId: bigint, intentId: string, recheckMs?: num
   return writeRowOutcome(rowId, intent, recheckMs);
 }
 
+const rowOutcomeOf = (status: string): RowOutcome =>
+  status === "SENT" ? "sent" : status === "FAILED" ? "failed" : "unknown";
+
+/** The row's copy of a send's outcome, written in the same statement as the intent's settlement. */
+function rowOutcomeSql(
+  rowId: bigint,
+  intentId: string,
+  outcome: SendOutcome,
+  recheckMs = getEnv().HUBBY_TIMEOUT_MS,
+): Prisma.Sql {
+  const state = rowOutcomeOf(outcome.to);
+  return Prisma.sql`, campaign_row AS (
+    UPDATE "CampaignRow" SET "state" = ${state}::"CampaignRowState", "intentId" = ${intentId}::uuid,
+      "hubbyBookingId" = ${outcome.hubbyBookingId}, "packageIds" = ${outcome.packageIds}::text[],
+      "error" = ${outcome.error},
+      "leaseUntil" = ${state === "unknown" ? new Date(Date.now() + recheckMs) : null}::timestamptz,
+      "updatedAt" = now()
+    WHERE "id" = ${rowId} AND EXISTS (SELECT 1 FROM moved)
+  )`;
+}
+
 async function writeRowOutcome(
   rowId: bigint,
   intent: Pick<SettledIntent, "id" | "status" | "hubbyBookingId" | "packages" | "error">,
   recheckMs = getEnv().HUBBY_TIMEOUT_MS,
 ): Promise<RowOutcome> {
-  const outcome: RowOutcome = intent.status === "SENT" ? "sent" : intent.status === "FAILED" ? "failed" : "unknown";
+  const outcome = rowOutcomeOf(intent.status);
   const packages = Array.isArray(intent.packages) ? (intent.packages as { package_id?: unknown }[]) : [];
   const data: Prisma.CampaignRowUpdateInput = {
     state: outcome,
@@ -198,12 +229,16 @@ export async function runCampaign(campaignId: string, options: WorkerOptions = {
   }, STATUS_POLL_MS);
   let noReplyRun = 0;
 
-  // One claim fills every lane: the lanes share a small queue of claimed rows instead of a claim each.
+  // One claim fills every lane: the lanes share a small queue of claimed rows instead of a claim each. Leases run
+  // out in seconds, so looking for expired ones once a second is enough (one statement fewer per claim).
   const queue: ClaimedRow[] = [];
   let claiming: Promise<void> | null = null;
+  let expiredCheckedAt = 0;
   const nextRow = async () => {
     if (queue.length === 0) {
-      claiming ??= claimRows(campaignId, concurrency).then((rows) => {
+      const expired = Date.now() - expiredCheckedAt >= EXPIRED_CHECK_MS;
+      if (expired) expiredCheckedAt = Date.now();
+      claiming ??= claimRows(campaignId, concurrency * 2, leaseMs(), { expired }).then((rows) => {
         queue.push(...rows);
         claiming = null;
       });

@@ -1,0 +1,84 @@
+import { execFileSync, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+
+/** What the benches that start the real console (a production build) share. */
+
+export const root = process.cwd();
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.on("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const port = (probe.address() as net.AddressInfo).port;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** The newest modification time under the paths that go into the build. */
+function newestSource(): number {
+  let newest = 0;
+  const walk = (entry: string) => {
+    const stat = fs.statSync(entry, { throwIfNoEntry: false });
+    if (!stat) return;
+    if (stat.isDirectory()) for (const name of fs.readdirSync(entry)) walk(path.join(entry, name));
+    else newest = Math.max(newest, stat.mtimeMs);
+  };
+  for (const entry of [
+    "app",
+    "components",
+    "lib",
+    "instrumentation.ts",
+    "proxy.ts",
+    "next.config.js",
+    "package.json",
+  ]) {
+    walk(path.join(root, entry));
+  }
+  return newest;
+}
+
+/**
+ * Builds the console unless .next holds a build newer than every source file: a bench must never measure code
+ * older than the tree it runs in. BENCH_BUILD=1 forces a build.
+ */
+export function ensureBuild() {
+  const buildId = path.join(root, ".next", "BUILD_ID");
+  const built = fs.statSync(buildId, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  if (process.env.BENCH_BUILD !== "1" && built > newestSource()) return;
+  console.log("[bench] next build …");
+  const build = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  if (build.status !== 0) throw new Error("next build failed");
+}
+
+export async function waitForHealth(url: string, child?: ChildProcess, attempts = 240) {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    if (child && child.exitCode !== null) throw new Error("the console exited during start-up");
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) return;
+    } catch {
+      // starting
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error("the console did not become healthy");
+}
+
+/** Resident memory of every process in a process group (a detached child and what it started), in bytes. */
+export function groupRss(pgid: number): number {
+  try {
+    const out = execFileSync("ps", ["-o", "rss=", "-g", String(pgid)], { encoding: "utf8" });
+    return out
+      .split("\n")
+      .map((line) => Number(line.trim()) || 0)
+      .reduce((sum, kb) => sum + kb * 1024, 0);
+  } catch {
+    return 0;
+  }
+}
