@@ -2,6 +2,7 @@ import "server-only";
 import { ActionError } from "../action-error";
 import { retryIntent, type BookingsHubby } from "../bookings/intents";
 import { db } from "../db";
+import { saveFunnelViews } from "./funnel";
 import { settleRow, startCampaignWorker } from "./worker";
 
 /**
@@ -16,7 +17,10 @@ type Staff = { id: string; email: string };
 
 /** Runs the draft stored by the dry run whose checksum the page showed (a different file needs its own dry run). */
 export async function startCampaign(id: string, checksum: string, staff: Staff) {
-  const campaign = await db().campaign.findUnique({ where: { id }, select: { checksum: true, validCount: true } });
+  const campaign = await db().campaign.findUnique({
+    where: { id },
+    select: { name: true, checksum: true, validCount: true },
+  });
   if (!campaign) throw new CampaignRefusal("No such campaign.");
   if (campaign.checksum !== checksum)
     throw new CampaignRefusal("This is not the file of this dry run: dry-run it first.");
@@ -26,6 +30,7 @@ export async function startCampaign(id: string, checksum: string, staff: Staff) 
     data: { status: "running", startedById: staff.id, startedByEmail: staff.email, startedAt: new Date() },
   });
   if (count === 0) throw new CampaignRefusal("The campaign has already been started.");
+  await saveFunnelViews({ id, name: campaign.name }, staff);
   void startCampaignWorker(id);
 }
 
