@@ -1,8 +1,13 @@
 import "server-only";
 import { db } from "../db";
-import { campaignStepLabels, campaignSteps, travelersHref, type CampaignStep } from "../travelers/filters";
+import {
+  TRAVELERS_SCREEN,
+  campaignStepLabels,
+  campaignSteps,
+  travelersHref,
+  type CampaignStep,
+} from "../travelers/filters";
 import { campaignStepCondition } from "../travelers/queries";
-import { TRAVELERS_SCREEN } from "../travelers/views";
 import { Prisma } from "../generated/prisma/client";
 
 export type FunnelStep = { step: CampaignStep; travelers: number };

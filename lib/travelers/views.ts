@@ -3,10 +3,16 @@ import { ActionError } from "../actions";
 import { audit } from "../audit/audit";
 import type { CurrentStaff } from "../auth/staff";
 import { db, isUniqueViolation } from "../db";
-import { builtInTravelerViews, describeFilter, filterKey, parseTravelerQuery, viewQuery } from "./filters";
+import {
+  TRAVELERS_SCREEN,
+  builtInTravelerViews,
+  describeFilter,
+  filterKey,
+  parseTravelerQuery,
+  viewQuery,
+} from "./filters";
 
-/** Team views live in SavedView under this screen name; built-in views are in filters.ts. */
-export const TRAVELERS_SCREEN = "travelers";
+export { TRAVELERS_SCREEN };
 
 export type TeamView = {
   id: string;
