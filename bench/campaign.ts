@@ -142,7 +142,14 @@ async function main() {
 
   const sandbox = await startSandboxProcess();
   await migrate(getDatabase());
-  const hubby = new HubbyClient({ baseUrl: `${sandbox.url}/api`, ...CREDENTIALS, timeoutMs: TIMEOUT_MS });
+  const { recordApiCall } = await import("../lib/hubby/api-log");
+  // As in the console: every call goes to the API log; the worker's calls are background calls (batched log).
+  const hubby = new HubbyClient({
+    baseUrl: `${sandbox.url}/api`,
+    ...CREDENTIALS,
+    timeoutMs: TIMEOUT_MS,
+    recorder: (record) => recordApiCall(record, "SANDBOX"),
+  });
   await refreshCatalog(hubby);
   const actor = await db().staffUser.create({
     data: { email: `bench-${Date.now()}@example.test`, name: "Bench", role: "campaign_manager", passwordHash: "x" },
@@ -179,7 +186,11 @@ async function main() {
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
     started = Date.now();
     const cpu = process.cpuUsage();
-    await runCampaign(campaignId, { hubby, concurrency: CONCURRENCY, quietMs: TIMEOUT_MS });
+    await runCampaign(campaignId, {
+      hubby: hubby.withContext({ background: true }),
+      concurrency: CONCURRENCY,
+      quietMs: TIMEOUT_MS,
+    });
     ms = Date.now() - started;
     clearInterval(sampler);
     const used = process.cpuUsage(cpu);
@@ -200,6 +211,10 @@ async function main() {
     lines.push(`retry failed  ${retried.retried} row(s) failed after reconciliation: ${retried.sent} sent on retry`);
   }
 
+  const { flushApiLog } = await import("../lib/hubby/api-log");
+  await flushApiLog();
+  const logged = await db().apiCall.count({ where: { endpoint: "POST /bookings" } });
+  lines.push(`API log       ${logged} POST /bookings entries (one per call)`);
   const campaign = await db().campaign.findUniqueOrThrow({ where: { id: campaignId } });
   const states = await db().campaignRow.groupBy({ by: ["state"], where: { campaignId }, _count: { _all: true } });
   const perReference = await sandbox.references(prefix);

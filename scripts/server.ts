@@ -3,6 +3,7 @@ import http from "node:http";
 import next from "next";
 import { closeDatabase, getDatabase } from "../lib/db";
 import { getEnv } from "../lib/env";
+import { flushApiLog } from "../lib/hubby/api-log";
 import { handleWebhookRequest, isWebhookRequest } from "../lib/webhooks/node-handler";
 
 /**
@@ -91,6 +92,7 @@ async function main() {
     httpServer.closeIdleConnections();
     await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
     await app.close().catch(() => undefined);
+    await flushApiLog().catch(() => undefined);
     await closeDatabase().catch(() => undefined);
     process.exit(signal === "SIGINT" ? 130 : 143);
   };

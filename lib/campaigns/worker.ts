@@ -211,7 +211,8 @@ export async function resumeRunningCampaigns(): Promise<number> {
  * cancelled. `concurrency` lanes each claim one row at a time; the breaker pauses after a run of lost replies.
  */
 export async function runCampaign(campaignId: string, options: WorkerOptions = {}): Promise<void> {
-  const hubby = options.hubby ?? (await hubbyFor(null));
+  // No one waits on a row's call: its API log entry is written in a batch (lib/hubby/api-log.ts).
+  const hubby = options.hubby ?? (await hubbyFor(null)).withContext({ background: true });
   const concurrency = options.concurrency ?? (await campaignConcurrency());
   const campaign = await db().campaign.findUniqueOrThrow({
     where: { id: campaignId },

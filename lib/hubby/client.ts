@@ -42,7 +42,16 @@ export type HubbyClientConfig = {
 };
 
 /** Who is calling, for the API log and the audit trail. */
-export type CallContext = { staffId?: string; staffEmail?: string; requestId?: string };
+export type CallContext = {
+  staffId?: string;
+  staffEmail?: string;
+  requestId?: string;
+  /**
+   * Work no one waits on (a campaign's rows): the call does not wait for its API log entry, which the recorder
+   * may write in a batch a moment later.
+   */
+  background?: boolean;
+};
 
 export type ApiCallRecord = {
   method: string;
@@ -345,7 +354,7 @@ export class HubbyClient {
   ) {
     if (!this.config.recorder) return;
     try {
-      await this.config.recorder({
+      const recorded = this.config.recorder({
         method: spec.method,
         endpoint: spec.endpoint,
         path: outcome.sentPath,
@@ -360,10 +369,17 @@ export class HubbyClient {
         externalUserId: spec.externalUserId,
         context: this.context,
       });
+      if (this.context.background) {
+        void Promise.resolve(recorded).catch((error: unknown) => this.recordFailed(outcome.requestId, error));
+      } else await recorded;
     } catch (error) {
-      // The log must never turn a good Hubby call into a failure.
-      console.error(`[hubby] could not record API call ${outcome.requestId}:`, error);
+      this.recordFailed(outcome.requestId, error);
     }
+  }
+
+  private recordFailed(requestId: string, error: unknown) {
+    // The log must never turn a good Hubby call into a failure.
+    console.error(`[hubby] could not record API call ${requestId}:`, error);
   }
 }
 

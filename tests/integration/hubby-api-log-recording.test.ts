@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { SANDBOX_CREDENTIALS } from "@/lib/env";
 import { hubbyFor, HubbyApiError } from "@/lib/hubby";
+import { flushApiLog } from "@/lib/hubby/api-log";
 import { makeStaff } from "../support/factories";
 import { withConsoleSandbox } from "../support/sandbox";
 
@@ -42,5 +43,15 @@ describe("API call log", () => {
     expect(JSON.stringify(rows, (_, value) => (typeof value === "bigint" ? String(value) : value))).not.toContain(
       SANDBOX_CREDENTIALS.apiSecret,
     );
+  });
+
+  it("writes a background caller's entries after the call returns, all of them by the next flush", async () => {
+    const hubby = (await hubbyFor(null)).withContext({ background: true });
+    const before = await db().apiCall.count({ where: { endpoint: "GET /destinations" } });
+    await Promise.all([hubby.listDestinations(), hubby.listDestinations(), hubby.listDestinations()]);
+    await flushApiLog();
+    const rows = await db().apiCall.findMany({ where: { endpoint: "GET /destinations" }, orderBy: { id: "asc" } });
+    expect(rows).toHaveLength(before + 3);
+    expect(rows.slice(-3).every((row) => row.staffId === null && row.ok)).toBe(true);
   });
 });
