@@ -181,7 +181,8 @@ async function main() {
   let rssBefore: number;
   let peakRss: number;
   if (!args.crash) {
-    rssBefore = process.memoryUsage().rss;
+    const memoryBefore = process.memoryUsage();
+    rssBefore = memoryBefore.rss;
     peakRss = rssBefore;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
     started = Date.now();
@@ -194,6 +195,7 @@ async function main() {
     ms = Date.now() - started;
     clearInterval(sampler);
     const used = process.cpuUsage(cpu);
+    if (process.env.BENCH_MEMORY) console.log({ before: memoryBefore, after: process.memoryUsage() });
     lines.push(
       `CPU per row   ${((used.user + used.system) / 1000 / ROWS).toFixed(2)} ms (worker + database, one thread)`,
     );

@@ -89,9 +89,16 @@ export async function* readCsv(source: Readable | AsyncIterable<Buffer | string>
       for await (const chunk of source) {
         if (parser.destroyed) return;
         if (!parser.write(chunk)) {
-          await new Promise((resolve) => {
-            parser.once("drain", resolve);
-            parser.once("close", resolve);
+          // Wait for room (or for the parser to be gone); the listener not fired is removed, or one "close"
+          // listener per backpressure pause would pile up on a big file.
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              parser.off("drain", done);
+              parser.off("close", done);
+              resolve();
+            };
+            parser.once("drain", done);
+            parser.once("close", done);
           });
         }
       }
