@@ -211,7 +211,8 @@ export type SendOutcome = {
   error: string | null;
 };
 
-async function postBooking(payload: CreateBookingInput, hubby: BookingsHubby): Promise<SendOutcome> {
+/** The POST for an intent this caller holds in SENDING, and what its reply means (nothing is recorded yet). */
+export async function postBooking(payload: CreateBookingInput, hubby: BookingsHubby): Promise<SendOutcome> {
   try {
     const booking = await hubby.createBooking(payload);
     return {
@@ -253,18 +254,25 @@ async function postBooking(payload: CreateBookingInput, hubby: BookingsHubby): P
 
 /**
  * The POST itself, for an intent this caller moved to SENDING (sendIntent, or createIntent with `claimed`), and
- * the status its reply leads to, recorded in one statement together with `alongside(outcome)` if given. Returns
- * the settled intent (null if someone else settled it meanwhile).
+ * the status its reply leads to. Returns the settled intent (null if someone else settled it meanwhile).
  */
 export async function sendClaimedIntent(
   id: string,
   payload: CreateBookingInput,
   hubby: BookingsHubby,
   actor: Actor,
-  alongside?: (outcome: SendOutcome) => Prisma.Sql,
 ): Promise<SettledIntent | null> {
-  const outcome = await postBooking(payload, hubby);
-  return transition(id, "SENDING", outcome.to, outcome.fields, outcome.note, actor, alongside?.(outcome));
+  return settleSending(id, await postBooking(payload, hubby), actor);
+}
+
+/** Records what the POST of a SENDING intent led to (one statement, with `alongside` CTEs). */
+export function settleSending(
+  id: string,
+  outcome: SendOutcome,
+  actor: Actor,
+  alongside?: Prisma.Sql,
+): Promise<SettledIntent | null> {
+  return transition(id, "SENDING", outcome.to, outcome.fields, outcome.note, actor, alongside);
 }
 
 // ── Reconciliation ──────────────────────────────────────────────────────────────────────────────────────────
@@ -433,15 +441,28 @@ export async function retryIntent(
   }
   const checked = await reconcileIntent(id, hubby, actor, options);
   if (checked.status !== "FAILED") return { ...checked, resent: false };
+  const sent = await resendFailedIntent(id, hubby, actor, "Manual retry");
+  if (!sent) return { ...(await readState(id)), resent: false, note: "Someone else is retrying this intent." };
+  return { ...sent, resent: true, note: sent.status === "SENT" ? "Sent again and confirmed." : "Sent again." };
+}
+
+/**
+ * Sends a FAILED intent again (same intent, same reference: reconciliation still finds it), for a caller that has
+ * just confirmed Hubby has no booking for it. Null when someone else reopened it first.
+ */
+export async function resendFailedIntent(
+  id: string,
+  hubby: BookingsHubby,
+  actor: Actor,
+  note: string,
+): Promise<IntentState | null> {
   const reopened = await transition(
     id,
     "FAILED",
     "PENDING",
     { error: null, errorField: null, settledAt: null },
-    "Manual retry",
+    note,
     actor,
   );
-  if (!reopened) return { ...(await readState(id)), resent: false, note: "Someone else is retrying this intent." };
-  const sent = await sendIntent(id, hubby, actor);
-  return { ...sent, resent: true, note: sent.status === "SENT" ? "Sent again and confirmed." : "Sent again." };
+  return reopened ? sendIntent(id, hubby, actor) : null;
 }

@@ -1,9 +1,11 @@
 import "server-only";
 import {
   createIntent,
+  postBooking,
   reconcileIntent,
-  sendClaimedIntent,
+  resendFailedIntent,
   sendIntent,
+  settleSending,
   type Actor,
   type BookingsHubby,
   type SendOutcome,
@@ -32,6 +34,11 @@ const CONCURRENCY_KEY = "campaigns.concurrency";
 export const DEFAULT_CONCURRENCY = 4;
 /** Consecutive rows without a reply from Hubby (timeouts, 5xx, network) after which the campaign pauses itself. */
 export const BREAKER_THRESHOLD = 10;
+/**
+ * POSTs a row may get without staff: the first, and resends after reconciliation proved Hubby has no booking for
+ * it. Past that the row stays failed for the explicit "retry failed rows".
+ */
+export const AUTOMATIC_ATTEMPTS = 3;
 const STATUS_POLL_MS = 500;
 const IDLE_POLL_MS = 1_000;
 const EXPIRED_CHECK_MS = 1_000;
@@ -88,16 +95,26 @@ export type RowOutcome = "sent" | "failed" | "unknown";
 
 type CampaignForRow = { id: string; name: string; startedById: string | null; startedByEmail: string | null };
 
+export type RowOptions = {
+  quietMs?: number;
+  /**
+   * Takes the promise of the row's settlement (the intent's status and the row's outcome, one statement) instead
+   * of waiting for it: the lane goes on to its next POST meanwhile. If the process dies before it is written, the
+   * intent is still SENDING and the row is reconciled after its lease: late, never twice.
+   */
+  settleLater?: (settling: Promise<unknown>) => void;
+};
+
 /**
- * One claimed row. First time: the intent is written already claimed (one statement), sent, settled (one
- * statement) and copied onto the row (one statement). A row found again (its intent exists: a crash, a lost lease,
- * a second instance) is sent only if its intent is still PENDING, otherwise reconciled.
+ * One claimed row. First time: the intent is written already claimed (one statement), sent, and settled together
+ * with the row's outcome (one statement). A row found again (its intent exists: a crash, a lost lease, a second
+ * instance) is sent only if its intent is still PENDING, otherwise reconciled.
  */
 export async function processRow(
   campaign: CampaignForRow,
   claimed: ClaimedRow,
   hubby: BookingsHubby,
-  options: { quietMs?: number } = {},
+  options: RowOptions = {},
 ): Promise<RowOutcome> {
   const actor: Actor = campaign.startedById
     ? { id: campaign.startedById, email: campaign.startedByEmail ?? "system" }
@@ -117,14 +134,33 @@ export async function processRow(
     { claimed: true },
   );
   if (created) {
-    const settled = await sendClaimedIntent(intent.id, request as CreateBookingInput, hubby, actor, (outcome) =>
+    const outcome = await postBooking(request as CreateBookingInput, hubby);
+    const settling = settleSending(
+      intent.id,
+      outcome,
+      actor,
       rowOutcomeSql(claimed.id, intent.id, outcome, options.quietMs),
-    );
-    if (settled) return rowOutcomeOf(settled.status);
-  } else if (intent.status === "PENDING") await sendIntent(intent.id, hubby, actor);
+    ).then(async (settled) => {
+      if (!settled) await settleRow(claimed.id, intent.id, options.quietMs);
+    });
+    if (options.settleLater) options.settleLater(settling);
+    else await settling;
+    return rowOutcomeOf(outcome.to);
+  }
+  if (intent.status === "PENDING") await sendIntent(intent.id, hubby, actor);
   else if (intent.status === "SENDING" || intent.status === "UNKNOWN") {
     try {
-      await reconcileIntent(intent.id, hubby, actor, { quietMs: options.quietMs });
+      // Its POST got no reply (or its worker died): look for the booking at Hubby first. Not there after the
+      // quiet period means it was never made, so sending it again is not a blind resend.
+      const checked = await reconcileIntent(intent.id, hubby, actor, { quietMs: options.quietMs });
+      if (checked.status === "FAILED" && checked.attempts < AUTOMATIC_ATTEMPTS) {
+        await resendFailedIntent(
+          intent.id,
+          hubby,
+          actor,
+          `Not at Hubby after the quiet period: sent again by the campaign (attempt ${checked.attempts + 1})`,
+        );
+      }
     } catch (error) {
       // Hubby could not be asked: the row stays unknown and is checked again after its quiet period.
       if (!(error instanceof HubbyApiError)) throw error;
@@ -247,11 +283,23 @@ export async function runCampaign(campaignId: string, options: WorkerOptions = {
     }
     return queue.shift();
   };
+  // Settlements written behind the lanes; bounded, so a slow database slows the lanes instead of piling up.
+  const settling = new Set<Promise<unknown>>();
+  const settleLater = (promise: Promise<unknown>) => {
+    const tracked = promise
+      .catch((error: unknown) => console.error(`[campaigns] could not record a row of ${campaignId}:`, error))
+      .finally(() => settling.delete(tracked));
+    settling.add(tracked);
+  };
+  const settled = async (max = 0) => {
+    while (settling.size > max) await Promise.race(settling);
+  };
   const lane = async () => {
     while (!stopped()) {
+      await settled(concurrency * 4);
       const row = await nextRow();
       if (!row) return;
-      const outcome = await processRow(campaign, row, hubby, { quietMs: options.quietMs });
+      const outcome = await processRow(campaign, row, hubby, { quietMs: options.quietMs, settleLater });
       noReplyRun = outcome === "unknown" ? noReplyRun + 1 : 0;
       if (noReplyRun >= BREAKER_THRESHOLD) {
         active = false;
@@ -269,6 +317,7 @@ export async function runCampaign(campaignId: string, options: WorkerOptions = {
   try {
     while (!stopped()) {
       await Promise.all(Array.from({ length: concurrency }, lane));
+      await settled();
       if (queue.length > 0) {
         // Claimed but not started when the campaign stopped: hand them back (a row with an intent is reconciled).
         await db().campaignRow.updateMany({
@@ -292,6 +341,7 @@ export async function runCampaign(campaignId: string, options: WorkerOptions = {
     }
   } finally {
     clearInterval(watcher);
+    await settled();
   }
 }
 

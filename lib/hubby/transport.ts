@@ -30,10 +30,13 @@ export class TransportError extends Error {
   }
 }
 
-const agents = {
-  "http:": new http.Agent({ keepAlive: true, keepAliveMsecs: 10_000, maxSockets: 32, maxFreeSockets: 8 }),
-  "https:": new https.Agent({ keepAlive: true, keepAliveMsecs: 10_000, maxSockets: 32, maxFreeSockets: 8 }),
-};
+/**
+ * An idle socket is dropped after 4 s (`timeout` applies to free sockets; requests have their own deadlines below):
+ * shorter than common server keep-alive timeouts (5 s and up), so a POST is not written on a socket the server is
+ * closing at that moment, which fails with ECONNRESET and leaves the booking's fate unknown.
+ */
+const agentOptions = { keepAlive: true, keepAliveMsecs: 10_000, maxSockets: 32, maxFreeSockets: 8, timeout: 4_000 };
+const agents = { "http:": new http.Agent(agentOptions), "https:": new https.Agent(agentOptions) };
 
 const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 

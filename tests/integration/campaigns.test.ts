@@ -159,6 +159,26 @@ describe("campaign worker", () => {
     expect(reconciled).toBe(3);
   });
 
+  it("sends a row again only after reconciliation shows Hubby never made its booking", async () => {
+    const campaign = await dryRun(file("absent", 4));
+    await db().campaign.update({ where: { id: campaign.id }, data: { status: "running" } });
+    // Two POSTs time out before Hubby commits anything: their rows are unknown, then reconciled (not found), then
+    // sent again with the same reference.
+    sandbox.faults.add({ kind: "timeout", method: "POST", path: "/bookings", times: 2 });
+    const quick = clientFor(sandbox, { timeoutMs: 300 }).client;
+    await runCampaign(campaign.id, { hubby: quick, concurrency: 2, quietMs: 0 });
+    const rows = await db().campaignRow.findMany({ where: { campaignId: campaign.id }, orderBy: { line: "asc" } });
+    expect(rows.map((row) => row.state)).toEqual(Array(4).fill("sent"));
+    for (const row of rows) expect(bookingsAtSandbox(`hpc-campaign-${campaign.id}-${row.line}`)).toBe(1);
+    const resent = await db().bookingIntentEvent.count({
+      where: {
+        note: { startsWith: "Not at Hubby after the quiet period" },
+        intent: { clientKey: { startsWith: `campaign-${campaign.id}` } },
+      },
+    });
+    expect(resent).toBe(2);
+  });
+
   it("pauses itself when Hubby keeps failing", async () => {
     const campaign = await dryRun(file("breaker", 15));
     await db().campaign.update({ where: { id: campaign.id }, data: { status: "running" } });
