@@ -33,7 +33,7 @@ const context = { quote: quoter(catalog), now, reference: "hpc-campaign-x-2" };
 async function records(text: string | Buffer) {
   const out = [];
   for await (const record of readCsv(Readable.from([typeof text === "string" ? Buffer.from(text) : text]))) {
-    out.push(record);
+    out.push({ line: record.line, values: record.values });
   }
   return out;
 }
@@ -64,7 +64,7 @@ describe("reading a campaign file", () => {
   it("stops reading when the caller stops after the header", async () => {
     const big = Buffer.from("a,b\n" + "1,2\n".repeat(200_000));
     const records = readCsv(Readable.from([big, big]));
-    expect((await records.next()).value).toEqual({ line: 1, values: ["a", "b"] });
+    expect((await records.next()).value).toMatchObject({ line: 1, values: ["a", "b"] });
     await records.return(undefined);
   });
 
