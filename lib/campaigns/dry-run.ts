@@ -32,7 +32,8 @@ import {
  * is one process's database); the check that lost its lease stops at its next batch without writing anything.
  */
 
-export const BATCH = 1000;
+/** Rows stored per write: small enough that the server answers other requests in between (see nextTurn). */
+export const BATCH = 500;
 export const MAX_ROWS = 100_000;
 /** A check writes at least once per batch; one silent for this long is taken to have died with its process. */
 export const CHECK_LEASE_MS = 30_000;
@@ -40,6 +41,12 @@ const RECENT_MS = 7 * 86_400_000;
 /** Rows read at upload time to estimate the file's row count from its size. */
 const SAMPLE_ROWS = 200;
 const CHUNK_BYTES = 64 * 1024;
+
+/**
+ * Lets the event loop run timers and I/O. PGlite runs queries synchronously in WebAssembly behind promises, so a
+ * check that only awaited queries would hold the whole server until it ended.
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export function campaignClientKey(campaignId: string, line: number): string {
   return `campaign-${campaignId}-${line}`;
@@ -241,34 +248,34 @@ type Claimed = {
   };
 };
 
-/** The guarded status update: takes the lease unless another check wrote within `takeOverAfterMs`. */
+/**
+ * The guarded status update: one UPDATE takes the lease of a `checking` campaign whose last write is at least
+ * `takeOverAfterMs` old, and moves it past that write, so two claimants never both get it.
+ */
 async function claimCheck(
   campaignId: string,
   takeOverAfterMs: number,
 ): Promise<{ ok: true; claimed: Claimed } | { ok: false; retryInMs?: number }> {
-  const campaign = await db().campaign.findUnique({
+  const now = Date.now();
+  const [taken] = await db().$queryRaw<{ updatedAt: Date }[]>`
+    UPDATE "Campaign"
+    SET "checkedRows" = 0, "updatedAt" = GREATEST(${new Date(now)}::timestamptz, "updatedAt" + interval '1 millisecond')
+    WHERE "id" = ${campaignId}::uuid AND "status" = 'checking'
+      AND "updatedAt" <= ${new Date(now - takeOverAfterMs)}::timestamptz
+    RETURNING "updatedAt"`;
+  if (!taken) {
+    const campaign = await db().campaign.findUnique({
+      where: { id: campaignId },
+      select: { status: true, updatedAt: true },
+    });
+    if (campaign?.status !== "checking") return { ok: false };
+    return { ok: false, retryInMs: Math.max(1000, campaign.updatedAt.getTime() + takeOverAfterMs - Date.now()) };
+  }
+  const campaign = await db().campaign.findUniqueOrThrow({
     where: { id: campaignId },
-    select: {
-      id: true,
-      name: true,
-      checksum: true,
-      mapping: true,
-      actorId: true,
-      actorEmail: true,
-      status: true,
-      updatedAt: true,
-    },
+    select: { id: true, name: true, checksum: true, mapping: true, actorId: true, actorEmail: true },
   });
-  if (campaign?.status !== "checking") return { ok: false };
-  const silentFor = Date.now() - campaign.updatedAt.getTime();
-  if (silentFor < takeOverAfterMs) return { ok: false, retryInMs: takeOverAfterMs - silentFor };
-  const lease = nextLease(campaign.updatedAt);
-  const { count } = await db().campaign.updateMany({
-    where: { id: campaignId, status: "checking", updatedAt: campaign.updatedAt },
-    data: { checkedRows: 0, updatedAt: lease },
-  });
-  if (count === 0) return { ok: false, retryInMs: takeOverAfterMs };
-  return { ok: true, claimed: { lease, campaign } };
+  return { ok: true, claimed: { lease: new Date(taken.updatedAt), campaign } };
 }
 
 type PendingRow = Prisma.CampaignRowCreateManyInput;
@@ -429,6 +436,7 @@ async function validateFile(
 
   const flush = async () => {
     if (batch.length === 0) return;
+    await nextTurn();
     await markRecentDuplicates(batch, now);
     for (const row of batch) {
       if (row.state === "pending") {
@@ -448,6 +456,7 @@ async function validateFile(
         }
       } else totals.errors++;
     }
+    await nextTurn();
     await options.store(batch, totals.rows);
     batch = [];
   };

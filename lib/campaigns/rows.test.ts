@@ -68,6 +68,19 @@ describe("reading a campaign file", () => {
     await records.return(undefined);
   });
 
+  it("tells how far into the file each record ends (the upload estimates the row count from it)", async () => {
+    const text = "external_user_id,destination\nab,GR\nabcd,FR\n";
+    const read = [];
+    for await (const record of readCsv([Buffer.from(text.slice(0, 20)), Buffer.from(text.slice(20))])) {
+      read.push(record.bytes);
+    }
+    expect(read.length).toBe(3);
+    expect(read[0]).toBeLessThan(read[1]!);
+    expect(read[1]).toBeLessThan(read[2]!);
+    expect(read[2]).toBeLessThanOrEqual(Buffer.byteLength(text));
+    expect(read[2]).toBeGreaterThanOrEqual(Buffer.byteLength(text) - 1);
+  });
+
   it("rejects an unclosed quote with an error, not a hang", async () => {
     await expect(records('a,b\n"open,1\n')).rejects.toThrow(/quote/i);
   });
