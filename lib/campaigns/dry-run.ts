@@ -33,7 +33,7 @@ import {
  */
 
 /** Rows stored per write: small enough that the server answers other requests in between (see nextTurn). */
-export const BATCH = 500;
+export const BATCH = 200;
 export const MAX_ROWS = 100_000;
 /** A check writes at least once per batch; one silent for this long is taken to have died with its process. */
 export const CHECK_LEASE_MS = 30_000;
@@ -182,7 +182,15 @@ export type CheckOptions = {
   maxRows?: number;
   /** The upload's request, for the audit entry. */
   requestId?: string;
+  /** Wait this long before starting (the upload: see UPLOAD_HEAD_START_MS). */
+  delayMs?: number;
 };
+
+/**
+ * How long the check started by an upload waits: the browser's redirect and the first render of the campaign page
+ * go first, instead of sharing the server's one thread with the check's first batches.
+ */
+export const UPLOAD_HEAD_START_MS = 1000;
 
 /** Another process took the check over: stop without writing. */
 class LostLease extends Error {}
@@ -197,7 +205,8 @@ const checks = (globalChecks.__campaignChecks ??= new Map());
 export function startCampaignCheck(campaignId: string, options: CheckOptions = {}): Promise<CheckOutcome> {
   const current = checks.get(campaignId);
   if (current) return current;
-  const work = checkCampaign(campaignId, options)
+  const work = new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 0))
+    .then(() => checkCampaign(campaignId, options))
     .catch((error: unknown): CheckOutcome => {
       console.error(`[campaigns] the check of ${campaignId} stopped:`, error);
       return { outcome: "failed", message: error instanceof Error ? error.message : String(error) };

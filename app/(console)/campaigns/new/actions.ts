@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ActionError, runAction, type ActionResult } from "@/lib/actions";
 import { audit } from "@/lib/audit/audit";
 import { rolesFor } from "@/lib/auth/roles";
-import { startCampaignCheck, uploadCampaign } from "@/lib/campaigns/dry-run";
+import { startCampaignCheck, UPLOAD_HEAD_START_MS, uploadCampaign } from "@/lib/campaigns/dry-run";
 import { CAMPAIGN_FIELDS, type ColumnMapping } from "@/lib/campaigns/rows";
 
 export type DryRunData =
@@ -72,7 +72,7 @@ export async function dryRunAction(_prev: unknown, form: FormData): Promise<Acti
         requestId,
       });
       // Runs on in this process after the reply; it audits campaigns.dry_run when it ends.
-      void startCampaignCheck(result.campaignId, { requestId });
+      void startCampaignCheck(result.campaignId, { requestId, delayMs: UPLOAD_HEAD_START_MS });
       return { outcome: "checking" as const, campaignId: result.campaignId };
     },
   );
