@@ -15,13 +15,23 @@ export class CampaignRefusal extends ActionError {}
 
 type Staff = { id: string; email: string };
 
-/** Runs the draft stored by the dry run whose checksum the page showed (a different file needs its own dry run). */
+/**
+ * Runs the draft left by a finished dry run whose checksum the page showed (a different file needs its own dry run);
+ * a campaign still being checked, or rejected by its check, cannot be run.
+ */
 export async function startCampaign(id: string, checksum: string, staff: Staff) {
   const campaign = await db().campaign.findUnique({
     where: { id },
-    select: { name: true, checksum: true, validCount: true },
+    select: { name: true, status: true, checksum: true, validCount: true },
   });
   if (!campaign) throw new CampaignRefusal("No such campaign.");
+  if (campaign.status === "checking") {
+    throw new CampaignRefusal("The dry run is still checking the file: run it once the check has finished.");
+  }
+  if (campaign.status === "rejected") {
+    throw new CampaignRefusal("The dry run rejected this file: upload a corrected file as a new campaign.");
+  }
+  if (campaign.status !== "draft") throw new CampaignRefusal("The campaign has already been started.");
   if (campaign.checksum !== checksum)
     throw new CampaignRefusal("This is not the file of this dry run: dry-run it first.");
   if (campaign.validCount === 0) throw new CampaignRefusal("The dry run found no row that can be sent.");

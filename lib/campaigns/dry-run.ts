@@ -1,7 +1,9 @@
 import "server-only";
 import crypto from "node:crypto";
+import { CsvError } from "csv-parse";
+import { audit } from "../audit/audit";
 import { loadCatalog } from "../catalog/catalog";
-import { db } from "../db";
+import { db, getDatabase } from "../db";
 import type { Prisma } from "../generated/prisma/client";
 import { bookingReference } from "../bookings/request";
 import {
@@ -13,35 +15,42 @@ import {
   readCsv,
   validateRow,
   type ColumnMapping,
-  type CsvRecord,
 } from "./rows";
 
 /**
- * The dry run: reads the file once as a stream, validates every row, and stores the campaign as a draft with all
- * its rows (batched inserts; one query per batch for "already got it in the last 7 days"). Sends nothing.
+ * The dry run, in two steps, and it sends nothing.
+ *
+ * The upload (uploadCampaign) reads only the header and the first rows: it checks the column mapping, stores the
+ * campaign as `checking` with the file's bytes (CampaignFile), and returns at once. The check (startCampaignCheck)
+ * then streams the stored bytes through the same parser in the background, validates every row, stores the rows in
+ * batches (checkedRows counts them for the page) and leaves a draft with its totals, or a `rejected` campaign with
+ * the reason when the file turns out unreadable further down. dryRunCampaign does both and waits for the end.
+ *
+ * One check per campaign at a time: this process keeps its checks in a map, and every write of a check is
+ * conditional on the campaign's updatedAt still being the value that check last wrote (its lease). A restart or
+ * another app instance takes a check over only once that value is older than CHECK_LEASE_MS (on PGlite at once: it
+ * is one process's database); the check that lost its lease stops at its next batch without writing anything.
  */
 
-export const BATCH = 1000;
+/** Rows stored per write: small enough that the server answers other requests in between (see nextTurn). */
+export const BATCH = 200;
 export const MAX_ROWS = 100_000;
+/** A check writes at least once per batch; one silent for this long is taken to have died with its process. */
+export const CHECK_LEASE_MS = 30_000;
 const RECENT_MS = 7 * 86_400_000;
+/** Rows read at upload time to estimate the file's row count from its size. */
+const SAMPLE_ROWS = 200;
+const CHUNK_BYTES = 64 * 1024;
+
+/**
+ * Lets the event loop run timers and I/O. PGlite runs queries synchronously in WebAssembly behind promises, so a
+ * check that only awaited queries would hold the whole server until it ended.
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export function campaignClientKey(campaignId: string, line: number): string {
   return `campaign-${campaignId}-${line}`;
 }
-
-export type DryRunInput = {
-  name: string;
-  fileName: string;
-  source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>;
-  mapping?: ColumnMapping;
-  actor: { id: string; email: string };
-  now?: number;
-};
-
-export type DryRunResult =
-  | { outcome: "stored"; campaignId: string; summary: DryRunSummary }
-  | { outcome: "mapping"; headers: string[]; guessed: ColumnMapping; issue: string }
-  | { outcome: "invalid"; message: string };
 
 export type DryRunSummary = {
   checksum: string;
@@ -51,72 +60,392 @@ export type DryRunSummary = {
   costCents: number;
 };
 
-type PendingRow = Prisma.CampaignRowCreateManyInput;
+type Actor = { id: string; email: string };
 
-/** Hashes the bytes as they pass to the parser, so the checksum is of exactly what was validated. */
-async function* hashing(source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, hash: crypto.Hash) {
-  for await (const chunk of source) {
-    hash.update(chunk);
-    yield chunk;
+// ── Upload ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+export type UploadInput = {
+  name: string;
+  fileName: string;
+  content: Buffer;
+  mapping?: ColumnMapping;
+  actor: Actor;
+};
+
+export type UploadResult =
+  | { outcome: "checking"; campaignId: string; checksum: string; estimatedRows: number }
+  | { outcome: "mapping"; headers: string[]; guessed: ColumnMapping; issue: string }
+  | { outcome: "invalid"; message: string };
+
+/** The stored bytes as the parser's source, in chunks (the parser never sees the whole file at once). */
+function* chunksOf(content: Buffer) {
+  for (let offset = 0; offset < content.length; offset += CHUNK_BYTES) {
+    yield content.subarray(offset, offset + CHUNK_BYTES);
   }
 }
 
-export async function dryRunCampaign(input: DryRunInput): Promise<DryRunResult> {
-  const now = input.now ?? Date.now();
-  const hash = crypto.createHash("sha256");
-  const records = readCsv(hashing(input.source, hash));
+const unreadable = (error: unknown) => `The file is not readable CSV: ${(error as Error).message}`;
+
+/**
+ * Checks what can be checked at once (the catalog, the header and its mapping, the first rows) and stores the
+ * campaign as `checking` with its file. The row count is estimated from the size of the first rows (rowCount
+ * holds that estimate until the check sets the real count).
+ */
+export async function uploadCampaign(input: UploadInput): Promise<UploadResult> {
   const catalog = await loadCatalog();
   if (catalog.length === 0) {
     return { outcome: "invalid", message: "The destination catalog is empty: refresh it on the Catalog screen first." };
   }
-  const quote = quoter(catalog);
 
-  let header: CsvRecord | undefined;
+  const records = readCsv(chunksOf(input.content));
+  const sample = { headerBytes: 0, rows: 0, endBytes: 0, readToEnd: false };
+  let mapping: ColumnMapping = {};
   try {
     const first = await records.next();
-    header = first.done ? undefined : first.value;
+    if (first.done) return { outcome: "invalid", message: "The file is empty: it needs a header line and rows." };
+    const headers = first.value.values;
+    mapping = input.mapping ?? guessMapping(headers);
+    const checked = checkMapping(headers, mapping);
+    if (!checked.ok) return { outcome: "mapping", headers, guessed: guessMapping(headers), issue: checked.issue };
+    sample.headerBytes = first.value.bytes;
+    while (sample.rows < SAMPLE_ROWS) {
+      const next = await records.next();
+      if (next.done) {
+        sample.readToEnd = true;
+        break;
+      }
+      sample.rows++;
+      sample.endBytes = next.value.bytes;
+    }
   } catch (error) {
-    return { outcome: "invalid", message: `The file is not readable CSV: ${(error as Error).message}` };
-  }
-  if (!header) return { outcome: "invalid", message: "The file is empty: it needs a header line and rows." };
-  const headers = header.values;
-  const mapping = input.mapping ?? guessMapping(headers);
-  const checked = checkMapping(headers, mapping);
-  if (!checked.ok) {
+    if (error instanceof CsvError) return { outcome: "invalid", message: unreadable(error) };
+    throw error;
+  } finally {
     await records.return(undefined);
-    return { outcome: "mapping", headers, guessed: guessMapping(headers), issue: checked.issue };
   }
+  if (sample.rows === 0) return { outcome: "invalid", message: "The file has a header but no rows." };
 
+  const bytesPerRow = (sample.endBytes - sample.headerBytes) / sample.rows;
+  const estimatedRows =
+    sample.readToEnd || bytesPerRow <= 0
+      ? sample.rows
+      : Math.max(sample.rows, Math.round(sample.rows + (input.content.length - sample.endBytes) / bytesPerRow));
+  const checksum = crypto.createHash("sha256").update(input.content).digest("hex");
   const campaignId = crypto.randomUUID();
-  await db().campaign.create({
-    data: {
-      id: campaignId,
-      name: input.name,
-      fileName: input.fileName,
-      checksum: "",
-      rowCount: 0,
-      validCount: 0,
-      errorCount: 0,
-      travelers: 0,
-      packages: 0,
-      costCents: 0,
-      priceCents: 0,
-      currency: "EUR",
-      perDestination: [],
-      mapping: mapping as Prisma.InputJsonValue,
-      actorId: input.actor.id,
-      actorEmail: input.actor.email,
-    },
-  });
+  await db().$transaction([
+    db().campaign.create({
+      data: {
+        id: campaignId,
+        name: input.name,
+        fileName: input.fileName,
+        status: "checking",
+        checksum,
+        rowCount: estimatedRows,
+        validCount: 0,
+        errorCount: 0,
+        travelers: 0,
+        packages: 0,
+        costCents: 0,
+        priceCents: 0,
+        currency: "EUR",
+        perDestination: [],
+        mapping: mapping as Prisma.InputJsonValue,
+        actorId: input.actor.id,
+        actorEmail: input.actor.email,
+      },
+      select: { id: true },
+    }),
+    // Bytes go through SQL as base64 text: the PGlite driver adapter does not pass Prisma's Bytes values on.
+    db().$executeRaw`INSERT INTO "CampaignFile" ("campaignId", "content")
+      VALUES (${campaignId}::uuid, decode(${input.content.toString("base64")}, 'base64'))`,
+  ]);
+  return { outcome: "checking", campaignId, checksum, estimatedRows };
+}
 
+// ── The check ───────────────────────────────────────────────────────────────────────────────────────────────
+
+export type CheckOutcome =
+  | { outcome: "stored"; summary: DryRunSummary }
+  | { outcome: "rejected"; message: string }
+  /** Not this process's to run: not `checking` (any more), or another check holds a live lease on it. */
+  | { outcome: "skipped"; retryInMs?: number }
+  /** Another process took the check over (this one had gone silent for longer than the lease). */
+  | { outcome: "superseded" }
+  /** An unexpected error (logged); the campaign stays `checking` and is taken over once its lease runs out. */
+  | { outcome: "failed"; message: string };
+
+export type CheckOptions = {
+  /** Take the check over when its last write is older than this (0: at once, e.g. the upload that created it). */
+  takeOverAfterMs?: number;
+  /** The time departures are compared with (tests). */
+  now?: number;
+  maxRows?: number;
+  /** The upload's request, for the audit entry. */
+  requestId?: string;
+  /** Wait this long before starting (the upload: see UPLOAD_HEAD_START_MS). */
+  delayMs?: number;
+};
+
+/**
+ * How long the check started by an upload waits: the browser's redirect and the first render of the campaign page
+ * go first, instead of sharing the server's one thread with the check's first batches.
+ */
+export const UPLOAD_HEAD_START_MS = 1000;
+
+/** Another process took the check over: stop without writing. */
+class LostLease extends Error {}
+/** The file cannot be checked (too many rows, its header changed): the message is shown as is. */
+class Unusable extends Error {}
+
+/** A campaign's checks in this process (on globalThis: Next.js may load this module more than once). */
+const globalChecks = globalThis as unknown as { __campaignChecks?: Map<string, Promise<CheckOutcome>> };
+const checks = (globalChecks.__campaignChecks ??= new Map());
+
+/** Starts this process's check of a `checking` campaign unless one is already under way here; never rejects. */
+export function startCampaignCheck(campaignId: string, options: CheckOptions = {}): Promise<CheckOutcome> {
+  const current = checks.get(campaignId);
+  if (current) return current;
+  const work = new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 0))
+    .then(() => checkCampaign(campaignId, options))
+    .catch((error: unknown): CheckOutcome => {
+      console.error(`[campaigns] the check of ${campaignId} stopped:`, error);
+      return { outcome: "failed", message: error instanceof Error ? error.message : String(error) };
+    })
+    .finally(() => checks.delete(campaignId));
+  checks.set(campaignId, work);
+  return work;
+}
+
+/** How long a silent check is left alone before this process takes it over. */
+function takeOverDelay(): number {
+  return getDatabase().kind === "pglite" ? 0 : CHECK_LEASE_MS;
+}
+
+/** On server start: checks left `checking` by a stop or a crash start again from their stored file. */
+export async function resumeCheckingCampaigns(): Promise<number> {
+  const campaigns = await db().campaign.findMany({ where: { status: "checking" }, select: { id: true } });
+  for (const campaign of campaigns) resumeCheck(campaign.id);
+  return campaigns.length;
+}
+
+function resumeCheck(campaignId: string) {
+  void startCampaignCheck(campaignId, { takeOverAfterMs: takeOverDelay() }).then((result) => {
+    // Still leased by a check that may be alive elsewhere: look again when the lease would have run out.
+    if (result.outcome === "skipped" && result.retryInMs !== undefined) {
+      setTimeout(() => resumeCheck(campaignId), result.retryInMs + 100).unref();
+    }
+  });
+}
+
+/** A `checking` campaign with no check in this process (seen from its page): take it over if it has gone silent. */
+export function ensureCampaignCheck(campaignId: string) {
+  if (!checks.has(campaignId)) void startCampaignCheck(campaignId, { takeOverAfterMs: takeOverDelay() });
+}
+
+/** A value after both the current lease and the clock, so a lease is never written twice. */
+const nextLease = (lease: Date) => new Date(Math.max(Date.now(), lease.getTime() + 1));
+
+type Claimed = {
+  lease: Date;
+  campaign: {
+    id: string;
+    name: string;
+    checksum: string;
+    mapping: unknown;
+    actorId: string | null;
+    actorEmail: string;
+  };
+};
+
+/**
+ * The guarded status update: one UPDATE takes the lease of a `checking` campaign whose last write is at least
+ * `takeOverAfterMs` old, and moves it past that write, so two claimants never both get it.
+ */
+async function claimCheck(
+  campaignId: string,
+  takeOverAfterMs: number,
+): Promise<{ ok: true; claimed: Claimed } | { ok: false; retryInMs?: number }> {
+  const now = Date.now();
+  const [taken] = await db().$queryRaw<{ updatedAt: Date }[]>`
+    UPDATE "Campaign"
+    SET "checkedRows" = 0, "updatedAt" = GREATEST(${new Date(now)}::timestamptz, "updatedAt" + interval '1 millisecond')
+    WHERE "id" = ${campaignId}::uuid AND "status" = 'checking'
+      AND "updatedAt" <= ${new Date(now - takeOverAfterMs)}::timestamptz
+    RETURNING "updatedAt"`;
+  if (!taken) {
+    const campaign = await db().campaign.findUnique({
+      where: { id: campaignId },
+      select: { status: true, updatedAt: true },
+    });
+    if (campaign?.status !== "checking") return { ok: false };
+    return { ok: false, retryInMs: Math.max(1000, campaign.updatedAt.getTime() + takeOverAfterMs - Date.now()) };
+  }
+  const campaign = await db().campaign.findUniqueOrThrow({
+    where: { id: campaignId },
+    select: { id: true, name: true, checksum: true, mapping: true, actorId: true, actorEmail: true },
+  });
+  return { ok: true, claimed: { lease: new Date(taken.updatedAt), campaign } };
+}
+
+type PendingRow = Prisma.CampaignRowCreateManyInput;
+
+/**
+ * Runs the check of one campaign to its end (draft or rejected) while it holds the lease. Exported for tests that
+ * play two processes; the app goes through startCampaignCheck.
+ */
+export async function checkCampaign(campaignId: string, options: CheckOptions = {}): Promise<CheckOutcome> {
+  const claim = await claimCheck(campaignId, options.takeOverAfterMs ?? 0);
+  if (!claim.ok) return { outcome: "skipped", retryInMs: claim.retryInMs };
+  const { campaign } = claim.claimed;
+  let lease = claim.claimed.lease;
+  const now = options.now ?? Date.now();
+  const maxRows = options.maxRows ?? MAX_ROWS;
+  const actor = campaign.actorId ? { id: campaign.actorId, email: campaign.actorEmail } : null;
+
+  /** One transaction that first proves this check still holds the lease, then writes; the lease moves on. */
+  const write = async (
+    data: Prisma.CampaignUpdateManyMutationInput,
+    more?: (tx: Prisma.TransactionClient) => Promise<unknown>,
+  ) => {
+    const next = nextLease(lease);
+    await db().$transaction(
+      async (tx) => {
+        const { count } = await tx.campaign.updateMany({
+          where: { id: campaignId, status: "checking", updatedAt: lease },
+          data: { ...data, updatedAt: next },
+        });
+        if (count === 0) throw new LostLease();
+        await more?.(tx);
+      },
+      { timeout: CHECK_LEASE_MS, maxWait: CHECK_LEASE_MS },
+    );
+    lease = next;
+  };
+
+  const reject = async (message: string, checkedRows: number) => {
+    await write({ status: "rejected", statusNote: message, checkedRows: 0, rowCount: 0 }, async (tx) => {
+      await tx.campaignRow.deleteMany({ where: { campaignId } });
+      await tx.campaignFile.deleteMany({ where: { campaignId } });
+    });
+    await audit({
+      actor,
+      action: "campaigns.dry_run",
+      targetType: "campaign",
+      targetId: campaignId,
+      result: "error",
+      details: { name: campaign.name, checksum: campaign.checksum, message, checkedRows },
+      requestId: options.requestId,
+    });
+    return { outcome: "rejected", message } as const;
+  };
+
+  try {
+    // Whatever an earlier, interrupted check stored is thrown away: this one starts again from the stored file.
+    await db().campaignRow.deleteMany({ where: { campaignId } });
+    const [file] = await db().$queryRaw<{ content: string }[]>`
+      SELECT encode("content", 'base64') AS "content" FROM "CampaignFile" WHERE "campaignId" = ${campaignId}::uuid`;
+    if (!file)
+      return await reject("The uploaded file is no longer stored, so it cannot be checked: upload it again.", 0);
+    const content = Buffer.from(file.content, "base64");
+
+    const totals = await validateFile(campaignId, content, campaign.mapping as ColumnMapping, {
+      now,
+      maxRows,
+      store: (batch, checkedRows) => write({ checkedRows }, (tx) => tx.campaignRow.createMany({ data: batch })),
+    }).catch((error: unknown) => {
+      if (error instanceof Unusable) return { rejected: error.message };
+      if (error instanceof CsvError) return { rejected: unreadable(error) };
+      throw error;
+    });
+    if ("rejected" in totals) return await reject(totals.rejected, 0);
+    if (totals.rows === 0) return await reject("The file has a header but no rows.", 0);
+
+    const summary: DryRunSummary = {
+      checksum: campaign.checksum,
+      rows: totals.rows,
+      valid: totals.valid,
+      errors: totals.errors,
+      costCents: totals.costCents,
+    };
+    await write(
+      {
+        status: "draft",
+        checkedRows: totals.rows,
+        rowCount: totals.rows,
+        validCount: totals.valid,
+        errorCount: totals.errors,
+        travelers: totals.travelers,
+        packages: totals.packages,
+        costCents: totals.costCents,
+        priceCents: totals.priceCents,
+        currency: totals.currency || "EUR",
+        perDestination: totals.perDestination as Prisma.InputJsonValue,
+      },
+      (tx) => tx.campaignFile.deleteMany({ where: { campaignId } }),
+    );
+    await audit({
+      actor,
+      action: "campaigns.dry_run",
+      targetType: "campaign",
+      targetId: campaignId,
+      result: "ok",
+      details: { name: campaign.name, ...summary },
+      requestId: options.requestId,
+    });
+    return { outcome: "stored", summary };
+  } catch (error) {
+    if (error instanceof LostLease) return { outcome: "superseded" };
+    // Not the file's fault (a bug, the database): say so and end the check, rather than retry it for ever.
+    const reference = crypto.randomUUID().slice(0, 8);
+    console.error(`[campaigns] the check of ${campaignId} stopped (reference ${reference}):`, error);
+    try {
+      return await reject(
+        `The check stopped on an unexpected error: upload the file again. Reference: ${reference}`,
+        0,
+      );
+    } catch (rejectError) {
+      if (rejectError instanceof LostLease) return { outcome: "superseded" };
+      throw rejectError;
+    }
+  }
+}
+
+type Totals = {
+  rows: number;
+  valid: number;
+  errors: number;
+  travelers: number;
+  packages: number;
+  costCents: number;
+  priceCents: number;
+  currency: string;
+  perDestination: { destination: string; rows: number; costCents: number; priceCents: number }[];
+};
+
+/**
+ * Reads the file as a stream and validates every row (the single booking's schema, the catalog, the departure,
+ * duplicates inside the file, the same traveler and destination in the last 7 days), handing each batch of rows to
+ * `store` with the number of rows read so far.
+ */
+async function validateFile(
+  campaignId: string,
+  content: Buffer,
+  mapping: ColumnMapping,
+  options: { now: number; maxRows: number; store: (batch: PendingRow[], checkedRows: number) => Promise<void> },
+): Promise<Totals> {
+  const { now } = options;
+  const quote = quoter(await loadCatalog());
+  const records = readCsv(chunksOf(content));
   const seen = new Map<string, number>();
   const travelers = new Set<string>();
   const perDestination = new Map<string, { rows: number; costCents: number; priceCents: number }>();
   const totals = { rows: 0, valid: 0, errors: 0, packages: 0, costCents: 0, priceCents: 0, currency: "" };
+  let indexes: Parameters<typeof fieldsOf>[1] | undefined;
   let batch: PendingRow[] = [];
 
   const flush = async () => {
     if (batch.length === 0) return;
+    await nextTurn();
     await markRecentDuplicates(batch, now);
     for (const row of batch) {
       if (row.state === "pending") {
@@ -136,85 +465,65 @@ export async function dryRunCampaign(input: DryRunInput): Promise<DryRunResult> 
         }
       } else totals.errors++;
     }
-    await db().campaignRow.createMany({ data: batch });
+    await nextTurn();
+    await options.store(batch, totals.rows);
     batch = [];
   };
 
-  try {
-    for await (const record of records) {
-      totals.rows++;
-      if (totals.rows > MAX_ROWS) throw new TooLarge();
-      const fields = fieldsOf(record.values, checked.indexes);
-      const raw: Record<string, unknown> = { fields };
-      const reference = bookingReference(campaignClientKey(campaignId, record.line));
-      const result = validateRow(fields, { quote, now, reference });
-      let error = result.ok ? null : result.error;
-      if (result.ok) {
-        const key = duplicateKey(result.externalUserId, result.destinations);
-        const earlier = seen.get(key);
-        if (earlier !== undefined) error = `Duplicate of line ${earlier} (same traveler and destinations).`;
-        else seen.set(key, record.line);
-        raw.bundles = result.bundles.map(({ destinationId, label, b2bCents, b2cCents }) => ({
-          destinationId,
-          label,
-          b2bCents,
-          b2cCents,
-        }));
-        if (!error) totals.currency ||= result.currency;
-      }
-      batch.push({
-        campaignId,
-        line: record.line,
-        state: error ? "invalid" : "pending",
-        externalUserId: result.externalUserId.slice(0, 200),
-        destinations: result.destinations.slice(0, 20),
-        payload: result.ok && !error ? (result.request as Prisma.InputJsonValue) : undefined,
-        raw: raw as Prisma.InputJsonValue,
-        costCents: result.ok && !error ? result.costCents : null,
-        priceCents: result.ok && !error ? result.priceCents : null,
-        error,
-      });
-      if (batch.length >= BATCH) await flush();
+  for await (const record of records) {
+    if (!indexes) {
+      // The header: the mapping was checked against it at upload, and the stored bytes are the same.
+      const checked = checkMapping(record.values, mapping);
+      if (!checked.ok) throw new Unusable(checked.issue);
+      indexes = checked.indexes;
+      continue;
     }
-    await flush();
-  } catch (error) {
-    await db().campaign.delete({ where: { id: campaignId } });
-    if (error instanceof TooLarge) {
-      return { outcome: "invalid", message: `The file has more than ${MAX_ROWS.toLocaleString("en")} rows: split it.` };
+    totals.rows++;
+    if (totals.rows > options.maxRows) {
+      throw new Unusable(`The file has more than ${options.maxRows.toLocaleString("en")} rows: split it.`);
     }
-    return { outcome: "invalid", message: `The file is not readable CSV: ${(error as Error).message}` };
+    const fields = fieldsOf(record.values, indexes);
+    const raw: Record<string, unknown> = { fields };
+    const reference = bookingReference(campaignClientKey(campaignId, record.line));
+    const result = validateRow(fields, { quote, now, reference });
+    let error = result.ok ? null : result.error;
+    if (result.ok) {
+      const key = duplicateKey(result.externalUserId, result.destinations);
+      const earlier = seen.get(key);
+      if (earlier !== undefined) error = `Duplicate of line ${earlier} (same traveler and destinations).`;
+      else seen.set(key, record.line);
+      raw.bundles = result.bundles.map(({ destinationId, label, b2bCents, b2cCents }) => ({
+        destinationId,
+        label,
+        b2bCents,
+        b2cCents,
+      }));
+      if (!error) totals.currency ||= result.currency;
+    }
+    batch.push({
+      campaignId,
+      line: record.line,
+      state: error ? "invalid" : "pending",
+      externalUserId: result.externalUserId.slice(0, 200),
+      destinations: result.destinations.slice(0, 20),
+      payload: result.ok && !error ? (result.request as Prisma.InputJsonValue) : undefined,
+      raw: raw as Prisma.InputJsonValue,
+      costCents: result.ok && !error ? result.costCents : null,
+      priceCents: result.ok && !error ? result.priceCents : null,
+      error,
+    });
+    if (batch.length >= BATCH) await flush();
   }
-  if (totals.rows === 0) {
-    await db().campaign.delete({ where: { id: campaignId } });
-    return { outcome: "invalid", message: "The file has a header but no rows." };
-  }
+  await flush();
 
-  const checksum = hash.digest("hex");
-  await db().campaign.update({
-    where: { id: campaignId },
-    data: {
-      checksum,
-      rowCount: totals.rows,
-      validCount: totals.valid,
-      errorCount: totals.errors,
-      travelers: travelers.size,
-      packages: totals.packages,
-      costCents: totals.costCents,
-      priceCents: totals.priceCents,
-      currency: totals.currency || "EUR",
-      perDestination: [...perDestination.entries()]
-        .map(([destination, entry]) => ({ destination, ...entry }))
-        .sort((a, b) => b.rows - a.rows),
-    },
-  });
   return {
-    outcome: "stored",
-    campaignId,
-    summary: { checksum, rows: totals.rows, valid: totals.valid, errors: totals.errors, costCents: totals.costCents },
+    ...totals,
+    travelers: travelers.size,
+    perDestination: [...perDestination.entries()]
+      .map(([destination, entry]) => ({ destination, ...entry }))
+      .sort((a, b) => b.rows - a.rows),
   };
 }
-
-class TooLarge extends Error {}
 
 /** One query per batch: the batch's travelers' intents of the last 7 days that were or may have been sent. */
 async function markRecentDuplicates(batch: PendingRow[], now: number) {
@@ -250,4 +559,33 @@ async function markRecentDuplicates(batch: PendingRow[], now: number) {
       });
     }
   }
+}
+
+// ── Both steps at once ──────────────────────────────────────────────────────────────────────────────────────
+
+export type DryRunInput = {
+  name: string;
+  fileName: string;
+  source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>;
+  mapping?: ColumnMapping;
+  actor: Actor;
+  now?: number;
+};
+
+export type DryRunResult =
+  | { outcome: "stored"; campaignId: string; summary: DryRunSummary }
+  | { outcome: "mapping"; headers: string[]; guessed: ColumnMapping; issue: string }
+  | { outcome: "invalid"; message: string };
+
+/** Upload and check in one call, waiting for the check to finish (scripts, the bench and tests). */
+export async function dryRunCampaign(input: DryRunInput): Promise<DryRunResult> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of input.source) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  const uploaded = await uploadCampaign({ ...input, content: Buffer.concat(chunks) });
+  if (uploaded.outcome !== "checking") return uploaded;
+  const checked = await startCampaignCheck(uploaded.campaignId, { now: input.now });
+  if (checked.outcome === "stored")
+    return { outcome: "stored", campaignId: uploaded.campaignId, summary: checked.summary };
+  if (checked.outcome === "rejected") return { outcome: "invalid", message: checked.message };
+  throw new Error(`The check of campaign ${uploaded.campaignId} did not finish: ${JSON.stringify(checked)}`);
 }

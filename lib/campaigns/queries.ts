@@ -16,7 +16,9 @@ export async function listCampaigns(page: number) {
         name: true,
         fileName: true,
         status: true,
+        statusNote: true,
         rowCount: true,
+        checkedRows: true,
         validCount: true,
         costCents: true,
         currency: true,
@@ -42,6 +44,7 @@ export async function getCampaign(id: string) {
       status: true,
       statusNote: true,
       rowCount: true,
+      checkedRows: true,
       validCount: true,
       errorCount: true,
       travelers: true,
@@ -71,15 +74,46 @@ export type Progress = {
   /** Rows settled per second since the start, and the estimated seconds left at that rate. */
   rate: number | null;
   etaSeconds: number | null;
+  /** While the dry run checks the file: rows read so far, and the row count estimated from the file's size. */
+  checked: number;
+  expected: number | null;
 };
 
 /** One grouped count: what the progress bar polls every second. */
 export async function campaignProgress(id: string): Promise<Progress | null> {
   const campaign = await db().campaign.findUnique({
     where: { id },
-    select: { status: true, statusNote: true, validCount: true, startedAt: true, finishedAt: true },
+    select: {
+      status: true,
+      statusNote: true,
+      validCount: true,
+      rowCount: true,
+      checkedRows: true,
+      startedAt: true,
+      finishedAt: true,
+    },
   });
   if (!campaign) return null;
+  const checking = {
+    checked: campaign.checkedRows,
+    // rowCount holds the upload's estimate until the check ends.
+    expected: campaign.status === "checking" ? campaign.rowCount || null : campaign.rowCount,
+  };
+  if (campaign.status === "checking" || campaign.status === "rejected") {
+    // No row can be sent yet (or ever): nothing to count.
+    return {
+      status: campaign.status,
+      statusNote: campaign.statusNote,
+      total: 0,
+      sent: 0,
+      failed: 0,
+      unknown: 0,
+      remaining: 0,
+      rate: null,
+      etaSeconds: null,
+      ...checking,
+    };
+  }
   const groups = await db().campaignRow.groupBy({
     by: ["state"],
     where: { campaignId: id, state: { not: "invalid" } },
@@ -104,6 +138,7 @@ export async function campaignProgress(id: string): Promise<Progress | null> {
     remaining,
     rate,
     etaSeconds: rate && campaign.status === "running" ? Math.round((remaining + unknown) / rate) : null,
+    ...checking,
   };
 }
 

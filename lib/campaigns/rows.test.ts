@@ -33,7 +33,7 @@ const context = { quote: quoter(catalog), now, reference: "hpc-campaign-x-2" };
 async function records(text: string | Buffer) {
   const out = [];
   for await (const record of readCsv(Readable.from([typeof text === "string" ? Buffer.from(text) : text]))) {
-    out.push(record);
+    out.push({ line: record.line, values: record.values });
   }
   return out;
 }
@@ -64,8 +64,21 @@ describe("reading a campaign file", () => {
   it("stops reading when the caller stops after the header", async () => {
     const big = Buffer.from("a,b\n" + "1,2\n".repeat(200_000));
     const records = readCsv(Readable.from([big, big]));
-    expect((await records.next()).value).toEqual({ line: 1, values: ["a", "b"] });
+    expect((await records.next()).value).toMatchObject({ line: 1, values: ["a", "b"] });
     await records.return(undefined);
+  });
+
+  it("tells how far into the file each record ends (the upload estimates the row count from it)", async () => {
+    const text = "external_user_id,destination\nab,GR\nabcd,FR\n";
+    const read = [];
+    for await (const record of readCsv([Buffer.from(text.slice(0, 20)), Buffer.from(text.slice(20))])) {
+      read.push(record.bytes);
+    }
+    expect(read.length).toBe(3);
+    expect(read[0]).toBeLessThan(read[1]!);
+    expect(read[1]).toBeLessThan(read[2]!);
+    expect(read[2]).toBeLessThanOrEqual(Buffer.byteLength(text));
+    expect(read[2]).toBeGreaterThanOrEqual(Buffer.byteLength(text) - 1);
   });
 
   it("rejects an unclosed quote with an error, not a hang", async () => {

@@ -79,10 +79,13 @@ export const csvOptions: Options = {
   info: true,
 };
 
-export type CsvRecord = { line: number; values: string[] };
+/** One record: the line it starts on, its values, and how many bytes of the file the parser had read by its end. */
+export type CsvRecord = { line: number; values: string[]; bytes: number };
 
 /** Streams records (the header first) with the line each one starts on. */
-export async function* readCsv(source: Readable | AsyncIterable<Buffer | string>): AsyncGenerator<CsvRecord> {
+export async function* readCsv(
+  source: Readable | AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
+): AsyncGenerator<CsvRecord> {
   const parser = parse(csvOptions);
   const feed = (async () => {
     try {
@@ -108,9 +111,9 @@ export async function* readCsv(source: Readable | AsyncIterable<Buffer | string>
     }
   })();
   try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number; bytes: number } }>) {
       const extraLines = item.record.reduce((sum, value) => sum + (value.match(/\n/g)?.length ?? 0), 0);
-      yield { line: item.info.lines - extraLines, values: item.record };
+      yield { line: item.info.lines - extraLines, values: item.record, bytes: item.info.bytes };
     }
   } finally {
     // Stopped early (only the header was needed): let go of the parser and the rest of the source.

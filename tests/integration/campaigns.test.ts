@@ -1,13 +1,22 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { dryRunAction } from "@/app/(console)/campaigns/new/actions";
 import { refreshCatalog } from "@/lib/catalog/catalog";
-import { dryRunCampaign } from "@/lib/campaigns/dry-run";
+import { startCampaign } from "@/lib/campaigns/control";
+import {
+  CHECK_LEASE_MS,
+  checkCampaign,
+  dryRunCampaign,
+  resumeCheckingCampaigns,
+  startCampaignCheck,
+  uploadCampaign,
+} from "@/lib/campaigns/dry-run";
 import { claimRows, runCampaign } from "@/lib/campaigns/worker";
 import { campaignFunnel } from "@/lib/campaigns/funnel";
 import { db } from "@/lib/db";
 import { parseTravelerQuery } from "@/lib/travelers/filters";
 import { countTravelers, searchTravelers } from "@/lib/travelers/queries";
 import type { Sandbox } from "@/lib/sandbox/sandbox";
-import { makeStaff } from "../support/factories";
+import { form, makeStaff, signInAs } from "../support/factories";
 import { clientFor, startReceiver, startTestSandbox } from "../support/sandbox";
 
 // Campaigns against the sandbox: the dry run stores what it will send, the worker sends each row exactly once —
@@ -100,6 +109,200 @@ describe("campaign dry run", () => {
     });
     expect(mapped.outcome).toBe("stored");
   });
+});
+
+describe("campaign dry run in the background", () => {
+  const upload = async (text: string, name: string) => {
+    const result = await uploadCampaign({ name, fileName: `${name}.csv`, content: Buffer.from(text), actor });
+    if (result.outcome !== "checking") throw new Error(JSON.stringify(result));
+    return result.campaignId;
+  };
+  const fileStored = (campaignId: string) => db().campaignFile.count({ where: { campaignId } });
+  const rowsOf = (campaignId: string) => db().campaignRow.count({ where: { campaignId } });
+  const auditOf = (campaignId: string, action: string) =>
+    db().auditEntry.findMany({ where: { targetId: campaignId, action } });
+  const settled = async (campaignId: string) => {
+    await waitFor(
+      async () => (await db().campaign.findUniqueOrThrow({ where: { id: campaignId } })).status !== "checking",
+      60_000,
+    );
+    return db().campaign.findUniqueOrThrow({ where: { id: campaignId } });
+  };
+
+  it("the upload action answers at once with a checking campaign, which the check turns into a draft", async () => {
+    const staff = await signInAs("campaign_manager");
+    const text = file("bg", 3000, `bg_bad,ZZ,1GB,,${inTwoDays},,\n`);
+    const upload = (values: Record<string, string>) => {
+      const data = form({ name: "Background", ...values });
+      data.set(
+        "file",
+        new File([text.replace(HEADER, "member,country,size,package_type,leaving,locale,brand\n")], "bg.csv"),
+      );
+      return dryRunAction(null, data);
+    };
+
+    // Headers that are not ours: the mapping step, and nothing stored yet.
+    const before = await db().campaign.count();
+    expect(await upload({})).toMatchObject({ ok: true, data: { outcome: "mapping", issue: expect.any(String) } });
+    expect(await db().campaign.count()).toBe(before);
+
+    const result = await upload({
+      mapped: "1",
+      "map.external_user_id": "member",
+      "map.destination": "country",
+      "map.size": "size",
+      "map.package_type": "package_type",
+      "map.departure_date": "leaving",
+    });
+    if (!result.ok || result.data.outcome !== "checking") throw new Error(JSON.stringify(result));
+    const id = result.data.campaignId;
+    const checking = await db().campaign.findUniqueOrThrow({ where: { id } });
+    expect(checking).toMatchObject({ status: "checking", validCount: 0 });
+    // The estimate from the first rows' size is close to the real count.
+    expect(Math.abs(checking.rowCount - 3001)).toBeLessThan(150);
+    expect(await fileStored(id)).toBe(1);
+    expect(await auditOf(id, "campaigns.upload")).toMatchObject([
+      { actorId: staff.id, result: "ok", details: { fileName: "bg.csv", bytes: expect.any(Number) } },
+    ]);
+    await expect(startCampaign(id, checking.checksum, staff)).rejects.toThrow(
+      "The dry run is still checking the file: run it once the check has finished.",
+    );
+
+    const draft = await settled(id);
+    expect(draft).toMatchObject({
+      status: "draft",
+      rowCount: 3001,
+      checkedRows: 3001,
+      validCount: 3000,
+      errorCount: 1,
+      travelers: 3000,
+      packages: 3000,
+      checksum: checking.checksum,
+    });
+    expect(await rowsOf(id)).toBe(3001);
+    expect(await fileStored(id)).toBe(0);
+    expect(await auditOf(id, "campaigns.dry_run")).toMatchObject([
+      {
+        actorId: staff.id,
+        result: "ok",
+        details: {
+          name: "Background",
+          checksum: checking.checksum,
+          rows: 3001,
+          valid: 3000,
+          errors: 1,
+          costCents: draft.costCents,
+        },
+      },
+    ]);
+  });
+
+  it("a file that turns out unreadable further down is rejected with the reason, and keeps no rows", async () => {
+    // An unclosed quote at line 2,502: the first rows read fine, so the upload accepts it.
+    const id = await upload(file("broken", 2500, `broken_x,"GR,1GB,,${inTwoDays},,\n`) + file("after", 50), "broken");
+    expect(await startCampaignCheck(id)).toMatchObject({ outcome: "rejected" });
+    const campaign = await db().campaign.findUniqueOrThrow({ where: { id } });
+    expect(campaign.status).toBe("rejected");
+    expect(campaign.statusNote).toMatch(/^The file is not readable CSV: /);
+    expect(await rowsOf(id)).toBe(0);
+    expect(await fileStored(id)).toBe(0);
+    expect(await auditOf(id, "campaigns.dry_run")).toMatchObject([
+      { result: "error", details: { message: campaign.statusNote } },
+    ]);
+    await expect(startCampaign(id, campaign.checksum, actor)).rejects.toThrow(
+      "The dry run rejected this file: upload a corrected file as a new campaign.",
+    );
+
+    const tooLong = await upload(file("long", 1500), "long");
+    expect(await checkCampaign(tooLong, { maxRows: 1200 })).toEqual({
+      outcome: "rejected",
+      message: "The file has more than 1,200 rows: split it.",
+    });
+    expect(await rowsOf(tooLong)).toBe(0);
+  });
+
+  it("bad input the upload can see at once is refused before anything is stored", async () => {
+    const before = await db().campaign.count();
+    expect(await uploadCampaign({ name: "e", fileName: "e.csv", content: Buffer.from(""), actor })).toEqual({
+      outcome: "invalid",
+      message: "The file is empty: it needs a header line and rows.",
+    });
+    expect(await uploadCampaign({ name: "h", fileName: "h.csv", content: Buffer.from(HEADER), actor })).toEqual({
+      outcome: "invalid",
+      message: "The file has a header but no rows.",
+    });
+    const quote = await uploadCampaign({
+      name: "q",
+      fileName: "q.csv",
+      content: Buffer.from(HEADER + `q_1,"GR,1GB,,${inTwoDays},,\n`),
+      actor,
+    });
+    expect(quote).toMatchObject({
+      outcome: "invalid",
+      message: expect.stringMatching(/^The file is not readable CSV: /),
+    });
+    expect(await db().campaign.count()).toBe(before);
+  });
+
+  it("after a restart, a check cut off half-way starts again from the stored file, without duplicate rows", async () => {
+    const id = await upload(file("restart", 2500), "restart");
+    // What a process killed after its first batch leaves behind: 1,000 rows, and a lease gone quiet.
+    await db().campaignRow.createMany({
+      data: Array.from({ length: 1000 }, (_, index) => ({
+        campaignId: id,
+        line: index + 2,
+        state: "pending" as const,
+        externalUserId: `restart_${index}`,
+        destinations: ["GR"],
+        raw: {},
+      })),
+    });
+    await db().campaign.update({
+      where: { id },
+      data: { checkedRows: 1000, updatedAt: new Date(Date.now() - 2 * CHECK_LEASE_MS) },
+    });
+
+    expect(await resumeCheckingCampaigns()).toBeGreaterThanOrEqual(1);
+    const draft = await settled(id);
+    expect(draft).toMatchObject({ status: "draft", rowCount: 2500, checkedRows: 2500, validCount: 2500 });
+    const lines = await db().campaignRow.findMany({ where: { campaignId: id }, select: { line: true, payload: true } });
+    expect(lines.length).toBe(2500);
+    expect(new Set(lines.map((row) => row.line)).size).toBe(2500);
+    // Every row is the check's own (with the request to send), not a leftover of the cut-off one.
+    expect(lines.every((row) => row.payload !== null)).toBe(true);
+    expect(await fileStored(id)).toBe(0);
+  });
+
+  it("one check at a time: a double start shares the check, a live lease is left alone, a takeover stops the other", async () => {
+    const id = await upload(file("twice", 6000), "twice");
+    // Another process sees the lease written a moment ago and leaves it.
+    const skipped = await checkCampaign(id, { takeOverAfterMs: CHECK_LEASE_MS });
+    expect(skipped).toMatchObject({ outcome: "skipped", retryInMs: expect.any(Number) });
+
+    const first = startCampaignCheck(id);
+    expect(startCampaignCheck(id)).toBe(first);
+    // A process that takes the lease over (as if the first had gone silent) starts again; the first one stops at
+    // its next batch without writing.
+    await waitFor(async () => (await db().campaign.findUniqueOrThrow({ where: { id } })).checkedRows >= 1000);
+    let takeover = await checkCampaign(id, { takeOverAfterMs: 0 });
+    // A write of the first check can land between reading the clock and taking the lease: then try again.
+    for (
+      let attempt = 0;
+      takeover.outcome === "skipped" && takeover.retryInMs !== undefined && attempt < 5;
+      attempt++
+    ) {
+      takeover = await checkCampaign(id, { takeOverAfterMs: 0 });
+    }
+    expect(takeover).toMatchObject({ outcome: "stored" });
+    expect(await first).toEqual({ outcome: "superseded" });
+    expect(await db().campaign.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      status: "draft",
+      rowCount: 6000,
+      validCount: 6000,
+    });
+    expect(await rowsOf(id)).toBe(6000);
+    expect(await auditOf(id, "campaigns.dry_run")).toHaveLength(1);
+  }, 60_000);
 });
 
 describe("campaign worker", () => {

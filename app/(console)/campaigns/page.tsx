@@ -10,6 +10,8 @@ import { CAMPAIGN_PAGE_SIZE, listCampaigns } from "@/lib/campaigns/queries";
 
 export const metadata: Metadata = { title: "Campaigns" };
 
+const hasTotals = (status: string) => status !== "checking" && status !== "rejected";
+
 export default async function CampaignsPage({
   searchParams,
 }: {
@@ -59,12 +61,22 @@ export default async function CampaignsPage({
                   {row.name}
                 </Link>
               </TableCell>
-              <TableCell>{row.status}</TableCell>
-              <TableCell>{row.fileName}</TableCell>
               <TableCell>
-                {row.rowCount} ({row.validCount})
+                {row.status === "checking" ? (
+                  `checking: ${row.checkedRows.toLocaleString("en")} rows so far`
+                ) : row.status === "rejected" ? (
+                  <span className="flex flex-col">
+                    rejected
+                    <span className="text-xs text-destructive">{row.statusNote}</span>
+                  </span>
+                ) : (
+                  row.status
+                )}
               </TableCell>
-              <TableCell>{formatMoney(row.costCents, row.currency)}</TableCell>
+              <TableCell>{row.fileName}</TableCell>
+              {/* Totals exist once the dry run has checked every row. */}
+              <TableCell>{hasTotals(row.status) ? `${row.rowCount} (${row.validCount})` : "—"}</TableCell>
+              <TableCell>{hasTotals(row.status) ? formatMoney(row.costCents, row.currency) : "—"}</TableCell>
               <TableCell>{row.actorEmail}</TableCell>
               <TableCell>{row.createdAt.toISOString().slice(0, 16).replace("T", " ")}</TableCell>
             </TableRow>

@@ -50,18 +50,14 @@ const duration = (seconds: number) =>
       ? `${Math.round(seconds / 60)} min`
       : `${(seconds / 3600).toFixed(1)} h`;
 
-/** Polls the progress route every second while the campaign runs; the work itself happens on the server. */
-export function CampaignProgress({ campaignId, initial }: { campaignId: string; initial: Progress }) {
+/**
+ * Polls the progress route every second while `live`; the work itself happens on the server. A change of status
+ * re-renders the page from the server (e.g. the dry run's totals once the check ends).
+ */
+function useLiveProgress(campaignId: string, initial: Progress, live: boolean): Progress {
   const router = useRouter();
   const [progress, setProgress] = useState(initial);
   const lastStatus = useRef(initial.status);
-  const [paused, pause, pausing] = useControl(pauseCampaignAction);
-  const [resumed, resume, resuming] = useControl(resumeCampaignAction);
-  const [cancelled, cancel, cancelling] = useControl(cancelCampaignAction);
-  const [confirmCancel, setConfirmCancel] = useState(false);
-  const failure = [paused, resumed, cancelled].find((state) => state && !state.ok);
-  const live = progress.status === "running" || progress.unknown > 0 || initial.status === "running";
-
   useEffect(() => {
     if (!live) return;
     let stopped = false;
@@ -80,6 +76,56 @@ export function CampaignProgress({ campaignId, initial }: { campaignId: string; 
       clearInterval(timer);
     };
   }, [campaignId, live, router]);
+  return progress;
+}
+
+const count = (value: number) => value.toLocaleString("en");
+
+/** The background dry run: rows checked so far, against the row count estimated from the file's size. */
+export function CheckProgress({ campaignId, initial }: { campaignId: string; initial: Progress }) {
+  const progress = useLiveProgress(campaignId, initial, true);
+  const expected = progress.expected ? Math.max(progress.expected, progress.checked) : null;
+  // Never 100% while checking: the estimate may be short, and the totals replace this bar when the check ends.
+  const percent = expected ? Math.min(99, Math.floor((progress.checked / expected) * 100)) : null;
+  return (
+    <section className="flex flex-col gap-3 rounded-lg border p-4" aria-labelledby="check-heading">
+      <h2 id="check-heading" className="text-sm font-semibold">
+        Dry run
+      </h2>
+      {percent !== null && (
+        <div
+          role="progressbar"
+          aria-label="Dry run progress"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={percent}
+          className="h-3 overflow-hidden rounded-full bg-muted"
+        >
+          <div className="h-full bg-sky-600 transition-all" style={{ width: `${percent}%` }} />
+        </div>
+      )}
+      <p className="text-sm" data-testid="check-counts">
+        {expected
+          ? `Checking the file: ${count(progress.checked)} of ~${count(expected)} rows`
+          : `Checking the file: ${count(progress.checked)} rows checked`}
+      </p>
+      <p className="text-xs text-muted-foreground">
+        Every row is checked on the server and nothing is sent to Hubby; leaving this page does not stop it. The totals,
+        the row errors and the run button appear here when the check ends.
+      </p>
+    </section>
+  );
+}
+
+/** The run's progress bar with pause, resume and cancel. */
+export function CampaignProgress({ campaignId, initial }: { campaignId: string; initial: Progress }) {
+  const live = initial.status === "running" || initial.unknown > 0;
+  const progress = useLiveProgress(campaignId, initial, live);
+  const [paused, pause, pausing] = useControl(pauseCampaignAction);
+  const [resumed, resume, resuming] = useControl(resumeCampaignAction);
+  const [cancelled, cancel, cancelling] = useControl(cancelCampaignAction);
+  const [confirmCancel, setConfirmCancel] = useState(false);
+  const failure = [paused, resumed, cancelled].find((state) => state && !state.ok);
 
   const settled = progress.sent + progress.failed;
   const percent = progress.total > 0 ? Math.floor((settled / progress.total) * 100) : 0;

@@ -8,10 +8,11 @@ import { rolesFor } from "@/lib/auth/roles";
 import { requireStaff } from "@/lib/auth/staff";
 import { formatMoney } from "@/lib/bookings/quote";
 import { campaignProgress, campaignRows, getCampaign, ROW_FILTERS, type RowFilter } from "@/lib/campaigns/queries";
+import { ensureCampaignCheck } from "@/lib/campaigns/dry-run";
 import { campaignFunnel } from "@/lib/campaigns/funnel";
 import { ensureCampaignWorker } from "@/lib/campaigns/worker";
 import { campaignStepLabels, travelersHref } from "@/lib/travelers/filters";
-import { CampaignProgress, RetryFailedButton, RunButton } from "./campaign-controls";
+import { CampaignProgress, CheckProgress, RetryFailedButton, RunButton } from "./campaign-controls";
 
 export const metadata: Metadata = { title: "Campaign" };
 
@@ -40,16 +41,20 @@ export default async function CampaignPage({
   const campaign = await getCampaign(id);
   if (!campaign) notFound();
   if (campaign.status === "running") ensureCampaignWorker(id);
+  if (campaign.status === "checking") ensureCampaignCheck(id);
 
+  const checking = campaign.status === "checking";
+  const rejected = campaign.status === "rejected";
   const draft = campaign.status === "draft";
   const defaultFilter: RowFilter = draft ? "errors" : "all";
   const filter = ROW_FILTERS.includes(query.rows as RowFilter) ? (query.rows as RowFilter) : defaultFilter;
   const page = Math.max(1, Math.min(10_000, Number.parseInt(String(query.page ?? "1"), 10) || 1));
   const [rows, progress, funnel] = await Promise.all([
-    campaignRows(id, filter, page),
+    checking || rejected ? Promise.resolve({ rows: [], total: 0 }) : campaignRows(id, filter, page),
     campaignProgress(id),
-    draft ? Promise.resolve([]) : campaignFunnel(id),
+    draft || checking || rejected ? Promise.resolve([]) : campaignFunnel(id),
   ]);
+  const ran = !draft && !checking && !rejected;
   const money = (cents: number) => formatMoney(cents, campaign.currency);
 
   return (
@@ -73,58 +78,84 @@ export default async function CampaignPage({
         </p>
       </div>
 
-      <section className="flex flex-col gap-3 rounded-lg border p-4" aria-labelledby="dry-run-heading">
-        <h2 id="dry-run-heading" className="text-sm font-semibold">
-          Dry run
-        </h2>
-        <dl className="grid grid-cols-2 gap-2 text-sm sm:grid-cols-4">
-          <Stat label="Rows" value={campaign.rowCount} />
-          <Stat label="Valid rows" value={campaign.validCount} />
-          <Stat label="Rows with errors" value={campaign.errorCount} />
-          <Stat label="Travelers" value={campaign.travelers} />
-          <Stat label="Packages" value={campaign.packages} />
-          <Stat label="B2B cost" value={money(campaign.costCents)} />
-          <Stat label="B2C value" value={money(campaign.priceCents)} />
-        </dl>
-        {campaign.perDestination.length > 0 && (
-          <Table aria-label="Per destination">
-            <TableHeader>
-              <TableRow>
-                <TableHead>Destination</TableHead>
-                <TableHead>Packages</TableHead>
-                <TableHead>B2B cost</TableHead>
-                <TableHead>B2C value</TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {campaign.perDestination.slice(0, 50).map((entry) => (
-                <TableRow key={entry.destination}>
-                  <TableCell>{entry.destination}</TableCell>
-                  <TableCell>{entry.rows}</TableCell>
-                  <TableCell>{money(entry.costCents)}</TableCell>
-                  <TableCell>{money(entry.priceCents)}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        )}
-        {draft && (
-          <RunButton
-            campaignId={campaign.id}
-            checksum={campaign.checksum}
-            disabled={campaign.validCount === 0}
-            label={`Run: issue ${campaign.validCount} booking${campaign.validCount === 1 ? "" : "s"} for ${money(campaign.costCents)}`}
-          />
-        )}
-        {draft && campaign.errorCount > 0 && (
-          <p className="text-sm text-muted-foreground">
-            Rows with errors are not sent. Fix them in a new file and dry-run it as a new campaign.
-          </p>
-        )}
-      </section>
+      {checking && progress && <CheckProgress campaignId={campaign.id} initial={progress} />}
 
-      {!draft && progress && <CampaignProgress key={campaign.status} campaignId={campaign.id} initial={progress} />}
-      {!draft && progress && progress.failed > 0 && progress.status !== "running" && (
+      {rejected && (
+        <section
+          className="flex flex-col gap-2 rounded-lg border border-destructive/50 p-4"
+          aria-labelledby="rejected-heading"
+          data-testid="campaign-rejected"
+        >
+          <h2 id="rejected-heading" className="text-sm font-semibold">
+            The dry run rejected this file
+          </h2>
+          <p className="text-sm text-destructive" role="alert">
+            {campaign.statusNote}
+          </p>
+          <p className="text-sm text-muted-foreground">
+            Nothing was kept from it and nothing was sent.{" "}
+            <Link href="/campaigns/new" className="underline">
+              Upload a corrected file
+            </Link>
+            .
+          </p>
+        </section>
+      )}
+
+      {!checking && !rejected && (
+        <section className="flex flex-col gap-3 rounded-lg border p-4" aria-labelledby="dry-run-heading">
+          <h2 id="dry-run-heading" className="text-sm font-semibold">
+            Dry run
+          </h2>
+          <dl className="grid grid-cols-2 gap-2 text-sm sm:grid-cols-4">
+            <Stat label="Rows" value={campaign.rowCount} />
+            <Stat label="Valid rows" value={campaign.validCount} />
+            <Stat label="Rows with errors" value={campaign.errorCount} />
+            <Stat label="Travelers" value={campaign.travelers} />
+            <Stat label="Packages" value={campaign.packages} />
+            <Stat label="B2B cost" value={money(campaign.costCents)} />
+            <Stat label="B2C value" value={money(campaign.priceCents)} />
+          </dl>
+          {campaign.perDestination.length > 0 && (
+            <Table aria-label="Per destination">
+              <TableHeader>
+                <TableRow>
+                  <TableHead>Destination</TableHead>
+                  <TableHead>Packages</TableHead>
+                  <TableHead>B2B cost</TableHead>
+                  <TableHead>B2C value</TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {campaign.perDestination.slice(0, 50).map((entry) => (
+                  <TableRow key={entry.destination}>
+                    <TableCell>{entry.destination}</TableCell>
+                    <TableCell>{entry.rows}</TableCell>
+                    <TableCell>{money(entry.costCents)}</TableCell>
+                    <TableCell>{money(entry.priceCents)}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          )}
+          {draft && (
+            <RunButton
+              campaignId={campaign.id}
+              checksum={campaign.checksum}
+              disabled={campaign.validCount === 0}
+              label={`Run: issue ${campaign.validCount} booking${campaign.validCount === 1 ? "" : "s"} for ${money(campaign.costCents)}`}
+            />
+          )}
+          {draft && campaign.errorCount > 0 && (
+            <p className="text-sm text-muted-foreground">
+              Rows with errors are not sent. Fix them in a new file and dry-run it as a new campaign.
+            </p>
+          )}
+        </section>
+      )}
+
+      {ran && progress && <CampaignProgress key={campaign.status} campaignId={campaign.id} initial={progress} />}
+      {ran && progress && progress.failed > 0 && progress.status !== "running" && (
         <div>
           <RetryFailedButton campaignId={campaign.id} failed={progress.failed} />
         </div>
@@ -156,75 +187,77 @@ export default async function CampaignPage({
         </section>
       )}
 
-      <section className="flex flex-col gap-2" aria-labelledby="rows-heading">
-        <div className="flex flex-wrap items-center justify-between gap-2">
-          <h2 id="rows-heading" className="text-sm font-semibold">
-            Rows
-          </h2>
-          <div className="flex flex-wrap gap-3 text-sm">
-            <a className="underline" href={`/campaigns/${campaign.id}/rows.csv?only=errors`}>
-              Download errors (CSV)
-            </a>
-            <a className="underline" href={`/campaigns/${campaign.id}/rows.csv`}>
-              Download results (CSV)
-            </a>
+      {!checking && !rejected && (
+        <section className="flex flex-col gap-2" aria-labelledby="rows-heading">
+          <div className="flex flex-wrap items-center justify-between gap-2">
+            <h2 id="rows-heading" className="text-sm font-semibold">
+              Rows
+            </h2>
+            <div className="flex flex-wrap gap-3 text-sm">
+              <a className="underline" href={`/campaigns/${campaign.id}/rows.csv?only=errors`}>
+                Download errors (CSV)
+              </a>
+              <a className="underline" href={`/campaigns/${campaign.id}/rows.csv`}>
+                Download results (CSV)
+              </a>
+            </div>
           </div>
-        </div>
-        <nav aria-label="Row filter" className="flex flex-wrap gap-2 text-sm">
-          {ROW_FILTERS.map((option) => (
-            <Link
-              key={option}
-              href={`/campaigns/${campaign.id}?rows=${option}`}
-              aria-current={option === filter ? "page" : undefined}
-              className={option === filter ? "font-semibold underline" : "text-muted-foreground underline"}
-            >
-              {option}
-            </Link>
-          ))}
-        </nav>
-        <Table aria-label="Campaign rows">
-          <TableHeader>
-            <TableRow>
-              <TableHead>Line</TableHead>
-              <TableHead>Outcome</TableHead>
-              <TableHead>Traveler</TableHead>
-              <TableHead>Destination</TableHead>
-              <TableHead>Booking</TableHead>
-              <TableHead>Packages</TableHead>
-              <TableHead>Error</TableHead>
-            </TableRow>
-          </TableHeader>
-          <TableBody>
-            {rows.rows.length === 0 && (
-              <TableRow>
-                <TableCell colSpan={7} className="text-muted-foreground">
-                  No rows here.
-                </TableCell>
-              </TableRow>
-            )}
-            {rows.rows.map((row) => (
-              <TableRow key={row.line}>
-                <TableCell>{row.line}</TableCell>
-                <TableCell>{row.state}</TableCell>
-                <TableCell className="font-mono text-xs">{row.externalUserId}</TableCell>
-                <TableCell>{row.destinations.join(";")}</TableCell>
-                <TableCell className="font-mono text-xs">
-                  {row.intentId ? (
-                    <Link className="underline" href={`/bookings/${row.intentId}`}>
-                      {row.hubbyBookingId ?? "intent"}
-                    </Link>
-                  ) : (
-                    "—"
-                  )}
-                </TableCell>
-                <TableCell className="font-mono text-xs">{row.packageIds.join(", ") || "—"}</TableCell>
-                <TableCell className="text-sm text-destructive">{row.error ?? ""}</TableCell>
-              </TableRow>
+          <nav aria-label="Row filter" className="flex flex-wrap gap-2 text-sm">
+            {ROW_FILTERS.map((option) => (
+              <Link
+                key={option}
+                href={`/campaigns/${campaign.id}?rows=${option}`}
+                aria-current={option === filter ? "page" : undefined}
+                className={option === filter ? "font-semibold underline" : "text-muted-foreground underline"}
+              >
+                {option}
+              </Link>
             ))}
-          </TableBody>
-        </Table>
-        <Pagination page={page} pageSize={50} total={rows.total} />
-      </section>
+          </nav>
+          <Table aria-label="Campaign rows">
+            <TableHeader>
+              <TableRow>
+                <TableHead>Line</TableHead>
+                <TableHead>Outcome</TableHead>
+                <TableHead>Traveler</TableHead>
+                <TableHead>Destination</TableHead>
+                <TableHead>Booking</TableHead>
+                <TableHead>Packages</TableHead>
+                <TableHead>Error</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {rows.rows.length === 0 && (
+                <TableRow>
+                  <TableCell colSpan={7} className="text-muted-foreground">
+                    No rows here.
+                  </TableCell>
+                </TableRow>
+              )}
+              {rows.rows.map((row) => (
+                <TableRow key={row.line}>
+                  <TableCell>{row.line}</TableCell>
+                  <TableCell>{row.state}</TableCell>
+                  <TableCell className="font-mono text-xs">{row.externalUserId}</TableCell>
+                  <TableCell>{row.destinations.join(";")}</TableCell>
+                  <TableCell className="font-mono text-xs">
+                    {row.intentId ? (
+                      <Link className="underline" href={`/bookings/${row.intentId}`}>
+                        {row.hubbyBookingId ?? "intent"}
+                      </Link>
+                    ) : (
+                      "—"
+                    )}
+                  </TableCell>
+                  <TableCell className="font-mono text-xs">{row.packageIds.join(", ") || "—"}</TableCell>
+                  <TableCell className="text-sm text-destructive">{row.error ?? ""}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+          <Pagination page={page} pageSize={50} total={rows.total} />
+        </section>
+      )}
     </div>
   );
 }

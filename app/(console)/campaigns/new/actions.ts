@@ -1,14 +1,13 @@
 "use server";
-import { Readable } from "node:stream";
 import { z } from "zod";
 import { ActionError, runAction, type ActionResult } from "@/lib/actions";
 import { audit } from "@/lib/audit/audit";
 import { rolesFor } from "@/lib/auth/roles";
-import { dryRunCampaign } from "@/lib/campaigns/dry-run";
+import { startCampaignCheck, UPLOAD_HEAD_START_MS, uploadCampaign } from "@/lib/campaigns/dry-run";
 import { CAMPAIGN_FIELDS, type ColumnMapping } from "@/lib/campaigns/rows";
 
 export type DryRunData =
-  | { outcome: "stored"; campaignId: string }
+  | { outcome: "checking"; campaignId: string }
   | { outcome: "mapping"; headers: string[]; guessed: ColumnMapping; issue: string };
 
 /** 50,000 rows of this file's columns are about 5 MB; next.config.js lets server actions take 25 MB. */
@@ -40,8 +39,9 @@ function inputOf(form: FormData) {
 }
 
 /**
- * Upload + dry run: streams the file through the parser and validation, stores the draft campaign and its rows,
- * sends nothing. Files whose headers are not ours come back with the headers for the mapping step.
+ * Upload: checks the header (files whose headers are not ours come back with them for the mapping step) and the
+ * first rows, stores the campaign with its file, and starts the dry run of every row in the background; the page
+ * the browser goes to next shows its progress. Sends nothing.
  */
 export async function dryRunAction(_prev: unknown, form: FormData): Promise<ActionResult<DryRunData>> {
   return runAction(
@@ -52,10 +52,14 @@ export async function dryRunAction(_prev: unknown, form: FormData): Promise<Acti
       }
       if (input.file && input.file.size > MAX_BYTES) throw new ActionError("The file is larger than 24 MB: split it.");
       const fileName = input.file?.name.slice(0, 200) ?? "pasted rows";
-      const source = input.file
-        ? Readable.fromWeb(input.file.stream() as Parameters<typeof Readable.fromWeb>[0])
-        : [Buffer.from(input.text)];
-      const result = await dryRunCampaign({ name: input.name, fileName, source, mapping: input.mapping, actor: staff });
+      const content = input.file ? Buffer.from(await input.file.arrayBuffer()) : Buffer.from(input.text);
+      const result = await uploadCampaign({
+        name: input.name,
+        fileName,
+        content,
+        mapping: input.mapping,
+        actor: staff,
+      });
       if (result.outcome === "invalid") throw new ActionError(result.message);
       if (result.outcome === "mapping") return result;
       await audit({
@@ -64,23 +68,12 @@ export async function dryRunAction(_prev: unknown, form: FormData): Promise<Acti
         targetType: "campaign",
         targetId: result.campaignId,
         result: "ok",
-        details: {
-          fileName,
-          bytes: input.file?.size ?? Buffer.byteLength(input.text),
-          checksum: result.summary.checksum,
-        },
+        details: { fileName, bytes: content.length, checksum: result.checksum },
         requestId,
       });
-      await audit({
-        actor: staff,
-        action: "campaigns.dry_run",
-        targetType: "campaign",
-        targetId: result.campaignId,
-        result: "ok",
-        details: { name: input.name, ...result.summary },
-        requestId,
-      });
-      return { outcome: "stored" as const, campaignId: result.campaignId };
+      // Runs on in this process after the reply; it audits campaigns.dry_run when it ends.
+      void startCampaignCheck(result.campaignId, { requestId, delayMs: UPLOAD_HEAD_START_MS });
+      return { outcome: "checking" as const, campaignId: result.campaignId };
     },
   );
 }

@@ -77,7 +77,7 @@ export function UploadForm({ fields, required }: { fields: string[]; required: s
       {result && !result.ok && <FormMessage message={result.message} />}
       <div>
         <Button type="submit" disabled={pending}>
-          {pending ? "Checking every row…" : "Dry run"}
+          {pending ? "Uploading…" : "Dry run"}
         </Button>
       </div>
     </form>
