@@ -362,6 +362,21 @@ describe("campaign worker", () => {
     expect(reconciled).toBe(3);
   });
 
+  it("two instances working one campaign issue each row exactly once", async () => {
+    const campaign = await dryRun(file("twin", 40));
+    await db().campaign.update({ where: { id: campaign.id }, data: { status: "running" } });
+    sandbox.faults.add({ kind: "latency", method: "POST", path: "/bookings", ms: 10 });
+    // Two workers as two app instances would run them: separate lanes, queues and leases on one database.
+    await Promise.all([
+      runCampaign(campaign.id, { hubby, concurrency: 3, quietMs: 1_000 }),
+      runCampaign(campaign.id, { hubby, concurrency: 3, quietMs: 1_000 }),
+    ]);
+    const rows = await db().campaignRow.findMany({ where: { campaignId: campaign.id } });
+    expect(rows.filter((row) => row.state !== "sent")).toEqual([]);
+    for (const row of rows) expect(bookingsAtSandbox(`hpc-campaign-${campaign.id}-${row.line}`)).toBe(1);
+    expect((await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("done");
+  });
+
   it("sends a row again only after reconciliation shows Hubby never made its booking", async () => {
     const campaign = await dryRun(file("absent", 4));
     await db().campaign.update({ where: { id: campaign.id }, data: { status: "running" } });
