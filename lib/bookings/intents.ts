@@ -58,50 +58,19 @@ const SEND_NOTE = "POST /api/bookings";
 /**
  * Writes the intent, or finds the one this form already created: the client key is unique, so a double click or
  * a second tab submitting the same rendered form never makes a second intent (and so never a second POST).
- *
- * One statement: INSERT … ON CONFLICT DO NOTHING (when two submits race, exactly one row gets in) with its
- * "written" event. With `claimed`, the new intent is written already SENDING (both events recorded): the caller,
- * and only the caller, then makes the POST with sendClaimedIntent. A campaign row saves a round of statements so.
+ * With `claimed`, the new intent is written already SENDING: the caller, and only the caller, then makes the POST
+ * with sendClaimedIntent.
  */
 export async function createIntent(
   input: NewIntent,
   options: { claimed?: boolean } = {},
 ): Promise<{ intent: IntentState; created: boolean }> {
-  const reference = bookingReference(input.clientKey);
-  if (input.request.booking_id !== reference)
-    throw new Error("The request's booking_id must be the intent's reference.");
-  const id = crypto.randomUUID();
-  const claimed = options.claimed === true;
-  const actorId = input.actor?.id ?? null;
-  const actorEmail = input.actor?.email ?? null;
-  const externalUserIds = [...new Set(input.request.package_specifications.map((spec) => spec.external_user_id))];
-  const sending = claimed
-    ? Prisma.sql`UNION ALL SELECT "id", 'PENDING'::"BookingIntentStatus", 'SENDING'::"BookingIntentStatus", ${SEND_NOTE}, ${actorId}::uuid, ${actorEmail} FROM created`
-    : Prisma.empty;
-  const inserted = await db().$queryRaw<{ id: string }[]>`
-    WITH created AS (
-      INSERT INTO "BookingIntent" ("id", "clientKey", "reference", "kind", "status", "payload", "quote",
-        "externalUserIds", "destinations", "costCents", "priceCents", "currency", "reason", "actorId", "actorEmail",
-        "attempts", "sentAt", "updatedAt")
-      VALUES (${id}::uuid, ${input.clientKey}, ${reference}, ${input.kind}::"BookingIntentKind",
-        ${claimed ? "SENDING" : "PENDING"}::"BookingIntentStatus", ${JSON.stringify(input.request)}::jsonb,
-        ${input.quote === undefined ? null : JSON.stringify(input.quote ?? null)}::jsonb,
-        ${externalUserIds}::text[], ${input.destinations}::text[], ${input.costCents ?? null}::int,
-        ${input.priceCents ?? null}::int, ${input.currency ?? null}, ${input.reason ?? null}, ${actorId}::uuid,
-        ${actorEmail ?? "system"}, ${claimed ? 1 : 0}::int, ${claimed ? new Date() : null}::timestamptz, now())
-      ON CONFLICT DO NOTHING
-      RETURNING "id"
-    ), events AS (
-      INSERT INTO "BookingIntentEvent" ("intentId", "from", "to", "note", "actorId", "actorEmail")
-      SELECT "id", NULL, 'PENDING'::"BookingIntentStatus", ${WRITTEN_NOTE[input.kind]}, ${actorId}::uuid, ${actorEmail}
-      FROM created
-      ${sending}
-    )
-    SELECT "id"::text AS "id" FROM created`;
-  if (inserted.length > 0) {
-    const status: BookingIntentStatus = claimed ? "SENDING" : "PENDING";
+  const created = await createIntents([input], options);
+  const id = created.get(input.clientKey);
+  if (id) {
+    const status: BookingIntentStatus = options.claimed ? "SENDING" : "PENDING";
     return {
-      intent: { id, status, hubbyBookingId: null, error: null, errorField: null, attempts: claimed ? 1 : 0 },
+      intent: { id, status, hubbyBookingId: null, error: null, errorField: null, attempts: options.claimed ? 1 : 0 },
       created: true,
     };
   }
@@ -110,6 +79,73 @@ export async function createIntent(
     select: stateSelect,
   });
   return { intent, created: false };
+}
+
+/**
+ * Writes several intents in one statement: INSERT … ON CONFLICT DO NOTHING (a client key that exists, or that a
+ * racing caller inserts first, is skipped) with each new intent's "written" event, and with `claimed` its
+ * PENDING → SENDING event too (a campaign's claimed rows). Returns the new intents' ids by client key.
+ */
+export async function createIntents(
+  inputs: NewIntent[],
+  options: { claimed?: boolean } = {},
+): Promise<Map<string, string>> {
+  if (inputs.length === 0) return new Map();
+  const claimed = options.claimed === true;
+  const sentAt = claimed ? new Date() : null;
+  const values = inputs.map((input) => {
+    const reference = bookingReference(input.clientKey);
+    if (input.request.booking_id !== reference)
+      throw new Error("The request's booking_id must be the intent's reference.");
+    const externalUserIds = [...new Set(input.request.package_specifications.map((spec) => spec.external_user_id))];
+    return Prisma.sql`(${crypto.randomUUID()}::uuid, ${input.clientKey}, ${reference},
+      ${input.kind}::"BookingIntentKind", ${claimed ? "SENDING" : "PENDING"}::"BookingIntentStatus",
+      ${JSON.stringify(input.request)}::jsonb,
+      ${input.quote === undefined ? null : JSON.stringify(input.quote ?? null)}::jsonb,
+      ${externalUserIds}::text[], ${input.destinations}::text[], ${input.costCents ?? null}::int,
+      ${input.priceCents ?? null}::int, ${input.currency ?? null}, ${input.reason ?? null},
+      ${input.actor?.id ?? null}::uuid, ${input.actor?.email ?? "system"}, ${claimed ? 1 : 0}::int,
+      ${sentAt}::timestamptz, now())`;
+  });
+  // An intent without an actor is stored as "system"; its events carry no actor.
+  const eventActor = Prisma.sql`"actorId", CASE WHEN "actorId" IS NULL THEN NULL ELSE "actorEmail" END`;
+  const sending = claimed
+    ? Prisma.sql`UNION ALL SELECT "id", 'PENDING'::"BookingIntentStatus", 'SENDING'::"BookingIntentStatus", ${SEND_NOTE}, ${eventActor} FROM created`
+    : Prisma.empty;
+  const inserted = await db().$queryRaw<{ id: string; clientKey: string }[]>`
+    WITH created AS (
+      INSERT INTO "BookingIntent" ("id", "clientKey", "reference", "kind", "status", "payload", "quote",
+        "externalUserIds", "destinations", "costCents", "priceCents", "currency", "reason", "actorId", "actorEmail",
+        "attempts", "sentAt", "updatedAt")
+      VALUES ${Prisma.join(values)}
+      ON CONFLICT DO NOTHING
+      RETURNING "id", "clientKey", "kind", "actorId", "actorEmail"
+    ), events AS (
+      INSERT INTO "BookingIntentEvent" ("intentId", "from", "to", "note", "actorId", "actorEmail")
+      SELECT "id", NULL, 'PENDING'::"BookingIntentStatus",
+        CASE WHEN "kind" = 'top_up' THEN ${WRITTEN_NOTE.top_up} ELSE ${WRITTEN_NOTE.issue} END, ${eventActor}
+      FROM created
+      ${sending}
+    )
+    SELECT "id"::text AS "id", "clientKey" FROM created`;
+  return new Map(inserted.map((row) => [row.clientKey, row.id]));
+}
+
+/**
+ * Gives back intents a caller claimed (createIntents with `claimed`) but never sent, e.g. a campaign paused before
+ * their turn: SENDING → PENDING, the attempt not counted. Only the caller that holds them may say so.
+ */
+export async function releaseUnsentIntents(ids: string[], note: string, actor: Actor): Promise<void> {
+  if (ids.length === 0) return;
+  await db().$executeRaw`
+    WITH released AS (
+      UPDATE "BookingIntent" SET "status" = 'PENDING', "attempts" = GREATEST("attempts" - 1, 0), "sentAt" = NULL,
+        "updatedAt" = now()
+      WHERE "id" IN (${Prisma.join(ids.map((id) => Prisma.sql`${id}::uuid`))}) AND "status" = 'SENDING'
+      RETURNING "id"
+    )
+    INSERT INTO "BookingIntentEvent" ("intentId", "from", "to", "note", "actorId", "actorEmail")
+    SELECT "id", 'SENDING', 'PENDING', ${note}, ${actor?.id ?? null}::uuid, ${actor?.email ?? null} FROM released`;
 }
 
 /** The columns a status change may set; `attempts: "increment"` counts one more POST. */

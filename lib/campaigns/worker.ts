@@ -1,13 +1,16 @@
 import "server-only";
 import {
   createIntent,
+  createIntents,
   postBooking,
   reconcileIntent,
+  releaseUnsentIntents,
   resendFailedIntent,
   sendIntent,
   settleSending,
   type Actor,
   type BookingsHubby,
+  type NewIntent,
   type SendOutcome,
   type SettledIntent,
 } from "../bookings/intents";
@@ -61,6 +64,8 @@ export type ClaimedRow = {
   destinations: string[];
   costCents: number | null;
   priceCents: number | null;
+  /** The row's intent when the worker wrote it with the claim (already SENDING, this worker's to send). */
+  intentId?: string;
 };
 
 /**
@@ -106,33 +111,47 @@ export type RowOptions = {
 };
 
 /**
- * One claimed row. First time: the intent is written already claimed (one statement), sent, and settled together
- * with the row's outcome (one statement). A row found again (its intent exists: a crash, a lost lease, a second
- * instance) is sent only if its intent is still PENDING, otherwise reconciled.
+ * One claimed row. First time: its intent was written already claimed with the claim (or is written now, one
+ * statement), the row is sent, and settled together with its outcome (one statement). A row found again (its
+ * intent exists: a crash, a lost lease, a second instance) is sent only if its intent is still PENDING, otherwise
+ * reconciled.
  */
+const actorOf = (campaign: CampaignForRow): Actor =>
+  campaign.startedById ? { id: campaign.startedById, email: campaign.startedByEmail ?? "system" } : null;
+
+function intentFor(campaign: CampaignForRow, row: ClaimedRow): NewIntent {
+  return {
+    clientKey: campaignClientKey(campaign.id, row.line),
+    kind: "issue",
+    request: row.payload as BookingRequest,
+    destinations: row.destinations,
+    costCents: row.costCents,
+    priceCents: row.priceCents,
+    reason: `Campaign ${campaign.name} (line ${row.line})`,
+    actor: actorOf(campaign),
+  };
+}
+
+/** Writes the intents of freshly claimed rows in one statement; rows whose intent already existed get none. */
+export async function writeClaimedIntents(campaign: CampaignForRow, rows: ClaimedRow[]): Promise<ClaimedRow[]> {
+  const created = await createIntents(
+    rows.map((row) => intentFor(campaign, row)),
+    { claimed: true },
+  );
+  return rows.map((row) => ({ ...row, intentId: created.get(campaignClientKey(campaign.id, row.line)) }));
+}
+
 export async function processRow(
   campaign: CampaignForRow,
   claimed: ClaimedRow,
   hubby: BookingsHubby,
   options: RowOptions = {},
 ): Promise<RowOutcome> {
-  const actor: Actor = campaign.startedById
-    ? { id: campaign.startedById, email: campaign.startedByEmail ?? "system" }
-    : null;
+  const actor = actorOf(campaign);
   const request = claimed.payload as BookingRequest;
-  const { intent, created } = await createIntent(
-    {
-      clientKey: campaignClientKey(campaign.id, claimed.line),
-      kind: "issue",
-      request,
-      destinations: claimed.destinations,
-      costCents: claimed.costCents,
-      priceCents: claimed.priceCents,
-      reason: `Campaign ${campaign.name} (line ${claimed.line})`,
-      actor,
-    },
-    { claimed: true },
-  );
+  const { intent, created } = claimed.intentId
+    ? { intent: { id: claimed.intentId, status: "SENDING" as const }, created: true }
+    : await createIntent(intentFor(campaign, claimed), { claimed: true });
   if (created) {
     const outcome = await postBooking(request as CreateBookingInput, hubby);
     const settling = settleSending(
@@ -271,16 +290,26 @@ export async function runCampaign(campaignId: string, options: WorkerOptions = {
   const queue: ClaimedRow[] = [];
   let claiming: Promise<void> | null = null;
   let expiredCheckedAt = 0;
-  const nextRow = async () => {
-    if (queue.length === 0) {
-      const expired = Date.now() - expiredCheckedAt >= EXPIRED_CHECK_MS;
-      if (expired) expiredCheckedAt = Date.now();
-      claiming ??= claimRows(campaignId, concurrency * 2, leaseMs(), { expired }).then((rows) => {
+  // The next claim starts while the lanes still have rows to send, so they rarely wait for it.
+  let exhausted = false;
+  const refill = () => {
+    const expired = Date.now() - expiredCheckedAt >= EXPIRED_CHECK_MS;
+    if (expired) expiredCheckedAt = Date.now();
+    claiming = claimRows(campaignId, concurrency * 2, leaseMs(), { expired })
+      .then((rows) => writeClaimedIntents(campaign, rows))
+      .then((rows) => {
         queue.push(...rows);
+        exhausted = rows.length === 0;
+      })
+      .finally(() => {
         claiming = null;
       });
-      await claiming;
-    }
+    return claiming;
+  };
+  const nextRow = async () => {
+    if (!claiming && !exhausted && queue.length <= concurrency) void refill().catch(() => undefined);
+    while (queue.length === 0 && claiming) await claiming;
+    if (queue.length === 0 && !exhausted) await refill();
     return queue.shift();
   };
   // Settlements written behind the lanes; bounded, so a slow database slows the lanes instead of piling up.
@@ -316,12 +345,20 @@ export async function runCampaign(campaignId: string, options: WorkerOptions = {
 
   try {
     while (!stopped()) {
+      exhausted = false;
       await Promise.all(Array.from({ length: concurrency }, lane));
       await settled();
       if (queue.length > 0) {
-        // Claimed but not started when the campaign stopped: hand them back (a row with an intent is reconciled).
+        // Claimed but not started when the campaign stopped: hand them back, with the intents written for them
+        // (this worker knows they were never sent). A row whose intent existed before is reconciled when next taken.
+        const unstarted = queue.splice(0);
+        await releaseUnsentIntents(
+          unstarted.flatMap((row) => (row.intentId ? [row.intentId] : [])),
+          "Not sent: the campaign stopped before this row's turn",
+          actorOf(campaign),
+        );
         await db().campaignRow.updateMany({
-          where: { id: { in: queue.splice(0).map((row) => row.id) }, state: "sending" },
+          where: { id: { in: unstarted.map((row) => row.id) }, state: "sending" },
           data: { state: "pending", leaseUntil: null },
         });
       }
