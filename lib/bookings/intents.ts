@@ -311,6 +311,40 @@ export function settleSending(
   return transition(id, "SENDING", outcome.to, outcome.fields, outcome.note, actor, alongside);
 }
 
+/**
+ * Records several confirmed POSTs (outcome SENT) in one statement: each intent still SENDING becomes SENT with its
+ * event; `alongside` adds CTEs that may read `moved` ("id"). Returns the ids it moved (an intent someone else
+ * settled meanwhile is left alone and not returned).
+ */
+export async function settleSentIntents(
+  entries: { id: string; outcome: SendOutcome }[],
+  actor: Actor,
+  alongside: Prisma.Sql = Prisma.empty,
+): Promise<string[]> {
+  if (entries.length === 0) return [];
+  const values = entries.map(
+    ({ id, outcome }) =>
+      Prisma.sql`(${id}::uuid, ${outcome.hubbyBookingId}::text,
+        ${JSON.stringify(outcome.fields.packages ?? null)}::jsonb,
+        ${JSON.stringify(outcome.fields.response ?? null)}::jsonb, ${outcome.note}::text)`,
+  );
+  const moved = await db().$queryRaw<{ id: string }[]>`
+    WITH sent ("id", "hubbyBookingId", "packages", "response", "note") AS (VALUES ${Prisma.join(values)}),
+    moved AS (
+      UPDATE "BookingIntent" AS intent SET "status" = 'SENT', "hubbyBookingId" = sent."hubbyBookingId",
+        "packages" = sent."packages", "response" = sent."response", "error" = NULL, "errorField" = NULL,
+        "settledAt" = now(), "updatedAt" = now()
+      FROM sent
+      WHERE intent."id" = sent."id" AND intent."status" = 'SENDING'
+      RETURNING intent."id", sent."note"
+    ), event AS (
+      INSERT INTO "BookingIntentEvent" ("intentId", "from", "to", "note", "actorId", "actorEmail")
+      SELECT "id", 'SENDING', 'SENT', "note", ${actor?.id ?? null}::uuid, ${actor?.email ?? null} FROM moved
+    )${alongside}
+    SELECT "id"::text AS "id" FROM moved`;
+  return moved.map((row) => row.id);
+}
+
 // ── Reconciliation ──────────────────────────────────────────────────────────────────────────────────────────
 
 type Found = { booking: Booking; via: string };

@@ -8,6 +8,7 @@ import {
   resendFailedIntent,
   sendIntent,
   settleSending,
+  settleSentIntents,
   type Actor,
   type BookingsHubby,
   type NewIntent,
@@ -45,6 +46,7 @@ export const AUTOMATIC_ATTEMPTS = 3;
 const STATUS_POLL_MS = 500;
 const IDLE_POLL_MS = 1_000;
 const EXPIRED_CHECK_MS = 1_000;
+const SENT_BATCH_MS = 25;
 
 export async function campaignConcurrency(): Promise<number> {
   const row = await db().consoleSetting.findUnique({ where: { key: CONCURRENCY_KEY } });
@@ -108,6 +110,8 @@ export type RowOptions = {
    * intent is still SENDING and the row is reconciled after its lease: late, never twice.
    */
   settleLater?: (settling: Promise<unknown>) => void;
+  /** Records a confirmed row together with others (one statement for several rows); resolves once written. */
+  settleSent?: (rowId: bigint, intentId: string, outcome: SendOutcome) => Promise<void>;
 };
 
 /**
@@ -154,14 +158,14 @@ export async function processRow(
     : await createIntent(intentFor(campaign, claimed), { claimed: true });
   if (created) {
     const outcome = await postBooking(request as CreateBookingInput, hubby);
-    const settling = settleSending(
-      intent.id,
-      outcome,
-      actor,
-      rowOutcomeSql(claimed.id, intent.id, outcome, options.quietMs),
-    ).then(async (settled) => {
-      if (!settled) await settleRow(claimed.id, intent.id, options.quietMs);
-    });
+    const settling =
+      outcome.to === "SENT" && options.settleSent
+        ? options.settleSent(claimed.id, intent.id, outcome)
+        : settleSending(intent.id, outcome, actor, rowOutcomeSql(claimed.id, intent.id, outcome, options.quietMs)).then(
+            async (settled) => {
+              if (!settled) await settleRow(claimed.id, intent.id, options.quietMs);
+            },
+          );
     if (options.settleLater) options.settleLater(settling);
     else await settling;
     return rowOutcomeOf(outcome.to);
@@ -199,6 +203,40 @@ export async function settleRow(rowId: bigint, intentId: string, recheckMs?: num
 
 const rowOutcomeOf = (status: string): RowOutcome =>
   status === "SENT" ? "sent" : status === "FAILED" ? "failed" : "unknown";
+
+/**
+ * Confirmed rows recorded together: the intents (SENDING → SENT, events) and the rows' outcomes in one statement.
+ * A row whose intent was settled by someone else meanwhile gets the intent's state copied instead.
+ */
+export async function settleSentRows(
+  campaign: CampaignForRow,
+  entries: { rowId: bigint; intentId: string; outcome: SendOutcome }[],
+  recheckMs?: number,
+) {
+  if (entries.length === 0) return;
+  const rows = entries.map(
+    (entry) =>
+      Prisma.sql`(${entry.intentId}::uuid, ${entry.rowId}::bigint, ${entry.outcome.hubbyBookingId}::text,
+        ${entry.outcome.packageIds}::text[])`,
+  );
+  const moved = new Set(
+    await settleSentIntents(
+      entries.map((entry) => ({ id: entry.intentId, outcome: entry.outcome })),
+      actorOf(campaign),
+      Prisma.sql`, sent_rows ("intentId", "rowId", "hubbyBookingId", "packageIds") AS (VALUES ${Prisma.join(rows)}),
+      campaign_rows AS (
+        UPDATE "CampaignRow" AS target SET "state" = 'sent', "intentId" = sent_rows."intentId",
+          "hubbyBookingId" = sent_rows."hubbyBookingId", "packageIds" = sent_rows."packageIds", "error" = NULL,
+          "leaseUntil" = NULL, "updatedAt" = now()
+        FROM sent_rows JOIN moved ON moved."id" = sent_rows."intentId"
+        WHERE target."id" = sent_rows."rowId"
+      )`,
+    ),
+  );
+  for (const entry of entries) {
+    if (!moved.has(entry.intentId)) await settleRow(entry.rowId, entry.intentId, recheckMs);
+  }
+}
 
 /** The row's copy of a send's outcome, written in the same statement as the intent's settlement. */
 function rowOutcomeSql(
@@ -320,7 +358,33 @@ export async function runCampaign(campaignId: string, options: WorkerOptions = {
       .finally(() => settling.delete(tracked));
     settling.add(tracked);
   };
+  // Confirmed rows wait a moment for neighbours and are written together (one statement for up to 2 × lanes).
+  let sentBatch: {
+    rowId: bigint;
+    intentId: string;
+    outcome: SendOutcome;
+    done: () => void;
+    failed: (error: unknown) => void;
+  }[] = [];
+  let sentTimer: NodeJS.Timeout | null = null;
+  const flushSent = () => {
+    if (sentTimer) clearTimeout(sentTimer);
+    sentTimer = null;
+    const batch = sentBatch;
+    sentBatch = [];
+    settleSentRows(campaign, batch, options.quietMs).then(
+      () => batch.forEach((entry) => entry.done()),
+      (error: unknown) => batch.forEach((entry) => entry.failed(error)),
+    );
+  };
+  const settleSent = (rowId: bigint, intentId: string, outcome: SendOutcome) =>
+    new Promise<void>((done, failed) => {
+      sentBatch.push({ rowId, intentId, outcome, done, failed });
+      if (sentBatch.length >= concurrency * 2) flushSent();
+      else sentTimer ??= setTimeout(flushSent, SENT_BATCH_MS);
+    });
   const settled = async (max = 0) => {
+    if (max === 0 && sentBatch.length > 0) flushSent();
     while (settling.size > max) await Promise.race(settling);
   };
   const lane = async () => {
@@ -328,7 +392,7 @@ export async function runCampaign(campaignId: string, options: WorkerOptions = {
       await settled(concurrency * 4);
       const row = await nextRow();
       if (!row) return;
-      const outcome = await processRow(campaign, row, hubby, { quietMs: options.quietMs, settleLater });
+      const outcome = await processRow(campaign, row, hubby, { quietMs: options.quietMs, settleLater, settleSent });
       noReplyRun = outcome === "unknown" ? noReplyRun + 1 : 0;
       if (noReplyRun >= BREAKER_THRESHOLD) {
         active = false;
