@@ -411,6 +411,8 @@ export async function runCampaign(campaignId: string, options: WorkerOptions = {
     while (!stopped()) {
       exhausted = false;
       await Promise.all(Array.from({ length: concurrency }, lane));
+      // A claim started ahead of time may still be landing: its rows are handed back below with the rest.
+      while (claiming) await (claiming as Promise<void>).catch(() => undefined);
       await settled();
       if (queue.length > 0) {
         // Claimed but not started when the campaign stopped: hand them back, with the intents written for them
