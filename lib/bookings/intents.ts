@@ -59,7 +59,7 @@ const SEND_NOTE = "POST /api/bookings";
  * Writes the intent, or finds the one this form already created: the client key is unique, so a double click or
  * a second tab submitting the same rendered form never makes a second intent (and so never a second POST).
  * With `claimed`, the new intent is written already SENDING: the caller, and only the caller, then makes the POST
- * with sendClaimedIntent.
+ * (postBooking) and records its outcome (settleSending).
  */
 export async function createIntent(
   input: NewIntent,
@@ -160,7 +160,7 @@ type TransitionFields = {
   attempts?: "increment";
 };
 
-export type SettledIntent = IntentState & { packages: unknown };
+export type SettledIntent = IntentState & { packages: unknown; payload: unknown };
 
 /**
  * Moves an intent from one status to another if, and only if, it is still in `from`, and records the change:
@@ -190,7 +190,7 @@ async function transition(
     WITH moved AS (
       UPDATE "BookingIntent" SET ${Prisma.join(sets, ", ")}
       WHERE "id" = ${id}::uuid AND "status" = ${from}::"BookingIntentStatus"
-      RETURNING "id", "status", "hubbyBookingId", "error", "errorField", "attempts", "packages"
+      RETURNING "id", "status", "hubbyBookingId", "error", "errorField", "attempts", "packages", "payload"
     ), event AS (
       INSERT INTO "BookingIntentEvent" ("intentId", "from", "to", "note", "actorId", "actorEmail")
       SELECT "id", ${from}::"BookingIntentStatus", ${to}::"BookingIntentStatus", ${note}, ${actor?.id ?? null}::uuid,
@@ -198,7 +198,7 @@ async function transition(
       FROM moved
     )${alongside}
     SELECT "id"::text AS "id", "status"::text AS "status", "hubbyBookingId", "error", "errorField", "attempts",
-      "packages"
+      "packages", "payload"
     FROM moved`;
   return rows[0] ?? null;
 }
@@ -232,9 +232,10 @@ export async function sendIntent(id: string, hubby: BookingsHubby, actor: Actor)
     actor,
   );
   if (!claimed) return readState(id);
-  const { payload } = await db().bookingIntent.findUniqueOrThrow({ where: { id }, select: { payload: true } });
-  const settled = await sendClaimedIntent(id, payload as CreateBookingInput, hubby, actor);
-  return settled ?? readState(id);
+  const settled = await settleSending(id, await postBooking(claimed.payload as CreateBookingInput, hubby), actor);
+  if (!settled) return readState(id);
+  const { id: settledId, status, hubbyBookingId, error, errorField, attempts } = settled;
+  return { id: settledId, status, hubbyBookingId, error, errorField, attempts };
 }
 
 /** What one POST /api/bookings led to, before it is recorded. */
@@ -286,19 +287,6 @@ export async function postBooking(payload: CreateBookingInput, hubby: BookingsHu
       error: unknown,
     };
   }
-}
-
-/**
- * The POST itself, for an intent this caller moved to SENDING (sendIntent, or createIntent with `claimed`), and
- * the status its reply leads to. Returns the settled intent (null if someone else settled it meanwhile).
- */
-export async function sendClaimedIntent(
-  id: string,
-  payload: CreateBookingInput,
-  hubby: BookingsHubby,
-  actor: Actor,
-): Promise<SettledIntent | null> {
-  return settleSending(id, await postBooking(payload, hubby), actor);
 }
 
 /** Records what the POST of a SENDING intent led to (one statement, with `alongside` CTEs). */

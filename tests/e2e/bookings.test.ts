@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { SANDBOX_CREDENTIALS } from "@/lib/env";
-import { DEMO, E2E_URL, browserPerFile, expectScreen, pathOf, textOf } from "./support";
+import { DEMO, E2E_URL, browserPerFile, expectScreen, pathOf, textOf, ensureCatalog } from "./support";
 
 const browser = browserPerFile();
 const SANDBOX_URL = process.env.E2E_SANDBOX_URL ?? "";
@@ -15,16 +15,6 @@ async function existingTraveler(): Promise<string> {
   const travelers = ((await response.json()) as { data: { external_user_id: string }[] }).data;
   if (!travelers[0]) throw new Error("the demo sandbox has no travelers");
   return travelers[0].external_user_id;
-}
-
-/** Loads the catalog from Hubby once (a fresh database has none), through the Refresh button. */
-async function ensureCatalog(page: Page) {
-  await page.goto("/catalog");
-  await expectScreen(page, "Catalog");
-  if ((await textOf(page.getByTestId("catalog-as-of"))).includes("never")) {
-    await page.getByRole("button", { name: "Refresh from Hubby" }).click();
-    await page.getByTestId("destination-GR").waitFor({ timeout: 60_000 });
-  }
 }
 
 async function fillPackage(page: Page, destination: string, size: string) {

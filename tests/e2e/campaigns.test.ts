@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { FORBIDDEN_MESSAGE } from "@/lib/actions";
 import { SANDBOX_CREDENTIALS } from "@/lib/env";
 import { campaignStepLabels } from "@/lib/travelers/filters";
-import { DEMO, E2E_URL, browserPerFile, expectScreen, pathOf, serverActionId, textOf } from "./support";
+import { DEMO, E2E_URL, browserPerFile, expectScreen, pathOf, serverActionId, textOf, ensureCatalog } from "./support";
 
 const browser = browserPerFile();
 const inTwoDays = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
@@ -13,15 +13,6 @@ const HEADER = "external_user_id,destination,size,package_type,departure_date,lo
 const SANDBOX_URL = process.env.E2E_SANDBOX_URL ?? "";
 const sandboxControl = { "x-api-key": SANDBOX_CREDENTIALS.apiKey, "content-type": "application/json" };
 const CAMPAIGN_PAGE = /^\/campaigns\/[0-9a-f-]{36}$/;
-
-async function ensureCatalog(page: Page) {
-  await page.goto("/catalog");
-  await expectScreen(page, "Catalog");
-  if ((await textOf(page.getByTestId("catalog-as-of"))).includes("never")) {
-    await page.getByRole("button", { name: "Refresh from Hubby" }).click();
-    await page.getByTestId("destination-GR").waitFor({ timeout: 60_000 });
-  }
-}
 
 /** Fills the upload form and submits it ("Dry run"); does not wait for the outcome. */
 async function submitUpload(page: Page, name: string, csv: string, fileName = "e2e.csv") {

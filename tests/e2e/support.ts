@@ -246,3 +246,13 @@ export function serverActionId(filename: string, exportedName: string): string {
   if (!match) throw new Error(`No server action ${exportedName} from ${filename} in ${file}.`);
   return match[0];
 }
+
+/** Loads the catalog from Hubby once (a fresh database has none), through the Refresh button. */
+export async function ensureCatalog(page: Page) {
+  await page.goto("/catalog");
+  await expectScreen(page, "Catalog");
+  if ((await textOf(page.getByTestId("catalog-as-of"))).includes("never")) {
+    await page.getByRole("button", { name: "Refresh from Hubby" }).click();
+    await page.getByTestId("destination-GR").waitFor({ timeout: 60_000 });
+  }
+}
