@@ -22,6 +22,12 @@ export function printBootstrapReport(report: BootstrapReport | undefined) {
   if (!report) return;
   if (report.admin?.created) console.log(`Created admin ${report.admin.email} from ADMIN_EMAIL.`);
   if (report.admin?.updated) console.log(`Updated admin ${report.admin.email} from ADMIN_EMAIL / ADMIN_PASSWORD.`);
+  if (report.demoDisabled.length) {
+    console.log(
+      `Demo staff disabled (not on the built-in Hubby sandbox, or ADMIN_EMAIL is set): ${report.demoDisabled.join(", ")}. ` +
+        "They cannot sign in while the console runs against a real Hubby.",
+    );
+  }
   if (report.demoCredentials.length) {
     const width = Math.max(...report.demoCredentials.map((c) => c.email.length));
     console.log(`\n  Demo staff (built-in Hubby sandbox only${report.demoSeeded ? ", just created" : ""}):`);

@@ -7,6 +7,7 @@ import { getEnv } from "../env";
 import { audit } from "../audit/audit";
 import { verifyAgainstDummy, verifyPassword } from "./password";
 import { checkThrottle, recordLoginAttempt } from "./throttle";
+import { demoStaffAllowed, isDemoStaffEmail } from "./demo";
 import { isStaffRole } from "./roles";
 
 export const THROTTLED_ERROR = "TooManyAttempts";
@@ -42,8 +43,11 @@ export async function authorizeCredentials(raw: unknown, ip: string) {
   }
 
   const user = await db().staffUser.findUnique({ where: { email } });
-  const valid = user && !user.disabled ? await verifyPassword(user.passwordHash, password) : false;
-  if (!user) await verifyAgainstDummy(password);
+  // A demo account (published password) is refused outside the built-in sandbox even if an admin re-enabled it.
+  const demoRefused = isDemoStaffEmail(email) && !demoStaffAllowed();
+  const usable = user && !user.disabled && !demoRefused;
+  const valid = usable ? await verifyPassword(user.passwordHash, password) : false;
+  if (!usable) await verifyAgainstDummy(password);
 
   if (!user || !valid) {
     await recordLoginAttempt(email, ip, false);
@@ -53,7 +57,16 @@ export async function authorizeCredentials(raw: unknown, ip: string) {
       targetType: "staff",
       targetId: email,
       result: "error",
-      details: { ip, reason: !user ? "unknown_email" : user.disabled ? "disabled" : "wrong_password" },
+      details: {
+        ip,
+        reason: !user
+          ? "unknown_email"
+          : demoRefused
+            ? "demo_account_outside_sandbox"
+            : user.disabled
+              ? "disabled"
+              : "wrong_password",
+      },
     });
     return null;
   }

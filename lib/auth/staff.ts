@@ -4,6 +4,7 @@ import { forbidden, redirect } from "next/navigation";
 import { connection } from "next/server";
 import { db } from "../db";
 import { getAuthOptions } from "./options";
+import { demoStaffAllowed, isDemoStaffEmail } from "./demo";
 import type { StaffRole } from "./roles";
 
 export type CurrentStaff = { id: string; email: string; name: string; role: StaffRole };
@@ -23,6 +24,7 @@ export async function getCurrentStaff(): Promise<CurrentStaff | null> {
     select: { id: true, email: true, name: true, role: true, disabled: true, sessionVersion: true },
   });
   if (!user || user.disabled || user.sessionVersion !== session.user.sessionVersion) return null;
+  if (isDemoStaffEmail(user.email) && !demoStaffAllowed()) return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
 

@@ -1,24 +1,15 @@
 import "server-only";
 import { db } from "../db";
-import { getEnv, usesBuiltInSandbox } from "../env";
+import { getEnv } from "../env";
 import { hashPassword, verifyPassword } from "../auth/password";
 import type { StaffRole } from "../auth/roles";
-
-/** Demo accounts, seeded only on a fresh database while the built-in sandbox stands in for Hubby. */
-export const DEMO_STAFF: readonly { email: string; name: string; role: StaffRole; password: string }[] = [
-  { email: "admin@demo.hubby.test", name: "Ada Admin", role: "admin", password: "demo-admin-pass" },
-  {
-    email: "campaigns@demo.hubby.test",
-    name: "Carl Campaigns",
-    role: "campaign_manager",
-    password: "demo-campaigns-pass",
-  },
-  { email: "support@demo.hubby.test", name: "Sam Support", role: "support", password: "demo-support-pass" },
-];
+import { DEMO_STAFF, demoStaffAllowed, isDemoStaffEmail } from "../auth/demo";
 
 export type BootstrapReport = {
   admin?: { email: string; created: boolean; updated: boolean };
   demoSeeded: boolean;
+  /** Demo accounts present but disabled (at this start or before): the console is not on the built-in sandbox. */
+  demoDisabled: string[];
   /** Demo accounts that still exist with their published password, to print in the terminal. */
   demoCredentials: { email: string; password: string; role: StaffRole }[];
 };
@@ -54,7 +45,8 @@ async function ensureConfiguredAdmin(): Promise<BootstrapReport["admin"]> {
 export async function bootstrapStaff(): Promise<BootstrapReport> {
   const env = getEnv();
   const admin = await ensureConfiguredAdmin();
-  const demoAllowed = usesBuiltInSandbox(env) && !env.ADMIN_EMAIL;
+  const demoAllowed = demoStaffAllowed(env);
+  const demoDisabled = demoAllowed ? [] : await disableDemoStaff();
   let demoSeeded = false;
   if (demoAllowed && (await db().staffUser.count()) === 0) {
     for (const demo of DEMO_STAFF) {
@@ -77,5 +69,26 @@ export async function bootstrapStaff(): Promise<BootstrapReport> {
       }
     }
   }
-  return { admin, demoSeeded, demoCredentials };
+  return { admin, demoSeeded, demoDisabled, demoCredentials };
+}
+
+/**
+ * Outside the sandbox, demo accounts (published passwords) are disabled and their sessions ended. An admin may
+ * re-enable one, but sign-in still refuses it (lib/auth/options.ts) while the console is not on the sandbox.
+ */
+async function disableDemoStaff(): Promise<string[]> {
+  const demo = (
+    await db().staffUser.findMany({
+      where: { email: { endsWith: "@demo.hubby.test" } },
+      select: { id: true, email: true, disabled: true },
+    })
+  ).filter((user) => isDemoStaffEmail(user.email));
+  const enabled = demo.filter((user) => !user.disabled).map((user) => user.id);
+  if (enabled.length) {
+    await db().staffUser.updateMany({
+      where: { id: { in: enabled } },
+      data: { disabled: true, sessionVersion: { increment: 1 } },
+    });
+  }
+  return demo.map((user) => user.email);
 }

@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import { verifyPassword } from "@/lib/auth/password";
-import { bootstrapStaff, DEMO_STAFF } from "@/lib/staff/bootstrap";
+import { DEMO_STAFF } from "@/lib/auth/demo";
+import { bootstrapStaff } from "@/lib/staff/bootstrap";
+import { authorizeCredentials } from "@/lib/auth/options";
 
 function withEnv(values: Record<string, string | undefined>) {
   for (const [key, value] of Object.entries(values)) {
@@ -59,5 +61,55 @@ describe("bootstrapStaff", () => {
     expect(admin).toMatchObject({ role: "admin", disabled: false, sessionVersion: 2 });
     expect(await verifyPassword(admin.passwordHash, "second-admin-password")).toBe(true);
     expect((await bootstrapStaff()).admin).toMatchObject({ created: false, updated: false });
+  });
+});
+
+describe("demo staff outside the built-in sandbox", () => {
+  const production = {
+    HUBBY_API_BASE_URL: "https://api.hubbyesim.com/api",
+    HUBBY_API_KEY: "pk_live",
+    HUBBY_API_SECRET: "sk_live",
+    ADMIN_EMAIL: "boss@example.test",
+    ADMIN_PASSWORD: "a-long-admin-password",
+  };
+
+  it("disables demo staff seeded in sandbox mode at the first start with real Hubby, and reports them", async () => {
+    await bootstrapStaff();
+    withEnv(production);
+    const report = await bootstrapStaff();
+    expect(report.demoDisabled.sort()).toEqual(DEMO_STAFF.map((d) => d.email).sort());
+    expect(report.demoCredentials).toEqual([]);
+    const demo = await db().staffUser.findMany({ where: { email: { in: DEMO_STAFF.map((d) => d.email) } } });
+    expect(demo.every((user) => user.disabled && user.sessionVersion === 2)).toBe(true);
+    // The next start still says so, and leaves the session version alone.
+    expect((await bootstrapStaff()).demoDisabled).toHaveLength(3);
+    const again = await db().staffUser.findUniqueOrThrow({ where: { email: DEMO_STAFF[0]!.email } });
+    expect(again.sessionVersion).toBe(2);
+  });
+
+  it("refuses a demo sign-in outside the sandbox even when an admin re-enabled the account", async () => {
+    await bootstrapStaff();
+    withEnv(production);
+    await bootstrapStaff();
+    await db().staffUser.update({ where: { email: DEMO_STAFF[0]!.email }, data: { disabled: false } });
+    expect(
+      await authorizeCredentials({ email: DEMO_STAFF[0]!.email, password: DEMO_STAFF[0]!.password }, "10.0.0.1"),
+    ).toBeNull();
+    const entry = await db().auditEntry.findFirst({
+      where: { action: "auth.sign_in_failed" },
+      orderBy: { at: "desc" },
+    });
+    expect(entry?.details).toMatchObject({ reason: "demo_account_outside_sandbox" });
+    // The configured admin signs in as usual.
+    expect(
+      await authorizeCredentials({ email: "boss@example.test", password: "a-long-admin-password" }, "10.0.0.1"),
+    ).toMatchObject({ role: "admin" });
+  });
+
+  it("lets demo staff sign in on the sandbox", async () => {
+    await bootstrapStaff();
+    expect(
+      await authorizeCredentials({ email: DEMO_STAFF[2]!.email, password: DEMO_STAFF[2]!.password }, "10.0.0.2"),
+    ).toMatchObject({ role: "support" });
   });
 });
