@@ -49,8 +49,13 @@ export type NewIntent = {
   priceCents?: number | null;
   currency?: string | null;
   reason?: string | null;
+  /** Bytes per traveler counted against the support top-up limit (support agents' top-ups only). */
+  supportTopUpBytes?: number | null;
   actor: Actor;
 };
+
+/** Where the intents are written: the database, or the caller's transaction (the support limit's check). */
+type SqlRunner = Pick<Prisma.TransactionClient, "$queryRaw">;
 
 const WRITTEN_NOTE = { issue: "Booking written before sending", top_up: "Top-up written before sending" } as const;
 const SEND_NOTE = "POST /api/bookings";
@@ -63,7 +68,7 @@ const SEND_NOTE = "POST /api/bookings";
  */
 export async function createIntent(
   input: NewIntent,
-  options: { claimed?: boolean } = {},
+  options: { claimed?: boolean; runner?: SqlRunner } = {},
 ): Promise<{ intent: IntentState; created: boolean }> {
   const created = await createIntents([input], options);
   const id = created.get(input.clientKey);
@@ -74,10 +79,10 @@ export async function createIntent(
       created: true,
     };
   }
-  const intent = await db().bookingIntent.findUniqueOrThrow({
-    where: { clientKey: input.clientKey },
-    select: stateSelect,
-  });
+  const [intent] = await (options.runner ?? db()).$queryRaw<IntentState[]>`
+    SELECT "id"::text AS "id", "status"::text AS "status", "hubbyBookingId", "error", "errorField", "attempts"
+    FROM "BookingIntent" WHERE "clientKey" = ${input.clientKey}`;
+  if (!intent) throw new Error(`Intent for client key ${input.clientKey} not found after a conflict.`);
   return { intent, created: false };
 }
 
@@ -88,7 +93,7 @@ export async function createIntent(
  */
 export async function createIntents(
   inputs: NewIntent[],
-  options: { claimed?: boolean } = {},
+  options: { claimed?: boolean; runner?: SqlRunner } = {},
 ): Promise<Map<string, string>> {
   if (inputs.length === 0) return new Map();
   const claimed = options.claimed === true;
@@ -105,18 +110,18 @@ export async function createIntents(
       ${externalUserIds}::text[], ${input.destinations}::text[], ${input.costCents ?? null}::int,
       ${input.priceCents ?? null}::int, ${input.currency ?? null}, ${input.reason ?? null},
       ${input.actor?.id ?? null}::uuid, ${input.actor?.email ?? "system"}, ${claimed ? 1 : 0}::int,
-      ${sentAt}::timestamptz, now())`;
+      ${sentAt}::timestamptz, now(), ${input.supportTopUpBytes ?? null}::bigint)`;
   });
   // An intent without an actor is stored as "system"; its events carry no actor.
   const eventActor = Prisma.sql`"actorId", CASE WHEN "actorId" IS NULL THEN NULL ELSE "actorEmail" END`;
   const sending = claimed
     ? Prisma.sql`UNION ALL SELECT "id", 'PENDING'::"BookingIntentStatus", 'SENDING'::"BookingIntentStatus", ${SEND_NOTE}, ${eventActor} FROM created`
     : Prisma.empty;
-  const inserted = await db().$queryRaw<{ id: string; clientKey: string }[]>`
+  const inserted = await (options.runner ?? db()).$queryRaw<{ id: string; clientKey: string }[]>`
     WITH created AS (
       INSERT INTO "BookingIntent" ("id", "clientKey", "reference", "kind", "status", "payload", "quote",
         "externalUserIds", "destinations", "costCents", "priceCents", "currency", "reason", "actorId", "actorEmail",
-        "attempts", "sentAt", "updatedAt")
+        "attempts", "sentAt", "updatedAt", "supportTopUpBytes")
       VALUES ${Prisma.join(values)}
       ON CONFLICT DO NOTHING
       RETURNING "id", "clientKey", "kind", "actorId", "actorEmail"

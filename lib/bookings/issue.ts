@@ -3,6 +3,7 @@ import { z } from "zod";
 import { can, type StaffRole } from "../auth/roles";
 import { loadCatalog } from "../catalog/catalog";
 import { db } from "../db";
+import type { Prisma } from "../generated/prisma/client";
 import type { HubbyClient } from "../hubby/client";
 import { HubbyApiError } from "../hubby/errors";
 import { quoteBooking, type BookingQuote } from "./quote";
@@ -15,7 +16,8 @@ import {
   type BookingDraft,
   type BookingRequest,
 } from "./request";
-import { supportTopUpLimit } from "./settings";
+import { createIntent, type Actor, type IntentState } from "./intents";
+import { describeWindow, supportTopUpLimit, type SupportTopUpLimit } from "./settings";
 
 /**
  * Everything the console checks before a booking may be previewed or sent: the form, the role rules (support
@@ -49,6 +51,8 @@ export type Prepared = {
   quote: BookingQuote;
   destinations: string[];
   warnings: string[];
+  /** Set when the staff member's role tops up under the support limit: checked again, atomically, at send. */
+  supportLimit: { traveler: string; bytes: number; limit: SupportTopUpLimit } | null;
 };
 
 export type PrepareResult =
@@ -139,6 +143,7 @@ export async function prepareBooking(
     return { ok: false, message: "Please correct the highlighted fields.", fieldErrors };
   }
   const draft = parsed.data;
+  let supportLimit: Prepared["supportLimit"] = null;
 
   if (kind === "top_up") {
     const traveler = draft.travelers[0]!;
@@ -152,15 +157,9 @@ export async function prepareBooking(
     }
     if (!can(staff.role, "bookings.issue")) {
       const limit = await supportTopUpLimit();
-      const asked = bytesPerTraveler(draft.specs);
-      if (asked > limit.bytes) {
-        return {
-          ok: false,
-          message: `Support may top up at most ${limit.size} per traveler; this is ${bytesToSize(asked)}.`,
-          fieldErrors: { "specs.0.size": [`At most ${limit.size} in total.`] },
-          refusal: { action: "bookings.top_up", reason: `over the ${limit.size} limit` },
-        };
-      }
+      supportLimit = { traveler, bytes: bytesPerTraveler(draft.specs), limit };
+      const refusal = overSupportLimit(supportLimit, await supportTopUpUsage(traveler, limit.windowHours));
+      if (refusal) return refusal;
     }
   }
 
@@ -200,6 +199,74 @@ export async function prepareBooking(
       quote,
       destinations,
       warnings,
+      supportLimit,
     },
   };
+}
+
+type SqlRunner = Pick<Prisma.TransactionClient, "$queryRaw">;
+
+/**
+ * Bytes per traveler that support agents' top-ups for this traveler already count in the rolling window: every
+ * top-up that was or may have been sent (not FAILED).
+ */
+export async function supportTopUpUsage(traveler: string, windowHours: number, runner: SqlRunner = db()) {
+  const [row] = await runner.$queryRaw<{ used: bigint | null }[]>`
+    SELECT sum("supportTopUpBytes") AS "used" FROM "BookingIntent"
+    WHERE "supportTopUpBytes" IS NOT NULL AND "status" <> 'FAILED'
+      AND "createdAt" >= now() - make_interval(hours => ${windowHours}::int)
+      AND ${traveler} = ANY("externalUserIds")`;
+  return Number(row?.used ?? 0);
+}
+
+type Refusal = Extract<PrepareResult, { ok: false }>;
+
+function overSupportLimit(check: NonNullable<Prepared["supportLimit"]>, used: number): Refusal | null {
+  const { limit, bytes } = check;
+  if (used + bytes <= limit.bytes) return null;
+  const window = describeWindow(limit.windowHours);
+  const already = used > 0 ? `${bytesToSize(used)} already topped up in that time; ` : "";
+  const left = Math.max(0, limit.bytes - used);
+  return {
+    ok: false,
+    message: `Support may top up at most ${limit.size} per traveler in ${window}: ${already}this is ${bytesToSize(bytes)}.`,
+    fieldErrors: {
+      "specs.0.size": [left > 0 ? `At most ${bytesToSize(left)} more in ${window}.` : `Nothing more in ${window}.`],
+    },
+    refusal: { action: "bookings.top_up", reason: `over the ${limit.size} per ${window} limit` },
+  };
+}
+
+export type WrittenIntent = { ok: true; intent: IntentState; created: boolean } | Refusal;
+
+/**
+ * Writes the intent for a prepared booking. A support top-up is checked against the limit again in the same
+ * transaction that writes it, under a per-traveler advisory lock, so two tabs (or two instances) cannot both pass
+ * the check before either is written.
+ */
+export async function writeIntent(prepared: Prepared, actor: NonNullable<Actor>): Promise<WrittenIntent> {
+  const input = {
+    clientKey: prepared.clientKey,
+    kind: prepared.kind,
+    request: prepared.request,
+    quote: prepared.quote,
+    destinations: prepared.destinations,
+    costCents: prepared.quote.total.costCents,
+    priceCents: prepared.quote.total.priceCents,
+    currency: prepared.quote.currency,
+    reason: prepared.reason,
+    actor,
+  };
+  const check = prepared.supportLimit;
+  if (!check) return { ok: true, ...(await createIntent(input)) };
+  return db().$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`support-top-up:${check.traveler}`}))::text`;
+    const existing = await tx.$queryRaw<{ id: string }[]>`
+      SELECT "id"::text AS "id" FROM "BookingIntent" WHERE "clientKey" = ${prepared.clientKey}`;
+    if (existing.length === 0) {
+      const refusal = overSupportLimit(check, await supportTopUpUsage(check.traveler, check.limit.windowHours, tx));
+      if (refusal) return refusal;
+    }
+    return { ok: true as const, ...(await createIntent({ ...input, supportTopUpBytes: check.bytes }, { runner: tx })) };
+  });
 }

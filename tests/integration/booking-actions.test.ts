@@ -149,13 +149,56 @@ describe("booking actions", () => {
 
   it("an admin raises the limit (audited); support may not change it", async () => {
     await signInAs("support");
-    expect(await setTopUpLimitAction(null, form({ size: "20GB" }))).toMatchObject({ ok: false });
+    expect(await setTopUpLimitAction(null, form({ size: "20GB", windowHours: "24" }))).toMatchObject({ ok: false });
     await signInAs("admin");
-    expect(await setTopUpLimitAction(null, form({ size: "10GB" }))).toEqual({ ok: true, data: { size: "10GB" } });
+    expect(await setTopUpLimitAction(null, form({ size: "10GB", windowHours: "5" }))).toMatchObject({
+      ok: false,
+      fieldErrors: { windowHours: [expect.any(String)] },
+    });
+    expect(await setTopUpLimitAction(null, form({ size: "10GB", windowHours: "48" }))).toEqual({
+      ok: true,
+      data: { size: "10GB", window: "2 days" },
+    });
     const entry = await db().auditEntry.findFirstOrThrow({
       where: { action: "settings.support_top_up_limit", result: "ok" },
     });
-    expect(entry.details).toEqual({ before: "5GB", after: "10GB" });
+    expect(entry.details).toEqual({
+      before: { size: "5GB", windowHours: 24 },
+      after: { size: "10GB", windowHours: 48 },
+    });
+    await setTopUpLimitAction(null, form({ size: "5GB", windowHours: "24" }));
+  });
+
+  it("holds the support limit per traveler over the rolling window, also for top-ups sent at once", async () => {
+    await signInAs("support");
+    const topUp = (size: string) =>
+      bookingForm({
+        kind: "top_up",
+        travelers: "window_traveler",
+        specs: JSON.stringify([{ destinations: ["IT"], packageType: "data-limited", size }]),
+        reason: "Ticket #5150: roaming all week",
+      });
+    // Known to the console, so the check does not ask Hubby.
+    await db().traveler.upsert({
+      where: { externalUserId: "window_traveler" },
+      create: { externalUserId: "window_traveler", firstSeenAt: new Date(), lastSeenAt: new Date() },
+      update: {},
+    });
+    const before = postCount();
+    expect(await sendBookingAction(null, topUp("3GB"))).toMatchObject({ ok: true, data: { outcome: "sent" } });
+    const over = await sendBookingAction(null, topUp("3GB"));
+    expect(over).toMatchObject({ ok: false, message: expect.stringMatching(/3GB already topped up/) });
+    expect(await previewBookingAction(null, topUp("3GB"))).toMatchObject({ ok: false });
+    // Three 1GB top-ups from three tabs at once: the first two fill the window (3 + 1 + 1 = 5GB), the third is refused.
+    const raced = await Promise.all([topUp("1GB"), topUp("1GB"), topUp("1GB")].map((f) => sendBookingAction(null, f)));
+    expect(raced.filter((result) => result.ok).length).toBe(2);
+    expect(postCount()).toBe(before + 3);
+    // An older top-up leaves the window: the traveler may be topped up again.
+    await db().bookingIntent.updateMany({
+      where: { externalUserIds: { has: "window_traveler" } },
+      data: { createdAt: new Date(Date.now() - 25 * 3_600_000) },
+    });
+    expect(await sendBookingAction(null, topUp("5GB"))).toMatchObject({ ok: true, data: { outcome: "sent" } });
   });
 
   it("retry needs confirmation, re-checks Hubby and is audited; reconcile settles an UNKNOWN intent", async () => {

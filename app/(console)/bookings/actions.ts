@@ -5,12 +5,23 @@ import { formToObject, runAction, type ActionResult } from "@/lib/actions";
 import { audit } from "@/lib/audit/audit";
 import { rolesFor } from "@/lib/auth/roles";
 import { PACKAGE_SIZES } from "@/lib/bookings/request";
-import { setSupportTopUpLimit } from "@/lib/bookings/settings";
+import { describeWindow, setSupportTopUpLimit, SUPPORT_TOP_UP_WINDOWS } from "@/lib/bookings/settings";
 
-const limitSchema = z.object({ size: z.enum(PACKAGE_SIZES, "Choose one of Hubby's sizes.") });
+const limitSchema = z.object({
+  size: z.enum(PACKAGE_SIZES, "Choose one of Hubby's sizes."),
+  windowHours: z.coerce
+    .number()
+    .refine((hours) => (SUPPORT_TOP_UP_WINDOWS as readonly number[]).includes(hours), "Choose one of the windows."),
+});
 
-/** The largest top-up a support agent may issue (admin only, audited with before and after). */
-export async function setTopUpLimitAction(_prev: unknown, form: FormData): Promise<ActionResult<{ size: string }>> {
+/**
+ * How much a support agent may top up per traveler over a rolling window (admin only, audited with before and
+ * after).
+ */
+export async function setTopUpLimitAction(
+  _prev: unknown,
+  form: FormData,
+): Promise<ActionResult<{ size: string; window: string }>> {
   return runAction(
     {
       action: "settings.support_top_up_limit",
@@ -19,7 +30,7 @@ export async function setTopUpLimitAction(_prev: unknown, form: FormData): Promi
       input: formToObject(form),
     },
     async (input, { staff, requestId }) => {
-      const change = await setSupportTopUpLimit(input.size, staff);
+      const change = await setSupportTopUpLimit(input, staff);
       await audit({
         actor: staff,
         action: "settings.support_top_up_limit",
@@ -30,7 +41,7 @@ export async function setTopUpLimitAction(_prev: unknown, form: FormData): Promi
         requestId,
       });
       revalidatePath("/bookings");
-      return { size: change.after };
+      return { size: change.after.size, window: describeWindow(change.after.windowHours) };
     },
   );
 }

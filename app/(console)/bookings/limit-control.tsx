@@ -7,14 +7,25 @@ import { FilterField } from "@/components/ui/field";
 import { Select } from "@/components/ui/input";
 import { setTopUpLimitAction } from "./actions";
 
-/** Admin only: the largest top-up a support agent may issue per traveler. */
-export function LimitControl({ size, sizes }: { size: string; sizes: readonly string[] }) {
-  const [state, action, pending] = useActionState<ActionResult<{ size: string }> | null, FormData>(
+/** Admin only: how much a support agent may top up per traveler over a rolling window. */
+export function LimitControl({
+  size,
+  sizes,
+  windowHours,
+  windows,
+}: {
+  size: string;
+  sizes: readonly string[];
+  windowHours: number;
+  windows: readonly { hours: number; label: string }[];
+}) {
+  const [state, action, pending] = useActionState<ActionResult<{ size: string; window: string }> | null, FormData>(
     setTopUpLimitAction,
     null,
   );
   useEffect(() => {
-    if (state?.ok) toast.success(`Support top-up limit set to ${state.data.size}.`);
+    if (state?.ok)
+      toast.success(`Support top-up limit set to ${state.data.size} per traveler in ${state.data.window}.`);
   }, [state]);
   return (
     <form action={action} className="flex w-fit flex-wrap items-end gap-2 rounded-lg border p-3">
@@ -23,6 +34,15 @@ export function LimitControl({ size, sizes }: { size: string; sizes: readonly st
           {sizes.map((option) => (
             <option key={option} value={option}>
               {option}
+            </option>
+          ))}
+        </Select>
+      </FilterField>
+      <FilterField id="limit-window" label="In any">
+        <Select id="limit-window" name="windowHours" defaultValue={String(windowHours)} className="w-32">
+          {windows.map((option) => (
+            <option key={option.hours} value={option.hours}>
+              {option.label}
             </option>
           ))}
         </Select>

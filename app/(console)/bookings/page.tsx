@@ -5,7 +5,7 @@ import { requireStaff } from "@/lib/auth/staff";
 import { bookingQuerySchema, intentStatuses, listBookingIntents } from "@/lib/bookings/queries";
 import { formatMoney } from "@/lib/bookings/quote";
 import { PACKAGE_SIZES } from "@/lib/bookings/request";
-import { supportTopUpLimit } from "@/lib/bookings/settings";
+import { describeWindow, SUPPORT_TOP_UP_WINDOWS, supportTopUpLimit } from "@/lib/bookings/settings";
 import { Pagination } from "@/components/pagination";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { FilterField } from "@/components/ui/field";
@@ -43,7 +43,8 @@ export default async function BookingsPage({
           <h1 className="text-xl font-semibold">Bookings</h1>
           <p className="text-sm text-muted-foreground">
             Every booking and top-up issued from the console, written before it was sent to Hubby. UNKNOWN means the
-            reply was lost: open it to reconcile. Support tops up at most {limit.size} per traveler.
+            reply was lost: open it to reconcile. Support tops up at most {limit.size} per traveler in any{" "}
+            {describeWindow(limit.windowHours)}.
           </p>
         </div>
         <div className="flex gap-2">
@@ -58,7 +59,14 @@ export default async function BookingsPage({
         </div>
       </div>
 
-      {can(staff.role, "bookings.settings") && <LimitControl size={limit.size} sizes={PACKAGE_SIZES} />}
+      {can(staff.role, "bookings.settings") && (
+        <LimitControl
+          size={limit.size}
+          sizes={PACKAGE_SIZES}
+          windowHours={limit.windowHours}
+          windows={SUPPORT_TOP_UP_WINDOWS.map((hours) => ({ hours, label: describeWindow(hours) }))}
+        />
+      )}
 
       <form key={JSON.stringify(query)} className="flex flex-wrap items-end gap-2" role="search" action="/bookings">
         <FilterField id="bk-status" label="Status">

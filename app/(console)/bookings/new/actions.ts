@@ -5,8 +5,8 @@ import { z } from "zod";
 import { ActionError, formToObject, runAction, type ActionResult, type FieldErrors } from "@/lib/actions";
 import { audit } from "@/lib/audit/audit";
 import { rolesFor } from "@/lib/auth/roles";
-import { createIntent, sendIntent } from "@/lib/bookings/intents";
-import { prepareBooking, type Prepared } from "@/lib/bookings/issue";
+import { sendIntent } from "@/lib/bookings/intents";
+import { prepareBooking, writeIntent, type Prepared } from "@/lib/bookings/issue";
 import type { BookingQuote } from "@/lib/bookings/quote";
 import { formFieldForHubbyField, type BookingRequest } from "@/lib/bookings/request";
 import { hubbyFor } from "@/lib/hubby";
@@ -104,18 +104,10 @@ export async function sendBookingAction(_prev: unknown, form: FormData): Promise
       const result = await prepare(form, staff);
       if (result.kind === "invalid") return result.invalid;
       const { prepared, hubby } = result;
-      const { intent, created } = await createIntent({
-        clientKey: prepared.clientKey,
-        kind: prepared.kind,
-        request: prepared.request,
-        quote: prepared.quote,
-        destinations: prepared.destinations,
-        costCents: prepared.quote.total.costCents,
-        priceCents: prepared.quote.total.priceCents,
-        currency: prepared.quote.currency,
-        reason: prepared.reason,
-        actor: staff,
-      });
+      const written = await writeIntent(prepared, staff);
+      // Another top-up for this traveler got in first and filled the support limit: refused and audited.
+      if (!written.ok) throw new ActionError(written.message, written.fieldErrors);
+      const { intent, created } = written;
       if (!created) {
         return {
           outcome: "existing",

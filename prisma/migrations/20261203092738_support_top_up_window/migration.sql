@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "BookingIntent" ADD COLUMN     "supportTopUpBytes" BIGINT;
+
