@@ -35,6 +35,8 @@ const schema = z
     HUBBY_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
     HUBBY_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(15_000),
     HUBBY_GET_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+    /** Everything one page render asks Hubby shares this budget; then the page shows stored state. */
+    HUBBY_PAGE_BUDGET_MS: z.coerce.number().int().min(200).max(60_000).default(5_000),
     PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
     HUBBY_SANDBOX_PORT: z.coerce.number().int().min(1).max(65_535).default(4010),
     HUBBY_SANDBOX_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default("./data/sandbox")),

@@ -37,6 +37,11 @@ export type HubbyClientConfig = {
   retryBaseDelayMs?: number;
   userAgent?: string;
   recorder?: ApiCallRecorder;
+  /**
+   * An absolute time (ms since the epoch, by `now`) after which no call starts and no attempt waits: one budget
+   * shared by every call made through this client (withDeadline).
+   */
+  deadlineAt?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 };
@@ -116,12 +121,15 @@ const defaults = {
 };
 
 /** The budget for reads a staff member waits on: worst case about 10 s before the page falls back to stored state. */
-export const INTERACTIVE_BUDGET = { timeoutMs: 5_000, getRetries: 1 };
+/** Below this much time left, a retry is not worth starting. */
+const MIN_ATTEMPT_MS = 250;
 
 export class HubbyClient {
   private readonly baseUrl: URL;
-  private readonly config: Required<Omit<HubbyClientConfig, "recorder" | "now" | "sleep" | "userAgent">> &
-    Pick<HubbyClientConfig, "recorder" | "userAgent">;
+  private readonly config: Required<
+    Omit<HubbyClientConfig, "recorder" | "now" | "sleep" | "userAgent" | "deadlineAt">
+  > &
+    Pick<HubbyClientConfig, "recorder" | "userAgent" | "deadlineAt">;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
 
@@ -141,20 +149,13 @@ export class HubbyClient {
   }
 
   /**
-   * The same client with a tighter time budget, for reads a staff member is waiting on (a page render): one
-   * quick try falls back to stored state sooner than the background defaults (15 s × 3 attempts) would.
+   * The same client with one time budget for everything asked through it, for a page a staff member is waiting
+   * on: all its calls together, retries included, wait at most `totalMs` (the page then shows stored state), where
+   * each call on its own could take the background defaults (15 s × 3 attempts).
    */
-  withBudget(budget: { timeoutMs: number; getRetries: number }): HubbyClient {
-    return new HubbyClient(
-      {
-        ...this.config,
-        timeoutMs: Math.min(this.config.timeoutMs, budget.timeoutMs),
-        getRetries: Math.min(this.config.getRetries, budget.getRetries),
-        now: this.now,
-        sleep: this.sleep,
-      },
-      this.context,
-    );
+  withDeadline(totalMs: number): HubbyClient {
+    const deadlineAt = Math.min(this.config.deadlineAt ?? Infinity, this.now() + totalMs);
+    return new HubbyClient({ ...this.config, deadlineAt, now: this.now, sleep: this.sleep }, this.context);
   }
 
   // ── Bookings ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -290,13 +291,29 @@ export class HubbyClient {
     const requestId = this.context.requestId ?? crypto.randomUUID();
     const maxAttempts = spec.method === "GET" ? 1 + this.config.getRetries : 1;
     for (let attempt = 1; ; attempt++) {
+      if (this.remainingMs() <= 0) throw this.outOfTime(spec, requestId);
       try {
         return await this.attempt(spec, attempt, requestId);
       } catch (error) {
         if (!(error instanceof HubbyApiError) || !error.transient || attempt >= maxAttempts) throw error;
-        await this.sleep(backoffDelay(attempt, this.config.retryBaseDelayMs));
+        const delay = backoffDelay(attempt, this.config.retryBaseDelayMs);
+        if (this.remainingMs() < delay + MIN_ATTEMPT_MS) throw error;
+        await this.sleep(delay);
       }
     }
+  }
+
+  private remainingMs(): number {
+    return this.config.deadlineAt === undefined ? Infinity : this.config.deadlineAt - this.now();
+  }
+
+  private outOfTime(spec: CallSpec<z.ZodType>, requestId: string) {
+    return new HubbyApiError({
+      kind: "timeout",
+      message: "Hubby did not answer within this page's time budget; showing what the console has stored.",
+      endpoint: `${spec.method} ${spec.path}`,
+      requestId,
+    });
   }
 
   private async attempt<T extends z.ZodType>(spec: CallSpec<T>, attempt: number, requestId: string) {
@@ -328,8 +345,8 @@ export class HubbyClient {
         url,
         headers,
         body,
-        connectTimeoutMs: this.config.connectTimeoutMs,
-        totalTimeoutMs: this.config.timeoutMs,
+        connectTimeoutMs: Math.max(1, Math.min(this.config.connectTimeoutMs, this.remainingMs())),
+        totalTimeoutMs: Math.max(1, Math.min(this.config.timeoutMs, this.remainingMs())),
       });
       const parsed = interpretReply(reply, spec.reply, { endpoint: endpointLabel, requestId });
       await this.record(spec, { sentPath, attempt, requestId, started, status: reply.status });

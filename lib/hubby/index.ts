@@ -6,7 +6,6 @@ import { recordApiCall } from "./api-log";
 import { HubbyClient } from "./client";
 
 export { HubbyApiError } from "./errors";
-export { INTERACTIVE_BUDGET } from "./client";
 export type { CallContext, InstructionsRequest, ListBookingsParams } from "./client";
 
 let shared: HubbyClient | undefined;
@@ -41,6 +40,15 @@ export async function hubbyFor(staff: Pick<CurrentStaff, "id" | "email"> | null)
     staffEmail: staff?.email,
     requestId: await getRequestId(),
   });
+}
+
+/**
+ * The client for a page render: everything the page (and the widgets it streams) asks Hubby shares one budget
+ * (HUBBY_PAGE_BUDGET_MS, 5 s), after which the page shows stored state with the banner. Background work and
+ * server actions keep the per-call budgets of hubbyFor.
+ */
+export async function hubbyForPage(staff: Pick<CurrentStaff, "id" | "email"> | null): Promise<HubbyClient> {
+  return (await hubbyFor(staff)).withDeadline(getEnv().HUBBY_PAGE_BUDGET_MS);
 }
 
 /** Tests change the environment between cases. */

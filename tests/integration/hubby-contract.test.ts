@@ -270,20 +270,36 @@ describe("fault injection", () => {
     expect(new Set(records.map((r) => r.requestId)).size).toBe(1);
   });
 
-  it("an interactive budget gives up after one retry and a shorter timeout", async () => {
-    sandbox.faults.add({ kind: "status", status: 503, method: "GET", path: "/destinations", times: 2 });
+  it("a page's deadline is one budget for all its calls: a Hubby that never answers costs it once", async () => {
+    // Without the deadline, each of these waits its full timeout and retries (3 × 15 s by default).
+    sandbox.faults.add({ kind: "timeout", method: "GET", path: "/native/user-dashboard", ms: 30_000, times: 3 });
+    sandbox.faults.add({ kind: "timeout", method: "GET", path: "/native/device-compatibility", ms: 30_000, times: 3 });
+    const { client, records } = clientFor(sandbox, { timeoutMs: 15_000, getRetries: 2 });
+    const page = client.withDeadline(500);
+    const started = performance.now();
+    const [dashboard, devices] = await Promise.all([
+      expectHubbyError(page.getUserDashboard("nobody")),
+      expectHubbyError(page.listCompatibleDevices()),
+    ]);
+    expect([dashboard.kind, devices.kind]).toEqual(["timeout", "timeout"]);
+    // No retry starts once the budget is spent: one attempt each.
+    expect(records.map((r) => r.attempt)).toEqual([1, 1]);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    // A call after the deadline is refused without going to Hubby at all.
+    const late = await expectHubbyError(page.listDestinations());
+    expect(late.message).toMatch(/time budget/);
+    expect(records).toHaveLength(2);
+    sandbox.faults.clear();
+  });
+
+  it("a deadline leaves room for a retry when the first attempt fails fast", async () => {
+    sandbox.faults.add({ kind: "status", status: 503, method: "GET", path: "/destinations", times: 1 });
     const { client, records } = clientFor(sandbox);
-    const error = await expectHubbyError(client.withBudget({ timeoutMs: 1_000, getRetries: 1 }).listDestinations());
-    expect(error.status).toBe(503);
+    expect((await client.withDeadline(5_000).listDestinations()).length).toBeGreaterThan(0);
     expect(records.map((r) => [r.attempt, r.status])).toEqual([
       [1, 503],
-      [2, 503],
+      [2, 200],
     ]);
-    sandbox.faults.add({ kind: "timeout", method: "GET", path: "/destinations", ms: 5_000, times: 1 });
-    const started = Date.now();
-    const slow = await expectHubbyError(client.withBudget({ timeoutMs: 300, getRetries: 0 }).listDestinations());
-    expect(slow.kind).toBe("timeout");
-    expect(Date.now() - started).toBeLessThan(3_000);
   });
 
   it("a malformed reply is a typed error", async () => {

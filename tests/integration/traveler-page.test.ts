@@ -84,7 +84,7 @@ beforeAll(async () => {
 
 afterEach(() => {
   sandbox.faults.clear();
-  useHubby({ HUBBY_TIMEOUT_MS: "15000", HUBBY_GET_RETRIES: "2" });
+  useHubby({ HUBBY_TIMEOUT_MS: "15000", HUBBY_GET_RETRIES: "2", HUBBY_PAGE_BUDGET_MS: "5000" });
 });
 
 afterAll(async () => {
@@ -254,6 +254,18 @@ describe("the page", () => {
     expect(text).toContain("Traveler not found");
     expect(text).toContain("You looked for the external_user_id “nobody_at_all”");
     expect(text).toContain("Neither the console nor Hubby knows a traveler with that id.");
+  });
+
+  it("gives a Hubby that never answers one page budget, then renders stored state", async () => {
+    // The background budgets stay at their defaults (15 s per attempt, 2 retries): only the page budget is short.
+    useHubby({ HUBBY_TIMEOUT_MS: "15000", HUBBY_GET_RETRIES: "2", HUBBY_PAGE_BUDGET_MS: "800" });
+    sandbox.faults.add({ kind: "timeout", ms: 60_000, path: "/native/user-dashboard" });
+    await signInAs("support");
+    const started = performance.now();
+    const text = await renderPage("live_only", { tab: "timeline", kinds: "milestone" });
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(text).toContain("Hubby could not be reached:");
+    expect(text).toContain("Stored state, last updated");
   });
 
   for (const fault of [

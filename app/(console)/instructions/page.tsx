@@ -3,7 +3,7 @@ import Link from "next/link";
 import { AlertTriangle } from "lucide-react";
 import { requireStaff } from "@/lib/auth/staff";
 import { rolesFor } from "@/lib/auth/roles";
-import { HubbyApiError, INTERACTIVE_BUDGET, hubbyFor } from "@/lib/hubby";
+import { HubbyApiError, hubbyForPage } from "@/lib/hubby";
 import { isSupportedLocale } from "@/lib/hubby/locales";
 import { instructionSnapshotsFor } from "@/lib/instructions/snapshot-list";
 import { DEFAULT_MATRIX_LOCALES, matrixQuerySchema, PRESET_ROWS, type MatrixQuery } from "@/lib/instructions/schemas";
@@ -28,11 +28,11 @@ type TravelerState =
   | { found: false; problem: string };
 
 async function travelerState(
-  hubby: Awaited<ReturnType<typeof hubbyFor>>,
+  hubby: Awaited<ReturnType<typeof hubbyForPage>>,
   externalUserId: string,
 ): Promise<TravelerState> {
   try {
-    const dashboard = await hubby.withBudget(INTERACTIVE_BUDGET).getUserDashboard(externalUserId);
+    const dashboard = await hubby.getUserDashboard(externalUserId);
     const locale = (dashboard as { user?: { locale?: unknown } }).user?.locale;
     return {
       found: true,
@@ -56,7 +56,7 @@ export default async function InstructionsPage({ searchParams }: { searchParams:
   const staff = await requireStaff(...rolesFor("instructions.preview"));
   const params = await searchParams;
   const externalUserId = first(params.externalUserId)?.trim().slice(0, 200) || null;
-  const hubby = await hubbyFor(staff);
+  const hubby = await hubbyForPage(staff);
 
   const [devices, traveler, snapshots] = await Promise.all([
     compatibleDevices(hubby),

@@ -5,7 +5,7 @@ import QRCode from "qrcode";
 import { AlertTriangle } from "lucide-react";
 import { requireStaff } from "@/lib/auth/staff";
 import { can, rolesFor } from "@/lib/auth/roles";
-import { HubbyApiError, INTERACTIVE_BUDGET, hubbyFor } from "@/lib/hubby";
+import { HubbyApiError, hubbyForPage } from "@/lib/hubby";
 import type { UserDashboard } from "@/lib/hubby/schemas";
 import { compatibleDevices } from "@/lib/travelers/devices";
 import { age, utc } from "@/lib/travelers/format";
@@ -46,9 +46,9 @@ export default async function TravelerPage({
   let live: UserDashboard | null = null;
   let problem: string | null = null;
   let unknownAtHubby = false;
-  const hubby = await hubbyFor(staff);
+  const hubby = await hubbyForPage(staff);
   try {
-    live = await hubby.withBudget(INTERACTIVE_BUDGET).getUserDashboard(externalUserId);
+    live = await hubby.getUserDashboard(externalUserId);
   } catch (error) {
     // Any refusal, timeout or unreadable reply from Hubby: fall back to what the console stored.
     if (!(error instanceof HubbyApiError)) throw error;
