@@ -38,6 +38,10 @@ const schema = z
     /** Everything one page render asks Hubby shares this budget; then the page shows stored state. */
     HUBBY_PAGE_BUDGET_MS: z.coerce.number().int().min(200).max(60_000).default(5_000),
     PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+    /** A reverse proxy in front sets X-Forwarded-Host/-Proto/-For; without it those headers are dropped. */
+    TRUST_PROXY: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).default("false")).transform(
+      (value) => value === "true" || value === "1",
+    ),
     HUBBY_SANDBOX_PORT: z.coerce.number().int().min(1).max(65_535).default(4010),
     HUBBY_SANDBOX_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default("./data/sandbox")),
     HUBBY_SANDBOX_CLOCK_SPEED: z.coerce.number().min(0).max(100_000).default(60),

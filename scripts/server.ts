@@ -4,7 +4,8 @@ import next from "next";
 import { closeDatabase, getDatabase } from "../lib/db";
 import { getEnv } from "../lib/env";
 import { flushApiLog } from "../lib/hubby/api-log";
-import { handleWebhookRequest, isWebhookRequest } from "../lib/webhooks/node-handler";
+import { createConsoleServer } from "../lib/server/http-server";
+import { handleWebhookRequest, isWebhookRequest, WEBHOOK_PATH } from "../lib/webhooks/node-handler";
 
 /**
  * The console's HTTP server, started by scripts/run-server.ts (`npm run dev` / `npm start`) after it has
@@ -49,7 +50,26 @@ async function main() {
   process.title = `hubby-console (${options.dev ? "dev" : "start"})`;
   await getDatabase().sql.query("SELECT 1");
 
-  const httpServer = http.createServer();
+  const env = getEnv();
+  let handleWithNext: ReturnType<ReturnType<typeof next>["getRequestHandler"]> | undefined;
+  const httpServer = createConsoleServer(
+    {
+      trustProxy: env.TRUST_PROXY,
+      publicUrl: env.NEXTAUTH_URL,
+      uploadPaths: ["/api/campaigns/upload"],
+      originExemptPaths: [WEBHOOK_PATH],
+    },
+    (request: http.IncomingMessage, response: http.ServerResponse) => {
+      const handled = isWebhookRequest(request)
+        ? handleWebhookRequest(request, response)
+        : handleWithNext!(request, response);
+      handled.catch((error: unknown) => {
+        console.error(`[server] ${request.method} ${request.url} failed:`, error);
+        if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain" });
+        response.end("Internal Server Error");
+      });
+    },
+  );
   const app = next({
     dev: options.dev,
     dir: process.cwd(),
@@ -58,18 +78,7 @@ async function main() {
     httpServer,
   });
   await app.prepare();
-  const handleWithNext = app.getRequestHandler();
-
-  httpServer.on("request", (request: http.IncomingMessage, response: http.ServerResponse) => {
-    const handled = isWebhookRequest(request)
-      ? handleWebhookRequest(request, response)
-      : handleWithNext(request, response);
-    handled.catch((error: unknown) => {
-      console.error(`[server] ${request.method} ${request.url} failed:`, error);
-      if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain" });
-      response.end("Internal Server Error");
-    });
-  });
+  handleWithNext = app.getRequestHandler();
   httpServer.on("error", (error: NodeJS.ErrnoException) => {
     console.error(
       error.code === "EADDRINUSE"

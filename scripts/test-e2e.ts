@@ -102,6 +102,9 @@ function startServer(port: number, sandboxPort: number, dir: string, logFile: st
     NEXTAUTH_SECRET: randomSecret(48),
     NEXTAUTH_URL: `http://127.0.0.1:${port}`,
     NEXT_TELEMETRY_DISABLED: "1",
+    // The browsers stand behind a "proxy": each test context sends its own X-Forwarded-For, so the sign-in
+    // throttle counts it as its own IP (tests/e2e/support.ts).
+    TRUST_PROXY: "true",
   };
   // A fresh sandbox database: no external Postgres, no real Hubby, no configured admin, so the demo staff are seeded.
   for (const name of [

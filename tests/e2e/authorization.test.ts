@@ -41,6 +41,27 @@ async function callSetDisabled(context: BrowserContext, actionId: string, id: st
   return body;
 }
 
+describe("requests from another origin", () => {
+  // The forged X-Forwarded-Host case is in tests/integration/http-server.test.ts: the e2e server trusts its "proxy".
+  it("a cross-origin server-action call is refused with 403", async () => {
+    const admin = await signedIn(DEMO.admin);
+    const actionId = serverActionId("app/(console)/staff/actions.ts", "setDisabledAction");
+    for (const headers of [{ Origin: "https://evil.example" }, { Origin: "null" }]) {
+      const form = new FormData();
+      form.append("_1_id", "00000000-0000-4000-8000-000000000000");
+      form.append("_1_disabled", "true");
+      form.append("0", '[null,"$K1"]');
+      const response = await admin.context.request.post("/staff", {
+        headers: { "Next-Action": actionId, Accept: "text/x-component", ...headers },
+        multipart: form,
+        maxRedirects: 0,
+      });
+      expect(response.status()).toBe(403);
+      expect(await response.json()).toEqual({ ok: false, message: "Cross-origin request refused." });
+    }
+  });
+});
+
 describe("a support user and staff management", () => {
   it("GET /staff answers 403 with the forbidden page", async () => {
     const { page } = await signedIn(DEMO.support);

@@ -206,6 +206,24 @@ describe("campaigns", () => {
     expect(await page.locator('[data-testid^="traveler-row-"]').count()).toBe(2);
   }, 150_000);
 
+  it("a file over 10 MB uploads and its check starts; one over 24 MB is refused with a message", async () => {
+    const { page } = await browser.signedIn(DEMO.campaigns);
+    // 40,000 rows with 200-character ids: about 11 MB, past the 10 MB a proxied request body is cut at.
+    const rows: string[] = [HEADER];
+    for (let i = 0; i < 40_000; i++) {
+      rows.push(`${`e2e_large_${i}_`.padEnd(200, "x")},GR,1GB,data-limited,${inTwoDays},en,\n`);
+    }
+    const large = rows.join("");
+    expect(large.length).toBeGreaterThan(10.5 * 1024 * 1024);
+    await submitUpload(page, "Large file", large, "large.csv");
+    await campaignPage(page);
+    await page.getByText("Checking the file").first().waitFor({ timeout: 60_000 });
+
+    await submitUpload(page, "Too large", "x".repeat(25 * 1024 * 1024), "huge.csv");
+    await page.getByText(/larger than 24 MB/).waitFor();
+    expect(pathOf(page)).toBe("/campaigns/new");
+  }, 150_000);
+
   it("a support user is refused the page (403) and the action", async () => {
     const { page, context } = await browser.signedIn(DEMO.support);
     const response = await page.goto("/campaigns/new");

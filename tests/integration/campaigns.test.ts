@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { dryRunAction } from "@/app/(console)/campaigns/new/actions";
+import { dryRunAction } from "@/app/(console)/campaigns/new/upload";
 import { refreshCatalog } from "@/lib/catalog/catalog";
 import { startCampaign } from "@/lib/campaigns/control";
 import {

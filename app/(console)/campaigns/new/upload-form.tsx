@@ -5,7 +5,21 @@ import { Button } from "@/components/ui/button";
 import { Field, FormMessage } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import type { ActionResult } from "@/lib/actions";
-import { dryRunAction, type DryRunData } from "./actions";
+import { MAX_UPLOAD_BYTES, UPLOAD_TOO_LARGE_MESSAGE } from "./limits";
+import type { DryRunData } from "./upload";
+
+async function upload(form: FormData): Promise<ActionResult<DryRunData>> {
+  const file = form.get("file");
+  if (file instanceof File && file.size > MAX_UPLOAD_BYTES) return { ok: false, message: UPLOAD_TOO_LARGE_MESSAGE };
+  try {
+    const response = await fetch("/api/campaigns/upload", { method: "POST", body: form });
+    if (response.status === 401) window.location.assign("/login?reason=signed-out&callbackUrl=%2Fcampaigns%2Fnew");
+    const result = (await response.json().catch(() => null)) as ActionResult<DryRunData> | null;
+    return result ?? { ok: false, message: `The upload failed (HTTP ${response.status}). Try again.` };
+  } catch {
+    return { ok: false, message: "The upload was interrupted (network). Try again." };
+  }
+}
 
 type MappingStep = Extract<DryRunData, { outcome: "mapping" }>;
 
@@ -23,7 +37,7 @@ export function UploadForm({ fields, required }: { fields: string[]; required: s
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     startTransition(async () => {
-      const outcome = await dryRunAction(null, form);
+      const outcome = await upload(form);
       setResult(outcome);
       if (!outcome.ok) return;
       if (outcome.data.outcome === "mapping") setMapping(outcome.data);

@@ -1,4 +1,4 @@
-"use server";
+import "server-only";
 import { z } from "zod";
 import { ActionError, runAction, type ActionResult } from "@/lib/actions";
 import { audit } from "@/lib/audit/audit";
@@ -10,8 +10,11 @@ export type DryRunData =
   | { outcome: "checking"; campaignId: string }
   | { outcome: "mapping"; headers: string[]; guessed: ColumnMapping; issue: string };
 
-/** 50,000 rows of this file's columns are about 5 MB; next.config.js lets server actions take 25 MB. */
-const MAX_BYTES = 24 * 1024 * 1024;
+import { MAX_UPLOAD_BYTES, UPLOAD_TOO_LARGE_MESSAGE } from "./limits";
+
+// Uploads reach POST /api/campaigns/upload (app/api/campaigns/upload/route.ts), which reads at most this much
+// (plus the form's own fields) after checking the caller, so server actions stay capped at what forms need.
+const MAX_BYTES = MAX_UPLOAD_BYTES;
 
 const dryRunSchema = z.object({
   name: z.string().trim().min(1, "Name the campaign.").max(120, "At most 120 characters."),
@@ -39,7 +42,7 @@ function inputOf(form: FormData) {
 }
 
 /**
- * Upload: checks the header (files whose headers are not ours come back with them for the mapping step) and the
+ * Upload (called by the upload route, not as a server action): checks the header (files whose headers are not ours come back with them for the mapping step) and the
  * first rows, stores the campaign with its file, and starts the dry run of every row in the background; the page
  * the browser goes to next shows its progress. Sends nothing.
  */
@@ -50,7 +53,7 @@ export async function dryRunAction(_prev: unknown, form: FormData): Promise<Acti
       if (!input.file && !input.text.trim()) {
         throw new ActionError("Choose a CSV file or paste rows.", { file: ["Choose a CSV file or paste rows."] });
       }
-      if (input.file && input.file.size > MAX_BYTES) throw new ActionError("The file is larger than 24 MB: split it.");
+      if (input.file && input.file.size > MAX_BYTES) throw new ActionError(UPLOAD_TOO_LARGE_MESSAGE);
       const fileName = input.file?.name.slice(0, 200) ?? "pasted rows";
       const content = input.file ? Buffer.from(await input.file.arrayBuffer()) : Buffer.from(input.text);
       const result = await uploadCampaign({
