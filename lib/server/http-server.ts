@@ -88,7 +88,8 @@ export function crossOriginRefusal(
   try {
     originHost = new URL(origin).host.toLowerCase();
   } catch {
-    return "Cross-origin request refused (malformed Origin).";
+    // "null" (a sandboxed frame, a file: page) or garbage: not this console's origin.
+    return "Cross-origin request refused.";
   }
   const allowed = new Set<string>();
   const host = request.headers.host?.toLowerCase();
