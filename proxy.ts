@@ -27,5 +27,7 @@ export function proxy(request: NextRequest) {
 export const config = {
   // Webhooks stay outside: Hubby must never get a redirect. Campaign uploads stay outside: the proxy would buffer
   // their body (up to proxyClientMaxBodySize) before the route checks the caller.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/webhooks|api/campaigns/upload).*)"],
+  matcher: [
+    "/((?!_next/static|_next/image|favicon.ico|logo.svg|apple-touch-icon.png|api/webhooks|api/campaigns/upload).*)",
+  ],
 };

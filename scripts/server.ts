@@ -51,7 +51,8 @@ async function main() {
   await getDatabase().sql.query("SELECT 1");
 
   const env = getEnv();
-  let handleWithNext: ReturnType<ReturnType<typeof next>["getRequestHandler"]> | undefined;
+  // Filled in once Next.js is prepared; the server listens only after that, so no request arrives before.
+  const nextJs: { handle?: ReturnType<ReturnType<typeof next>["getRequestHandler"]> } = {};
   const httpServer = createConsoleServer(
     {
       trustProxy: env.TRUST_PROXY,
@@ -62,7 +63,7 @@ async function main() {
     (request: http.IncomingMessage, response: http.ServerResponse) => {
       const handled = isWebhookRequest(request)
         ? handleWebhookRequest(request, response)
-        : handleWithNext!(request, response);
+        : nextJs.handle!(request, response);
       handled.catch((error: unknown) => {
         console.error(`[server] ${request.method} ${request.url} failed:`, error);
         if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain" });
@@ -78,7 +79,7 @@ async function main() {
     httpServer,
   });
   await app.prepare();
-  handleWithNext = app.getRequestHandler();
+  nextJs.handle = app.getRequestHandler();
   httpServer.on("error", (error: NodeJS.ErrnoException) => {
     console.error(
       error.code === "EADDRINUSE"

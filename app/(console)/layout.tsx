@@ -12,7 +12,9 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   return (
     <div className="flex min-h-screen">
       <aside className="hidden w-56 shrink-0 border-r border-border md:block">
-        <Link href="/" className="block px-6 py-4 text-sm font-semibold">
+        <Link href="/" className="flex items-center gap-2 px-6 py-4 text-sm font-semibold">
+          {/* eslint-disable-next-line @next/next/no-img-element -- a 20 px SVG needs no image optimisation */}
+          <img src="/logo.svg" alt="" width={20} height={20} />
           Hubby console
         </Link>
         <Sidebar screens={screensFor(staff.role)} />

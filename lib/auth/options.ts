@@ -85,6 +85,13 @@ export async function authorizeCredentials(raw: unknown, ip: string) {
   return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
 }
 
+/** What went wrong, in one line of at most 200 characters, without a stack. */
+function oneLine(metadata: unknown): string {
+  const error = metadata instanceof Error ? metadata : (metadata as { error?: unknown } | undefined)?.error;
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error ?? "");
+  return message.replace(/\s+/g, " ").slice(0, 200);
+}
+
 let cached: NextAuthOptions | undefined;
 
 /** Built on first use: `next build` imports this module without production secrets. */
@@ -92,6 +99,17 @@ export function getAuthOptions(): NextAuthOptions {
   cached ??= {
     secret: getEnv().NEXTAUTH_SECRET,
     session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+    // One short line per problem: a forged or stale session cookie is routine on a public console, and the
+    // default logger prints a 3 KB stack trace for each one.
+    logger: {
+      error(code, metadata) {
+        console.error(`[auth] ${code}: ${oneLine(metadata)}`);
+      },
+      warn(code) {
+        console.warn(`[auth] ${code}`);
+      },
+      debug() {},
+    },
     pages: { signIn: "/login", error: "/login" },
     providers: [
       CredentialsProvider({

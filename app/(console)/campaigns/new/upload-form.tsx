@@ -8,12 +8,12 @@ import type { ActionResult } from "@/lib/actions";
 import { MAX_UPLOAD_BYTES, UPLOAD_TOO_LARGE_MESSAGE } from "./limits";
 import type { DryRunData } from "./upload";
 
-async function upload(form: FormData): Promise<ActionResult<DryRunData>> {
+async function upload(form: FormData): Promise<ActionResult<DryRunData> & { signedOut?: boolean }> {
   const file = form.get("file");
   if (file instanceof File && file.size > MAX_UPLOAD_BYTES) return { ok: false, message: UPLOAD_TOO_LARGE_MESSAGE };
   try {
     const response = await fetch("/api/campaigns/upload", { method: "POST", body: form });
-    if (response.status === 401) window.location.assign("/login?reason=signed-out&callbackUrl=%2Fcampaigns%2Fnew");
+    if (response.status === 401) return { ok: false, message: "Your session has ended.", signedOut: true };
     const result = (await response.json().catch(() => null)) as ActionResult<DryRunData> | null;
     return result ?? { ok: false, message: `The upload failed (HTTP ${response.status}). Try again.` };
   } catch {
@@ -38,6 +38,7 @@ export function UploadForm({ fields, required }: { fields: string[]; required: s
     const form = new FormData(event.currentTarget);
     startTransition(async () => {
       const outcome = await upload(form);
+      if (outcome.signedOut) return router.push("/login?reason=signed-out&callbackUrl=%2Fcampaigns%2Fnew");
       setResult(outcome);
       if (!outcome.ok) return;
       if (outcome.data.outcome === "mapping") setMapping(outcome.data);
