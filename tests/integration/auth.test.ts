@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { authorizeCredentials, THROTTLED_ERROR } from "@/lib/auth/options";
 import { getCurrentStaff, requireStaff } from "@/lib/auth/staff";
@@ -100,5 +100,22 @@ describe("session re-check on every request", () => {
   it("redirects a signed-out request to /login", async () => {
     setSession(null);
     await expect(requireStaff()).rejects.toMatchObject({ digest: expect.stringMatching(/^NEXT_REDIRECT/) });
+  });
+});
+
+describe("next-auth's logging", () => {
+  it("logs a forged session cookie's error as one line without a stack", async () => {
+    const { getAuthOptions } = await import("@/lib/auth/options");
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
+      lines.push(args.map(String).join(" "));
+    });
+    try {
+      const error = new Error("Invalid Compact JWE");
+      getAuthOptions().logger!.error!("JWT_SESSION_ERROR", { error, message: error.message } as never);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines).toEqual(["[auth] JWT_SESSION_ERROR: Error: Invalid Compact JWE"]);
   });
 });
