@@ -35,13 +35,18 @@ const schema = z
     HUBBY_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
     HUBBY_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(15_000),
     HUBBY_GET_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+    /**
+     * Whether a campaign row whose booking Hubby proved absent (after a lost reply) is sent again without staff.
+     * Unset: on with the built-in sandbox, off otherwise (autoResend()).
+     */
+    HUBBY_AUTO_RESEND: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).optional()),
     /** Everything one page render asks Hubby shares this budget; then the page shows stored state. */
     HUBBY_PAGE_BUDGET_MS: z.coerce.number().int().min(200).max(60_000).default(5_000),
     PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
     /** A reverse proxy in front sets X-Forwarded-Host/-Proto/-For; without it those headers are dropped. */
-    TRUST_PROXY: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).default("false")).transform(
-      (value) => value === "true" || value === "1",
-    ),
+    TRUST_PROXY: z
+      .preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).default("false"))
+      .transform((value) => value === "true" || value === "1"),
     HUBBY_SANDBOX_PORT: z.coerce.number().int().min(1).max(65_535).default(4010),
     HUBBY_SANDBOX_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default("./data/sandbox")),
     HUBBY_SANDBOX_CLOCK_SPEED: z.coerce.number().min(0).max(100_000).default(60),
@@ -136,6 +141,15 @@ export function hubbyEnvironment(env: Env = getEnv()): HubbyEnvironment {
 /** Demo staff are seeded only where no real Hubby is configured. */
 export function usesBuiltInSandbox(env: Env = getEnv()): boolean {
   return !env.HUBBY_API_BASE_URL;
+}
+
+/**
+ * Whether the campaign worker re-sends a row whose booking Hubby has positively shown absent. Default: only on the
+ * built-in sandbox, whose GET /bookings counts its matches; real Hubby's reply shape is undocumented.
+ */
+export function autoResend(env: Env = getEnv()): boolean {
+  if (env.HUBBY_AUTO_RESEND === undefined) return usesBuiltInSandbox(env);
+  return env.HUBBY_AUTO_RESEND === "true" || env.HUBBY_AUTO_RESEND === "1";
 }
 
 /** Credentials of the built-in sandbox. Not secrets: the sandbox only listens on localhost and holds demo data. */

@@ -342,7 +342,19 @@ export async function settleSentIntents(
 
 type Found = { booking: Booking; via: string };
 
+/**
+ * What looking for an intent's booking at Hubby established. Only `found` and `absent` settle anything:
+ * - found: a booking carrying the intent's reference (`booking_id`), by any lookup;
+ * - absent: `GET /api/bookings?bookingId=<reference>` answered a well-formed list that counts its matches and
+ *   the count is 0. That count (`meta.total`) is not in Hubby's documentation (reference §4.2), so only a Hubby
+ *   that sends it can ever prove absence; against the documented shape nothing can;
+ * - undetermined: anything less — an empty list without a count, an error, a timeout, dashboards that do not
+ *   name bookings. The booking may exist, so it is never sent again without staff (the review queue).
+ */
+type Lookup = { found: Found } | { absent: string } | { undetermined: string };
+
 const isNotFound = (error: unknown) => error instanceof HubbyApiError && error.status === 404;
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const LIST_PAGES = 5;
 const PER_PAGE = 100;
 
@@ -350,18 +362,29 @@ const PER_PAGE = 100;
  * Looks for the booking carrying this reference: GET /api/bookings?bookingId=<reference>; then the first
  * traveler's bookings; then the booking ids on the travelers' dashboards (queues created since the send) that no
  * intent accounts for, each checked against GET /api/bookings. A match is always on `booking_id`, never a guess.
+ * A failed lookup does not stop the others (any of them may find the booking), but leaves the verdict undetermined.
  */
-async function findAtHubby(
+async function lookUpAtHubby(
   intent: { reference: string; externalUserIds: string[]; sentAt: Date | null },
   hubby: BookingsHubby,
-): Promise<Found | undefined> {
+): Promise<Lookup> {
   const matches = (booking: Booking) => booking.booking_id === intent.reference;
+  let proof: string | undefined;
+  let doubt = "";
   try {
     const byReference = await hubby.listBookings({ bookingId: intent.reference });
     const booking = byReference.bookings.find(matches);
-    if (booking) return { booking, via: "GET /api/bookings?bookingId" };
+    if (booking) return { found: { booking, via: "GET /api/bookings?bookingId" } };
+    if (byReference.bookings.length === 0 && byReference.total === 0) {
+      proof = `GET /api/bookings?bookingId=${intent.reference} counted 0 matching bookings`;
+    } else if (byReference.bookings.length === 0) {
+      doubt =
+        "GET /api/bookings?bookingId answered an empty list without a count of matches, which cannot prove absence";
+    } else {
+      doubt = "GET /api/bookings?bookingId answered bookings without this reference (the filter may not be supported)";
+    }
   } catch (error) {
-    if (!isNotFound(error)) throw error;
+    doubt = `GET /api/bookings?bookingId failed: ${describe(error)}`;
   }
 
   const first = intent.externalUserIds[0];
@@ -371,11 +394,11 @@ async function findAtHubby(
       try {
         list = await hubby.listBookings({ externalUserId: first, perPage: PER_PAGE, page });
       } catch (error) {
-        if (isNotFound(error)) break;
-        throw error;
+        if (!isNotFound(error)) doubt ||= `GET /api/bookings?external_user_id failed: ${describe(error)}`;
+        break;
       }
       const booking = list.bookings.find(matches);
-      if (booking) return { booking, via: "GET /api/bookings?external_user_id" };
+      if (booking) return { found: { booking, via: "GET /api/bookings?external_user_id" } };
       if (list.bookings.length < PER_PAGE || (list.totalPages !== undefined && page >= list.totalPages)) break;
     }
   }
@@ -391,7 +414,7 @@ async function findAtHubby(
         if (typeof bookingId === "string" && !(created < since)) candidates.add(bookingId);
       }
     } catch (error) {
-      if (!isNotFound(error)) throw error;
+      if (!isNotFound(error)) doubt ||= `GET /api/native/user-dashboard failed: ${describe(error)}`;
     }
   }
   if (candidates.size > 0) {
@@ -405,15 +428,22 @@ async function findAtHubby(
     try {
       const list = await hubby.listBookings({ bookingId });
       const booking = list.bookings.find(matches);
-      if (booking) return { booking, via: "the travelers' dashboards" };
+      if (booking) return { found: { booking, via: "the travelers' dashboards" } };
     } catch (error) {
-      if (!isNotFound(error)) throw error;
+      if (!isNotFound(error)) doubt ||= `GET /api/bookings?bookingId=${bookingId} failed: ${describe(error)}`;
     }
   }
-  return undefined;
+  if (proof && !doubt) return { absent: proof };
+  return { undetermined: doubt || "no lookup could prove the booking absent" };
 }
 
-export type ReconcileOutcome = IntentState & { note: string };
+/**
+ * found / absent / undetermined as above; `waiting` while a slow request could still commit (the quiet period);
+ * `settled` when there was nothing to reconcile.
+ */
+export type ReconcileVerdict = "found" | "absent" | "undetermined" | "waiting" | "settled";
+
+export type ReconcileOutcome = IntentState & { note: string; verdict: ReconcileVerdict };
 
 export type ReconcileOptions = {
   /**
@@ -426,8 +456,9 @@ export type ReconcileOptions = {
 
 /**
  * Settles an UNKNOWN intent (or a SENDING one abandoned past the quiet period, e.g. after a crash) from what
- * Hubby has: SENT when the reference is found, FAILED when it is not and the quiet period has passed. A FAILED
- * intent is re-checked too (before a manual retry) and becomes SENT if the booking exists after all.
+ * Hubby has: SENT when the reference is found; FAILED only when Hubby proved it absent after the quiet period;
+ * otherwise it stays (or becomes) UNKNOWN, for staff to review. A FAILED intent is re-checked too (before a
+ * manual retry) and becomes SENT if the booking exists after all.
  */
 export async function reconcileIntent(
   id: string,
@@ -443,46 +474,57 @@ export async function reconcileIntent(
   });
   const quiet = !intent.sentAt || now - intent.sentAt.getTime() >= quietMs;
   if (intent.status === "PENDING" || intent.status === "SENT") {
-    return { ...intent, note: `Nothing to reconcile: the intent is ${intent.status}.` };
+    return { ...intent, verdict: "settled", note: `Nothing to reconcile: the intent is ${intent.status}.` };
   }
   if (intent.status === "SENDING" && !quiet) {
-    return { ...intent, note: "The request is still being sent." };
+    return { ...intent, verdict: "waiting", note: "The request is still being sent." };
   }
 
-  const found = await findAtHubby(intent, hubby);
-  if (found) {
+  const lookup = await lookUpAtHubby(intent, hubby);
+  if ("found" in lookup) {
+    const { booking, via } = lookup.found;
     await transition(
       id,
       intent.status,
       "SENT",
-      settledFields(found.booking, found.booking),
-      `Reconciled: booking ${found.booking.id} found via ${found.via}`,
+      settledFields(booking, booking),
+      `Reconciled: booking ${booking.id} found via ${via}`,
       actor,
     );
-    return { ...(await readState(id)), note: `Hubby has booking ${found.booking.id} for this intent.` };
+    return { ...(await readState(id)), verdict: "found", note: `Hubby has booking ${booking.id} for this intent.` };
   }
   if (intent.status === "FAILED") {
-    return { ...intent, note: "Hubby has no booking for this intent." };
+    return { ...intent, verdict: "absent", note: "Hubby has no booking for this intent." };
   }
   if (!quiet) {
     const wait = Math.ceil((intent.sentAt!.getTime() + quietMs - now) / 1000);
     return {
       ...intent,
+      verdict: "waiting",
       note: `Hubby has no booking for this intent yet; a slow request could still arrive. Check again in ${wait} s.`,
     };
+  }
+  if ("undetermined" in lookup) {
+    const note = `Not found, but not proven absent: ${lookup.undetermined}. Needs review.`;
+    await transition(id, intent.status, "UNKNOWN", { error: note }, "Reconciled: not found, absence not proven", actor);
+    return { ...(await readState(id)), verdict: "undetermined", note };
   }
   await transition(
     id,
     intent.status,
     "FAILED",
     { error: `Hubby has no booking with reference ${intent.reference}.`, errorField: null, settledAt: new Date() },
-    "Reconciled: no booking at Hubby",
+    `Reconciled: no booking at Hubby (${lookup.absent})`,
     actor,
   );
-  return { ...(await readState(id)), note: "Hubby has no booking for this intent: it was not issued." };
+  return {
+    ...(await readState(id)),
+    verdict: "absent",
+    note: "Hubby has no booking for this intent: it was not issued.",
+  };
 }
 
-export type RetryOutcome = IntentState & { note: string; resent: boolean };
+export type RetryOutcome = IntentState & { note: string; resent: boolean; verdict?: ReconcileVerdict };
 
 /**
  * A manual retry of an UNKNOWN or FAILED intent: reconcile first (the booking may exist after all), and send
@@ -503,7 +545,13 @@ export async function retryIntent(
     };
   }
   const checked = await reconcileIntent(id, hubby, actor, options);
-  if (checked.status !== "FAILED") return { ...checked, resent: false };
+  if (checked.status !== "FAILED") {
+    const note =
+      checked.verdict === "undetermined"
+        ? `${checked.note} If you have checked with Hubby that it does not exist, use "Not at Hubby: send once".`
+        : checked.note;
+    return { ...checked, resent: false, note };
+  }
   const sent = await resendFailedIntent(id, hubby, actor, "Manual retry");
   if (!sent) return { ...(await readState(id)), resent: false, note: "Someone else is retrying this intent." };
   return { ...sent, resent: true, note: sent.status === "SENT" ? "Sent again and confirmed." : "Sent again." };
@@ -528,4 +576,82 @@ export async function resendFailedIntent(
     actor,
   );
   return reopened ? sendIntent(id, hubby, actor) : null;
+}
+
+export type ReviewOutcome = IntentState & { note: string; sent: boolean };
+
+/**
+ * Staff have confirmed with Hubby (outside the console) that an UNKNOWN intent's booking does not exist: look once
+ * more (a booking found now settles it, nothing is sent), then UNKNOWN → FAILED with their confirmation, and send
+ * it once. The status changes are conditional, so two clicks or two staff members cause one POST.
+ */
+export async function confirmAbsentAndSend(
+  id: string,
+  hubby: BookingsHubby,
+  actor: NonNullable<Actor>,
+): Promise<ReviewOutcome> {
+  const current = await readState(id);
+  if (current.status !== "UNKNOWN") {
+    return {
+      ...current,
+      sent: false,
+      note: `Only an UNKNOWN booking can be confirmed absent (this one is ${current.status}).`,
+    };
+  }
+  const intent = await db().bookingIntent.findUniqueOrThrow({
+    where: { id },
+    select: { reference: true, externalUserIds: true, sentAt: true },
+  });
+  const lookup = await lookUpAtHubby(intent, hubby);
+  if ("found" in lookup) {
+    const { booking, via } = lookup.found;
+    await transition(
+      id,
+      "UNKNOWN",
+      "SENT",
+      settledFields(booking, booking),
+      `Reconciled: booking ${booking.id} found via ${via}`,
+      actor,
+    );
+    return {
+      ...(await readState(id)),
+      sent: false,
+      note: `Hubby has booking ${booking.id} after all: nothing was sent.`,
+    };
+  }
+  const confirmed = await transition(
+    id,
+    "UNKNOWN",
+    "FAILED",
+    { error: `Confirmed not at Hubby by ${actor.email}.`, errorField: null, settledAt: new Date() },
+    "Staff confirmed the booking is not at Hubby",
+    actor,
+  );
+  if (!confirmed)
+    return { ...(await readState(id)), sent: false, note: "Someone else settled this booking meanwhile." };
+  const sent = await resendFailedIntent(id, hubby, actor, "Sent once after staff confirmed it is not at Hubby");
+  if (!sent) return { ...(await readState(id)), sent: false, note: "Someone else is sending this booking." };
+  return {
+    ...sent,
+    sent: true,
+    note: sent.status === "SENT" ? `Sent once: booking ${sent.hubbyBookingId}.` : `Sent once (${sent.status}).`,
+  };
+}
+
+/** Staff have confirmed with Hubby that an UNKNOWN intent's booking exists: UNKNOWN → SENT, nothing is sent. */
+export async function markIntentIssued(
+  id: string,
+  actor: NonNullable<Actor>,
+  hubbyBookingId: string | null,
+): Promise<ReviewOutcome> {
+  const marked = await transition(
+    id,
+    "UNKNOWN",
+    "SENT",
+    { hubbyBookingId, error: null, errorField: null, settledAt: new Date() },
+    hubbyBookingId ? `Marked as issued by staff (Hubby booking ${hubbyBookingId})` : "Marked as issued by staff",
+    actor,
+  );
+  const state = await readState(id);
+  return { ...state, sent: false, note: marked ? "Marked as issued." : `Not changed: the booking is ${state.status}.` };
 }

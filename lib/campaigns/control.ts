@@ -1,6 +1,12 @@
 import "server-only";
 import { ActionError } from "../action-error";
-import { retryIntent, type BookingsHubby } from "../bookings/intents";
+import {
+  confirmAbsentAndSend,
+  markIntentIssued,
+  reconcileIntent,
+  retryIntent,
+  type BookingsHubby,
+} from "../bookings/intents";
 import { db } from "../db";
 import { saveFunnelViews } from "./funnel";
 import { settleRow, startCampaignWorker } from "./worker";
@@ -83,10 +89,40 @@ export async function retryFailedRows(id: string, hubby: BookingsHubby, staff: S
     orderBy: { line: "asc" },
     take: RETRY_BATCH,
   });
-  const tally = { retried: rows.length, sent: 0, failed: 0, unknown: 0 };
+  const tally = { retried: rows.length, sent: 0, failed: 0, unknown: 0, review: 0 };
   for (const row of rows) {
     await retryIntent(row.intentId!, hubby, staff);
-    tally[await settleRow(row.id, row.intentId!)]++;
+    // Staff asked for this: a row left UNKNOWN (a lost reply again, or a lookup that cannot tell) goes to review.
+    tally[await settleRow(row.id, row.intentId!, undefined, { review: true })]++;
+  }
+  return tally;
+}
+
+export const REVIEW_DECISIONS = ["reconcile", "send_once", "mark_issued"] as const;
+export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
+
+/**
+ * The review queue: rows whose reply was lost and whose booking no lookup could prove absent. Staff settle them in
+ * bulk (at most RETRY_BATCH per call): `reconcile` asks Hubby again (nothing is sent); `send_once` is their
+ * confirmation that Hubby has no such booking (each row is looked up once more, then sent once); `mark_issued` is
+ * their confirmation that it exists (nothing is sent). The caller audits the decision with the tally.
+ */
+export async function settleReviewRows(id: string, decision: ReviewDecision, hubby: BookingsHubby, staff: Staff) {
+  const rows = await db().campaignRow.findMany({
+    where: { campaignId: id, state: "review", intentId: { not: null } },
+    select: { id: true, intentId: true },
+    orderBy: { line: "asc" },
+    take: RETRY_BATCH,
+  });
+  const tally = { rows: rows.length, sent: 0, failed: 0, unknown: 0, review: 0, posted: 0 };
+  for (const row of rows) {
+    const intentId = row.intentId!;
+    if (decision === "reconcile") await reconcileIntent(intentId, hubby, staff, { quietMs: 0 });
+    else if (decision === "send_once") {
+      if ((await confirmAbsentAndSend(intentId, hubby, staff)).sent) tally.posted++;
+    } else await markIntentIssued(intentId, staff, null);
+    // Whatever is still UNKNOWN stays in the queue: no worker checks a row staff are settling.
+    tally[await settleRow(row.id, intentId, undefined, { review: true })]++;
   }
   return tally;
 }

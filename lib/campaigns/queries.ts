@@ -70,6 +70,8 @@ export type Progress = {
   sent: number;
   failed: number;
   unknown: number;
+  /** Rows whose booking no lookup could prove absent or present: they wait for staff (the review queue). */
+  review: number;
   remaining: number;
   /** Rows settled per second since the start, and the estimated seconds left at that rate. */
   rate: number | null;
@@ -108,6 +110,7 @@ export async function campaignProgress(id: string): Promise<Progress | null> {
       sent: 0,
       failed: 0,
       unknown: 0,
+      review: 0,
       remaining: 0,
       rate: null,
       etaSeconds: null,
@@ -123,8 +126,9 @@ export async function campaignProgress(id: string): Promise<Progress | null> {
   const sent = count("sent");
   const failed = count("failed");
   const unknown = count("unknown");
+  const review = count("review");
   const remaining = count("pending") + count("sending");
-  const settled = sent + failed;
+  const settled = sent + failed + review;
   const end = campaign.finishedAt?.getTime() ?? Date.now();
   const seconds = campaign.startedAt ? (end - campaign.startedAt.getTime()) / 1000 : 0;
   const rate = seconds > 0 && settled > 0 ? settled / seconds : null;
@@ -135,6 +139,7 @@ export async function campaignProgress(id: string): Promise<Progress | null> {
     sent,
     failed,
     unknown,
+    review,
     remaining,
     rate,
     etaSeconds: rate && campaign.status === "running" ? Math.round((remaining + unknown) / rate) : null,
@@ -142,13 +147,13 @@ export async function campaignProgress(id: string): Promise<Progress | null> {
   };
 }
 
-export const ROW_FILTERS = ["all", "errors", "invalid", "sent", "failed", "unknown", "pending"] as const;
+export const ROW_FILTERS = ["all", "errors", "invalid", "sent", "failed", "unknown", "review", "pending"] as const;
 export type RowFilter = (typeof ROW_FILTERS)[number];
 
 function rowWhere(id: string, filter: RowFilter) {
   if (filter === "all") return { campaignId: id };
   if (filter === "errors")
-    return { campaignId: id, state: { in: ["invalid", "failed", "unknown"] as CampaignRowState[] } };
+    return { campaignId: id, state: { in: ["invalid", "failed", "unknown", "review"] as CampaignRowState[] } };
   if (filter === "pending") return { campaignId: id, state: { in: ["pending", "sending"] as CampaignRowState[] } };
   return { campaignId: id, state: filter };
 }

@@ -17,10 +17,9 @@ import {
 } from "../bookings/intents";
 import type { BookingRequest } from "../bookings/request";
 import { db } from "../db";
-import { getEnv } from "../env";
+import { autoResend, getEnv } from "../env";
 import { Prisma } from "../generated/prisma/client";
 import { hubbyFor } from "../hubby";
-import { HubbyApiError } from "../hubby/errors";
 import type { CreateBookingInput } from "../hubby/schemas";
 import { campaignClientKey } from "./dry-run";
 
@@ -98,7 +97,7 @@ export async function claimRows(
   return [...expired, ...(await claim(Prisma.sql`'pending'`, false, limit - expired.length))];
 }
 
-export type RowOutcome = "sent" | "failed" | "unknown";
+export type RowOutcome = "sent" | "failed" | "unknown" | "review";
 
 type CampaignForRow = { id: string; name: string; startedById: string | null; startedByEmail: string | null };
 
@@ -172,33 +171,38 @@ export async function processRow(
   }
   if (intent.status === "PENDING") await sendIntent(intent.id, hubby, actor);
   else if (intent.status === "SENDING" || intent.status === "UNKNOWN") {
-    try {
-      // Its POST got no reply (or its worker died): look for the booking at Hubby first. Not there after the
-      // quiet period means it was never made, so sending it again is not a blind resend.
-      const checked = await reconcileIntent(intent.id, hubby, actor, { quietMs: options.quietMs });
-      if (checked.status === "FAILED" && checked.attempts < AUTOMATIC_ATTEMPTS) {
-        await resendFailedIntent(
-          intent.id,
-          hubby,
-          actor,
-          `Not at Hubby after the quiet period: sent again by the campaign (attempt ${checked.attempts + 1})`,
-        );
-      }
-    } catch (error) {
-      // Hubby could not be asked: the row stays unknown and is checked again after its quiet period.
-      if (!(error instanceof HubbyApiError)) throw error;
+    // Its POST got no reply (or its worker died): look for the booking at Hubby first. Only a lookup that proves
+    // it absent after the quiet period may lead to another POST, and only where HUBBY_AUTO_RESEND allows it;
+    // anything less leaves the row for staff to review.
+    const checked = await reconcileIntent(intent.id, hubby, actor, { quietMs: options.quietMs });
+    if (checked.verdict === "undetermined") return settleRow(claimed.id, intent.id, options.quietMs, { review: true });
+    if (checked.verdict === "absent" && autoResend() && checked.attempts < AUTOMATIC_ATTEMPTS) {
+      await resendFailedIntent(
+        intent.id,
+        hubby,
+        actor,
+        `Hubby proved it absent after the quiet period: sent again by the campaign (attempt ${checked.attempts + 1})`,
+      );
     }
   }
   return settleRow(claimed.id, intent.id, options.quietMs);
 }
 
-/** Copies the intent's state onto the row; an unresolved row waits one quiet period before it is checked again. */
-export async function settleRow(rowId: bigint, intentId: string, recheckMs?: number): Promise<RowOutcome> {
+/**
+ * Copies the intent's state onto the row; an unresolved row waits one quiet period before it is checked again,
+ * unless `review`: its lookups could not settle it, so it waits for staff (not checked again on its own).
+ */
+export async function settleRow(
+  rowId: bigint,
+  intentId: string,
+  recheckMs?: number,
+  options: { review?: boolean } = {},
+): Promise<RowOutcome> {
   const intent = await db().bookingIntent.findUniqueOrThrow({
     where: { id: intentId },
     select: { id: true, status: true, hubbyBookingId: true, packages: true, error: true },
   });
-  return writeRowOutcome(rowId, intent, recheckMs);
+  return writeRowOutcome(rowId, intent, recheckMs, options.review === true);
 }
 
 const rowOutcomeOf = (status: string): RowOutcome =>
@@ -260,8 +264,10 @@ async function writeRowOutcome(
   rowId: bigint,
   intent: Pick<SettledIntent, "id" | "status" | "hubbyBookingId" | "packages" | "error">,
   recheckMs = getEnv().HUBBY_TIMEOUT_MS,
+  review = false,
 ): Promise<RowOutcome> {
-  const outcome = rowOutcomeOf(intent.status);
+  const settled = rowOutcomeOf(intent.status);
+  const outcome: RowOutcome = settled === "unknown" && review ? "review" : settled;
   const packages = Array.isArray(intent.packages) ? (intent.packages as { package_id?: unknown }[]) : [];
   const data: Prisma.CampaignRowUpdateInput = {
     state: outcome,

@@ -215,7 +215,8 @@ async function route(
         b.package_specifications.some((s) => s.external_user_id === params.external_user_id),
       );
     }
-    if (params.bookingId && bookings.length === 0) throw new SandboxError(404, "Booking not found");
+    // An unknown reference is an empty page whose meta counts 0 matches: the console treats that count, and only
+    // that, as proof that a booking is absent (lib/bookings/intents.ts). The documented shape has no meta.
     const total = bookings.length;
     const page = bookings.slice((params.page - 1) * params.perPage, params.page * params.perPage);
     return {

@@ -1,6 +1,14 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createIntent, reconcileIntent, retryIntent, sendIntent } from "@/lib/bookings/intents";
+import {
+  confirmAbsentAndSend,
+  createIntent,
+  markIntentIssued,
+  reconcileIntent,
+  retryIntent,
+  sendIntent,
+  type BookingsHubby,
+} from "@/lib/bookings/intents";
 import { bookingReference, buildBookingRequest, type BookingDraft } from "@/lib/bookings/request";
 import { db } from "@/lib/db";
 import type { Sandbox } from "@/lib/sandbox/sandbox";
@@ -170,5 +178,113 @@ describe("booking intents", () => {
     expect((await reconcileIntent(id, client, null, { quietMs: 60_000 })).note).toMatch(/still being sent/);
     const settled = await reconcileIntent(id, client, null, { quietMs: 60_000, now: () => Date.now() + 61_000 });
     expect(settled.status).toBe("FAILED");
+  });
+});
+
+/**
+ * A Hubby that cannot prove a booking absent: GET /bookings answers an empty list without a count (its shape is
+ * undocumented), and dashboards do not name bookings (the documented shape). Bookings are real, at the sandbox.
+ */
+function undocumentedLookups(client: ReturnType<typeof clientFor>["client"]): BookingsHubby {
+  return {
+    createBooking: (input) => client.createBooking(input),
+    listBookings: async () => ({
+      bookings: [],
+      page: undefined,
+      perPage: undefined,
+      total: undefined,
+      totalPages: undefined,
+    }),
+    getUserDashboard: async (externalUserId) => {
+      const dashboard = await client.getUserDashboard(externalUserId);
+      return {
+        ...dashboard,
+        package_queues: dashboard.package_queues.map(({ booking_id: _drop, ...queue }) => queue),
+      } as Awaited<ReturnType<BookingsHubby["getUserDashboard"]>>;
+    },
+  };
+}
+
+describe("never a paid booking twice when Hubby cannot prove absence", () => {
+  const staff = { id: crypto.randomUUID(), email: "reviewer@example.test" };
+
+  it("a lost reply after commit, looked up with an empty list of unknown shape, stays UNKNOWN; a retry sends nothing", async () => {
+    const { client } = clientFor(sandbox);
+    const strict = undocumentedLookups(client);
+    const { id, reference } = await newIntent("strict_dropped");
+    sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 1 });
+    expect((await sendIntent(id, strict, null)).status).toBe("UNKNOWN");
+    const checked = await reconcileIntent(id, strict, null, { quietMs: 0 });
+    expect(checked).toMatchObject({ status: "UNKNOWN", verdict: "undetermined" });
+    expect(checked.note).toMatch(/empty list without a count/);
+    const retried = await retryIntent(id, strict, null, { quietMs: 0 });
+    expect(retried).toMatchObject({ status: "UNKNOWN", resent: false });
+    expect(retried.note).toMatch(/send once/);
+    expect(bookingsAt(reference)).toHaveLength(1);
+  });
+
+  for (const fault of [
+    { kind: "status", status: 500 },
+    { kind: "timeout", ms: 5_000 },
+  ] as const) {
+    it(`a lookup answering ${fault.kind} ${"status" in fault ? fault.status : ""} leaves the intent UNKNOWN, never resent`, async () => {
+      const { client } = clientFor(sandbox, { timeoutMs: 300, getRetries: 0 });
+      const { id, reference } = await newIntent(`strict_${fault.kind}`);
+      sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 1 });
+      expect((await sendIntent(id, client, null)).status).toBe("UNKNOWN");
+      sandbox.faults.add({ ...fault, method: "GET", path: "/bookings" });
+      sandbox.faults.add({ ...fault, method: "GET", path: "/native/user-dashboard" });
+      expect(await reconcileIntent(id, client, null, { quietMs: 0 })).toMatchObject({
+        status: "UNKNOWN",
+        verdict: "undetermined",
+      });
+      expect((await retryIntent(id, client, null, { quietMs: 0 })).resent).toBe(false);
+      expect(bookingsAt(reference)).toHaveLength(1);
+    });
+  }
+
+  it("staff confirm it is not at Hubby: sent exactly once, also when two of them click", async () => {
+    const { client } = clientFor(sandbox, { timeoutMs: 300 });
+    const strict = undocumentedLookups(client);
+    const { id, reference } = await newIntent("strict_absent");
+    // The POST times out before Hubby commits anything: the booking really is absent, but nothing proves it.
+    sandbox.faults.add({ kind: "timeout", method: "POST", path: "/bookings", ms: 5_000, times: 1 });
+    expect((await sendIntent(id, strict, null)).status).toBe("UNKNOWN");
+    expect((await reconcileIntent(id, strict, null, { quietMs: 0 })).verdict).toBe("undetermined");
+    expect(bookingsAt(reference)).toHaveLength(0);
+
+    const before = sandbox.requests.length;
+    const [first, second] = await Promise.all([
+      confirmAbsentAndSend(id, strict, staff),
+      confirmAbsentAndSend(id, strict, staff),
+    ]);
+    expect([first.sent, second.sent].filter(Boolean)).toHaveLength(1);
+    expect(postsFor(before)).toBe(1);
+    expect(bookingsAt(reference)).toHaveLength(1);
+    expect((await db().bookingIntent.findUniqueOrThrow({ where: { id } })).status).toBe("SENT");
+    expect(await history(id)).toContain("UNKNOWN→FAILED");
+  });
+
+  it("a booking found at the last look is settled, not sent again; 'mark as issued' sends nothing", async () => {
+    const { client } = clientFor(sandbox);
+    const found = await newIntent("strict_found_late");
+    sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 1 });
+    expect((await sendIntent(found.id, client, null)).status).toBe("UNKNOWN");
+    const before = sandbox.requests.length;
+    expect(await confirmAbsentAndSend(found.id, client, staff)).toMatchObject({ status: "SENT", sent: false });
+    expect(postsFor(before)).toBe(0);
+    expect(bookingsAt(found.reference)).toHaveLength(1);
+
+    const marked = await newIntent("strict_marked");
+    sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 1 });
+    expect((await sendIntent(marked.id, client, null)).status).toBe("UNKNOWN");
+    const hubbyId = bookingsAt(marked.reference)[0]!.id;
+    expect(await markIntentIssued(marked.id, staff, hubbyId)).toMatchObject({
+      status: "SENT",
+      hubbyBookingId: hubbyId,
+    });
+    expect(bookingsAt(marked.reference)).toHaveLength(1);
+    // Only an UNKNOWN intent can be marked: a second mark changes nothing.
+    expect((await markIntentIssued(marked.id, staff, null)).note).toMatch(/Not changed/);
   });
 });

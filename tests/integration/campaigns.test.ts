@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { dryRunAction } from "@/app/(console)/campaigns/new/upload";
 import { refreshCatalog } from "@/lib/catalog/catalog";
-import { startCampaign } from "@/lib/campaigns/control";
+import { retryFailedRows, settleReviewRows, startCampaign } from "@/lib/campaigns/control";
+import type { BookingsHubby } from "@/lib/bookings/intents";
+import { campaignProgress } from "@/lib/campaigns/queries";
+import { resetEnvCache } from "@/lib/env";
+import { HubbyApiError } from "@/lib/hubby/errors";
 import {
   CHECK_LEASE_MS,
   checkCampaign,
@@ -390,11 +394,89 @@ describe("campaign worker", () => {
     for (const row of rows) expect(bookingsAtSandbox(`hpc-campaign-${campaign.id}-${row.line}`)).toBe(1);
     const resent = await db().bookingIntentEvent.count({
       where: {
-        note: { startsWith: "Not at Hubby after the quiet period" },
+        note: { startsWith: "Hubby proved it absent after the quiet period" },
         intent: { clientKey: { startsWith: `campaign-${campaign.id}` } },
       },
     });
     expect(resent).toBe(2);
+  });
+
+  it("against a Hubby that drops every third reply and cannot prove absence: one booking per row at most, the rest in review", async () => {
+    const campaign = await dryRun(file("strict", 200));
+    await db().campaign.update({ where: { id: campaign.id }, data: { status: "running" } });
+    let posts = 0;
+    // The stand-in: every third POST commits at Hubby but its reply is lost; GET /bookings answers an empty list
+    // without a count (its shape is undocumented); dashboards do not name bookings (the documented shape).
+    const strict: BookingsHubby = {
+      createBooking: async (input) => {
+        const booking = await hubby.createBooking(input);
+        if (++posts % 3 === 0) {
+          throw new HubbyApiError({
+            kind: "network",
+            message: "socket hang up",
+            endpoint: "POST /bookings",
+            requestId: "x",
+          });
+        }
+        return booking;
+      },
+      listBookings: async () => ({
+        bookings: [],
+        page: undefined,
+        perPage: undefined,
+        total: undefined,
+        totalPages: undefined,
+      }),
+      getUserDashboard: async (externalUserId) => {
+        const dashboard = await hubby.getUserDashboard(externalUserId);
+        return {
+          ...dashboard,
+          package_queues: dashboard.package_queues.map(({ booking_id: _drop, ...queue }) => queue),
+        };
+      },
+    };
+    await runCampaign(campaign.id, { hubby: strict, concurrency: 4, quietMs: 0 });
+
+    expect((await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("done");
+    expect(posts).toBe(200);
+    const rows = await db().campaignRow.findMany({ where: { campaignId: campaign.id }, orderBy: { line: "asc" } });
+    for (const row of rows) expect(bookingsAtSandbox(`hpc-campaign-${campaign.id}-${row.line}`)).toBe(1);
+    const states = rows.reduce<Record<string, number>>(
+      (tally, row) => ({ ...tally, [row.state]: (tally[row.state] ?? 0) + 1 }),
+      {},
+    );
+    expect(states).toEqual({ sent: 134, review: 66 });
+    expect((await campaignProgress(campaign.id))!.review).toBe(66);
+
+    // Staff checked with Hubby: those bookings exist. Marking them issued sends nothing.
+    const staff = await makeStaff("campaign_manager");
+    const tally = await settleReviewRows(campaign.id, "mark_issued", strict, staff);
+    expect(tally).toMatchObject({ rows: 66, sent: 66, review: 0, posted: 0 });
+    expect(posts).toBe(200);
+    expect(await db().campaignRow.count({ where: { campaignId: campaign.id, state: "sent" } })).toBe(200);
+  }, 120_000);
+
+  it("with HUBBY_AUTO_RESEND=false, a row proved absent waits for the explicit retry instead of being resent", async () => {
+    process.env.HUBBY_AUTO_RESEND = "false";
+    resetEnvCache();
+    try {
+      const campaign = await dryRun(file("noauto", 4));
+      await db().campaign.update({ where: { id: campaign.id }, data: { status: "running" } });
+      sandbox.faults.add({ kind: "timeout", method: "POST", path: "/bookings", times: 2 });
+      const quick = clientFor(sandbox, { timeoutMs: 300 }).client;
+      await runCampaign(campaign.id, { hubby: quick, concurrency: 2, quietMs: 0 });
+      const rows = await db().campaignRow.findMany({ where: { campaignId: campaign.id }, orderBy: { line: "asc" } });
+      expect(rows.filter((row) => row.state === "failed")).toHaveLength(2);
+      const absent = rows.filter((row) => row.state === "failed");
+      for (const row of absent) expect(bookingsAtSandbox(`hpc-campaign-${campaign.id}-${row.line}`)).toBe(0);
+
+      const staff = await makeStaff("campaign_manager");
+      expect(await retryFailedRows(campaign.id, quick, staff)).toMatchObject({ retried: 2, sent: 2 });
+      for (const row of rows) expect(bookingsAtSandbox(`hpc-campaign-${campaign.id}-${row.line}`)).toBe(1);
+    } finally {
+      delete process.env.HUBBY_AUTO_RESEND;
+      resetEnvCache();
+    }
   });
 
   it("pauses itself when Hubby keeps failing", async () => {

@@ -5,7 +5,7 @@ import { ActionError, formToObject, runAction, type ActionResult } from "@/lib/a
 import { audit } from "@/lib/audit/audit";
 import { can, rolesFor, type StaffRole } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
-import { reconcileIntent, retryIntent } from "@/lib/bookings/intents";
+import { confirmAbsentAndSend, markIntentIssued, reconcileIntent, retryIntent } from "@/lib/bookings/intents";
 import { hubbyFor } from "@/lib/hubby";
 
 const intentSchema = z.object({ intentId: z.uuid("Unknown booking.") });
@@ -81,6 +81,87 @@ export async function retryBookingAction(
         },
         requestId,
       });
+      revalidatePath(`/bookings/${intent.id}`);
+      return { status: outcome.status, note: outcome.note };
+    },
+  );
+}
+
+const sendOnceSchema = intentSchema.extend({
+  confirm: z.literal("yes", "Confirm that you checked with Hubby that this booking does not exist."),
+});
+const markIssuedSchema = intentSchema.extend({
+  confirm: z.literal("yes", "Confirm that you checked with Hubby that this booking exists."),
+  hubbyBookingId: z.preprocess(
+    (value) => value ?? "",
+    z
+      .string()
+      .trim()
+      .max(100, "At most 100 characters.")
+      .regex(/^[\w.:-]*$/, "Letters, digits and - _ . : only.")
+      .transform((value) => value || null),
+  ),
+});
+
+function auditDecision(
+  action: string,
+  staff: { id: string; email: string },
+  intent: { id: string; externalUserIds: string[] },
+  outcome: { status: string; note: string; sent: boolean; hubbyBookingId: string | null },
+  requestId: string,
+) {
+  return audit({
+    actor: staff,
+    action,
+    targetType: "booking_intent",
+    targetId: intent.id,
+    externalUserId: intent.externalUserIds.length === 1 ? intent.externalUserIds[0] : undefined,
+    result: "ok",
+    details: { status: outcome.status, sent: outcome.sent, hubbyBookingId: outcome.hubbyBookingId, note: outcome.note },
+    requestId,
+  });
+}
+
+/**
+ * Staff confirm with Hubby that an UNKNOWN booking does not exist: looked up once more, then sent exactly once.
+ */
+export async function sendOnceBookingAction(
+  _prev: unknown,
+  form: FormData,
+): Promise<ActionResult<{ status: string; note: string }>> {
+  return runAction(
+    {
+      action: "bookings.send_once",
+      roles: rolesFor("bookings.topUp"),
+      schema: sendOnceSchema,
+      input: formToObject(form),
+    },
+    async (input, { staff, requestId }) => {
+      const intent = await intentFor(input.intentId, staff.role);
+      const outcome = await confirmAbsentAndSend(intent.id, await hubbyFor(staff), staff);
+      await auditDecision("bookings.send_once", staff, intent, outcome, requestId);
+      revalidatePath(`/bookings/${intent.id}`);
+      return { status: outcome.status, note: outcome.note };
+    },
+  );
+}
+
+/** Staff confirm with Hubby that an UNKNOWN booking exists: it counts as sent, nothing is sent. */
+export async function markIssuedBookingAction(
+  _prev: unknown,
+  form: FormData,
+): Promise<ActionResult<{ status: string; note: string }>> {
+  return runAction(
+    {
+      action: "bookings.mark_issued",
+      roles: rolesFor("bookings.topUp"),
+      schema: markIssuedSchema,
+      input: formToObject(form),
+    },
+    async (input, { staff, requestId }) => {
+      const intent = await intentFor(input.intentId, staff.role);
+      const outcome = await markIntentIssued(intent.id, staff, input.hubbyBookingId);
+      await auditDecision("bookings.mark_issued", staff, intent, outcome, requestId);
       revalidatePath(`/bookings/${intent.id}`);
       return { status: outcome.status, note: outcome.note };
     },

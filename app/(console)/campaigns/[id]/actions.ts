@@ -4,7 +4,15 @@ import { z } from "zod";
 import { formToObject, runAction, type ActionResult } from "@/lib/actions";
 import { audit } from "@/lib/audit/audit";
 import { rolesFor } from "@/lib/auth/roles";
-import { cancelCampaign, pauseCampaign, resumeCampaign, retryFailedRows, startCampaign } from "@/lib/campaigns/control";
+import {
+  cancelCampaign,
+  pauseCampaign,
+  resumeCampaign,
+  retryFailedRows,
+  REVIEW_DECISIONS,
+  settleReviewRows,
+  startCampaign,
+} from "@/lib/campaigns/control";
 import { hubbyFor } from "@/lib/hubby";
 
 const idSchema = z.object({ campaignId: z.uuid("No such campaign.") });
@@ -56,7 +64,7 @@ export async function cancelCampaignAction(_prev: unknown, form: FormData): Resu
 export async function retryFailedRowsAction(
   _prev: unknown,
   form: FormData,
-): Promise<ActionResult<{ retried: number; sent: number; failed: number; unknown: number }>> {
+): Promise<ActionResult<{ retried: number; sent: number; failed: number; unknown: number; review: number }>> {
   return runAction(
     { action: "campaigns.retry", roles: rolesFor("campaigns.run"), schema: retrySchema, input: formToObject(form) },
     async (input, { staff, requestId }) => {
@@ -64,6 +72,48 @@ export async function retryFailedRowsAction(
       await audit({
         actor: staff,
         action: "campaigns.retry",
+        targetType: "campaign",
+        targetId: input.campaignId,
+        result: "ok",
+        details: tally,
+        requestId,
+      });
+      revalidatePath(`/campaigns/${input.campaignId}`);
+      return tally;
+    },
+  );
+}
+
+const reviewSchema = idSchema
+  .extend({ decision: z.enum(REVIEW_DECISIONS, "Choose what to do with the rows."), confirm: z.string().optional() })
+  .refine((input) => input.decision === "reconcile" || input.confirm === "yes", {
+    path: ["confirm"],
+    message: "Confirm that you checked this with Hubby.",
+  });
+
+export type ReviewTally = {
+  rows: number;
+  sent: number;
+  failed: number;
+  unknown: number;
+  review: number;
+  posted: number;
+};
+
+/**
+ * The review queue's bulk decisions (at most 200 rows per click), each confirmed by staff and audited with the
+ * tally: ask Hubby again, "not at Hubby: send once", or "mark as issued".
+ */
+export async function settleReviewRowsAction(_prev: unknown, form: FormData): Promise<ActionResult<ReviewTally>> {
+  const decision = REVIEW_DECISIONS.find((known) => known === form.get("decision"));
+  const action = decision ? `campaigns.review.${decision}` : "campaigns.review";
+  return runAction(
+    { action, roles: rolesFor("campaigns.run"), schema: reviewSchema, input: formToObject(form) },
+    async (input, { staff, requestId }) => {
+      const tally = await settleReviewRows(input.campaignId, input.decision, await hubbyFor(staff), staff);
+      await audit({
+        actor: staff,
+        action: `campaigns.review.${input.decision}`,
         targetType: "campaign",
         targetId: input.campaignId,
         result: "ok",

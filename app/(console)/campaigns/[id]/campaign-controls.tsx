@@ -127,7 +127,7 @@ export function CampaignProgress({ campaignId, initial }: { campaignId: string; 
   const [confirmCancel, setConfirmCancel] = useState(false);
   const failure = [paused, resumed, cancelled].find((state) => state && !state.ok);
 
-  const settled = progress.sent + progress.failed;
+  const settled = progress.sent + progress.failed + progress.review;
   const percent = progress.total > 0 ? Math.floor((settled / progress.total) * 100) : 0;
   return (
     <section className="flex flex-col gap-3 rounded-lg border p-4" aria-labelledby="progress-heading">
@@ -145,8 +145,9 @@ export function CampaignProgress({ campaignId, initial }: { campaignId: string; 
         <div className="h-full bg-emerald-600 transition-all" style={{ width: `${percent}%` }} />
       </div>
       <p className="text-sm" data-testid="progress-counts">
-        {percent}% · done {progress.sent} · failed {progress.failed} · unknown {progress.unknown} · remaining{" "}
-        {progress.remaining} of {progress.total}
+        {percent}% · done {progress.sent} · failed {progress.failed} · unknown {progress.unknown}
+        {progress.review > 0 ? ` · needs review ${progress.review}` : ""} · remaining {progress.remaining} of{" "}
+        {progress.total}
         {progress.rate ? ` · ${progress.rate.toFixed(1)} rows/s` : ""}
         {progress.etaSeconds !== null && progress.remaining + progress.unknown > 0
           ? ` · about ${duration(progress.etaSeconds)} left`
@@ -155,7 +156,7 @@ export function CampaignProgress({ campaignId, initial }: { campaignId: string; 
       {progress.statusNote && <p className="text-sm text-amber-700 dark:text-amber-300">{progress.statusNote}</p>}
       <p className="text-xs text-muted-foreground">
         The campaign runs on the server: closing this page does not stop it. Unknown rows (Hubby&apos;s reply was lost)
-        are reconciled with Hubby, never sent again blindly.
+        are looked up at Hubby, never sent again blindly; a row Hubby cannot prove absent waits for your review.
       </p>
       <div className="flex flex-wrap gap-2">
         {progress.status === "running" && (
@@ -200,7 +201,13 @@ export function CampaignProgress({ campaignId, initial }: { campaignId: string; 
   );
 }
 
-type RetryResult = ActionResult<{ retried: number; sent: number; failed: number; unknown: number }> | null;
+type RetryResult = ActionResult<{
+  retried: number;
+  sent: number;
+  failed: number;
+  unknown: number;
+  review: number;
+}> | null;
 
 /** Failed rows are retried only on request, with a confirmation; each is checked at Hubby before any resend. */
 export function RetryFailedButton({ campaignId, failed }: { campaignId: string; failed: number }) {

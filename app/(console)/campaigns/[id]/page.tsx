@@ -13,6 +13,7 @@ import { campaignFunnel } from "@/lib/campaigns/funnel";
 import { ensureCampaignWorker } from "@/lib/campaigns/worker";
 import { campaignStepLabels, travelersHref } from "@/lib/travelers/filters";
 import { CampaignProgress, CheckProgress, RetryFailedButton, RunButton } from "./campaign-controls";
+import { ReviewQueue } from "./review-queue";
 
 export const metadata: Metadata = { title: "Campaign" };
 
@@ -155,6 +156,7 @@ export default async function CampaignPage({
       )}
 
       {ran && progress && <CampaignProgress key={campaign.status} campaignId={campaign.id} initial={progress} />}
+      {ran && progress && progress.review > 0 && <ReviewQueue campaignId={campaign.id} count={progress.review} />}
       {ran && progress && progress.failed > 0 && progress.status !== "running" && (
         <div>
           <RetryFailedButton campaignId={campaign.id} failed={progress.failed} />
@@ -237,7 +239,7 @@ export default async function CampaignPage({
               {rows.rows.map((row) => (
                 <TableRow key={row.line}>
                   <TableCell>{row.line}</TableCell>
-                  <TableCell>{row.state}</TableCell>
+                  <TableCell>{row.state === "review" ? "needs review" : row.state}</TableCell>
                   <TableCell className="font-mono text-xs">{row.externalUserId}</TableCell>
                   <TableCell>{row.destinations.join(";")}</TableCell>
                   <TableCell className="font-mono text-xs">

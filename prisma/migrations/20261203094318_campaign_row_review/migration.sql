@@ -1,0 +1,3 @@
+-- AlterEnum
+ALTER TYPE "CampaignRowState" ADD VALUE 'review';
+
