@@ -96,10 +96,13 @@ export async function listEventTypes(): Promise<string[]> {
 
 export async function getWebhookEvent(id: string) {
   if (!/^\d{1,18}$/.test(id)) return null;
-  const row = await db().webhookEvent.findUnique({ where: { id: BigInt(id) } });
-  if (!row) return null;
+  const found = await db().webhookEvent.findUnique({ where: { id: BigInt(id) } });
+  if (!found) return null;
+  const { rawBytes, ...row } = found;
   return {
     ...row,
+    /** Set when rawBody is only a rendering (the bytes were not UTF-8 text): how many exact bytes are kept. */
+    exactByteCount: rawBytes ? rawBytes.length : null,
     id: row.id.toString(),
     receivedAt: row.receivedAt.toISOString(),
     eventAt: row.eventAt?.toISOString() ?? null,
