@@ -12,6 +12,7 @@ import {
 } from "./envelope";
 import { FactsError, factsFor, type Facts } from "./facts";
 import { project, withProjection } from "./projection";
+import { countRefusal } from "./refusals";
 import { isStorableDate, storableText } from "./storable";
 import { SIGNATURE_HEADER, verifyWebhook, type HeaderReader } from "./verify";
 
@@ -45,9 +46,7 @@ export async function ingestWebhook(headers: HeaderReader, rawBody: Buffer, ip: 
     timestampHeader: settings.timestampHeader,
   });
   if (!verdict.ok) {
-    await db()
-      .webhookAuthFailure.create({ data: { reason: verdict.reason, ip } })
-      .catch(() => undefined);
+    await countRefusal(verdict.reason, ip);
     return { status: 401, body: { error: "Unauthorized" } };
   }
 
