@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { HandledEvent, ParsedEvent } from "./envelope";
+import { isStorableDate, STORABLE_YEARS } from "./storable";
 
 /**
  * What one event says about the console's model, as plain facts. Pure, so the order-independence of the
@@ -131,9 +132,22 @@ function packageFacts(d: PackageFields, extra: Partial<NonNullable<Facts["pkg"]>
   };
 }
 
+/**
+ * A date field the database can store, or a FactsError naming it: a date outside the years PostgreSQL reads would
+ * fail the whole statement, and projecting the event without it (or at another time) would record a wrong state.
+ */
+function storableDate(date: Date | null, field: string, value: string | null | undefined, eventType: string) {
+  if (date && !isStorableDate(date)) {
+    throw new FactsError(
+      `${eventType}: ${field} "${(value ?? "").slice(0, 100)}" is outside the years ${STORABLE_YEARS}.`,
+    );
+  }
+  return date;
+}
+
 export function factsFor(event: ParsedEvent & { eventType: HandledEvent }, receivedAt: Date): Facts {
-  const at = event.eventAt ?? receivedAt;
   const type = event.eventType;
+  const at = storableDate(event.eventAt, "timestamp", event.eventAt?.toISOString(), type) ?? receivedAt;
   const base = { at, eventType: type };
 
   if (type.startsWith("package.usage.")) {
@@ -175,7 +189,10 @@ export function factsFor(event: ParsedEvent & { eventType: HandledEvent }, recei
       packageId: d.package_id,
       pkg: packageFacts(
         { destination: d.destination, size: d.size },
-        { activatedAt: toDate(d.activated_at), expiresAt: toDate(d.expires_at) },
+        {
+          activatedAt: storableDate(toDate(d.activated_at), "data.activated_at", d.activated_at, type),
+          expiresAt: storableDate(toDate(d.expires_at), "data.expires_at", d.expires_at, type),
+        },
       ),
     };
   }
@@ -199,7 +216,7 @@ export function factsFor(event: ParsedEvent & { eventType: HandledEvent }, recei
       packageId: null,
       booking: {
         departureDate: d.departure_date ?? null,
-        departsAt: departureInstant(d.departure_date),
+        departsAt: storableDate(departureInstant(d.departure_date), "data.departure_date", d.departure_date, type),
         ...(type === "booking.within_cutoff" ? { withinCutoff: flag } : { aboutToDepart: flag }),
       },
     };

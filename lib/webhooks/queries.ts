@@ -3,6 +3,7 @@ import { z } from "zod";
 import { db } from "../db";
 import type { Prisma } from "../generated/prisma/client";
 import { handledEvents } from "./envelope";
+import { refusalsSince } from "./refusals";
 
 export const WEBHOOK_PAGE_SIZE = 50;
 export const webhookStatuses = ["processed", "unhandled", "failed", "quarantined"] as const;
@@ -96,10 +97,13 @@ export async function listEventTypes(): Promise<string[]> {
 
 export async function getWebhookEvent(id: string) {
   if (!/^\d{1,18}$/.test(id)) return null;
-  const row = await db().webhookEvent.findUnique({ where: { id: BigInt(id) } });
-  if (!row) return null;
+  const found = await db().webhookEvent.findUnique({ where: { id: BigInt(id) } });
+  if (!found) return null;
+  const { rawBytes, ...row } = found;
   return {
     ...row,
+    /** Set when rawBody is only a rendering (the bytes were not UTF-8 text): how many exact bytes are kept. */
+    exactByteCount: rawBytes ? rawBytes.length : null,
     id: row.id.toString(),
     receivedAt: row.receivedAt.toISOString(),
     eventAt: row.eventAt?.toISOString() ?? null,
@@ -124,7 +128,7 @@ export async function webhookHealth(options: { hours: number; silenceHours: numb
       FROM "WebhookEvent" WHERE "receivedAt" >= ${since}
       GROUP BY 1, 2 ORDER BY 1`,
     db().webhookEvent.groupBy({ by: ["status"], where: { receivedAt: { gte: since } }, _count: { _all: true } }),
-    db().webhookAuthFailure.count({ where: { at: { gte: since } } }),
+    refusalsSince(since),
     db().webhookEvent.aggregate({ where: { lastDuplicateAt: { gte: since } }, _sum: { duplicates: true } }),
     db().$queryRaw<{ p50: number | null; p95: number | null }[]>`
       SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY lag) AS p50, percentile_cont(0.95) WITHIN GROUP (ORDER BY lag) AS p95

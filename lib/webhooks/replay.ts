@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "../db";
-import { parseWebhookBody } from "./envelope";
+import { parseWebhookBody, parseWebhookBytes } from "./envelope";
 import { applyEvent, eventColumns, type StoredStatus } from "./intake";
 import { webhookWhere, type WebhookQuery } from "./queries";
 import { affectedRows, diff, type FieldChange } from "./snapshot";
@@ -21,7 +21,10 @@ class DryRun extends Error {
 export async function replayEvent(id: bigint, options: { dryRun: boolean }): Promise<ReplayOutcome | null> {
   const event = await db().webhookEvent.findUnique({ where: { id } });
   if (!event) return null;
-  const parsed = parseWebhookBody(event.rawBody, event.eventId);
+  // rawBytes, when present, is the delivery as received; rawBody is then only a readable rendering of it.
+  const parsed = event.rawBytes
+    ? parseWebhookBytes(Buffer.from(event.rawBytes), event.eventId)
+    : parseWebhookBody(event.rawBody, event.eventId);
   if (!parsed.ok) return { status: "quarantined", error: parsed.error, changes: [] };
   const refs = eventColumns(parsed.event);
   try {

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { POST } from "@/app/api/webhooks/hubby/route";
 import { db, getDatabase } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
+import { webhookHealth } from "@/lib/webhooks/queries";
+import { MAX_REFUSAL_SOURCES_PER_MINUTE, REFUSAL_RETENTION_HOURS } from "@/lib/webhooks/refusals";
 import {
   SIGNING_SECRET,
   WEBHOOK_KEY,
@@ -41,7 +43,7 @@ function send(body: string | Uint8Array[], headers: Record<string, string> = {})
   return receiver.deliver(body, headers);
 }
 
-const authFailures = () => db().webhookAuthFailure.count();
+const authFailures = async () => (await db().webhookAuthRefusal.aggregate({ _sum: { count: true } }))._sum.count ?? 0;
 const events = () => db().webhookEvent.count();
 
 describe("authentication", () => {
@@ -81,6 +83,70 @@ describe("authentication", () => {
       delete process.env.HUBBY_WEBHOOK_AUTH_HEADER;
       delete process.env.HUBBY_WEBHOOK_AUTH_PREFIX;
       resetEnvCache();
+    }
+  });
+});
+
+describe("refused deliveries are counted per minute, address and reason, not stored a row each", () => {
+  const refuse = (address: string) =>
+    send(installed("refused_flood"), { "x-api-key": "whk_wrong", "x-forwarded-for": address });
+  const bucketsOf = (ip: string) => db().webhookAuthRefusal.findMany({ where: { ip } });
+
+  it("counts a flood from one address in one bucket per minute, and the health panel reads the count", async () => {
+    const before = (await webhookHealth({ hours: 24, silenceHours: 6 })).authFailures;
+    for (let sent = 0; sent < 60; sent += 10) {
+      const answers = await Promise.all(Array.from({ length: 10 }, () => refuse("203.0.113.7")));
+      expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(401));
+    }
+    const buckets = await bucketsOf("203.0.113.7");
+    // One bucket, or two if the flood straddled a minute.
+    expect(buckets.length).toBeLessThanOrEqual(2);
+    expect(buckets.every((bucket) => bucket.reason === "wrong_api_key")).toBe(true);
+    expect(buckets.reduce((sum, bucket) => sum + bucket.count, 0)).toBe(60);
+    expect((await webhookHealth({ hours: 24, silenceHours: 6 })).authFailures).toBe(before + 60);
+  });
+
+  it("prunes buckets past the retention window when a new bucket is counted", async () => {
+    const hoursAgo = (hours: number) => new Date(Math.floor((Date.now() - hours * 3_600_000) / 60_000) * 60_000);
+    const bucket = (minute: Date) => ({ minute, ip: "192.0.2.50", reason: "wrong_api_key", count: 5, lastAt: minute });
+    await db().webhookAuthRefusal.createMany({
+      data: [bucket(hoursAgo(REFUSAL_RETENTION_HOURS + 1)), bucket(hoursAgo(REFUSAL_RETENTION_HOURS - 1))],
+    });
+    expect((await refuse("198.51.100.9")).status).toBe(401);
+    const kept = await bucketsOf("192.0.2.50");
+    expect(kept.map((row) => row.minute)).toEqual([hoursAgo(REFUSAL_RETENTION_HOURS - 1)]);
+  });
+
+  it("counts addresses past the per-minute cap under one bucket, so a forged x-forwarded-for adds no rows", async () => {
+    const before = await authFailures();
+    const sent = MAX_REFUSAL_SOURCES_PER_MINUTE + 20;
+    for (let start = 0; start < sent; start += 20) {
+      await Promise.all(Array.from({ length: 20 }, (_, index) => refuse(`10.66.${start}.${index}`)));
+    }
+    expect(await authFailures()).toBe(before + sent);
+    const perMinute = await db().webhookAuthRefusal.groupBy({ by: ["minute"], _count: { ip: true } });
+    // Per minute: at most the cap of addresses plus "other", for each reason (only wrong_api_key is sent here).
+    const reasons = await db().webhookAuthRefusal.findMany({ distinct: ["reason"], select: { reason: true } });
+    for (const minute of perMinute) {
+      expect(minute._count.ip).toBeLessThanOrEqual((MAX_REFUSAL_SOURCES_PER_MINUTE + 1) * reasons.length);
+    }
+    expect(await db().webhookAuthRefusal.count({ where: { ip: "other" } })).toBeGreaterThan(0);
+  });
+
+  it("logs nothing per refusal, and one line without a stack when refusals cannot be counted", async () => {
+    const logged = [vi.spyOn(console, "warn"), vi.spyOn(console, "error"), vi.spyOn(console, "log")];
+    const lines = () => logged.flatMap((spy) => spy.mock.calls.map((call) => call.map(String).join(" ")));
+    try {
+      await Promise.all(Array.from({ length: 10 }, () => refuse("203.0.113.8")));
+      expect(lines()).toEqual([]);
+      vi.spyOn(getDatabase(), "prepared").mockRejectedValue(new Error("connect ECONNREFUSED\n    at Socket.connect"));
+      const answers = await Promise.all(Array.from({ length: 20 }, () => refuse("203.0.113.9")));
+      expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(401));
+      expect(lines()).toHaveLength(1);
+      expect(lines()[0]).toContain("could not count refused deliveries");
+      expect(lines()[0]).not.toContain("\n");
+    } finally {
+      vi.restoreAllMocks();
     }
   });
 });

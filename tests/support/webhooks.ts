@@ -26,15 +26,15 @@ export type Delivery = { status: number; json: Record<string, unknown> };
 
 /**
  * The production receiver (lib/webhooks/node-handler.ts) on a loopback port, as scripts/server.ts serves it.
- * `deliver` posts a body (a string, or chunks sent with chunked encoding and no length); a header given as ""
- * is left out.
+ * `deliver` posts a body (a string, exact bytes, or chunks sent with chunked encoding and no length); a header
+ * given as "" is left out.
  */
 export async function startNodeReceiver() {
   const { handleWebhookRequest } = await import("@/lib/webhooks/node-handler");
   const server = http.createServer((request, response) => void handleWebhookRequest(request, response));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  const deliver = (body: string | Uint8Array[], headers: Record<string, string> = {}) =>
+  const deliver = (body: string | Buffer | Uint8Array[], headers: Record<string, string> = {}) =>
     new Promise<Delivery>((resolve, reject) => {
       const merged: Record<string, string> = {
         "content-type": "application/json",
@@ -57,7 +57,7 @@ export async function startNodeReceiver() {
       );
       // After a 413 the receiver closes the connection while the rest of the body is still being sent.
       request.on("error", (error) => (answered ? undefined : reject(error)));
-      if (typeof body === "string") {
+      if (!Array.isArray(body)) {
         request.end(body);
         return;
       }

@@ -126,6 +126,12 @@ export default async function WebhookEventPage({ params }: { params: Promise<{ i
         <h2 id="event-body" className="mb-2 text-sm font-semibold">
           Body
         </h2>
+        {event.exactByteCount !== null && (
+          <p className="mb-2 text-sm text-muted-foreground">
+            The body was not UTF-8 text: it is shown with � in place of the bytes that were not, and its exact{" "}
+            {event.exactByteCount} bytes are kept.
+          </p>
+        )}
         <pre className="max-h-[32rem] overflow-auto rounded bg-muted p-3 text-xs" data-testid="webhook-body">
           {prettyBody(event.rawBody)}
         </pre>
