@@ -199,7 +199,7 @@ function undocumentedLookups(client: ReturnType<typeof clientFor>["client"]): Bo
       const dashboard = await client.getUserDashboard(externalUserId);
       return {
         ...dashboard,
-        package_queues: dashboard.package_queues.map(({ booking_id: _drop, ...queue }) => queue),
+        package_queues: dashboard.package_queues.map((queue) => ({ ...queue, booking_id: undefined })),
       } as Awaited<ReturnType<BookingsHubby["getUserDashboard"]>>;
     },
   };

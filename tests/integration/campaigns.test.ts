@@ -431,7 +431,7 @@ describe("campaign worker", () => {
         const dashboard = await hubby.getUserDashboard(externalUserId);
         return {
           ...dashboard,
-          package_queues: dashboard.package_queues.map(({ booking_id: _drop, ...queue }) => queue),
+          package_queues: dashboard.package_queues.map((queue) => ({ ...queue, booking_id: undefined })),
         };
       },
     };
