@@ -1,7 +1,9 @@
 import "server-only";
 import { z } from "zod";
 import { ActionError, type FieldErrors } from "./action-error";
+import { headers } from "next/headers";
 import { audit } from "./audit/audit";
+import { countRefusal } from "./audit/refusals";
 import { getCurrentStaff, isForbiddenError, requireStaff, type CurrentStaff } from "./auth/staff";
 import type { StaffRole } from "./auth/roles";
 import { HubbyApiError } from "./hubby/errors";
@@ -28,8 +30,9 @@ export async function runAction<Schema extends z.ZodType, T>(
     staff = await requireStaff(...options.roles);
   } catch (error) {
     if (isSignInRedirect(error)) {
-      // Signed out, disabled or a forged request without a session: record the refused call, then redirect.
-      await audit({ action: options.action, result: "refused", details: { reason: "signed_out" }, requestId });
+      // Signed out, disabled or a forged request without a session: counted per minute and source (not an audit
+      // entry each, which a flood of forged calls would turn into unbounded writes), then redirected.
+      await countRefusal("action", `signed_out ${options.action}`, await callerAddress());
     }
     if (!isForbiddenError(error)) throw error;
     const actor = await getCurrentStaff();
@@ -75,6 +78,16 @@ export async function runAction<Schema extends z.ZodType, T>(
     console.error(`[action ${options.action}] request ${requestId} failed:`, error);
     await audit({ actor: staff, action: options.action, result: "error", details: { requestId }, requestId });
     return { ok: false, message: `Something went wrong. Reference: ${requestId}` };
+  }
+}
+
+/** The caller's address as the server saw it (X-Forwarded-For survives only behind a trusted proxy). */
+export async function callerAddress(): Promise<string | null> {
+  try {
+    const list = await headers();
+    return list.get("x-forwarded-for")?.split(",")[0]?.trim() || list.get("x-real-ip") || null;
+  } catch {
+    return null;
   }
 }
 

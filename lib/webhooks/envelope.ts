@@ -1,7 +1,7 @@
 import { isUtf8 } from "node:buffer";
 import crypto from "node:crypto";
 import { z } from "zod";
-import { storableText, unstorableJsonReason } from "./storable";
+import { storableText, unstorableJsonReason } from "../storable";
 
 /**
  * Parses a webhook body into one event (reference §5.1): the `{event, timestamp, data}` envelope (with an optional

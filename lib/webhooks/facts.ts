@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { HandledEvent, ParsedEvent } from "./envelope";
-import { isStorableDate, STORABLE_YEARS } from "./storable";
+import { isStorableDate, STORABLE_YEARS } from "../storable";
 
 /**
  * What one event says about the console's model, as plain facts. Pure, so the order-independence of the

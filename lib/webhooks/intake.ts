@@ -12,8 +12,8 @@ import {
 } from "./envelope";
 import { FactsError, factsFor, type Facts } from "./facts";
 import { project, withProjection } from "./projection";
-import { countRefusal } from "./refusals";
-import { isStorableDate, storableText } from "./storable";
+import { countRefusal } from "../audit/refusals";
+import { isStorableDate, storableText } from "../storable";
 import { SIGNATURE_HEADER, verifyWebhook, type HeaderReader } from "./verify";
 
 /**
@@ -46,7 +46,7 @@ export async function ingestWebhook(headers: HeaderReader, rawBody: Buffer, ip: 
     timestampHeader: settings.timestampHeader,
   });
   if (!verdict.ok) {
-    await countRefusal(verdict.reason, ip);
+    await countRefusal("webhook", verdict.reason, ip);
     return { status: 401, body: { error: "Unauthorized" } };
   }
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { db } from "../db";
 import type { Prisma } from "../generated/prisma/client";
 import { handledEvents } from "./envelope";
-import { refusalsSince } from "./refusals";
+import { refusalsSince } from "../audit/refusals";
 
 export const WEBHOOK_PAGE_SIZE = 50;
 export const webhookStatuses = ["processed", "unhandled", "failed", "quarantined"] as const;
@@ -128,7 +128,7 @@ export async function webhookHealth(options: { hours: number; silenceHours: numb
       FROM "WebhookEvent" WHERE "receivedAt" >= ${since}
       GROUP BY 1, 2 ORDER BY 1`,
     db().webhookEvent.groupBy({ by: ["status"], where: { receivedAt: { gte: since } }, _count: { _all: true } }),
-    refusalsSince(since),
+    refusalsSince("webhook", since),
     db().webhookEvent.aggregate({ where: { lastDuplicateAt: { gte: since } }, _sum: { duplicates: true } }),
     db().$queryRaw<{ p50: number | null; p95: number | null }[]>`
       SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY lag) AS p50, percentile_cont(0.95) WITHIN GROUP (ORDER BY lag) AS p95

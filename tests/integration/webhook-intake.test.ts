@@ -3,7 +3,7 @@ import { POST } from "@/app/api/webhooks/hubby/route";
 import { db, getDatabase } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import { webhookHealth } from "@/lib/webhooks/queries";
-import { MAX_REFUSAL_SOURCES_PER_MINUTE, REFUSAL_RETENTION_HOURS } from "@/lib/webhooks/refusals";
+import { MAX_REFUSAL_SOURCES_PER_MINUTE, REFUSAL_RETENTION_HOURS } from "@/lib/audit/refusals";
 import {
   SIGNING_SECRET,
   WEBHOOK_KEY,
@@ -43,7 +43,8 @@ function send(body: string | Uint8Array[], headers: Record<string, string> = {})
   return receiver.deliver(body, headers);
 }
 
-const authFailures = async () => (await db().webhookAuthRefusal.aggregate({ _sum: { count: true } }))._sum.count ?? 0;
+const authFailures = async () =>
+  (await db().refusalCount.aggregate({ where: { kind: "webhook" }, _sum: { count: true } }))._sum.count ?? 0;
 const events = () => db().webhookEvent.count();
 
 describe("authentication", () => {
@@ -90,7 +91,7 @@ describe("authentication", () => {
 describe("refused deliveries are counted per minute, address and reason, not stored a row each", () => {
   const refuse = (address: string) =>
     send(installed("refused_flood"), { "x-api-key": "whk_wrong", "x-forwarded-for": address });
-  const bucketsOf = (ip: string) => db().webhookAuthRefusal.findMany({ where: { ip } });
+  const bucketsOf = (ip: string) => db().refusalCount.findMany({ where: { ip } });
 
   it("counts a flood from one address in one bucket per minute, and the health panel reads the count", async () => {
     const before = (await webhookHealth({ hours: 24, silenceHours: 6 })).authFailures;
@@ -108,8 +109,15 @@ describe("refused deliveries are counted per minute, address and reason, not sto
 
   it("prunes buckets past the retention window when a new bucket is counted", async () => {
     const hoursAgo = (hours: number) => new Date(Math.floor((Date.now() - hours * 3_600_000) / 60_000) * 60_000);
-    const bucket = (minute: Date) => ({ minute, ip: "192.0.2.50", reason: "wrong_api_key", count: 5, lastAt: minute });
-    await db().webhookAuthRefusal.createMany({
+    const bucket = (minute: Date) => ({
+      minute,
+      kind: "webhook",
+      ip: "192.0.2.50",
+      reason: "wrong_api_key",
+      count: 5,
+      lastAt: minute,
+    });
+    await db().refusalCount.createMany({
       data: [bucket(hoursAgo(REFUSAL_RETENTION_HOURS + 1)), bucket(hoursAgo(REFUSAL_RETENTION_HOURS - 1))],
     });
     expect((await refuse("198.51.100.9")).status).toBe(401);
@@ -124,13 +132,13 @@ describe("refused deliveries are counted per minute, address and reason, not sto
       await Promise.all(Array.from({ length: 20 }, (_, index) => refuse(`10.66.${start}.${index}`)));
     }
     expect(await authFailures()).toBe(before + sent);
-    const perMinute = await db().webhookAuthRefusal.groupBy({ by: ["minute"], _count: { ip: true } });
+    const perMinute = await db().refusalCount.groupBy({ by: ["minute"], _count: { ip: true } });
     // Per minute: at most the cap of addresses plus "other", for each reason (only wrong_api_key is sent here).
-    const reasons = await db().webhookAuthRefusal.findMany({ distinct: ["reason"], select: { reason: true } });
+    const reasons = await db().refusalCount.findMany({ distinct: ["reason"], select: { reason: true } });
     for (const minute of perMinute) {
       expect(minute._count.ip).toBeLessThanOrEqual((MAX_REFUSAL_SOURCES_PER_MINUTE + 1) * reasons.length);
     }
-    expect(await db().webhookAuthRefusal.count({ where: { ip: "other" } })).toBeGreaterThan(0);
+    expect(await db().refusalCount.count({ where: { ip: "other" } })).toBeGreaterThan(0);
   });
 
   it("logs nothing per refusal, and one line without a stack when refusals cannot be counted", async () => {
@@ -143,7 +151,7 @@ describe("refused deliveries are counted per minute, address and reason, not sto
       const answers = await Promise.all(Array.from({ length: 20 }, () => refuse("203.0.113.9")));
       expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(401));
       expect(lines()).toHaveLength(1);
-      expect(lines()[0]).toContain("could not count refused deliveries");
+      expect(lines()[0]).toContain("could not count refused webhook requests");
       expect(lines()[0]).not.toContain("\n");
     } finally {
       vi.restoreAllMocks();

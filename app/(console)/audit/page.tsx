@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import { requireStaff } from "@/lib/auth/staff";
 import { rolesFor } from "@/lib/auth/roles";
 import { auditQuerySchema, listAuditEntries } from "@/lib/audit/queries";
+import { refusalReasonsSince } from "@/lib/audit/refusals";
 import { Pagination } from "@/components/pagination";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -21,7 +22,11 @@ export default async function AuditPage({
 }) {
   await requireStaff(...rolesFor("audit.read"));
   const query = auditQuerySchema.parse(await searchParams);
-  const { rows, total, pageSize } = await listAuditEntries(query);
+  const [{ rows, total, pageSize }, refusals] = await Promise.all([
+    listAuditEntries(query),
+    refusalReasonsSince("action", new Date(Date.now() - 86_400_000)),
+  ]);
+  const refusedTotal = refusals.reduce((sum, entry) => sum + entry.count, 0);
   return (
     <div className="flex flex-col gap-4">
       <div>
@@ -30,6 +35,19 @@ export default async function AuditPage({
           Every sign-in and privileged action: who, what, on whom, and the result. Times in UTC.
         </p>
       </div>
+      {refusedTotal > 0 && (
+        <p className="rounded-md border p-3 text-sm" data-testid="refused-without-session">
+          Calls without a valid session refused in the last 24 hours: {refusedTotal} (counted per minute and source, not
+          one entry each):{" "}
+          {refusals.map((entry, index) => (
+            <span key={entry.reason}>
+              {index > 0 && ", "}
+              <span className="font-mono text-xs">{entry.reason.replace(/^signed_out /, "")}</span> × {entry.count}
+            </span>
+          ))}
+          .
+        </p>
+      )}
       <form className="flex flex-wrap items-end gap-2" role="search" action="/audit">
         <FilterField id="audit-q" label="Search audit log">
           <Input

@@ -1,7 +1,8 @@
 import { audit } from "@/lib/audit/audit";
 import { can } from "@/lib/auth/roles";
 import { getCurrentStaff } from "@/lib/auth/staff";
-import { FORBIDDEN_MESSAGE } from "@/lib/actions";
+import { callerAddress, FORBIDDEN_MESSAGE } from "@/lib/actions";
+import { countRefusal } from "@/lib/audit/refusals";
 import { getRequestId } from "@/lib/request-id";
 import { MAX_UPLOAD_BYTES, UPLOAD_TOO_LARGE_MESSAGE } from "@/app/(console)/campaigns/new/limits";
 import { dryRunAction } from "@/app/(console)/campaigns/new/upload";
@@ -19,7 +20,10 @@ const TOO_LARGE = UPLOAD_TOO_LARGE_MESSAGE;
  */
 export async function POST(request: Request) {
   const staff = await getCurrentStaff();
-  if (!staff) return answer(401, "Your session has ended: sign in again, then upload the file again.");
+  if (!staff) {
+    await countRefusal("action", "signed_out campaigns.dry_run", await callerAddress());
+    return answer(401, "Your session has ended: sign in again, then upload the file again.");
+  }
   if (!can(staff.role, "campaigns.run")) {
     await audit({
       actor: staff,
