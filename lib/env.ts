@@ -65,6 +65,16 @@ const schema = z
     HUBBY_WEBHOOK_SIGNING_SECRET: optionalString,
     HUBBY_WEBHOOK_SILENCE_HOURS: z.coerce.number().min(0.25).max(720).default(6),
     HUBBY_WEBHOOK_TIMESTAMP_HEADER: z.preprocess(emptyToUndefined, z.string().default("x-hubby-timestamp")),
+    /**
+     * How far a signed webhook's timestamp may be from now. Hubby retries after 1, 5 and 30 minutes, possibly with
+     * the original timestamp; deliveries are deduplicated, so accepting an old signed one replays nothing.
+     */
+    HUBBY_WEBHOOK_TOLERANCE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(30)
+      .max(7 * 86_400)
+      .default(3_600),
   })
   .superRefine((value, ctx) => {
     if (value.NODE_ENV === "production" && !value.NEXTAUTH_SECRET) {
@@ -199,5 +209,6 @@ export function webhookSettings(env: Env = getEnv()) {
     authPrefix: env.HUBBY_WEBHOOK_AUTH_PREFIX,
     signingSecret: env.HUBBY_WEBHOOK_SIGNING_SECRET,
     timestampHeader: env.HUBBY_WEBHOOK_TIMESTAMP_HEADER.toLowerCase(),
+    toleranceMs: env.HUBBY_WEBHOOK_TOLERANCE_SECONDS * 1000,
   };
 }

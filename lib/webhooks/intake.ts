@@ -44,6 +44,7 @@ export async function ingestWebhook(headers: HeaderReader, rawBody: Buffer, ip: 
     authPrefix: settings.authPrefix,
     signingSecret: settings.signingSecret,
     timestampHeader: settings.timestampHeader,
+    toleranceMs: settings.toleranceMs,
   });
   if (!verdict.ok) {
     await countRefusal("webhook", verdict.reason, ip);

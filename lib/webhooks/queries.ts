@@ -3,7 +3,7 @@ import { z } from "zod";
 import { db } from "../db";
 import type { Prisma } from "../generated/prisma/client";
 import { handledEvents } from "./envelope";
-import { refusalsSince } from "../audit/refusals";
+import { refusalReasonsSince, refusalsSince } from "../audit/refusals";
 
 export const WEBHOOK_PAGE_SIZE = 50;
 export const webhookStatuses = ["processed", "unhandled", "failed", "quarantined"] as const;
@@ -122,23 +122,25 @@ export type WebhookHealth = Awaited<ReturnType<typeof webhookHealth>>;
 export async function webhookHealth(options: { hours: number; silenceHours: number; now?: Date }) {
   const now = options.now ?? new Date();
   const since = new Date(now.getTime() - options.hours * 3_600_000);
-  const [buckets, byStatus, authFailures, duplicates, lag, lastEvent, activePackages] = await Promise.all([
-    db().$queryRaw<{ hour: Date; eventType: string; count: bigint }[]>`
+  const [buckets, byStatus, authFailures, refusalReasons, duplicates, lag, lastEvent, activePackages] =
+    await Promise.all([
+      db().$queryRaw<{ hour: Date; eventType: string; count: bigint }[]>`
       SELECT date_trunc('hour', "receivedAt") AS hour, "eventType", COUNT(*) AS count
       FROM "WebhookEvent" WHERE "receivedAt" >= ${since}
       GROUP BY 1, 2 ORDER BY 1`,
-    db().webhookEvent.groupBy({ by: ["status"], where: { receivedAt: { gte: since } }, _count: { _all: true } }),
-    refusalsSince("webhook", since),
-    db().webhookEvent.aggregate({ where: { lastDuplicateAt: { gte: since } }, _sum: { duplicates: true } }),
-    db().$queryRaw<{ p50: number | null; p95: number | null }[]>`
+      db().webhookEvent.groupBy({ by: ["status"], where: { receivedAt: { gte: since } }, _count: { _all: true } }),
+      refusalsSince("webhook", since),
+      refusalReasonsSince("webhook", since, 8),
+      db().webhookEvent.aggregate({ where: { lastDuplicateAt: { gte: since } }, _sum: { duplicates: true } }),
+      db().$queryRaw<{ p50: number | null; p95: number | null }[]>`
       SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY lag) AS p50, percentile_cont(0.95) WITHIN GROUP (ORDER BY lag) AS p95
       FROM (SELECT EXTRACT(EPOCH FROM ("receivedAt" - "eventAt")) AS lag FROM "WebhookEvent"
             WHERE "receivedAt" >= ${since} AND "eventAt" IS NOT NULL) AS lags`,
-    db().webhookEvent.findFirst({ orderBy: { receivedAt: "desc" }, select: { receivedAt: true } }),
-    db().travelerPackage.count({
-      where: { activatedAt: { not: null }, expiresAt: { gt: now }, usagePercent: { lt: 100 } },
-    }),
-  ]);
+      db().webhookEvent.findFirst({ orderBy: { receivedAt: "desc" }, select: { receivedAt: true } }),
+      db().travelerPackage.count({
+        where: { activatedAt: { not: null }, expiresAt: { gt: now }, usagePercent: { lt: 100 } },
+      }),
+    ]);
 
   const types = [...new Set(buckets.map((bucket) => bucket.eventType))].sort();
   const series: Record<string, number | string>[] = [];
@@ -170,6 +172,11 @@ export async function webhookHealth(options: { hours: number; silenceHours: numb
     counts,
     total: Object.values(counts).reduce((sum, value) => sum + value, 0),
     authFailures,
+    refusalReasons,
+    /** Genuine (correctly signed) deliveries refused only for their age: likely Hubby's retries. */
+    signedButOld: refusalReasons
+      .filter((entry) => entry.reason.startsWith("stale_timestamp_signed"))
+      .reduce((sum, entry) => sum + entry.count, 0),
     duplicates: duplicates._sum.duplicates ?? 0,
     lagSeconds: { p50: lag[0]?.p50 ?? null, p95: lag[0]?.p95 ?? null },
     lastReceivedAt: lastReceivedAt?.toISOString() ?? null,

@@ -4,7 +4,11 @@ import crypto from "node:crypto";
  * Authenticates a Hubby webhook on its raw bytes (reference §5.2): the configured header must carry the API key
  * (with an optional prefix such as "Bearer "), and, when a signing secret is configured, `x-hubby-signature` must
  * hold a `sha256=<hex>` entry (comma-separated list, any may match) of HMAC-SHA256(secret, "{timestamp}.{body}")
- * with a timestamp within ±5 minutes. Every comparison is constant-time.
+ * with a timestamp within the tolerance (HUBBY_WEBHOOK_TOLERANCE_SECONDS). Every comparison is constant-time.
+ *
+ * A delivery whose timestamp is outside the tolerance is refused, but its signature is still checked and its age
+ * named in the reason: a Hubby retry signed with its original timestamp (retries come after 1, 5 and 30 minutes)
+ * then shows on the health panel as "signed, too old" instead of being lost without a trace.
  */
 
 export type WebhookAuthSettings = {
@@ -20,6 +24,16 @@ export type WebhookAuthSettings = {
 export type HeaderReader = { get(name: string): string | null };
 
 export type VerifyResult = { ok: true } | { ok: false; reason: string };
+
+/** How old (or how far ahead) a refused timestamp was, in bands coarse enough to count per minute. */
+export function ageBand(ms: number): string {
+  const minutes = Math.abs(ms) / 60_000;
+  if (minutes <= 15) return "up to 15 min";
+  if (minutes <= 60) return "15–60 min";
+  if (minutes <= 360) return "1–6 h";
+  if (minutes <= 1440) return "6–24 h";
+  return "over 24 h";
+}
 
 export const SIGNATURE_HEADER = "x-hubby-signature";
 const DEFAULT_TOLERANCE_MS = 5 * 60_000;
@@ -63,9 +77,7 @@ export function verifyWebhook(
   if (!timestampValue) return { ok: false, reason: "missing_timestamp" };
   const timestamp = parseWebhookTimestamp(timestampValue);
   if (timestamp === undefined) return { ok: false, reason: "invalid_timestamp" };
-  if (Math.abs(now - timestamp) > (settings.toleranceMs ?? DEFAULT_TOLERANCE_MS)) {
-    return { ok: false, reason: timestamp < now ? "stale_timestamp" : "future_timestamp" };
-  }
+  const outside = Math.abs(now - timestamp) > (settings.toleranceMs ?? DEFAULT_TOLERANCE_MS);
   const expected = webhookSignature(settings.signingSecret, timestampValue.trim(), rawBody);
   const candidates = signatureHeader
     .split(",")
@@ -75,5 +87,9 @@ export function verifyWebhook(
   // Check every entry (no early exit), so timing does not reveal which one matched.
   let matched = false;
   for (const candidate of candidates) matched = constantTimeEqual(candidate, expected) || matched;
+  if (outside) {
+    const kind = timestamp < now ? "stale_timestamp" : "future_timestamp";
+    return { ok: false, reason: `${kind}${matched ? "_signed" : ""} (${ageBand(now - timestamp)})` };
+  }
   return matched ? { ok: true } : { ok: false, reason: "bad_signature" };
 }

@@ -193,14 +193,14 @@ describe("signatures (when a signing secret is configured)", () => {
     [
       "a stale timestamp",
       (body: string) => {
-        const t = String(Math.floor(Date.now() / 1000) - 6 * 60);
+        const t = String(Math.floor(Date.now() / 1000) - 2 * 3600);
         return { "x-hubby-timestamp": t, "x-hubby-signature": sign(body, t) };
       },
     ],
     [
       "a future timestamp",
       (body: string) => {
-        const t = String(Math.floor(Date.now() / 1000) + 6 * 60);
+        const t = String(Math.floor(Date.now() / 1000) + 2 * 3600);
         return { "x-hubby-timestamp": t, "x-hubby-signature": sign(body, t) };
       },
     ],
@@ -216,6 +216,45 @@ describe("signatures (when a signing secret is configured)", () => {
     const response = await send(body, headersFor(body, now()));
     expect(response.status).toBe(401);
     expect(await events()).toBe(before);
+  });
+});
+
+describe("the signature's time tolerance", () => {
+  const signedAgo = (body: string, minutes: number) => {
+    const t = String(Math.floor(Date.now() / 1000) - minutes * 60);
+    return { "x-hubby-timestamp": t, "x-hubby-signature": sign(body, t) };
+  };
+
+  it("accepts Hubby's 30-minute retry signed with its original timestamp under the default tolerance (1 h)", async () => {
+    setSigning(true);
+    const body = installed("retry_31_min");
+    expect((await send(body, signedAgo(body, 31))).status).toBe(200);
+  });
+
+  it("with a 5-minute tolerance, refuses that retry but counts it as signed and too old, and the panel says so", async () => {
+    setSigning(true);
+    process.env.HUBBY_WEBHOOK_TOLERANCE_SECONDS = "300";
+    resetEnvCache();
+    try {
+      const body = installed("retry_refused");
+      expect((await send(body, signedAgo(body, 31))).status).toBe(401);
+      expect((await send(body, signedAgo(`${body} `, 31))).status).toBe(401);
+      const reasons = await db().refusalCount.findMany({
+        where: { kind: "webhook", reason: { startsWith: "stale", endsWith: "(15–60 min)" } },
+      });
+      expect(reasons.map((row) => row.reason).sort()).toEqual([
+        "stale_timestamp (15–60 min)",
+        "stale_timestamp_signed (15–60 min)",
+      ]);
+      const before = await db().refusalCount.count({ where: { reason: { startsWith: "stale_timestamp_signed" } } });
+      const health = await webhookHealth({ hours: 24, silenceHours: 6 });
+      // This test's signed retry, and the signed 2-hour-old delivery refused above.
+      expect(health.signedButOld).toBe(before);
+      expect(before).toBeGreaterThanOrEqual(1);
+    } finally {
+      delete process.env.HUBBY_WEBHOOK_TOLERANCE_SECONDS;
+      resetEnvCache();
+    }
   });
 });
 

@@ -107,6 +107,25 @@ export default async function WebhooksPage({
             value={`${seconds(health.lagSeconds.p50)} / ${seconds(health.lagSeconds.p95)}`}
           />
         </div>
+        {health.signedButOld > 0 && (
+          <p
+            role="alert"
+            className="flex items-center gap-2 rounded-md bg-amber-100 p-2 text-sm text-amber-900 dark:bg-amber-900/40 dark:text-amber-100"
+            data-testid="signed-but-old"
+          >
+            <AlertTriangle className="h-4 w-4" aria-hidden />
+            {health.signedButOld} correctly signed deliveries were refused because their timestamp was older than the
+            tolerance ({getEnv().HUBBY_WEBHOOK_TOLERANCE_SECONDS} s): most likely Hubby&apos;s retries, signed with the
+            original time. Raise HUBBY_WEBHOOK_TOLERANCE_SECONDS above Hubby&apos;s retry schedule (30 minutes), then
+            refresh travelers from Hubby to recover what was missed.
+          </p>
+        )}
+        {health.refusalReasons.length > 0 && (
+          <p className="text-xs text-muted-foreground" data-testid="refusal-reasons">
+            Refused deliveries by reason:{" "}
+            {health.refusalReasons.map((entry) => `${entry.reason} × ${entry.count}`).join(", ")}.
+          </p>
+        )}
         <EventsPerHourChart series={health.series} types={health.types} />
         <p className="text-xs text-muted-foreground">
           Last event received:{" "}
