@@ -6,6 +6,7 @@ import { Prisma, type BookingIntentKind, type BookingIntentStatus } from "../gen
 import type { HubbyClient } from "../hubby/client";
 import { HubbyApiError } from "../hubby/errors";
 import type { Booking, CreateBookingInput } from "../hubby/schemas";
+import { REMEMBER_BOOKED_TRAVELERS } from "../travelers/booked";
 import { bookingReference, type BookingRequest } from "./request";
 
 /**
@@ -195,13 +196,14 @@ async function transition(
     WITH moved AS (
       UPDATE "BookingIntent" SET ${Prisma.join(sets, ", ")}
       WHERE "id" = ${id}::uuid AND "status" = ${from}::"BookingIntentStatus"
-      RETURNING "id", "status", "hubbyBookingId", "error", "errorField", "attempts", "packages", "payload"
+      RETURNING "id", "status", "hubbyBookingId", "error", "errorField", "attempts", "packages", "payload",
+        "externalUserIds"
     ), event AS (
       INSERT INTO "BookingIntentEvent" ("intentId", "from", "to", "note", "actorId", "actorEmail")
       SELECT "id", ${from}::"BookingIntentStatus", ${to}::"BookingIntentStatus", ${note}, ${actor?.id ?? null}::uuid,
         ${actor?.email ?? null}
       FROM moved
-    )${alongside}
+    )${to === "SENT" ? REMEMBER_BOOKED_TRAVELERS : Prisma.empty}${alongside}
     SELECT "id"::text AS "id", "status"::text AS "status", "hubbyBookingId", "error", "errorField", "attempts",
       "packages", "payload"
     FROM moved`;
@@ -329,11 +331,11 @@ export async function settleSentIntents(
         "settledAt" = now(), "updatedAt" = now()
       FROM sent
       WHERE intent."id" = sent."id" AND intent."status" = 'SENDING'
-      RETURNING intent."id", sent."note"
+      RETURNING intent."id", sent."note", intent."externalUserIds", intent."hubbyBookingId", intent."payload"
     ), event AS (
       INSERT INTO "BookingIntentEvent" ("intentId", "from", "to", "note", "actorId", "actorEmail")
       SELECT "id", 'SENDING', 'SENT', "note", ${actor?.id ?? null}::uuid, ${actor?.email ?? null} FROM moved
-    )${alongside}
+    )${REMEMBER_BOOKED_TRAVELERS}${alongside}
     SELECT "id"::text AS "id" FROM moved`;
   return moved.map((row) => row.id);
 }

@@ -10,7 +10,8 @@ export const TRAVELER_PAGE_SIZE = 50;
 export const TRAVELER_EXPORT_MAX_ROWS = 50_000;
 const EXPORT_BATCH = 1_000;
 
-export type EsimStatus = "installed" | "removed" | "not installed" | "unknown";
+/** "pending": booked from the console, no webhook from Hubby yet (lib/travelers/booked.ts). */
+export type EsimStatus = "installed" | "removed" | "not installed" | "pending" | "unknown";
 
 export type TravelerRow = {
   externalUserId: string;
@@ -205,7 +206,9 @@ function toRow(row: RawRow): TravelerRow {
         ? "removed"
         : row.iccid || row.reportedNotInstalled
           ? "not installed"
-          : "unknown";
+          : row.lastEventAt === null
+            ? "pending"
+            : "unknown";
   return {
     externalUserId: row.externalUserId,
     iccid: row.iccid,

@@ -5,6 +5,8 @@ import { setTopUpLimitAction } from "@/app/(console)/bookings/actions";
 import { previewBookingAction, sendBookingAction } from "@/app/(console)/bookings/new/actions";
 import { refreshCatalogAction } from "@/app/(console)/catalog/actions";
 import { db } from "@/lib/db";
+import { parseTravelerQuery } from "@/lib/travelers/filters";
+import { searchTravelers } from "@/lib/travelers/queries";
 import { form, signInAs } from "../support/factories";
 import { withConsoleSandbox } from "../support/sandbox";
 
@@ -199,6 +201,30 @@ describe("booking actions", () => {
       data: { createdAt: new Date(Date.now() - 25 * 3_600_000) },
     });
     expect(await sendBookingAction(null, topUp("5GB"))).toMatchObject({ ok: true, data: { outcome: "sent" } });
+  });
+
+  it("a traveler booked from the console is in the travelers list at once, pending until Hubby's webhooks", async () => {
+    await signInAs("campaign_manager");
+    const sent = await sendBookingAction(null, bookingForm({ travelers: "booked_now_a\nbooked_now_b" }));
+    expect(sent).toMatchObject({ ok: true, data: { outcome: "sent" } });
+    const page = await searchTravelers(parseTravelerQuery({ q: "booked_now" }));
+    expect(page.rows.map((row) => [row.externalUserId, row.esimStatus]).sort()).toEqual([
+      ["booked_now_a", "pending"],
+      ["booked_now_b", "pending"],
+    ]);
+    const intent = await db().bookingIntent.findFirstOrThrow({ where: { externalUserIds: { has: "booked_now_a" } } });
+    expect(
+      await db().travelerBooking.findMany({
+        where: { bookingId: intent.hubbyBookingId! },
+        orderBy: { externalUserId: "asc" },
+      }),
+    ).toMatchObject([
+      {
+        externalUserId: "booked_now_a",
+        departureDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T14:30:00[+-]\d{2}:\d{2}$/),
+      },
+      { externalUserId: "booked_now_b" },
+    ]);
   });
 
   it("retry needs confirmation, re-checks Hubby and is audited; reconcile settles an UNKNOWN intent", async () => {

@@ -63,6 +63,11 @@ const statusBadge: Record<EsimStatus, React.ReactNode> = {
   installed: <Badge variant="success">installed</Badge>,
   removed: <Badge variant="warning">removed</Badge>,
   "not installed": <Badge variant="danger">not installed</Badge>,
+  pending: (
+    <span className="text-muted-foreground" title="Booked from the console; no webhook from Hubby yet">
+      pending
+    </span>
+  ),
   unknown: <span className="text-muted-foreground">unknown</span>,
 };
 
