@@ -104,3 +104,8 @@ export async function refusalReasonsSince(kind: RefusalKind, since: Date, take =
   });
   return groups.map((group) => ({ reason: group.reason, count: group._sum.count ?? 0 }));
 }
+
+/** The last day's most frequent reasons of one kind (the audit log page). */
+export function refusalReasonsOfLastDay(kind: RefusalKind, take = 5) {
+  return refusalReasonsSince(kind, new Date(Date.now() - 86_400_000), take);
+}

@@ -377,7 +377,7 @@ async function lookUpAtHubby(
     const byReference = await hubby.listBookings({ bookingId: intent.reference });
     const booking = byReference.bookings.find(matches);
     if (booking) return { found: { booking, via: "GET /api/bookings?bookingId" } };
-    if (byReference.bookings.length === 0 && byReference.total === 0) {
+    if (byReference.bookings.length === 0 && byReference.unreadable === 0 && byReference.total === 0) {
       proof = `GET /api/bookings?bookingId=${intent.reference} counted 0 matching bookings`;
     } else if (byReference.bookings.length === 0) {
       doubt =

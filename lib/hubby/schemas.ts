@@ -105,25 +105,38 @@ const pageMetaSchema = z.looseObject({
   totalPages: z.number().optional(),
 });
 
-/** `data` may be the array itself or an object holding it; paging meta may sit beside `data` or inside it. */
+/**
+ * `data` may be the array itself or an object holding it; paging meta may sit beside `data` or inside it. Each
+ * booking is read on its own: one the console cannot read is counted in `unreadable` rather than failing the page.
+ */
+const bookingItems = z.array(z.unknown());
 export const bookingListReplySchema = z
   .looseObject({
     success: z.literal(true),
     data: z.union([
-      z.array(bookingSchema),
-      z.object({ bookings: z.array(bookingSchema), pagination: pageMetaSchema.optional() }),
-      z.object({ items: z.array(bookingSchema), pagination: pageMetaSchema.optional() }),
+      bookingItems,
+      z.looseObject({ bookings: bookingItems, pagination: pageMetaSchema.optional() }),
+      z.looseObject({ items: bookingItems, pagination: pageMetaSchema.optional() }),
     ]),
     meta: pageMetaSchema.optional(),
     pagination: pageMetaSchema.optional(),
   })
   .transform((reply) => {
     const data = reply.data;
-    const bookings = Array.isArray(data) ? data : "bookings" in data ? data.bookings : data.items;
+    const items: unknown[] = Array.isArray(data)
+      ? data
+      : Array.isArray(data.bookings)
+        ? data.bookings
+        : Array.isArray(data.items)
+          ? data.items
+          : [];
+    const parsed = items.map((item) => bookingSchema.safeParse(item));
+    const bookings = parsed.flatMap((result) => (result.success ? [result.data] : []));
     const meta: z.infer<typeof pageMetaSchema> =
       reply.meta ?? reply.pagination ?? (Array.isArray(data) ? undefined : data.pagination) ?? {};
     return {
       bookings,
+      unreadable: items.length - bookings.length,
       page: meta.page,
       perPage: meta.per_page ?? meta.perPage,
       total: meta.total,

@@ -190,6 +190,7 @@ function undocumentedLookups(client: ReturnType<typeof clientFor>["client"]): Bo
     createBooking: (input) => client.createBooking(input),
     listBookings: async () => ({
       bookings: [],
+      unreadable: 0,
       page: undefined,
       perPage: undefined,
       total: undefined,

@@ -422,6 +422,7 @@ describe("campaign worker", () => {
       },
       listBookings: async () => ({
         bookings: [],
+        unreadable: 0,
         page: undefined,
         perPage: undefined,
         total: undefined,

@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { requireStaff } from "@/lib/auth/staff";
 import { rolesFor } from "@/lib/auth/roles";
 import { auditQuerySchema, listAuditEntries } from "@/lib/audit/queries";
-import { refusalReasonsSince } from "@/lib/audit/refusals";
+import { refusalReasonsOfLastDay } from "@/lib/audit/refusals";
 import { Pagination } from "@/components/pagination";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -24,7 +24,7 @@ export default async function AuditPage({
   const query = auditQuerySchema.parse(await searchParams);
   const [{ rows, total, pageSize }, refusals] = await Promise.all([
     listAuditEntries(query),
-    refusalReasonsSince("action", new Date(Date.now() - 86_400_000)),
+    refusalReasonsOfLastDay("action"),
   ]);
   const refusedTotal = refusals.reduce((sum, entry) => sum + entry.count, 0);
   return (

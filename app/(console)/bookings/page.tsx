@@ -11,6 +11,7 @@ import { Button, buttonVariants } from "@/components/ui/button";
 import { FilterField } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { BookingTable } from "./booking-table";
+import { BookingsTabs } from "./bookings-tabs";
 import { LimitControl } from "./limit-control";
 
 export const metadata: Metadata = { title: "Bookings" };
@@ -58,6 +59,8 @@ export default async function BookingsPage({
           )}
         </div>
       </div>
+
+      <BookingsTabs current="console" />
 
       {can(staff.role, "bookings.settings") && (
         <LimitControl
