@@ -7,10 +7,10 @@ import {
   reconcileIntent,
   retryIntent,
   sendIntent,
-  type BookingsHubby,
 } from "@/lib/bookings/intents";
 import { bookingReference, buildBookingRequest, type BookingDraft } from "@/lib/bookings/request";
 import { db } from "@/lib/db";
+import { hubbyThatCannotProveAbsence } from "../support/strict-hubby";
 import type { Sandbox } from "@/lib/sandbox/sandbox";
 import { clientFor, startReceiver, startTestSandbox } from "../support/sandbox";
 
@@ -181,37 +181,12 @@ describe("booking intents", () => {
   });
 });
 
-/**
- * A Hubby that cannot prove a booking absent: GET /bookings answers an empty list without a count (its shape is
- * undocumented), and dashboards do not name bookings (the documented shape). Bookings are real, at the sandbox.
- */
-function undocumentedLookups(client: ReturnType<typeof clientFor>["client"]): BookingsHubby {
-  return {
-    createBooking: (input) => client.createBooking(input),
-    listBookings: async () => ({
-      bookings: [],
-      unreadable: 0,
-      page: undefined,
-      perPage: undefined,
-      total: undefined,
-      totalPages: undefined,
-    }),
-    getUserDashboard: async (externalUserId) => {
-      const dashboard = await client.getUserDashboard(externalUserId);
-      return {
-        ...dashboard,
-        package_queues: dashboard.package_queues.map((queue) => ({ ...queue, booking_id: undefined })),
-      } as Awaited<ReturnType<BookingsHubby["getUserDashboard"]>>;
-    },
-  };
-}
-
 describe("never a paid booking twice when Hubby cannot prove absence", () => {
   const staff = { id: crypto.randomUUID(), email: "reviewer@example.test" };
 
   it("a lost reply after commit, looked up with an empty list of unknown shape, stays UNKNOWN; a retry sends nothing", async () => {
     const { client } = clientFor(sandbox);
-    const strict = undocumentedLookups(client);
+    const strict = hubbyThatCannotProveAbsence(client);
     const { id, reference } = await newIntent("strict_dropped");
     sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 1 });
     expect((await sendIntent(id, strict, null)).status).toBe("UNKNOWN");
@@ -246,7 +221,7 @@ describe("never a paid booking twice when Hubby cannot prove absence", () => {
 
   it("staff confirm it is not at Hubby: sent exactly once, also when two of them click", async () => {
     const { client } = clientFor(sandbox, { timeoutMs: 300 });
-    const strict = undocumentedLookups(client);
+    const strict = hubbyThatCannotProveAbsence(client);
     const { id, reference } = await newIntent("strict_absent");
     // The POST times out before Hubby commits anything: the booking really is absent, but nothing proves it.
     sandbox.faults.add({ kind: "timeout", method: "POST", path: "/bookings", ms: 5_000, times: 1 });

@@ -2,10 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { dryRunAction } from "@/app/(console)/campaigns/new/upload";
 import { refreshCatalog } from "@/lib/catalog/catalog";
 import { retryFailedRows, settleReviewRows, startCampaign } from "@/lib/campaigns/control";
-import type { BookingsHubby } from "@/lib/bookings/intents";
 import { campaignProgress } from "@/lib/campaigns/queries";
 import { resetEnvCache } from "@/lib/env";
-import { HubbyApiError } from "@/lib/hubby/errors";
 import {
   CHECK_LEASE_MS,
   checkCampaign,
@@ -21,6 +19,7 @@ import { parseTravelerQuery } from "@/lib/travelers/filters";
 import { countTravelers, searchTravelers } from "@/lib/travelers/queries";
 import type { Sandbox } from "@/lib/sandbox/sandbox";
 import { form, makeStaff, signInAs } from "../support/factories";
+import { hubbyThatCannotProveAbsence } from "../support/strict-hubby";
 import { clientFor, startReceiver, startTestSandbox } from "../support/sandbox";
 
 // Campaigns against the sandbox: the dry run stores what it will send, the worker sends each row exactly once —
@@ -404,42 +403,12 @@ describe("campaign worker", () => {
   it("against a Hubby that drops every third reply and cannot prove absence: one booking per row at most, the rest in review", async () => {
     const campaign = await dryRun(file("strict", 200));
     await db().campaign.update({ where: { id: campaign.id }, data: { status: "running" } });
-    let posts = 0;
-    // The stand-in: every third POST commits at Hubby but its reply is lost; GET /bookings answers an empty list
-    // without a count (its shape is undocumented); dashboards do not name bookings (the documented shape).
-    const strict: BookingsHubby = {
-      createBooking: async (input) => {
-        const booking = await hubby.createBooking(input);
-        if (++posts % 3 === 0) {
-          throw new HubbyApiError({
-            kind: "network",
-            message: "socket hang up",
-            endpoint: "POST /bookings",
-            requestId: "x",
-          });
-        }
-        return booking;
-      },
-      listBookings: async () => ({
-        bookings: [],
-        unreadable: 0,
-        page: undefined,
-        perPage: undefined,
-        total: undefined,
-        totalPages: undefined,
-      }),
-      getUserDashboard: async (externalUserId) => {
-        const dashboard = await hubby.getUserDashboard(externalUserId);
-        return {
-          ...dashboard,
-          package_queues: dashboard.package_queues.map((queue) => ({ ...queue, booking_id: undefined })),
-        };
-      },
-    };
+    // The stand-in: every third POST commits at Hubby but its reply is lost; lookups cannot prove absence.
+    const strict = hubbyThatCannotProveAbsence(hubby, { dropEvery: 3 });
     await runCampaign(campaign.id, { hubby: strict, concurrency: 4, quietMs: 0 });
 
     expect((await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("done");
-    expect(posts).toBe(200);
+    expect(strict.posts()).toBe(200);
     const rows = await db().campaignRow.findMany({ where: { campaignId: campaign.id }, orderBy: { line: "asc" } });
     for (const row of rows) expect(bookingsAtSandbox(`hpc-campaign-${campaign.id}-${row.line}`)).toBe(1);
     const states = rows.reduce<Record<string, number>>(
@@ -453,7 +422,7 @@ describe("campaign worker", () => {
     const staff = await makeStaff("campaign_manager");
     const tally = await settleReviewRows(campaign.id, "mark_issued", strict, staff);
     expect(tally).toMatchObject({ rows: 66, sent: 66, review: 0, posted: 0 });
-    expect(posts).toBe(200);
+    expect(strict.posts()).toBe(200);
     expect(await db().campaignRow.count({ where: { campaignId: campaign.id, state: "sent" } })).toBe(200);
   }, 120_000);
 

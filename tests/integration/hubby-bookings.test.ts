@@ -1,5 +1,4 @@
 import crypto from "node:crypto";
-import { isValidElement, type ReactNode } from "react";
 import { describe, expect, it } from "vitest";
 import HubbyBookingsPage from "@/app/(console)/bookings/hubby/page";
 import { sendBookingAction } from "@/app/(console)/bookings/new/actions";
@@ -8,6 +7,7 @@ import { listHubbyBookings } from "@/lib/bookings/at-hubby";
 import { db } from "@/lib/db";
 import type { HubbyClient } from "@/lib/hubby/client";
 import { form, signInAs } from "../support/factories";
+import { textOf } from "../support/render";
 import { withConsoleSandbox } from "../support/sandbox";
 
 // "All bookings at Hubby": what GET /api/bookings lists, including bookings the partner's own backend made, linked
@@ -24,14 +24,6 @@ const harness = withConsoleSandbox({
     }
   },
 });
-
-function textOf(node: ReactNode): string {
-  if (node === null || node === undefined || typeof node === "boolean") return "";
-  if (typeof node === "string" || typeof node === "number") return String(node);
-  if (Array.isArray(node)) return node.map(textOf).join("");
-  if (isValidElement<{ children?: ReactNode }>(node)) return textOf(node.props.children);
-  return "";
-}
 
 const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
 

@@ -1,4 +1,3 @@
-import { isValidElement, type ReactNode } from "react";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import TravelerPage from "@/app/(console)/travelers/[externalUserId]/page";
 import { copySupportSummaryAction, redeemPackageAction } from "@/app/(console)/travelers/[externalUserId]/actions";
@@ -11,6 +10,7 @@ import type { Sandbox } from "@/lib/sandbox/sandbox";
 import { travelerGaps, travelerTimeline } from "@/lib/travelers/traveler";
 import { sampleEvent, type handledEvents } from "@/lib/webhooks/samples";
 import { form, signInAs } from "../support/factories";
+import { textOf } from "../support/render";
 import { startReceiver, startTestSandbox } from "../support/sandbox";
 import { setSession } from "../support/session";
 import { WEBHOOK_KEY, webhookRequest } from "../support/webhooks";
@@ -32,15 +32,6 @@ async function send(
   const body = sampleEvent(event, ids, new Date(at));
   const response = await POST(webhookRequest(JSON.stringify({ ...body, data: { ...body.data, ...data } })));
   expect(response.status).toBe(200);
-}
-
-/** The text of a server component's element tree, without rendering the components inside it. */
-function textOf(node: ReactNode): string {
-  if (node === null || node === undefined || typeof node === "boolean") return "";
-  if (typeof node === "string" || typeof node === "number") return String(node);
-  if (Array.isArray(node)) return node.map(textOf).join("");
-  if (isValidElement<{ children?: ReactNode }>(node)) return textOf(node.props.children);
-  return "";
 }
 
 const renderPage = async (externalUserId: string, searchParams: Record<string, string> = {}) =>
