@@ -113,13 +113,11 @@ function limitBodyTime(request: http.IncomingMessage, response: http.ServerRespo
   }, limitMs);
   timer.unref();
   const clear = () => clearTimeout(timer);
+  // Never listen for "data" here: that would switch the body into flowing mode and take it from the handler.
+  // "end" fires when the handler has read the body; the timer also checks `complete` before acting.
   request.once("end", clear);
   response.once("finish", clear);
   response.once("close", clear);
-  // `end` fires only when someone reads the body; `complete` turns true as soon as it has arrived.
-  request.once("data", () => {
-    if (request.complete) clear();
-  });
 }
 
 function respond(response: http.ServerResponse, status: number, message: string) {
