@@ -208,9 +208,9 @@ describe("campaigns", () => {
 
   it("a file over 10 MB uploads and its check starts; one over 24 MB is refused with a message", async () => {
     const { page } = await browser.signedIn(DEMO.campaigns);
-    // 40,000 rows with 200-character ids: about 11 MB, past the 10 MB a proxied request body is cut at.
+    // 48,000 rows with 200-character ids: about 11 MB, past the 10 MB a proxied request body is cut at.
     const rows: string[] = [HEADER];
-    for (let i = 0; i < 40_000; i++) {
+    for (let i = 0; i < 48_000; i++) {
       rows.push(`${`e2e_large_${i}_`.padEnd(200, "x")},GR,1GB,data-limited,${inTwoDays},en,\n`);
     }
     const large = rows.join("");
