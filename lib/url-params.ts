@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isStorableDate, STORABLE_YEARS, unstorableTextReason } from "./storable";
 
 /**
  * Reading URL state with zod, the one way every screen and route handler does it: search parameters through
@@ -13,20 +14,25 @@ export type RawSearchParams = Record<string, string | string[] | undefined>;
 export type SearchParamsInput = RawSearchParams | URLSearchParams | string;
 
 /**
- * What no URL state of the console holds: control characters, and NUL above all, which PostgreSQL refuses in a
- * text parameter ("invalid byte sequence for encoding UTF8: 0x00", over the wire "invalid message format"); and
- * lone surrogates (not text at all), which Prisma cannot even serialise.
+ * What no URL state of the console holds: control characters, and anything PostgreSQL cannot store as text
+ * (U+0000, lone surrogates: lib/storable.ts), which would fail the query ("invalid byte sequence for encoding UTF8").
  */
-const UNREADABLE_CHARACTER = /[\u0000-\u001f\u007f]|\p{Cs}/u;
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+const isUnreadable = (value: string) => CONTROL_CHARACTER.test(value) || unstorableTextReason(value) !== null;
 
 /** A text value of URL state: no control characters or lone surrogates, at most `max` characters. */
 export const urlText = (max: number) =>
   z
     .string()
     .max(max)
-    .refine((value) => !UNREADABLE_CHARACTER.test(value), "Control characters are not allowed.");
+    .refine((value) => !isUnreadable(value), "Control characters are not allowed.");
 
-/** A YYYY-MM-DD date that exists on the calendar: 2026-02-30 and 2026-13-45 do not. */
+const DAY_MS = 86_400_000;
+
+/**
+ * A YYYY-MM-DD date that exists on the calendar (2026-02-30 and 2026-13-45 do not) and that PostgreSQL can store
+ * as a whole day: filters run from its start to the next day's start, and PostgreSQL reads years 0001–9999 only.
+ */
 export const calendarDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "Use the form YYYY-MM-DD.")
@@ -34,7 +40,11 @@ export const calendarDate = z
     const time = Date.parse(`${value}T00:00:00Z`);
     // Date.parse rolls 2026-02-30 over to March 2: only a date that reads back the same exists.
     return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === value;
-  }, "Not a date on the calendar.");
+  }, "Not a date on the calendar.")
+  .refine((value) => {
+    const start = Date.parse(`${value}T00:00:00Z`);
+    return isStorableDate(new Date(start)) && isStorableDate(new Date(start + DAY_MS));
+  }, `Use a date in the years ${STORABLE_YEARS}.`);
 
 /** A date filter in the URL: a real calendar date, or none (anything else falls back to none). */
 export const calendarDateParam = calendarDate.optional().catch(undefined);
@@ -63,7 +73,7 @@ export function searchParamsRecord(
     if (values.length === 0) continue;
     const repeatable = options.repeatable?.includes(key) ?? false;
     const used = repeatable ? values : values.slice(0, 1);
-    if (used.some((value) => UNREADABLE_CHARACTER.test(value))) refused.push(key);
+    if (used.some(isUnreadable)) refused.push(key);
     else record[key] = repeatable ? used : used[0]!;
   }
   return { record, refused };

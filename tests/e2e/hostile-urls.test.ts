@@ -40,6 +40,7 @@ const screens = [
     params: ["status", "kind", "user", "destination", "actor", "from", "to", "page"],
     headings: ["Bookings"],
   },
+  { path: "/bookings/hubby", params: ["page", "perPage"], headings: ["Bookings"] },
   { path: "/bookings/new", params: ["topUp", "externalUserId"], headings: ["New booking", "Top up a traveler"] },
   { path: "/campaigns", params: ["page"], headings: ["Campaigns"] },
   { path: "/catalog", params: ["q", "kind"], headings: ["Catalog"] },

@@ -4,6 +4,7 @@ import ApiLogPage from "@/app/(console)/api-log/page";
 import AuditPage from "@/app/(console)/audit/page";
 import BookingPage from "@/app/(console)/bookings/[id]/page";
 import NewBookingPage from "@/app/(console)/bookings/new/page";
+import HubbyBookingsPage from "@/app/(console)/bookings/hubby/page";
 import BookingsPage from "@/app/(console)/bookings/page";
 import CampaignPage from "@/app/(console)/campaigns/[id]/page";
 import { GET as campaignProgress } from "@/app/(console)/campaigns/[id]/progress/route";
@@ -41,6 +42,8 @@ const HOSTILE_VALUES: Record<string, string | string[]> = {
   "nul inside": "abc\u0000def",
   "impossible date": "2026-13-45",
   "February 30": "2026-02-30",
+  "year 0": "0000-01-01",
+  "last day of year 9999": "9999-12-31",
   "bad percent-encoding, as decoded": "\uFFFD%A",
   "bad percent-encoding, as sent": "%E0%A4%A",
   "36 dashes": "-".repeat(36),
@@ -203,6 +206,11 @@ const searchScreens: { name: string; keys: string[]; render: (searchParams: Sear
     name: "/bookings",
     keys: ["status", "kind", "user", "destination", "actor", "from", "to", "page"],
     render: (query) => BookingsPage({ searchParams: Promise.resolve(query) }),
+  },
+  {
+    name: "/bookings/hubby",
+    keys: ["page", "perPage"],
+    render: (query) => HubbyBookingsPage({ searchParams: Promise.resolve(query) }),
   },
   {
     name: "/bookings/new",
