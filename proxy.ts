@@ -1,9 +1,12 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { decodePercentEncoding } from "@/lib/url-params";
 
 // Early redirect for signed-out browsers and a request id on every request. Never the only check:
 // every page, route handler and server action calls requireStaff.
 const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
 const PUBLIC_PATHS = ["/login", "/api/auth", "/api/health"];
+// Not a route: a rewrite here renders the not-found page with its 404.
+const NOT_FOUND_PATH = "/_not-found";
 
 export function proxy(request: NextRequest) {
   const requestId = request.headers.get("x-request-id")?.match(/^[A-Za-z0-9-]{8,64}$/)?.[0] ?? crypto.randomUUID();
@@ -11,6 +14,12 @@ export function proxy(request: NextRequest) {
   headers.set("x-request-id", requestId);
 
   const { pathname, search } = request.nextUrl;
+  // Next.js cannot match a dynamic route whose path does not decode (/travelers/%E0%A4%A) and answers a bare 500.
+  if (decodePercentEncoding(pathname) === null) {
+    const response = NextResponse.rewrite(new URL(NOT_FOUND_PATH, request.url), { request: { headers } });
+    response.headers.set("x-request-id", requestId);
+    return response;
+  }
   const isPublic = PUBLIC_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));
   const hasSession = SESSION_COOKIES.some((name) => request.cookies.has(name));
   if (!isPublic && !hasSession && !pathname.startsWith("/api/")) {

@@ -1,10 +1,12 @@
 /**
  * CSV per RFC 4180: every field that holds a comma, quote or line break is quoted, quotes doubled, lines end in
- * CRLF. Text that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading apostrophe.
+ * CRLF. Text that a spreadsheet would run as a formula gets a leading apostrophe (OWASP's CSV injection advice).
  */
 export type CsvValue = string | number | boolean | null | undefined;
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+// A formula starts with = + - @ (or their full-width forms ＝ ＋ － ＠, which spreadsheets also accept), possibly
+// after whitespace or line breaks that spreadsheets skip; a leading tab or CR is defused too.
+const FORMULA_START = /^(?:[\t\r]|\s*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20])/;
 
 export function csvField(value: CsvValue): string {
   if (value === null || value === undefined) return "";

@@ -1,21 +1,16 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "../db";
+import { calendarDateParam } from "../url-params";
 import type { Prisma } from "../generated/prisma/client";
 
 export const AUDIT_PAGE_SIZE = 50;
 
-const dateParam = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .optional()
-  .catch(undefined);
-
 export const auditQuerySchema = z.object({
   q: z.string().trim().max(200).catch(""),
   result: z.enum(["all", "ok", "error", "refused"]).catch("all"),
-  from: dateParam,
-  to: dateParam,
+  from: calendarDateParam,
+  to: calendarDateParam,
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;

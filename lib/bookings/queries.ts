@@ -2,16 +2,11 @@ import "server-only";
 import { z } from "zod";
 import { db } from "../db";
 import { getEnv } from "../env";
+import { calendarDateParam } from "../url-params";
 import type { Prisma } from "../generated/prisma/client";
 
 export const BOOKING_PAGE_SIZE = 25;
 export const intentStatuses = ["PENDING", "SENDING", "SENT", "UNKNOWN", "FAILED"] as const;
-
-const dateParam = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .optional()
-  .catch(undefined);
 
 /** /bookings URL state; every field falls back to its default, so a hand-edited URL never errors. */
 export const bookingQuerySchema = z.object({
@@ -20,8 +15,8 @@ export const bookingQuerySchema = z.object({
   user: z.string().trim().max(200).catch(""),
   destination: z.string().trim().toUpperCase().max(3).catch(""),
   actor: z.string().trim().max(200).catch(""),
-  from: dateParam,
-  to: dateParam,
+  from: calendarDateParam,
+  to: calendarDateParam,
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
 export type BookingQuery = z.infer<typeof bookingQuerySchema>;

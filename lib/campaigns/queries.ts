@@ -1,8 +1,17 @@
 import "server-only";
+import { z } from "zod";
 import { db } from "../db";
 import type { CampaignRowState } from "../generated/prisma/client";
 
 export const CAMPAIGN_PAGE_SIZE = 50;
+
+const pageParam = z.coerce.number().int().min(1).max(10_000).catch(1);
+
+/** /campaigns URL state. */
+export const campaignListQuerySchema = z.object({ page: pageParam });
+
+/** Campaign ids are uuids: anything else (36 dashes fits a looser pattern) never reaches the uuid column. */
+const isCampaignId = (id: string) => z.uuid().safeParse(id).success;
 
 export async function listCampaigns(page: number) {
   const [total, rows] = await Promise.all([
@@ -33,7 +42,7 @@ export async function listCampaigns(page: number) {
 export type PerDestination = { destination: string; rows: number; costCents: number; priceCents: number };
 
 export async function getCampaign(id: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!isCampaignId(id)) return null;
   const campaign = await db().campaign.findUnique({
     where: { id },
     select: {
@@ -83,6 +92,7 @@ export type Progress = {
 
 /** One grouped count: what the progress bar polls every second. */
 export async function campaignProgress(id: string): Promise<Progress | null> {
+  if (!isCampaignId(id)) return null;
   const campaign = await db().campaign.findUnique({
     where: { id },
     select: {
@@ -149,6 +159,15 @@ export async function campaignProgress(id: string): Promise<Progress | null> {
 
 export const ROW_FILTERS = ["all", "errors", "invalid", "sent", "failed", "unknown", "review", "pending"] as const;
 export type RowFilter = (typeof ROW_FILTERS)[number];
+
+/** A campaign page's URL state: the row table's filter (its default depends on the campaign's status) and page. */
+export const campaignPageQuerySchema = z.object({
+  rows: z.enum(ROW_FILTERS).optional().catch(undefined),
+  page: pageParam,
+});
+
+/** /campaigns/<id>/rows.csv?only=errors: the dry run's error table instead of every row. */
+export const campaignRowsDownloadQuerySchema = z.object({ only: z.literal("errors").optional().catch(undefined) });
 
 function rowWhere(id: string, filter: RowFilter) {
   if (filter === "all") return { campaignId: id };

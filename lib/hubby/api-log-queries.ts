@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "../db";
+import { calendarDateParam } from "../url-params";
 import type { Prisma } from "../generated/prisma/client";
 
 /** Reads for the Hubby API log screen (/api-log): one ApiCall row per HTTP attempt to Hubby. */
@@ -11,16 +12,6 @@ export const apiLogOutcomes = ["all", "ok", "client_error", "server_error", "no_
 export type ApiLogOutcome = (typeof apiLogOutcomes)[number];
 
 /** A calendar day (UTC) that exists: "2026-02-31" is refused, not rolled over into March. */
-const dateParam = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine((value) => {
-    const time = Date.parse(`${value}T00:00:00Z`);
-    return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === value;
-  })
-  .optional()
-  .catch(undefined);
-
 /** Every parameter falls back to its default, so a hand-edited or stale URL shows the screen instead of an error. */
 export const apiLogQuerySchema = z.object({
   q: z.string().trim().max(200).catch(""),
@@ -33,8 +24,8 @@ export const apiLogQuerySchema = z.object({
     .catch("all"),
   method: z.enum(["all", "GET", "POST"]).catch("all"),
   outcome: z.enum(apiLogOutcomes).catch("all"),
-  from: dateParam,
-  to: dateParam,
+  from: calendarDateParam,
+  to: calendarDateParam,
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
 export type ApiLogQuery = z.infer<typeof apiLogQuerySchema>;

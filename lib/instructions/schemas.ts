@@ -61,6 +61,14 @@ export function previewLabel(inputs: Pick<PreviewInputs, "device" | "phoneOs" | 
   return `${inputs.device} · ${phoneOsLabels[inputs.phoneOs]} ${inputs.osVersion} · ${inputs.locale}`;
 }
 
+/** /instructions?externalUserId=…: the traveler whose instructions to preview (the matrix reads its own keys). */
+export const instructionsQuerySchema = z.object({
+  externalUserId: z.string().trim().max(200).optional().catch(undefined),
+});
+
+/** The matrix's keys that repeat in the URL: one `row` per device, one `locale` per column. */
+export const MATRIX_REPEATED_KEYS = ["row", "locale"] as const;
+
 // ── Comparison matrix: rows are device + OS + version, columns are locales, all in the URL ────────────────────
 
 export type MatrixRow = { device: string; phoneOs: (typeof PHONE_OSES)[number]; osVersion: string };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseSearchParams, type ParsedSearchParams, type SearchParamsInput } from "../url-params";
 
 /**
  * The travelers list's URL state: search, filters, sort, page and hidden columns. Pure, so the page, the CSV export,
@@ -95,18 +96,20 @@ export const travelerQuerySchema = travelerFilterSchema.extend({
     .catch(DEFAULT_TRAVELER_SORT),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
   hide: z.preprocess((value) => (Array.isArray(value) ? value.join(",") : (value ?? "")), hideSchema),
+  /** Sent by the search form: an id that names exactly one traveler then opens that traveler. */
+  go: z.literal("1").optional().catch(undefined),
 });
 export type TravelerQuery = z.infer<typeof travelerQuerySchema>;
 
-/** Reads a URL query (Next's searchParams object or a query string) into the list's state. */
-export function parseTravelerQuery(input: Record<string, string | string[] | undefined> | string): TravelerQuery {
-  if (typeof input === "string") {
-    return travelerQuerySchema.parse(Object.fromEntries(new URLSearchParams(input).entries()));
-  }
-  const flat: Record<string, string | undefined> = {};
-  for (const [key, value] of Object.entries(input)) flat[key] = Array.isArray(value) ? value[0] : value;
+/** Reads a URL query (Next's searchParams, URLSearchParams or a query string) into the list's state. */
+export function readTravelerQuery(input: SearchParamsInput): ParsedSearchParams<TravelerQuery> {
   // hide may legitimately repeat (?hide=a&hide=b).
-  return travelerQuerySchema.parse({ ...flat, hide: input.hide });
+  return parseSearchParams(travelerQuerySchema, input, { repeatable: ["hide"] });
+}
+
+/** The list's state from a URL query, without the names of the parameters it could not read. */
+export function parseTravelerQuery(input: SearchParamsInput): TravelerQuery {
+  return readTravelerQuery(input).values;
 }
 
 /** The filter part of the state (search and filters) as canonical URL parameters, in a fixed order. */

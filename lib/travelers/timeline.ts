@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseSearchParams, urlText, type ParsedSearchParams, type SearchParamsInput } from "../url-params";
 import type { Gap } from "./gaps";
 
 /**
@@ -50,9 +51,18 @@ export const travelerViewSchema = z.object({
 });
 export type TravelerView = { tab: TravelerTab; kinds: TimelineKind[]; gapsOnly: boolean };
 
-export function parseTravelerView(params: Record<string, string | string[] | undefined>): TravelerView {
-  const parsed = travelerViewSchema.parse(params);
-  return { tab: parsed.tab, kinds: parsed.kinds, gapsOnly: parsed.gaps === "1" };
+/** The traveler page's path: Hubby's external_user_id (1 to 200 characters). */
+export const travelerRouteParams = z.object({ externalUserId: urlText(200).min(1) });
+
+/** Reads the traveler page's URL query; `ignored` names what it could not read. */
+export function readTravelerView(input: SearchParamsInput): ParsedSearchParams<TravelerView> {
+  const { values, ignored } = parseSearchParams(travelerViewSchema, input);
+  return { values: { tab: values.tab, kinds: values.kinds, gapsOnly: values.gaps === "1" }, ignored };
+}
+
+/** The traveler page's view from a URL query, without the names of the parameters it could not read. */
+export function parseTravelerView(input: SearchParamsInput): TravelerView {
+  return readTravelerView(input).values;
 }
 
 /** The canonical path for a view: default values are left out, so equal views have equal links. */

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "../db";
+import { calendarDateParam } from "../url-params";
 import type { Prisma } from "../generated/prisma/client";
 import { handledEvents } from "./envelope";
 import { refusalReasonsSince, refusalsSince } from "../audit/refusals";
@@ -8,19 +9,14 @@ import { refusalReasonsSince, refusalsSince } from "../audit/refusals";
 export const WEBHOOK_PAGE_SIZE = 50;
 export const webhookStatuses = ["processed", "unhandled", "failed", "quarantined"] as const;
 
-const dateParam = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .optional()
-  .catch(undefined);
 const idParam = z.string().trim().max(200).optional().catch(undefined);
 
 /** The inbox's URL state. Every field falls back to its default, so a hand-edited URL never errors. */
 export const webhookQuerySchema = z.object({
   type: z.string().trim().max(200).catch(""),
   status: z.enum(["all", ...webhookStatuses]).catch("all"),
-  from: dateParam,
-  to: dateParam,
+  from: calendarDateParam,
+  to: calendarDateParam,
   user: idParam,
   booking: idParam,
   package: idParam,

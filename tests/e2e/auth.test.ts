@@ -2,12 +2,14 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   DEMO,
+  E2E_URL,
   GENERIC_SIGN_IN_ERROR,
   failedSignIn,
   launchBrowser,
   newPage,
   pathOf,
   signIn,
+  submitSignIn,
   textOf,
   uniqueEmail,
 } from "./support";
@@ -84,6 +86,40 @@ describe("sign-in", () => {
     await page.goto("/login");
     expect(await failedSignIn(page, uniqueEmail("nobody"), "whatever-password")).toBe(GENERIC_SIGN_IN_ERROR);
     expect(pathOf(page)).toBe("/login");
+  });
+});
+
+describe("sign-in with a callbackUrl", () => {
+  // Each of these once sent the browser to another origin after signing in (issue 15, item 3).
+  const elsewhere = [
+    "/\\evil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "/\\/evil.example",
+    "/\\\\evil.example",
+    "//evil.example",
+    "https://evil.example/",
+    "/\r\n/evil.example",
+  ];
+
+  it.each(elsewhere)("callbackUrl %j lands on the console's home", async (callbackUrl) => {
+    // Any request that leaves the console is answered here, so a redirect elsewhere shows as such (not a DNS error).
+    await context.route(
+      (url) => url.origin !== E2E_URL,
+      (route) => route.fulfill({ contentType: "text/html", body: "<h1>Left the console</h1>" }),
+    );
+    await page.goto(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+    await submitSignIn(page, DEMO.admin.email, DEMO.admin.password);
+    await page.waitForURL((url) => url.origin !== E2E_URL || (url.pathname !== "/login" && url.pathname !== "/"));
+    expect(new URL(page.url()).origin).toBe(E2E_URL);
+    expect(pathOf(page)).toBe("/travelers");
+  });
+
+  it("a same-origin callbackUrl with a query is kept", async () => {
+    await page.goto(`/login?callbackUrl=${encodeURIComponent("/audit?result=ok#top")}`);
+    await signIn(page, DEMO.admin.email, DEMO.admin.password);
+    const url = new URL(page.url());
+    expect(url.origin + url.pathname + url.search).toBe(`${E2E_URL}/audit?result=ok`);
   });
 });
 

@@ -15,6 +15,8 @@ import { Badge } from "@/components/ui/badge";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { parseSearchParams, type RawSearchParams } from "@/lib/url-params";
+import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 
 export const metadata: Metadata = { title: "Hubby API log" };
 
@@ -33,13 +35,9 @@ function apiLogHref(params: Record<string, string>) {
   return `/api-log?${new URLSearchParams(params).toString()}`;
 }
 
-export default async function ApiLogPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[]>>;
-}) {
+export default async function ApiLogPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   await requireStaff(...rolesFor("apiLog.read"));
-  const query = apiLogQuerySchema.parse(await searchParams);
+  const { values: query, ignored } = parseSearchParams(apiLogQuerySchema, await searchParams);
   const [{ rows, total, pageSize }, summary, endpoints] = await Promise.all([
     listApiCalls(query),
     apiCallSummary(query),
@@ -66,6 +64,7 @@ export default async function ApiLogPage({
           triggered it and for which traveler. The API secret and request signatures are never recorded. Times in UTC.
         </p>
       </div>
+      <IgnoredParamsNotice names={ignored} />
       {/* Keyed by the filter: links on this screen navigate client-side, and uncontrolled fields would keep their
           old values. */}
       <form key={filterKey} className="flex flex-wrap items-end gap-2" role="search" action="/api-log">

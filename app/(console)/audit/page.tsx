@@ -9,19 +9,17 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { parseSearchParams, type RawSearchParams } from "@/lib/url-params";
+import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 
 export const metadata: Metadata = { title: "Audit log" };
 
 const resultVariant = { ok: "success", error: "danger", refused: "warning" } as const;
 const timeFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
 
-export default async function AuditPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[]>>;
-}) {
+export default async function AuditPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   await requireStaff(...rolesFor("audit.read"));
-  const query = auditQuerySchema.parse(await searchParams);
+  const { values: query, ignored } = parseSearchParams(auditQuerySchema, await searchParams);
   const [{ rows, total, pageSize }, refusals] = await Promise.all([
     listAuditEntries(query),
     refusalReasonsOfLastDay("action"),
@@ -35,6 +33,7 @@ export default async function AuditPage({
           Every sign-in and privileged action: who, what, on whom, and the result. Times in UTC.
         </p>
       </div>
+      <IgnoredParamsNotice names={ignored} />
       {refusedTotal > 0 && (
         <p className="rounded-md border p-3 text-sm" data-testid="refused-without-session">
           Calls without a valid session refused in the last 24 hours: {refusedTotal} (counted per minute and source, not

@@ -6,6 +6,8 @@ import { bookingQuerySchema, intentStatuses, listBookingIntents } from "@/lib/bo
 import { formatMoney } from "@/lib/bookings/quote";
 import { PACKAGE_SIZES } from "@/lib/bookings/request";
 import { describeWindow, SUPPORT_TOP_UP_WINDOWS, supportTopUpLimit } from "@/lib/bookings/settings";
+import { parseSearchParams, type RawSearchParams } from "@/lib/url-params";
+import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 import { Pagination } from "@/components/pagination";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { FilterField } from "@/components/ui/field";
@@ -16,13 +18,9 @@ import { LimitControl } from "./limit-control";
 
 export const metadata: Metadata = { title: "Bookings" };
 
-export default async function BookingsPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[]>>;
-}) {
+export default async function BookingsPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const staff = await requireStaff(...rolesFor("bookings.view"));
-  const query = bookingQuerySchema.parse(await searchParams);
+  const { values: query, ignored } = parseSearchParams(bookingQuerySchema, await searchParams);
   const [{ rows, total, pageSize, sentCostCents }, limit] = await Promise.all([
     listBookingIntents(query),
     supportTopUpLimit(),
@@ -61,6 +59,7 @@ export default async function BookingsPage({
       </div>
 
       <BookingsTabs current="console" />
+      <IgnoredParamsNotice names={ignored} />
 
       {can(staff.role, "bookings.settings") && (
         <LimitControl

@@ -6,20 +6,20 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { rolesFor } from "@/lib/auth/roles";
 import { requireStaff } from "@/lib/auth/staff";
 import { formatMoney } from "@/lib/bookings/quote";
-import { CAMPAIGN_PAGE_SIZE, listCampaigns } from "@/lib/campaigns/queries";
+import { CAMPAIGN_PAGE_SIZE, campaignListQuerySchema, listCampaigns } from "@/lib/campaigns/queries";
+import { parseSearchParams, type RawSearchParams } from "@/lib/url-params";
+import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 
 export const metadata: Metadata = { title: "Campaigns" };
 
 const hasTotals = (status: string) => status !== "checking" && status !== "rejected";
 
-export default async function CampaignsPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function CampaignsPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   await requireStaff(...rolesFor("campaigns.run"));
-  const query = await searchParams;
-  const page = Math.max(1, Math.min(10_000, Number.parseInt(String(query.page ?? "1"), 10) || 1));
+  const {
+    values: { page },
+    ignored,
+  } = parseSearchParams(campaignListQuerySchema, await searchParams);
   const { total, rows } = await listCampaigns(page);
   return (
     <div className="flex flex-col gap-4">
@@ -34,6 +34,7 @@ export default async function CampaignsPage({
           New campaign
         </Link>
       </div>
+      <IgnoredParamsNotice names={ignored} />
       <Table aria-label="Campaigns">
         <TableHeader>
           <TableRow>

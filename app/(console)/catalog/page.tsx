@@ -8,6 +8,8 @@ import { Button, buttonVariants } from "@/components/ui/button";
 import { FilterField } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { RefreshCatalogButton } from "./refresh-button";
+import { parseSearchParams, type RawSearchParams } from "@/lib/url-params";
+import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 
 export const metadata: Metadata = { title: "Catalog" };
 
@@ -76,13 +78,9 @@ function Destination({ row }: { row: CatalogRow }) {
   );
 }
 
-export default async function CatalogPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[]>>;
-}) {
+export default async function CatalogPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   await requireStaff(...rolesFor("catalog.view"));
-  const query = catalogQuerySchema.parse(await searchParams);
+  const { values: query, ignored } = parseSearchParams(catalogQuerySchema, await searchParams);
   const [rows, asOf] = await Promise.all([searchCatalog(query), catalogAsOf()]);
   const countries = rows.filter((row) => row.kind === "country");
   const regions = rows.filter((row) => row.kind === "region");
@@ -99,6 +97,8 @@ export default async function CatalogPage({
         </div>
         <RefreshCatalogButton />
       </div>
+
+      <IgnoredParamsNotice names={ignored} />
 
       <form key={JSON.stringify(query)} className="flex flex-wrap items-end gap-2" role="search" action="/catalog">
         <FilterField id="cat-q" label="Search (name, code, or a country a region covers)">

@@ -6,8 +6,17 @@ import { rolesFor } from "@/lib/auth/roles";
 import { HubbyApiError, hubbyForPage } from "@/lib/hubby";
 import { isSupportedLocale } from "@/lib/hubby/locales";
 import { instructionSnapshotsFor } from "@/lib/instructions/snapshot-list";
-import { DEFAULT_MATRIX_LOCALES, matrixQuerySchema, PRESET_ROWS, type MatrixQuery } from "@/lib/instructions/schemas";
+import {
+  DEFAULT_MATRIX_LOCALES,
+  instructionsQuerySchema,
+  MATRIX_REPEATED_KEYS,
+  matrixQuerySchema,
+  PRESET_ROWS,
+  type MatrixQuery,
+} from "@/lib/instructions/schemas";
 import { compatibleDevices } from "@/lib/travelers/devices";
+import { parseSearchParams, searchParamsRecord, type RawSearchParams } from "@/lib/url-params";
+import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -18,10 +27,7 @@ import { PreviewPanel } from "./preview-panel";
 
 export const metadata: Metadata = { title: "Instructions" };
 
-type SearchParams = Record<string, string | string[] | undefined>;
-
 const utc = (value: Date) => `${value.toISOString().replace("T", " ").slice(0, 16)} UTC`;
-const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 type TravelerState =
   | { found: true; lpa: string | null; esimStatus: string | null; locale: string | null }
@@ -52,10 +58,12 @@ async function travelerState(
   }
 }
 
-export default async function InstructionsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+export default async function InstructionsPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const staff = await requireStaff(...rolesFor("instructions.preview"));
-  const params = await searchParams;
-  const externalUserId = first(params.externalUserId)?.trim().slice(0, 200) || null;
+  // The matrix's schema reports its own problems below; values with control characters never reach it.
+  const { record: params, refused } = searchParamsRecord(await searchParams, { repeatable: MATRIX_REPEATED_KEYS });
+  const { values: query, ignored } = parseSearchParams(instructionsQuerySchema, params);
+  const externalUserId = query.externalUserId || null;
   const hubby = await hubbyForPage(staff);
 
   const [devices, traveler, snapshots] = await Promise.all([
@@ -80,6 +88,8 @@ export default async function InstructionsPage({ searchParams }: { searchParams:
           sanitized and shown in a locked-down frame (no scripts, no forms, no links out).
         </p>
       </div>
+
+      <IgnoredParamsNotice names={[...new Set([...refused, ...ignored])]} />
 
       <form method="get" action="/instructions" className="flex flex-wrap items-end gap-2" aria-label="Choose traveler">
         <FilterField id="instructions-traveler" label="Traveler (external_user_id)">

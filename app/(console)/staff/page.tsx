@@ -8,16 +8,14 @@ import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
 import { AddStaffDialog } from "./add-staff-dialog";
 import { StaffTable } from "./staff-table";
+import { parseSearchParams, type RawSearchParams } from "@/lib/url-params";
+import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 
 export const metadata: Metadata = { title: "Staff" };
 
-export default async function StaffPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[]>>;
-}) {
+export default async function StaffPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const me = await requireStaff(...rolesFor("staff.manage"));
-  const query = staffListQuerySchema.parse(await searchParams);
+  const { values: query, ignored } = parseSearchParams(staffListQuerySchema, await searchParams);
   const { rows, total, pageSize } = await listStaff(query);
   return (
     <div className="flex flex-col gap-4">
@@ -28,6 +26,7 @@ export default async function StaffPage({
         </div>
         <AddStaffDialog />
       </div>
+      <IgnoredParamsNotice names={ignored} />
       <form className="flex flex-wrap items-end gap-2" role="search" action="/staff">
         <div className="flex flex-col gap-1">
           <label htmlFor="staff-q" className="text-xs text-muted-foreground">

@@ -12,16 +12,19 @@ import {
   esimFilters,
   filterKey,
   parseTravelerQuery,
+  readTravelerQuery,
   travelersHref,
   usageThresholds,
   viewQuery,
 } from "@/lib/travelers/filters";
 import { exactTravelerMatch, searchTravelers, TRAVELER_EXPORT_MAX_ROWS } from "@/lib/travelers/queries";
 import { listTeamViews } from "@/lib/travelers/views";
+import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 import { Pagination } from "@/components/pagination";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { FilterField } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
+import type { RawSearchParams } from "@/lib/url-params";
 import { cn } from "@/lib/utils";
 import { DeleteViewButton, SaveViewDialog } from "./saved-views";
 import { TravelerTable } from "./traveler-table";
@@ -43,15 +46,11 @@ function ViewLink({ href, active, children }: { href: string; active: boolean; c
   );
 }
 
-export default async function TravelersPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[]>>;
-}) {
+export default async function TravelersPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const staff = await requireStaff(...rolesFor("travelers.search"));
   const params = await searchParams;
-  const query = parseTravelerQuery(params);
-  const submitted = params.go === "1";
+  const { values: query, ignored } = readTravelerQuery(params);
+  const submitted = query.go === "1";
   // Submitting the search with an id that names exactly one traveler opens that traveler.
   if (query.q && submitted) {
     const match = await exactTravelerMatch(query.q);
@@ -79,6 +78,7 @@ export default async function TravelersPage({
           (exact or the start of it); an exact id opens the traveler. Times in UTC.
         </p>
       </div>
+      <IgnoredParamsNotice names={ignored} />
 
       <nav aria-label="Views" className="flex flex-wrap items-center gap-2">
         <ViewLink href={travelersHref({ hide: query.hide })} active={currentFilter === ""}>

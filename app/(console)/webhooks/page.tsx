@@ -20,6 +20,8 @@ import { latestReconciliation } from "@/lib/webhooks/reconcile";
 import { ReconciliationPanel } from "./reconciliation-panel";
 import { ReplayMatching } from "./replay-matching";
 import { WebhookTable } from "./webhook-table";
+import { parseSearchParams, type RawSearchParams } from "@/lib/url-params";
+import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 
 export const metadata: Metadata = { title: "Webhooks" };
 
@@ -49,13 +51,9 @@ const seconds = (value: number | null) =>
         ? `${Math.round(value / 60)} min`
         : `${(value / 3600).toFixed(1)} h`;
 
-export default async function WebhooksPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[]>>;
-}) {
+export default async function WebhooksPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const staff = await requireStaff(...rolesFor("webhooks.view"));
-  const query = webhookQuerySchema.parse(await searchParams);
+  const { values: query, ignored } = parseSearchParams(webhookQuerySchema, await searchParams);
   const mayReconcile = can(staff.role, "webhooks.reconcile");
   const [{ rows, total, pageSize }, types, health, reconciliation] = await Promise.all([
     listWebhookEvents(query),
@@ -135,6 +133,8 @@ export default async function WebhooksPage({
       </section>
 
       {mayReconcile && <ReconciliationPanel run={reconciliation} />}
+
+      <IgnoredParamsNotice names={ignored} />
 
       <form key={JSON.stringify(query)} className="flex flex-wrap items-end gap-2" role="search" action="/webhooks">
         <FilterField id="wh-type" label="Event type">

@@ -5,6 +5,7 @@ import { can, rolesFor } from "@/lib/auth/roles";
 import { requireStaff } from "@/lib/auth/staff";
 import { getBookingIntent } from "@/lib/bookings/queries";
 import { formatMoney } from "@/lib/bookings/quote";
+import { parseRouteParams, uuidRouteParams } from "@/lib/url-params";
 import { Badge } from "@/components/ui/badge";
 import { intentStatusVariant } from "../booking-table";
 import { IntentActions } from "./intent-actions";
@@ -23,7 +24,8 @@ function Json({ value, testId }: { value: unknown; testId: string }) {
 
 export default async function BookingPage({ params }: { params: Promise<{ id: string }> }) {
   const staff = await requireStaff(...rolesFor("bookings.view"));
-  const intent = await getBookingIntent((await params).id);
+  const route = parseRouteParams(uuidRouteParams, await params);
+  const intent = route && (await getBookingIntent(route.id));
   if (!intent) notFound();
   const mayAct = intent.kind === "top_up" || can(staff.role, "bookings.issue");
   const money = (cents: number | null) => (cents === null ? "—" : formatMoney(cents, intent.currency ?? "EUR"));

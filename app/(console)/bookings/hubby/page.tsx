@@ -9,18 +9,16 @@ import { getRequestId } from "@/lib/request-id";
 import { Badge } from "@/components/ui/badge";
 import { buttonVariants } from "@/components/ui/button";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { parseSearchParams, type RawSearchParams } from "@/lib/url-params";
 import { cn } from "@/lib/utils";
+import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 import { BookingsTabs } from "../bookings-tabs";
 
 export const metadata: Metadata = { title: "Bookings at Hubby" };
 
-export default async function HubbyBookingsPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function HubbyBookingsPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const staff = await requireStaff(...rolesFor("bookings.view"));
-  const query = hubbyBookingsQuerySchema.parse(await searchParams);
+  const { values: query, ignored } = parseSearchParams(hubbyBookingsQuerySchema, await searchParams);
   let listing: Awaited<ReturnType<typeof listHubbyBookings>> | null = null;
   let problem: string | null = null;
   try {
@@ -64,6 +62,7 @@ export default async function HubbyBookingsPage({
         </p>
       </div>
       <BookingsTabs current="hubby" />
+      <IgnoredParamsNotice names={ignored} />
 
       {problem && (
         <p

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import type { Metadata } from "next";
+import { z } from "zod";
 import Link from "next/link";
 import { forbidden } from "next/navigation";
 import { audit } from "@/lib/audit/audit";
@@ -12,20 +13,25 @@ import { catalogAsOf, loadCatalog } from "@/lib/catalog/catalog";
 import { flagEmoji } from "@/lib/catalog/names";
 import { SUPPORTED_LOCALES } from "@/lib/hubby/locales";
 import { getRequestId } from "@/lib/request-id";
+import { parseSearchParams, urlText, type RawSearchParams } from "@/lib/url-params";
+import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 import { RefreshCatalogButton } from "../../catalog/refresh-button";
 import { BookingForm, type CatalogOption } from "./booking-form";
 
 export const metadata: Metadata = { title: "New booking" };
 
+const newBookingQuerySchema = z.object({
+  /** "1" opens the form as a top-up of an existing traveler. */
+  topUp: z.literal("1").optional().catch(undefined),
+  /** The traveler to fill in, from the traveler page's "Top up" link. */
+  externalUserId: urlText(200).catch(""),
+});
+
 const timeZones = ["UTC", ...Intl.supportedValuesOf("timeZone").filter((zone) => zone !== "UTC")];
 
-export default async function NewBookingPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
-  const params = await searchParams;
-  const topUp = params.topUp === "1";
+export default async function NewBookingPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
+  const { values: query, ignored } = parseSearchParams(newBookingQuerySchema, await searchParams);
+  const topUp = query.topUp === "1";
   const staff = await requireStaff(...rolesFor("bookings.topUp"));
   if (!topUp && !can(staff.role, "bookings.issue")) {
     await audit({
@@ -39,7 +45,6 @@ export default async function NewBookingPage({
   }
 
   const [catalog, asOf, limit] = await Promise.all([loadCatalog(), catalogAsOf(), supportTopUpLimit()]);
-  const externalUserId = typeof params.externalUserId === "string" ? params.externalUserId.slice(0, 200) : "";
   const options: CatalogOption[] = catalog.map((destination) => ({
     id: destination.id,
     name: destination.name,
@@ -63,6 +68,7 @@ export default async function NewBookingPage({
           ).
         </p>
       </div>
+      <IgnoredParamsNotice names={ignored} />
       {catalog.length === 0 ? (
         <div className="flex flex-col items-start gap-2 rounded-lg border p-4 text-sm">
           <p>The destination catalog has not been read from Hubby yet. Refresh it to choose destinations and sizes.</p>
@@ -75,7 +81,7 @@ export default async function NewBookingPage({
           catalog={options}
           locales={SUPPORTED_LOCALES}
           timeZones={timeZones}
-          initialTravelers={externalUserId}
+          initialTravelers={query.externalUserId}
           packageTypes={topUp ? ["data-limited"] : PACKAGE_TYPES}
           limitNote={
             topUp && !can(staff.role, "bookings.issue")

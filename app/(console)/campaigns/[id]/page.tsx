@@ -7,11 +7,20 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { rolesFor } from "@/lib/auth/roles";
 import { requireStaff } from "@/lib/auth/staff";
 import { formatMoney } from "@/lib/bookings/quote";
-import { campaignProgress, campaignRows, getCampaign, ROW_FILTERS, type RowFilter } from "@/lib/campaigns/queries";
+import {
+  campaignPageQuerySchema,
+  campaignProgress,
+  campaignRows,
+  getCampaign,
+  ROW_FILTERS,
+  type RowFilter,
+} from "@/lib/campaigns/queries";
 import { ensureCampaignCheck } from "@/lib/campaigns/dry-run";
 import { campaignFunnel } from "@/lib/campaigns/funnel";
 import { ensureCampaignWorker } from "@/lib/campaigns/worker";
 import { campaignStepLabels, travelersHref } from "@/lib/travelers/filters";
+import { parseRouteParams, parseSearchParams, uuidRouteParams, type RawSearchParams } from "@/lib/url-params";
+import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 import { CampaignProgress, CheckProgress, RetryFailedButton, RunButton } from "./campaign-controls";
 import { ReviewQueue } from "./review-queue";
 
@@ -34,13 +43,14 @@ export default async function CampaignPage({
   searchParams,
 }: {
   params: Promise<{ id: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
+  searchParams: Promise<RawSearchParams>;
 }) {
   await requireStaff(...rolesFor("campaigns.run"));
-  const { id } = await params;
-  const query = await searchParams;
-  const campaign = await getCampaign(id);
+  const route = parseRouteParams(uuidRouteParams, await params);
+  const campaign = route && (await getCampaign(route.id));
   if (!campaign) notFound();
+  const { id } = campaign;
+  const { values: query, ignored } = parseSearchParams(campaignPageQuerySchema, await searchParams);
   if (campaign.status === "running") ensureCampaignWorker(id);
   if (campaign.status === "checking") ensureCampaignCheck(id);
 
@@ -48,8 +58,8 @@ export default async function CampaignPage({
   const rejected = campaign.status === "rejected";
   const draft = campaign.status === "draft";
   const defaultFilter: RowFilter = draft ? "errors" : "all";
-  const filter = ROW_FILTERS.includes(query.rows as RowFilter) ? (query.rows as RowFilter) : defaultFilter;
-  const page = Math.max(1, Math.min(10_000, Number.parseInt(String(query.page ?? "1"), 10) || 1));
+  const filter = query.rows ?? defaultFilter;
+  const { page } = query;
   const [rows, progress, funnel] = await Promise.all([
     checking || rejected ? Promise.resolve({ rows: [], total: 0 }) : campaignRows(id, filter, page),
     campaignProgress(id),
@@ -79,6 +89,7 @@ export default async function CampaignPage({
         </p>
       </div>
 
+      <IgnoredParamsNotice names={ignored} />
       {checking && progress && <CheckProgress campaignId={campaign.id} initial={progress} />}
 
       {rejected && (

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { notFound } from "next/navigation";
 import { Button } from "@/components/ui/button";
 import QRCode from "qrcode";
 import { AlertTriangle } from "lucide-react";
@@ -11,7 +12,8 @@ import { compatibleDevices } from "@/lib/travelers/devices";
 import { age, utc } from "@/lib/travelers/format";
 import { livePackages } from "@/lib/travelers/live";
 import {
-  parseTravelerView,
+  readTravelerView,
+  travelerRouteParams,
   travelerTabs,
   travelerViewHref,
   withGaps,
@@ -19,7 +21,9 @@ import {
 } from "@/lib/travelers/timeline";
 import { storedTraveler, travelerGaps, travelerTimeline, usageSamples } from "@/lib/travelers/traveler";
 import { rememberDashboard } from "@/lib/webhooks/reconcile";
+import { parseRouteParams, type RawSearchParams } from "@/lib/url-params";
 import { cn } from "@/lib/utils";
+import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 import { CopyButton } from "./copy-button";
 import { OverviewTab } from "./overview-tab";
 import { RefreshButton } from "./refresh-button";
@@ -37,11 +41,13 @@ export default async function TravelerPage({
   searchParams,
 }: {
   params: Promise<{ externalUserId: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
+  searchParams: Promise<RawSearchParams>;
 }) {
   const staff = await requireStaff(...rolesFor("travelers.search"));
-  const externalUserId = decodeURIComponent((await params).externalUserId);
-  const view = parseTravelerView(await searchParams);
+  const route = parseRouteParams(travelerRouteParams, await params);
+  if (!route) notFound();
+  const { externalUserId } = route;
+  const { values: view, ignored } = readTravelerView(await searchParams);
   const fetchedAt = new Date();
   let live: UserDashboard | null = null;
   let problem: string | null = null;
@@ -144,6 +150,7 @@ export default async function TravelerPage({
         </div>
       </div>
 
+      <IgnoredParamsNotice names={ignored} />
       {!live && (
         <p
           role="alert"

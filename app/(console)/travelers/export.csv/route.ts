@@ -3,7 +3,8 @@ import { rolesFor } from "@/lib/auth/roles";
 import { requireStaff } from "@/lib/auth/staff";
 import { csvLine } from "@/lib/csv";
 import { getRequestId } from "@/lib/request-id";
-import { describeFilter, filterKey, parseTravelerQuery } from "@/lib/travelers/filters";
+import { unreadableParamsResponse } from "@/lib/url-params";
+import { describeFilter, filterKey, readTravelerQuery } from "@/lib/travelers/filters";
 import { countTravelers, exportTravelers, TRAVELER_EXPORT_MAX_ROWS, type TravelerRow } from "@/lib/travelers/queries";
 
 const HEADER = [
@@ -40,7 +41,9 @@ const line = (row: TravelerRow) =>
 export async function GET(request: Request) {
   const staff = await requireStaff(...rolesFor("travelers.search"));
   const requestId = await getRequestId();
-  const filter = parseTravelerQuery(new URL(request.url).search);
+  const { values: filter, ignored } = readTravelerQuery(new URL(request.url).searchParams);
+  // Leaving out a filter it cannot read would export more travelers than were asked for.
+  if (ignored.length > 0) return unreadableParamsResponse(ignored);
   const now = new Date();
   const total = await countTravelers(filter, now);
   const details = { filter: filterKey(filter), description: describeFilter(filter) || "all travelers", rows: total };

@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { z } from "zod";
 import { notFound } from "next/navigation";
 import { requireStaff } from "@/lib/auth/staff";
 import { can, rolesFor } from "@/lib/auth/roles";
 import { getWebhookEvent } from "@/lib/webhooks/queries";
+import { parseRouteParams } from "@/lib/url-params";
 import { latestReconciliation } from "@/lib/webhooks/reconcile";
 import { Badge } from "@/components/ui/badge";
 import { statusVariant } from "../webhook-table";
@@ -29,11 +31,15 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
   );
 }
 
+/** Webhook events are numbered (a bigint): at most 18 digits, so every id fits. */
+const webhookEventRouteParams = z.object({ id: z.string().regex(/^\d{1,18}$/) });
+
 const utc = (value: string | null) => (value ? `${value.replace("T", " ").slice(0, 23)} UTC` : "—");
 
 export default async function WebhookEventPage({ params }: { params: Promise<{ id: string }> }) {
   const staff = await requireStaff(...rolesFor("webhooks.view"));
-  const event = await getWebhookEvent((await params).id);
+  const route = parseRouteParams(webhookEventRouteParams, await params);
+  const event = route && (await getWebhookEvent(route.id));
   if (!event) notFound();
 
   return (

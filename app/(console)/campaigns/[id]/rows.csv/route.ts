@@ -1,9 +1,10 @@
 import { audit } from "@/lib/audit/audit";
 import { rolesFor } from "@/lib/auth/roles";
 import { requireStaff } from "@/lib/auth/staff";
-import { allCampaignRows, getCampaign } from "@/lib/campaigns/queries";
+import { allCampaignRows, campaignRowsDownloadQuerySchema, getCampaign } from "@/lib/campaigns/queries";
 import { csvLine } from "@/lib/csv";
 import { getRequestId } from "@/lib/request-id";
+import { parseRouteParams, parseSearchParams, unreadableParamsResponse, uuidRouteParams } from "@/lib/url-params";
 
 const HEADER = [
   "line",
@@ -22,10 +23,16 @@ const HEADER = [
  */
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const staff = await requireStaff(...rolesFor("campaigns.run"));
-  const { id } = await params;
-  const campaign = await getCampaign(id);
+  const route = parseRouteParams(uuidRouteParams, await params);
+  const campaign = route && (await getCampaign(route.id));
   if (!campaign) return new Response("No such campaign.", { status: 404 });
-  const errorsOnly = new URL(request.url).searchParams.get("only") === "errors";
+  const { id } = campaign;
+  const { values: query, ignored } = parseSearchParams(
+    campaignRowsDownloadQuerySchema,
+    new URL(request.url).searchParams,
+  );
+  if (ignored.length > 0) return unreadableParamsResponse(ignored);
+  const errorsOnly = query.only === "errors";
   await audit({
     actor: staff,
     action: "campaigns.download",

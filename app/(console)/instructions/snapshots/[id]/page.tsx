@@ -5,6 +5,7 @@ import { requireStaff } from "@/lib/auth/staff";
 import { rolesFor } from "@/lib/auth/roles";
 import { getSnapshot } from "@/lib/instructions/snapshots";
 import { phoneOsLabels } from "@/lib/instructions/schemas";
+import { parseRouteParams, uuidRouteParams } from "@/lib/url-params";
 import { PlatformNotes, PreviewViewer } from "../../preview-view";
 
 export const metadata: Metadata = { title: "Instructions snapshot" };
@@ -14,7 +15,8 @@ const utc = (value: Date) => `${value.toISOString().replace("T", " ").slice(0, 1
 /** A saved preview, staff-only, rendered the same safe way as a live one. */
 export default async function SnapshotPage({ params }: { params: Promise<{ id: string }> }) {
   await requireStaff(...rolesFor("instructions.preview"));
-  const snapshot = await getSnapshot((await params).id);
+  const route = parseRouteParams(uuidRouteParams, await params);
+  const snapshot = route && (await getSnapshot(route.id));
   if (!snapshot) notFound();
   const { inputs } = snapshot;
 
