@@ -206,7 +206,7 @@ function toRow(row: RawRow): TravelerRow {
         ? "removed"
         : row.iccid || row.reportedNotInstalled
           ? "not installed"
-          : row.lastEventAt === null
+          : row.lastEventAt === null && !Number(row.activePackages ?? 0) && row.maxUsage === null
             ? "pending"
             : "unknown";
   return {
