@@ -59,6 +59,7 @@ async function main() {
       publicUrl: env.NEXTAUTH_URL,
       uploadPaths: ["/api/campaigns/upload"],
       originExemptPaths: [WEBHOOK_PATH],
+      ownBodyLimitPaths: ["/api/campaigns/upload", WEBHOOK_PATH],
     },
     (request: http.IncomingMessage, response: http.ServerResponse) => {
       const handled = isWebhookRequest(request)

@@ -10,7 +10,11 @@ import http from "node:http";
  * - `X-Forwarded-*` headers are dropped unless a proxy in front is declared trusted (TRUST_PROXY), so a client
  *   cannot choose the host the origin check compares with, or the IP the sign-in throttle counts;
  * - a state-changing request from another origin (a server action, a form, a route) gets 403 here, where Next.js
- *   would answer a cross-origin server action with a 500.
+ *   would answer a cross-origin server action with a 500;
+ * - a body larger than MAX_BODY_BYTES (what the largest form needs) gets 413 before anything reads it, where Next.js
+ *   would buffer it (server actions, the proxy) and answer 500; paths with their own limits (the campaign upload,
+ *   the webhook receiver) are exempt. A body of unknown length (chunked) is refused with 411 on those paths:
+ *   browsers always declare it.
  */
 
 export const HEADERS_TIMEOUT_MS = 10_000;
@@ -18,6 +22,8 @@ export const BODY_TIMEOUT_MS = 30_000;
 export const UPLOAD_TIMEOUT_MS = 120_000;
 export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 export const MAX_REQUESTS_PER_SOCKET = 1_000;
+/** Matches serverActions.bodySizeLimit and proxyClientMaxBodySize in next.config.js. */
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 export type ConsoleServerOptions = {
   trustProxy: boolean;
@@ -27,6 +33,9 @@ export type ConsoleServerOptions = {
   uploadPaths?: readonly string[];
   /** Paths that are not browser requests and carry their own authentication (webhooks). */
   originExemptPaths?: readonly string[];
+  /** Paths that read and cap their bodies themselves (the campaign upload, the webhook receiver). */
+  ownBodyLimitPaths?: readonly string[];
+  maxBodyBytes?: number;
   timeouts?: Partial<{ headersMs: number; bodyMs: number; uploadMs: number; keepAliveMs: number }>;
 };
 
@@ -60,6 +69,13 @@ export function createConsoleServer(options: ConsoleServerOptions, handler: Hand
     if (refusal) {
       // Drain nothing: the body of a refused request is not read, and the connection is closed after the answer.
       respond(response, 403, refusal);
+      return;
+    }
+    const oversize = options.ownBodyLimitPaths?.includes(path)
+      ? null
+      : bodySizeRefusal(request, options.maxBodyBytes ?? MAX_BODY_BYTES);
+    if (oversize) {
+      respond(response, oversize.status, oversize.message);
       return;
     }
     limitBodyTime(request, response, options.uploadPaths?.includes(path) ? timeouts.uploadMs : timeouts.bodyMs);
@@ -98,6 +114,23 @@ export function crossOriginRefusal(
   if (typeof forwardedHost === "string") allowed.add(forwardedHost.split(",")[0]!.trim().toLowerCase());
   if (options.publicUrl) allowed.add(new URL(options.publicUrl).host.toLowerCase());
   return allowed.has(originHost) ? null : "Cross-origin request refused.";
+}
+
+/** 413 for a declared body over the limit, 411 for a body of unknown length; null for everything else. */
+export function bodySizeRefusal(
+  request: http.IncomingMessage,
+  maxBytes: number,
+): { status: number; message: string } | null {
+  if (SAFE_METHODS.has(request.method ?? "GET")) return null;
+  const declared = request.headers["content-length"];
+  if (declared === undefined) {
+    return request.headers["transfer-encoding"]
+      ? { status: 411, message: "Send the request with its Content-Length." }
+      : null;
+  }
+  return Number(declared) > maxBytes
+    ? { status: 413, message: `The request is larger than ${Math.round(maxBytes / 1024 / 1024)} MB.` }
+    : null;
 }
 
 /**

@@ -62,6 +62,29 @@ describe("requests from another origin", () => {
   });
 });
 
+describe("oversized server-action bodies", () => {
+  it("a 5 MB server-action body is refused before any check, without a session or with one", async () => {
+    const { context: forged } = await browser.open();
+    await forged.addCookies([{ name: "next-auth.session-token", value: "forged", url: E2E_URL }]);
+    const admin = await signedIn(DEMO.admin);
+    for (const context of [forged, admin.context]) {
+      const form = new FormData();
+      form.append("_1_id", "x".repeat(5 * 1024 * 1024));
+      form.append("0", '[null,"$K1"]');
+      const response = await context.request.post("/staff", {
+        headers: {
+          "Next-Action": serverActionId("app/(console)/staff/actions.ts", "setDisabledAction"),
+          Origin: E2E_URL,
+          Accept: "text/x-component",
+        },
+        multipart: form,
+        maxRedirects: 0,
+      });
+      expect(response.status()).toBe(413);
+    }
+  });
+});
+
 describe("a support user and staff management", () => {
   it("GET /staff answers 403 with the forbidden page", async () => {
     const { page } = await signedIn(DEMO.support);

@@ -19,6 +19,8 @@ async function start(options: Partial<ConsoleServerOptions> = {}) {
       trustProxy: false,
       uploadPaths: ["/upload"],
       originExemptPaths: ["/webhook"],
+      ownBodyLimitPaths: ["/upload", "/webhook"],
+      maxBodyBytes: 1024,
       timeouts: { headersMs: 300, bodyMs: 400, uploadMs: 1_500 },
       ...options,
     },
@@ -71,7 +73,7 @@ describe("console HTTP server", () => {
 
   it("answers 408 and closes a connection whose body arrives too slowly", async () => {
     const { port } = await start();
-    const head = "POST /form HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n";
+    const head = "POST /form HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n";
     const { reply, ms } = await slowClient(port, head, "a");
     expect(reply).toMatch(/^HTTP\/1\.1 408/);
     expect(reply).toContain("Request body not received in time.");
@@ -85,6 +87,29 @@ describe("console HTTP server", () => {
     const { reply } = await slowClient(port, head, "a");
     expect(reply).toMatch(/^HTTP\/1\.1 408/);
     expect(performance.now() - started).toBeGreaterThan(1_000);
+  });
+
+  it("refuses a body over the limit with 413 before the handler, and one of unknown length with 411", async () => {
+    const { port, seen } = await start();
+    const big = await fetch(`http://127.0.0.1:${port}/action`, { method: "POST", body: "x".repeat(2048) });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toEqual({ ok: false, message: expect.stringMatching(/larger than/) });
+    const chunked = await fetch(`http://127.0.0.1:${port}/action`, {
+      method: "POST",
+      body: new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode("x"));
+          controller.close();
+        },
+      }),
+      duplex: "half",
+    } as RequestInit);
+    expect(chunked.status).toBe(411);
+    expect(seen).toHaveLength(0);
+    // The upload path reads and caps its own body.
+    expect((await fetch(`http://127.0.0.1:${port}/upload`, { method: "POST", body: "x".repeat(2048) })).status).toBe(
+      200,
+    );
   });
 
   it("refuses a cross-origin write with 403, and a forged X-Forwarded-Host does not make it same-origin", async () => {
