@@ -17,6 +17,8 @@ import { parseSearchParams, urlText, type RawSearchParams } from "@/lib/url-para
 import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 import { RefreshCatalogButton } from "../../catalog/refresh-button";
 import { BookingForm, type CatalogOption } from "./booking-form";
+import { IssueModeTabs } from "./issue-mode-tabs";
+import { PromoCodesIssue } from "./promo-codes-issue";
 
 export const metadata: Metadata = { title: "New booking" };
 
@@ -33,6 +35,7 @@ export default async function NewBookingPage({ searchParams }: { searchParams: P
   const { values: query, ignored } = parseSearchParams(newBookingQuerySchema, await searchParams);
   const topUp = query.topUp === "1";
   const staff = await requireStaff(...rolesFor("bookings.topUp"));
+  if (!topUp && params.mode === "promo") return <PromoCodesIssue staff={staff} />;
   if (!topUp && !can(staff.role, "bookings.issue")) {
     await audit({
       actor: staff,
@@ -57,6 +60,7 @@ export default async function NewBookingPage({ searchParams }: { searchParams: P
     <div className="flex flex-col gap-4">
       <div>
         <h1 className="text-xl font-semibold">{topUp ? "Top up a traveler" : "New booking"}</h1>
+        {!topUp && can(staff.role, "promoCodes.issue") && <IssueModeTabs current="travelers" />}
         <p className="text-sm text-muted-foreground">
           {topUp
             ? "Queues more data on an existing traveler's eSIM (a data-limited package). Every top-up is audited with its reason."
