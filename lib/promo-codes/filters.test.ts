@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { describePromoCodeFilter, parsePromoCodeQuery, promoCodeFilterKey, promoCodesHref } from "./filters";
+import {
+  describePromoCodeFilter,
+  parsePromoCodeQuery,
+  promoCodeFilterKey,
+  promoCodesHref,
+  readPromoCodeQuery,
+} from "./filters";
 
 const campaign = "0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d";
 
@@ -48,6 +54,10 @@ describe("the promo-codes screen's URL state", () => {
       page: 1,
     });
     expect(promoCodeFilterKey(query)).toBe("source=outside");
+    // The screen names what it could not read; the export refuses it.
+    expect(
+      readPromoCodeQuery({ q: "abc\u0000", from: "2026-02-30", status: "redeemed", campaign: "" }).ignored.sort(),
+    ).toEqual(["from", "q"]);
   });
 
   it("reads URLSearchParams (the export route) like the page's params", () => {

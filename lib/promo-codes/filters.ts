@@ -1,9 +1,16 @@
 import { z } from "zod";
+import {
+  calendarDateParam,
+  parseSearchParams,
+  urlText,
+  type ParsedSearchParams,
+  type SearchParamsInput,
+} from "../url-params";
 
 /**
  * The promo-codes screen's URL state (/promo-codes?status=&source=&campaign=&q=&dates=&from=&to=&intent=&page=),
- * read with zod: every field falls back to its default, so a hand-edited URL never errors. Pure, shared by the
- * page, the CSV export and the tests.
+ * read with zod through lib/url-params.ts: every field falls back to its default, so a hand-edited URL never errors.
+ * Pure, shared by the page, the CSV export and the tests.
  */
 
 export const PROMO_STATUSES = ["all", "issued", "redeemed"] as const;
@@ -21,44 +28,37 @@ export const promoSourceLabels: Record<(typeof PROMO_SOURCES)[number], string> =
   outside: "Issued outside the console",
 };
 
-const dateParam = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
-  .optional()
-  .catch(undefined);
-
-/** A single value of a repeated parameter: the first. */
-const first = (value: unknown) => (Array.isArray(value) ? value[0] : value);
-
 export const promoCodeQuerySchema = z.object({
-  status: z.preprocess(first, z.enum(PROMO_STATUSES).catch("all")),
-  source: z.preprocess(first, z.enum(PROMO_SOURCES).catch("all")),
+  status: z.enum(PROMO_STATUSES).catch("all"),
+  source: z.enum(PROMO_SOURCES).catch("all"),
   /** A campaign's id, or "none" for codes of single bookings. */
-  campaign: z.preprocess(
-    first,
-    z
-      .union([z.uuid(), z.literal("none")])
-      .optional()
-      .catch(undefined),
-  ),
+  campaign: z
+    .union([z.uuid(), z.literal("none")])
+    .optional()
+    .catch(undefined),
   /** The start of a code (case does not matter). */
-  q: z.preprocess(first, z.string().trim().max(200).catch("")),
-  dates: z.preprocess(first, z.enum(PROMO_DATE_FIELDS).catch("issued")),
-  from: z.preprocess(first, dateParam),
-  to: z.preprocess(first, dateParam),
+  q: urlText(200)
+    .transform((value) => value.trim())
+    .catch(""),
+  dates: z.enum(PROMO_DATE_FIELDS).catch("issued"),
+  from: calendarDateParam,
+  to: calendarDateParam,
   /** The codes of one booking (its intent), linked from the booking's page. */
-  intent: z.preprocess(first, z.uuid().optional().catch(undefined)),
-  page: z.preprocess(first, z.coerce.number().int().min(1).max(100_000).catch(1)),
+  intent: z.uuid().optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
 export type PromoCodeQuery = z.infer<typeof promoCodeQuerySchema>;
 
-export function parsePromoCodeQuery(params: Record<string, string | string[] | undefined> | URLSearchParams) {
-  const record =
-    params instanceof URLSearchParams
-      ? Object.fromEntries([...new Set(params.keys())].map((key) => [key, params.getAll(key)]))
-      : params;
-  return promoCodeQuerySchema.parse(record);
+/**
+ * The page's searchParams or the export's URLSearchParams → the query, and the parameters that could not be read
+ * (their defaults apply: the screen says so, the export refuses).
+ */
+export function readPromoCodeQuery(input: SearchParamsInput): ParsedSearchParams<PromoCodeQuery> {
+  return parseSearchParams(promoCodeQuerySchema, input);
+}
+
+export function parsePromoCodeQuery(input: SearchParamsInput): PromoCodeQuery {
+  return readPromoCodeQuery(input).values;
 }
 
 /** The filter as a query string without defaults and without the page ("" when nothing is filtered). */

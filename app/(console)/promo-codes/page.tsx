@@ -5,13 +5,13 @@ import { audit } from "@/lib/audit/audit";
 import { can, rolesFor } from "@/lib/auth/roles";
 import { requireStaff } from "@/lib/auth/staff";
 import {
-  parsePromoCodeQuery,
   PROMO_SOURCES,
   PROMO_STATUSES,
   promoCodeFilterKey,
   promoCodesHref,
   promoSourceLabels,
   promoStatusLabels,
+  readPromoCodeQuery,
 } from "@/lib/promo-codes/filters";
 import {
   campaignsWithPromoCodes,
@@ -21,6 +21,8 @@ import {
 } from "@/lib/promo-codes/queries";
 import { storeMissingPromoCodes } from "@/lib/promo-codes/store";
 import { getRequestId } from "@/lib/request-id";
+import type { RawSearchParams } from "@/lib/url-params";
+import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 import { Pagination } from "@/components/pagination";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { FilterField } from "@/components/ui/field";
@@ -32,13 +34,9 @@ export const metadata: Metadata = { title: "Promo codes" };
 
 const rate = (redeemed: number, issued: number) => (issued > 0 ? `${Math.round((redeemed / issued) * 100)}%` : "—");
 
-export default async function PromoCodesPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function PromoCodesPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const staff = await requireStaff(...rolesFor("promoCodes.view"));
-  const query = parsePromoCodeQuery(await searchParams);
+  const { values: query, ignored } = readPromoCodeQuery(await searchParams);
   // Codes of bookings settled just before a stop are stored from their replies now (lib/promo-codes/store.ts).
   await storeMissingPromoCodes();
   const [{ rows, total, pageSize }, counts, campaigns] = await Promise.all([
@@ -77,6 +75,8 @@ export default async function PromoCodesPage({
           </Link>
         )}
       </div>
+
+      <IgnoredParamsNotice names={ignored} />
 
       <section className="flex flex-col gap-3 rounded-lg border p-4" aria-labelledby="counts-heading">
         <h2 id="counts-heading" className="text-sm font-semibold">

@@ -27,6 +27,8 @@ const newBookingQuerySchema = z.object({
   topUp: z.literal("1").optional().catch(undefined),
   /** The traveler to fill in, from the traveler page's "Top up" link. */
   externalUserId: urlText(200).catch(""),
+  /** "promo" issues promo codes (a booking without a traveler) instead. */
+  mode: z.literal("promo").optional().catch(undefined),
 });
 
 const timeZones = ["UTC", ...Intl.supportedValuesOf("timeZone").filter((zone) => zone !== "UTC")];
@@ -35,7 +37,7 @@ export default async function NewBookingPage({ searchParams }: { searchParams: P
   const { values: query, ignored } = parseSearchParams(newBookingQuerySchema, await searchParams);
   const topUp = query.topUp === "1";
   const staff = await requireStaff(...rolesFor("bookings.topUp"));
-  if (!topUp && params.mode === "promo") return <PromoCodesIssue staff={staff} />;
+  if (!topUp && query.mode === "promo") return <PromoCodesIssue staff={staff} />;
   if (!topUp && !can(staff.role, "bookings.issue")) {
     await audit({
       actor: staff,

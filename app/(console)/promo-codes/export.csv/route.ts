@@ -2,7 +2,7 @@ import { audit } from "@/lib/audit/audit";
 import { rolesFor } from "@/lib/auth/roles";
 import { requireStaff } from "@/lib/auth/staff";
 import { csvLine } from "@/lib/csv";
-import { parsePromoCodeQuery, promoCodeFilterKey } from "@/lib/promo-codes/filters";
+import { promoCodeFilterKey, readPromoCodeQuery } from "@/lib/promo-codes/filters";
 import {
   countPromoCodes,
   exportPromoCodes,
@@ -11,6 +11,7 @@ import {
 } from "@/lib/promo-codes/queries";
 import { storeMissingPromoCodes } from "@/lib/promo-codes/store";
 import { getRequestId } from "@/lib/request-id";
+import { unreadableParamsResponse } from "@/lib/url-params";
 
 const HEADER = [
   "promo_code",
@@ -67,7 +68,9 @@ const line = (row: PromoCodeRow) =>
 export async function GET(request: Request) {
   const staff = await requireStaff(...rolesFor("promoCodes.export"));
   const requestId = await getRequestId();
-  const query = parsePromoCodeQuery(new URL(request.url).searchParams);
+  const { values: query, ignored } = readPromoCodeQuery(new URL(request.url).searchParams);
+  // A download has no screen to say which part of the filter was ignored: exporting other codes would mislead.
+  if (ignored.length > 0) return unreadableParamsResponse(ignored);
   await storeMissingPromoCodes();
   const total = await countPromoCodes(query);
   const details = { filter: promoCodeFilterKey(query), rows: total };
