@@ -7,6 +7,7 @@ describe("navigation", () => {
       "/travelers",
       "/bookings",
       "/campaigns",
+      "/promo-codes",
       "/catalog",
       "/webhooks",
       "/instructions",
@@ -27,6 +28,7 @@ describe("navigation", () => {
       expect(hrefs).toContain("/webhooks");
       expect(hrefs).toContain("/instructions");
       expect(hrefs.includes("/campaigns")).toBe(role === "campaign_manager");
+      expect(hrefs).toContain("/promo-codes");
       expect(homeFor(role)).toBe("/travelers");
       expect(homeFor(role)).toBe(hrefs[0]);
     }

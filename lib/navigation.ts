@@ -6,6 +6,7 @@ export const screens = [
   { href: "/travelers", label: "Travelers", icon: "plane", permission: "travelers.search" },
   { href: "/bookings", label: "Bookings", icon: "ticket", permission: "bookings.view" },
   { href: "/campaigns", label: "Campaigns", icon: "megaphone", permission: "campaigns.run" },
+  { href: "/promo-codes", label: "Promo codes", icon: "ticket-percent", permission: "promoCodes.view" },
   { href: "/catalog", label: "Catalog", icon: "globe", permission: "catalog.view" },
   { href: "/webhooks", label: "Webhooks", icon: "webhook", permission: "webhooks.view" },
   { href: "/instructions", label: "Instructions", icon: "book-open", permission: "instructions.preview" },

@@ -16,6 +16,16 @@ describe("role matrix", () => {
     expect(can("support", "campaigns.run")).toBe(false);
   });
 
+  it("lets support look promo codes up but not issue or export them", () => {
+    expect(can("support", "promoCodes.view")).toBe(true);
+    expect(can("support", "promoCodes.issue")).toBe(false);
+    expect(can("support", "promoCodes.export")).toBe(false);
+    for (const role of ["admin", "campaign_manager"] as const) {
+      expect(can(role, "promoCodes.issue")).toBe(true);
+      expect(can(role, "promoCodes.export")).toBe(true);
+    }
+  });
+
   it("gives every permission to at least one role, and only known roles", () => {
     for (const roles of Object.values(permissions)) {
       expect(roles.length).toBeGreaterThan(0);

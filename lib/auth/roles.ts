@@ -21,6 +21,10 @@ export const permissions = {
   "bookings.settings": ["admin"],
   "catalog.view": ["admin", "campaign_manager", "support"],
   "campaigns.run": ["admin", "campaign_manager"],
+  // Support looks a code up for a traveler; issuing and exporting codes (bearer vouchers) is for those who issue.
+  "promoCodes.view": ["admin", "campaign_manager", "support"],
+  "promoCodes.issue": ["admin", "campaign_manager"],
+  "promoCodes.export": ["admin", "campaign_manager"],
   "webhooks.view": ["admin", "campaign_manager", "support"],
   "instructions.preview": ["admin", "campaign_manager", "support"],
   "webhooks.replay": ["admin"],

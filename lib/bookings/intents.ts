@@ -7,6 +7,7 @@ import type { HubbyClient } from "../hubby/client";
 import { HubbyApiError } from "../hubby/errors";
 import type { Booking, CreateBookingInput } from "../hubby/schemas";
 import { REMEMBER_BOOKED_TRAVELERS } from "../travelers/booked";
+import type { PromoCodeBookingRequest } from "./promo-request";
 import { bookingReference, type BookingRequest } from "./request";
 
 /**
@@ -43,7 +44,8 @@ const stateSelect = {
 export type NewIntent = {
   clientKey: string;
   kind: BookingIntentKind;
-  request: BookingRequest;
+  /** A booking for travelers, or one for promo codes (no external_user_id: lib/bookings/promo-request.ts). */
+  request: BookingRequest | PromoCodeBookingRequest;
   quote?: unknown;
   destinations: string[];
   costCents?: number | null;
@@ -103,7 +105,13 @@ export async function createIntents(
     const reference = bookingReference(input.clientKey);
     if (input.request.booking_id !== reference)
       throw new Error("The request's booking_id must be the intent's reference.");
-    const externalUserIds = [...new Set(input.request.package_specifications.map((spec) => spec.external_user_id))];
+    const externalUserIds = [
+      ...new Set(
+        input.request.package_specifications.flatMap((spec) =>
+          "external_user_id" in spec && spec.external_user_id ? [spec.external_user_id] : [],
+        ),
+      ),
+    ];
     return Prisma.sql`(${crypto.randomUUID()}::uuid, ${input.clientKey}, ${reference},
       ${input.kind}::"BookingIntentKind", ${claimed ? "SENDING" : "PENDING"}::"BookingIntentStatus",
       ${JSON.stringify(input.request)}::jsonb,

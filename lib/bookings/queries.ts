@@ -11,7 +11,7 @@ export const intentStatuses = ["PENDING", "SENDING", "SENT", "UNKNOWN", "FAILED"
 /** /bookings URL state; every field falls back to its default, so a hand-edited URL never errors. */
 export const bookingQuerySchema = z.object({
   status: z.enum(["all", ...intentStatuses]).catch("all"),
-  kind: z.enum(["all", "issue", "top_up"]).catch("all"),
+  kind: z.enum(["all", "issue", "top_up", "promo_codes"]).catch("all"),
   user: z.string().trim().max(200).catch(""),
   destination: z.string().trim().toUpperCase().max(3).catch(""),
   actor: z.string().trim().max(200).catch(""),
@@ -24,7 +24,7 @@ export type BookingQuery = z.infer<typeof bookingQuerySchema>;
 export type BookingRow = {
   id: string;
   createdAt: string;
-  kind: "issue" | "top_up";
+  kind: "issue" | "top_up" | "promo_codes";
   status: (typeof intentStatuses)[number];
   actorEmail: string;
   travelers: string[];

@@ -57,6 +57,8 @@ export type DryRunSummary = {
   rows: number;
   valid: number;
   errors: number;
+  /** Valid rows with an empty external_user_id: each issues one promo code. */
+  promoCodes: number;
   costCents: number;
 };
 
@@ -365,6 +367,7 @@ export async function checkCampaign(campaignId: string, options: CheckOptions = 
       rows: totals.rows,
       valid: totals.valid,
       errors: totals.errors,
+      promoCodes: totals.promoCodeRows,
       costCents: totals.costCents,
     };
     await write(
@@ -376,6 +379,7 @@ export async function checkCampaign(campaignId: string, options: CheckOptions = 
         errorCount: totals.errors,
         travelers: totals.travelers,
         packages: totals.packages,
+        promoCodeRows: totals.promoCodeRows,
         costCents: totals.costCents,
         priceCents: totals.priceCents,
         currency: totals.currency || "EUR",
@@ -415,6 +419,7 @@ type Totals = {
   valid: number;
   errors: number;
   travelers: number;
+  promoCodeRows: number;
   packages: number;
   costCents: number;
   priceCents: number;
@@ -439,7 +444,16 @@ async function validateFile(
   const seen = new Map<string, number>();
   const travelers = new Set<string>();
   const perDestination = new Map<string, { rows: number; costCents: number; priceCents: number }>();
-  const totals = { rows: 0, valid: 0, errors: 0, packages: 0, costCents: 0, priceCents: 0, currency: "" };
+  const totals = {
+    rows: 0,
+    valid: 0,
+    errors: 0,
+    packages: 0,
+    promoCodeRows: 0,
+    costCents: 0,
+    priceCents: 0,
+    currency: "",
+  };
   let indexes: Parameters<typeof fieldsOf>[1] | undefined;
   let batch: PendingRow[] = [];
 
@@ -450,7 +464,9 @@ async function validateFile(
     for (const row of batch) {
       if (row.state === "pending") {
         totals.valid++;
-        travelers.add(row.externalUserId);
+        // An empty external_user_id is a promo-code row: a code, not a traveler.
+        if (row.externalUserId === "") totals.promoCodeRows++;
+        else travelers.add(row.externalUserId);
         totals.costCents += row.costCents ?? 0;
         totals.priceCents += row.priceCents ?? 0;
         const bundles = (row.raw as { bundles?: { destinationId: string; b2bCents: number; b2cCents: number }[] })
@@ -488,10 +504,11 @@ async function validateFile(
     const result = validateRow(fields, { quote, now, reference });
     let error = result.ok ? null : result.error;
     if (result.ok) {
-      const key = duplicateKey(result.externalUserId, result.destinations);
-      const earlier = seen.get(key);
+      // Promo-code rows have no traveler to duplicate: two such rows are two codes, as the file asks.
+      const key = result.promoCode ? null : duplicateKey(result.externalUserId, result.destinations);
+      const earlier = key === null ? undefined : seen.get(key);
       if (earlier !== undefined) error = `Duplicate of line ${earlier} (same traveler and destinations).`;
-      else seen.set(key, record.line);
+      else if (key !== null) seen.set(key, record.line);
       raw.bundles = result.bundles.map(({ destinationId, label, b2bCents, b2cCents }) => ({
         destinationId,
         label,
@@ -527,7 +544,11 @@ async function validateFile(
 
 /** One query per batch: the batch's travelers' intents of the last 7 days that were or may have been sent. */
 async function markRecentDuplicates(batch: PendingRow[], now: number) {
-  const travelers = [...new Set(batch.filter((row) => row.state === "pending").map((row) => row.externalUserId))];
+  const travelers = [
+    ...new Set(
+      batch.filter((row) => row.state === "pending" && row.externalUserId !== "").map((row) => row.externalUserId),
+    ),
+  ];
   if (travelers.length === 0) return;
   const intents = await db().bookingIntent.findMany({
     where: {
@@ -545,7 +566,7 @@ async function markRecentDuplicates(batch: PendingRow[], now: number) {
   }
   if (got.size === 0) return;
   for (const row of batch) {
-    if (row.state !== "pending") continue;
+    if (row.state !== "pending" || row.externalUserId === "") continue;
     const destinations = row.destinations as string[];
     const hit = destinations.find((destination) => got.has(`${row.externalUserId}\u0000${destination}`));
     if (hit) {

@@ -58,6 +58,7 @@ export async function getCampaign(id: string) {
       errorCount: true,
       travelers: true,
       packages: true,
+      promoCodeRows: true,
       costCents: true,
       priceCents: true,
       currency: true,

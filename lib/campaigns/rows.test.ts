@@ -181,9 +181,9 @@ describe("validating a row", () => {
       ok: false,
       error: expect.stringMatching(/^size:/),
     });
-    expect(validateRow(row({ external_user_id: "" }), context)).toMatchObject({
+    expect(validateRow(row({ external_user_id: "x".repeat(201) }), context)).toMatchObject({
       ok: false,
-      error: expect.stringMatching(/^external_user_id:/),
+      error: expect.stringContaining("An external_user_id is at most 200 characters."),
     });
     expect(validateRow(row({ locale: "xx-XX" }), context)).toMatchObject({
       ok: false,
@@ -193,6 +193,27 @@ describe("validating a row", () => {
       ok: false,
       error: expect.stringMatching(/^custom_branding:/),
     });
+  });
+
+  it("issues one promo code for a row without external_user_id: the same specification, no traveler", () => {
+    const result = validateRow(row({ external_user_id: "", destination: "gr" }), context);
+    expect(result).toMatchObject({
+      ok: true,
+      promoCode: true,
+      externalUserId: "",
+      destinations: ["GR"],
+      costCents: 250,
+      request: {
+        booking_id: "hpc-campaign-x-2",
+        departure_date: "2026-06-10T09:00:00+02:00",
+        package_specifications: [{ destination: "GR", package_type: "data-limited", size: "1GB" }],
+      },
+    });
+    if (!result.ok) throw new Error(result.error);
+    expect(result.request.package_specifications[0]).not.toHaveProperty("external_user_id");
+    expect(validateRow(row({}), context)).toMatchObject({ ok: true, promoCode: false });
+    // A promo-code row is checked like any other: an unknown destination is still an error.
+    expect(validateRow(row({ external_user_id: "", destination: "ZZ" }), context)).toMatchObject({ ok: false });
   });
 
   it("normalises offsets to ±HH:MM and seconds", () => {

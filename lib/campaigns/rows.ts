@@ -1,6 +1,7 @@
 import { parse, type Options } from "csv-parse";
 import type { Readable } from "node:stream";
 import { quoteSpec, type CatalogDestinationView, type QuotedBundle } from "../bookings/quote";
+import { buildPromoCodeRequest, PROMO_CODE_STAND_IN, type PromoCodeBookingRequest } from "../bookings/promo-request";
 import { bookingDraftSchema, buildBookingRequest, type BookingRequest } from "../bookings/request";
 
 /**
@@ -158,9 +159,12 @@ export function parseDeparture(text: string): Departure {
 
 export type ValidRow = {
   ok: true;
+  /** "" for a promo-code row. */
   externalUserId: string;
   destinations: string[];
-  request: BookingRequest;
+  request: BookingRequest | PromoCodeBookingRequest;
+  /** An empty external_user_id: the row issues one promo code (a booking without a traveler, reference §4.1). */
+  promoCode: boolean;
   bundles: QuotedBundle[];
   costCents: number;
   priceCents: number;
@@ -195,7 +199,8 @@ export function quoter(catalog: CatalogDestinationView[]) {
 
 /**
  * One row → the request a single booking with these values would send (same schema, same builder, same quote),
- * or the reason it cannot be sent. `reference` is the row's booking_id.
+ * or the reason it cannot be sent. `reference` is the row's booking_id. A row whose external_user_id is empty
+ * issues one promo code instead: the same specification without a traveler (lib/bookings/promo-request.ts).
  */
 export function validateRow(
   fields: Record<CampaignField, string>,
@@ -206,6 +211,7 @@ export function validateRow(
     .map((code) => code.trim().toUpperCase())
     .filter(Boolean);
   const externalUserId = fields.external_user_id;
+  const promoCode = externalUserId === "";
   const fail = (error: string): InvalidRow => ({ ok: false, externalUserId, destinations, error });
 
   const departure = parseDeparture(fields.departure_date);
@@ -218,7 +224,7 @@ export function validateRow(
   }
 
   const parsed = bookingDraftSchema.safeParse({
-    travelers: externalUserId,
+    travelers: promoCode ? PROMO_CODE_STAND_IN : externalUserId,
     specs: [{ destinations, packageType: fields.package_type || "data-limited", size: fields.size || undefined }],
     departureDate: departure.date,
     departureTime: "",
@@ -236,12 +242,16 @@ export function validateRow(
   const spec = draft.specs[0]!;
   const quote = context.quote(spec);
   if (!quote.ok) return fail(`destination: ${quote.issue}`);
-  const request = { ...buildBookingRequest(draft, context.reference), departure_date: departure.value };
+  const request = {
+    ...(promoCode ? buildPromoCodeRequest(draft, 1, context.reference) : buildBookingRequest(draft, context.reference)),
+    departure_date: departure.value,
+  };
   return {
     ok: true,
     externalUserId,
     destinations: spec.destinations,
     request,
+    promoCode,
     bundles: quote.bundles,
     costCents: quote.costCents,
     priceCents: quote.priceCents,

@@ -15,12 +15,15 @@ import {
   type SendOutcome,
   type SettledIntent,
 } from "../bookings/intents";
+import { isPromoCodeRequest } from "../bookings/promo-request";
 import type { BookingRequest } from "../bookings/request";
 import { db } from "../db";
 import { autoResend, getEnv } from "../env";
 import { Prisma } from "../generated/prisma/client";
 import { hubbyFor } from "../hubby";
 import type { CreateBookingInput } from "../hubby/schemas";
+import { promoCodesOfReply } from "../promo-codes/codes";
+import { promoCodesAlongside, storePromoCodesOfIntents, type PromoCodeBatch } from "../promo-codes/store";
 import { campaignClientKey } from "./dry-run";
 
 /**
@@ -110,7 +113,7 @@ export type RowOptions = {
    */
   settleLater?: (settling: Promise<unknown>) => void;
   /** Records a confirmed row together with others (one statement for several rows); resolves once written. */
-  settleSent?: (rowId: bigint, intentId: string, outcome: SendOutcome) => Promise<void>;
+  settleSent?: (rowId: bigint, intentId: string, outcome: SendOutcome, line: number) => Promise<void>;
 };
 
 /**
@@ -125,7 +128,8 @@ const actorOf = (campaign: CampaignForRow): Actor =>
 function intentFor(campaign: CampaignForRow, row: ClaimedRow): NewIntent {
   return {
     clientKey: campaignClientKey(campaign.id, row.line),
-    kind: "issue",
+    // A row without external_user_id issues a promo code (lib/campaigns/rows.ts).
+    kind: isPromoCodeRequest(row.payload) ? "promo_codes" : "issue",
     request: row.payload as BookingRequest,
     destinations: row.destinations,
     costCents: row.costCents,
@@ -159,12 +163,17 @@ export async function processRow(
     const outcome = await postBooking(request as CreateBookingInput, hubby);
     const settling =
       outcome.to === "SENT" && options.settleSent
-        ? options.settleSent(claimed.id, intent.id, outcome)
-        : settleSending(intent.id, outcome, actor, rowOutcomeSql(claimed.id, intent.id, outcome, options.quietMs)).then(
-            async (settled) => {
-              if (!settled) await settleRow(claimed.id, intent.id, options.quietMs);
-            },
-          );
+        ? options.settleSent(claimed.id, intent.id, outcome, claimed.line)
+        : settleSending(
+            intent.id,
+            outcome,
+            actor,
+            Prisma.sql`${rowOutcomeSql(claimed.id, intent.id, outcome, options.quietMs)}${promoCodesAlongside(
+              promoCodesOfRows(campaign, [{ intentId: intent.id, line: claimed.line, outcome }]),
+            )}`,
+          ).then(async (settled) => {
+            if (!settled) await settleRow(claimed.id, intent.id, options.quietMs);
+          });
     if (options.settleLater) options.settleLater(settling);
     else await settling;
     return rowOutcomeOf(outcome.to);
@@ -205,16 +214,38 @@ export async function settleRow(
   return writeRowOutcome(rowId, intent, recheckMs, options.review === true);
 }
 
+/** The promo codes confirmed rows returned (rows whose external_user_id was empty), with their campaign and line. */
+function promoCodesOfRows(
+  campaign: CampaignForRow,
+  entries: { intentId: string; line: number; outcome: SendOutcome }[],
+): PromoCodeBatch[] {
+  const issuedAt = new Date();
+  return entries
+    .filter((entry) => entry.outcome.to === "SENT")
+    .map((entry) => ({
+      origin: {
+        intentId: entry.intentId,
+        hubbyBookingId: entry.outcome.hubbyBookingId,
+        issuedAt,
+        campaignId: campaign.id,
+        campaignLine: entry.line,
+      },
+      codes: promoCodesOfReply(entry.outcome.fields.response),
+    }))
+    .filter((batch) => batch.codes.length > 0);
+}
+
 const rowOutcomeOf = (status: string): RowOutcome =>
   status === "SENT" ? "sent" : status === "FAILED" ? "failed" : "unknown";
 
 /**
- * Confirmed rows recorded together: the intents (SENDING → SENT, events) and the rows' outcomes in one statement.
- * A row whose intent was settled by someone else meanwhile gets the intent's state copied instead.
+ * Confirmed rows recorded together: the intents (SENDING → SENT, events), the rows' outcomes and the promo codes
+ * the promo-code rows returned, in one statement. A row whose intent was settled by someone else meanwhile gets the
+ * intent's state copied instead.
  */
 export async function settleSentRows(
   campaign: CampaignForRow,
-  entries: { rowId: bigint; intentId: string; outcome: SendOutcome }[],
+  entries: { rowId: bigint; intentId: string; line: number; outcome: SendOutcome }[],
   recheckMs?: number,
 ) {
   if (entries.length === 0) return;
@@ -234,7 +265,7 @@ export async function settleSentRows(
           "leaseUntil" = NULL, "updatedAt" = now()
         FROM sent_rows JOIN moved ON moved."id" = sent_rows."intentId"
         WHERE target."id" = sent_rows."rowId"
-      )`,
+      )${promoCodesAlongside(promoCodesOfRows(campaign, entries))}`,
     ),
   );
   for (const entry of entries) {
@@ -278,6 +309,8 @@ async function writeRowOutcome(
     leaseUntil: outcome === "unknown" ? new Date(Date.now() + recheckMs) : null,
   };
   await db().campaignRow.update({ where: { id: rowId }, data });
+  // Settled SENT outside the send's own statement (reconciled, sent again, marked issued): its codes, if any.
+  if (intent.status === "SENT") await storePromoCodesOfIntents([intent.id]);
   return outcome;
 }
 
@@ -368,6 +401,7 @@ export async function runCampaign(campaignId: string, options: WorkerOptions = {
   let sentBatch: {
     rowId: bigint;
     intentId: string;
+    line: number;
     outcome: SendOutcome;
     done: () => void;
     failed: (error: unknown) => void;
@@ -383,9 +417,9 @@ export async function runCampaign(campaignId: string, options: WorkerOptions = {
       (error: unknown) => batch.forEach((entry) => entry.failed(error)),
     );
   };
-  const settleSent = (rowId: bigint, intentId: string, outcome: SendOutcome) =>
+  const settleSent = (rowId: bigint, intentId: string, outcome: SendOutcome, line: number) =>
     new Promise<void>((done, failed) => {
-      sentBatch.push({ rowId, intentId, outcome, done, failed });
+      sentBatch.push({ rowId, intentId, line, outcome, done, failed });
       if (sentBatch.length >= concurrency * 2) flushSent();
       else sentTimer ??= setTimeout(flushSent, SENT_BATCH_MS);
     });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   createBookingResultSchema,
+  createBookingInputSchema,
   errorEnvelopeSchema,
   redirectTokenSchema,
   successEnvelope,
@@ -88,5 +89,68 @@ describe("Hubby reply schemas", () => {
         },
       }).error?.details,
     ).toEqual({ field: "departure_date", issue: "must be a future date" });
+  });
+
+  it("keep the promo codes of the promo-code flow's reply, where data is an array (§4.1)", () => {
+    const code = {
+      promo_code: "ABC123XYZ",
+      uuid: "550e8400-e29b-41d4-a716-446655440000",
+      claim_url: "https://platform.hubbyesim.com/free-esim/company-name?uuid=550e8400-e29b-41d4-a716-446655440000",
+      deep_link_url: "https://hubby-esim.web.app/starter/?promoCode=ABC123XYZ",
+      package_id: "pkg_tr_1gb",
+      package_size: "1GB",
+      destination: "Turkey",
+      iso3: "TUR",
+      package_type: "data-limited",
+      package_duration: 365,
+    };
+    const reply = successEnvelope(createBookingResultSchema).parse({
+      success: true,
+      data: [{ id: "booking_id", promo_codes: [code] }],
+    });
+    expect(reply.data.id).toBe("booking_id");
+    expect(reply.data.promo_codes).toEqual([code]);
+    expect(reply.data.package_specifications).toEqual([]);
+  });
+
+  it("keep promo codes in the object form, and every booking's codes when the array holds several", () => {
+    const single = createBookingResultSchema.parse({ id: "b1", promo_codes: [{ promo_code: "AAA111" }] });
+    expect(single.promo_codes.map((code) => code.promo_code)).toEqual(["AAA111"]);
+    const several = createBookingResultSchema.parse([
+      { id: "b1", promo_codes: [{ promo_code: "AAA111" }] },
+      { id: "b2", promo_codes: [{ promo_code: "BBB222" }, { promo_code: "CCC333" }] },
+    ]);
+    expect(several.id).toBe("b1");
+    expect(several.promo_codes.map((code) => code.promo_code)).toEqual(["AAA111", "BBB222", "CCC333"]);
+    // A reply without promo codes (the native flow) has none.
+    expect(createBookingResultSchema.parse({ id: "b3" }).promo_codes).toEqual([]);
+  });
+
+  it("read promo codes leniently: the simplified form, odd field types, and never fail the paid booking's reply", () => {
+    const reply = createBookingResultSchema.parse({
+      id: "b1",
+      promo_codes: [
+        { code: "SIMPLE1", claim_link: "https://platform.hubbyesim.com/free-esim/x?uuid=1" },
+        { promo_code: "ODD1", package_duration: "30", iso3: 7, destination: { name: "Greece" } },
+        { promo_code: "" },
+        "not an object",
+      ],
+    });
+    expect(reply.promo_codes).toEqual([
+      expect.objectContaining({
+        promo_code: "SIMPLE1",
+        claim_url: "https://platform.hubbyesim.com/free-esim/x?uuid=1",
+      }),
+      expect.objectContaining({ promo_code: "ODD1", package_duration: 30, iso3: "7", destination: undefined }),
+    ]);
+    expect(createBookingResultSchema.parse({ id: "b1", promo_codes: "none" }).promo_codes).toEqual([]);
+  });
+
+  it("accept a package specification without external_user_id (the promo-code flow)", () => {
+    const input = createBookingInputSchema.parse({
+      departure_date: "2030-07-15",
+      package_specifications: [{ destination: "TR", size: "1GB", package_type: "data-limited" }],
+    });
+    expect(input.package_specifications[0]?.external_user_id).toBeUndefined();
   });
 });

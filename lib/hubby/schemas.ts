@@ -26,7 +26,8 @@ export const sizeSchema = z.string().regex(/^[0-9]\d*(\.\d+)?(MB|GB)$/, "must lo
 export const destinationCodeSchema = z.string().regex(/^[A-Z]{2,3}$/, "must be an ISO2, ISO3 or region code");
 
 export const packageSpecificationInputSchema = z.object({
-  external_user_id: z.string().min(1).max(200),
+  /** Omitted in the promo-code flow: the booking then returns promo codes instead of queueing a package (§4.1). */
+  external_user_id: z.string().min(1).max(200).optional(),
   destination: z.union([destinationCodeSchema, z.array(destinationCodeSchema).min(1)]),
   size: sizeSchema.optional(),
   package_type: packageTypeSchema.optional(),
@@ -44,6 +45,59 @@ export const createBookingInputSchema = z.object({
 });
 export type CreateBookingInput = z.infer<typeof createBookingInputSchema>;
 
+/** A field read as text when it is text (or a number), and dropped otherwise: never a reason to refuse a reply. */
+const lenientText = z
+  .unknown()
+  .transform((value) => (typeof value === "string" ? value : typeof value === "number" ? String(value) : undefined))
+  .optional();
+/** A number, or text holding one ("365"); anything else is dropped. */
+const lenientNumber = z
+  .unknown()
+  .transform((value) => {
+    const number = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+    return typeof number === "number" && Number.isFinite(number) ? number : undefined;
+  })
+  .optional();
+
+/**
+ * One promo code of a booking made without external_user_id, with the fields of the reference's promo-code example
+ * (§4.1): `destination` is a country name there and `iso3` its code. The simplified `{code, claim_link}` form the
+ * how-hubby-works page shows is read too. Only the code itself is required; any other field of an unexpected type
+ * is dropped rather than failing the reply of a booking that was paid for.
+ */
+export const promoCodeSchema = z.preprocess(
+  (value) => {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+    const code = value as Record<string, unknown>;
+    if (code.promo_code !== undefined || typeof code.code !== "string") return value;
+    return { ...code, promo_code: code.code, claim_url: code.claim_url ?? code.claim_link };
+  },
+  z.looseObject({
+    promo_code: z.string().trim().min(1),
+    uuid: lenientText,
+    claim_url: lenientText,
+    deep_link_url: lenientText,
+    package_id: lenientText,
+    package_size: lenientText,
+    destination: lenientText,
+    iso3: lenientText,
+    package_type: lenientText,
+    package_duration: lenientNumber,
+  }),
+);
+export type PromoCode = z.output<typeof promoCodeSchema>;
+
+/** A reply's promo codes, each read on its own: one that has no code cannot be used and is left out. */
+export const promoCodeListSchema = z
+  .array(z.unknown())
+  .catch([])
+  .transform((items) =>
+    items.flatMap((item) => {
+      const parsed = promoCodeSchema.safeParse(item);
+      return parsed.success ? [parsed.data] : [];
+    }),
+  );
+
 const bookingResultObjectSchema = z.looseObject({
   id: z.string(),
   package_specifications: z
@@ -57,18 +111,24 @@ const bookingResultObjectSchema = z.looseObject({
       }),
     )
     .default([]),
+  promo_codes: promoCodeListSchema.default([]),
 });
 
 /**
  * The native and WebView guides show `data` as one booking; the promo-code flow shows an array of them
- * (reference §8 q7). Accept both and hand the caller one booking.
+ * (reference §8 q7). Accept both and hand the caller one booking: the first one's id, with the specifications and
+ * promo codes of all of them (one POST makes one booking; codes are never dropped).
  */
 export const createBookingResultSchema = z.union([
   bookingResultObjectSchema,
   z
     .array(bookingResultObjectSchema)
     .min(1)
-    .transform((bookings) => bookings[0]!),
+    .transform((bookings) => ({
+      ...bookings[0]!,
+      package_specifications: bookings.flatMap((booking) => booking.package_specifications),
+      promo_codes: bookings.flatMap((booking) => booking.promo_codes),
+    })),
 ]);
 export type CreateBookingResult = z.infer<typeof bookingResultObjectSchema>;
 

@@ -6,6 +6,7 @@ import { findDestination, getDestinationWithBundles, listDestinations } from "./
 import { checkCompatibility, compatibleDevices } from "./devices";
 import { faultRuleSchema } from "./faults";
 import { HOSTILE_PAYLOADS, withHostilePayloads } from "./hostile";
+import { promoCodeBookingReply } from "./promo-codes";
 import {
   instructionsInputSchema,
   renderInstructionsHtml,
@@ -203,6 +204,9 @@ async function route(
   if (method === "POST" && path === "/bookings") {
     const input = parse(bookingRequestSchema, body);
     const booking = createBooking(world, sandbox.random, input, now, emit);
+    if (booking.promo_codes?.length) {
+      return { status: 201, body: promoCodeBookingReply(booking, bookingView(booking).package_specifications) };
+    }
     return { status: 201, body: bookingView(booking) };
   }
   if (method === "GET" && path === "/bookings") {
@@ -373,6 +377,8 @@ function bookingView(booking: Booking) {
       package_type: spec.package_type,
       status: spec.status,
     })),
+    // A stored booking lists its promo codes (the booking fields of the types, reference §4.1).
+    ...(booking.promo_codes?.length ? { promo_codes: booking.promo_codes } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { CreateBookingInput } from "../hubby/schemas";
 import { routePackageSpecification } from "./catalog";
+import { issuePromoCode, redeemDuePromoCodes } from "./promo-codes";
 import type { Random } from "./random";
 import {
   DAY,
@@ -88,6 +89,11 @@ export function createBooking(
   };
 
   for (const { spec, packages } of routed) {
+    // Without a traveler the specification issues a promo code (the promo-code flow, reference §4.1).
+    if (!spec.external_user_id) {
+      issuePromoCode(world, random, booking, packages[0]!, now);
+      continue;
+    }
     const traveler =
       world.travelers[spec.external_user_id] ??
       newTraveler(world, random, {
@@ -239,6 +245,7 @@ export function advance(world: World, random: Random, now: number, emit: Emit, o
       inAppPurchase(world, random, traveler, now, emit);
     }
   }
+  redeemDuePromoCodes(world, now, emit);
   world.simulatedUntil = now;
 }
 

@@ -1,3 +1,4 @@
+import type { PromoCodeView, SandboxPromoCode } from "./promo-codes";
 import type { Random } from "./random";
 
 /**
@@ -123,6 +124,8 @@ export type Booking = {
   email: string | null;
   full_name: string | null;
   package_specifications: BookingSpecResult[];
+  /** The codes its specifications without external_user_id issued, as replies show them (lib/sandbox/promo-codes.ts). */
+  promo_codes?: PromoCodeView[];
   cutoff_sent: boolean;
   about_to_depart_sent: boolean;
 };
@@ -136,6 +139,8 @@ export type World = {
   travelers: Record<string, Traveler>;
   bookings: Booking[];
   redirectTokens: Record<string, RedirectToken>;
+  /** Promo codes issued by bookings (absent in a world saved before they existed). */
+  promoCodes?: SandboxPromoCode[];
   /** Simulated time of the last tick, so a restart resumes where it stopped. */
   simulatedUntil: number;
   nextArrivalAt: number | null;

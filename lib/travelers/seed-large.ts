@@ -210,9 +210,26 @@ const DERIVE = {
     INSERT INTO "PromoRedemption" ("promoCode", "bookingId", "redeemedAt")
     SELECT promocode, "bookingId", to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
     FROM seed_event WHERE promocode IS NOT NULL`,
+  // Redeemed codes the console did not issue, as the projection records them: the earliest redemption (as the
+  // event's redeemed_at, to the second), its booking, and that time as when the code entered the list.
+  PromoCode: `
+    INSERT INTO "PromoCode" ("code", "redeemedAt", "redemptionBookingId", "firstSeenAt")
+    SELECT promocode, min(redeemed), (array_agg("bookingId" ORDER BY redeemed, "bookingId"))[1], min(redeemed)
+    FROM (SELECT promocode, "bookingId",
+        to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')::timestamptz AS redeemed
+      FROM seed_event WHERE promocode IS NOT NULL) redemptions
+    GROUP BY promocode`,
 } as const;
 
-const TABLES = ["Traveler", "TravelerBooking", "TravelerPackage", "UsageSample", "PromoRedemption", "WebhookEvent"];
+const TABLES = [
+  "Traveler",
+  "TravelerBooking",
+  "TravelerPackage",
+  "UsageSample",
+  "PromoRedemption",
+  "PromoCode",
+  "WebhookEvent",
+];
 
 /** Refuses unless every table it fills is empty: the seed's ids and dedupe keys would collide with existing rows. */
 export async function assertEmptyForSeed(sql: SqlRunner) {
@@ -265,6 +282,7 @@ export async function seedLarge(
   const packages = await step("TravelerPackage", DERIVE.TravelerPackage);
   const usageSamples = await step("UsageSample", DERIVE.UsageSample);
   const promoRedemptions = await step("PromoRedemption", DERIVE.PromoRedemption);
+  await step("PromoCode", DERIVE.PromoCode);
   return { travelers, bookings, packages, usageSamples, promoRedemptions, webhookEvents };
 }
 

@@ -36,7 +36,8 @@ export type Facts = {
       remainingDays: number | null;
     };
   };
-  promo?: { promoCode: string; bookingId: string; redeemedAt: string };
+  /** `redeemedAt` as Hubby wrote it; `redeemedOn` the instant it names (the event's time when it names none). */
+  promo?: { promoCode: string; bookingId: string; redeemedAt: string; redeemedOn: Date };
 };
 
 export class FactsError extends Error {}
@@ -203,7 +204,12 @@ export function factsFor(event: ParsedEvent & { eventType: HandledEvent }, recei
       externalUserId: null,
       bookingId: d.booking_id,
       packageId: null,
-      promo: { promoCode: d.promocode, bookingId: d.booking_id, redeemedAt: d.redeemed_at ?? at.toISOString() },
+      promo: {
+        promoCode: d.promocode,
+        bookingId: d.booking_id,
+        redeemedAt: d.redeemed_at ?? at.toISOString(),
+        redeemedOn: storableDate(toDate(d.redeemed_at), "data.redeemed_at", d.redeemed_at, type) ?? at,
+      },
     };
   }
   if (type === "booking.within_cutoff" || type === "booking.about_to_depart") {

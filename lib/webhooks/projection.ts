@@ -165,6 +165,22 @@ export function projectionStatements(facts: Facts): Statement[] {
       ON CONFLICT ("promoCode", "bookingId") DO UPDATE SET "redeemedAt" = LEAST(r."redeemedAt", EXCLUDED."redeemedAt")`,
       values: [facts.promo.promoCode, facts.promo.bookingId, facts.promo.redeemedAt],
     });
+    // The code itself, marked redeemed: a code the console issued gains its redemption; one it did not issue is
+    // kept as "issued outside the console" (intentId null) and claimed by its booking if that is stored later
+    // (lib/promo-codes/store.ts). The earliest redemption wins; an outside code enters the list at it.
+    statements.push({
+      text: `
+      INSERT INTO "PromoCode" AS c ("code", "redeemedAt", "redemptionBookingId", "firstSeenAt")
+      VALUES ($1::text, $2::timestamptz, $3::text, $4::timestamptz)
+      ON CONFLICT ("code") DO UPDATE SET
+        "redemptionBookingId" = CASE WHEN c."redeemedAt" IS NULL
+            OR (EXCLUDED."redeemedAt", EXCLUDED."redemptionBookingId") < (c."redeemedAt", c."redemptionBookingId")
+          THEN EXCLUDED."redemptionBookingId" ELSE c."redemptionBookingId" END,
+        "redeemedAt" = LEAST(c."redeemedAt", EXCLUDED."redeemedAt"),
+        "firstSeenAt" = CASE WHEN c."intentId" IS NULL THEN LEAST(c."firstSeenAt", EXCLUDED."firstSeenAt")
+          ELSE c."firstSeenAt" END`,
+      values: [facts.promo.promoCode, facts.promo.redeemedOn, facts.promo.bookingId, facts.promo.redeemedOn],
+    });
   }
   return statements;
 }

@@ -31,6 +31,9 @@ export async function affectedRows(tx: Prisma.TransactionClient, refs: Refs): Pr
     for (const promo of await tx.promoRedemption.findMany({ where: { bookingId: refs.bookingId } })) {
       rows.set(`PromoRedemption ${promo.promoCode}/${refs.bookingId}`, promo);
     }
+    for (const code of await tx.promoCode.findMany({ where: { redemptionBookingId: refs.bookingId } })) {
+      rows.set(`PromoCode ${code.code}`, code);
+    }
   }
   return rows;
 }

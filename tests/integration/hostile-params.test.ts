@@ -19,6 +19,7 @@ import { GET as travelersCsv } from "@/app/(console)/travelers/export.csv/route"
 import TravelersPage from "@/app/(console)/travelers/page";
 import WebhookEventPage from "@/app/(console)/webhooks/[id]/page";
 import WebhooksPage from "@/app/(console)/webhooks/page";
+import PromoCodesPage from "@/app/(console)/promo-codes/page";
 import { createIntent } from "@/lib/bookings/intents";
 import { bookingReference, buildBookingRequest, type BookingDraft } from "@/lib/bookings/request";
 import { dryRunCampaign } from "@/lib/campaigns/dry-run";
@@ -214,7 +215,7 @@ const searchScreens: { name: string; keys: string[]; render: (searchParams: Sear
   },
   {
     name: "/bookings/new",
-    keys: ["topUp", "externalUserId"],
+    keys: ["topUp", "externalUserId", "mode"],
     render: (query) => NewBookingPage({ searchParams: Promise.resolve(query) }),
   },
   {
@@ -227,6 +228,11 @@ const searchScreens: { name: string; keys: string[]; render: (searchParams: Sear
     keys: ["rows", "page"],
     render: (query) =>
       CampaignPage({ params: Promise.resolve({ id: ids.campaign }), searchParams: Promise.resolve(query) }),
+  },
+  {
+    name: "/promo-codes",
+    keys: ["status", "source", "campaign", "q", "dates", "from", "to", "intent", "page"],
+    render: (query) => PromoCodesPage({ searchParams: Promise.resolve(query) }),
   },
   {
     name: "/catalog",

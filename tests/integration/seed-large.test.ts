@@ -16,6 +16,7 @@ const snapshots = {
   TravelerPackage: `SELECT * FROM "TravelerPackage" ORDER BY "packageId"`,
   UsageSample: `SELECT * FROM "UsageSample" ORDER BY "packageId", "percent"`,
   PromoRedemption: `SELECT * FROM "PromoRedemption" ORDER BY "promoCode", "bookingId"`,
+  PromoCode: `SELECT * FROM "PromoCode" ORDER BY "code"`,
 };
 
 async function snapshot() {
@@ -54,7 +55,7 @@ describe("db:seed:large", () => {
 
     const seeded = await snapshot();
     await database.sql.exec(
-      `TRUNCATE "Traveler", "TravelerBooking", "TravelerPackage", "UsageSample", "PromoRedemption"`,
+      `TRUNCATE "Traveler", "TravelerBooking", "TravelerPackage", "UsageSample", "PromoRedemption", "PromoCode"`,
     );
     const events = await database.sql.query<{ rawBody: string; eventId: string; receivedAt: Date }>(
       `SELECT "rawBody", "eventId", "receivedAt" FROM "WebhookEvent" ORDER BY random()`,

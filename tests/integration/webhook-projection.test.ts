@@ -88,12 +88,36 @@ const eventArbitrary = fc.oneof(
         esim_installed: e.installed,
       },
     })),
+  // Redemptions of a few codes, envelope or legacy flat form, from different bookings and times.
+  fc
+    .record({
+      code: fc.constantFrom("CODE1", "CODE2"),
+      booking: fc.constantFrom("b1", "b2"),
+      minute: fc.integer({ min: 0, max: 30 }),
+      legacy: fc.boolean(),
+    })
+    .map((e) =>
+      e.legacy
+        ? { promocode: e.code, booking_id: e.booking, redeemed_at: at(e.minute) }
+        : {
+            event: "promo_code.redeemed",
+            timestamp: at(e.minute),
+            data: { promocode: e.code, booking_id: e.booking, redeemed_at: at(e.minute) },
+          },
+    ),
 );
 
 process.env.HUBBY_WEBHOOK_API_KEY = WEBHOOK_KEY;
 resetEnvCache();
 
-const tables = ["Traveler", "TravelerBooking", "TravelerPackage", "UsageSample", "PromoRedemption"] as const;
+const tables = [
+  "Traveler",
+  "TravelerBooking",
+  "TravelerPackage",
+  "UsageSample",
+  "PromoRedemption",
+  "PromoCode",
+] as const;
 
 async function snapshot() {
   const state: Record<string, unknown> = {};

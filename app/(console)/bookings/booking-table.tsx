@@ -8,7 +8,7 @@ import { DataTable } from "@/components/data-table";
 export type BookingTableRow = {
   id: string;
   createdAt: string;
-  kind: "issue" | "top_up";
+  kind: "issue" | "top_up" | "promo_codes";
   status: "PENDING" | "SENDING" | "SENT" | "UNKNOWN" | "FAILED";
   actorEmail: string;
   travelers: string[];
@@ -25,6 +25,8 @@ export const intentStatusVariant = {
   UNKNOWN: "warning",
   FAILED: "danger",
 } as const;
+
+export const KIND_LABELS = { issue: "Booking", top_up: "Top-up", promo_codes: "Promo codes" } as const;
 
 const features = tableFeatures({});
 const helper = createColumnHelper<typeof features, BookingTableRow>();
@@ -52,7 +54,7 @@ export function BookingTable({ rows }: { rows: BookingTableRow[] }) {
     }),
     helper.accessor("kind", {
       header: "Kind",
-      cell: (info) => (info.getValue() === "top_up" ? "Top-up" : "Booking"),
+      cell: (info) => KIND_LABELS[info.getValue()],
     }),
     helper.accessor("status", {
       header: "Status",

@@ -86,6 +86,7 @@ export default async function BookingsPage({ searchParams }: { searchParams: Pro
             <option value="all">All</option>
             <option value="issue">Bookings</option>
             <option value="top_up">Top-ups</option>
+            <option value="promo_codes">Promo codes</option>
           </Select>
         </FilterField>
         <FilterField id="bk-user" label="external_user_id">

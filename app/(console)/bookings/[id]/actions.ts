@@ -7,6 +7,7 @@ import { can, rolesFor, type StaffRole } from "@/lib/auth/roles";
 import { db } from "@/lib/db";
 import { confirmAbsentAndSend, markIntentIssued, reconcileIntent, retryIntent } from "@/lib/bookings/intents";
 import { hubbyFor } from "@/lib/hubby";
+import { storePromoCodesOfIntents } from "@/lib/promo-codes/store";
 
 const intentSchema = z.object({ intentId: z.uuid("Unknown booking.") });
 const retrySchema = intentSchema.extend({
@@ -20,7 +21,7 @@ async function intentFor(intentId: string, role: StaffRole) {
     select: { id: true, kind: true, externalUserIds: true },
   });
   if (!intent) throw new ActionError("Unknown booking.");
-  if (intent.kind === "issue" && !can(role, "bookings.issue"))
+  if (intent.kind !== "top_up" && !can(role, "bookings.issue"))
     throw new ActionError("Your role may only act on top-ups.");
   return intent;
 }
@@ -40,6 +41,7 @@ export async function reconcileBookingAction(
     async (input, { staff, requestId }) => {
       const intent = await intentFor(input.intentId, staff.role);
       const outcome = await reconcileIntent(intent.id, await hubbyFor(staff), staff);
+      await storePromoCodesOfIntents([intent.id]);
       await audit({
         actor: staff,
         action: "bookings.reconcile",
@@ -66,6 +68,7 @@ export async function retryBookingAction(
     async (input, { staff, requestId }) => {
       const intent = await intentFor(input.intentId, staff.role);
       const outcome = await retryIntent(intent.id, await hubbyFor(staff), staff);
+      await storePromoCodesOfIntents([intent.id]);
       await audit({
         actor: staff,
         action: "bookings.retry",
@@ -139,6 +142,7 @@ export async function sendOnceBookingAction(
     async (input, { staff, requestId }) => {
       const intent = await intentFor(input.intentId, staff.role);
       const outcome = await confirmAbsentAndSend(intent.id, await hubbyFor(staff), staff);
+      await storePromoCodesOfIntents([intent.id]);
       await auditDecision("bookings.send_once", staff, intent, outcome, requestId);
       revalidatePath(`/bookings/${intent.id}`);
       return { status: outcome.status, note: outcome.note };

@@ -6,8 +6,10 @@ import { requireStaff } from "@/lib/auth/staff";
 import { getBookingIntent } from "@/lib/bookings/queries";
 import { formatMoney } from "@/lib/bookings/quote";
 import { parseRouteParams, uuidRouteParams } from "@/lib/url-params";
+import { promoCodesHref } from "@/lib/promo-codes/filters";
+import { promoCodesOfIntent } from "@/lib/promo-codes/queries";
 import { Badge } from "@/components/ui/badge";
-import { intentStatusVariant } from "../booking-table";
+import { intentStatusVariant, KIND_LABELS } from "../booking-table";
 import { IntentActions } from "./intent-actions";
 
 export const metadata: Metadata = { title: "Booking" };
@@ -29,6 +31,7 @@ export default async function BookingPage({ params }: { params: Promise<{ id: st
   if (!intent) notFound();
   const mayAct = intent.kind === "top_up" || can(staff.role, "bookings.issue");
   const money = (cents: number | null) => (cents === null ? "—" : formatMoney(cents, intent.currency ?? "EUR"));
+  const promoCodes = intent.kind === "promo_codes" ? await promoCodesOfIntent(intent.id) : [];
 
   return (
     <div className="flex flex-col gap-4">
@@ -37,7 +40,7 @@ export default async function BookingPage({ params }: { params: Promise<{ id: st
           ← Bookings
         </Link>
         <h1 className="flex flex-wrap items-center gap-2 text-xl font-semibold">
-          {intent.kind === "top_up" ? "Top-up" : "Booking"}{" "}
+          {KIND_LABELS[intent.kind]}{" "}
           <Badge variant={intentStatusVariant[intent.status]} data-testid="intent-status">
             {intent.status}
           </Badge>
@@ -90,6 +93,34 @@ export default async function BookingPage({ params }: { params: Promise<{ id: st
           </>
         )}
       </dl>
+
+      {intent.kind === "promo_codes" && (
+        <section
+          className="flex flex-col gap-1 text-sm"
+          aria-labelledby="codes-heading"
+          data-testid="intent-promo-codes"
+        >
+          <h2 id="codes-heading" className="font-semibold">
+            Promo codes
+          </h2>
+          {promoCodes.length > 0 ? (
+            <p>
+              {promoCodes.length} code{promoCodes.length === 1 ? "" : "s"} stored (
+              {promoCodes.filter((code) => code.status === "redeemed").length} redeemed):{" "}
+              <span className="font-mono text-xs">{promoCodes.map((code) => code.code).join(", ")}</span>.{" "}
+              <Link className="underline" href={promoCodesHref({ intent: intent.id })}>
+                With their claim and deep links
+              </Link>
+            </p>
+          ) : (
+            <p className="text-muted-foreground">
+              {intent.status === "SENT"
+                ? "None stored: Hubby's reply for this booking listed no codes (a booking marked as issued, or found again without its reply). Ask Hubby for them."
+                : "None yet: Hubby has not confirmed this booking."}
+            </p>
+          )}
+        </section>
+      )}
 
       {mayAct && (intent.status === "UNKNOWN" || intent.status === "FAILED" || intent.abandoned) && (
         <IntentActions intentId={intent.id} status={intent.status} />

@@ -17,6 +17,8 @@ import { parseSearchParams, urlText, type RawSearchParams } from "@/lib/url-para
 import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 import { RefreshCatalogButton } from "../../catalog/refresh-button";
 import { BookingForm, type CatalogOption } from "./booking-form";
+import { IssueModeTabs } from "./issue-mode-tabs";
+import { PromoCodesIssue } from "./promo-codes-issue";
 
 export const metadata: Metadata = { title: "New booking" };
 
@@ -25,6 +27,8 @@ const newBookingQuerySchema = z.object({
   topUp: z.literal("1").optional().catch(undefined),
   /** The traveler to fill in, from the traveler page's "Top up" link. */
   externalUserId: urlText(200).catch(""),
+  /** "promo" issues promo codes (a booking without a traveler) instead. */
+  mode: z.literal("promo").optional().catch(undefined),
 });
 
 const timeZones = ["UTC", ...Intl.supportedValuesOf("timeZone").filter((zone) => zone !== "UTC")];
@@ -33,6 +37,7 @@ export default async function NewBookingPage({ searchParams }: { searchParams: P
   const { values: query, ignored } = parseSearchParams(newBookingQuerySchema, await searchParams);
   const topUp = query.topUp === "1";
   const staff = await requireStaff(...rolesFor("bookings.topUp"));
+  if (!topUp && query.mode === "promo") return <PromoCodesIssue staff={staff} />;
   if (!topUp && !can(staff.role, "bookings.issue")) {
     await audit({
       actor: staff,
@@ -57,6 +62,7 @@ export default async function NewBookingPage({ searchParams }: { searchParams: P
     <div className="flex flex-col gap-4">
       <div>
         <h1 className="text-xl font-semibold">{topUp ? "Top up a traveler" : "New booking"}</h1>
+        {!topUp && can(staff.role, "promoCodes.issue") && <IssueModeTabs current="travelers" />}
         <p className="text-sm text-muted-foreground">
           {topUp
             ? "Queues more data on an existing traveler's eSIM (a data-limited package). Every top-up is audited with its reason."

@@ -18,6 +18,7 @@ import {
 import { ensureCampaignCheck } from "@/lib/campaigns/dry-run";
 import { campaignFunnel } from "@/lib/campaigns/funnel";
 import { ensureCampaignWorker } from "@/lib/campaigns/worker";
+import { promoCodesHref } from "@/lib/promo-codes/filters";
 import { campaignStepLabels, travelersHref } from "@/lib/travelers/filters";
 import { parseRouteParams, parseSearchParams, uuidRouteParams, type RawSearchParams } from "@/lib/url-params";
 import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
@@ -124,10 +125,24 @@ export default async function CampaignPage({
             <Stat label="Valid rows" value={campaign.validCount} />
             <Stat label="Rows with errors" value={campaign.errorCount} />
             <Stat label="Travelers" value={campaign.travelers} />
+            {campaign.promoCodeRows > 0 && <Stat label="Promo codes (no traveler)" value={campaign.promoCodeRows} />}
             <Stat label="Packages" value={campaign.packages} />
             <Stat label="B2B cost" value={money(campaign.costCents)} />
             <Stat label="B2C value" value={money(campaign.priceCents)} />
           </dl>
+          {campaign.promoCodeRows > 0 && (
+            <p className="text-sm" role="note" data-testid="campaign-promo-codes">
+              {campaign.promoCodeRows} row{campaign.promoCodeRows === 1 ? " has" : "s have"} an empty external_user_id:{" "}
+              {campaign.promoCodeRows === 1 ? "it issues" : "each issues"} one promo code (a booking without a traveler,
+              whose code and claim link you hand out) instead of a package on a traveler&apos;s eSIM. Their cost is in
+              the totals.{" "}
+              {ran && (
+                <Link className="underline" href={promoCodesHref({ campaign: campaign.id })}>
+                  See the codes
+                </Link>
+              )}
+            </p>
+          )}
           {campaign.perDestination.length > 0 && (
             <Table aria-label="Per destination">
               <TableHeader>
@@ -251,7 +266,9 @@ export default async function CampaignPage({
                 <TableRow key={row.line}>
                   <TableCell>{row.line}</TableCell>
                   <TableCell>{row.state === "review" ? "needs review" : row.state}</TableCell>
-                  <TableCell className="font-mono text-xs">{row.externalUserId}</TableCell>
+                  <TableCell className="font-mono text-xs">
+                    {row.externalUserId || <span className="font-sans text-muted-foreground">promo code</span>}
+                  </TableCell>
                   <TableCell>{row.destinations.join(";")}</TableCell>
                   <TableCell className="font-mono text-xs">
                     {row.intentId ? (

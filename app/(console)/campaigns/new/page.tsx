@@ -23,7 +23,8 @@ export default async function NewCampaignPage() {
             : "never — refresh it on the Catalog screen"}
           ) and nothing is sent. Columns:{" "}
           {CAMPAIGN_FIELDS.map((field) => (REQUIRED_FIELDS.includes(field) ? field : `${field} (optional)`)).join(", ")}
-          ; several destinations separated by <code>;</code>.{" "}
+          ; several destinations separated by <code>;</code>. A row with an empty external_user_id issues one promo code
+          (a booking without a traveler) instead of a package on a traveler&apos;s eSIM.{" "}
           <Link href="/campaigns/template.csv" className="underline" prefetch={false}>
             Download the template
           </Link>

@@ -1,0 +1,151 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import { describe, expect, it } from "vitest";
+import { FORBIDDEN_MESSAGE } from "@/lib/actions";
+import { SANDBOX_CREDENTIALS } from "@/lib/env";
+import { DEMO, E2E_URL, browserPerFile, ensureCatalog, expectScreen, pathOf, serverActionId, textOf } from "./support";
+
+const browser = browserPerFile();
+const PROMO_ROW = '[data-testid^="promo-row-"]';
+
+/** A redemption as Hubby delivers it, to the console's receiver (the sandbox-mode key; no signing secret is set). */
+async function deliverRedemption(body: Record<string, unknown>) {
+  const response = await fetch(`${E2E_URL}/api/webhooks/hubby`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-api-key": SANDBOX_CREDENTIALS.webhookApiKey },
+    body: JSON.stringify(body),
+  });
+  expect(response.status).toBe(200);
+}
+
+describe("promo codes", () => {
+  it("a campaign manager issues codes once, sees them with their links, and their redemptions show up", async () => {
+    const { page } = await browser.signedIn(DEMO.campaigns);
+    await ensureCatalog(page);
+    await page.goto("/bookings/new");
+    await expectScreen(page, "New booking");
+    await page.getByRole("link", { name: "Promo codes (no traveler)" }).click();
+    await expectScreen(page, "Issue promo codes");
+
+    await page.getByLabel("Number of codes").fill("4");
+    await page.getByLabel("Destination", { exact: true }).selectOption("GR");
+    await page.getByLabel("Size", { exact: true }).selectOption("1GB");
+    await page.getByRole("button", { name: "Preview" }).click();
+    await page.getByTestId("preview").waitFor();
+    const request = JSON.parse(await textOf(page.getByTestId("request-json"))) as {
+      booking_id: string;
+      package_specifications: Record<string, unknown>[];
+    };
+    expect(request.booking_id).toMatch(/^hpc-[0-9a-f-]{36}$/);
+    expect(request.package_specifications).toEqual(
+      Array(4).fill({ destination: "GR", package_type: "data-limited", size: "1GB" }),
+    );
+    expect(await textOf(page.getByTestId("total-cost"))).toMatch(/€\d/);
+
+    // A double click issues once: the button disables, and the form's key makes one intent.
+    await page.getByTestId("send-promo-codes").dblclick();
+    await page.waitForURL((url) => url.pathname === "/promo-codes" && url.searchParams.has("intent"), {
+      timeout: 30_000,
+    });
+    await expectScreen(page, "Promo codes");
+    const intentId = new URL(page.url()).searchParams.get("intent")!;
+    const rows = page.locator(PROMO_ROW);
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(4);
+    const codes = (await rows.evaluateAll((elements) =>
+      elements.map((element) => element.getAttribute("data-testid")!.slice("promo-row-".length)),
+    )) as string[];
+    const first = page.getByTestId(`promo-row-${codes[0]}`);
+    expect(await textOf(first)).toContain("https://platform.hubbyesim.com/free-esim/");
+    expect(await textOf(first)).toContain(`https://hubby-esim.web.app/starter/?promoCode=${codes[0]}`);
+    expect(await textOf(first)).toContain("Greece");
+    expect(await first.getByRole("button", { name: "Copy the claim link" }).count()).toBe(1);
+    // The links are shown as text, never as links the console would follow.
+    expect(await first.locator('a[href^="https://"]').count()).toBe(0);
+
+    // The booking's page lists them too, and there is exactly one booking.
+    await first.getByRole("link").first().click();
+    await page.waitForURL((url) => url.pathname === `/bookings/${intentId}`);
+    expect(await textOf(page.getByTestId("intent-status"))).toBe("SENT");
+    expect(await textOf(page.getByTestId("intent-promo-codes"))).toContain("4 codes stored (0 redeemed)");
+    await page.goto("/bookings?kind=promo_codes");
+    expect(await page.locator(`[data-testid="booking-row-${intentId}"]`).count()).toBe(1);
+
+    // Hubby reports two redemptions: one in the envelope, one in the legacy flat form; and one of a code the
+    // console never issued.
+    const outside = `E2EOUT${crypto.randomBytes(3).toString("hex").toUpperCase()}`;
+    await deliverRedemption({
+      event: "promo_code.redeemed",
+      timestamp: new Date().toISOString(),
+      data: { promocode: codes[0], booking_id: "booking_e2e", redeemed_at: new Date().toISOString() },
+    });
+    await deliverRedemption({ promocode: codes[1], booking_id: "booking_e2e", redeemed_at: new Date().toISOString() });
+    await deliverRedemption({
+      event: "promo_code.redeemed",
+      timestamp: new Date().toISOString(),
+      data: { promocode: outside, booking_id: "booking_elsewhere", redeemed_at: new Date().toISOString() },
+    });
+
+    await page.goto(`/promo-codes?intent=${intentId}&status=redeemed`);
+    await expectScreen(page, "Promo codes");
+    await page.locator(PROMO_ROW).first().waitFor();
+    expect(await page.locator(PROMO_ROW).count()).toBe(2);
+    expect(await textOf(page.getByTestId(`promo-row-${codes[0]}`))).toContain("redeemed");
+    expect(await textOf(page.getByTestId(`promo-row-${codes[1]}`))).toContain("booking_e2e");
+
+    await page.goto(`/promo-codes?q=${outside}`);
+    expect(await textOf(page.getByTestId(`promo-row-${outside}`))).toContain("issued outside the console");
+    expect(Number(await textOf(page.getByTestId("count-redeemed")))).toBeGreaterThanOrEqual(2);
+    expect(Number(await textOf(page.getByTestId("count-outside")))).toBeGreaterThanOrEqual(1);
+
+    // The export holds the filter's codes, with their links.
+    await page.goto(`/promo-codes?intent=${intentId}`);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Export CSV" }).click(),
+    ]);
+    const lines = fs
+      .readFileSync((await download.path())!, "utf8")
+      .trimEnd()
+      .split("\r\n");
+    expect(lines[0]).toMatch(/^promo_code,status,issued_by,uuid,claim_url,deep_link_url,/);
+    expect(lines).toHaveLength(5);
+    expect(lines.filter((line) => line.includes(",redeemed,console,"))).toHaveLength(2);
+  });
+
+  it("support cannot issue promo codes: the page answers 403, the action is refused; looking them up is fine", async () => {
+    const { page, context } = await browser.signedIn(DEMO.support);
+    const response = await page.goto("/bookings/new?mode=promo");
+    expect(response?.status(), "HTTP status of GET /bookings/new?mode=promo for support").toBe(403);
+    expect(pathOf(page)).toBe("/bookings/new");
+
+    const form = new FormData();
+    form.append("_1_clientKey", crypto.randomUUID());
+    form.append("_1_codes", "5");
+    form.append("_1_specs", JSON.stringify([{ destinations: ["GR"], packageType: "data-limited", size: "1GB" }]));
+    form.append("_1_departureDate", new Date().toISOString().slice(0, 10));
+    form.append("0", '[null,"$K1"]');
+    const action = await context.request.post("/bookings/new?mode=promo", {
+      headers: {
+        "Next-Action": serverActionId("app/(console)/bookings/new/promo-actions.ts", "sendPromoCodesAction"),
+        Origin: E2E_URL,
+        Accept: "text/x-component",
+      },
+      multipart: form,
+      maxRedirects: 0,
+    });
+    const body = await action.text();
+    expect(body).toContain(`"message":"${FORBIDDEN_MESSAGE}"`);
+    expect(body).not.toContain('"ok":true');
+
+    await page.goto("/promo-codes");
+    await expectScreen(page, "Promo codes");
+    expect(
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Promo codes" }).count(),
+    ).toBe(1);
+    expect(await page.getByRole("link", { name: "Issue promo codes" }).count()).toBe(0);
+    expect(await page.getByRole("link", { name: "Export CSV" }).count()).toBe(0);
+    const exported = await context.request.get("/promo-codes/export.csv", { maxRedirects: 0 });
+    expect(exported.status()).toBe(403);
+  });
+});
