@@ -21,6 +21,12 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ HUBBY_API_BASE_URL: "not a url" })).toThrow(EnvError);
   });
 
+  it("keeps the sandbox's full replies unless documented shapes are asked for, and refuses anything else", () => {
+    expect(parseEnv({}).HUBBY_SANDBOX_SHAPES).toBe("full");
+    expect(parseEnv({ HUBBY_SANDBOX_SHAPES: "documented" }).HUBBY_SANDBOX_SHAPES).toBe("documented");
+    expect(() => parseEnv({ HUBBY_SANDBOX_SHAPES: "strict" })).toThrow(/HUBBY_SANDBOX_SHAPES/);
+  });
+
   it("treats empty strings as unset", () => {
     expect(parseEnv({ DATABASE_URL: "", ADMIN_EMAIL: " ", ADMIN_PASSWORD: "" }).DATABASE_URL).toBeUndefined();
   });

@@ -51,6 +51,8 @@ const schema = z
     HUBBY_SANDBOX_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default("./data/sandbox")),
     HUBBY_SANDBOX_CLOCK_SPEED: z.coerce.number().min(0).max(100_000).default(60),
     HUBBY_SANDBOX_TRAVELERS: z.coerce.number().int().min(0).max(5_000).default(50),
+    /** "documented": the sandbox replies with only what Hubby's docs show, to prove the console needs no more. */
+    HUBBY_SANDBOX_SHAPES: z.preprocess(emptyToUndefined, z.enum(["full", "documented"]).default("full")),
     HUBBY_WEBHOOK_URL: optionalUrl,
     HUBBY_WEBHOOK_API_KEY: optionalString,
     HUBBY_WEBHOOK_AUTH_HEADER: z.preprocess(

@@ -51,7 +51,8 @@ async function startBuiltInSandbox(env: Env) {
   try {
     const sandbox = await startSandbox(sandboxOptionsFromEnv(env, { deliveriesPaused: true }));
     console.log(
-      `Hubby sandbox: ${sandbox.url}/api (clock ${sandbox.clock.getSpeed()}× real time, webhooks to ${sandbox.options.webhook.url})`,
+      `Hubby sandbox: ${sandbox.url}/api (clock ${sandbox.clock.getSpeed()}× real time, webhooks to ${sandbox.options.webhook.url}` +
+        `${sandbox.options.shapes === "documented" ? ", documented reply shapes only" : ""})`,
     );
     return sandbox;
   } catch (error) {

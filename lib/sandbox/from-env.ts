@@ -19,6 +19,7 @@ export function sandboxOptionsFromEnv(env: Env, overrides: Partial<SandboxOption
     dataDir: path.resolve(env.HUBBY_SANDBOX_DATA_DIR),
     clockSpeed: env.HUBBY_SANDBOX_CLOCK_SPEED,
     travelers: env.HUBBY_SANDBOX_TRAVELERS,
+    shapes: env.HUBBY_SANDBOX_SHAPES,
     arrivals: true,
     log: (message) => console.log(`[sandbox] ${message}`),
     ...overrides,

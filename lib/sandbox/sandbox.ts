@@ -8,6 +8,7 @@ import { createRandom, type Random } from "./random";
 import { seedWorld } from "./seed";
 import { createSandboxHandler } from "./server";
 import { advance, type SandboxEvent } from "./simulation";
+import type { SandboxShapes } from "./views";
 import { WebhookDispatcher, type Delivery, type WebhookTarget } from "./webhooks";
 import { emptyWorld, type World } from "./world";
 
@@ -29,6 +30,8 @@ export type SandboxOptions = {
   seed?: number;
   /** Demo travelers created on first start, with weeks of history. */
   travelers?: number;
+  /** "documented": every API reply carries only the fields Hubby documents (lib/sandbox/views.ts). Default "full". */
+  shapes?: SandboxShapes;
   /** Also accept signatures over the path without the `/api` mount prefix (reference §2). */
   lenientSignedPath?: boolean;
   timestampToleranceMs?: number;

@@ -15,12 +15,25 @@ import {
 } from "./instructions";
 import type { Sandbox } from "./sandbox";
 import { SandboxError, createBooking, redeemPackageQueue } from "./simulation";
+import {
+  bookingView,
+  dashboardView,
+  documentedCreatedBooking,
+  documentedDashboard,
+  documentedDestination,
+  documentedDestinationDetail,
+  documentedErrorDetails,
+  documentedListedBooking,
+  documentedRedeem,
+  redeemView,
+} from "./views";
 import { brandFor, logoSvg, renderWebView, renderWebViewError } from "./webview";
-import { esimTotals, newTraveler, type Booking, type Traveler } from "./world";
+import { newTraveler, type Traveler } from "./world";
 
 /**
- * The sandbox's HTTP surface. `/api/*` is the partner API, verified exactly like Hubby (reference §2–§4);
- * `/webview` stands in for app.hubbyesim.com; `/_sandbox/*` controls the clock, faults and deliveries.
+ * The sandbox's HTTP surface. `/api/*` is the partner API, verified exactly like Hubby (reference §2–§4), answering
+ * in full or documented shapes (lib/sandbox/views.ts); `/webview` stands in for app.hubbyesim.com; `/_sandbox/*`
+ * controls the clock, faults and deliveries.
  */
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -54,8 +67,12 @@ async function handle(sandbox: Sandbox, req: http.IncomingMessage, res: http.Ser
   if (url.pathname.startsWith("/_sandbox/")) return control(sandbox, req, url, res);
   if (!url.pathname.startsWith("/api/")) return sendJson(res, 404, errorBody(404, "Not found"));
 
+  const documented = sandbox.options.shapes === "documented";
+  const apiError = (code: number, message: string, details?: Record<string, unknown>) =>
+    errorBody(code, message, documented ? documentedErrorDetails(details) : details);
+
   const refusal = verifySignature(sandbox, req, rawPath);
-  if (refusal) return sendJson(res, 401, errorBody(401, refusal.message, refusal.details));
+  if (refusal) return sendJson(res, 401, apiError(401, refusal.message, refusal.details));
 
   const apiPath = url.pathname.slice("/api".length);
   const faults = sandbox.faults.take(method, apiPath);
@@ -63,7 +80,7 @@ async function handle(sandbox: Sandbox, req: http.IncomingMessage, res: http.Ser
     if (fault.kind === "latency") await sleep(fault.ms ?? 1_000);
   }
   const status = faults.find((fault) => fault.kind === "status");
-  if (status) return sendJson(res, status.status ?? 500, errorBody(status.status ?? 500, "Internal server error"));
+  if (status) return sendJson(res, status.status ?? 500, apiError(status.status ?? 500, "Internal server error"));
   const timeout = faults.find((fault) => fault.kind === "timeout");
   if (timeout) {
     await Promise.race([sleep(timeout.ms ?? 120_000), new Promise((resolve) => req.once("close", resolve))]);
@@ -74,11 +91,11 @@ async function handle(sandbox: Sandbox, req: http.IncomingMessage, res: http.Ser
   let body: unknown;
   if (method === "POST") {
     const raw = await readBody(req);
-    if (raw === undefined) return sendJson(res, 413, errorBody(413, "Request body too large"));
+    if (raw === undefined) return sendJson(res, 413, apiError(413, "Request body too large"));
     try {
       body = raw.length ? JSON.parse(raw) : {};
     } catch {
-      return sendJson(res, 400, errorBody(400, "Invalid JSON body", { field: "body", issue: "is not valid JSON" }));
+      return sendJson(res, 400, apiError(400, "Invalid JSON body", { field: "body", issue: "is not valid JSON" }));
     }
   }
 
@@ -87,7 +104,7 @@ async function handle(sandbox: Sandbox, req: http.IncomingMessage, res: http.Ser
     reply = await route(sandbox, method, apiPath, url.searchParams, body);
   } catch (error) {
     if (error instanceof SandboxError)
-      reply = { status: error.status, body: errorBody(error.status, error.message, error.details) };
+      reply = { status: error.status, body: apiError(error.status, error.message, error.details) };
     else throw error;
   }
   if (reply.status < 300) {
@@ -97,7 +114,8 @@ async function handle(sandbox: Sandbox, req: http.IncomingMessage, res: http.Ser
         success: true,
         ...(reply.message ? { message: reply.message } : {}),
         data: reply.body,
-        ...(reply.meta ? { meta: reply.meta } : {}),
+        // Paging meta is the sandbox's own: Hubby documents neither the list's shape nor its paging (§4.2).
+        ...(reply.meta && !documented ? { meta: reply.meta } : {}),
       },
     };
   }
@@ -139,7 +157,9 @@ function verifySignature(sandbox: Sandbox, req: http.IncomingMessage, rawPath: s
   const timestamp = header(req, "x-timestamp");
   const signature = header(req, "x-signature");
   const missing = [!apiKey && "x-api-key", !timestamp && "x-timestamp", !signature && "x-signature"].filter(Boolean);
-  if (missing.length) return { message: "Missing authentication headers", details: { missing } };
+  if (missing.length) {
+    return { message: "Missing authentication headers", details: { field: missing[0], issue: "is required", missing } };
+  }
   if (apiKey !== sandbox.options.credentials.apiKey) return { message: "Invalid API key" };
   if (!/^\d{13}$/.test(timestamp!)) {
     return {
@@ -200,14 +220,21 @@ async function route(
   const world = sandbox.world;
   const now = sandbox.clock.now();
   const emit = (event: Parameters<Sandbox["emit"]>[0]) => sandbox.emit(event);
+  const documented = sandbox.options.shapes === "documented";
 
   if (method === "POST" && path === "/bookings") {
     const input = parse(bookingRequestSchema, body);
     const booking = createBooking(world, sandbox.random, input, now, emit);
+    const view = bookingView(booking);
     if (booking.promo_codes?.length) {
-      return { status: 201, body: promoCodeBookingReply(booking, bookingView(booking).package_specifications) };
+      // The promo-code flow's reply (§4.1): an array of bookings with their codes, whose fields are the
+      // reference's in both modes; a traveler's specifications beside them as the native reply has them.
+      const specifications = documented
+        ? documentedCreatedBooking(view).package_specifications
+        : view.package_specifications;
+      return { status: 201, body: promoCodeBookingReply(booking, specifications) };
     }
-    return { status: 201, body: bookingView(booking) };
+    return { status: 201, body: documented ? documentedCreatedBooking(view) : view };
   }
   if (method === "GET" && path === "/bookings") {
     const params = parse(listBookingsQuery, Object.fromEntries(query));
@@ -223,9 +250,10 @@ async function route(
     // that, as proof that a booking is absent (lib/bookings/intents.ts). The documented shape has no meta.
     const total = bookings.length;
     const page = bookings.slice((params.page - 1) * params.perPage, params.page * params.perPage);
+    const views = page.map(bookingView);
     return {
       status: 200,
-      body: page.map(bookingView),
+      body: documented ? views.map(documentedListedBooking) : views,
       meta: {
         page: params.page,
         per_page: params.perPage,
@@ -239,22 +267,19 @@ async function route(
     if (!externalUserId) {
       throw new SandboxError(400, "Validation failed", { field: "external_user_id", issue: "is required" });
     }
-    return { status: 200, body: dashboardView(sandbox, travelerOr404(sandbox, externalUserId)) };
+    const view = dashboardView(world, travelerOr404(sandbox, externalUserId));
+    return { status: 200, body: documented ? documentedDashboard(view) : view };
   }
   if (method === "POST" && path === "/native/redeem-package") {
     const input = parse(redeemSchema, body);
     const traveler = travelerOr404(sandbox, input.external_user_id);
     const pkg = redeemPackageQueue(traveler, input.package_queue_id, now);
     const queue = traveler.package_queues.find((entry) => entry.id === pkg.queue_id)!;
-    const dashboard = dashboardView(sandbox, traveler);
+    const view = redeemView(world, traveler, queue);
     return {
       status: 200,
       message: "Package queue redeemed successfully",
-      body: {
-        package_queue: queueView(queue),
-        current_esim: dashboard.current_esim ? { ...dashboard.current_esim, esim_type: "universal" } : null,
-        current_esim_packages: dashboard.current_esim_packages,
-      },
+      body: documented ? documentedRedeem(view) : view,
     };
   }
   if (method === "POST" && path === "/native/instructions") {
@@ -266,22 +291,16 @@ async function route(
       branding: brand,
       esim: traveler.esim ? { iccid: traveler.esim.iccid, qr: traveler.esim.qr, status: traveler.esim.status } : null,
     };
-    // Hubby does not document whether the reply says which identity it applied; the sandbox does.
-    const branding = { key: brand.key, name: brand.name };
-    const locale = input.locale ?? traveler.locale;
-    if (input.format === "json") {
-      return {
-        status: 200,
-        body: { format: "json", locale, branding, instructions: renderInstructionsJson(renderInput) },
-      };
-    }
-    if (input.format === "markdown") {
-      return {
-        status: 200,
-        body: { format: "markdown", locale, branding, markdown: renderInstructionsMarkdown(renderInput) },
-      };
-    }
-    return { status: 200, body: { format: "html", locale, branding, html: await renderInstructionsHtml(renderInput) } };
+    const content =
+      input.format === "json"
+        ? { instructions: renderInstructionsJson(renderInput) }
+        : input.format === "markdown"
+          ? { markdown: renderInstructionsMarkdown(renderInput) }
+          : { html: await renderInstructionsHtml(renderInput) };
+    // The reply is undocumented beyond depending on `format` (§4.5). Only the full sandbox also says which locale
+    // and which identity it applied.
+    const applied = { locale: input.locale ?? traveler.locale, branding: { key: brand.key, name: brand.name } };
+    return { status: 200, body: { format: input.format, ...(documented ? {} : applied), ...content } };
   }
   if (path === "/native/device-compatibility") {
     if (method === "GET") return { status: 200, body: { devices: compatibleDevices } };
@@ -290,13 +309,16 @@ async function route(
       return { status: 200, body: checkCompatibility(input.phone_brand, input.phone_model) };
     }
   }
-  if (method === "GET" && path === "/destinations") return { status: 200, body: listDestinations() };
+  if (method === "GET" && path === "/destinations") {
+    const destinations = listDestinations();
+    return { status: 200, body: documented ? destinations.map(documentedDestination) : destinations };
+  }
   if (method === "GET" && path.startsWith("/destinations/")) {
     const id = decodeURIComponent(path.slice("/destinations/".length));
     const destination = findDestination(id) ? getDestinationWithBundles(id) : undefined;
     if (!destination)
       throw new SandboxError(404, "Destination not found", { field: "id", issue: `unknown destination ${id}` });
-    return { status: 200, body: destination };
+    return { status: 200, body: documented ? documentedDestinationDetail(destination) : destination };
   }
   if (method === "POST" && path === "/redirect-tokens/create") {
     const input = parse(redirectSchema, body);
@@ -354,104 +376,6 @@ function pruneTokens(sandbox: Sandbox) {
   }
 }
 
-// ── Views: the documented JSON shapes ──────────────────────────────────────────────────────────────────────
-
-function bookingView(booking: Booking) {
-  return {
-    id: booking.id,
-    booking_id: booking.booking_id,
-    status: booking.status,
-    departure_date: booking.departure_date,
-    return_date: booking.return_date,
-    locale: booking.locale,
-    custom_branding: booking.custom_branding,
-    full_name: booking.full_name,
-    email: booking.email,
-    created_at: booking.created_at,
-    package_specifications: booking.package_specifications.map((spec) => ({
-      external_user_id: spec.external_user_id,
-      package_id: spec.package_id,
-      package_queue_id: spec.package_queue_id,
-      destination: spec.destination,
-      size: spec.size,
-      package_type: spec.package_type,
-      status: spec.status,
-    })),
-    // A stored booking lists its promo codes (the booking fields of the types, reference §4.1).
-    ...(booking.promo_codes?.length ? { promo_codes: booking.promo_codes } : {}),
-  };
-}
-
-function queueView(queue: Traveler["package_queues"][number]) {
-  return {
-    id: queue.id,
-    uuid: queue.uuid,
-    type: queue.type,
-    booking_id: queue.booking_id,
-    package_id: queue.package_id,
-    package_specification: {
-      iso3: queue.package_specification.iso3,
-      destination: queue.package_specification.destination,
-      size: queue.package_specification.size,
-      package_type: queue.package_specification.package_type,
-      bytes: queue.package_specification.bytes,
-      duration_days: queue.package_specification.duration_days,
-    },
-    created_at: queue.created_at,
-    redeemed_at: queue.redeemed_at,
-  };
-}
-
-export function dashboardView(sandbox: Sandbox, traveler: Traveler) {
-  const esim = traveler.esim;
-  const totals = esimTotals(traveler);
-  return {
-    user: {
-      id: traveler.id,
-      external_user_id: traveler.external_user_id,
-      has_universal_esim: Boolean(esim),
-      current_universal_esim: esim?.iccid ?? null,
-    },
-    package_queues: traveler.package_queues.map(queueView),
-    current_esim: esim
-      ? {
-          provider: esim.provider,
-          name: esim.name,
-          qr: esim.qr,
-          iccid: esim.iccid,
-          total_data: totals.total_data,
-          data_left: totals.data_left,
-          data_used: totals.data_used,
-          status: esim.status,
-          time_assigned: esim.time_assigned,
-          last_updated: esim.last_updated,
-        }
-      : null,
-    current_esim_packages: traveler.packages.map((pkg) => ({
-      id: pkg.id,
-      template: pkg.template,
-      destination_bundle: pkg.destination_bundle,
-      destination_iso3: pkg.destination_iso3,
-      destination: pkg.destination,
-      booking_id: pkg.booking_id,
-      package_queue_id: pkg.queue_id,
-      package_type: pkg.package_type,
-      size: pkg.size,
-      assigned_at: pkg.assigned_at,
-      date_activated: pkg.date_activated,
-      expires_at: pkg.expires_at,
-      status: pkg.status,
-      type: "data",
-      total_bytes: pkg.total_bytes,
-      used_bytes: pkg.used_bytes,
-      allowance_days: pkg.duration_days,
-      allowance_hours: pkg.duration_days * 24,
-      allowance_seconds: pkg.duration_days * 86_400,
-    })),
-    partner: sandbox.world.partner,
-  };
-}
-
 // ── WebView stand-in ────────────────────────────────────────────────────────────────────────────────────────
 
 async function webView(sandbox: Sandbox, url: URL, res: http.ServerResponse) {
@@ -472,7 +396,7 @@ async function webView(sandbox: Sandbox, url: URL, res: http.ServerResponse) {
   entry.consumed_at = Date.now();
   const traveler = sandbox.world.travelers[entry.external_user_id]!;
   res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
-  res.end(await renderWebView(sandbox, traveler, dashboardView(sandbox, traveler)));
+  res.end(await renderWebView(sandbox, traveler, dashboardView(sandbox.world, traveler)));
 }
 
 // ── Control API ─────────────────────────────────────────────────────────────────────────────────────────────

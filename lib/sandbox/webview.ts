@@ -1,6 +1,6 @@
 import QRCode from "qrcode";
 import type { Sandbox } from "./sandbox";
-import type { dashboardView } from "./server";
+import type { DashboardView } from "./views";
 import type { Traveler } from "./world";
 
 /**
@@ -39,11 +39,7 @@ export function renderWebViewError(message: string): string {
 
 const gib = (bytes: number) => `${(bytes / 1073741824).toFixed(bytes % 1073741824 === 0 ? 0 : 2)} GB`;
 
-export async function renderWebView(
-  sandbox: Sandbox,
-  traveler: Traveler,
-  dashboard: ReturnType<typeof dashboardView>,
-): Promise<string> {
+export async function renderWebView(sandbox: Sandbox, traveler: Traveler, dashboard: DashboardView): Promise<string> {
   const brand = brandFor(sandbox, traveler.custom_branding);
   const esim = dashboard.current_esim;
   const parts: string[] = [

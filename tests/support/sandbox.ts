@@ -1,10 +1,11 @@
 import http from "node:http";
 import { afterAll, beforeAll } from "vitest";
 import type { AddressInfo } from "node:net";
-import { SANDBOX_CREDENTIALS, resetEnvCache } from "@/lib/env";
+import { SANDBOX_CREDENTIALS, getEnv, resetEnvCache } from "@/lib/env";
 import { resetHubbyClient } from "@/lib/hubby";
 import { HubbyClient, type ApiCallRecord, type HubbyClientConfig } from "@/lib/hubby/client";
 import { Sandbox, startSandbox, type SandboxOptions } from "@/lib/sandbox/sandbox";
+import type { SandboxShapes } from "@/lib/sandbox/views";
 
 export const TEST_CREDENTIALS = { apiKey: "pk_contract_test", apiSecret: "sk_contract_test_secret_value" };
 export const TEST_WEBHOOK_KEY = "whk_contract_test";
@@ -32,9 +33,16 @@ export async function startReceiver(status: () => number = () => 200) {
   return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
+/**
+ * The reply shapes test sandboxes use unless a test asks for one: HUBBY_SANDBOX_SHAPES, which the vitest project
+ * sets (the `integration-documented` project runs its files against documented shapes only).
+ */
+export const testSandboxShapes = (): SandboxShapes => getEnv().HUBBY_SANDBOX_SHAPES;
+
 /** An in-memory sandbox with a stopped clock (tests step it) and no background ticking. */
 export async function startTestSandbox(options: Partial<SandboxOptions> & { webhookUrl: string }): Promise<Sandbox> {
   return startSandbox({
+    shapes: testSandboxShapes(),
     credentials: TEST_CREDENTIALS,
     webhook: {
       url: options.webhookUrl,
