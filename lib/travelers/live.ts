@@ -13,6 +13,9 @@ export type LivePackage = {
   totalBytes: number | null;
   usedBytes: number | null;
   activatedAt: string | null;
+  /** Whether the reply says when it was activated at all (`date_activated`, only in the redeem variant, §4.5). */
+  reportsActivation: boolean;
+  assignedAt: string | null;
   expiresAt: string | null;
 };
 
@@ -30,6 +33,8 @@ export function livePackages(dashboard: UserDashboard): LivePackage[] {
     totalBytes: count(pkg.total_bytes),
     usedBytes: count(pkg.used_bytes),
     activatedAt: date(pkg.date_activated),
+    reportsActivation: "date_activated" in pkg,
+    assignedAt: date(pkg.assigned_at),
     expiresAt: date(pkg.expires_at),
   }));
 }

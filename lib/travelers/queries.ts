@@ -20,8 +20,11 @@ export type TravelerRow = {
   /** When the eSIM was last reported installed or removed. */
   esimStateAt: string | null;
   activePackages: number;
-  /** The highest usage percent among the traveler's current (unexpired) packages. */
-  maxUsage: number | null;
+  /**
+   * The usage percent of the traveler's current package (the rule of lib/travelers/meters.ts, currentPackage):
+   * among unexpired packages, one not used up first, then the latest activated. null without a current package.
+   */
+  usagePercent: number | null;
   nextDepartureAt: string | null;
   /** The booking gave a date without a time (read as 00:00 UTC). */
   nextDepartureDateOnly: boolean;
@@ -36,7 +39,7 @@ type RawRow = {
   esimStateAt: Date | null;
   reportedNotInstalled: boolean;
   activePackages: bigint | number;
-  maxUsage: number | null;
+  usagePercent: number | null;
   nextDepartureAt: Date | null;
   nextDepartureDate: string | null;
   lastEventType: string | null;
@@ -122,6 +125,19 @@ function whereClause(filter: TravelerFilter, now: Date, extra: Prisma.Sql[] = []
 
 const currentPackage = (now: Date) => Prisma.sql`(p."expiresAt" IS NULL OR p."expiresAt" > ${at(now)})`;
 
+/**
+ * Which of a traveler's current packages the list's usage is read from, first row wins: one not used up before
+ * one that is (a depleted package must not hide a fresh one), then the latest activated (none yet last), then the
+ * latest seen. The same order as currentPackage in lib/travelers/meters.ts.
+ */
+const currentPackageOrder = Prisma.sql`(p."usagePercent" >= 100) ASC, p."activatedAt" DESC NULLS LAST,
+  p."firstSeenAt" DESC, p."packageId" ASC`;
+
+/** The current package's usage percent, for one traveler t. */
+const currentUsage = (now: Date) => Prisma.sql`(SELECT p."usagePercent" FROM "TravelerPackage" p
+  WHERE p."externalUserId" = t."externalUserId" AND ${currentPackage(now)}
+  ORDER BY ${currentPackageOrder} LIMIT 1)`;
+
 type SortPlan = { join: Prisma.Sql; key: Prisma.Sql; order: Prisma.Sql };
 
 /**
@@ -150,10 +166,10 @@ function sortPlan(sort: TravelerSort, now: Date, narrow: boolean): SortPlan {
       };
     case "usage":
       return aggregate(
-        Prisma.sql`(SELECT MAX(p."usagePercent") FROM "TravelerPackage" p
-          WHERE p."externalUserId" = t."externalUserId" AND ${currentPackage(now)})`,
-        Prisma.sql`SELECT p."externalUserId", MAX(p."usagePercent") AS v FROM "TravelerPackage" p
-          WHERE ${currentPackage(now)} GROUP BY p."externalUserId"`,
+        currentUsage(now),
+        Prisma.sql`SELECT DISTINCT ON (p."externalUserId") p."externalUserId", p."usagePercent" AS v
+          FROM "TravelerPackage" p WHERE ${currentPackage(now)}
+          ORDER BY p."externalUserId", ${currentPackageOrder}`,
       );
     case "departure":
       return aggregate(
@@ -180,15 +196,15 @@ function rowsFor(chosen: Prisma.Sql, order: Prisma.Sql, now: Date) {
   return db().$queryRaw<RawRow[]>`
     WITH chosen AS MATERIALIZED (${chosen})
     SELECT t."externalUserId", t."iccid", t."esimState", t."esimStateAt", t."lastEventType", t."lastEventAt",
-      pk."activePackages", pk."maxUsage", nd."departsAt" AS "nextDepartureAt", nd."departureDate" AS "nextDepartureDate",
+      pk."activePackages", ${currentUsage(now)} AS "usagePercent",
+      nd."departsAt" AS "nextDepartureAt", nd."departureDate" AS "nextDepartureDate",
       EXISTS (SELECT 1 FROM "TravelerBooking" f WHERE f."externalUserId" = t."externalUserId"
         AND (f."withinCutoffEsimInstalled" = false OR f."aboutToDepartEsimInstalled" = false)) AS "reportedNotInstalled"
     FROM chosen c
     JOIN "Traveler" t ON t."externalUserId" = c."externalUserId"
     LEFT JOIN LATERAL (
       SELECT COUNT(*) FILTER (WHERE p."activatedAt" IS NOT NULL AND p."expiresAt" > ${at(now)} AND p."usagePercent" < 100)
-          AS "activePackages",
-        MAX(p."usagePercent") FILTER (WHERE ${currentPackage(now)}) AS "maxUsage"
+          AS "activePackages"
       FROM "TravelerPackage" p WHERE p."externalUserId" = t."externalUserId") pk ON true
     LEFT JOIN LATERAL (
       SELECT b."departsAt", b."departureDate" FROM "TravelerBooking" b
@@ -206,7 +222,7 @@ function toRow(row: RawRow): TravelerRow {
         ? "removed"
         : row.iccid || row.reportedNotInstalled
           ? "not installed"
-          : row.lastEventAt === null && !Number(row.activePackages ?? 0) && row.maxUsage === null
+          : row.lastEventAt === null && !Number(row.activePackages ?? 0) && row.usagePercent === null
             ? "pending"
             : "unknown";
   return {
@@ -215,7 +231,7 @@ function toRow(row: RawRow): TravelerRow {
     esimStatus,
     esimStateAt: iso(row.esimStateAt),
     activePackages: Number(row.activePackages ?? 0),
-    maxUsage: row.maxUsage === null ? null : Number(row.maxUsage),
+    usagePercent: row.usagePercent === null ? null : Number(row.usagePercent),
     nextDepartureAt: iso(row.nextDepartureAt),
     nextDepartureDateOnly: row.nextDepartureDate?.length === 10,
     lastEventType: row.lastEventType,

@@ -11,6 +11,7 @@ const input: SummaryInput = {
   source: { kind: "live", at: "2026-07-15T14:29:58.000Z" },
   iccid: "8901234567890123456",
   esimStatus: "ENABLED",
+  esimData: { leftBytes: GB / 2, totalBytes: GB, usedPercent: 50, at: "2026-07-15T14:29:58.000Z" },
   bookings: [{ bookingId: "bk_1", departureDate: "2026-07-20", departsAt: "2026-07-20T00:00:00.000Z" }],
   queue: [
     { id: "q_1", label: "IT · 3 GB", createdAt: "2026-07-01T10:00:00.000Z", redeemedAt: null },
@@ -61,6 +62,7 @@ describe("supportSummaryText", () => {
         "external_user_id: cust_42",
         "ICCID: 8901234567890123456",
         "eSIM status: ENABLED",
+        "Data left: 0.50 GB of 1.00 GB (50% used), as of 2026-07-15 14:29 UTC",
         "",
         "Bookings (1):",
         "  bk_1: departure 2026-07-20 (2026-07-20 00:00 UTC)",
@@ -94,6 +96,7 @@ describe("supportSummaryText", () => {
       source: { kind: "stored", at: null, reason: "Hubby did not answer in time" },
       iccid: null,
       esimStatus: null,
+      esimData: null,
       bookings: [],
       queue: null,
       packages: [],
@@ -105,7 +108,7 @@ describe("supportSummaryText", () => {
       "State: stored by the console, last updated — (Hubby not asked: Hubby did not answer in time)",
     );
     expect(text).not.toContain("Console:");
-    expect(text).toContain("ICCID: —\neSIM status: unknown");
+    expect(text).toContain("ICCID: —\neSIM status: unknown\n\nBookings");
     expect(text).toContain("Bookings (0):\n  none recorded");
     expect(text).toContain("Package queue: unknown (needs Hubby)");
     expect(text).not.toContain("Gaps");

@@ -13,6 +13,8 @@ export type SummaryInput = {
   source: { kind: "live"; at: string } | { kind: "stored"; at: string | null; reason: string };
   iccid: string | null;
   esimStatus: string | null;
+  /** The eSIM's data left of its total, as the live dashboard said (null when it did not, or was not asked). */
+  esimData: { leftBytes: number; totalBytes: number; usedPercent: number; at: string } | null;
   bookings: { bookingId: string; departureDate: string | null; departsAt: string | null }[];
   /** null when the queue is unknown (Hubby could not be asked). */
   queue: { id: string; label: string; createdAt: string | null; redeemedAt: string | null }[] | null;
@@ -58,6 +60,12 @@ export function supportSummaryText(input: SummaryInput): string {
   lines.push(`external_user_id: ${input.externalUserId}`);
   lines.push(`ICCID: ${input.iccid ?? "—"}`);
   lines.push(`eSIM status: ${input.esimStatus ?? "unknown"}`);
+  if (input.esimData) {
+    const data = input.esimData;
+    lines.push(
+      `Data left: ${gb(data.leftBytes)} of ${gb(data.totalBytes)} (${data.usedPercent}% used), as of ${utc(data.at)}`,
+    );
+  }
 
   lines.push("", `Bookings (${input.bookings.length}):`);
   if (input.bookings.length === 0) lines.push("  none recorded");

@@ -6,6 +6,7 @@ import { HubbyApiError } from "../hubby/errors";
 import type { UserDashboard } from "../hubby/schemas";
 import { detectGaps, type Gap } from "./gaps";
 import { livePackages, queueLabel } from "./live";
+import { esimDataMeter } from "./meters";
 import { supportSummaryText } from "./summary";
 import { timelineKinds, type TimelineEntry, type TimelineKind } from "./timeline";
 import type { UsageReading } from "./usage";
@@ -36,6 +37,7 @@ export async function storedTraveler(externalUserId: string) {
         usedBytes: true,
         remainingBytes: true,
         lastUsageAt: true,
+        firstSeenAt: true,
       },
     }),
     db().travelerBooking.findMany({
@@ -264,17 +266,37 @@ export async function travelerGaps(externalUserId: string, now = new Date()): Pr
   });
 }
 
-/** The stored usage readings (20/50/80 % webhooks and earlier dashboard reads) per package, oldest first. */
+const usageEventTypes = ["package.usage.20_percent", "package.usage.50_percent", "package.usage.80_percent"];
+
+/**
+ * The stored usage readings per package, oldest first, each with its source. A sample is "webhook" when a
+ * processed `package.usage.<percent>_percent` event of that package backs it; the others were stored from earlier
+ * dashboard reads (per-package bytes only some dashboards send, see lib/webhooks/reconcile.ts).
+ */
 export async function usageSamples(externalUserId: string): Promise<Map<string, UsageReading[]>> {
-  const rows = await db().usageSample.findMany({
-    where: { externalUserId },
-    orderBy: { at: "asc" },
-    select: { packageId: true, percent: true, at: true, usedBytes: true },
-  });
+  const [rows, events] = await Promise.all([
+    db().usageSample.findMany({
+      where: { externalUserId },
+      orderBy: { at: "asc" },
+      select: { packageId: true, percent: true, at: true, usedBytes: true },
+    }),
+    db().webhookEvent.findMany({
+      where: { externalUserId, eventType: { in: usageEventTypes }, status: "processed", packageId: { not: null } },
+      distinct: ["packageId", "eventType"],
+      select: { packageId: true, eventType: true },
+    }),
+  ]);
+  const fromWebhooks = new Set(events.map((event) => `${event.packageId} ${event.eventType}`));
   const byPackage = new Map<string, UsageReading[]>();
   for (const row of rows) {
     const readings = byPackage.get(row.packageId) ?? [];
-    readings.push({ at: row.at.toISOString(), percent: row.percent, usedBytes: num(row.usedBytes) });
+    const webhook = fromWebhooks.has(`${row.packageId} package.usage.${row.percent}_percent`);
+    readings.push({
+      at: row.at.toISOString(),
+      percent: row.percent,
+      usedBytes: num(row.usedBytes),
+      source: webhook ? "webhook" : "dashboard",
+    });
     byPackage.set(row.packageId, readings);
   }
   return byPackage;
@@ -329,8 +351,8 @@ export async function supportSummary(
   let liveAt: Date | null = null;
   let problem = "";
   try {
-    live = await hubby.getUserDashboard(externalUserId);
     liveAt = new Date();
+    live = await hubby.getUserDashboard(externalUserId);
   } catch (error) {
     if (!(error instanceof HubbyApiError)) throw error;
     problem = error.status === 404 ? "Hubby does not know this traveler" : error.message;
@@ -358,6 +380,7 @@ export async function supportSummary(
       : stored.traveler?.esimState
         ? `${stored.traveler.esimState} (as of ${iso(stored.traveler.esimStateAt) ?? "?"})`
         : null,
+    esimData: live && liveAt ? esimDataMeter(esim, liveAt) : null,
     bookings: stored.bookings.map((booking) => ({
       bookingId: booking.bookingId,
       departureDate: booking.departureDate,

@@ -11,18 +11,20 @@ const point = (n: number, percent: number, usedBytes: number | null = null): Usa
 });
 
 describe("usagePoints", () => {
-  it("starts at 0 % on activation, orders the samples and ends with the live snapshot", () => {
+  it("starts at 0 % on activation, orders the readings and keeps where each came from", () => {
     const points = usagePoints({
       activatedAt: day(0),
-      samples: [
-        { at: day(4), percent: 50, usedBytes: GB / 2 },
-        { at: day(2), percent: 20, usedBytes: GB / 5 },
+      readings: [
+        { at: day(5), percent: 61.234, usedBytes: 0.61 * GB, source: "live" },
+        { at: day(4), percent: 50, usedBytes: GB / 2, source: "webhook" },
+        { at: day(3), percent: 37, usedBytes: 0.37 * GB, source: "dashboard" },
+        { at: day(2), percent: 20, usedBytes: GB / 5, source: "webhook" },
       ],
-      live: { at: day(5), percent: 61.234, usedBytes: 0.61 * GB },
     });
     expect(points.map((p) => [p.at, p.percent, p.source])).toEqual([
       [day(0), 0, "activation"],
       [day(2), 20, "webhook"],
+      [day(3), 37, "dashboard"],
       [day(4), 50, "webhook"],
       [day(5), 61.2, "live"],
     ]);
@@ -31,19 +33,19 @@ describe("usagePoints", () => {
   it("drops readings from before the activation and readings that would make usage go down", () => {
     const points = usagePoints({
       activatedAt: day(1),
-      samples: [
-        { at: day(0), percent: 20, usedBytes: null },
-        { at: day(3), percent: 50, usedBytes: null },
+      readings: [
+        { at: day(0), percent: 20, usedBytes: null, source: "webhook" },
+        { at: day(3), percent: 50, usedBytes: null, source: "webhook" },
+        { at: day(4), percent: 40, usedBytes: null, source: "live" },
       ],
-      live: { at: day(4), percent: 40, usedBytes: null },
     });
     expect(points.map((p) => p.percent)).toEqual([0, 50]);
   });
 
   it("without an activation time, has only the readings", () => {
-    expect(usagePoints({ activatedAt: null, samples: [], live: { at: day(2), percent: 5, usedBytes: 1 } })).toEqual([
-      { at: day(2), percent: 5, usedBytes: 1, source: "live" },
-    ]);
+    expect(
+      usagePoints({ activatedAt: null, readings: [{ at: day(2), percent: 5, usedBytes: 1, source: "live" }] }),
+    ).toEqual([{ at: day(2), percent: 5, usedBytes: 1, source: "live" }]);
   });
 });
 

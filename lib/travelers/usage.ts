@@ -5,7 +5,13 @@
 
 const DAY_MS = 86_400_000;
 
-export type UsagePointSource = "activation" | "webhook" | "live";
+/**
+ * Where a package's usage reading came from: Hubby's `package.usage.*` webhook (documented), an earlier dashboard
+ * read the console stored, or the dashboard fetched for this page. Dashboards only carry per-package bytes beyond
+ * Hubby's documented fields (the sandbox sends them).
+ */
+export type ReadingSource = "webhook" | "dashboard" | "live";
+export type UsagePointSource = "activation" | ReadingSource;
 
 export type UsagePoint = {
   /** ISO time of the reading. */
@@ -17,22 +23,15 @@ export type UsagePoint = {
   source: UsagePointSource;
 };
 
-export type UsageReading = { at: string; percent: number; usedBytes: number | null };
+export type UsageReading = { at: string; percent: number; usedBytes: number | null; source: ReadingSource };
 
 /**
- * One package's readings in time order: the activation (0 % at `activatedAt`), the stored threshold samples and
- * the live snapshot as the latest point. Readings before the activation are dropped, as are readings that would
- * make usage go down (usage only moves up; a lower one is an older, out-of-order report).
+ * One package's readings in time order: the activation (0 % at `activatedAt`), then the readings (stored samples
+ * and the live one). Readings before the activation are dropped, as are readings that would make usage go down
+ * (usage only moves up; a lower one is an older, out-of-order report).
  */
-export function usagePoints(input: {
-  activatedAt: string | null;
-  samples: UsageReading[];
-  live: UsageReading | null;
-}): UsagePoint[] {
-  const readings: UsagePoint[] = [
-    ...input.samples.map((sample) => ({ ...sample, source: "webhook" as const })),
-    ...(input.live ? [{ ...input.live, source: "live" as const }] : []),
-  ]
+export function usagePoints(input: { activatedAt: string | null; readings: UsageReading[] }): UsagePoint[] {
+  const readings: UsagePoint[] = input.readings
     .filter((point) => !Number.isNaN(Date.parse(point.at)))
     .sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.percent - b.percent);
   const activation = input.activatedAt && !Number.isNaN(Date.parse(input.activatedAt)) ? input.activatedAt : null;

@@ -89,17 +89,31 @@ describe("travelers", () => {
 
   it("charts the usage of an active package with a burn-rate estimate, each number with its time", async () => {
     const externalUserId = await travelerWhere(
-      (traveler) => traveler.packages.some((pkg) => pkg.endsWith(" ACTIVE")),
-      "an active package",
+      (traveler) => traveler.packages.some((pkg) => /\d(GB|MB) ACTIVE$/.test(pkg)),
+      "an active data package",
     );
     const { page } = await browser.signedIn(DEMO.campaigns);
     await page.goto(`/travelers/${externalUserId}?tab=usage`);
     await expectScreen(page, externalUserId);
+    expect(await page.getByTestId("traveler-usage").textContent()).toMatch(
+      /^The eSIM has used [\d.]+% of its data \(.* left of .*\), as of \d{4}-\d\d-\d\d \d\d:\d\d UTC, from the sandbox's dashboard\./,
+    );
     const burn = page.getByTestId("burn-rate").first();
     await burn.waitFor();
     expect(await burn.textContent()).toMatch(/as of \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
     expect(await page.getByRole("img", { name: /^Data used over time/ }).count()).toBeGreaterThan(0);
-    expect(await page.getByRole("cell", { name: "live (Hubby)" }).count()).toBeGreaterThan(0);
+    expect(await page.getByRole("cell", { name: "the sandbox's dashboard (live)" }).count()).toBeGreaterThan(0);
+
+    // The overview's meters: the eSIM's data left (documented), and per package with its source.
+    await page.goto(`/travelers/${externalUserId}`);
+    await expectScreen(page, externalUserId);
+    expect(await page.getByRole("meter", { name: "Data left on the eSIM" }).count()).toBe(1);
+    expect(await page.getByTestId("esim-data-left").textContent()).toMatch(
+      /left of .* \([\d.]+% used\), as of \d{4}-\d\d-\d\d \d\d:\d\d UTC$/,
+    );
+    expect(await page.getByTestId("package-usage").first().textContent()).toMatch(
+      /, from (the sandbox's dashboard|Hubby's usage webhook) at \d{4}-\d\d-\d\d \d\d:\d\d UTC$/,
+    );
   });
 
   it("still renders from stored state, with a banner, when Hubby is down", async () => {

@@ -1,13 +1,17 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import TravelerPage from "@/app/(console)/travelers/[externalUserId]/page";
 import { copySupportSummaryAction, redeemPackageAction } from "@/app/(console)/travelers/[externalUserId]/actions";
+import { DataLeftMeter, PackageMeter, UsageMeter } from "@/app/(console)/travelers/[externalUserId]/meters";
+import { OverviewTab } from "@/app/(console)/travelers/[externalUserId]/overview-tab";
+import { UsageTab } from "@/app/(console)/travelers/[externalUserId]/usage-tab";
 import { POST } from "@/app/api/webhooks/hubby/route";
 import { db } from "@/lib/db";
 import { SANDBOX_CREDENTIALS, resetEnvCache } from "@/lib/env";
 import { resetHubbyClient } from "@/lib/hubby";
 import { HubbyClient } from "@/lib/hubby/client";
 import type { Sandbox } from "@/lib/sandbox/sandbox";
-import { travelerGaps, travelerTimeline } from "@/lib/travelers/traveler";
+import { travelerGaps, travelerTimeline, usageSamples } from "@/lib/travelers/traveler";
+import { refreshTraveler } from "@/lib/webhooks/reconcile";
 import { sampleEvent, type handledEvents } from "@/lib/webhooks/samples";
 import { form, signInAs } from "../support/factories";
 import { textOf } from "../support/render";
@@ -34,12 +38,16 @@ async function send(
   expect(response.status).toBe(200);
 }
 
+/** The page's own server components (no hooks), rendered in place; every other component gives its children. */
+const renderedInPlace = new Set<unknown>([OverviewTab, UsageTab, DataLeftMeter, PackageMeter, UsageMeter]);
+
 const renderPage = async (externalUserId: string, searchParams: Record<string, string> = {}) =>
   textOf(
     await TravelerPage({
       params: Promise.resolve({ externalUserId: encodeURIComponent(externalUserId) }),
       searchParams: Promise.resolve(searchParams),
     }),
+    renderedInPlace,
   );
 
 function useHubby(settings: Record<string, string>) {
@@ -279,4 +287,106 @@ describe("the page", () => {
       expect(text).toContain("Stored state, last updated");
     });
   }
+});
+
+describe("meters", () => {
+  // A traveler with a redeemed GR 1GB package, 60% used at the sandbox, whose 50% usage webhook arrived an hour
+  // ago; and one Hubby does not know, with a used package and a fresh top-up known from webhooks only.
+  const GB = 1_073_741_824;
+  const METERED = "meter_user";
+  let packageId = "";
+  const documented = () => sandbox.options.shapes === "documented";
+
+  beforeAll(async () => {
+    const client = new HubbyClient({ baseUrl: `${sandbox.url}/api`, ...SANDBOX_CREDENTIALS });
+    await client.createBooking({
+      departure_date: new Date(now + DAY).toISOString(),
+      package_specifications: [{ external_user_id: METERED, destination: "GR", size: "1GB" }],
+    });
+    const traveler = sandbox.world.travelers[METERED]!;
+    await client.redeemPackage({ external_user_id: METERED, package_queue_id: traveler.package_queues[0]!.id });
+    const pkg = traveler.packages[0]!;
+    pkg.used_bytes = Math.round(0.6 * GB);
+    pkg.date_activated = new Date(now - 2 * DAY).toISOString();
+    traveler.esim!.status = "ENABLED";
+    packageId = pkg.id;
+    const ids = { externalUserId: METERED, bookingId: pkg.booking_id, packageId };
+    await send("package.activated", now - 2 * DAY, {}, ids);
+    await send("package.usage.50_percent", now - 3_600_000, {}, ids);
+
+    const topUp = { externalUserId: "webhooks_only", bookingId: "bk_topup" };
+    await send("package.activated", now - 10 * DAY, {}, { ...topUp, packageId: "pkg_first" });
+    await send("package.usage.80_percent", now - 2 * DAY, {}, { ...topUp, packageId: "pkg_first" });
+    await send("package.activated", now - DAY, {}, { ...topUp, packageId: "pkg_topup" });
+    await send("package.usage.20_percent", now - 7_200_000, {}, { ...topUp, packageId: "pkg_topup" });
+  });
+
+  it("shows the eSIM's data left of its total, as of the dashboard call", async () => {
+    await signInAs("support");
+    const text = await renderPage(METERED);
+    expect(text).toMatch(/0\.40 GB left of 1 GB \(60% used\), as of \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+  });
+
+  it("shows a package's meter only where its usage is known, labelled by its source", async () => {
+    await signInAs("support");
+    const text = await renderPage(METERED);
+    if (documented()) {
+      // The documented package has no id and no bytes used: no meter of its own, and no activation time.
+      expect(text).toContain("GRCACTIVE1 GB · assigned");
+      expect(text).toContain("No usage reported for this package yet");
+      // The webhook's package is listed on its own, with the webhook's reading.
+      expect(text).toContain("Also reported by Hubby's usage webhooks:");
+      expect(text).toMatch(
+        new RegExp(`GR · 1GB · ${packageId}0\\.50 GB used of 1 GB \\(50%\\), from Hubby's usage webhook at `),
+      );
+      expect(text).not.toContain("sandbox's dashboard");
+    } else {
+      // The sandbox names its packages and their bytes: the live reading, newer than the webhook's, is shown.
+      expect(text).toMatch(/0\.60 GB used of 1 GB \(60%\), from the sandbox's dashboard at \d{4}-/);
+      expect(text).not.toContain("Also reported by Hubby's usage webhooks:");
+    }
+  });
+
+  it("charts per package from its readings, and heads the usage tab with the traveler's usage", async () => {
+    await signInAs("support");
+    const text = await renderPage(METERED, { tab: "usage" });
+    expect(text).toMatch(
+      /The eSIM has used 60% of its data \(0\.40 GB left of 1 GB\), as of .* UTC, from the sandbox's dashboard\./,
+    );
+    expect(text).toContain(`Current package: GR · 1GB · ${packageId}`);
+    expect(text).toContain("Hubby's usage webhook");
+    if (documented()) {
+      expect(text).toContain("50% used (0.50 GB) of 1 GB");
+      expect(text).not.toContain("the sandbox's dashboard (live)");
+    } else {
+      expect(text).toContain("60% used (0.60 GB) of 1 GB");
+      expect(text).toContain("the sandbox's dashboard (live)");
+    }
+  });
+
+  it("tells webhook readings from stored dashboard readings, which only richer dashboards give", async () => {
+    const client = new HubbyClient({ baseUrl: `${sandbox.url}/api`, ...SANDBOX_CREDENTIALS });
+    await refreshTraveler(client, METERED);
+    const readings = (await usageSamples(METERED)).get(packageId)!;
+    expect(readings.map((reading) => [reading.percent, reading.source])).toEqual(
+      documented()
+        ? [[50, "webhook"]]
+        : [
+            [50, "webhook"],
+            // Stored in whole percent, rounded down (lib/webhooks/reconcile.ts).
+            [59, "dashboard"],
+          ],
+    );
+  });
+
+  it("without the dashboard, reads the current package: a used package does not hide a fresh top-up", async () => {
+    await signInAs("support");
+    const usage = await renderPage("webhooks_only", { tab: "usage" });
+    expect(usage).toMatch(
+      /Current package GR · 1GB · pkg_topup: 20% used, from Hubby's usage webhook at \d{4}-\d\d-\d\d \d\d:\d\d UTC\./,
+    );
+    const overview = await renderPage("webhooks_only");
+    expect(overview).toMatch(/pkg_topup.*0\.20 GB used of 1 GB \(20%\), from Hubby's usage webhook at /);
+    expect(overview).toMatch(/pkg_first.*0\.80 GB used of 1 GB \(80%\), from Hubby's usage webhook at /);
+  });
 });

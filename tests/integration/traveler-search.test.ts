@@ -46,7 +46,7 @@ describe("traveler search", () => {
       externalUserId: "cust_100001",
       esimStatus: "installed",
       activePackages: 1,
-      maxUsage: 50,
+      usagePercent: 50,
     });
     expect((await search({})).total).toBe(3);
   });

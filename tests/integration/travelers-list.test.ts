@@ -98,6 +98,17 @@ beforeAll(async () => {
   await traveler("cust_late", { lastEventAt: days(-3), lastEventType: "booking.within_cutoff" });
   await booking("bk_late", "cust_late", "2026-06-18T12:00:00Z", hours(72), false);
 
+  // A used-up package beside a fresh one: the list reads the fresh one (a top-up activated later, or one redeemed
+  // and not activated yet); with nothing fresh, the used-up one.
+  await traveler("usage_topup", { lastEventAt: days(-1) });
+  await pkg("usage_topup_old", "usage_topup", { usagePercent: 100, activatedAt: days(-20), expiresAt: days(345) });
+  await pkg("usage_topup_new", "usage_topup", { usagePercent: 50, activatedAt: days(-2), expiresAt: days(363) });
+  await traveler("usage_fresh", { lastEventAt: days(-1) });
+  await pkg("usage_fresh_old", "usage_fresh", { usagePercent: 100, activatedAt: days(-3), expiresAt: days(362) });
+  await pkg("usage_fresh_new", "usage_fresh", { usagePercent: 0, expiresAt: days(365) });
+  await traveler("usage_out", { lastEventAt: days(-1) });
+  await pkg("usage_out_1", "usage_out", { usagePercent: 100, activatedAt: days(-4), expiresAt: days(361) });
+
   // Wildcards in ids, on every key.
   await traveler("ab_c", { lastEventAt: days(-1) });
   await traveler("abxc", { lastEventAt: days(-1) });
@@ -188,21 +199,21 @@ describe("rows and sorting", () => {
       esimStatus: "installed",
       esimStateAt: days(-2).toISOString(),
       activePackages: 1,
-      maxUsage: 85,
+      usagePercent: 85,
       nextDepartureAt: hours(30).toISOString(),
       nextDepartureDateOnly: false,
       lastEventType: "package.usage.80_percent",
       lastEventAt: hours(-1).toISOString(),
     });
-    expect(byId.cust_rem).toMatchObject({ esimStatus: "removed", maxUsage: 0, nextDepartureAt: null });
+    expect(byId.cust_rem).toMatchObject({ esimStatus: "removed", usagePercent: 0, nextDepartureAt: null });
     expect(byId.cust_new).toMatchObject({
       esimStatus: "unknown",
-      maxUsage: 20,
+      usagePercent: 20,
       nextDepartureAt: "2026-06-15T00:00:00.000Z",
       nextDepartureDateOnly: true,
       lastEventAt: null,
     });
-    expect(byId.cust_late).toMatchObject({ esimStatus: "not installed", activePackages: 0, maxUsage: null });
+    expect(byId.cust_late).toMatchObject({ esimStatus: "not installed", activePackages: 0, usagePercent: null });
   });
 
   it("sorts by id, usage, next departure and last event", async () => {
@@ -225,8 +236,22 @@ describe("rows and sorting", () => {
     expect(await list({ q: "cust_", sort: "-lastEvent" })).toEqual(["cust_inst", "cust_late", "cust_rem", "cust_new"]);
   });
 
+  it("reads usage from the current package, so a used-up package never hides a fresh one", async () => {
+    const { rows } = await searchTravelers(parseTravelerQuery({ q: "usage_" }), NOW);
+    const usage = Object.fromEntries(rows.map((row) => [row.externalUserId, [row.usagePercent, row.activePackages]]));
+    expect(usage).toEqual({ usage_topup: [50, 1], usage_fresh: [0, 0], usage_out: [100, 0] });
+    expect(await list({ q: "usage_", sort: "-usage" })).toEqual(["usage_out", "usage_topup", "usage_fresh"]);
+    expect(await list({ q: "usage_", sort: "usage" })).toEqual(["usage_fresh", "usage_topup", "usage_out"]);
+  });
+
   it("sorts the whole list the same way (aggregated rather than looked up per traveler)", async () => {
-    expect((await list({ sort: "-usage" })).slice(0, 4)).toEqual(["cust_inst", "cust_new", "cust_rem", "ab_c"]);
+    expect((await list({ sort: "-usage" })).slice(0, 5)).toEqual([
+      "usage_out",
+      "cust_inst",
+      "usage_topup",
+      "cust_new",
+      "cust_rem",
+    ]);
     expect((await list({ sort: "departure" })).slice(0, 5)).toEqual([
       "cust_new",
       "cust_inst",

@@ -133,7 +133,7 @@ export function TravelerTable({
         ),
     }),
     helper.accessor("activePackages", { id: "activePackages", header: columnLabels.activePackages }),
-    helper.accessor("maxUsage", {
+    helper.accessor("usagePercent", {
       id: "usage",
       header: () => <SortHeader field="usage" label={columnLabels.usage} sort={sort} firstDirection="desc" />,
       cell: (info) =>

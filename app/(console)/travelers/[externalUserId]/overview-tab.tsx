@@ -4,38 +4,22 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import type { UserDashboard } from "@/lib/hubby/schemas";
 import { utc } from "@/lib/travelers/format";
-import { gigabytes, livePackages, queueLabel } from "@/lib/travelers/live";
+import { gigabytes, queueLabel } from "@/lib/travelers/live";
 import { esimStatusWords, parseLpa } from "@/lib/travelers/lpa";
 import type { Gap } from "@/lib/travelers/gaps";
+import type { EsimDataMeter, PackageUsage } from "@/lib/travelers/meters";
 import type { StoredTraveler } from "@/lib/travelers/traveler";
+import { DataLeftMeter, PackageMeter } from "./meters";
 import { RedeemButton } from "./redeem-button";
-
-function Meter({ used, total, label }: { used: number; total: number; label: string }) {
-  const percent = total > 0 ? Math.min(100, Math.round((used / total) * 100)) : 0;
-  return (
-    <div className="flex flex-col gap-1">
-      <div
-        className="h-2 w-full overflow-hidden rounded bg-muted"
-        role="meter"
-        aria-label={label}
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={percent}
-      >
-        <div className="h-full bg-primary" style={{ width: `${percent}%` }} />
-      </div>
-      <span className="text-xs text-muted-foreground">
-        {gigabytes(used)} used of {gigabytes(total)} ({percent}%)
-      </span>
-    </div>
-  );
-}
 
 /** The eSIM card, the package queue with Redeem, the current packages with meters, and open gaps. */
 export function OverviewTab({
   externalUserId,
   live,
   stored,
+  packages,
+  esimData,
+  dashboard,
   fetchedAt,
   qrSvg,
   mayRedeem,
@@ -45,6 +29,11 @@ export function OverviewTab({
   externalUserId: string;
   live: UserDashboard | null;
   stored: StoredTraveler;
+  /** Stored and live packages with their readings (lib/travelers/meters.ts). */
+  packages: PackageUsage[];
+  esimData: EsimDataMeter | null;
+  /** The dashboard's name in source labels. */
+  dashboard: string;
   fetchedAt: Date;
   qrSvg: string | null;
   mayRedeem: boolean;
@@ -52,6 +41,15 @@ export function OverviewTab({
   timelineGapsHref: string;
 }) {
   const esim = live?.current_esim ?? null;
+  const onDashboard = packages.filter((pkg) => pkg.onDashboard);
+  // Packages only the webhooks told of (all of them when the dashboard gives no package ids, as Hubby documents
+  // it): shown while current, where a usage webhook gave a reading.
+  const reportedByWebhooks = packages.filter(
+    (pkg) =>
+      !pkg.onDashboard &&
+      pkg.latest !== null &&
+      (pkg.expiresAt === null || Date.parse(pkg.expiresAt) > fetchedAt.getTime()),
+  );
   const lpa = esim?.qr ? parseLpa(esim.qr) : null;
   const openGaps = gaps.filter((gap) => !gap.resolvedAt);
   return (
@@ -89,6 +87,12 @@ export function OverviewTab({
             </CardDescription>
           </CardHeader>
           <CardContent className="flex flex-col gap-2 text-sm">
+            {esim && esimData && <DataLeftMeter meter={esimData} />}
+            {esim && !esimData && typeof esim.total_data === "number" && esim.total_data === 0 && (
+              <p className="text-xs text-muted-foreground" data-testid="esim-data-left">
+                No data on the eSIM (no active package), as of {utc(fetchedAt)}.
+              </p>
+            )}
             {esim ? (
               <div className="flex flex-wrap gap-4">
                 <dl className="grid grid-cols-[8rem_1fr] gap-x-3 gap-y-1">
@@ -193,47 +197,56 @@ export function OverviewTab({
         </CardHeader>
         <CardContent className="flex flex-col gap-3 text-sm">
           {live ? (
-            live.current_esim_packages.length === 0 ? (
-              <p className="text-muted-foreground">No package on the eSIM yet.</p>
-            ) : (
-              livePackages(live).map((pkg, index) => {
-                const daysLeft = pkg.expiresAt
-                  ? Math.max(0, Math.ceil((Date.parse(pkg.expiresAt) - fetchedAt.getTime()) / 86_400_000))
-                  : null;
-                return (
-                  <div key={pkg.id ?? index} className="flex flex-col gap-1 rounded border p-2">
-                    <div className="flex flex-wrap items-center gap-2">
-                      <span className="font-medium">{pkg.destination ?? "?"}</span>
-                      <Badge variant={pkg.status === "ACTIVE" ? "success" : "default"}>{pkg.status ?? "?"}</Badge>
-                      <span className="text-muted-foreground">
-                        {pkg.activatedAt ? `activated ${utc(pkg.activatedAt)}` : "not activated yet"}
-                        {daysLeft !== null ? ` · ${daysLeft} days left` : ""}
-                      </span>
+            <>
+              {onDashboard.length === 0 ? (
+                <p className="text-muted-foreground">No package on the eSIM yet.</p>
+              ) : (
+                onDashboard.map((pkg) => {
+                  const daysLeft = pkg.expiresAt
+                    ? Math.max(0, Math.ceil((Date.parse(pkg.expiresAt) - fetchedAt.getTime()) / 86_400_000))
+                    : null;
+                  return (
+                    <div key={pkg.key} className="flex flex-col gap-1 rounded border p-2" data-testid="live-package">
+                      <div className="flex flex-wrap items-center gap-2">
+                        <span className="font-medium">{pkg.destination ?? "?"}</span>
+                        <Badge variant={pkg.status === "ACTIVE" ? "success" : "default"}>{pkg.status ?? "?"}</Badge>
+                        <span className="text-muted-foreground">
+                          {pkg.totalBytes ? `${gigabytes(pkg.totalBytes)} · ` : ""}
+                          {pkg.activatedAt
+                            ? `activated ${utc(pkg.activatedAt)}`
+                            : pkg.activationKnown
+                              ? "not activated yet"
+                              : `assigned ${utc(pkg.assignedAt)}`}
+                          {daysLeft !== null ? ` · ${daysLeft} days left` : ""}
+                        </span>
+                      </div>
+                      <PackageMeter pkg={pkg} dashboard={dashboard} />
                     </div>
-                    {pkg.totalBytes !== null && pkg.usedBytes !== null && (
-                      <Meter
-                        used={pkg.usedBytes}
-                        total={pkg.totalBytes}
-                        label={`Data used, ${pkg.destination ?? ""}`}
-                      />
-                    )}
-                  </div>
-                );
-              })
-            )
-          ) : stored.packages.length === 0 ? (
+                  );
+                })
+              )}
+              {reportedByWebhooks.length > 0 && (
+                <div className="flex flex-col gap-2" data-testid="webhook-packages">
+                  <p className="text-xs text-muted-foreground">Also reported by Hubby&apos;s usage webhooks:</p>
+                  {reportedByWebhooks.map((pkg) => (
+                    <div key={pkg.key} className="flex flex-col gap-1 rounded border p-2">
+                      <span className="font-mono text-xs">{pkg.label}</span>
+                      <PackageMeter pkg={pkg} dashboard={dashboard} />
+                    </div>
+                  ))}
+                </div>
+              )}
+            </>
+          ) : packages.length === 0 ? (
             <p className="text-muted-foreground">No package reported.</p>
           ) : (
-            stored.packages.map((pkg) => (
-              <div key={pkg.packageId} className="flex flex-wrap items-center gap-2 rounded border p-2">
-                <span className="font-mono text-xs">{pkg.packageId}</span>
-                <span>
-                  {pkg.destination ?? "?"} {pkg.size ?? ""}
-                </span>
-                <span className="text-muted-foreground">
-                  usage {pkg.usagePercent}%{pkg.lastUsageAt ? ` as of ${utc(pkg.lastUsageAt)}` : ""} · expires{" "}
-                  {utc(pkg.expiresAt)}
-                </span>
+            packages.map((pkg) => (
+              <div key={pkg.key} className="flex flex-col gap-1 rounded border p-2">
+                <div className="flex flex-wrap items-center gap-2">
+                  <span className="font-mono text-xs">{pkg.label}</span>
+                  <span className="text-muted-foreground">expires {utc(pkg.expiresAt)}</span>
+                </div>
+                <PackageMeter pkg={pkg} dashboard={dashboard} />
               </div>
             ))
           )}

@@ -6,11 +6,13 @@ import QRCode from "qrcode";
 import { AlertTriangle } from "lucide-react";
 import { requireStaff } from "@/lib/auth/staff";
 import { can, rolesFor } from "@/lib/auth/roles";
+import { hubbyEnvironment } from "@/lib/env";
 import { HubbyApiError, hubbyForPage } from "@/lib/hubby";
 import type { UserDashboard } from "@/lib/hubby/schemas";
 import { compatibleDevices } from "@/lib/travelers/devices";
 import { age, utc } from "@/lib/travelers/format";
 import { livePackages } from "@/lib/travelers/live";
+import { dashboardName, esimDataMeter, packageUsages } from "@/lib/travelers/meters";
 import {
   readTravelerView,
   travelerRouteParams,
@@ -97,9 +99,25 @@ export default async function TravelerPage({
         }).then((entries) => ({ tab: "timeline" as const, entries }))
       : view.tab === "usage"
         ? usageSamples(externalUserId).then((samples) => ({ tab: "usage" as const, samples }))
-        : compatibleDevices(hubby).then((devices) => ({ tab: "overview" as const, devices })),
+        : Promise.all([compatibleDevices(hubby), usageSamples(externalUserId)]).then(([devices, samples]) => ({
+            tab: "overview" as const,
+            devices,
+            samples,
+          })),
   ]);
   const esim = live?.current_esim ?? null;
+  // Meters from documented data first (the eSIM's data left), per package only where usage is known.
+  const esimData = esimDataMeter(esim, fetchedAt);
+  const dashboard = dashboardName(hubbyEnvironment());
+  const packages =
+    tabData.tab === "timeline"
+      ? []
+      : packageUsages({
+          stored: stored.packages,
+          live: live ? livePackages(live) : null,
+          samples: tabData.samples,
+          fetchedAt,
+        });
   const iccid = esim?.iccid ?? stored.traveler?.iccid ?? null;
   const lastKnown = stored.traveler?.lastSeenAt ?? null;
   const deepLink = travelerViewHref(externalUserId, view);
@@ -195,6 +213,9 @@ export default async function TravelerPage({
             externalUserId={externalUserId}
             live={live}
             stored={stored}
+            packages={packages}
+            esimData={esimData}
+            dashboard={dashboard}
             fetchedAt={fetchedAt}
             qrSvg={esim?.qr ? await QRCode.toString(esim.qr, { type: "svg", margin: 1, width: 160 }) : null}
             mayRedeem={can(staff.role, "travelers.redeem")}
@@ -206,9 +227,10 @@ export default async function TravelerPage({
       )}
       {tabData.tab === "usage" && (
         <UsageTab
-          stored={stored.packages}
-          live={live ? livePackages(live) : null}
-          samples={tabData.samples}
+          packages={packages}
+          esimData={esimData}
+          live={live !== null}
+          dashboard={dashboard}
           fetchedAt={fetchedAt}
         />
       )}

@@ -1,74 +1,54 @@
+import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { age, utc } from "@/lib/travelers/format";
-import { gigabytes, type LivePackage } from "@/lib/travelers/live";
-import type { StoredTraveler } from "@/lib/travelers/traveler";
+import { gigabytes } from "@/lib/travelers/live";
+import {
+  currentPackage,
+  readingSourceText,
+  travelerUsage,
+  type EsimDataMeter,
+  type PackageUsage,
+} from "@/lib/travelers/meters";
 import {
   burnRate,
   chartRows,
   projectionLine,
   usagePoints,
   type BurnEstimate,
-  type UsagePoint,
-  type UsageReading,
+  type UsagePointSource,
 } from "@/lib/travelers/usage";
 import { UsageChart } from "./usage-chart";
 
-type PackageUsage = {
-  key: string;
-  label: string;
-  bookingId: string | null;
-  activatedAt: string | null;
-  expiresAt: string | null;
-  totalBytes: number | null;
-  samples: UsageReading[];
-  live: UsageReading | null;
-};
-
-const sourceWords: Record<UsagePoint["source"], string> = {
+const sourceWords = (dashboard: string): Record<UsagePointSource, string> => ({
   activation: "activation",
-  webhook: "webhook",
-  live: "live (Hubby)",
-};
+  webhook: "Hubby's usage webhook",
+  dashboard: `${dashboard} (earlier read)`,
+  live: `${dashboard} (live)`,
+});
 
-/** Stored packages and the live snapshot, one entry per package (live packages without an id stand alone). */
-function packagesFor(
-  stored: StoredTraveler["packages"],
-  live: LivePackage[] | null,
-  samples: Map<string, UsageReading[]>,
-  fetchedAt: Date,
-): PackageUsage[] {
-  const result = new Map<string, PackageUsage>();
-  for (const pkg of stored) {
-    result.set(pkg.packageId, {
-      key: pkg.packageId,
-      label: [pkg.destination ?? "?", pkg.size, pkg.packageId].filter(Boolean).join(" · "),
-      bookingId: pkg.bookingId,
-      activatedAt: pkg.activatedAt?.toISOString() ?? null,
-      expiresAt: pkg.expiresAt?.toISOString() ?? null,
-      totalBytes: pkg.usedBytes !== null && pkg.remainingBytes !== null ? pkg.usedBytes + pkg.remainingBytes : null,
-      samples: samples.get(pkg.packageId) ?? [],
-      live: null,
-    });
+/** The traveler's usage by the shared rule (lib/travelers/meters.ts), with its source and time. */
+function usageWords(
+  esimData: EsimDataMeter | null,
+  current: PackageUsage | null,
+  dashboard: string,
+  live: boolean,
+): string {
+  const usage = travelerUsage(esimData, current);
+  const currentText = current ? ` Current package: ${current.label}.` : "";
+  if (usage && usage.source === "esim" && esimData) {
+    return (
+      `The eSIM has used ${usage.percent}% of its data (${gigabytes(esimData.leftBytes)} left of ` +
+      `${gigabytes(esimData.totalBytes)}), as of ${utc(usage.at)}, from ${dashboard}.${currentText}`
+    );
   }
-  (live ?? []).forEach((pkg, index) => {
-    const key = pkg.id ?? `live-${index}`;
-    const known = result.get(key);
-    const reading =
-      pkg.totalBytes && pkg.usedBytes !== null
-        ? { at: fetchedAt.toISOString(), percent: (pkg.usedBytes / pkg.totalBytes) * 100, usedBytes: pkg.usedBytes }
-        : null;
-    result.set(key, {
-      key,
-      label: known?.label ?? [pkg.destination ?? "?", pkg.id].filter(Boolean).join(" · "),
-      bookingId: pkg.bookingId ?? known?.bookingId ?? null,
-      activatedAt: pkg.activatedAt ?? known?.activatedAt ?? null,
-      expiresAt: pkg.expiresAt ?? known?.expiresAt ?? null,
-      totalBytes: pkg.totalBytes ?? known?.totalBytes ?? null,
-      samples: known?.samples ?? (pkg.id ? (samples.get(pkg.id) ?? []) : []),
-      live: reading,
-    });
-  });
-  return [...result.values()].sort((a, b) => (b.activatedAt ?? "").localeCompare(a.activatedAt ?? ""));
+  if (usage && usage.source !== "esim" && current) {
+    const source = readingSourceText({ at: usage.at, source: usage.source }, dashboard);
+    return `Current package ${current.label}: ${usage.percent}% used, ${source}.`;
+  }
+  return (
+    `No usage known yet${live ? "" : " (Hubby could not be asked for the eSIM's data left)"}: per package, Hubby ` +
+    `reports it at 20, 50 and 80%.${currentText}`
+  );
 }
 
 function burnWords(estimate: BurnEstimate): string {
@@ -94,38 +74,62 @@ function burnWords(estimate: BurnEstimate): string {
   }
 }
 
-/** Per package: usage over time from stored samples plus the live snapshot, and the burn-rate estimate. */
+/**
+ * The traveler's usage (the eSIM's data left when the dashboard gave it, else the current package's latest
+ * reading), then per package: usage over time from its readings, and the burn-rate estimate.
+ */
 export function UsageTab({
-  stored,
+  packages: all,
+  esimData,
   live,
-  samples,
+  dashboard,
   fetchedAt,
 }: {
-  stored: StoredTraveler["packages"];
-  live: LivePackage[] | null;
-  samples: Map<string, UsageReading[]>;
+  /** Stored and live packages with their readings (lib/travelers/meters.ts). */
+  packages: PackageUsage[];
+  esimData: EsimDataMeter | null;
+  /** Whether the dashboard answered for this page. */
+  live: boolean;
+  /** The dashboard's name in source labels. */
+  dashboard: string;
   fetchedAt: Date;
 }) {
-  const packages = packagesFor(stored, live, samples, fetchedAt);
+  const current = currentPackage(all, fetchedAt);
+  const headline = (
+    <p className="text-sm" data-testid="traveler-usage">
+      {usageWords(esimData, current, dashboard, live)}
+    </p>
+  );
+  // A dashboard package without an id (Hubby's documented shape) cannot be told apart from the packages the
+  // webhooks name, and carries no per-package usage: it has no chart of its own.
+  const packages = all.filter((pkg) => pkg.packageId !== null);
   if (packages.length === 0) {
-    return <p className="text-sm text-muted-foreground">No package on this traveler yet, so no usage.</p>;
+    return (
+      <div className="flex flex-col gap-2">
+        {headline}
+        <p className="text-sm text-muted-foreground">No package with reported usage on this traveler yet.</p>
+      </div>
+    );
   }
+  const words = sourceWords(dashboard);
   // The trip's coverage ends when the last package of its booking expires.
   const tripEnd = new Map<string, string>();
   for (const pkg of packages) {
     if (!pkg.bookingId || !pkg.expiresAt) continue;
-    const current = tripEnd.get(pkg.bookingId);
-    if (!current || pkg.expiresAt > current) tripEnd.set(pkg.bookingId, pkg.expiresAt);
+    const known = tripEnd.get(pkg.bookingId);
+    if (!known || pkg.expiresAt > known) tripEnd.set(pkg.bookingId, pkg.expiresAt);
   }
   return (
     <div className="flex flex-col gap-4">
+      {headline}
       <p className="text-xs text-muted-foreground">
-        Readings come from Hubby&apos;s 20/50/80% webhooks, earlier dashboard reads and{" "}
-        {live ? `the live dashboard fetched ${utc(fetchedAt)}` : "no live reading (Hubby could not be asked)"}; the burn
-        rate is a straight line through them, from the activation.
+        Per package, readings come from Hubby&apos;s 20/50/80% usage webhooks and, where it gives per-package bytes
+        (Hubby does not document them), from {dashboard}
+        {live ? ` fetched ${utc(fetchedAt)}` : " (not asked this time: Hubby could not be reached)"}; the burn rate is a
+        straight line through them, from the activation.
       </p>
       {packages.map((pkg) => {
-        const points = usagePoints({ activatedAt: pkg.activatedAt, samples: pkg.samples, live: pkg.live });
+        const points = usagePoints({ activatedAt: pkg.activatedAt, readings: pkg.readings });
         const tripEndsAt = pkg.bookingId ? (tripEnd.get(pkg.bookingId) ?? null) : null;
         const estimate = burnRate(points, { expiresAt: pkg.expiresAt, tripEndsAt });
         const rows = chartRows(points, projectionLine(points, estimate));
@@ -133,13 +137,16 @@ export function UsageTab({
         return (
           <Card key={pkg.key} data-testid={`usage-${pkg.key}`}>
             <CardHeader>
-              <CardTitle className="font-mono text-sm">{pkg.label}</CardTitle>
+              <CardTitle className="flex flex-wrap items-center gap-2 font-mono text-sm">
+                {pkg.label}
+                {pkg.key === current?.key && <Badge variant="info">current</Badge>}
+              </CardTitle>
               <CardDescription>
                 {latest
                   ? `${latest.percent}% used` +
                     (latest.usedBytes !== null ? ` (${gigabytes(latest.usedBytes)})` : "") +
                     (pkg.totalBytes ? ` of ${gigabytes(pkg.totalBytes)}` : "") +
-                    `, as of ${utc(latest.at)} (${age(latest.at, fetchedAt)}, ${sourceWords[latest.source]})`
+                    `, as of ${utc(latest.at)} (${age(latest.at, fetchedAt)}, ${words[latest.source]})`
                   : "Not activated yet: no usage."}
                 {pkg.expiresAt ? ` · expires ${utc(pkg.expiresAt)}` : ""}
                 {tripEndsAt && tripEndsAt !== pkg.expiresAt ? ` · trip covered until ${utc(tripEndsAt)}` : ""}
@@ -175,7 +182,7 @@ export function UsageTab({
                         <td>{utc(point.at)}</td>
                         <td>{point.percent}%</td>
                         <td>{point.usedBytes !== null ? gigabytes(point.usedBytes) : "—"}</td>
-                        <td>{sourceWords[point.source]}</td>
+                        <td>{words[point.source]}</td>
                       </tr>
                     ))}
                   </tbody>

@@ -27,7 +27,7 @@ const line = (row: TravelerRow) =>
     row.esimStatus,
     row.esimStateAt,
     row.activePackages,
-    row.maxUsage,
+    row.usagePercent,
     row.nextDepartureAt,
     row.nextDepartureDateOnly,
     row.lastEventType,
