@@ -7,6 +7,15 @@ const alias = {
   "server-only": path.resolve(import.meta.dirname, "tests/support/empty-module.ts"),
 };
 
+const documentedShapesFiles = [
+  "tests/integration/traveler-page.test.ts",
+  "tests/integration/booking-actions.test.ts",
+  "tests/integration/booking-intents.test.ts",
+  "tests/integration/webhook-reconcile.test.ts",
+  "tests/integration/campaigns.test.ts",
+  "tests/integration/instructions.test.ts",
+];
+
 export default defineConfig({
   resolve: { alias },
   test: {
@@ -26,6 +35,23 @@ export default defineConfig({
           environment: "node",
           include: ["tests/integration/**/*.test.ts"],
           setupFiles: ["tests/integration/setup.ts"],
+          // The test sandboxes' reply shapes (tests/support/sandbox.ts), fixed so a shell variable cannot change them.
+          env: { HUBBY_SANDBOX_SHAPES: "full" },
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          pool: "forks",
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          // The screens and flows that read Hubby's replies, again against a sandbox answering with documented
+          // shapes only: the console must work from what Hubby promises (README, "The sandbox").
+          name: "integration-documented",
+          environment: "node",
+          include: documentedShapesFiles,
+          setupFiles: ["tests/integration/setup.ts"],
+          env: { HUBBY_SANDBOX_SHAPES: "documented" },
           testTimeout: 30_000,
           hookTimeout: 60_000,
           pool: "forks",

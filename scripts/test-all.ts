@@ -3,8 +3,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-// `npm test`: unit + integration (Vitest, in-memory PGlite, or PostgreSQL when TEST_DATABASE_URL is set), then the
-// Playwright journeys in Chromium against a freshly built server; one summary at the end.
+// `npm test`: unit + integration (Vitest, in-memory PGlite, or PostgreSQL when TEST_DATABASE_URL is set), with the
+// integration files that read Hubby's replies run a second time against a sandbox answering with documented shapes
+// only (the `integration-documented` project), then the Playwright journeys in Chromium against a freshly built
+// server; one summary at the end.
 
 type Counts = { passed: number; failed: number; skipped: number };
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "console-tests-"));
@@ -41,9 +43,19 @@ const database = process.env.TEST_DATABASE_URL ? "PostgreSQL" : "in-memory PGlit
 
 const results = [
   run(
-    `Unit and integration tests (${database})`,
+    `Unit and integration tests (${database}; integration also with documented shapes)`,
     process.execPath,
-    [vitest, "run", "--project", "unit", "--project", "integration", ...jsonArgs(fastReport)],
+    [
+      vitest,
+      "run",
+      "--project",
+      "unit",
+      "--project",
+      "integration",
+      "--project",
+      "integration-documented",
+      ...jsonArgs(fastReport),
+    ],
     fastReport,
   ),
   run(

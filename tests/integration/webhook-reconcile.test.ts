@@ -21,7 +21,7 @@ async function waitForRun() {
 }
 
 describe("reconciliation", () => {
-  it("recovers a traveler's eSIM and usage that no webhook delivered, and records the changes", async () => {
+  it("recovers what the dashboard says that no webhook delivered (the eSIM; the sandbox's usage), recording it", async () => {
     const { HubbyClient } = await import("@/lib/hubby/client");
     const client = new HubbyClient({ baseUrl: `${harness.sandbox.url}/api`, ...SANDBOX_CREDENTIALS });
     const departure = new Date(harness.sandbox.clock.now() + DAY).toISOString();
@@ -47,18 +47,28 @@ describe("reconciliation", () => {
     expect(single.ok).toBe(true);
     const run = await latestReconciliation("lost_user");
     expect(run).toMatchObject({ status: "done", total: 1, done: 1, changed: 1, failed: 0 });
-    expect(run!.changes.map((change) => change.field)).toEqual(
-      expect.arrayContaining(["iccid", "esimState", "usagePercent"]),
-    );
+    const fields = run!.changes.map((change) => change.field);
+    expect(fields).toEqual(expect.arrayContaining(["iccid", "esimState"]));
     const stored = await db().traveler.findUniqueOrThrow({ where: { externalUserId: "lost_user" } });
     expect(stored).toMatchObject({ esimState: "installed", iccid: traveler.esim!.iccid });
-    const pkg = await db().travelerPackage.findFirstOrThrow({ where: { externalUserId: "lost_user" } });
-    expect(pkg.usagePercent).toBeGreaterThanOrEqual(50);
 
-    expect(await travelersWithActivePackages()).toEqual(["lost_user"]);
-    const all = await reconcileAction(null, form({}));
-    expect(all.ok).toBe(true);
-    expect(await waitForRun()).toMatchObject({ scope: "all_active", status: "done", total: 1, failed: 0 });
+    const all = () => reconcileAction(null, form({}));
+    if (harness.sandbox.options.shapes === "documented") {
+      // Hubby's documented dashboard names no package (no id, no bytes used): the eSIM is recovered, packages and
+      // usage are not, so no traveler counts as having an active package.
+      expect(fields).not.toContain("usagePercent");
+      expect(await db().travelerPackage.count({ where: { externalUserId: "lost_user" } })).toBe(0);
+      expect(await travelersWithActivePackages()).toEqual([]);
+      expect((await all()).ok).toBe(true);
+      expect(await waitForRun()).toMatchObject({ scope: "all_active", status: "done", total: 0, failed: 0 });
+    } else {
+      expect(fields).toContain("usagePercent");
+      const pkg = await db().travelerPackage.findFirstOrThrow({ where: { externalUserId: "lost_user" } });
+      expect(pkg.usagePercent).toBeGreaterThanOrEqual(50);
+      expect(await travelersWithActivePackages()).toEqual(["lost_user"]);
+      expect((await all()).ok).toBe(true);
+      expect(await waitForRun()).toMatchObject({ scope: "all_active", status: "done", total: 1, failed: 0 });
+    }
     expect(await db().auditEntry.count({ where: { action: "webhooks.reconcile", result: "ok" } })).toBe(2);
   });
 
