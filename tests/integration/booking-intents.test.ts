@@ -10,11 +10,14 @@ import {
 } from "@/lib/bookings/intents";
 import { bookingReference, buildBookingRequest, type BookingDraft } from "@/lib/bookings/request";
 import { db } from "@/lib/db";
-import { hubbyThatCannotProveAbsence } from "../support/strict-hubby";
 import type { Sandbox } from "@/lib/sandbox/sandbox";
-import { clientFor, startReceiver, startTestSandbox } from "../support/sandbox";
+import { clientFor, startReceiver, startTestSandbox, testSandboxShapes } from "../support/sandbox";
+import { hubbyThatCannotProveAbsence } from "../support/strict-hubby";
 
-// The intent state machine against the sandbox's fault injection: a booking is never issued twice.
+// The intent state machine against the sandbox's fault injection: a booking is never issued twice. With documented
+// shapes only (the integration-documented project) nothing can prove a booking absent, so nothing is sent again
+// without staff.
+const documented = testSandboxShapes() === "documented";
 let sandbox: Sandbox;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
@@ -102,7 +105,8 @@ describe("booking intents", () => {
     const early = await reconcileIntent(id, client, null, { quietMs: 60_000 });
     expect(early).toMatchObject({ status: "UNKNOWN", note: expect.stringMatching(/Check again in \d+ s/) });
     const later = await reconcileIntent(id, client, null, { quietMs: 60_000, now: () => Date.now() + 61_000 });
-    expect(later.status).toBe("FAILED");
+    // Only a reply that counts its matches proves absence; the documented GET /bookings does not.
+    expect(later.status).toBe(documented ? "UNKNOWN" : "FAILED");
     expect(bookingsAt(reference)).toHaveLength(0);
   });
 
@@ -128,8 +132,17 @@ describe("booking intents", () => {
     const { id, reference } = await newIntent("intent_retry");
     sandbox.faults.add({ kind: "timeout", method: "POST", path: "/bookings", ms: 5_000, times: 1 });
     expect((await sendIntent(id, client, null)).status).toBe("UNKNOWN");
-    expect((await reconcileIntent(id, client, null, { quietMs: 0 })).status).toBe("FAILED");
+    expect((await reconcileIntent(id, client, null, { quietMs: 0 })).status).toBe(documented ? "UNKNOWN" : "FAILED");
     expect(bookingsAt(reference)).toHaveLength(0);
+    if (documented) {
+      // Nothing proves it absent: a retry sends nothing; staff confirm with Hubby, and it is sent once.
+      expect(await retryIntent(id, client, null, { quietMs: 0 })).toMatchObject({ status: "UNKNOWN", resent: false });
+      expect(bookingsAt(reference)).toHaveLength(0);
+      const staff = { id: crypto.randomUUID(), email: "reviewer@example.test" };
+      expect(await confirmAbsentAndSend(id, client, staff)).toMatchObject({ status: "SENT", sent: true });
+      expect(bookingsAt(reference)).toHaveLength(1);
+      return;
+    }
 
     const retried = await retryIntent(id, client, null, { quietMs: 0 });
     expect(retried).toMatchObject({ status: "SENT", resent: true, attempts: 2 });
@@ -158,18 +171,22 @@ describe("booking intents", () => {
     expect(state.error).toMatch(/future date/);
   });
 
-  it("finds a booking through the travelers' dashboards when the reference filter misses it", async () => {
-    const { client } = clientFor(sandbox);
-    const { id, reference } = await newIntent("intent_dashboard");
-    sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 1 });
-    expect((await sendIntent(id, client, null)).status).toBe("UNKNOWN");
-    // A Hubby whose bookingId filter only knows its own ids: the first look-up answers 404.
-    sandbox.faults.add({ kind: "status", status: 404, method: "GET", path: "/bookings", times: 2 });
-    const settled = await reconcileIntent(id, client, null, { quietMs: 0 });
-    expect(settled).toMatchObject({ status: "SENT", hubbyBookingId: bookingsAt(reference)[0]!.id });
-    const events = await db().bookingIntentEvent.findMany({ where: { intentId: id, to: "SENT" } });
-    expect(events[0]!.note).toMatch(/dashboards/);
-  });
+  it.skipIf(documented)(
+    "finds a booking through the travelers' dashboards when the reference filter misses it",
+    async () => {
+      // Only the sandbox's richer dashboard names a queue's booking; the documented one cannot find it this way.
+      const { client } = clientFor(sandbox);
+      const { id, reference } = await newIntent("intent_dashboard");
+      sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 1 });
+      expect((await sendIntent(id, client, null)).status).toBe("UNKNOWN");
+      // A Hubby whose bookingId filter only knows its own ids: the first look-up answers 404.
+      sandbox.faults.add({ kind: "status", status: 404, method: "GET", path: "/bookings", times: 2 });
+      const settled = await reconcileIntent(id, client, null, { quietMs: 0 });
+      expect(settled).toMatchObject({ status: "SENT", hubbyBookingId: bookingsAt(reference)[0]!.id });
+      const events = await db().bookingIntentEvent.findMany({ where: { intentId: id, to: "SENT" } });
+      expect(events[0]!.note).toMatch(/dashboards/);
+    },
+  );
 
   it("an intent left SENDING (the console stopped mid-send) is reconciled once the quiet period has passed", async () => {
     const { client } = clientFor(sandbox);
@@ -177,7 +194,7 @@ describe("booking intents", () => {
     await db().bookingIntent.update({ where: { id }, data: { status: "SENDING", sentAt: new Date(), attempts: 1 } });
     expect((await reconcileIntent(id, client, null, { quietMs: 60_000 })).note).toMatch(/still being sent/);
     const settled = await reconcileIntent(id, client, null, { quietMs: 60_000, now: () => Date.now() + 61_000 });
-    expect(settled.status).toBe("FAILED");
+    expect(settled.status).toBe(documented ? "UNKNOWN" : "FAILED");
   });
 });
 

@@ -20,10 +20,11 @@ import { countTravelers, searchTravelers } from "@/lib/travelers/queries";
 import type { Sandbox } from "@/lib/sandbox/sandbox";
 import { form, makeStaff, signInAs } from "../support/factories";
 import { hubbyThatCannotProveAbsence } from "../support/strict-hubby";
-import { clientFor, startReceiver, startTestSandbox } from "../support/sandbox";
+import { clientFor, startReceiver, startTestSandbox, testSandboxShapes } from "../support/sandbox";
 
 // Campaigns against the sandbox: the dry run stores what it will send, the worker sends each row exactly once —
 // two workers never hold one row, an abandoned run resumes, and lost replies are reconciled, not resent.
+const documented = testSandboxShapes() === "documented";
 let sandbox: Sandbox;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let hubby: ReturnType<typeof clientFor>["client"];
@@ -380,7 +381,26 @@ describe("campaign worker", () => {
     expect((await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("done");
   });
 
-  it("sends a row again only after reconciliation shows Hubby never made its booking", async () => {
+  it.runIf(documented)(
+    "against documented shapes, rows whose POST timed out go to review and are never resent",
+    async () => {
+      const campaign = await dryRun(file("documented", 4));
+      await db().campaign.update({ where: { id: campaign.id }, data: { status: "running" } });
+      sandbox.faults.add({ kind: "timeout", method: "POST", path: "/bookings", times: 2 });
+      const quick = clientFor(sandbox, { timeoutMs: 300 }).client;
+      await runCampaign(campaign.id, { hubby: quick, concurrency: 2, quietMs: 0 });
+      const rows = await db().campaignRow.findMany({ where: { campaignId: campaign.id }, orderBy: { line: "asc" } });
+      expect(rows.map((row) => row.state).sort()).toEqual(["review", "review", "sent", "sent"]);
+      for (const row of rows) {
+        expect(bookingsAtSandbox(`hpc-campaign-${campaign.id}-${row.line}`)).toBe(row.state === "sent" ? 1 : 0);
+      }
+      expect((await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("done");
+    },
+  );
+
+  // Proof of absence needs the sandbox's counted GET /bookings; with documented shapes the rows go to review
+  // (the "drops every third reply" test below covers that path).
+  it.skipIf(documented)("sends a row again only after reconciliation shows Hubby never made its booking", async () => {
     const campaign = await dryRun(file("absent", 4));
     await db().campaign.update({ where: { id: campaign.id }, data: { status: "running" } });
     // Two POSTs time out before Hubby commits anything: their rows are unknown, then reconciled (not found), then
@@ -426,28 +446,31 @@ describe("campaign worker", () => {
     expect(await db().campaignRow.count({ where: { campaignId: campaign.id, state: "sent" } })).toBe(200);
   }, 120_000);
 
-  it("with HUBBY_AUTO_RESEND=false, a row proved absent waits for the explicit retry instead of being resent", async () => {
-    process.env.HUBBY_AUTO_RESEND = "false";
-    resetEnvCache();
-    try {
-      const campaign = await dryRun(file("noauto", 4));
-      await db().campaign.update({ where: { id: campaign.id }, data: { status: "running" } });
-      sandbox.faults.add({ kind: "timeout", method: "POST", path: "/bookings", times: 2 });
-      const quick = clientFor(sandbox, { timeoutMs: 300 }).client;
-      await runCampaign(campaign.id, { hubby: quick, concurrency: 2, quietMs: 0 });
-      const rows = await db().campaignRow.findMany({ where: { campaignId: campaign.id }, orderBy: { line: "asc" } });
-      expect(rows.filter((row) => row.state === "failed")).toHaveLength(2);
-      const absent = rows.filter((row) => row.state === "failed");
-      for (const row of absent) expect(bookingsAtSandbox(`hpc-campaign-${campaign.id}-${row.line}`)).toBe(0);
-
-      const staff = await makeStaff("campaign_manager");
-      expect(await retryFailedRows(campaign.id, quick, staff)).toMatchObject({ retried: 2, sent: 2 });
-      for (const row of rows) expect(bookingsAtSandbox(`hpc-campaign-${campaign.id}-${row.line}`)).toBe(1);
-    } finally {
-      delete process.env.HUBBY_AUTO_RESEND;
+  it.skipIf(documented)(
+    "with HUBBY_AUTO_RESEND=false, a row proved absent waits for the explicit retry instead of being resent",
+    async () => {
+      process.env.HUBBY_AUTO_RESEND = "false";
       resetEnvCache();
-    }
-  });
+      try {
+        const campaign = await dryRun(file("noauto", 4));
+        await db().campaign.update({ where: { id: campaign.id }, data: { status: "running" } });
+        sandbox.faults.add({ kind: "timeout", method: "POST", path: "/bookings", times: 2 });
+        const quick = clientFor(sandbox, { timeoutMs: 300 }).client;
+        await runCampaign(campaign.id, { hubby: quick, concurrency: 2, quietMs: 0 });
+        const rows = await db().campaignRow.findMany({ where: { campaignId: campaign.id }, orderBy: { line: "asc" } });
+        expect(rows.filter((row) => row.state === "failed")).toHaveLength(2);
+        const absent = rows.filter((row) => row.state === "failed");
+        for (const row of absent) expect(bookingsAtSandbox(`hpc-campaign-${campaign.id}-${row.line}`)).toBe(0);
+
+        const staff = await makeStaff("campaign_manager");
+        expect(await retryFailedRows(campaign.id, quick, staff)).toMatchObject({ retried: 2, sent: 2 });
+        for (const row of rows) expect(bookingsAtSandbox(`hpc-campaign-${campaign.id}-${row.line}`)).toBe(1);
+      } finally {
+        delete process.env.HUBBY_AUTO_RESEND;
+        resetEnvCache();
+      }
+    },
+  );
 
   it("pauses itself when Hubby keeps failing", async () => {
     const campaign = await dryRun(file("breaker", 15));
