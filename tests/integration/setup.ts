@@ -49,6 +49,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Background API-log entries are written in batches: let the last batch land before the database closes.
+  const { flushApiLog } = await import("../../lib/hubby/api-log");
+  await flushApiLog().catch(() => undefined);
   const { closeDatabase } = await import("../../lib/db");
   await closeDatabase();
   if (createdDatabase) {
