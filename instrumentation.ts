@@ -1,10 +1,14 @@
 /**
- * Next.js calls register() once when the server starts. In the Node.js runtime (not the edge), campaigns left
- * running by a stop or a crash get their worker back here, and dry runs left checking start again from their stored
- * file; NEXT_RUNTIME is set by Next.js itself, not by us.
+ * Next.js calls register() once when the server starts. In the Node.js runtime (not the edge), the destination
+ * catalog is read from Hubby in the background when it is empty or stale, campaigns left running by a stop or a
+ * crash get their worker back here, and dry runs left checking start again from their stored file; NEXT_RUNTIME is
+ * set by Next.js itself, not by us.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // Not awaited: the start never waits on Hubby; pages say "being read from Hubby" until it is in.
+  const { keepCatalogFresh } = await import("./lib/catalog/background");
+  keepCatalogFresh();
   const { resumeRunningCampaigns } = await import("./lib/campaigns/worker");
   const { resumeCheckingCampaigns } = await import("./lib/campaigns/dry-run");
   const resumed = await resumeRunningCampaigns().catch((error: unknown) => {

@@ -6,13 +6,15 @@ import { db } from "../db";
 import type { Prisma } from "../generated/prisma/client";
 import type { HubbyClient } from "../hubby/client";
 import { HubbyApiError } from "../hubby/errors";
-import { quoteBooking, type BookingQuote } from "./quote";
+import { quoteRequest, resolveBundles, type BookingQuote } from "./quote";
 import {
   bookingDraftSchema,
   bookingReference,
   buildBookingRequest,
   bytesPerTraveler,
   bytesToSize,
+  formFieldForHubbyField,
+  pastDeparture,
   type BookingDraft,
   type BookingRequest,
 } from "./request";
@@ -110,10 +112,14 @@ export async function recentDuplicates(travelers: string[], destinations: string
   );
 }
 
+/**
+ * `now` is when the departure must not have passed yet (the time the preview or the send is made).
+ */
 export async function prepareBooking(
   raw: Record<string, unknown>,
   staff: { role: StaffRole },
   hubby: TravelerHubby,
+  now: number = Date.now(),
 ): Promise<PrepareResult> {
   const envelope = bookingFormSchema.safeParse(raw);
   if (!envelope.success) {
@@ -129,20 +135,40 @@ export async function prepareBooking(
   const parsed = bookingDraftSchema.safeParse({ ...raw, specs: specsFromJson(raw.specs) });
   const fieldErrors: FieldErrors = parsed.success ? {} : fieldErrorsOf(parsed.error);
   const add = (key: string, message: string) => (fieldErrors[key] ??= []).push(message);
+  const invalid = (): PrepareResult => ({ ok: false, message: "Please correct the highlighted fields.", fieldErrors });
 
   if (kind === "top_up") {
     if (reason.length < 3) add("reason", "Give the reason for this top-up (e.g. the ticket number).");
-    if (parsed.success) {
-      if (parsed.data.travelers.length !== 1) add("travelers", "A top-up is for one traveler.");
-      parsed.data.specs.forEach((spec, index) => {
-        if (spec.packageType !== "data-limited") add(`specs.${index}.packageType`, "Top-ups are always data-limited.");
-      });
-    }
+    if (parsed.success && parsed.data.travelers.length !== 1) add("travelers", "A top-up is for one traveler.");
   }
-  if (!parsed.success || Object.keys(fieldErrors).length > 0) {
-    return { ok: false, message: "Please correct the highlighted fields.", fieldErrors };
+  if (parsed.success) {
+    // Hubby refuses a departure in the past; say so on the form, in the departure's own time zone.
+    const past = pastDeparture(parsed.data, now);
+    if (past) add(past.field, past.message);
   }
-  const draft = parsed.data;
+  if (!parsed.success || Object.keys(fieldErrors).length > 0) return invalid();
+
+  const catalog = await loadCatalog();
+  if (catalog.length === 0) {
+    return { ok: false, message: "The destination catalog is empty: refresh it on the Catalog screen first." };
+  }
+  const resolved = resolveBundles(parsed.data.specs, catalog);
+  if (!resolved.ok) {
+    for (const [key, message] of Object.entries(resolved.errors)) add(key, message);
+    return invalid();
+  }
+  const draft: BookingDraft = { ...parsed.data, specs: resolved.specs };
+  if (kind === "top_up") {
+    draft.specs.forEach((spec, index) => {
+      if (spec.packageType !== "data-limited") {
+        add(
+          spec.packageId ? `specs.${index}.packageId` : `specs.${index}.packageType`,
+          "Top-ups are always data-limited.",
+        );
+      }
+    });
+    if (Object.keys(fieldErrors).length > 0) return invalid();
+  }
   let supportLimit: Prepared["supportLimit"] = null;
 
   if (kind === "top_up") {
@@ -163,17 +189,15 @@ export async function prepareBooking(
     }
   }
 
-  const catalog = await loadCatalog();
-  if (catalog.length === 0) {
-    return { ok: false, message: "The destination catalog is empty: refresh it on the Catalog screen first." };
-  }
-  const quote = quoteBooking(draft.specs, draft.travelers.length, catalog);
+  // The quote reads the request that will be sent, so the preview prices exactly that.
+  const request = buildBookingRequest(draft, bookingReference(clientKey));
+  const quote = quoteRequest(request, catalog);
   quote.specs.forEach((spec, index) => {
-    if (!spec.ok) add(`specs.${index}.size`, spec.issue);
+    if (!spec.ok) {
+      add(formFieldForHubbyField(`package_specifications[${index}].${spec.field}`, draft.specs.length), spec.issue);
+    }
   });
-  if (Object.keys(fieldErrors).length > 0) {
-    return { ok: false, message: "Please correct the highlighted fields.", fieldErrors };
-  }
+  if (Object.keys(fieldErrors).length > 0) return invalid();
 
   const destinations = [...new Set(draft.specs.flatMap((spec) => spec.destinations))];
   const warnings: string[] = [];
@@ -190,17 +214,7 @@ export async function prepareBooking(
 
   return {
     ok: true,
-    prepared: {
-      clientKey,
-      kind,
-      reason: reason || null,
-      draft,
-      request: buildBookingRequest(draft, bookingReference(clientKey)),
-      quote,
-      destinations,
-      warnings,
-      supportLimit,
-    },
+    prepared: { clientKey, kind, reason: reason || null, draft, request, quote, destinations, warnings, supportLimit },
   };
 }
 

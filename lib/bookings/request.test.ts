@@ -4,8 +4,11 @@ import {
   bookingDraftSchema,
   buildBookingRequest,
   bytesPerTraveler,
+  departureSoonAfter,
   formFieldForHubbyField,
+  pastDeparture,
   sizeToBytes,
+  wallClock,
   zonedDateTime,
   type BookingDraft,
 } from "./request";
@@ -127,6 +130,103 @@ describe("buildBookingRequest", () => {
   });
 });
 
+describe("what a package asks for", () => {
+  it("sends the package_duration the catalog's bundle has (time-limited bundles are chosen by days)", () => {
+    const request = buildBookingRequest(
+      draft({
+        specs: [
+          { destinations: ["GR"], packageType: "data-limited", size: "3GB", durationDays: 365 },
+          { destinations: ["IT"], packageType: "time-limited", size: "5GB", durationDays: 7 },
+          { destinations: ["JP"], packageType: "unlimited", durationDays: 7 },
+        ],
+      }),
+      "hpc-abc",
+    );
+    expect(request.package_specifications).toEqual([
+      {
+        external_user_id: "traveler_1",
+        destination: "GR",
+        package_type: "data-limited",
+        size: "3GB",
+        package_duration: 365,
+      },
+      {
+        external_user_id: "traveler_1",
+        destination: "IT",
+        package_type: "time-limited",
+        size: "5GB",
+        package_duration: 7,
+      },
+      { external_user_id: "traveler_1", destination: "JP", package_type: "unlimited", package_duration: 7 },
+    ]);
+  });
+
+  it("a bundle picked from the catalog is sent as package_id alone (Hubby ignores every other field)", () => {
+    const request = buildBookingRequest(
+      draft({
+        travelers: ["a", "b"],
+        specs: [
+          {
+            destinations: ["GR"],
+            packageType: "data-limited",
+            size: "3GB",
+            durationDays: 365,
+            packageId: "pkg_gr_3gb_dl",
+          },
+        ],
+      }),
+      "hpc-abc",
+    );
+    expect(request.package_specifications).toEqual([
+      { external_user_id: "a", package_id: "pkg_gr_3gb_dl" },
+      { external_user_id: "b", package_id: "pkg_gr_3gb_dl" },
+    ]);
+  });
+});
+
+describe("departures in the past", () => {
+  // 23:30 UTC on 15 July 2026 is already 11:30 on 16 July in Auckland (UTC+12 in winter).
+  const now = Date.parse("2026-07-15T23:30:00Z");
+  const departure = (departureDate: string, departureTime: string, timeZone: string) =>
+    pastDeparture({ departureDate, departureTime, timeZone }, now);
+
+  it("are judged on the clock of the departure's own time zone", () => {
+    expect(departure("2026-07-16", "09:00", "UTC")).toBeUndefined();
+    expect(departure("2026-07-16", "09:00", "Pacific/Auckland")).toEqual({
+      field: "departureTime",
+      message: "This time has passed: it is 2026-07-16 11:30 in Pacific/Auckland.",
+    });
+    expect(departure("2026-07-16", "12:00", "Pacific/Auckland")).toBeUndefined();
+  });
+
+  it("a date alone counts for its whole day there", () => {
+    expect(departure("2026-07-15", "", "UTC")).toBeUndefined();
+    expect(departure("2026-07-15", "", "Pacific/Auckland")).toEqual({
+      field: "departureDate",
+      message: "This day has passed: it is 2026-07-16 11:30 in Pacific/Auckland.",
+    });
+    expect(departure("2026-07-14", "23:59", "America/Los_Angeles")).toMatchObject({ field: "departureDate" });
+    expect(departure("2026-07-15", "16:31", "America/Los_Angeles")).toBeUndefined();
+    expect(departure("2026-07-15", "16:30", "America/Los_Angeles")).toMatchObject({ field: "departureTime" });
+  });
+
+  it("a top-up's suggested departure is the next quarter hour on that clock", () => {
+    expect(wallClock("Europe/Rome", Date.parse("2026-07-15T12:07:30Z"))).toEqual({ date: "2026-07-15", time: "14:07" });
+    expect(departureSoonAfter("Europe/Rome", Date.parse("2026-07-15T12:07:30Z"))).toEqual({
+      date: "2026-07-15",
+      time: "14:15",
+    });
+    expect(departureSoonAfter("UTC", Date.parse("2026-07-15T23:45:00Z"))).toEqual({
+      date: "2026-07-16",
+      time: "00:00",
+    });
+    const suggested = departureSoonAfter("Asia/Kolkata", now);
+    expect(
+      pastDeparture({ departureDate: suggested.date, departureTime: suggested.time, timeZone: "Asia/Kolkata" }, now),
+    ).toBeUndefined();
+  });
+});
+
 describe("sizes", () => {
   it("counts bytes in binary units", () => {
     expect(sizeToBytes("500MB")).toBe(500 * 1024 ** 2);
@@ -153,6 +253,32 @@ describe("bookingDraftSchema", () => {
     locale: "",
     customBranding: "",
   };
+
+  it("accepts Hubby's locales and their bare languages (es), nothing else", () => {
+    for (const locale of ["es", "en", "nl", "pt-BR", "en-EU", "zh-CN"]) {
+      expect(bookingDraftSchema.safeParse({ ...raw, locale }).success, locale).toBe(true);
+    }
+    for (const locale of ["xx", "mk-MK", "es-MX", "english"]) {
+      expect(bookingDraftSchema.safeParse({ ...raw, locale }).error?.issues[0]?.path, locale).toEqual(["locale"]);
+    }
+  });
+
+  it("takes any size Hubby's pattern allows (the catalog decides what is sold), and whole days", () => {
+    const spec = (extra: Record<string, unknown>) => ({
+      ...raw,
+      specs: [{ destinations: ["GR"], packageType: "data-limited", size: "1GB", ...extra }],
+    });
+    expect(bookingDraftSchema.safeParse(spec({ size: "1.5GB", durationDays: 30 })).success).toBe(true);
+    expect(bookingDraftSchema.safeParse(spec({ size: "5 GB" })).error?.issues[0]?.path).toEqual(["specs", 0, "size"]);
+    expect(bookingDraftSchema.safeParse(spec({ durationDays: 2.5 })).error?.issues[0]?.path).toEqual([
+      "specs",
+      0,
+      "durationDays",
+    ]);
+    expect(
+      bookingDraftSchema.safeParse(spec({ destinations: ["GR", "FR"], packageId: "pkg_gr_1gb_dl" })).error?.issues[0],
+    ).toMatchObject({ path: ["specs", 0, "destinations"], message: "A bundle belongs to one destination." });
+  });
 
   it("reads travelers one per line or comma-separated, de-duplicated", () => {
     const parsed = bookingDraftSchema.parse(raw);
@@ -188,6 +314,8 @@ describe("formFieldForHubbyField", () => {
     expect(formFieldForHubbyField("package_specifications[3].size", 2)).toBe("specs.1.size");
     expect(formFieldForHubbyField("package_specifications[2].destination", 2)).toBe("specs.0.destinations");
     expect(formFieldForHubbyField("package_specifications[0].external_user_id", 2)).toBe("travelers");
+    expect(formFieldForHubbyField("package_specifications[1].package_id", 1)).toBe("specs.0.packageId");
+    expect(formFieldForHubbyField("package_specifications[1].package_duration", 2)).toBe("specs.1.size");
     expect(formFieldForHubbyField("custom_branding", 1)).toBe("customBranding");
     expect(formFieldForHubbyField("whatever", 1)).toBe("form");
   });

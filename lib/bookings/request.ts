@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SUPPORTED_LOCALES } from "../hubby/locales";
+import { isBookingLocale } from "../hubby/locales";
 
 /**
  * Turning the booking form into the exact body of POST /api/bookings (reference §4.1). Pure: the form, the
@@ -9,8 +9,11 @@ import { SUPPORTED_LOCALES } from "../hubby/locales";
 export const PACKAGE_TYPES = ["data-limited", "starter", "unlimited", "time-limited"] as const;
 export type PackageType = (typeof PACKAGE_TYPES)[number];
 
-/** The sizes Hubby documents (reference §4.1). */
+/** The sizes Hubby documents (reference §4.1). The form offers whatever the catalog's bundles sell. */
 export const PACKAGE_SIZES = ["500MB", "1GB", "3GB", "5GB", "10GB", "20GB"] as const;
+
+/** Hubby's size pattern (reference §4.1): `500MB`, `1GB`, `1.5GB`. */
+export const SIZE_PATTERN = /^[0-9]\d*(\.\d+)?(MB|GB)$/;
 
 const MB = 1024 ** 2;
 const GB = 1024 ** 3;
@@ -74,6 +77,37 @@ function formatOffset(minutes: number): string {
 
 export type ZonedResult = { ok: true; iso: string; instant: number } | { ok: false; issue: string };
 
+const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The date (`2026-07-15`) and time (`14:30`) a clock in the zone shows at an instant. */
+export function wallClock(timeZone: string, instant: number): { date: string; time: string } {
+  let format = wallClockFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+    if (wallClockFormats.size < 100) wallClockFormats.set(timeZone, format);
+  }
+  const part = Object.fromEntries(format.formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
+  return { date: `${part.year}-${part.month}-${part.day}`, time: `${part.hour}:${part.minute}` };
+}
+
+const QUARTER_HOUR_MS = 15 * 60_000;
+
+/**
+ * A departure that has not passed yet for a traveler who is already on the way (a top-up): the next quarter hour
+ * after the instant, as the zone's clock shows it, so the form has a few minutes before "now" is in the past.
+ */
+export function departureSoonAfter(timeZone: string, instant: number): { date: string; time: string } {
+  return wallClock(timeZone, Math.floor(instant / QUARTER_HOUR_MS) * QUARTER_HOUR_MS + QUARTER_HOUR_MS);
+}
+
 /**
  * A wall-clock date and time in a time zone → ISO 8601 with that moment's offset (`2026-07-15T14:30:00+02:00`).
  * A time skipped by a clock change (02:30 on a spring-forward night) is refused; a repeated one takes the first.
@@ -104,14 +138,36 @@ const trimmed = z.string().trim();
 const optionalText = (max: number, message: string) =>
   trimmed.max(max, message).transform((value) => value || undefined);
 
-export const specDraftSchema = z.object({
-  destinations: z
-    .array(trimmed.regex(/^[A-Z]{2,3}$/, "Pick a destination from the catalog."))
-    .min(1, "Pick at least one destination.")
-    .max(20, "At most 20 destinations per package."),
-  packageType: z.enum(PACKAGE_TYPES, "Choose a package type."),
-  size: z.enum(PACKAGE_SIZES, "Choose a size from the destination's bundles.").optional(),
-});
+/**
+ * One package of the form. Either a bundle picked from the catalog (`packageId`, sent as `package_id`; its
+ * destination, type, size and days are the catalog's, filled in on the server) or destinations + type + a size and
+ * duration the catalog's bundles sell (sent as `destination`, `package_type`, `size`, `package_duration`).
+ */
+export const specDraftSchema = z
+  .object({
+    destinations: z
+      .array(trimmed.regex(/^[A-Z]{2,3}$/, "Pick a destination from the catalog."))
+      .min(1, "Pick at least one destination.")
+      .max(20, "At most 20 destinations per package."),
+    packageType: z.enum(PACKAGE_TYPES, "Choose a package type."),
+    size: trimmed.regex(SIZE_PATTERN, "Choose a size from the destination's bundles.").optional(),
+    durationDays: z
+      .number("Choose a duration from the destination's bundles.")
+      .int("A duration is a whole number of days.")
+      .min(1, "A duration is at least 1 day.")
+      .max(365, "A duration is at most 365 days.")
+      .optional(),
+    packageId: trimmed
+      .min(1, "Pick a bundle from the catalog.")
+      .max(200, "Pick a bundle from the catalog.")
+      .regex(/^[A-Za-z0-9_.:-]+$/, "Pick a bundle from the catalog.")
+      .optional(),
+  })
+  .superRefine((spec, ctx) => {
+    if (spec.packageId !== undefined && spec.destinations.length !== 1) {
+      ctx.addIssue({ code: "custom", path: ["destinations"], message: "A bundle belongs to one destination." });
+    }
+  });
 export type SpecDraft = z.infer<typeof specDraftSchema>;
 
 /** Travelers typed one per line (or comma-separated): external_user_id values, de-duplicated in order. */
@@ -141,7 +197,9 @@ export const bookingDraftSchema = z
     departureDate: trimmed.regex(DATE, "Enter the departure date."),
     departureTime: trimmed.regex(TIME, "Enter the time as HH:MM (24-hour).").or(z.literal("")).default(""),
     timeZone: trimmed.refine(isTimeZone, "Choose a time zone."),
-    locale: z.enum(SUPPORTED_LOCALES, "Choose one of Hubby's locales.").or(z.literal("")).default(""),
+    locale: trimmed
+      .refine((value) => value === "" || isBookingLocale(value), "Choose one of Hubby's locales or languages.")
+      .default(""),
     customBranding: optionalText(100, "A branding key is at most 100 characters.").pipe(
       z
         .string()
@@ -151,7 +209,8 @@ export const bookingDraftSchema = z
   })
   .superRefine((draft, ctx) => {
     draft.specs.forEach((spec, index) => {
-      if (spec.packageType !== "unlimited" && !spec.size) {
+      // A picked bundle's size is the catalog's (lib/bookings/quote.ts resolveBundles).
+      if (spec.packageType !== "unlimited" && !spec.size && spec.packageId === undefined) {
         ctx.addIssue({ code: "custom", path: ["specs", index, "size"], message: "Choose a size." });
       }
     });
@@ -162,11 +221,15 @@ export const bookingDraftSchema = z
   });
 export type BookingDraft = z.output<typeof bookingDraftSchema>;
 
+/** One entry of `package_specifications` as the console sends it (reference §4.1). */
 export type PackageSpecificationRequest = {
   external_user_id: string;
-  destination: string | string[];
-  package_type: PackageType;
+  /** Absent with a package_id, which Hubby takes on its own. */
+  destination?: string | string[];
+  package_type?: PackageType;
   size?: string;
+  package_duration?: number;
+  package_id?: string;
 };
 
 export type BookingRequest = {
@@ -185,19 +248,27 @@ export function departureValue(draft: Pick<BookingDraft, "departureDate" | "depa
   return zoned.iso;
 }
 
+/** What one package of the form asks Hubby for, without the traveler. */
+export function packageSpecification(spec: SpecDraft): Omit<PackageSpecificationRequest, "external_user_id"> {
+  // Hubby ignores every other field next to a package_id (reference §4.1), so none is sent.
+  if (spec.packageId !== undefined) return { package_id: spec.packageId };
+  return {
+    destination: spec.destinations.length === 1 ? spec.destinations[0]! : [...spec.destinations],
+    package_type: spec.packageType,
+    ...(spec.packageType === "unlimited" || !spec.size ? {} : { size: spec.size }),
+    ...(spec.durationDays === undefined ? {} : { package_duration: spec.durationDays }),
+  };
+}
+
 /**
  * One booking for the whole trip: every traveler gets every package specification (traveler-major order, so
  * request index i is traveler ⌊i / specs⌋, spec i mod specs). Several destinations in one specification are sent
- * as an array, and Hubby routes them to the fewest packages (reference §4.1). Unlimited packages carry no size.
+ * as an array, and Hubby routes them to the fewest packages (reference §4.1). Unlimited packages carry no size; a
+ * duration is sent whenever the package has one, so Hubby's defaults never decide which bundle is bought.
  */
 export function buildBookingRequest(draft: BookingDraft, reference: string): BookingRequest {
   const package_specifications = draft.travelers.flatMap((externalUserId) =>
-    draft.specs.map((spec) => ({
-      external_user_id: externalUserId,
-      destination: spec.destinations.length === 1 ? spec.destinations[0]! : [...spec.destinations],
-      package_type: spec.packageType,
-      ...(spec.packageType === "unlimited" || !spec.size ? {} : { size: spec.size }),
-    })),
+    draft.specs.map((spec) => ({ external_user_id: externalUserId, ...packageSpecification(spec) })),
   );
   return {
     booking_id: reference,
@@ -206,6 +277,28 @@ export function buildBookingRequest(draft: BookingDraft, reference: string): Boo
     ...(draft.customBranding ? { custom_branding: draft.customBranding } : {}),
     package_specifications,
   };
+}
+
+/**
+ * Why a departure cannot be booked: it has passed on the clock of its time zone (a date alone counts for its whole
+ * day there). Hubby refuses a departure in the past ("must be a future date"), so the form refuses it before the
+ * preview. `now` is a parameter so the check is pure.
+ */
+export function pastDeparture(
+  draft: Pick<BookingDraft, "departureDate" | "departureTime" | "timeZone">,
+  now: number,
+): { field: "departureDate" | "departureTime"; message: string } | undefined {
+  const clock = wallClock(draft.timeZone, now);
+  const there = `it is ${clock.date} ${clock.time} in ${draft.timeZone}`;
+  if (draft.departureDate < clock.date) {
+    return { field: "departureDate", message: `This day has passed: ${there}.` };
+  }
+  if (!draft.departureTime) return undefined;
+  const zoned = zonedDateTime(draft.departureDate, draft.departureTime, draft.timeZone);
+  if (zoned.ok && zoned.instant <= now) {
+    return { field: "departureTime", message: `This time has passed: ${there}.` };
+  }
+  return undefined;
 }
 
 /** Data per traveler in bytes (unlimited counts as no limit: Infinity). */
@@ -227,7 +320,9 @@ export function formFieldForHubbyField(field: string, specCount: number): string
     const name = spec[2];
     if (name === "external_user_id") return "travelers";
     if (name === "destination") return `specs.${index}.destinations`;
-    if (name === "package_type" || name === "package_duration") return `specs.${index}.packageType`;
+    if (name === "package_type") return `specs.${index}.packageType`;
+    if (name === "package_id") return `specs.${index}.packageId`;
+    // The size and duration are one choice on the form.
     return `specs.${index}.size`;
   }
   const top: Record<string, string> = {

@@ -44,6 +44,7 @@ const row = (values: Partial<Record<CampaignField, string>>) =>
     destination: "GR",
     size: "1GB",
     package_type: "",
+    package_duration: "",
     departure_date: "2026-06-10T09:00:00+02:00",
     locale: "",
     custom_branding: "",
@@ -177,7 +178,12 @@ describe("validating a row", () => {
       ok: false,
       error: "destination: Greece has no 3GB data-limited bundle.",
     });
+    // Any size in Hubby's notation is read; the catalog decides whether it is sold.
     expect(validateRow(row({ size: "7GB" }), context)).toMatchObject({
+      ok: false,
+      error: "destination: Greece has no 7GB data-limited bundle.",
+    });
+    expect(validateRow(row({ size: "7 GB" }), context)).toMatchObject({
       ok: false,
       error: expect.stringMatching(/^size:/),
     });
@@ -214,6 +220,35 @@ describe("validating a row", () => {
     expect(validateRow(row({}), context)).toMatchObject({ ok: true, promoCode: false });
     // A promo-code row is checked like any other: an unknown destination is still an error.
     expect(validateRow(row({ external_user_id: "", destination: "ZZ" }), context)).toMatchObject({ ok: false });
+  });
+
+  it("takes an optional package_duration column and sends it; a duration not sold is refused", () => {
+    expect(validateRow(row({ package_duration: "30" }), context)).toMatchObject({
+      ok: true,
+      costCents: 250,
+      request: {
+        package_specifications: [
+          {
+            external_user_id: "t1",
+            destination: "GR",
+            package_type: "data-limited",
+            size: "1GB",
+            package_duration: 30,
+          },
+        ],
+      },
+    });
+    expect(validateRow(row({ package_duration: "365" }), context)).toMatchObject({
+      ok: false,
+      error: "package_duration: Greece has no 1GB data-limited, 365 days bundle.",
+    });
+    expect(validateRow(row({ package_duration: "a month" }), context)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^package_duration:/),
+    });
+    expect(guessMapping(["traveler", "country", "size", "Duration (days)", "departure"])).toMatchObject({
+      package_duration: "Duration (days)",
+    });
   });
 
   it("normalises offsets to ±HH:MM and seconds", () => {

@@ -1,8 +1,13 @@
 import { parse, type Options } from "csv-parse";
 import type { Readable } from "node:stream";
-import { quoteSpec, type CatalogDestinationView, type QuotedBundle } from "../bookings/quote";
+import { quoteSpecification, type CatalogDestinationView, type QuotedBundle } from "../bookings/quote";
 import { buildPromoCodeRequest, PROMO_CODE_STAND_IN, type PromoCodeBookingRequest } from "../bookings/promo-request";
-import { bookingDraftSchema, buildBookingRequest, type BookingRequest } from "../bookings/request";
+import {
+  bookingDraftSchema,
+  buildBookingRequest,
+  type BookingRequest,
+  type PackageSpecificationRequest,
+} from "../bookings/request";
 
 /**
  * A campaign file, row by row: the columns, the mapping of a file's own headers onto them, the streaming parse
@@ -15,6 +20,7 @@ export const CAMPAIGN_FIELDS = [
   "destination",
   "size",
   "package_type",
+  "package_duration",
   "departure_date",
   "locale",
   "custom_branding",
@@ -37,6 +43,7 @@ const ALIASES: Record<CampaignField, string[]> = {
   destination: ["destination", "destinations", "country", "countries"],
   size: ["size", "datasize", "data", "bundle"],
   package_type: ["packagetype", "type"],
+  package_duration: ["packageduration", "duration", "durationdays", "days"],
   departure_date: ["departuredate", "departure", "departureat", "traveldate"],
   locale: ["locale", "language", "lang"],
   custom_branding: ["custombranding", "branding", "brand"],
@@ -178,23 +185,30 @@ const FIELD_OF_PATH: Record<string, CampaignField> = {
   "specs.0.destinations": "destination",
   "specs.0.size": "size",
   "specs.0.packageType": "package_type",
+  "specs.0.durationDays": "package_duration",
   departureDate: "departure_date",
   locale: "locale",
   customBranding: "custom_branding",
 };
 
-/** Several quote calls per file share the same few specifications: quote each once. */
+/** Several quote calls per file share the same few specifications: quote each once (without its traveler). */
 export function quoter(catalog: CatalogDestinationView[]) {
-  const cache = new Map<string, ReturnType<typeof quoteSpec>>();
-  return (spec: Parameters<typeof quoteSpec>[0]) => {
-    const key = `${spec.destinations.join(";")}|${spec.packageType}|${spec.size ?? ""}`;
+  const cache = new Map<string, ReturnType<typeof quoteSpecification>>();
+  return (spec: Omit<PackageSpecificationRequest, "external_user_id">) => {
+    const key = JSON.stringify({ ...spec, external_user_id: undefined });
     let quote = cache.get(key);
     if (!quote) {
-      quote = quoteSpec(spec, catalog);
+      quote = quoteSpecification(spec, catalog);
       cache.set(key, quote);
     }
     return quote;
   };
+}
+
+/** A package_duration cell: a whole number of days, or empty (the type's default). */
+function durationCell(text: string): number | string | undefined {
+  if (text === "") return undefined;
+  return /^\d{1,4}$/.test(text) ? Number(text) : text;
 }
 
 /**
@@ -225,7 +239,14 @@ export function validateRow(
 
   const parsed = bookingDraftSchema.safeParse({
     travelers: promoCode ? PROMO_CODE_STAND_IN : externalUserId,
-    specs: [{ destinations, packageType: fields.package_type || "data-limited", size: fields.size || undefined }],
+    specs: [
+      {
+        destinations,
+        packageType: fields.package_type || "data-limited",
+        size: fields.size || undefined,
+        durationDays: durationCell(fields.package_duration),
+      },
+    ],
     departureDate: departure.date,
     departureTime: "",
     timeZone: "UTC",
@@ -240,12 +261,14 @@ export function validateRow(
   }
   const draft = parsed.data;
   const spec = draft.specs[0]!;
-  const quote = context.quote(spec);
-  if (!quote.ok) return fail(`destination: ${quote.issue}`);
   const request = {
     ...(promoCode ? buildPromoCodeRequest(draft, 1, context.reference) : buildBookingRequest(draft, context.reference)),
     departure_date: departure.value,
   };
+  // The quote reads the specification that will be sent.
+  const quote = context.quote(request.package_specifications[0]!);
+  if (!quote.ok)
+    return fail(`${quote.field === "package_duration" ? "package_duration" : "destination"}: ${quote.issue}`);
   return {
     ok: true,
     externalUserId,

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { db } from "../db";
 import type { HubbyClient } from "../hubby/client";
 import type { Destination, DestinationDetail } from "../hubby/schemas";
-import type { CatalogDestinationView } from "../bookings/quote";
+import type { CatalogDestinationView } from "./views";
 import { countryName, flagEmoji, toIso2 } from "./names";
 
 /**
@@ -25,6 +25,29 @@ function text(value: unknown): string | undefined {
 const cents = (value: unknown) =>
   typeof value === "number" && Number.isFinite(value) ? Math.round(value * 100) : null;
 
+const finite = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : undefined);
+const MB = 1024 ** 2;
+const GB = 1024 ** 3;
+const DAY_SECONDS = 86_400;
+
+/** §6.4 names the size in bytes, megabytes and gigabytes: the first one a bundle carries, as bytes (binary units). */
+function bundleBytes(bundle: Record<string, unknown>): bigint | null {
+  const bytes = finite(bundle.size_in_bytes);
+  if (bytes !== undefined) return BigInt(Math.round(bytes));
+  const megabytes = finite(bundle.size_in_megabytes);
+  if (megabytes !== undefined) return BigInt(Math.round(megabytes * MB));
+  const gigabytes = finite(bundle.size_in_gigabytes);
+  return gigabytes === undefined ? null : BigInt(Math.round(gigabytes * GB));
+}
+
+/** §6.4 names the duration in days and in seconds. */
+function bundleDays(bundle: Record<string, unknown>): number | null {
+  const days = finite(bundle.duration_in_days);
+  if (days !== undefined) return Math.round(days);
+  const seconds = finite(bundle.duration_in_seconds);
+  return seconds === undefined ? null : Math.round(seconds / DAY_SECONDS);
+}
+
 /** One destination as stored: kind, name, the countries it covers (ISO2), and its bundles. */
 export function normalizeDestination(destination: Destination | DestinationDetail) {
   const loose = destination as Record<string, unknown>;
@@ -45,8 +68,8 @@ export function normalizeDestination(destination: Destination | DestinationDetai
       id: bundle.id,
       type: bundle.type ?? "data-limited",
       label: bundle.label ?? bundle.id,
-      sizeBytes: typeof bundle.size_in_bytes === "number" ? BigInt(bundle.size_in_bytes) : null,
-      durationDays: typeof bundle.duration_in_days === "number" ? bundle.duration_in_days : null,
+      sizeBytes: bundleBytes(bundle),
+      durationDays: bundleDays(bundle),
       b2bCents: cents(bundle.b2b_price),
       b2cCents: cents(bundle.b2c_price),
       currency: bundle.currency ?? null,
@@ -114,6 +137,7 @@ export async function loadCatalog(): Promise<CatalogDestinationView[]> {
     id: row.id,
     kind: row.kind === "region" ? "region" : "country",
     name: row.name,
+    iso3: row.iso3,
     countries: row.countries,
     bundles: row.bundles.map((bundle) => ({
       id: bundle.id,

@@ -45,3 +45,17 @@ export const LOCALE_PATTERN = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 export function isSupportedLocale(value: string): value is SupportedLocale {
   return (SUPPORTED_LOCALES as readonly string[]).includes(value);
 }
+
+/**
+ * The bare languages of SUPPORTED_LOCALES (`es`, `en`, `nl`, …), in their first locale's order. A booking's `locale`
+ * may be one of these: Hubby's own booking examples send `es`, and its validators accept the two-letter prefix of any
+ * supported locale (reference §4.1, §6.9). Hubby then picks the region.
+ */
+export const SUPPORTED_LANGUAGES: readonly string[] = [
+  ...new Set(SUPPORTED_LOCALES.map((locale) => locale.split("-")[0]!)),
+];
+
+/** What a booking may send as `locale`: a supported locale (`es-ES`) or its bare language (`es`). */
+export function isBookingLocale(value: string): boolean {
+  return isSupportedLocale(value) || SUPPORTED_LANGUAGES.includes(value);
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
-  createBookingResultSchema,
   createBookingInputSchema,
+  createBookingResultSchema,
   errorEnvelopeSchema,
   redirectTokenSchema,
   successEnvelope,
@@ -152,5 +152,30 @@ describe("Hubby reply schemas", () => {
       package_specifications: [{ destination: "TR", size: "1GB", package_type: "data-limited" }],
     });
     expect(input.package_specifications[0]?.external_user_id).toBeUndefined();
+  });
+});
+
+// §4.1: a package specification is destination + size + package_type + package_duration, or a package_id alone.
+describe("the booking request schema", () => {
+  const booking = (spec: Record<string, unknown>) =>
+    createBookingInputSchema.safeParse({
+      departure_date: "2026-07-15T14:30:00+02:00",
+      locale: "es",
+      package_specifications: [{ external_user_id: "partner_user_456", ...spec }],
+    });
+
+  it("takes a package_id with no destination, and a package_duration in days", () => {
+    expect(booking({ package_id: "pkg_xyz" }).success).toBe(true);
+    expect(booking({ destination: "GR", size: "5GB", package_type: "time-limited", package_duration: 7 }).success).toBe(
+      true,
+    );
+  });
+
+  it("needs a destination when there is no package_id", () => {
+    expect(booking({ size: "1GB" }).error?.issues[0]).toMatchObject({
+      path: ["package_specifications", 0, "destination"],
+      message: "is required unless package_id is given",
+    });
+    expect(booking({ destination: "GR", size: "1GB", package_duration: 2.5 }).success).toBe(false);
   });
 });

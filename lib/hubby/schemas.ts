@@ -25,15 +25,24 @@ export const packageTypeSchema = z.enum(["data-limited", "time-limited", "starte
 export const sizeSchema = z.string().regex(/^[0-9]\d*(\.\d+)?(MB|GB)$/, "must look like 500MB or 1GB");
 export const destinationCodeSchema = z.string().regex(/^[A-Z]{2,3}$/, "must be an ISO2, ISO3 or region code");
 
-export const packageSpecificationInputSchema = z.object({
-  /** Omitted in the promo-code flow: the booking then returns promo codes instead of queueing a package (§4.1). */
-  external_user_id: z.string().min(1).max(200).optional(),
-  destination: z.union([destinationCodeSchema, z.array(destinationCodeSchema).min(1)]),
-  size: sizeSchema.optional(),
-  package_type: packageTypeSchema.optional(),
-  package_duration: z.number().int().positive().optional(),
-  package_id: z.string().optional(),
-});
+/**
+ * One `package_specifications[]` entry (reference §4.1): destination + size + type + duration (days), or a direct
+ * `package_id`. With a package_id every other field is ignored, so a destination is required only without one.
+ */
+export const packageSpecificationInputSchema = z
+  .object({
+    /** Omitted in the promo-code flow: the booking then returns promo codes instead of queueing a package (§4.1). */
+    external_user_id: z.string().min(1).max(200).optional(),
+    destination: z.union([destinationCodeSchema, z.array(destinationCodeSchema).min(1)]).optional(),
+    size: sizeSchema.optional(),
+    package_type: packageTypeSchema.optional(),
+    package_duration: z.number().int().positive().optional(),
+    package_id: z.string().min(1).optional(),
+  })
+  .refine((spec) => spec.destination !== undefined || spec.package_id !== undefined, {
+    message: "is required unless package_id is given",
+    path: ["destination"],
+  });
 
 export const createBookingInputSchema = z.object({
   /** The partner's own reference (min 3 characters); the console sends one so a lost reply can be reconciled. */

@@ -8,7 +8,7 @@ import {
   PROMO_CODE_STAND_IN,
   type PromoCodeBookingRequest,
 } from "../bookings/promo-request";
-import { quoteBooking, type BookingQuote } from "../bookings/quote";
+import { quoteRequest, type BookingQuote } from "../bookings/quote";
 import { bookingDraftSchema, bookingReference } from "../bookings/request";
 import { loadCatalog } from "../catalog/catalog";
 import { storePromoCodesOfIntents } from "./store";
@@ -102,7 +102,9 @@ export async function preparePromoCodes(
     return { ok: false, message: "The destination catalog is empty: refresh it on the Catalog screen first." };
   }
   const { clientKey, codes } = form.data;
-  const quote = quoteBooking(draft.data.specs, codes, catalog);
+  const request = buildPromoCodeRequest(draft.data, codes, bookingReference(clientKey));
+  // The quote reads the request that will be sent.
+  const quote = quoteRequest(request, catalog);
   const spec = quote.specs[0];
   if (spec && !spec.ok) return { ok: false, message: CORRECT, fieldErrors: { "specs.0.size": [spec.issue] } };
 
@@ -111,7 +113,7 @@ export async function preparePromoCodes(
     prepared: {
       clientKey,
       codes,
-      request: buildPromoCodeRequest(draft.data, codes, bookingReference(clientKey)),
+      request,
       quote,
       destinations: draft.data.specs[0]!.destinations,
     },

@@ -117,7 +117,14 @@ describe("bundles and prices", () => {
       size_in_bytes: null,
       traffic_policy: expect.any(String),
     });
-    expect(bundles.find((b) => b.type === "time-limited")).toMatchObject({ label: "5 Days", is_visible: false });
+    // Time-limited bundles are sold by days: 5GB at full speed for 3 to 30 days.
+    expect(bundles.filter((b) => b.type === "time-limited").map((b) => [b.id, b.label, b.size_in_bytes])).toEqual([
+      ["pkg_gr_5gb_tl_3d", "3 Days", 5 * 1024 ** 3],
+      ["pkg_gr_5gb_tl_5d", "5 Days", 5 * 1024 ** 3],
+      ["pkg_gr_5gb_tl_7d", "7 Days", 5 * 1024 ** 3],
+      ["pkg_gr_5gb_tl_15d", "15 Days", 5 * 1024 ** 3],
+      ["pkg_gr_5gb_tl_30d", "30 Days", 5 * 1024 ** 3],
+    ]);
     expect(new Set(bundles.map((b) => b.id)).size).toBe(bundles.length);
   });
 
@@ -241,6 +248,26 @@ describe("routing a package specification", () => {
       field: "package_id",
       issue: "unknown package pkg_nope",
     });
+  });
+
+  it("needs no destination with a package_id (reference §4.1: the other fields are ignored)", () => {
+    expect(routePackageSpecification({ package_id: "pkg_gr_5gb_tl_7d" })).toMatchObject({
+      ok: true,
+      packages: [
+        { destination_id: "GR", bundle_id: "pkg_gr_5gb_tl_7d", duration_days: 7, package_type: "time-limited" },
+      ],
+    });
+    expect(routePackageSpecification({ size: "1GB" })).toEqual({
+      ok: false,
+      field: "destination",
+      issue: "is required",
+    });
+  });
+
+  it("sells a time-limited catalogue bundle by its days (package_duration)", () => {
+    expect(
+      routePackageSpecification({ destination: "GR", size: "5GB", package_type: "time-limited", package_duration: 15 }),
+    ).toMatchObject({ ok: true, packages: [{ bundle_id: "pkg_gr_5gb_tl_15d", bundle_label: "15 Days" }] });
   });
 
   it("defaults to data-limited for 365 days and needs a size for it", () => {

@@ -403,8 +403,13 @@ function makeBundle(
 
 const DATA_LIMITED_SIZES = ["1GB", "3GB", "5GB", "10GB", "20GB"] as const;
 const TIME_LIMITED_BYTES = 5 * GB;
+/** Time-limited bundles are sold by days (their label); 5 days is the type's default. */
+const TIME_LIMITED_DAYS = [3, 5, 7, 15, 30] as const;
 
-/** A destination's offers: starter, data-limited 1–20GB, unlimited 7 days where offered, time-limited 5 days. */
+/**
+ * A destination's offers: starter, data-limited 1–20GB, unlimited 7 days where offered, time-limited 5GB for 3 to 30
+ * days.
+ */
 export function bundlesFor(destination: Destination): Bundle[] {
   const bundles = [
     makeBundle(destination, "starter", 500 * MB, 2, { is_visible: true, priority: 20 }),
@@ -415,8 +420,10 @@ export function bundlesFor(destination: Destination): Bundle[] {
   if (offersType(destination, "unlimited")) {
     bundles.push(makeBundle(destination, "unlimited", null, 7, { is_visible: true, priority: 30 }));
   }
-  // time-limited is deprecated in 2.1.0: still sold to older integrations, hidden from new catalogue screens.
-  bundles.push(makeBundle(destination, "time-limited", TIME_LIMITED_BYTES, 5, { is_visible: false, priority: 40 }));
+  // time-limited is deprecated in 2.1.0 but still sold; the console labels it so.
+  for (const days of TIME_LIMITED_DAYS) {
+    bundles.push(makeBundle(destination, "time-limited", TIME_LIMITED_BYTES, days, { is_visible: true, priority: 40 }));
+  }
   return bundles;
 }
 
@@ -434,7 +441,8 @@ const catalogueBundles = new Map(
 // ── Routing a package specification ─────────────────────────────────────────────────────────────────────────
 
 export type PackageSpecificationInput = {
-  destination: string | string[];
+  /** Required unless `package_id` is given (then everything else is ignored). */
+  destination?: string | string[];
   size?: string;
   package_type?: string;
   package_duration?: number;
@@ -528,7 +536,8 @@ export function routePackageSpecification(spec: PackageSpecificationInput): Rout
   const request = readRequest(spec);
   if ("issue" in request) return { ok: false, ...request };
 
-  const codes = Array.isArray(spec.destination) ? spec.destination : [spec.destination];
+  const codes =
+    spec.destination === undefined ? [] : Array.isArray(spec.destination) ? spec.destination : [spec.destination];
   if (codes.length === 0) return { ok: false, field: "destination", issue: "is required" };
   const asked = new Map<string, Destination>();
   for (const code of codes) {

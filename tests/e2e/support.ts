@@ -247,11 +247,16 @@ export function serverActionId(filename: string, exportedName: string): string {
   return match[0];
 }
 
-/** Loads the catalog from Hubby once (a fresh database has none), through the Refresh button. */
+/**
+ * Waits, visibly, for the catalog a fresh server reads from Hubby in the background at start (the screen says "being
+ * read from Hubby" and reloads itself until it is in). Only if that read failed is Refresh pressed.
+ */
 export async function ensureCatalog(page: Page) {
   await page.goto("/catalog");
   await expectScreen(page, "Catalog");
-  if ((await textOf(page.getByTestId("catalog-as-of"))).includes("never")) {
+  const asOf = page.getByTestId("catalog-as-of");
+  await asOf.filter({ hasNotText: "being read from Hubby" }).waitFor({ timeout: 90_000 });
+  if ((await textOf(asOf)).includes("never")) {
     await page.getByRole("button", { name: "Refresh from Hubby" }).click();
     await page.getByTestId("destination-GR").waitFor({ timeout: 60_000 });
   }

@@ -4,7 +4,11 @@ import { reconcileBookingAction, retryBookingAction } from "@/app/(console)/book
 import { setTopUpLimitAction } from "@/app/(console)/bookings/actions";
 import { previewBookingAction, sendBookingAction } from "@/app/(console)/bookings/new/actions";
 import { refreshCatalogAction } from "@/app/(console)/catalog/actions";
+import { topUpDefaults } from "@/lib/bookings/top-up";
+import { wallClock } from "@/lib/bookings/request";
+import { loadCatalog } from "@/lib/catalog/catalog";
 import { db } from "@/lib/db";
+import { hubbyFor } from "@/lib/hubby";
 import { parseTravelerQuery } from "@/lib/travelers/filters";
 import { searchTravelers } from "@/lib/travelers/queries";
 import { form, signInAs } from "../support/factories";
@@ -16,6 +20,12 @@ const harness = withConsoleSandbox({
     await client.createBooking({
       departure_date: new Date(Date.now() + 3 * 86_400_000).toISOString(),
       package_specifications: [{ external_user_id: "existing_traveler", destination: "IT", size: "3GB" }],
+    });
+    // On the eSIM: the dashboard's current package is in Italy (destination_iso3 ITA).
+    const dashboard = await client.getUserDashboard("existing_traveler");
+    await client.redeemPackage({
+      external_user_id: "existing_traveler",
+      package_queue_id: dashboard.package_queues[0]!.id,
     });
   },
 });
@@ -42,6 +52,9 @@ function bookingForm(values: Record<string, string> = {}) {
 }
 
 const postCount = () => harness.sandbox.world.bookings.length;
+/** The bundles the sandbox queued for a traveler, in order. */
+const queuedBundles = (traveler: string) =>
+  harness.sandbox.world.travelers[traveler]?.package_queues.map((queue) => queue.bundle_id) ?? [];
 
 describe("booking actions", () => {
   it("refreshes the catalog, audited", async () => {
@@ -97,12 +110,226 @@ describe("booking actions", () => {
 
   it("shows Hubby's validation error next to the field and gives the form a fresh key", async () => {
     await signInAs("campaign_manager");
-    const sent = await sendBookingAction(null, bookingForm({ departureDate: "2020-01-01", departureTime: "" }));
+    // A bundle the cached catalog still lists but Hubby no longer sells: Hubby refuses the package_id.
+    await db().catalogBundle.create({
+      data: {
+        destinationId: "GR",
+        id: "pkg_gr_withdrawn",
+        type: "data-limited",
+        label: "2GB",
+        sizeBytes: 2n * 1024n ** 3n,
+      },
+    });
+    const before = postCount();
+    const sent = await sendBookingAction(
+      null,
+      bookingForm({
+        specs: JSON.stringify([{ destinations: ["GR"], packageType: "data-limited", packageId: "pkg_gr_withdrawn" }]),
+      }),
+    );
+    await db().catalogBundle.delete({ where: { destinationId_id: { destinationId: "GR", id: "pkg_gr_withdrawn" } } });
     expect(sent).toMatchObject({
       ok: true,
-      data: { outcome: "failed", fieldErrors: { departureDate: [expect.stringMatching(/future date/)] } },
+      data: { outcome: "failed", fieldErrors: { "specs.0.packageId": [expect.stringMatching(/unknown package/)] } },
     });
     if (sent.ok && sent.data.outcome === "failed") expect(sent.data.nextClientKey).toMatch(/^[0-9a-f-]{36}$/);
+    expect(postCount()).toBe(before);
+  });
+
+  it("refuses a departure in the past before the preview, on the chosen time zone's clock", async () => {
+    await signInAs("campaign_manager");
+    const before = postCount();
+    // Samoa's Pago Pago (UTC−11) and Kiritimati (UTC+14) are 25 hours apart: today in Pago Pago has ended there.
+    const today = wallClock("Pacific/Pago_Pago", Date.now()).date;
+    const dateOnly = (timeZone: string) => bookingForm({ departureDate: today, departureTime: "", timeZone });
+    expect(await previewBookingAction(null, dateOnly("Pacific/Pago_Pago"))).toMatchObject({
+      ok: true,
+      data: { outcome: "preview" },
+    });
+    expect(await previewBookingAction(null, dateOnly("Pacific/Kiritimati"))).toMatchObject({
+      ok: true,
+      data: {
+        outcome: "invalid",
+        fieldErrors: {
+          departureDate: [expect.stringMatching(/^This day has passed: it is .* in Pacific\/Kiritimati\.$/)],
+        },
+      },
+    });
+    const anHourAgo = wallClock("Asia/Tokyo", Date.now() - 3_600_000);
+    const sent = await sendBookingAction(
+      null,
+      bookingForm({ departureDate: anHourAgo.date, departureTime: anHourAgo.time, timeZone: "Asia/Tokyo" }),
+    );
+    expect(sent).toMatchObject({
+      ok: true,
+      data: { outcome: "invalid", fieldErrors: { departureTime: [expect.stringMatching(/in Asia\/Tokyo/)] } },
+    });
+    expect(postCount()).toBe(before);
+  });
+
+  it("sends a bundle picked from the catalog as package_id, priced as that bundle, and Hubby issues exactly it", async () => {
+    await signInAs("campaign_manager");
+    // The browser claims a data-limited 1GB bundle; the catalog says what pkg_gr_5gb_tl_7d really is.
+    const values = bookingForm({
+      travelers: "bundle_a\nbundle_b",
+      specs: JSON.stringify([
+        { destinations: ["GR"], packageType: "data-limited", size: "1GB", packageId: "pkg_gr_5gb_tl_7d" },
+      ]),
+      locale: "es",
+    });
+    const preview = await previewBookingAction(null, values);
+    if (!preview.ok || preview.data.outcome !== "preview") throw new Error(JSON.stringify(preview));
+    expect(preview.data.request).toMatchObject({
+      locale: "es",
+      package_specifications: [
+        { external_user_id: "bundle_a", package_id: "pkg_gr_5gb_tl_7d" },
+        { external_user_id: "bundle_b", package_id: "pkg_gr_5gb_tl_7d" },
+      ],
+    });
+    expect(preview.data.request.package_specifications[0]).toEqual({
+      external_user_id: "bundle_a",
+      package_id: "pkg_gr_5gb_tl_7d",
+    });
+    const greece = await db().catalogBundle.findUniqueOrThrow({
+      where: { destinationId_id: { destinationId: "GR", id: "pkg_gr_5gb_tl_7d" } },
+    });
+    expect(preview.data.quote).toMatchObject({
+      specs: [{ ok: true, bundles: [{ bundleId: "pkg_gr_5gb_tl_7d", type: "time-limited", durationDays: 7 }] }],
+      total: { costCents: 2 * greece.b2bCents! },
+    });
+
+    expect(await sendBookingAction(null, values)).toMatchObject({ ok: true, data: { outcome: "sent" } });
+    expect(queuedBundles("bundle_a")).toEqual(["pkg_gr_5gb_tl_7d"]);
+    expect(harness.sandbox.world.bookings.at(-1)).toMatchObject({ locale: "es" });
+    const intent = await db().bookingIntent.findUniqueOrThrow({
+      where: { clientKey: values.get("clientKey") as string },
+    });
+    expect(intent).toMatchObject({ destinations: ["GR"], costCents: 2 * greece.b2bCents! });
+  });
+
+  it("sends destination + size + type + duration from the catalog; the preview costs what Hubby issues", async () => {
+    await signInAs("campaign_manager");
+    const values = bookingForm({
+      travelers: "duration_traveler",
+      specs: JSON.stringify([
+        { destinations: ["IT"], packageType: "time-limited", size: "5GB", durationDays: 15 },
+        { destinations: ["US", "CA", "MX", "GL"], packageType: "data-limited", size: "3GB", durationDays: 365 },
+      ]),
+    });
+    const preview = await previewBookingAction(null, values);
+    if (!preview.ok || preview.data.outcome !== "preview") throw new Error(JSON.stringify(preview));
+    expect(preview.data.request.package_specifications).toEqual([
+      {
+        external_user_id: "duration_traveler",
+        destination: "IT",
+        package_type: "time-limited",
+        size: "5GB",
+        package_duration: 15,
+      },
+      {
+        external_user_id: "duration_traveler",
+        destination: ["US", "CA", "MX", "GL"],
+        package_type: "data-limited",
+        size: "3GB",
+        package_duration: 365,
+      },
+    ]);
+    expect(await sendBookingAction(null, values)).toMatchObject({ ok: true, data: { outcome: "sent" } });
+    const queues = harness.sandbox.world.travelers.duration_traveler!.package_queues;
+    const quoted = preview.data.quote.specs.flatMap((spec) => (spec.ok ? spec.bundles.map((b) => b.bundleId) : []));
+    expect(queues.map((queue) => queue.bundle_id).sort()).toEqual(quoted.sort());
+    expect(Math.round(queues.reduce((sum, queue) => sum + queue.b2b_price * 100, 0))).toBe(
+      preview.data.quote.total.costCents,
+    );
+
+    const notSold = await previewBookingAction(
+      null,
+      bookingForm({
+        specs: JSON.stringify([{ destinations: ["IT"], packageType: "data-limited", size: "1GB", durationDays: 30 }]),
+      }),
+    );
+    expect(notSold).toMatchObject({
+      ok: true,
+      data: { outcome: "invalid", fieldErrors: { "specs.0.size": ["Italy has no 1GB data-limited, 30 days bundle."] } },
+    });
+  });
+
+  it("preselects a top-up's destination from Hubby's dashboard, else the stored state, with its time zone", async () => {
+    const catalog = await loadCatalog();
+    const hubby = await hubbyFor(null);
+    expect(await topUpDefaults("existing_traveler", catalog, hubby)).toMatchObject({
+      destinationId: "IT",
+      timeZone: "Europe/Rome",
+      source: "hubby",
+    });
+    // Unknown to Hubby, but the console's webhooks reported a package in Greece (ISO2) and an older one in Japan.
+    const now = new Date();
+    for (const [packageId, destination, activatedAt] of [
+      ["pkg_stored_jp", "JPN", new Date(now.getTime() - 10 * 86_400_000)],
+      ["pkg_stored_gr", "GR", new Date(now.getTime() - 86_400_000)],
+    ] as const) {
+      await db().travelerPackage.create({
+        data: {
+          packageId,
+          externalUserId: "stored_traveler",
+          destination,
+          activatedAt,
+          firstSeenAt: now,
+          lastSeenAt: now,
+        },
+      });
+    }
+    expect(await topUpDefaults("stored_traveler", catalog, hubby)).toMatchObject({
+      destinationId: "GR",
+      timeZone: "Europe/Athens",
+      source: "stored",
+    });
+    // A region has no one time zone; nothing known gives nothing.
+    await db().travelerPackage.create({
+      data: {
+        packageId: "pkg_stored_eu",
+        externalUserId: "region_traveler",
+        destination: "EU",
+        firstSeenAt: now,
+        lastSeenAt: now,
+      },
+    });
+    expect(await topUpDefaults("region_traveler", catalog, hubby)).toMatchObject({
+      destinationId: "EU",
+      timeZone: null,
+    });
+    expect(await topUpDefaults("nobody_at_all", catalog, hubby)).toMatchObject({ destinationId: null, source: null });
+  });
+
+  it("a top-up may not pick a bundle that is not data-limited, whatever the browser says", async () => {
+    await signInAs("campaign_manager");
+    const before = postCount();
+    const result = await previewBookingAction(
+      null,
+      bookingForm({
+        kind: "top_up",
+        travelers: "existing_traveler",
+        reason: "Ticket #9: needs unlimited",
+        specs: JSON.stringify([
+          { destinations: ["IT"], packageType: "data-limited", size: "1GB", packageId: "pkg_it_unlimited_7d" },
+        ]),
+      }),
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      data: { outcome: "invalid", fieldErrors: { "specs.0.packageId": ["Top-ups are always data-limited."] } },
+    });
+    const wrongDestination = await previewBookingAction(
+      null,
+      bookingForm({
+        specs: JSON.stringify([{ destinations: ["FR"], packageType: "data-limited", packageId: "pkg_it_1gb_dl" }]),
+      }),
+    );
+    expect(wrongDestination).toMatchObject({
+      ok: true,
+      data: { outcome: "invalid", fieldErrors: { "specs.0.packageId": [expect.stringMatching(/not in the catalog/)] } },
+    });
+    expect(postCount()).toBe(before);
   });
 
   it("refuses support an ordinary issue, audited", async () => {

@@ -3,11 +3,13 @@ import Link from "next/link";
 import { rolesFor } from "@/lib/auth/roles";
 import { requireStaff } from "@/lib/auth/staff";
 import { formatMoney } from "@/lib/bookings/quote";
+import { catalogRefreshStatus } from "@/lib/catalog/background";
 import { catalogAsOf, catalogQuerySchema, searchCatalog, type CatalogRow } from "@/lib/catalog/catalog";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { FilterField } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { RefreshCatalogButton } from "./refresh-button";
+import { RefreshWhileReading } from "./refresh-while-reading";
 import { parseSearchParams, type RawSearchParams } from "@/lib/url-params";
 import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 
@@ -82,6 +84,7 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
   await requireStaff(...rolesFor("catalog.view"));
   const { values: query, ignored } = parseSearchParams(catalogQuerySchema, await searchParams);
   const [rows, asOf] = await Promise.all([searchCatalog(query), catalogAsOf()]);
+  const reading = catalogRefreshStatus();
   const countries = rows.filter((row) => row.kind === "country");
   const regions = rows.filter((row) => row.kind === "region");
 
@@ -92,8 +95,19 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
           <h1 className="text-xl font-semibold">Catalog</h1>
           <p className="text-sm text-muted-foreground" data-testid="catalog-as-of">
             Hubby&apos;s destinations and bundles with B2B cost and recommended B2C price, as of{" "}
-            {asOf ? `${asOf.toISOString().slice(0, 19).replace("T", " ")} UTC` : "never (refresh to load it)"}.
+            {asOf
+              ? `${asOf.toISOString().slice(0, 19).replace("T", " ")} UTC`
+              : reading.running
+                ? "now: it is being read from Hubby"
+                : "never (refresh to load it)"}
+            .
           </p>
+          {reading.running && <RefreshWhileReading />}
+          {!reading.running && reading.lastFailure && (
+            <p className="text-sm text-destructive" role="alert" data-testid="catalog-refresh-failure">
+              The background refresh could not read Hubby&apos;s catalog: {reading.lastFailure.message}
+            </p>
+          )}
         </div>
         <RefreshCatalogButton />
       </div>

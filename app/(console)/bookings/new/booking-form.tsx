@@ -1,77 +1,43 @@
 "use client";
-import { useActionState, useMemo, useState, useSyncExternalStore } from "react";
+import { startTransition, useActionState, useMemo, useState, useSyncExternalStore } from "react";
 import { useRouter } from "next/navigation";
-import { AlertTriangle, X } from "lucide-react";
+import { AlertTriangle } from "lucide-react";
 import { toast } from "sonner";
 import type { ActionResult, FieldErrors } from "@/lib/actions";
-import { formatMoney } from "@/lib/bookings/quote";
+import { newPackageChoice, packageView, type DestinationOption, type PackageChoice } from "@/lib/bookings/offers";
+import { departureSoonAfter } from "@/lib/bookings/request";
 import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
 import { previewBookingAction, sendBookingAction, type InvalidData, type PreviewData, type SentData } from "./actions";
-
-export type CatalogOption = {
-  id: string;
-  name: string;
-  kind: "country" | "region";
-  flag: string;
-  /** Package type → the sizes this destination sells, smallest first ([] for unlimited). */
-  sizes: Record<string, string[]>;
-};
+import { ErrorText, Labelled } from "./form-parts";
+import { PackageFields } from "./package-fields";
+import { Preview } from "./preview";
 
 const subscribeToNothing = () => () => {};
 
-type Spec = { destinations: string[]; packageType: string; size: string };
-
-const TYPE_LABELS: Record<string, string> = {
-  "data-limited": "Data-limited (default)",
-  starter: "Starter",
-  unlimited: "Unlimited (fair use)",
-  "time-limited": "Time-limited (deprecated)",
-};
-
-function ErrorText({ id, errors }: { id: string; errors?: string[] }) {
-  if (!errors?.length) return null;
-  return (
-    <p id={id} className="text-xs text-destructive" data-testid={`error-${id}`}>
-      {errors.join(" ")}
-    </p>
-  );
-}
-
-function Labelled({
-  id,
-  label,
-  children,
-  hint,
-}: {
-  id: string;
-  label: string;
-  children: React.ReactNode;
-  hint?: string;
-}) {
-  return (
-    <div className="flex flex-col gap-1">
-      <label htmlFor={id} className="text-sm font-medium">
-        {label}
-      </label>
-      {children}
-      {hint && <p className="text-xs text-muted-foreground">{hint}</p>}
-    </div>
-  );
-}
-
 /**
- * The booking form: travelers, package specifications from the catalog, departure with its time zone, locale and
- * branding; then a preview of the exact request and its cost; then one send. The client key was minted when the
- * page rendered: submitting this form twice (double click, a second tab) finds the same intent.
+ * The booking form: travelers, packages from the catalog, departure with its time zone, locale and branding; then
+ * a preview of the exact request and its cost; then one send. The client key was minted when the page rendered:
+ * submitting this form twice (double click, a second tab) finds the same intent.
+ *
+ * Submitting goes through onSubmit, not a form action: React resets a form after its action runs, and a reset puts
+ * every controlled <select> back on its first option (React marks no option as the default of a controlled select),
+ * so the fields showed 1GB / UTC / partner default beside a preview of something else.
  */
 export function BookingForm(props: {
   clientKey: string;
   kind: "issue" | "top_up";
-  catalog: CatalogOption[];
+  catalog: DestinationOption[];
+  languages: readonly string[];
   locales: readonly string[];
   timeZones: string[];
   initialTravelers: string;
+  /** A top-up's traveler's current destination (catalog id), preselected in the first package. */
+  initialDestination: string | null;
+  /** The traveler's time zone when it is known (their current destination's). */
+  initialTimeZone: string | null;
+  /** Set for top-ups: the departure starts as the next quarter hour after this instant, in the form's zone. */
+  departSoonAfter: number | null;
   packageTypes: readonly string[];
   limitNote?: string;
 }) {
@@ -79,9 +45,10 @@ export function BookingForm(props: {
   const topUp = props.kind === "top_up";
   const [clientKey, setClientKey] = useState(props.clientKey);
   const [travelers, setTravelers] = useState(props.initialTravelers);
-  const [specs, setSpecs] = useState<Spec[]>([{ destinations: [], packageType: "data-limited", size: "1GB" }]);
-  const [departureDate, setDepartureDate] = useState("");
-  const [departureTime, setDepartureTime] = useState("");
+  const [choices, setChoices] = useState<PackageChoice[]>(() => [
+    newPackageChoice(props.initialDestination ? [props.initialDestination] : []),
+  ]);
+  const [departure, setDeparture] = useState<{ date: string; time: string } | null>(null);
   const [chosenZone, setChosenZone] = useState<string | null>(null);
   const [locale, setLocale] = useState("");
   const [customBranding, setCustomBranding] = useState("");
@@ -130,38 +97,43 @@ export function BookingForm(props: {
     null,
   );
 
-  // The browser's zone is the likeliest one; the server render (and hydration) use UTC.
+  // The traveler's zone when known, else the browser's (the likeliest one); the server render uses UTC.
   const browserZone = useSyncExternalStore(
     subscribeToNothing,
     () => Intl.DateTimeFormat().resolvedOptions().timeZone,
     () => "UTC",
   );
-  const timeZone = chosenZone ?? (props.timeZones.includes(browserZone) ? browserZone : "UTC");
+  const timeZone = chosenZone ?? props.initialTimeZone ?? (props.timeZones.includes(browserZone) ? browserZone : "UTC");
+  // Until staff type a departure, a top-up departs at the next quarter hour on the chosen zone's clock.
+  const suggested =
+    props.departSoonAfter === null ? { date: "", time: "" } : departureSoonAfter(timeZone, props.departSoonAfter);
+  const { date: departureDate, time: departureTime } = departure ?? suggested;
 
   const byId = useMemo(() => new Map(props.catalog.map((option) => [option.id, option])), [props.catalog]);
+  const views = choices.map((choice) => packageView(choice, byId, props.packageTypes));
   const editing = phase === "edit";
   const field = (key: string) => errors.fields[key];
-
-  function updateSpec(index: number, change: Partial<Spec>) {
-    setSpecs((current) => current.map((spec, i) => (i === index ? { ...spec, ...change } : spec)));
-  }
-
-  function sizesFor(spec: Spec): string[] {
-    if (spec.packageType === "unlimited") return [];
-    const lists = spec.destinations.map((id) => byId.get(id)?.sizes[spec.packageType] ?? []);
-    if (lists.length === 0) return [];
-    return lists.reduce((common, list) => common.filter((size) => list.includes(size)));
-  }
-
-  const preview = previewState?.ok && previewState.data.outcome === "preview" ? previewState.data : null;
+  const preview =
+    phase === "preview" && previewState?.ok && previewState.data.outcome === "preview" ? previewState.data : null;
   const busy = previewing || sending;
 
+  function updateChoice(index: number, change: Partial<PackageChoice>) {
+    setChoices((current) => current.map((choice, i) => (i === index ? { ...choice, ...change } : choice)));
+  }
+
+  function submit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const step = (event.nativeEvent as SubmitEvent).submitter?.getAttribute("data-step");
+    startTransition(() => (step === "send" ? sendAction(form) : previewAction(form)));
+  }
+
   return (
-    <form className="flex max-w-4xl flex-col gap-5" data-testid="booking-form">
+    <form className="flex max-w-4xl flex-col gap-5" data-testid="booking-form" onSubmit={submit}>
       <input type="hidden" name="clientKey" value={clientKey} />
       <input type="hidden" name="kind" value={props.kind} />
       <input type="hidden" name="travelers" value={travelers} />
-      <input type="hidden" name="specs" value={JSON.stringify(specs)} />
+      <input type="hidden" name="specs" value={JSON.stringify(views.map((view) => view.spec))} />
       <input type="hidden" name="departureDate" value={departureDate} />
       <input type="hidden" name="departureTime" value={departureTime} />
       <input type="hidden" name="timeZone" value={timeZone} />
@@ -200,116 +172,35 @@ export function BookingForm(props: {
             Packages
           </h2>
           <p className="text-xs text-muted-foreground">
-            Every traveler gets every package. Several destinations in one package are one multi-destination package:
-            Hubby covers them with the fewest bundles (a regional bundle where it is cheaper).
+            Every traveler gets every package. Sizes and durations are the ones the catalog&apos;s bundles sell. Several
+            destinations in one package are one multi-destination package: Hubby covers them with the fewest bundles (a
+            regional bundle where it is cheaper). A bundle picked from the catalog is sent as its package_id.
+            {topUp && props.initialDestination
+              ? ` The traveler's current destination (${byId.get(props.initialDestination)?.name ?? props.initialDestination}) is preselected.`
+              : ""}
           </p>
-          {specs.map((spec, index) => {
-            const sizes = sizesFor(spec);
-            return (
-              <div key={index} className="flex flex-col gap-3 rounded-lg border p-3" data-testid={`spec-${index}`}>
-                <div className="flex items-center justify-between">
-                  <span className="text-sm font-medium">Package {index + 1}</span>
-                  {specs.length > 1 && (
-                    <Button
-                      type="button"
-                      variant="ghost"
-                      size="sm"
-                      onClick={() => setSpecs((current) => current.filter((_, i) => i !== index))}
-                    >
-                      Remove
-                    </Button>
-                  )}
-                </div>
-                <div className="flex flex-wrap gap-2" aria-label={`Destinations of package ${index + 1}`}>
-                  {spec.destinations.map((id) => (
-                    <span key={id} className="inline-flex items-center gap-1 rounded-full bg-muted px-2 py-0.5 text-sm">
-                      {byId.get(id)?.flag} {byId.get(id)?.name ?? id} <span className="font-mono text-xs">{id}</span>
-                      <button
-                        type="button"
-                        aria-label={`Remove ${id}`}
-                        onClick={() => updateSpec(index, { destinations: spec.destinations.filter((d) => d !== id) })}
-                      >
-                        <X className="h-3 w-3" aria-hidden />
-                      </button>
-                    </span>
-                  ))}
-                </div>
-                <div className="grid gap-3 sm:grid-cols-3">
-                  <Labelled id={`bk-spec-${index}-destination`} label="Add destination">
-                    <Select
-                      id={`bk-spec-${index}-destination`}
-                      value=""
-                      onChange={(event) => {
-                        const id = event.target.value;
-                        if (id && !spec.destinations.includes(id)) {
-                          updateSpec(index, { destinations: [...spec.destinations, id] });
-                        }
-                      }}
-                    >
-                      <option value="">Choose…</option>
-                      {(["country", "region"] as const).map((kind) => (
-                        <optgroup key={kind} label={kind === "country" ? "Countries" : "Regions"}>
-                          {props.catalog
-                            .filter((option) => option.kind === kind)
-                            .map((option) => (
-                              <option key={option.id} value={option.id}>
-                                {option.flag} {option.name} ({option.id})
-                              </option>
-                            ))}
-                        </optgroup>
-                      ))}
-                    </Select>
-                    <ErrorText id={`specs.${index}.destinations`} errors={field(`specs.${index}.destinations`)} />
-                  </Labelled>
-                  <Labelled id={`bk-spec-${index}-type`} label="Package type">
-                    <Select
-                      id={`bk-spec-${index}-type`}
-                      value={spec.packageType}
-                      onChange={(event) => updateSpec(index, { packageType: event.target.value })}
-                    >
-                      {props.packageTypes.map((type) => (
-                        <option key={type} value={type}>
-                          {TYPE_LABELS[type] ?? type}
-                        </option>
-                      ))}
-                    </Select>
-                    <ErrorText id={`specs.${index}.packageType`} errors={field(`specs.${index}.packageType`)} />
-                  </Labelled>
-                  <Labelled id={`bk-spec-${index}-size`} label="Size">
-                    <Select
-                      id={`bk-spec-${index}-size`}
-                      value={spec.packageType === "unlimited" ? "" : spec.size}
-                      disabled={spec.packageType === "unlimited"}
-                      onChange={(event) => updateSpec(index, { size: event.target.value })}
-                    >
-                      {spec.packageType === "unlimited" ? (
-                        <option value="">No data cap</option>
-                      ) : (
-                        <>
-                          {!sizes.includes(spec.size) && <option value={spec.size}>{spec.size}</option>}
-                          {sizes.map((size) => (
-                            <option key={size} value={size}>
-                              {size}
-                            </option>
-                          ))}
-                        </>
-                      )}
-                    </Select>
-                    <ErrorText id={`specs.${index}.size`} errors={field(`specs.${index}.size`)} />
-                  </Labelled>
-                </div>
-              </div>
-            );
-          })}
+          {choices.map((choice, index) => (
+            <PackageFields
+              key={index}
+              index={index}
+              choice={choice}
+              view={views[index]!}
+              catalog={props.catalog}
+              byId={byId}
+              packageTypes={props.packageTypes}
+              removable={choices.length > 1}
+              errors={field}
+              onChange={(change) => updateChoice(index, change)}
+              onRemove={() => setChoices((current) => current.filter((_, i) => i !== index))}
+            />
+          ))}
           <ErrorText id="specs" errors={field("specs")} />
           <div>
             <Button
               type="button"
               variant="outline"
               size="sm"
-              onClick={() =>
-                setSpecs((current) => [...current, { destinations: [], packageType: "data-limited", size: "1GB" }])
-              }
+              onClick={() => setChoices((current) => [...current, newPackageChoice()])}
             >
               Add package
             </Button>
@@ -322,21 +213,34 @@ export function BookingForm(props: {
               id="bk-date"
               type="date"
               value={departureDate}
-              onChange={(event) => setDepartureDate(event.target.value)}
+              onChange={(event) => setDeparture({ date: event.target.value, time: departureTime })}
               aria-invalid={field("departureDate") ? true : undefined}
             />
             <ErrorText id="departureDate" errors={field("departureDate")} />
           </Labelled>
-          <Labelled id="bk-time" label="Departure time (optional)">
+          <Labelled
+            id="bk-time"
+            label="Departure time (optional)"
+            hint={departure === null && props.departSoonAfter !== null ? "Now (the next quarter hour)." : undefined}
+          >
             <Input
               id="bk-time"
               type="time"
               value={departureTime}
-              onChange={(event) => setDepartureTime(event.target.value)}
+              onChange={(event) => setDeparture({ date: departureDate, time: event.target.value })}
+              aria-invalid={field("departureTime") ? true : undefined}
             />
             <ErrorText id="departureTime" errors={field("departureTime")} />
           </Labelled>
-          <Labelled id="bk-zone" label="Time zone">
+          <Labelled
+            id="bk-zone"
+            label="Time zone"
+            hint={
+              chosenZone === null && props.initialTimeZone
+                ? "The traveler's: their current destination's time zone."
+                : undefined
+            }
+          >
             <Select id="bk-zone" value={timeZone} onChange={(event) => setChosenZone(event.target.value)}>
               {props.timeZones.map((zone) => (
                 <option key={zone} value={zone}>
@@ -358,11 +262,20 @@ export function BookingForm(props: {
           <Labelled id="bk-locale" label="Locale (WebView language)">
             <Select id="bk-locale" value={locale} onChange={(event) => setLocale(event.target.value)}>
               <option value="">Partner default</option>
-              {props.locales.map((code) => (
-                <option key={code} value={code}>
-                  {code}
-                </option>
-              ))}
+              <optgroup label="Languages (Hubby picks the region)">
+                {props.languages.map((code) => (
+                  <option key={code} value={code}>
+                    {code}
+                  </option>
+                ))}
+              </optgroup>
+              <optgroup label="Locales">
+                {props.locales.map((code) => (
+                  <option key={code} value={code}>
+                    {code}
+                  </option>
+                ))}
+              </optgroup>
             </Select>
             <ErrorText id="locale" errors={field("locale")} />
           </Labelled>
@@ -400,7 +313,7 @@ export function BookingForm(props: {
 
       {editing ? (
         <div>
-          <Button type="submit" formAction={previewAction} disabled={busy}>
+          <Button type="submit" data-step="preview" disabled={busy}>
             {previewing ? "Preparing preview…" : "Preview"}
           </Button>
         </div>
@@ -408,7 +321,7 @@ export function BookingForm(props: {
         preview && (
           <Preview preview={preview}>
             <div className="flex gap-2">
-              <Button type="submit" formAction={sendAction} disabled={busy} data-testid="send-booking">
+              <Button type="submit" data-step="send" disabled={busy} data-testid="send-booking">
                 {sending ? "Sending…" : topUp ? "Send top-up" : "Send booking"}
               </Button>
               <Button type="button" variant="outline" disabled={busy} onClick={() => setPhase("edit")}>
@@ -419,84 +332,5 @@ export function BookingForm(props: {
         )
       )}
     </form>
-  );
-}
-
-function Preview({ preview, children }: { preview: PreviewData; children: React.ReactNode }) {
-  const money = (cents: number) => formatMoney(cents, preview.quote.currency);
-  return (
-    <section
-      className="flex flex-col gap-3 rounded-lg border p-4"
-      aria-labelledby="preview-heading"
-      data-testid="preview"
-    >
-      <h2 id="preview-heading" className="text-sm font-semibold">
-        Preview: nothing has been sent yet
-      </h2>
-      {preview.warnings.map((warning) => (
-        <p
-          key={warning}
-          role="alert"
-          className="flex items-center gap-2 rounded-md bg-amber-100 p-2 text-sm text-amber-900 dark:bg-amber-900/40 dark:text-amber-100"
-        >
-          <AlertTriangle className="h-4 w-4 shrink-0" aria-hidden />
-          {warning}
-        </p>
-      ))}
-      <table className="w-full text-sm">
-        <thead>
-          <tr className="text-left text-muted-foreground">
-            <th className="py-1">Package</th>
-            <th>Bundle it should map to</th>
-            <th className="text-right">B2B cost</th>
-            <th className="text-right">B2C price</th>
-          </tr>
-        </thead>
-        <tbody>
-          {preview.quote.specs.map((spec, index) =>
-            spec.ok
-              ? spec.bundles.map((bundle) => (
-                  <tr key={`${index}-${bundle.bundleId}`} className="border-t">
-                    <td className="py-1">{index + 1}</td>
-                    <td>
-                      {bundle.destinationName} · {bundle.label} {bundle.type}
-                      {bundle.durationDays ? `, ${bundle.durationDays} days` : ""}{" "}
-                      <span className="font-mono text-xs text-muted-foreground">{bundle.bundleId}</span>
-                    </td>
-                    <td className="text-right">{money(bundle.b2bCents)}</td>
-                    <td className="text-right">{money(bundle.b2cCents)}</td>
-                  </tr>
-                ))
-              : null,
-          )}
-          <tr className="border-t font-medium">
-            <td className="py-1" colSpan={2}>
-              Per traveler
-            </td>
-            <td className="text-right">{money(preview.quote.perTraveler.costCents)}</td>
-            <td className="text-right">{money(preview.quote.perTraveler.priceCents)}</td>
-          </tr>
-          <tr className="border-t font-semibold">
-            <td className="py-1" colSpan={2}>
-              Total for {preview.travelers} traveler{preview.travelers === 1 ? "" : "s"}
-            </td>
-            <td className="text-right" data-testid="total-cost">
-              {money(preview.quote.total.costCents)}
-            </td>
-            <td className="text-right">{money(preview.quote.total.priceCents)}</td>
-          </tr>
-        </tbody>
-      </table>
-      <p className="text-xs text-muted-foreground">
-        Prices from the cached catalog; Hubby&apos;s routing and invoice have the last word.
-      </p>
-      <details open>
-        <summary className="cursor-pointer text-sm font-medium">Exact request: POST /api/bookings</summary>
-        <pre className="mt-2 max-h-96 overflow-auto rounded-md bg-muted p-3 text-xs" data-testid="request-json">
-          {JSON.stringify(preview.request, null, 2)}
-        </pre>
-      </details>
-      {children}
-    </section>
   );
 }

@@ -1,26 +1,32 @@
 import crypto from "node:crypto";
 import type { Metadata } from "next";
-import { z } from "zod";
 import Link from "next/link";
 import { forbidden } from "next/navigation";
+import { z } from "zod";
 import { audit } from "@/lib/audit/audit";
 import { can, rolesFor } from "@/lib/auth/roles";
 import { requireStaff } from "@/lib/auth/staff";
-import { sizesFor } from "@/lib/bookings/quote";
-import { PACKAGE_TYPES } from "@/lib/bookings/request";
+import type { DestinationOption } from "@/lib/bookings/offers";
+import { PACKAGE_TYPES, bytesToSize } from "@/lib/bookings/request";
 import { supportTopUpLimit } from "@/lib/bookings/settings";
+import { topUpDefaults, type TopUpDefaults } from "@/lib/bookings/top-up";
+import { catalogRefreshStatus } from "@/lib/catalog/background";
 import { catalogAsOf, loadCatalog } from "@/lib/catalog/catalog";
 import { flagEmoji } from "@/lib/catalog/names";
-import { SUPPORTED_LOCALES } from "@/lib/hubby/locales";
+import { hubbyForPage } from "@/lib/hubby";
+import { SUPPORTED_LANGUAGES, SUPPORTED_LOCALES } from "@/lib/hubby/locales";
 import { getRequestId } from "@/lib/request-id";
 import { parseSearchParams, urlText, type RawSearchParams } from "@/lib/url-params";
 import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 import { RefreshCatalogButton } from "../../catalog/refresh-button";
-import { BookingForm, type CatalogOption } from "./booking-form";
+import { RefreshWhileReading } from "../../catalog/refresh-while-reading";
+import { BookingForm } from "./booking-form";
 import { IssueModeTabs } from "./issue-mode-tabs";
 import { PromoCodesIssue } from "./promo-codes-issue";
 
 export const metadata: Metadata = { title: "New booking" };
+
+const timeZones = ["UTC", ...Intl.supportedValuesOf("timeZone").filter((zone) => zone !== "UTC")];
 
 const newBookingQuerySchema = z.object({
   /** "1" opens the form as a top-up of an existing traveler. */
@@ -30,8 +36,6 @@ const newBookingQuerySchema = z.object({
   /** "promo" issues promo codes (a booking without a traveler) instead. */
   mode: z.literal("promo").optional().catch(undefined),
 });
-
-const timeZones = ["UTC", ...Intl.supportedValuesOf("timeZone").filter((zone) => zone !== "UTC")];
 
 export default async function NewBookingPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const { values: query, ignored } = parseSearchParams(newBookingQuerySchema, await searchParams);
@@ -50,12 +54,24 @@ export default async function NewBookingPage({ searchParams }: { searchParams: P
   }
 
   const [catalog, asOf, limit] = await Promise.all([loadCatalog(), catalogAsOf(), supportTopUpLimit()]);
-  const options: CatalogOption[] = catalog.map((destination) => ({
+  const reading = catalogRefreshStatus();
+  const defaults: TopUpDefaults | null =
+    topUp && catalog.length > 0 ? await topUpDefaults(query.externalUserId, catalog, await hubbyForPage(staff)) : null;
+  const options: DestinationOption[] = catalog.map((destination) => ({
     id: destination.id,
     name: destination.name,
     kind: destination.kind,
     flag: destination.kind === "region" ? "🌐" : flagEmoji(destination.id),
-    sizes: Object.fromEntries(PACKAGE_TYPES.map((type) => [type, sizesFor(destination, type)])),
+    bundles: destination.bundles.map((bundle) => ({
+      id: bundle.id,
+      type: bundle.type,
+      label: bundle.label,
+      size: bundle.sizeBytes === null ? null : bytesToSize(bundle.sizeBytes),
+      durationDays: bundle.durationDays,
+      b2bCents: bundle.b2bCents,
+      b2cCents: bundle.b2cCents,
+      currency: bundle.currency,
+    })),
   }));
 
   return (
@@ -67,7 +83,15 @@ export default async function NewBookingPage({ searchParams }: { searchParams: P
           {topUp
             ? "Queues more data on an existing traveler's eSIM (a data-limited package). Every top-up is audited with its reason."
             : "Issues paid packages to one or more travelers. You will see the exact request and its cost before anything is sent."}{" "}
-          Catalog as of {asOf ? `${asOf.toISOString().slice(0, 16).replace("T", " ")} UTC` : "never"} (
+          <span data-testid="booking-catalog-as-of">
+            Catalog as of{" "}
+            {asOf
+              ? `${asOf.toISOString().slice(0, 16).replace("T", " ")} UTC`
+              : reading.running
+                ? "now: it is being read from Hubby"
+                : "never"}
+          </span>{" "}
+          (
           <Link href="/catalog" className="underline">
             catalog
           </Link>
@@ -76,18 +100,35 @@ export default async function NewBookingPage({ searchParams }: { searchParams: P
       </div>
       <IgnoredParamsNotice names={ignored} />
       {catalog.length === 0 ? (
-        <div className="flex flex-col items-start gap-2 rounded-lg border p-4 text-sm">
-          <p>The destination catalog has not been read from Hubby yet. Refresh it to choose destinations and sizes.</p>
-          <RefreshCatalogButton />
+        <div className="flex flex-col items-start gap-2 rounded-lg border p-4 text-sm" data-testid="catalog-missing">
+          {reading.running ? (
+            <>
+              <p>Hubby&apos;s destination catalog is being read; the form appears as soon as it is in.</p>
+              <RefreshWhileReading />
+            </>
+          ) : (
+            <>
+              <p>
+                The destination catalog has not been read from Hubby yet
+                {reading.lastFailure ? ` (the last attempt failed: ${reading.lastFailure.message})` : ""}. Refresh it to
+                choose destinations and sizes.
+              </p>
+              <RefreshCatalogButton />
+            </>
+          )}
         </div>
       ) : (
         <BookingForm
           clientKey={crypto.randomUUID()}
           kind={topUp ? "top_up" : "issue"}
           catalog={options}
+          languages={SUPPORTED_LANGUAGES}
           locales={SUPPORTED_LOCALES}
           timeZones={timeZones}
           initialTravelers={query.externalUserId}
+          initialDestination={defaults?.destinationId ?? null}
+          initialTimeZone={defaults?.timeZone && timeZones.includes(defaults.timeZone) ? defaults.timeZone : null}
+          departSoonAfter={defaults?.at ?? null}
           packageTypes={topUp ? ["data-limited"] : PACKAGE_TYPES}
           limitNote={
             topUp && !can(staff.role, "bookings.issue")
