@@ -1,5 +1,5 @@
 "use client";
-import { useActionState, useState } from "react";
+import { startTransition, useActionState, useState } from "react";
 import { useRouter } from "next/navigation";
 import { toast } from "sonner";
 import type { ActionResult, FieldErrors } from "@/lib/actions";
@@ -125,8 +125,17 @@ export function PromoCodeForm(props: {
     { destinations: destination ? [destination] : [], packageType, ...(packageType === "unlimited" ? {} : { size }) },
   ]);
 
+  // Submitted through onSubmit, not form actions: React resets a form after its action runs, which would put the
+  // selects back on their first options while the preview is open (see booking-form.tsx).
+  function submit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const step = (event.nativeEvent as SubmitEvent).submitter?.getAttribute("data-step");
+    startTransition(() => (step === "send" ? sendAction(form) : previewAction(form)));
+  }
+
   return (
-    <form className="flex max-w-4xl flex-col gap-5" data-testid="promo-code-form">
+    <form className="flex max-w-4xl flex-col gap-5" data-testid="promo-code-form" onSubmit={submit}>
       <input type="hidden" name="clientKey" value={clientKey} />
       <input type="hidden" name="codes" value={codes} />
       <input type="hidden" name="specs" value={specs} />
@@ -252,7 +261,7 @@ export function PromoCodeForm(props: {
 
       {editing ? (
         <div>
-          <Button type="submit" formAction={previewAction} disabled={busy}>
+          <Button type="submit" data-step="preview" disabled={busy}>
             {previewing ? "Preparing preview…" : "Preview"}
           </Button>
         </div>
@@ -260,7 +269,7 @@ export function PromoCodeForm(props: {
         preview && (
           <PromoPreview preview={preview}>
             <div className="flex gap-2">
-              <Button type="submit" formAction={sendAction} disabled={busy} data-testid="send-promo-codes">
+              <Button type="submit" data-step="send" disabled={busy} data-testid="send-promo-codes">
                 {sending ? "Sending…" : `Issue ${preview.codes} promo code${preview.codes === 1 ? "" : "s"}`}
               </Button>
               <Button type="button" variant="outline" disabled={busy} onClick={() => setPhase("edit")}>
