@@ -13,8 +13,8 @@ import http from "node:http";
  *   would answer a cross-origin server action with a 500;
  * - a body larger than MAX_BODY_BYTES (what the largest form needs) gets 413 before anything reads it, where Next.js
  *   would buffer it (server actions, the proxy) and answer 500; paths with their own limits (the campaign upload,
- *   the webhook receiver) are exempt. A body of unknown length (chunked) is refused with 411 on those paths:
- *   browsers always declare it.
+ *   the webhook receiver) are exempt. A body of unknown length (chunked) passes: Next.js forwards a server action
+ *   to the worker that holds it with a streamed body, through this server; its own 1 MB limit then applies.
  */
 
 export const HEADERS_TIMEOUT_MS = 10_000;
@@ -116,18 +116,14 @@ export function crossOriginRefusal(
   return allowed.has(originHost) ? null : "Cross-origin request refused.";
 }
 
-/** 413 for a declared body over the limit, 411 for a body of unknown length; null for everything else. */
+/** 413 for a declared body over the limit; null for everything else. */
 export function bodySizeRefusal(
   request: http.IncomingMessage,
   maxBytes: number,
 ): { status: number; message: string } | null {
   if (SAFE_METHODS.has(request.method ?? "GET")) return null;
   const declared = request.headers["content-length"];
-  if (declared === undefined) {
-    return request.headers["transfer-encoding"]
-      ? { status: 411, message: "Send the request with its Content-Length." }
-      : null;
-  }
+  if (declared === undefined) return null;
   return Number(declared) > maxBytes
     ? { status: 413, message: `The request is larger than ${Math.round(maxBytes / 1024 / 1024)} MB.` }
     : null;

@@ -89,7 +89,7 @@ describe("console HTTP server", () => {
     expect(performance.now() - started).toBeGreaterThan(1_000);
   });
 
-  it("refuses a body over the limit with 413 before the handler, and one of unknown length with 411", async () => {
+  it("refuses a declared body over the limit with 413 before the handler; a streamed one passes", async () => {
     const { port, seen } = await start();
     const big = await fetch(`http://127.0.0.1:${port}/action`, { method: "POST", body: "x".repeat(2048) });
     expect(big.status).toBe(413);
@@ -104,8 +104,9 @@ describe("console HTTP server", () => {
       }),
       duplex: "half",
     } as RequestInit);
-    expect(chunked.status).toBe(411);
-    expect(seen).toHaveLength(0);
+    // Next.js forwards a server action to the worker that holds it this way, through this server.
+    expect(chunked.status).toBe(200);
+    expect(seen).toHaveLength(1);
     // The upload path reads and caps its own body.
     expect((await fetch(`http://127.0.0.1:${port}/upload`, { method: "POST", body: "x".repeat(2048) })).status).toBe(
       200,
