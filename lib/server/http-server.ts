@@ -75,7 +75,7 @@ export function createConsoleServer(options: ConsoleServerOptions, handler: Hand
       ? null
       : bodySizeRefusal(request, options.maxBodyBytes ?? MAX_BODY_BYTES);
     if (oversize) {
-      respond(response, oversize.status, oversize.message);
+      refuseAfterDraining(request, response, oversize, timeouts.bodyMs);
       return;
     }
     limitBodyTime(request, response, options.uploadPaths?.includes(path) ? timeouts.uploadMs : timeouts.bodyMs);
@@ -127,6 +127,39 @@ export function bodySizeRefusal(
   return Number(declared) > maxBytes
     ? { status: 413, message: `The request is larger than ${Math.round(maxBytes / 1024 / 1024)} MB.` }
     : null;
+}
+
+/** A body up to this size is read and dropped before a refusal, so the client gets the answer, not a broken pipe. */
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Answers a refusal once the client has finished sending (the body is read and dropped, never kept), so a client
+ * writing its body still gets the 413 instead of a broken pipe. A body larger than MAX_DRAIN_BYTES, or slower than
+ * `limitMs`, is cut off: the answer goes out and the connection closes.
+ */
+function refuseAfterDraining(
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+  refusal: { status: number; message: string },
+  limitMs: number,
+) {
+  let drained = 0;
+  const answer = () => {
+    clearTimeout(timer);
+    if (!response.headersSent) respond(response, refusal.status, refusal.message);
+  };
+  const cutOff = () => {
+    answer();
+    request.socket.destroySoon();
+  };
+  const timer = setTimeout(cutOff, limitMs);
+  timer.unref();
+  request.on("data", (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > MAX_DRAIN_BYTES) cutOff();
+  });
+  request.once("end", answer);
+  request.once("error", answer);
 }
 
 /**
