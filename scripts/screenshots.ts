@@ -44,6 +44,7 @@ async function main() {
     await shoot(page, "bookings", "/bookings");
     await shoot(page, "bookings-at-hubby", "/bookings/hubby");
     await shoot(page, "campaigns", "/campaigns");
+    await shoot(page, "promo-codes", "/promo-codes");
     await shoot(page, "webhooks", "/webhooks");
     await shoot(page, "instructions", "/instructions");
     await shoot(page, "audit", "/audit");
