@@ -447,6 +447,20 @@ async function lookUpAtHubby(
   return { undetermined: doubt || "no lookup could prove the booking absent" };
 }
 
+/** A lookup found the intent's booking: whatever the intent was (`from`), it is SENT with Hubby's booking. */
+async function recordFound(id: string, from: BookingIntentStatus, found: Found, actor: Actor): Promise<Booking> {
+  const { booking, via } = found;
+  await transition(
+    id,
+    from,
+    "SENT",
+    settledFields(booking, booking),
+    `Reconciled: booking ${booking.id} found via ${via}`,
+    actor,
+  );
+  return booking;
+}
+
 /**
  * found / absent / undetermined as above; `waiting` while a slow request could still commit (the quiet period);
  * `settled` when there was nothing to reconcile.
@@ -492,15 +506,7 @@ export async function reconcileIntent(
 
   const lookup = await lookUpAtHubby(intent, hubby);
   if ("found" in lookup) {
-    const { booking, via } = lookup.found;
-    await transition(
-      id,
-      intent.status,
-      "SENT",
-      settledFields(booking, booking),
-      `Reconciled: booking ${booking.id} found via ${via}`,
-      actor,
-    );
+    const booking = await recordFound(id, intent.status, lookup.found, actor);
     return { ...(await readState(id)), verdict: "found", note: `Hubby has booking ${booking.id} for this intent.` };
   }
   if (intent.status === "FAILED") {
@@ -614,15 +620,7 @@ export async function confirmAbsentAndSend(
   });
   const lookup = await lookUpAtHubby(intent, hubby);
   if ("found" in lookup) {
-    const { booking, via } = lookup.found;
-    await transition(
-      id,
-      "UNKNOWN",
-      "SENT",
-      settledFields(booking, booking),
-      `Reconciled: booking ${booking.id} found via ${via}`,
-      actor,
-    );
+    const booking = await recordFound(id, "UNKNOWN", lookup.found, actor);
     return {
       ...(await readState(id)),
       sent: false,
