@@ -18,3 +18,34 @@ export function csvField(value: CsvValue): string {
 export function csvLine(values: readonly CsvValue[]): string {
   return `${values.map(csvField).join(",")}\r\n`;
 }
+
+/**
+ * A CSV download as a stream: the header line, then each batch of rows as it is read (a batch at a time, so an
+ * export never holds the whole result). A failed read ends the download with an error and is logged under `label`.
+ */
+export function csvStream<Row>(
+  header: readonly CsvValue[],
+  batches: AsyncGenerator<Row[]>,
+  line: (row: Row) => string,
+  label: string,
+): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(csvLine(header)));
+    },
+    async pull(controller) {
+      try {
+        const next = await batches.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value.map(line).join("")));
+      } catch (error) {
+        console.error(`[${label}] failed:`, error);
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await batches.return(undefined);
+    },
+  });
+}

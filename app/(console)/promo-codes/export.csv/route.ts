@@ -1,7 +1,7 @@
 import { audit } from "@/lib/audit/audit";
 import { rolesFor } from "@/lib/auth/roles";
 import { requireStaff } from "@/lib/auth/staff";
-import { csvLine } from "@/lib/csv";
+import { csvLine, csvStream } from "@/lib/csv";
 import { promoCodeFilterKey, readPromoCodeQuery } from "@/lib/promo-codes/filters";
 import {
   countPromoCodes,
@@ -90,26 +90,7 @@ export async function GET(request: Request) {
   }
   await audit({ actor: staff, action: "promo_codes.export", result: "ok", details, requestId });
 
-  const batches = exportPromoCodes(query);
-  const encoder = new TextEncoder();
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(encoder.encode(csvLine(HEADER)));
-    },
-    async pull(controller) {
-      try {
-        const next = await batches.next();
-        if (next.done) controller.close();
-        else controller.enqueue(encoder.encode(next.value.map(line).join("")));
-      } catch (error) {
-        console.error(`[promo_codes.export] request ${requestId} failed:`, error);
-        controller.error(error);
-      }
-    },
-    async cancel() {
-      await batches.return(undefined);
-    },
-  });
+  const body = csvStream(HEADER, exportPromoCodes(query), line, `promo_codes.export request ${requestId}`);
   const stamp = new Date().toISOString().slice(0, 16).replace(/[-:]/g, "").replace("T", "-");
   return new Response(body, {
     headers: {
