@@ -1,18 +1,7 @@
-import * as React from "react";
-import { cn } from "@/lib/utils";
+import { styled } from "./styled";
 
-export function Card({ className, ...props }: React.HTMLAttributes<HTMLDivElement>) {
-  return <div className={cn("rounded-lg border border-border bg-card shadow-sm", className)} {...props} />;
-}
-export function CardHeader({ className, ...props }: React.HTMLAttributes<HTMLDivElement>) {
-  return <div className={cn("flex flex-col gap-1 p-5 pb-3", className)} {...props} />;
-}
-export function CardTitle({ className, ...props }: React.HTMLAttributes<HTMLHeadingElement>) {
-  return <h2 className={cn("text-base font-semibold", className)} {...props} />;
-}
-export function CardDescription({ className, ...props }: React.HTMLAttributes<HTMLParagraphElement>) {
-  return <p className={cn("text-sm text-muted-foreground", className)} {...props} />;
-}
-export function CardContent({ className, ...props }: React.HTMLAttributes<HTMLDivElement>) {
-  return <div className={cn("p-5 pt-0", className)} {...props} />;
-}
+export const Card = styled("div", "rounded-lg border border-border bg-card shadow-sm", "Card");
+export const CardHeader = styled("div", "flex flex-col gap-1 p-5 pb-3", "CardHeader");
+export const CardTitle = styled("h2", "text-base font-semibold", "CardTitle");
+export const CardDescription = styled("p", "text-sm text-muted-foreground", "CardDescription");
+export const CardContent = styled("div", "p-5 pt-0", "CardContent");

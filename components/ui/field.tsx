@@ -1,4 +1,5 @@
 import * as React from "react";
+import { cn } from "@/lib/utils";
 import { Label } from "./label";
 
 /** A labelled control with its error text wired to aria-describedby, so tests and screen readers find both. */
@@ -36,12 +37,12 @@ export function Field({
   );
 }
 
-export function FormMessage({ message, ok }: { message?: string; ok?: boolean }) {
+export function FormMessage({ message, ok, className }: { message?: string; ok?: boolean; className?: string }) {
   if (!message) return null;
   return (
     <p
       role={ok ? "status" : "alert"}
-      className={ok ? "text-sm text-emerald-700 dark:text-emerald-300" : "text-sm text-destructive"}
+      className={cn(ok ? "text-sm text-emerald-700 dark:text-emerald-300" : "text-sm text-destructive", className)}
     >
       {message}
     </p>

@@ -1,36 +1,35 @@
 "use client";
-import { useActionState, useEffect, useRef } from "react";
+import { useRef } from "react";
 import { toast } from "sonner";
-import type { ActionResult } from "@/lib/actions";
-import { Button } from "@/components/ui/button";
-import { Field, FormMessage } from "@/components/ui/field";
+import { ActionMessage } from "@/components/action/action-message";
+import { SubmitButton } from "@/components/action/submit-button";
+import { useServerAction } from "@/components/action/use-server-action";
+import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { changeOwnPasswordAction } from "./actions";
 
 export function ChangePasswordForm() {
   const formRef = useRef<HTMLFormElement>(null);
-  const [state, action, pending] = useActionState<ActionResult<null> | null, FormData>(changeOwnPasswordAction, null);
-  useEffect(() => {
-    if (state?.ok) {
+  const { run, pending, failure, fieldErrors } = useServerAction(changeOwnPasswordAction, {
+    onSuccess: () => {
       toast.success("Password changed.");
       formRef.current?.reset();
-    }
-  }, [state]);
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
+    },
+  });
   return (
-    <form ref={formRef} action={action} className="flex max-w-sm flex-col gap-3">
-      <Field id="current-password" label="Current password" errors={errors?.currentPassword}>
+    <form ref={formRef} action={run} className="flex max-w-sm flex-col gap-3">
+      <Field id="current-password" label="Current password" errors={fieldErrors?.currentPassword}>
         {(props) => (
           <Input name="currentPassword" type="password" autoComplete="current-password" required {...props} />
         )}
       </Field>
-      <Field id="new-password" label="New password" errors={errors?.newPassword}>
+      <Field id="new-password" label="New password" errors={fieldErrors?.newPassword}>
         {(props) => <Input name="newPassword" type="password" autoComplete="new-password" required {...props} />}
       </Field>
-      {state && !state.ok && <FormMessage message={state.message} />}
-      <Button type="submit" disabled={pending} className="self-start">
+      <ActionMessage failure={failure} />
+      <SubmitButton pending={pending} className="self-start">
         Change password
-      </Button>
+      </SubmitButton>
     </form>
   );
 }

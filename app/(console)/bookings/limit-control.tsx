@@ -1,8 +1,8 @@
 "use client";
-import { useActionState, useEffect } from "react";
 import { toast } from "sonner";
-import type { ActionResult } from "@/lib/actions";
-import { Button } from "@/components/ui/button";
+import { ActionMessage } from "@/components/action/action-message";
+import { SubmitButton } from "@/components/action/submit-button";
+import { useServerAction } from "@/components/action/use-server-action";
 import { FilterField } from "@/components/ui/field";
 import { Select } from "@/components/ui/input";
 import { setTopUpLimitAction } from "./actions";
@@ -19,42 +19,27 @@ export function LimitControl({
   windowHours: number;
   windows: readonly { hours: number; label: string }[];
 }) {
-  const [state, action, pending] = useActionState<ActionResult<{ size: string; window: string }> | null, FormData>(
-    setTopUpLimitAction,
-    null,
-  );
-  useEffect(() => {
-    if (state?.ok)
-      toast.success(`Support top-up limit set to ${state.data.size} per traveler in ${state.data.window}.`);
-  }, [state]);
+  const { run, pending, failure } = useServerAction(setTopUpLimitAction, {
+    onSuccess: (limit) => toast.success(`Support top-up limit set to ${limit.size} per traveler in ${limit.window}.`),
+  });
   return (
-    <form action={action} className="flex w-fit flex-wrap items-end gap-2 rounded-lg border p-3">
+    <form action={run} className="flex w-fit flex-wrap items-end gap-2 rounded-lg border p-3">
       <FilterField id="limit-size" label="Support top-up limit (per traveler)">
-        <Select id="limit-size" name="size" defaultValue={size} className="w-32">
-          {sizes.map((option) => (
-            <option key={option} value={option}>
-              {option}
-            </option>
-          ))}
-        </Select>
+        <Select id="limit-size" name="size" defaultValue={size} className="w-32" options={sizes} />
       </FilterField>
       <FilterField id="limit-window" label="In any">
-        <Select id="limit-window" name="windowHours" defaultValue={String(windowHours)} className="w-32">
-          {windows.map((option) => (
-            <option key={option.hours} value={option.hours}>
-              {option.label}
-            </option>
-          ))}
-        </Select>
+        <Select
+          id="limit-window"
+          name="windowHours"
+          defaultValue={String(windowHours)}
+          className="w-32"
+          options={windows.map((option) => ({ value: option.hours, label: option.label }))}
+        />
       </FilterField>
-      <Button type="submit" size="sm" variant="outline" disabled={pending}>
+      <SubmitButton size="sm" variant="outline" pending={pending}>
         Save limit
-      </Button>
-      {state?.ok === false && (
-        <span role="alert" className="text-sm text-destructive">
-          {state.message}
-        </span>
-      )}
+      </SubmitButton>
+      <ActionMessage failure={failure} />
     </form>
   );
 }

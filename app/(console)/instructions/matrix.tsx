@@ -32,6 +32,9 @@ import { SaveSnapshotButton } from "./save-snapshot-button";
  * once and each cell streams in with its own loading and error state.
  */
 
+const inlineLabel = "flex flex-col gap-1 text-xs text-muted-foreground";
+const phoneOsOptions = Object.entries(phoneOsLabels).map(([value, label]) => ({ value, label }));
+
 export function MatrixForm({
   externalUserId,
   rows,
@@ -61,7 +64,7 @@ export function MatrixForm({
           ))}
         </div>
         <div className="flex flex-wrap items-end gap-2">
-          <label className="flex flex-col gap-1 text-xs text-muted-foreground">
+          <label className={inlineLabel}>
             Another device
             <Input
               name="customDevice"
@@ -76,17 +79,16 @@ export function MatrixForm({
               <option key={`${d.phone_brand} ${d.phone_model}`} value={`${d.phone_brand} ${d.phone_model}`} />
             ))}
           </datalist>
-          <label className="flex flex-col gap-1 text-xs text-muted-foreground">
+          <label className={inlineLabel}>
             OS
-            <Select name="customOs" className="w-28" defaultValue={custom?.phoneOs ?? "android"}>
-              {Object.entries(phoneOsLabels).map(([value, label]) => (
-                <option key={value} value={value}>
-                  {label}
-                </option>
-              ))}
-            </Select>
+            <Select
+              name="customOs"
+              className="w-28"
+              defaultValue={custom?.phoneOs ?? "android"}
+              options={phoneOsOptions}
+            />
           </label>
-          <label className="flex flex-col gap-1 text-xs text-muted-foreground">
+          <label className={inlineLabel}>
             Version
             <Input name="customVersion" className="w-20" placeholder="14" defaultValue={custom?.osVersion} />
           </label>
@@ -104,7 +106,7 @@ export function MatrixForm({
         </div>
       </fieldset>
       <div className="flex flex-wrap items-end gap-2">
-        <label className="flex flex-col gap-1 text-xs text-muted-foreground">
+        <label className={inlineLabel}>
           Brand key (custom_branding)
           <Input name="brand" className="w-56" placeholder="optional" defaultValue={brand} />
         </label>

@@ -1,10 +1,9 @@
 "use client";
-import { useActionState, useState } from "react";
-import type { ActionResult } from "@/lib/actions";
-import type { Preview } from "@/lib/instructions/preview";
+import { useState } from "react";
 import { DEVICE_TYPES, INSTRUCTION_FORMATS, phoneOsLabels, previewLabel } from "@/lib/instructions/schemas";
 import { SUPPORTED_LOCALES } from "@/lib/hubby/locales";
-import { Button } from "@/components/ui/button";
+import { SubmitButton } from "@/components/action/submit-button";
+import { useServerAction } from "@/components/action/use-server-action";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { previewInstructionsAction } from "./actions";
@@ -18,6 +17,8 @@ const formatLabels: Record<(typeof INSTRUCTION_FORMATS)[number], string> = {
   json: "JSON",
   markdown: "Markdown",
 };
+const formatOptions = INSTRUCTION_FORMATS.map((format) => ({ value: format, label: formatLabels[format] }));
+const phoneOsOptions = Object.entries(phoneOsLabels).map(([value, label]) => ({ value, label }));
 
 /** One preview: the form, then the sanitized instructions in their frame with branding and platform notes. */
 export function PreviewPanel({
@@ -31,12 +32,8 @@ export function PreviewPanel({
   lpa: string | null;
   defaultLocale: string;
 }) {
-  const [result, preview, pending] = useActionState<ActionResult<Preview> | null, FormData>(
-    previewInstructionsAction,
-    null,
-  );
+  const { result, run: preview, pending, fieldErrors: errors } = useServerAction(previewInstructionsAction);
   const [phoneOs, setPhoneOs] = useState<"ios" | "android">("ios");
-  const errors = result?.ok === false ? result.fieldErrors : undefined;
 
   // Picking a listed Apple device selects iOS, anything else Android (still editable).
   function onDeviceChange(value: string) {
@@ -68,15 +65,7 @@ export function PreviewPanel({
           )}
         </Field>
         <Field id="preview-device-type" label="Device type" errors={errors?.deviceType}>
-          {(props) => (
-            <Select {...props} name="deviceType" defaultValue="phone">
-              {DEVICE_TYPES.map((type) => (
-                <option key={type} value={type}>
-                  {type}
-                </option>
-              ))}
-            </Select>
-          )}
+          {(props) => <Select {...props} name="deviceType" defaultValue="phone" options={DEVICE_TYPES} />}
         </Field>
         <Field id="preview-os" label="OS" errors={errors?.phoneOs}>
           {(props) => (
@@ -85,39 +74,18 @@ export function PreviewPanel({
               name="phoneOs"
               value={phoneOs}
               onChange={(event) => setPhoneOs(event.target.value === "android" ? "android" : "ios")}
-            >
-              {Object.entries(phoneOsLabels).map(([value, label]) => (
-                <option key={value} value={value}>
-                  {label}
-                </option>
-              ))}
-            </Select>
+              options={phoneOsOptions}
+            />
           )}
         </Field>
         <Field id="preview-os-version" label="OS version" errors={errors?.osVersion} hint="e.g. 17.4, 16 or 15">
           {(props) => <Input {...props} name="osVersion" defaultValue="17.4" required />}
         </Field>
         <Field id="preview-locale" label="Locale" errors={errors?.locale}>
-          {(props) => (
-            <Select {...props} name="locale" defaultValue={defaultLocale}>
-              {SUPPORTED_LOCALES.map((locale) => (
-                <option key={locale} value={locale}>
-                  {locale}
-                </option>
-              ))}
-            </Select>
-          )}
+          {(props) => <Select {...props} name="locale" defaultValue={defaultLocale} options={SUPPORTED_LOCALES} />}
         </Field>
         <Field id="preview-format" label="Format" errors={errors?.format}>
-          {(props) => (
-            <Select {...props} name="format" defaultValue="html">
-              {INSTRUCTION_FORMATS.map((format) => (
-                <option key={format} value={format}>
-                  {formatLabels[format]}
-                </option>
-              ))}
-            </Select>
-          )}
+          {(props) => <Select {...props} name="format" defaultValue="html" options={formatOptions} />}
         </Field>
         <Field
           id="preview-brand"
@@ -128,9 +96,9 @@ export function PreviewPanel({
           {(props) => <Input {...props} name="customBranding" placeholder="e.g. brand_luxury_travel" />}
         </Field>
         <div className="flex items-end">
-          <Button type="submit" disabled={pending}>
-            {pending ? "Asking Hubby…" : "Preview"}
-          </Button>
+          <SubmitButton pending={pending} pendingLabel="Asking Hubby…">
+            Preview
+          </SubmitButton>
         </div>
       </form>
 

@@ -1,27 +1,21 @@
 "use client";
 import Link from "next/link";
-import { useActionState } from "react";
-import type { ActionResult } from "@/lib/actions";
 import type { PreviewInputs } from "@/lib/instructions/schemas";
-import { Button } from "@/components/ui/button";
+import { ActionMessage } from "@/components/action/action-message";
+import { HiddenFields } from "@/components/action/hidden-fields";
+import { SubmitButton } from "@/components/action/submit-button";
+import { useServerAction } from "@/components/action/use-server-action";
 import { saveSnapshotAction } from "./actions";
 
 /** "Save to traveler's timeline": the server asks Hubby again with these inputs and stores the sanitized reply. */
 export function SaveSnapshotButton({ inputs, size = "default" }: { inputs: PreviewInputs; size?: "default" | "sm" }) {
-  const [result, save, saving] = useActionState<ActionResult<{ id: string; href: string }> | null, FormData>(
-    saveSnapshotAction,
-    null,
-  );
+  const { result, run, pending, failure } = useServerAction(saveSnapshotAction);
   return (
-    <form action={save} className="flex flex-wrap items-center gap-2">
-      {Object.entries(inputs).map(([name, value]) =>
-        value === undefined || value === null ? null : (
-          <input key={name} type="hidden" name={name} value={String(value)} />
-        ),
-      )}
-      <Button type="submit" variant="outline" size={size} disabled={saving}>
-        {saving ? "Saving…" : "Save to traveler's timeline"}
-      </Button>
+    <form action={run} className="flex flex-wrap items-center gap-2">
+      <HiddenFields values={inputs} />
+      <SubmitButton variant="outline" size={size} pending={pending} pendingLabel="Saving…">
+        Save to traveler&apos;s timeline
+      </SubmitButton>
       {result?.ok && (
         <span role="status" className="text-xs">
           Saved.{" "}
@@ -30,11 +24,7 @@ export function SaveSnapshotButton({ inputs, size = "default" }: { inputs: Previ
           </Link>
         </span>
       )}
-      {result?.ok === false && (
-        <span role="alert" className="text-xs text-destructive">
-          {result.message}
-        </span>
-      )}
+      <ActionMessage failure={failure} className="text-xs" />
     </form>
   );
 }

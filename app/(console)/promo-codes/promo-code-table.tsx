@@ -4,7 +4,7 @@ import { createColumnHelper, tableFeatures, useTable } from "@tanstack/react-tab
 import type { PromoCodeRow } from "@/lib/promo-codes/queries";
 import { Badge } from "@/components/ui/badge";
 import { DataTable } from "@/components/data-table";
-import { CopyText } from "./copy-text";
+import { CopyButton } from "@/components/action/copy-button";
 
 const features = tableFeatures({});
 const helper = createColumnHelper<typeof features, PromoCodeRow>();
@@ -19,7 +19,7 @@ function LinkText({ value, what }: { value: string | null; what: string }) {
       <code className="break-all text-xs" title={value}>
         {value}
       </code>
-      <CopyText value={value} what={what} />
+      <CopyButton compact value={value} what={what} />
     </span>
   );
 }
@@ -38,7 +38,7 @@ export function PromoCodeTable({ rows }: { rows: PromoCodeRow[] }) {
       cell: (info) => (
         <span className="flex items-center gap-1">
           <code className="text-sm font-semibold">{info.getValue()}</code>
-          <CopyText value={info.getValue()} what="code" />
+          <CopyButton compact value={info.getValue()} what="code" />
         </span>
       ),
     }),

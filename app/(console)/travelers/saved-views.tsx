@@ -1,32 +1,22 @@
 "use client";
-import { useActionState, useState } from "react";
+import { useState } from "react";
 import { BookmarkPlus, X } from "lucide-react";
 import { toast } from "sonner";
-import type { ActionResult } from "@/lib/actions";
+import { ActionDialog } from "@/components/action/action-dialog";
+import { SubmitButton } from "@/components/action/submit-button";
+import { useDialogAction, useServerAction } from "@/components/action/use-server-action";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
-import { Field, FormMessage } from "@/components/ui/field";
+import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { deleteViewAction, saveViewAction } from "./actions";
 
 /** "Save view": names the current filter and stores it for the whole team. */
 export function SaveViewDialog({ query, description }: { query: string; description: string }) {
-  const [open, setOpen] = useState(false);
-  const [state, action, pending] = useActionState<ActionResult<{ name: string }> | null, FormData>(
-    async (previous, form) => {
-      const result = await saveViewAction(previous, form);
-      if (result.ok) {
-        toast.success(`Saved the view “${result.data.name}” for the team.`);
-        setOpen(false);
-      }
-      return result;
-    },
-    null,
-  );
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  const dialog = useDialogAction(saveViewAction, { success: ({ name }) => `Saved the view “${name}” for the team.` });
   return (
-    <Dialog open={open} onOpenChange={setOpen}>
-      <DialogTrigger asChild>
+    <ActionDialog
+      action={dialog}
+      trigger={
         <Button
           type="button"
           variant="outline"
@@ -37,40 +27,28 @@ export function SaveViewDialog({ query, description }: { query: string; descript
           <BookmarkPlus className="h-4 w-4" aria-hidden />
           Save view
         </Button>
-      </DialogTrigger>
-      <DialogContent>
-        <DialogTitle>Save view</DialogTitle>
-        <DialogDescription>
-          Everyone on the team sees it above the travelers list. It shows: {description}.
-        </DialogDescription>
-        <form action={action} className="mt-4 flex flex-col gap-3">
-          <input type="hidden" name="query" value={query} />
-          <Field id="view-name" label="View name" errors={errors?.name}>
-            {(props) => <Input name="name" required maxLength={80} autoComplete="off" {...props} />}
-          </Field>
-          {state && !state.ok && <FormMessage message={state.message} />}
-          <Button type="submit" disabled={pending}>
-            {pending ? "Saving…" : "Save for the team"}
-          </Button>
-        </form>
-      </DialogContent>
-    </Dialog>
+      }
+      title="Save view"
+      description={`Everyone on the team sees it above the travelers list. It shows: ${description}.`}
+      fields={{ query }}
+      submit="Save for the team"
+      pendingLabel="Saving…"
+    >
+      <Field id="view-name" label="View name" errors={dialog.fieldErrors?.name}>
+        {(props) => <Input name="name" required maxLength={80} autoComplete="off" {...props} />}
+      </Field>
+    </ActionDialog>
   );
 }
 
 /** Deletes a team view after a confirmation step (other staff may rely on it). */
 export function DeleteViewButton({ id, name }: { id: string; name: string }) {
   const [confirming, setConfirming] = useState(false);
-  const [, action, pending] = useActionState<ActionResult<{ name: string }> | null, FormData>(
-    async (previous, form) => {
-      const result = await deleteViewAction(previous, form);
-      if (result.ok) toast.success(`Deleted the view “${result.data.name}”.`);
-      else toast.error(result.message);
-      setConfirming(false);
-      return result;
-    },
-    null,
-  );
+  const { run, pending } = useServerAction(deleteViewAction, {
+    onSuccess: (view) => toast.success(`Deleted the view “${view.name}”.`),
+    toastFailure: true,
+    onSettled: () => setConfirming(false),
+  });
   if (!confirming) {
     return (
       <button
@@ -84,11 +62,11 @@ export function DeleteViewButton({ id, name }: { id: string; name: string }) {
     );
   }
   return (
-    <form action={action} className="inline-flex items-center gap-1">
+    <form action={run} className="inline-flex items-center gap-1">
       <input type="hidden" name="id" value={id} />
-      <Button type="submit" size="sm" variant="destructive" className="h-6 px-2" disabled={pending}>
-        {pending ? "Deleting…" : "Delete"}
-      </Button>
+      <SubmitButton size="sm" variant="destructive" className="h-6 px-2" pending={pending} pendingLabel="Deleting…">
+        Delete
+      </SubmitButton>
       <Button type="button" size="sm" variant="ghost" className="h-6 px-2" onClick={() => setConfirming(false)}>
         Cancel
       </Button>

@@ -1,9 +1,11 @@
 "use client";
-import { useActionState, useEffect } from "react";
+import { useEffect } from "react";
 import { useRouter } from "next/navigation";
-import type { ActionResult } from "@/lib/actions";
 import type { ReconciliationView } from "@/lib/webhooks/reconcile";
-import { Button } from "@/components/ui/button";
+import { ActionMessage } from "@/components/action/action-message";
+import { SubmitButton } from "@/components/action/submit-button";
+import { useServerAction } from "@/components/action/use-server-action";
+import { Panel } from "@/components/ui/panel";
 import { FieldChanges } from "./field-changes";
 import { reconcileAction } from "./actions";
 
@@ -16,10 +18,7 @@ export function ReconciliationPanel({
   externalUserId?: string;
 }) {
   const router = useRouter();
-  const [state, action, pending] = useActionState<ActionResult<{ runId: string }> | null, FormData>(
-    reconcileAction,
-    null,
-  );
+  const { run: reconcile, pending, failure } = useServerAction(reconcileAction);
   const running = run?.status === "running";
   useEffect(() => {
     if (!running) return;
@@ -28,26 +27,19 @@ export function ReconciliationPanel({
   }, [running, router]);
 
   return (
-    <section className="flex flex-col gap-3 rounded-lg border p-4" aria-labelledby="reconcile-heading">
-      <h2 id="reconcile-heading" className="text-sm font-semibold">
-        Refresh from Hubby
-      </h2>
+    <Panel headingId="reconcile-heading" title="Refresh from Hubby">
       <p className="text-sm text-muted-foreground">
         {externalUserId
           ? "Re-reads this traveler's dashboard from Hubby and records what changed."
           : "Hubby drops a webhook after three failed retries. This re-reads the dashboard of every traveler with an active package and records what changed."}
       </p>
-      <form action={action} className="flex items-center gap-2">
+      <form action={reconcile} className="flex items-center gap-2">
         {externalUserId && <input type="hidden" name="externalUserId" value={externalUserId} />}
-        <Button type="submit" variant="outline" disabled={pending || running}>
+        <SubmitButton variant="outline" pending={pending} disabled={running}>
           {running ? "Refreshing…" : externalUserId ? "Refresh this traveler" : "Refresh all active travelers"}
-        </Button>
+        </SubmitButton>
       </form>
-      {state?.ok === false && (
-        <p role="alert" className="text-sm text-red-700 dark:text-red-300">
-          {state.message}
-        </p>
-      )}
+      <ActionMessage failure={failure} />
       {run && (
         <div className="flex flex-col gap-2 text-sm" data-testid="reconciliation-run">
           <p>
@@ -64,6 +56,6 @@ export function ReconciliationPanel({
           )}
         </div>
       )}
-    </section>
+    </Panel>
   );
 }

@@ -1,12 +1,16 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useActionState, useEffect, useRef, useState } from "react";
-import { toast } from "sonner";
-import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
-import { FormMessage } from "@/components/ui/field";
-import type { ActionResult } from "@/lib/actions";
+import { useEffect, useRef, useState } from "react";
 import type { Progress } from "@/lib/campaigns/queries";
+import { ActionDialog } from "@/components/action/action-dialog";
+import { ActionMessage } from "@/components/action/action-message";
+import { ConfirmCheck } from "@/components/action/confirm-check";
+import { HiddenFields } from "@/components/action/hidden-fields";
+import { SubmitButton } from "@/components/action/submit-button";
+import { useDialogAction, useServerAction } from "@/components/action/use-server-action";
+import { Bar } from "@/components/ui/bar";
+import { Button } from "@/components/ui/button";
+import { Panel } from "@/components/ui/panel";
 import {
   cancelCampaignAction,
   pauseCampaignAction,
@@ -15,30 +19,18 @@ import {
   startCampaignAction,
 } from "./actions";
 
-type ControlResult = ActionResult<{ campaignId: string }> | null;
-
-function useControl(action: (prev: unknown, form: FormData) => Promise<NonNullable<ControlResult>>) {
-  const router = useRouter();
-  return useActionState<ControlResult, FormData>(async (previous, form) => {
-    const result = await action(previous, form);
-    if (result.ok) router.refresh();
-    return result;
-  }, null);
-}
-
 /** The dry run's Run button: it names the count and the cost, and carries the checksum of the file it checked. */
 export function RunButton(props: { campaignId: string; checksum: string; label: string; disabled: boolean }) {
-  const [state, run, running] = useControl(startCampaignAction);
+  const { run, pending, failure } = useServerAction(startCampaignAction, { refresh: true });
   return (
     <form action={run} className="flex flex-col gap-2">
-      <input type="hidden" name="campaignId" value={props.campaignId} />
-      <input type="hidden" name="checksum" value={props.checksum} />
+      <HiddenFields values={{ campaignId: props.campaignId, checksum: props.checksum }} />
       <div>
-        <Button type="submit" disabled={props.disabled || running}>
-          {running ? "Starting…" : props.label}
-        </Button>
+        <SubmitButton disabled={props.disabled} pending={pending} pendingLabel="Starting…">
+          {props.label}
+        </SubmitButton>
       </div>
-      {state && !state.ok && <FormMessage message={state.message} />}
+      <ActionMessage failure={failure} />
     </form>
   );
 }
@@ -79,6 +71,18 @@ function useLiveProgress(campaignId: string, initial: Progress, live: boolean): 
   return progress;
 }
 
+function ProgressBar({ label, percent, fill }: { label: string; percent: number; fill: string }) {
+  return (
+    <Bar
+      role="progressbar"
+      label={label}
+      percent={percent}
+      className="h-3 rounded-full"
+      fillClassName={`${fill} transition-all`}
+    />
+  );
+}
+
 const count = (value: number) => value.toLocaleString("en");
 
 /** The background dry run: rows checked so far, against the row count estimated from the file's size. */
@@ -88,22 +92,8 @@ export function CheckProgress({ campaignId, initial }: { campaignId: string; ini
   // Never 100% while checking: the estimate may be short, and the totals replace this bar when the check ends.
   const percent = expected ? Math.min(99, Math.floor((progress.checked / expected) * 100)) : null;
   return (
-    <section className="flex flex-col gap-3 rounded-lg border p-4" aria-labelledby="check-heading">
-      <h2 id="check-heading" className="text-sm font-semibold">
-        Dry run
-      </h2>
-      {percent !== null && (
-        <div
-          role="progressbar"
-          aria-label="Dry run progress"
-          aria-valuemin={0}
-          aria-valuemax={100}
-          aria-valuenow={percent}
-          className="h-3 overflow-hidden rounded-full bg-muted"
-        >
-          <div className="h-full bg-sky-600 transition-all" style={{ width: `${percent}%` }} />
-        </div>
-      )}
+    <Panel headingId="check-heading" title="Dry run">
+      {percent !== null && <ProgressBar label="Dry run progress" percent={percent} fill="bg-sky-600" />}
       <p className="text-sm" data-testid="check-counts">
         {expected
           ? `Checking the file: ${count(progress.checked)} of ~${count(expected)} rows`
@@ -113,7 +103,7 @@ export function CheckProgress({ campaignId, initial }: { campaignId: string; ini
         Every row is checked on the server and nothing is sent to Hubby; leaving this page does not stop it. The totals,
         the row errors and the run button appear here when the check ends.
       </p>
-    </section>
+    </Panel>
   );
 }
 
@@ -121,29 +111,16 @@ export function CheckProgress({ campaignId, initial }: { campaignId: string; ini
 export function CampaignProgress({ campaignId, initial }: { campaignId: string; initial: Progress }) {
   const live = initial.status === "running" || initial.unknown > 0;
   const progress = useLiveProgress(campaignId, initial, live);
-  const [paused, pause, pausing] = useControl(pauseCampaignAction);
-  const [resumed, resume, resuming] = useControl(resumeCampaignAction);
-  const [cancelled, cancel, cancelling] = useControl(cancelCampaignAction);
+  const pause = useServerAction(pauseCampaignAction, { refresh: true });
+  const resume = useServerAction(resumeCampaignAction, { refresh: true });
   const [confirmCancel, setConfirmCancel] = useState(false);
-  const failure = [paused, resumed, cancelled].find((state) => state && !state.ok);
+  const cancel = useServerAction(cancelCampaignAction, { refresh: true, onSuccess: () => setConfirmCancel(false) });
 
   const settled = progress.sent + progress.failed + progress.review;
   const percent = progress.total > 0 ? Math.floor((settled / progress.total) * 100) : 0;
   return (
-    <section className="flex flex-col gap-3 rounded-lg border p-4" aria-labelledby="progress-heading">
-      <h2 id="progress-heading" className="text-sm font-semibold">
-        Progress
-      </h2>
-      <div
-        role="progressbar"
-        aria-label="Campaign progress"
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={percent}
-        className="h-3 overflow-hidden rounded-full bg-muted"
-      >
-        <div className="h-full bg-emerald-600 transition-all" style={{ width: `${percent}%` }} />
-      </div>
+    <Panel headingId="progress-heading" title="Progress">
+      <ProgressBar label="Campaign progress" percent={percent} fill="bg-emerald-600" />
       <p className="text-sm" data-testid="progress-counts">
         {percent}% · done {progress.sent} · failed {progress.failed} · unknown {progress.unknown}
         {progress.review > 0 ? ` · needs review ${progress.review}` : ""} · remaining {progress.remaining} of{" "}
@@ -160,90 +137,53 @@ export function CampaignProgress({ campaignId, initial }: { campaignId: string; 
       </p>
       <div className="flex flex-wrap gap-2">
         {progress.status === "running" && (
-          <form action={pause}>
+          <form action={pause.run}>
             <input type="hidden" name="campaignId" value={campaignId} />
-            <Button type="submit" variant="outline" disabled={pausing}>
+            <SubmitButton variant="outline" pending={pause.pending}>
               Pause
-            </Button>
+            </SubmitButton>
           </form>
         )}
         {progress.status === "paused" && (
-          <form action={resume}>
+          <form action={resume.run}>
             <input type="hidden" name="campaignId" value={campaignId} />
-            <Button type="submit" disabled={resuming}>
-              Resume
-            </Button>
+            <SubmitButton pending={resume.pending}>Resume</SubmitButton>
           </form>
         )}
         {(progress.status === "running" || progress.status === "paused") && (
-          <Dialog open={confirmCancel} onOpenChange={setConfirmCancel}>
-            <DialogTrigger asChild>
-              <Button variant="outline">Cancel…</Button>
-            </DialogTrigger>
-            <DialogContent>
-              <DialogTitle>Cancel this campaign?</DialogTitle>
-              <DialogDescription>
-                Rows not yet sent ({progress.remaining}) will not be sent. Bookings already issued stay issued. This
-                cannot be undone.
-              </DialogDescription>
-              <form action={cancel} className="mt-4" onSubmit={() => setConfirmCancel(false)}>
-                <input type="hidden" name="campaignId" value={campaignId} />
-                <Button type="submit" disabled={cancelling}>
-                  Cancel the campaign
-                </Button>
-              </form>
-            </DialogContent>
-          </Dialog>
+          <ActionDialog
+            action={{ ...cancel, open: confirmCancel, setOpen: setConfirmCancel }}
+            trigger={<Button variant="outline">Cancel…</Button>}
+            title="Cancel this campaign?"
+            description={`Rows not yet sent (${progress.remaining}) will not be sent. Bookings already issued stay issued. This cannot be undone.`}
+            fields={{ campaignId }}
+            submit="Cancel the campaign"
+          />
         )}
       </div>
-      {failure && !failure.ok && <FormMessage message={failure.message} />}
-    </section>
+      <ActionMessage failure={pause.failure ?? resume.failure} />
+    </Panel>
   );
 }
 
-type RetryResult = ActionResult<{
-  retried: number;
-  sent: number;
-  failed: number;
-  unknown: number;
-  review: number;
-}> | null;
-
 /** Failed rows are retried only on request, with a confirmation; each is checked at Hubby before any resend. */
 export function RetryFailedButton({ campaignId, failed }: { campaignId: string; failed: number }) {
-  const router = useRouter();
-  const [open, setOpen] = useState(false);
-  const [state, retry, retrying] = useActionState<RetryResult, FormData>(async (previous, form) => {
-    const result = await retryFailedRowsAction(previous, form);
-    if (result.ok) {
-      toast.info(`Retried ${result.data.retried}: ${result.data.sent} sent, ${result.data.failed} failed again.`);
-      setOpen(false);
-      router.refresh();
-    }
-    return result;
-  }, null);
+  const retry = useDialogAction(retryFailedRowsAction, {
+    success: (data) => `Retried ${data.retried}: ${data.sent} sent, ${data.failed} failed again.`,
+    info: true,
+    refresh: true,
+  });
   return (
-    <Dialog open={open} onOpenChange={setOpen}>
-      <DialogTrigger asChild>
-        <Button variant="outline">Retry {failed} failed…</Button>
-      </DialogTrigger>
-      <DialogContent>
-        <DialogTitle>Retry the failed rows?</DialogTitle>
-        <DialogDescription>
-          Each failed row is checked at Hubby first and sent again only when Hubby has no booking for it (at most 200
-          per click). Retries cost money and are recorded in the audit log under your name.
-        </DialogDescription>
-        <form action={retry} className="mt-4 flex flex-col gap-3">
-          <input type="hidden" name="campaignId" value={campaignId} />
-          <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" name="confirm" value="yes" required />I understand this may issue paid bookings.
-          </label>
-          <Button type="submit" disabled={retrying}>
-            {retrying ? "Checking and sending…" : "Check Hubby, then retry"}
-          </Button>
-          {state && !state.ok && <FormMessage message={state.message} />}
-        </form>
-      </DialogContent>
-    </Dialog>
+    <ActionDialog
+      action={retry}
+      trigger={<Button variant="outline">Retry {failed} failed…</Button>}
+      title="Retry the failed rows?"
+      description="Each failed row is checked at Hubby first and sent again only when Hubby has no booking for it (at most 200 per click). Retries cost money and are recorded in the audit log under your name."
+      fields={{ campaignId }}
+      submit="Check Hubby, then retry"
+      pendingLabel="Checking and sending…"
+    >
+      <ConfirmCheck>I understand this may issue paid bookings.</ConfirmCheck>
+    </ActionDialog>
   );
 }

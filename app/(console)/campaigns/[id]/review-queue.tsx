@@ -1,15 +1,15 @@
 "use client";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
-import { useActionState, useState } from "react";
+import { useState } from "react";
 import { toast } from "sonner";
+import { ActionDialog } from "@/components/action/action-dialog";
+import { ActionMessage } from "@/components/action/action-message";
+import { ConfirmCheck } from "@/components/action/confirm-check";
+import { SubmitButton } from "@/components/action/submit-button";
+import { useServerAction } from "@/components/action/use-server-action";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
-import { FormMessage } from "@/components/ui/field";
-import type { ActionResult } from "@/lib/actions";
-import { settleReviewRowsAction, type ReviewTally } from "./actions";
-
-type Result = ActionResult<ReviewTally> | null;
+import { Panel } from "@/components/ui/panel";
+import { settleReviewRowsAction } from "./actions";
 
 const confirmations = {
   send_once: {
@@ -33,31 +33,25 @@ const confirmations = {
  * is sent for them until staff decide, in bulk (at most 200 rows per click), each decision confirmed and audited.
  */
 export function ReviewQueue({ campaignId, count }: { campaignId: string; count: number }) {
-  const router = useRouter();
   const [open, setOpen] = useState<keyof typeof confirmations | null>(null);
-  const [state, settle, settling] = useActionState<Result, FormData>(async (previous, form) => {
-    const result = await settleReviewRowsAction(previous, form);
-    if (result.ok) {
-      const { rows, sent, failed, review, posted } = result.data;
+  const settle = useServerAction(settleReviewRowsAction, {
+    onSuccess: ({ rows, sent, failed, review, posted }) => {
       toast.info(
         `${rows} rows: ${sent} sent${posted ? ` (${posted} just now)` : ""}, ${failed} failed, ${review} still need review.`,
       );
       setOpen(null);
-      router.refresh();
-    }
-    return result;
-  }, null);
+    },
+    refresh: true,
+  });
   const batch = Math.min(count, 200);
 
   return (
-    <section
-      className="flex flex-col gap-2 rounded-lg border border-amber-300 p-4 dark:border-amber-700"
-      aria-labelledby="review-heading"
+    <Panel
+      headingId="review-heading"
+      title={`Needs review: ${count} ${count === 1 ? "row" : "rows"}`}
+      className="gap-2 border-amber-300 dark:border-amber-700"
       data-testid="review-queue"
     >
-      <h2 id="review-heading" className="text-sm font-semibold">
-        Needs review: {count} {count === 1 ? "row" : "rows"}
-      </h2>
       <p className="text-sm text-muted-foreground">
         Hubby&apos;s reply to these bookings was lost, and Hubby&apos;s answers could not prove whether they exist. They
         are never sent again on their own. Ask Hubby again, or check with Hubby and decide.{" "}
@@ -67,44 +61,32 @@ export function ReviewQueue({ campaignId, count }: { campaignId: string; count: 
         .
       </p>
       <div className="flex flex-wrap gap-2">
-        <form action={settle}>
+        <form action={settle.run}>
           <input type="hidden" name="campaignId" value={campaignId} />
           <input type="hidden" name="decision" value="reconcile" />
-          <Button type="submit" variant="outline" disabled={settling}>
-            {settling && open === null ? "Asking Hubby…" : `Ask Hubby again (${batch})`}
-          </Button>
+          <SubmitButton variant="outline" pending={settle.pending} pendingLabel={open === null && "Asking Hubby…"}>
+            Ask Hubby again ({batch})
+          </SubmitButton>
         </form>
         {(Object.keys(confirmations) as (keyof typeof confirmations)[]).map((decision) => {
           const text = confirmations[decision];
           return (
-            <Dialog key={decision} open={open === decision} onOpenChange={(next) => setOpen(next ? decision : null)}>
-              <DialogTrigger asChild>
-                <Button variant="outline">{text.button}</Button>
-              </DialogTrigger>
-              <DialogContent>
-                <DialogTitle>{text.title}</DialogTitle>
-                <DialogDescription>
-                  {text.body} This applies to {batch} {batch === 1 ? "row" : "rows"} and is recorded in the audit log
-                  under your name.
-                </DialogDescription>
-                <form action={settle} className="mt-4 flex flex-col gap-3">
-                  <input type="hidden" name="campaignId" value={campaignId} />
-                  <input type="hidden" name="decision" value={decision} />
-                  <label className="flex items-center gap-2 text-sm">
-                    <input type="checkbox" name="confirm" value="yes" required />
-                    {text.check}
-                  </label>
-                  <Button type="submit" disabled={settling}>
-                    {settling ? "Working…" : `${text.submit} (${batch})`}
-                  </Button>
-                  {state && !state.ok && <FormMessage message={state.message} />}
-                </form>
-              </DialogContent>
-            </Dialog>
+            <ActionDialog
+              key={decision}
+              action={{ ...settle, open: open === decision, setOpen: (next) => setOpen(next ? decision : null) }}
+              trigger={<Button variant="outline">{text.button}</Button>}
+              title={text.title}
+              description={`${text.body} This applies to ${batch} ${batch === 1 ? "row" : "rows"} and is recorded in the audit log under your name.`}
+              fields={{ campaignId, decision }}
+              submit={`${text.submit} (${batch})`}
+              pendingLabel="Working…"
+            >
+              <ConfirmCheck>{text.check}</ConfirmCheck>
+            </ActionDialog>
           );
         })}
       </div>
-      {state && !state.ok && open === null && <FormMessage message={state.message} />}
-    </section>
+      {open === null && <ActionMessage failure={settle.failure} />}
+    </Panel>
   );
 }

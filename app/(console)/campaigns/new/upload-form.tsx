@@ -1,8 +1,9 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { Button } from "@/components/ui/button";
-import { Field, FormMessage } from "@/components/ui/field";
+import { ActionMessage } from "@/components/action/action-message";
+import { SubmitButton } from "@/components/action/submit-button";
+import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import type { ActionResult } from "@/lib/actions";
 import { MAX_UPLOAD_BYTES, UPLOAD_TOO_LARGE_MESSAGE } from "./limits";
@@ -45,7 +46,8 @@ export function UploadForm({ fields, required }: { fields: string[]; required: s
       else router.push(`/campaigns/${outcome.data.campaignId}`);
     });
   };
-  const errors = result && !result.ok ? result.fieldErrors : undefined;
+  const failure = result && !result.ok ? result : null;
+  const errors = failure?.fieldErrors;
 
   return (
     <form onSubmit={submit} className="flex flex-col gap-4 rounded-lg border p-4">
@@ -75,13 +77,13 @@ export function UploadForm({ fields, required }: { fields: string[]; required: s
             {fields.map((field) => (
               <Field key={field} id={`map-${field}`} label={required.includes(field) ? field : `${field} (optional)`}>
                 {(props) => (
-                  <Select {...props} name={`map.${field}`} defaultValue={mapping.guessed[field as never] ?? ""}>
+                  <Select
+                    {...props}
+                    name={`map.${field}`}
+                    defaultValue={mapping.guessed[field as never] ?? ""}
+                    options={mapping.headers}
+                  >
                     <option value="">— not in the file —</option>
-                    {mapping.headers.map((header) => (
-                      <option key={header} value={header}>
-                        {header}
-                      </option>
-                    ))}
                   </Select>
                 )}
               </Field>
@@ -89,11 +91,11 @@ export function UploadForm({ fields, required }: { fields: string[]; required: s
           </div>
         </fieldset>
       )}
-      {result && !result.ok && <FormMessage message={result.message} />}
+      <ActionMessage failure={failure} />
       <div>
-        <Button type="submit" disabled={pending}>
-          {pending ? "Uploading…" : "Dry run"}
-        </Button>
+        <SubmitButton pending={pending} pendingLabel="Uploading…">
+          Dry run
+        </SubmitButton>
       </div>
     </form>
   );

@@ -1,8 +1,32 @@
+import type { ReactNode } from "react";
+import { Bar } from "@/components/ui/bar";
 import { utc } from "@/lib/travelers/format";
 import { gigabytes } from "@/lib/travelers/live";
 import { readingSourceText, type EsimDataMeter, type PackageUsage } from "@/lib/travelers/meters";
 
 // The traveler page's meters. Server components: every label is text in the page, with its source and time.
+
+/** A meter with its figures written under it (the caption is the children, so it stays text in the page). */
+function CaptionedMeter({
+  label,
+  percent,
+  testId,
+  children,
+}: {
+  label: string;
+  percent: number;
+  testId: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className="flex flex-col gap-1">
+      <Bar role="meter" label={label} percent={percent} />
+      <span className="text-xs text-muted-foreground" data-testid={testId}>
+        {children}
+      </span>
+    </div>
+  );
+}
 
 /** One package's usage: used of total when the reading has bytes, else the share; always with its source. */
 export function UsageMeter({
@@ -20,47 +44,26 @@ export function UsageMeter({
 }) {
   const shown = Math.min(100, Math.max(0, Math.round(percent)));
   return (
-    <div className="flex flex-col gap-1">
-      <div
-        className="h-2 w-full overflow-hidden rounded bg-muted"
-        role="meter"
-        aria-label={label}
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={shown}
-      >
-        <div className="h-full bg-primary" style={{ width: `${shown}%` }} />
-      </div>
-      <span className="text-xs text-muted-foreground" data-testid="package-usage">
-        {usedBytes !== null && totalBytes
-          ? `${gigabytes(usedBytes)} used of ${gigabytes(totalBytes)} (${shown}%)`
-          : `${shown}% used`}
-        , {source}
-      </span>
-    </div>
+    <CaptionedMeter label={label} percent={shown} testId="package-usage">
+      {usedBytes !== null && totalBytes
+        ? `${gigabytes(usedBytes)} used of ${gigabytes(totalBytes)} (${shown}%)`
+        : `${shown}% used`}
+      , {source}
+    </CaptionedMeter>
   );
 }
 
 /** The eSIM's data left of its total: the one data meter Hubby documents (reference §4.5). */
 export function DataLeftMeter({ meter }: { meter: EsimDataMeter }) {
-  const leftPercent = Math.round((meter.leftBytes / meter.totalBytes) * 100);
   return (
-    <div className="flex flex-col gap-1">
-      <div
-        className="h-2 w-full overflow-hidden rounded bg-muted"
-        role="meter"
-        aria-label="Data left on the eSIM"
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={leftPercent}
-      >
-        <div className="h-full bg-primary" style={{ width: `${leftPercent}%` }} />
-      </div>
-      <span className="text-xs text-muted-foreground" data-testid="esim-data-left">
-        {gigabytes(meter.leftBytes)} left of {gigabytes(meter.totalBytes)} ({meter.usedPercent}% used), as of{" "}
-        {utc(meter.at)}
-      </span>
-    </div>
+    <CaptionedMeter
+      label="Data left on the eSIM"
+      percent={Math.round((meter.leftBytes / meter.totalBytes) * 100)}
+      testId="esim-data-left"
+    >
+      {gigabytes(meter.leftBytes)} left of {gigabytes(meter.totalBytes)} ({meter.usedPercent}% used), as of{" "}
+      {utc(meter.at)}
+    </CaptionedMeter>
   );
 }
 

@@ -26,7 +26,7 @@ import { rememberDashboard } from "@/lib/webhooks/reconcile";
 import { parseRouteParams, type RawSearchParams } from "@/lib/url-params";
 import { cn } from "@/lib/utils";
 import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
-import { CopyButton } from "./copy-button";
+import { CopyButton } from "@/components/action/copy-button";
 import { OverviewTab } from "./overview-tab";
 import { RefreshButton } from "./refresh-button";
 import { SummaryButton } from "./summary-button";

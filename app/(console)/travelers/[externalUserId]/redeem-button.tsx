@@ -1,7 +1,10 @@
 "use client";
-import { useActionState, useState } from "react";
+import { useState } from "react";
 import { toast } from "sonner";
-import type { ActionResult } from "@/lib/actions";
+import { ActionMessage } from "@/components/action/action-message";
+import { HiddenFields } from "@/components/action/hidden-fields";
+import { SubmitButton } from "@/components/action/submit-button";
+import { useServerAction } from "@/components/action/use-server-action";
 import { Button } from "@/components/ui/button";
 import { redeemPackageAction } from "./actions";
 
@@ -16,17 +19,12 @@ export function RedeemButton({
   label: string;
 }) {
   const [confirming, setConfirming] = useState(false);
-  const [state, action, pending] = useActionState<ActionResult<{ message: string }> | null, FormData>(
-    async (previous, form) => {
-      const result = await redeemPackageAction(previous, form);
-      if (result.ok) {
-        toast.success(result.data.message);
-        setConfirming(false);
-      }
-      return result;
+  const { run, pending, failure } = useServerAction(redeemPackageAction, {
+    onSuccess: ({ message }) => {
+      toast.success(message);
+      setConfirming(false);
     },
-    null,
-  );
+  });
   if (!confirming) {
     return (
       <Button type="button" size="sm" variant="outline" onClick={() => setConfirming(true)}>
@@ -35,21 +33,16 @@ export function RedeemButton({
     );
   }
   return (
-    <form action={action} className="flex flex-wrap items-center gap-2">
-      <input type="hidden" name="externalUserId" value={externalUserId} />
-      <input type="hidden" name="packageQueueId" value={packageQueueId} />
+    <form action={run} className="flex flex-wrap items-center gap-2">
+      <HiddenFields values={{ externalUserId, packageQueueId }} />
       <span className="text-sm">Redeem {label} onto the eSIM now?</span>
-      <Button type="submit" size="sm" disabled={pending}>
-        {pending ? "Redeeming…" : "Confirm redeem"}
-      </Button>
+      <SubmitButton size="sm" pending={pending} pendingLabel="Redeeming…">
+        Confirm redeem
+      </SubmitButton>
       <Button type="button" size="sm" variant="ghost" onClick={() => setConfirming(false)}>
         Cancel
       </Button>
-      {state?.ok === false && (
-        <p role="alert" className="w-full text-sm text-red-700 dark:text-red-300">
-          {state.message}
-        </p>
-      )}
+      <ActionMessage failure={failure} className="w-full" />
     </form>
   );
 }

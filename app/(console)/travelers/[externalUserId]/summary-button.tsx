@@ -1,9 +1,10 @@
 "use client";
 import { ClipboardList } from "lucide-react";
-import { useActionState, useState } from "react";
+import { useState } from "react";
 import { toast } from "sonner";
-import type { ActionResult } from "@/lib/actions";
-import { Button } from "@/components/ui/button";
+import { ActionMessage } from "@/components/action/action-message";
+import { SubmitButton } from "@/components/action/submit-button";
+import { useServerAction } from "@/components/action/use-server-action";
 import { copySupportSummaryAction } from "./actions";
 
 /**
@@ -12,61 +13,49 @@ import { copySupportSummaryAction } from "./actions";
  */
 export function SummaryButton({ externalUserId, path }: { externalUserId: string; path: string }) {
   const [copied, setCopied] = useState<boolean | null>(null);
-  const [state, action, pending] = useActionState<ActionResult<{ text: string }> | null, FormData>(
-    async (previous, form) => {
-      form.set("link", new URL(path, window.location.origin).toString());
-      const result = await copySupportSummaryAction(previous, form);
-      if (result.ok) {
-        try {
-          await navigator.clipboard.writeText(result.data.text);
-          setCopied(true);
-          toast.success("Support summary copied.");
-        } catch {
-          setCopied(false);
-        }
-      } else {
-        toast.error(result.message);
+  const { result, run, pending, failure } = useServerAction(copySupportSummaryAction, {
+    prepare: (form) => form.set("link", new URL(path, window.location.origin).toString()),
+    onSuccess: async ({ text }) => {
+      try {
+        await navigator.clipboard.writeText(text);
+        setCopied(true);
+        toast.success("Support summary copied.");
+      } catch {
+        setCopied(false);
       }
-      return result;
     },
-    null,
+    toastFailure: true,
+  });
+  const summary = result?.ok && (
+    <textarea
+      readOnly
+      aria-label="Support summary"
+      className="mt-1 h-64 w-full rounded border bg-muted/40 p-2 font-mono text-xs"
+      value={result.data.text}
+    />
   );
   return (
-    <form action={action} className="flex flex-col items-end gap-1">
+    <form action={run} className="flex flex-col items-end gap-1">
       <input type="hidden" name="externalUserId" value={externalUserId} />
-      <Button type="submit" size="sm" variant="outline" disabled={pending}>
+      <SubmitButton size="sm" variant="outline" pending={pending}>
         <ClipboardList className="h-3.5 w-3.5" aria-hidden />
         {pending ? "Preparing summary…" : "Copy support summary"}
-      </Button>
-      {state?.ok && copied === true && (
+      </SubmitButton>
+      {summary && copied === true && (
         <details className="w-full max-w-xl text-xs" data-testid="support-summary">
           <summary role="status" className="cursor-pointer text-muted-foreground">
             Copied to the clipboard. Show the summary
           </summary>
-          <textarea
-            readOnly
-            aria-label="Support summary"
-            className="mt-1 h-64 w-full rounded border bg-muted/40 p-2 font-mono text-xs"
-            value={state.data.text}
-          />
+          {summary}
         </details>
       )}
-      {state?.ok && copied === false && (
+      {summary && copied === false && (
         <div className="w-full max-w-xl text-xs" data-testid="support-summary">
           <p role="status">The clipboard refused; select the summary and copy it by hand.</p>
-          <textarea
-            readOnly
-            aria-label="Support summary"
-            className="mt-1 h-64 w-full rounded border bg-muted/40 p-2 font-mono text-xs"
-            value={state.data.text}
-          />
+          {summary}
         </div>
       )}
-      {state?.ok === false && (
-        <p role="alert" className="text-xs text-red-700 dark:text-red-300">
-          {state.message}
-        </p>
-      )}
+      <ActionMessage failure={failure} className="text-xs" />
     </form>
   );
 }

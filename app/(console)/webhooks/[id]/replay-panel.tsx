@@ -1,32 +1,26 @@
 "use client";
-import { useActionState, useEffect } from "react";
 import { toast } from "sonner";
-import type { ActionResult } from "@/lib/actions";
-import type { ReplayOutcome } from "@/lib/webhooks/replay";
+import { ActionMessage } from "@/components/action/action-message";
+import { useServerAction } from "@/components/action/use-server-action";
 import { Button } from "@/components/ui/button";
+import { Panel } from "@/components/ui/panel";
 import { FieldChanges } from "../field-changes";
 import { replayEventAction } from "../actions";
 
-type Result = ActionResult<ReplayOutcome & { mode: string }>;
-
 /** Admin only: a dry run first (what would change), then the replay itself. */
 export function ReplayPanel({ id }: { id: string }) {
-  const [state, action, pending] = useActionState<Result | null, FormData>(replayEventAction, null);
-  useEffect(() => {
-    if (state?.ok && state.data.mode === "apply") toast.success(`Replayed: ${state.data.status}.`);
-  }, [state]);
-  const outcome = state?.ok ? state.data : null;
+  const { result, run, pending, failure } = useServerAction(replayEventAction, {
+    onSuccess: ({ mode, status }) => mode === "apply" && toast.success(`Replayed: ${status}.`),
+  });
+  const outcome = result?.ok ? result.data : null;
 
   return (
-    <section className="flex flex-col gap-3 rounded-lg border p-4" aria-labelledby="replay-heading">
-      <h2 id="replay-heading" className="text-sm font-semibold">
-        Replay
-      </h2>
+    <Panel headingId="replay-heading" title="Replay">
       <p className="text-sm text-muted-foreground">
         Re-runs the handler on the stored payload. The handler is idempotent: replaying an applied event changes
         nothing.
       </p>
-      <form action={action} className="flex gap-2">
+      <form action={run} className="flex gap-2">
         <input type="hidden" name="id" value={id} />
         <Button type="submit" name="mode" value="dry-run" variant="outline" disabled={pending}>
           Dry run
@@ -35,11 +29,7 @@ export function ReplayPanel({ id }: { id: string }) {
           Replay now
         </Button>
       </form>
-      {state?.ok === false && (
-        <p role="alert" className="text-sm text-red-700 dark:text-red-300">
-          {state.message}
-        </p>
-      )}
+      <ActionMessage failure={failure} />
       {outcome && (
         <div className="flex flex-col gap-2" data-testid="replay-result">
           <p className="text-sm">
@@ -62,6 +52,6 @@ export function ReplayPanel({ id }: { id: string }) {
           )}
         </div>
       )}
-    </section>
+    </Panel>
   );
 }
