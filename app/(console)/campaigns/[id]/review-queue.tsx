@@ -64,7 +64,11 @@ export function ReviewQueue({ campaignId, count }: { campaignId: string; count: 
         <form action={settle.run}>
           <input type="hidden" name="campaignId" value={campaignId} />
           <input type="hidden" name="decision" value="reconcile" />
-          <SubmitButton variant="outline" pending={settle.pending} pendingLabel={open === null && "Asking Hubby…"}>
+          <SubmitButton
+            variant="outline"
+            pending={settle.pending}
+            pendingLabel={open === null ? "Asking Hubby…" : undefined}
+          >
             Ask Hubby again ({batch})
           </SubmitButton>
         </form>
