@@ -1,10 +1,10 @@
 "use client";
 import { useState } from "react";
 import { toast } from "sonner";
+import { ActionButton } from "@/components/action/action-button";
 import { ActionDialog } from "@/components/action/action-dialog";
 import { ActionMessage } from "@/components/action/action-message";
 import { ConfirmCheck } from "@/components/action/confirm-check";
-import { SubmitButton } from "@/components/action/submit-button";
 import { useDialogAction, useServerAction, type FormAction } from "@/components/action/use-server-action";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
@@ -44,12 +44,14 @@ export function IntentActions({ intentId, status }: { intentId: string; status: 
       </p>
       <div className="flex flex-wrap gap-2">
         {status !== "FAILED" && (
-          <form action={reconcile.run}>
-            <input type="hidden" name="intentId" value={intentId} />
-            <SubmitButton pending={reconcile.pending} pendingLabel="Asking Hubby…">
-              Reconcile with Hubby
-            </SubmitButton>
-          </form>
+          <ActionButton
+            action={reconcile.run}
+            fields={{ intentId }}
+            pending={reconcile.pending}
+            pendingLabel="Asking Hubby…"
+          >
+            Reconcile with Hubby
+          </ActionButton>
         )}
         {status !== "SENDING" && (
           <ActionDialog

@@ -2,6 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import type { Progress } from "@/lib/campaigns/queries";
+import { ActionButton } from "@/components/action/action-button";
 import { ActionDialog } from "@/components/action/action-dialog";
 import { ActionMessage } from "@/components/action/action-message";
 import { ConfirmCheck } from "@/components/action/confirm-check";
@@ -137,18 +138,14 @@ export function CampaignProgress({ campaignId, initial }: { campaignId: string; 
       </p>
       <div className="flex flex-wrap gap-2">
         {progress.status === "running" && (
-          <form action={pause.run}>
-            <input type="hidden" name="campaignId" value={campaignId} />
-            <SubmitButton variant="outline" pending={pause.pending}>
-              Pause
-            </SubmitButton>
-          </form>
+          <ActionButton action={pause.run} fields={{ campaignId }} variant="outline" pending={pause.pending}>
+            Pause
+          </ActionButton>
         )}
         {progress.status === "paused" && (
-          <form action={resume.run}>
-            <input type="hidden" name="campaignId" value={campaignId} />
-            <SubmitButton pending={resume.pending}>Resume</SubmitButton>
-          </form>
+          <ActionButton action={resume.run} fields={{ campaignId }} pending={resume.pending}>
+            Resume
+          </ActionButton>
         )}
         {(progress.status === "running" || progress.status === "paused") && (
           <ActionDialog

@@ -2,10 +2,10 @@
 import Link from "next/link";
 import { useState } from "react";
 import { toast } from "sonner";
+import { ActionButton } from "@/components/action/action-button";
 import { ActionDialog } from "@/components/action/action-dialog";
 import { ActionMessage } from "@/components/action/action-message";
 import { ConfirmCheck } from "@/components/action/confirm-check";
-import { SubmitButton } from "@/components/action/submit-button";
 import { useServerAction } from "@/components/action/use-server-action";
 import { Button } from "@/components/ui/button";
 import { Panel } from "@/components/ui/panel";
@@ -61,17 +61,15 @@ export function ReviewQueue({ campaignId, count }: { campaignId: string; count: 
         .
       </p>
       <div className="flex flex-wrap gap-2">
-        <form action={settle.run}>
-          <input type="hidden" name="campaignId" value={campaignId} />
-          <input type="hidden" name="decision" value="reconcile" />
-          <SubmitButton
-            variant="outline"
-            pending={settle.pending}
-            pendingLabel={open === null ? "Asking Hubby…" : undefined}
-          >
-            Ask Hubby again ({batch})
-          </SubmitButton>
-        </form>
+        <ActionButton
+          action={settle.run}
+          fields={{ campaignId, decision: "reconcile" }}
+          variant="outline"
+          pending={settle.pending}
+          pendingLabel={open === null ? "Asking Hubby…" : undefined}
+        >
+          Ask Hubby again ({batch})
+        </ActionButton>
         {(Object.keys(confirmations) as (keyof typeof confirmations)[]).map((decision) => {
           const text = confirmations[decision];
           return (
