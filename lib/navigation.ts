@@ -1,5 +1,4 @@
-import type { Permission, StaffRole } from "./auth/roles";
-import { can } from "./auth/roles";
+import { may, type Permission, type StaffRole } from "./auth/roles";
 
 /** The screens that exist. An entry appears in the sidebar only for roles that may use it. */
 export const screens = [
@@ -19,7 +18,7 @@ export const screens = [
 export type Screen = (typeof screens)[number];
 
 export function screensFor(role: StaffRole): Screen[] {
-  return screens.filter((screen) => can(role, screen.permission));
+  return screens.filter((screen) => may({ role }, screen.permission));
 }
 
 /** Where `/` sends a role: the first screen it uses. */

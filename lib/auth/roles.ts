@@ -1,6 +1,6 @@
 /**
- * The role matrix: the one place that says which role may do what. Pure, so the sidebar (client) and
- * requireStaff (server) read the same table.
+ * The role matrix: the one place that says which role may do what, including the rules that depend on the thing
+ * acted on. Pure, so the sidebar (client), pages, actions and domain code read the same table through `may()`.
  */
 export const staffRoles = ["admin", "campaign_manager", "support"] as const;
 export type StaffRole = (typeof staffRoles)[number];
@@ -11,38 +11,91 @@ export const roleLabels: Record<StaffRole, string> = {
   support: "Support",
 };
 
+const everyone = ["admin", "campaign_manager", "support"] as const;
+const issuers = ["admin", "campaign_manager"] as const;
+
 export const permissions = {
-  "travelers.search": ["admin", "campaign_manager", "support"],
-  "travelers.views": ["admin", "campaign_manager", "support"],
-  "travelers.redeem": ["admin", "campaign_manager", "support"],
-  "bookings.topUp": ["admin", "campaign_manager", "support"],
-  "bookings.issue": ["admin", "campaign_manager"],
-  "bookings.view": ["admin", "campaign_manager", "support"],
+  "travelers.search": everyone,
+  "travelers.views": everyone,
+  // A saved view is deleted by its owner; an admin may delete any (see targetRules).
+  "travelers.views.delete": everyone,
+  "travelers.redeem": everyone,
+  "bookings.topUp": everyone,
+  "bookings.issue": issuers,
+  // Reconcile, retry, send once, mark issued on an existing booking: support only on top-ups (see targetRules).
+  "bookings.act": everyone,
+  "bookings.view": everyone,
   "bookings.settings": ["admin"],
-  "catalog.view": ["admin", "campaign_manager", "support"],
-  "campaigns.run": ["admin", "campaign_manager"],
+  "catalog.view": everyone,
+  "campaigns.run": issuers,
   // Support looks a code up for a traveler; issuing and exporting codes (bearer vouchers) is for those who issue.
-  "promoCodes.view": ["admin", "campaign_manager", "support"],
-  "promoCodes.issue": ["admin", "campaign_manager"],
-  "promoCodes.export": ["admin", "campaign_manager"],
-  "webhooks.view": ["admin", "campaign_manager", "support"],
-  "instructions.preview": ["admin", "campaign_manager", "support"],
+  "promoCodes.view": everyone,
+  "promoCodes.issue": issuers,
+  "promoCodes.export": issuers,
+  "webhooks.view": everyone,
+  "instructions.preview": everyone,
   "webhooks.replay": ["admin"],
   "webhooks.reconcile": ["admin"],
   "staff.manage": ["admin"],
   "audit.read": ["admin"],
   "apiLog.read": ["admin"],
-  "account.manage": ["admin", "campaign_manager", "support"],
+  "account.manage": everyone,
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof permissions;
 
-export function rolesFor(permission: Permission): readonly StaffRole[] {
-  return permissions[permission];
+/** Who asks: the role decides, the id answers ownership rules. */
+export type Asker = { role: StaffRole; id?: string };
+
+/**
+ * Permissions whose answer depends on the target (plain data the caller loads). A role in `always` may act on any
+ * target; any other role holding the permission only on targets `allows` accepts.
+ */
+const targetRules = {
+  "travelers.views.delete": {
+    always: ["admin"],
+    refusal: "Only the staff member who saved this view, or an admin, can delete it.",
+    allows: (asker: Asker, view: { ownerId: string | null }) => asker.id !== undefined && view.ownerId === asker.id,
+  },
+  "bookings.act": {
+    always: issuers,
+    refusal: "Your role may only act on top-ups.",
+    allows: (_asker: Asker, booking: { kind: string }) => booking.kind === "top_up",
+  },
+} as const satisfies Partial<
+  Record<
+    Permission,
+    { always: readonly StaffRole[]; refusal: string; allows: (asker: Asker, target: never) => boolean }
+  >
+>;
+
+type TargetRules = typeof targetRules;
+/** The target a permission is decided on (plain data), or `never` for permissions that take none. */
+export type TargetOf<P extends Permission> = P extends keyof TargetRules
+  ? Parameters<TargetRules[P]["allows"]>[1]
+  : never;
+
+/**
+ * The one permission check. Without a target it says whether the role holds the permission at all (enough to show
+ * a screen or a button); with one it also applies the permission's target rule.
+ */
+export function may<P extends Permission>(asker: Asker, permission: P, target?: TargetOf<P>): boolean {
+  if (!(permissions[permission] as readonly StaffRole[]).includes(asker.role)) return false;
+  if (target === undefined || !(permission in targetRules)) return true;
+  const rule = targetRules[permission as keyof TargetRules] as {
+    always: readonly StaffRole[];
+    allows: (asker: Asker, target: unknown) => boolean;
+  };
+  return rule.always.includes(asker.role) || rule.allows(asker, target);
 }
 
-export function can(role: StaffRole, permission: Permission): boolean {
-  return (permissions[permission] as readonly StaffRole[]).includes(role);
+/** What to tell someone `may()` refused on a target: the rule's own words. */
+export function targetRefusal(permission: Permission): string | undefined {
+  return permission in targetRules ? targetRules[permission as keyof TargetRules].refusal : undefined;
+}
+
+export function rolesFor(permission: Permission): readonly StaffRole[] {
+  return permissions[permission];
 }
 
 export function isStaffRole(value: unknown): value is StaffRole {

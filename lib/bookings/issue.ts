@@ -1,8 +1,9 @@
 import "server-only";
 import { z } from "zod";
-import { can, type StaffRole } from "../auth/roles";
+import { may, type Asker } from "../auth/roles";
 import { loadCatalog } from "../catalog/catalog";
 import { db } from "../db";
+import { ActionError, ValidationError, type FieldErrors } from "../errors";
 import type { Prisma } from "../generated/prisma/client";
 import type { HubbyClient } from "../hubby/client";
 import { HubbyApiError } from "../hubby/errors";
@@ -24,16 +25,9 @@ import { describeWindow, supportTopUpLimit, type SupportTopUpLimit } from "./set
 /**
  * Everything the console checks before a booking may be previewed or sent: the form, the role rules (support
  * only tops up an existing traveler, with a reason, within the admin's limit), the quote from the cached
- * catalog, and the warnings the preview shows. The same function runs for the preview and for the send.
+ * catalog, and the warnings the preview shows. The same function runs for the preview and for the send. A form
+ * mistake throws ValidationError (shown by its fields); a refusal (unknown traveler, over the limit) ActionError.
  */
-
-export type FieldErrors = Record<string, string[]>;
-
-export const bookingFormSchema = z.object({
-  clientKey: z.uuid("This form has expired: reload the page."),
-  kind: z.enum(["issue", "top_up"]).catch("issue"),
-  reason: z.string().trim().max(500, "At most 500 characters.").catch(""),
-});
 
 const specsFromJson = (value: unknown) => {
   if (typeof value !== "string") return value;
@@ -43,6 +37,22 @@ const specsFromJson = (value: unknown) => {
     return [];
   }
 };
+
+/** The booking form as its actions parse it: the envelope (form key, kind, reason) and the draft (specs as JSON). */
+export const bookingFormSchema = z.preprocess(
+  (raw) =>
+    typeof raw === "object" && raw !== null
+      ? { ...raw, specs: specsFromJson((raw as { specs?: unknown }).specs) }
+      : raw,
+  z
+    .object({
+      clientKey: z.uuid("This form has expired: reload the page."),
+      kind: z.enum(["issue", "top_up"]).catch("issue"),
+      reason: z.string().trim().max(500, "At most 500 characters.").catch(""),
+    })
+    .and(bookingDraftSchema),
+);
+export type BookingForm = z.output<typeof bookingFormSchema>;
 
 export type Prepared = {
   clientKey: string;
@@ -56,19 +66,6 @@ export type Prepared = {
   /** Set when the staff member's role tops up under the support limit: checked again, atomically, at send. */
   supportLimit: { traveler: string; bytes: number; limit: SupportTopUpLimit } | null;
 };
-
-export type PrepareResult =
-  | { ok: true; prepared: Prepared }
-  | { ok: false; message: string; fieldErrors?: FieldErrors; refusal?: { action: string; reason: string } };
-
-function fieldErrorsOf(error: z.ZodError): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of error.issues) {
-    const key = issue.path.join(".") || "form";
-    (errors[key] ??= []).push(issue.message);
-  }
-  return errors;
-}
 
 type TravelerHubby = Pick<HubbyClient, "getUserDashboard">;
 
@@ -116,48 +113,37 @@ export async function recentDuplicates(travelers: string[], destinations: string
  * `now` is when the departure must not have passed yet (the time the preview or the send is made).
  */
 export async function prepareBooking(
-  raw: Record<string, unknown>,
-  staff: { role: StaffRole },
+  form: BookingForm,
+  staff: Asker,
   hubby: TravelerHubby,
   now: number = Date.now(),
-): Promise<PrepareResult> {
-  const envelope = bookingFormSchema.safeParse(raw);
-  if (!envelope.success) {
-    return { ok: false, message: "Please correct the highlighted fields.", fieldErrors: fieldErrorsOf(envelope.error) };
-  }
-  const { clientKey, kind, reason } = envelope.data;
-
-  if (kind === "issue" && !can(staff.role, "bookings.issue")) {
-    const message = "Your role may only top up an existing traveler. Use Top up, with a reason.";
-    return { ok: false, message, refusal: { action: "bookings.issue", reason: "role may only top up" } };
-  }
-
-  const parsed = bookingDraftSchema.safeParse({ ...raw, specs: specsFromJson(raw.specs) });
-  const fieldErrors: FieldErrors = parsed.success ? {} : fieldErrorsOf(parsed.error);
+): Promise<Prepared> {
+  const { clientKey, kind, reason, ...parsed } = form;
+  const fieldErrors: FieldErrors = {};
   const add = (key: string, message: string) => (fieldErrors[key] ??= []).push(message);
-  const invalid = (): PrepareResult => ({ ok: false, message: "Please correct the highlighted fields.", fieldErrors });
+  const check = () => {
+    if (Object.keys(fieldErrors).length > 0) throw new ValidationError(fieldErrors);
+  };
 
   if (kind === "top_up") {
     if (reason.length < 3) add("reason", "Give the reason for this top-up (e.g. the ticket number).");
-    if (parsed.success && parsed.data.travelers.length !== 1) add("travelers", "A top-up is for one traveler.");
+    if (parsed.travelers.length !== 1) add("travelers", "A top-up is for one traveler.");
   }
-  if (parsed.success) {
-    // Hubby refuses a departure in the past; say so on the form, in the departure's own time zone.
-    const past = pastDeparture(parsed.data, now);
-    if (past) add(past.field, past.message);
-  }
-  if (!parsed.success || Object.keys(fieldErrors).length > 0) return invalid();
+  // Hubby refuses a departure in the past; say so on the form, in the departure's own time zone.
+  const past = pastDeparture(parsed, now);
+  if (past) add(past.field, past.message);
+  check();
 
   const catalog = await loadCatalog();
   if (catalog.length === 0) {
-    return { ok: false, message: "The destination catalog is empty: refresh it on the Catalog screen first." };
+    throw new ValidationError({}, "The destination catalog is empty: refresh it on the Catalog screen first.");
   }
-  const resolved = resolveBundles(parsed.data.specs, catalog);
+  const resolved = resolveBundles(parsed.specs, catalog);
   if (!resolved.ok) {
     for (const [key, message] of Object.entries(resolved.errors)) add(key, message);
-    return invalid();
+    throw new ValidationError(fieldErrors);
   }
-  const draft: BookingDraft = { ...parsed.data, specs: resolved.specs };
+  const draft: BookingDraft = { ...parsed, specs: resolved.specs };
   if (kind === "top_up") {
     draft.specs.forEach((spec, index) => {
       if (spec.packageType !== "data-limited") {
@@ -167,25 +153,23 @@ export async function prepareBooking(
         );
       }
     });
-    if (Object.keys(fieldErrors).length > 0) return invalid();
+    check();
   }
   let supportLimit: Prepared["supportLimit"] = null;
 
   if (kind === "top_up") {
     const traveler = draft.travelers[0]!;
     if (!(await travelerExists(traveler, hubby))) {
-      return {
-        ok: false,
-        message: `No traveler ${traveler} is known to the console or to Hubby: a top-up needs an existing traveler.`,
-        fieldErrors: { travelers: ["Not an existing traveler."] },
-        refusal: { action: "bookings.top_up", reason: "unknown traveler" },
-      };
+      throw new ActionError(
+        `No traveler ${traveler} is known to the console or to Hubby: a top-up needs an existing traveler.`,
+        { fieldErrors: { travelers: ["Not an existing traveler."] } },
+      );
     }
-    if (!can(staff.role, "bookings.issue")) {
+    // Those who may issue top up without a limit; the others (support) within the admin's.
+    if (!may(staff, "bookings.issue")) {
       const limit = await supportTopUpLimit();
       supportLimit = { traveler, bytes: bytesPerTraveler(draft.specs), limit };
-      const refusal = overSupportLimit(supportLimit, await supportTopUpUsage(traveler, limit.windowHours));
-      if (refusal) return refusal;
+      throwOverSupportLimit(supportLimit, await supportTopUpUsage(traveler, limit.windowHours));
     }
   }
 
@@ -197,7 +181,7 @@ export async function prepareBooking(
       add(formFieldForHubbyField(`package_specifications[${index}].${spec.field}`, draft.specs.length), spec.issue);
     }
   });
-  if (Object.keys(fieldErrors).length > 0) return invalid();
+  check();
 
   const destinations = [...new Set(draft.specs.flatMap((spec) => spec.destinations))];
   const warnings: string[] = [];
@@ -212,10 +196,7 @@ export async function prepareBooking(
     );
   }
 
-  return {
-    ok: true,
-    prepared: { clientKey, kind, reason: reason || null, draft, request, quote, destinations, warnings, supportLimit },
-  };
+  return { clientKey, kind, reason: reason || null, draft, request, quote, destinations, warnings, supportLimit };
 }
 
 type SqlRunner = Pick<Prisma.TransactionClient, "$queryRaw">;
@@ -233,25 +214,24 @@ export async function supportTopUpUsage(traveler: string, windowHours: number, r
   return Number(row?.used ?? 0);
 }
 
-type Refusal = Extract<PrepareResult, { ok: false }>;
-
-function overSupportLimit(check: NonNullable<Prepared["supportLimit"]>, used: number): Refusal | null {
+/** ActionError (audited as refused) when this top-up would take the traveler over the support limit. */
+function throwOverSupportLimit(check: NonNullable<Prepared["supportLimit"]>, used: number): void {
   const { limit, bytes } = check;
-  if (used + bytes <= limit.bytes) return null;
+  if (used + bytes <= limit.bytes) return;
   const window = describeWindow(limit.windowHours);
   const already = used > 0 ? `${bytesToSize(used)} already topped up in that time; ` : "";
   const left = Math.max(0, limit.bytes - used);
-  return {
-    ok: false,
-    message: `Support may top up at most ${limit.size} per traveler in ${window}: ${already}this is ${bytesToSize(bytes)}.`,
-    fieldErrors: {
-      "specs.0.size": [left > 0 ? `At most ${bytesToSize(left)} more in ${window}.` : `Nothing more in ${window}.`],
+  throw new ActionError(
+    `Support may top up at most ${limit.size} per traveler in ${window}: ${already}this is ${bytesToSize(bytes)}.`,
+    {
+      fieldErrors: {
+        "specs.0.size": [left > 0 ? `At most ${bytesToSize(left)} more in ${window}.` : `Nothing more in ${window}.`],
+      },
     },
-    refusal: { action: "bookings.top_up", reason: `over the ${limit.size} per ${window} limit` },
-  };
+  );
 }
 
-export type WrittenIntent = { ok: true; intent: IntentState; created: boolean } | Refusal;
+export type WrittenIntent = { intent: IntentState; created: boolean };
 
 /**
  * Writes the intent for a prepared booking. A support top-up is checked against the limit again in the same
@@ -272,15 +252,14 @@ export async function writeIntent(prepared: Prepared, actor: NonNullable<Actor>)
     actor,
   };
   const check = prepared.supportLimit;
-  if (!check) return { ok: true, ...(await createIntent(input)) };
+  if (!check) return createIntent(input);
   return db().$transaction(async (tx) => {
     await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`support-top-up:${check.traveler}`}))::text`;
     const existing = await tx.$queryRaw<{ id: string }[]>`
       SELECT "id"::text AS "id" FROM "BookingIntent" WHERE "clientKey" = ${prepared.clientKey}`;
     if (existing.length === 0) {
-      const refusal = overSupportLimit(check, await supportTopUpUsage(check.traveler, check.limit.windowHours, tx));
-      if (refusal) return refusal;
+      throwOverSupportLimit(check, await supportTopUpUsage(check.traveler, check.limit.windowHours, tx));
     }
-    return { ok: true as const, ...(await createIntent({ ...input, supportTopUpBytes: check.bytes }, { runner: tx })) };
+    return createIntent({ ...input, supportTopUpBytes: check.bytes }, { runner: tx });
   });
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "../db";
+import { ActionError } from "../errors";
 import { getEnv } from "../env";
 import { calendarDateParam } from "../url-params";
 import type { Prisma } from "../generated/prisma/client";
@@ -157,3 +158,16 @@ export async function getBookingIntent(id: string) {
   };
 }
 export type BookingDetail = NonNullable<Awaited<ReturnType<typeof getBookingIntent>>>;
+
+/**
+ * A booking as the role matrix's `bookings.act` rule sees it (its kind), with the travelers its audit entries are
+ * filed under; ActionError when there is no such booking.
+ */
+export async function loadBookingTarget(intentId: string) {
+  const intent = await db().bookingIntent.findUnique({
+    where: { id: intentId },
+    select: { id: true, kind: true, externalUserIds: true },
+  });
+  if (!intent) throw new ActionError("Unknown booking.");
+  return intent;
+}

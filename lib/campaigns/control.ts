@@ -1,5 +1,5 @@
 import "server-only";
-import { ActionError } from "../action-error";
+import { ActionError } from "../errors";
 import {
   confirmAbsentAndSend,
   markIntentIssued,

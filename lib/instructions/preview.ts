@@ -1,5 +1,5 @@
 import "server-only";
-import { ActionError, type FieldErrors } from "../actions";
+import { ActionError, type FieldErrors } from "../errors";
 import { audit } from "../audit/audit";
 import type { CurrentStaff } from "../auth/staff";
 import { hubbyConnection } from "../env";
@@ -207,4 +207,25 @@ export async function auditPreview(
     },
     requestId,
   });
+}
+
+/**
+ * One preview for the preview screen: fetched, reduced to what may be shown, and audited either way by auditPreview
+ * (the comparison matrix writes the same entries), so a failure comes back as an ActionError already audited.
+ */
+export async function previewForStaff(
+  hubby: HubbyClient,
+  staff: Pick<CurrentStaff, "id" | "email">,
+  inputs: PreviewInputs,
+  requestId: string,
+): Promise<Preview> {
+  try {
+    const preview = publicPreview(await fetchPreview(hubby, inputs));
+    await auditPreview(staff, inputs, { ok: true, preview }, requestId);
+    return preview;
+  } catch (error) {
+    const failure = explainFailure(error, inputs);
+    await auditPreview(staff, inputs, { ok: false, failure }, requestId);
+    throw new ActionError(failure.message, { fieldErrors: failure.fieldErrors, audited: true });
+  }
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { db, isRecordNotFound, isUniqueViolation } from "../db";
 import type { Prisma } from "../generated/prisma/client";
-import { ActionError } from "../actions";
+import { ActionError, ValidationError } from "../errors";
 import { hashPassword, verifyPassword } from "../auth/password";
 import type { StaffRole } from "../auth/roles";
 import type { StaffListQuery } from "./schemas";
@@ -52,9 +52,8 @@ export async function createStaff(input: { email: string; name: string; role: St
     });
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw new ActionError("A staff member with this email already exists.", {
-        email: ["A staff member with this email already exists."],
-      });
+      const message = "A staff member with this email already exists.";
+      throw new ValidationError({ email: [message] }, message);
     }
     throw error;
   }
@@ -137,8 +136,9 @@ export async function resetStaffPassword(id: string, password: string) {
 export async function changeOwnPassword(id: string, currentPassword: string, newPassword: string) {
   const user = await db().staffUser.findUnique({ where: { id }, select: { passwordHash: true } });
   if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) {
+    // A refusal, not a form mistake: audited, so repeated guesses show in the audit log.
     throw new ActionError("The current password is not correct.", {
-      currentPassword: ["The current password is not correct."],
+      fieldErrors: { currentPassword: ["The current password is not correct."] },
     });
   }
   await db().staffUser.update({ where: { id }, data: { passwordHash: await hashPassword(newPassword) } });

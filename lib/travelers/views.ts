@@ -1,6 +1,5 @@
 import "server-only";
-import { ActionError } from "../actions";
-import { audit } from "../audit/audit";
+import { ActionError, ValidationError } from "../errors";
 import type { CurrentStaff } from "../auth/staff";
 import { db, isUniqueViolation } from "../db";
 import {
@@ -34,67 +33,52 @@ const DUPLICATE_NAME = "A view with this name already exists.";
 
 /**
  * Saves the filter of a travelers URL (search, filters and sort; never page or hidden columns) as a view for the
- * whole team, and audits it. The query is re-read through the list's schema, so only known parameters are stored.
+ * whole team. The query is re-read through the list's schema, so only known parameters are stored; `filter` is
+ * its description, for the audit entry.
  */
 export async function saveTeamView(
-  staff: CurrentStaff,
+  staff: Pick<CurrentStaff, "id" | "email">,
   input: { name: string; query: string },
-  requestId: string,
-): Promise<TeamView> {
+): Promise<TeamView & { filter: string }> {
   const parsed = parseTravelerQuery(input.query);
   if (!filterKey(parsed))
     throw new ActionError("Search or set a filter first: a view without one shows every traveler.");
   const lower = input.name.toLowerCase();
-  if (builtInTravelerViews.some((view) => view.name.toLowerCase() === lower)) {
-    throw new ActionError(DUPLICATE_NAME, { name: [DUPLICATE_NAME] });
-  }
+  const duplicate = new ValidationError({ name: [DUPLICATE_NAME] }, DUPLICATE_NAME);
+  if (builtInTravelerViews.some((view) => view.name.toLowerCase() === lower)) throw duplicate;
   const existing = await db().savedView.findFirst({
     where: { screen: TRAVELERS_SCREEN, name: { equals: input.name, mode: "insensitive" } },
     select: { id: true },
   });
-  if (existing) throw new ActionError(DUPLICATE_NAME, { name: [DUPLICATE_NAME] });
-  const query = viewQuery(parsed);
-  let view: TeamView;
+  if (existing) throw duplicate;
   try {
-    view = await db().savedView.create({
-      data: { screen: TRAVELERS_SCREEN, name: input.name, query, createdById: staff.id, createdByEmail: staff.email },
+    const view = await db().savedView.create({
+      data: {
+        screen: TRAVELERS_SCREEN,
+        name: input.name,
+        query: viewQuery(parsed),
+        createdById: staff.id,
+        createdByEmail: staff.email,
+      },
       select: { id: true, name: true, query: true, createdById: true, createdByEmail: true },
     });
+    return { ...view, filter: describeFilter(parsed) };
   } catch (error) {
-    if (isUniqueViolation(error)) throw new ActionError(DUPLICATE_NAME, { name: [DUPLICATE_NAME] });
+    if (isUniqueViolation(error)) throw duplicate;
     throw error;
   }
-  await audit({
-    actor: staff,
-    action: "travelers.view_save",
-    targetType: "saved_view",
-    targetId: view.id,
-    result: "ok",
-    details: { name: view.name, query, filter: describeFilter(parsed) },
-    requestId,
-  });
-  return view;
 }
 
-/** Deletes a team view; only the staff member who saved it or an admin may. Audited. */
-export async function deleteTeamView(staff: CurrentStaff, id: string, requestId: string): Promise<{ name: string }> {
+/** A team view as the role matrix's delete rule sees it (`ownerId`), or ActionError when it is gone. */
+export async function loadTeamView(id: string) {
   const view = await db().savedView.findFirst({
     where: { id, screen: TRAVELERS_SCREEN },
     select: { id: true, name: true, query: true, createdById: true },
   });
   if (!view) throw new ActionError("This view no longer exists.");
-  if (view.createdById !== staff.id && staff.role !== "admin") {
-    throw new ActionError("Only the staff member who saved this view, or an admin, can delete it.");
-  }
-  await db().savedView.deleteMany({ where: { id: view.id } });
-  await audit({
-    actor: staff,
-    action: "travelers.view_delete",
-    targetType: "saved_view",
-    targetId: view.id,
-    result: "ok",
-    details: { name: view.name, query: view.query },
-    requestId,
-  });
-  return { name: view.name };
+  return { ...view, ownerId: view.createdById };
+}
+
+export async function deleteTeamView(id: string): Promise<void> {
+  await db().savedView.deleteMany({ where: { id, screen: TRAVELERS_SCREEN } });
 }

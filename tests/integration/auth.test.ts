@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { authorizeCredentials, THROTTLED_ERROR } from "@/lib/auth/options";
-import { getCurrentStaff, requireStaff } from "@/lib/auth/staff";
+import { getCurrentStaff, requirePermission, requireStaff } from "@/lib/auth/staff";
 import { THROTTLE_MAX_FAILURES } from "@/lib/auth/throttle";
 import { makeStaff, TEST_PASSWORD } from "../support/factories";
 import { setSession } from "../support/session";
@@ -92,9 +92,9 @@ describe("session re-check on every request", () => {
   it("applies a role change on the next request", async () => {
     const user = await makeStaff("admin");
     setSession(user);
-    await expect(requireStaff("admin")).resolves.toMatchObject({ id: user.id });
+    await expect(requirePermission("staff.manage")).resolves.toMatchObject({ id: user.id });
     await db().staffUser.update({ where: { id: user.id }, data: { role: "support" } });
-    await expect(requireStaff("admin")).rejects.toMatchObject({ digest: "NEXT_HTTP_ERROR_FALLBACK;403" });
+    await expect(requirePermission("staff.manage")).rejects.toMatchObject({ digest: "NEXT_HTTP_ERROR_FALLBACK;403" });
   });
 
   it("redirects a signed-out request to /login", async () => {

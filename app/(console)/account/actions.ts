@@ -1,7 +1,5 @@
 "use server";
-import { formToObject, runAction, type ActionResult } from "@/lib/actions";
-import { audit } from "@/lib/audit/audit";
-import { rolesFor } from "@/lib/auth/roles";
+import { runAction, type ActionResult } from "@/lib/actions";
 import { changeOwnPasswordSchema } from "@/lib/staff/schemas";
 import { changeOwnPassword } from "@/lib/staff/staff";
 
@@ -9,21 +7,15 @@ export async function changeOwnPasswordAction(_prev: unknown, form: FormData): P
   return runAction(
     {
       action: "account.change_password",
-      roles: rolesFor("account.manage"),
+      permission: "account.manage",
       schema: changeOwnPasswordSchema,
-      input: formToObject(form),
+      run: async (input, { staff }) => {
+        await changeOwnPassword(staff.id, input.currentPassword, input.newPassword);
+        return staff.id;
+      },
+      audit: (staffId) => ({ targetType: "staff", targetId: staffId }),
+      reply: () => null,
     },
-    async (input, { staff, requestId }) => {
-      await changeOwnPassword(staff.id, input.currentPassword, input.newPassword);
-      await audit({
-        actor: staff,
-        action: "account.change_password",
-        targetType: "staff",
-        targetId: staff.id,
-        result: "ok",
-        requestId,
-      });
-      return null;
-    },
+    form,
   );
 }

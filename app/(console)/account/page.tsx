@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import { requireStaff } from "@/lib/auth/staff";
-import { roleLabels, rolesFor } from "@/lib/auth/roles";
+import { requirePermission } from "@/lib/auth/staff";
+import { roleLabels } from "@/lib/auth/roles";
 import { getStaffProfile } from "@/lib/staff/staff";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { ChangePasswordForm } from "./change-password-form";
@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "My account" };
 const dateFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 export default async function AccountPage() {
-  const staff = await requireStaff(...rolesFor("account.manage"));
+  const staff = await requirePermission("account.manage");
   const profile = await getStaffProfile(staff.id);
   return (
     <div className="flex max-w-2xl flex-col gap-4">

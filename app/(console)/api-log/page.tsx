@@ -1,8 +1,8 @@
 import { FilterField } from "@/components/ui/field";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireStaff } from "@/lib/auth/staff";
-import { rolesFor } from "@/lib/auth/roles";
+import { requirePermission } from "@/lib/auth/staff";
+
 import {
   apiCallSummary,
   apiLogQuerySchema,
@@ -36,7 +36,7 @@ function apiLogHref(params: Record<string, string>) {
 }
 
 export default async function ApiLogPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
-  await requireStaff(...rolesFor("apiLog.read"));
+  await requirePermission("apiLog.read");
   const { values: query, ignored } = parseSearchParams(apiLogQuerySchema, await searchParams);
   const [{ rows, total, pageSize }, summary, endpoints] = await Promise.all([
     listApiCalls(query),

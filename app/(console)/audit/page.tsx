@@ -1,7 +1,7 @@
 import { FilterField } from "@/components/ui/field";
 import type { Metadata } from "next";
-import { requireStaff } from "@/lib/auth/staff";
-import { rolesFor } from "@/lib/auth/roles";
+import { requirePermission } from "@/lib/auth/staff";
+
 import { auditQuerySchema, listAuditEntries } from "@/lib/audit/queries";
 import { refusalReasonsOfLastDay } from "@/lib/audit/refusals";
 import { Pagination } from "@/components/pagination";
@@ -18,7 +18,7 @@ const resultVariant = { ok: "success", error: "danger", refused: "warning" } as 
 const timeFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
-  await requireStaff(...rolesFor("audit.read"));
+  await requirePermission("audit.read");
   const { values: query, ignored } = parseSearchParams(auditQuerySchema, await searchParams);
   const [{ rows, total, pageSize }, refusals] = await Promise.all([
     listAuditEntries(query),

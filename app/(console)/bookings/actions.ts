@@ -1,9 +1,6 @@
 "use server";
-import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { formToObject, runAction, type ActionResult } from "@/lib/actions";
-import { audit } from "@/lib/audit/audit";
-import { rolesFor } from "@/lib/auth/roles";
+import { runAction, type ActionResult } from "@/lib/actions";
 import { PACKAGE_SIZES } from "@/lib/bookings/request";
 import { describeWindow, setSupportTopUpLimit, SUPPORT_TOP_UP_WINDOWS } from "@/lib/bookings/settings";
 
@@ -25,23 +22,13 @@ export async function setTopUpLimitAction(
   return runAction(
     {
       action: "settings.support_top_up_limit",
-      roles: rolesFor("bookings.settings"),
+      permission: "bookings.settings",
       schema: limitSchema,
-      input: formToObject(form),
+      run: (input, { staff }) => setSupportTopUpLimit(input, staff),
+      audit: (change) => ({ targetType: "setting", targetId: "bookings.supportTopUpLimit", details: change }),
+      revalidate: ["/bookings"],
+      reply: (change) => ({ size: change.after.size, window: describeWindow(change.after.windowHours) }),
     },
-    async (input, { staff, requestId }) => {
-      const change = await setSupportTopUpLimit(input, staff);
-      await audit({
-        actor: staff,
-        action: "settings.support_top_up_limit",
-        targetType: "setting",
-        targetId: "bookings.supportTopUpLimit",
-        result: "ok",
-        details: change,
-        requestId,
-      });
-      revalidatePath("/bookings");
-      return { size: change.after.size, window: describeWindow(change.after.windowHours) };
-    },
+    form,
   );
 }

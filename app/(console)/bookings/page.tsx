@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { can, rolesFor } from "@/lib/auth/roles";
-import { requireStaff } from "@/lib/auth/staff";
+import { may } from "@/lib/auth/roles";
+import { requirePermission } from "@/lib/auth/staff";
 import { bookingQuerySchema, intentStatuses, listBookingIntents } from "@/lib/bookings/queries";
 import { formatMoney } from "@/lib/bookings/quote";
 import { PACKAGE_SIZES } from "@/lib/bookings/request";
@@ -19,7 +19,7 @@ import { LimitControl } from "./limit-control";
 export const metadata: Metadata = { title: "Bookings" };
 
 export default async function BookingsPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
-  const staff = await requireStaff(...rolesFor("bookings.view"));
+  const staff = await requirePermission("bookings.view");
   const { values: query, ignored } = parseSearchParams(bookingQuerySchema, await searchParams);
   const [{ rows, total, pageSize, sentCostCents }, limit] = await Promise.all([
     listBookingIntents(query),
@@ -50,7 +50,7 @@ export default async function BookingsPage({ searchParams }: { searchParams: Pro
           <Link href="/bookings/new?topUp=1" className={buttonVariants({ size: "sm", variant: "outline" })}>
             Top up a traveler
           </Link>
-          {can(staff.role, "bookings.issue") && (
+          {may(staff, "bookings.issue") && (
             <Link href="/bookings/new" className={buttonVariants({ size: "sm" })}>
               New booking
             </Link>
@@ -61,7 +61,7 @@ export default async function BookingsPage({ searchParams }: { searchParams: Pro
       <BookingsTabs current="console" />
       <IgnoredParamsNotice names={ignored} />
 
-      {can(staff.role, "bookings.settings") && (
+      {may(staff, "bookings.settings") && (
         <LimitControl
           size={limit.size}
           sizes={PACKAGE_SIZES}

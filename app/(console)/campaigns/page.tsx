@@ -3,8 +3,8 @@ import Link from "next/link";
 import { Pagination } from "@/components/pagination";
 import { buttonVariants } from "@/components/ui/button";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { rolesFor } from "@/lib/auth/roles";
-import { requireStaff } from "@/lib/auth/staff";
+
+import { requirePermission } from "@/lib/auth/staff";
 import { formatMoney } from "@/lib/bookings/quote";
 import { CAMPAIGN_PAGE_SIZE, campaignListQuerySchema, listCampaigns } from "@/lib/campaigns/queries";
 import { parseSearchParams, type RawSearchParams } from "@/lib/url-params";
@@ -15,7 +15,7 @@ export const metadata: Metadata = { title: "Campaigns" };
 const hasTotals = (status: string) => status !== "checking" && status !== "rejected";
 
 export default async function CampaignsPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
-  await requireStaff(...rolesFor("campaigns.run"));
+  await requirePermission("campaigns.run");
   const {
     values: { page },
     ignored,

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { rolesFor } from "@/lib/auth/roles";
-import { requireStaff } from "@/lib/auth/staff";
+
+import { requirePermission } from "@/lib/auth/staff";
 import { formatMoney } from "@/lib/bookings/quote";
 import { catalogRefreshStatus } from "@/lib/catalog/background";
 import { catalogAsOf, catalogQuerySchema, searchCatalog, type CatalogRow } from "@/lib/catalog/catalog";
@@ -81,7 +81,7 @@ function Destination({ row }: { row: CatalogRow }) {
 }
 
 export default async function CatalogPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
-  await requireStaff(...rolesFor("catalog.view"));
+  await requirePermission("catalog.view");
   const { values: query, ignored } = parseSearchParams(catalogQuerySchema, await searchParams);
   const [rows, asOf] = await Promise.all([searchCatalog(query), catalogAsOf()]);
   const reading = catalogRefreshStatus();

@@ -1,34 +1,25 @@
 "use server";
-import { revalidatePath } from "next/cache";
-import { ActionError, formToObject, runAction, type ActionResult } from "@/lib/actions";
-import { audit } from "@/lib/audit/audit";
-import { rolesFor } from "@/lib/auth/roles";
+import { runAction, type ActionResult } from "@/lib/actions";
+import { ActionError } from "@/lib/errors";
 import { hubbyFor } from "@/lib/hubby";
-import { auditPreview, explainFailure, fetchPreview, publicPreview, type Preview } from "@/lib/instructions/preview";
+import { HubbyApiError } from "@/lib/hubby/errors";
+import { explainFailure, fetchPreview, previewForStaff, type Preview } from "@/lib/instructions/preview";
 import { saveSnapshot } from "@/lib/instructions/snapshots";
 import { previewInputSchema } from "@/lib/instructions/schemas";
+
+const previewAction = { permission: "instructions.preview", schema: previewInputSchema } as const;
 
 /** Hubby's installation instructions for one traveler, device and locale, sanitized for the preview frame. */
 export async function previewInstructionsAction(_prev: unknown, form: FormData): Promise<ActionResult<Preview>> {
   return runAction(
     {
+      ...previewAction,
       action: "instructions.preview",
-      roles: rolesFor("instructions.preview"),
-      schema: previewInputSchema,
-      input: formToObject(form),
+      run: async (inputs, { staff, requestId }) => previewForStaff(await hubbyFor(staff), staff, inputs, requestId),
+      // previewForStaff audits every attempt itself, with the entry the comparison matrix writes too.
+      audit: "none",
     },
-    async (inputs, { staff, requestId }) => {
-      const hubby = await hubbyFor(staff);
-      try {
-        const preview = publicPreview(await fetchPreview(hubby, inputs));
-        await auditPreview(staff, inputs, { ok: true, preview }, requestId);
-        return preview;
-      } catch (error) {
-        const failure = explainFailure(error, inputs);
-        await auditPreview(staff, inputs, { ok: false, failure }, requestId);
-        throw new ActionError(failure.message, failure.fieldErrors, { audited: true });
-      }
-    },
+    form,
   );
 }
 
@@ -42,40 +33,23 @@ export async function saveSnapshotAction(
 ): Promise<ActionResult<{ id: string; href: string }>> {
   return runAction(
     {
+      ...previewAction,
       action: "instructions.snapshot",
-      roles: rolesFor("instructions.preview"),
-      schema: previewInputSchema,
-      input: formToObject(form),
-    },
-    async (inputs, { staff, requestId }) => {
-      const hubby = await hubbyFor(staff);
-      let saved: { id: string; href: string };
-      try {
-        saved = await saveSnapshot(staff, await fetchPreview(hubby, inputs));
-      } catch (error) {
-        const failure = explainFailure(error, inputs);
-        await audit({
-          actor: staff,
-          action: "instructions.snapshot",
-          externalUserId: inputs.externalUserId,
-          result: "error",
-          details: { error: `${failure.title}: ${failure.message}` },
-          requestId,
-        });
-        throw new ActionError(failure.message, failure.fieldErrors, { audited: true });
-      }
-      await audit({
-        actor: staff,
-        action: "instructions.snapshot",
+      subject: (inputs) => ({ externalUserId: inputs.externalUserId }),
+      run: async (inputs, { staff }) => saveSnapshot(staff, await fetchPreview(await hubbyFor(staff), inputs)),
+      audit: (saved, inputs) => ({
         targetType: "instruction_snapshot",
         targetId: saved.id,
-        externalUserId: inputs.externalUserId,
-        result: "ok",
         details: { device: inputs.device, os: `${inputs.phoneOs} ${inputs.osVersion}`, locale: inputs.locale },
-        requestId,
-      });
-      revalidatePath(`/travelers/${encodeURIComponent(inputs.externalUserId)}`);
-      return saved;
+      }),
+      revalidate: (inputs) => [`/travelers/${encodeURIComponent(inputs.externalUserId)}`],
+      // Hubby's refusal said for this screen (which input was wrong), audited as an error.
+      explain: (error, inputs) => {
+        if (!(error instanceof ActionError || error instanceof HubbyApiError)) return null;
+        const failure = explainFailure(error, inputs);
+        return new ActionError(failure.message, { fieldErrors: failure.fieldErrors });
+      },
     },
+    form,
   );
 }

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AlertTriangle } from "lucide-react";
-import { requireStaff } from "@/lib/auth/staff";
-import { rolesFor } from "@/lib/auth/roles";
+import { requirePermission } from "@/lib/auth/staff";
+
 import { HubbyApiError, hubbyForPage } from "@/lib/hubby";
 import { isSupportedLocale } from "@/lib/hubby/locales";
 import { instructionSnapshotsFor } from "@/lib/instructions/snapshot-list";
@@ -59,7 +59,7 @@ async function travelerState(
 }
 
 export default async function InstructionsPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
-  const staff = await requireStaff(...rolesFor("instructions.preview"));
+  const staff = await requirePermission("instructions.preview");
   // The matrix's schema reports its own problems below; values with control characters never reach it.
   const { record: params, refused } = searchParamsRecord(await searchParams, { repeatable: MATRIX_REPEATED_KEYS });
   const { values: query, ignored } = parseSearchParams(instructionsQuerySchema, params);

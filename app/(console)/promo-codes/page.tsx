@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Download } from "lucide-react";
 import { audit } from "@/lib/audit/audit";
-import { can, rolesFor } from "@/lib/auth/roles";
-import { requireStaff } from "@/lib/auth/staff";
+import { may } from "@/lib/auth/roles";
+import { requirePermission } from "@/lib/auth/staff";
 import {
   PROMO_SOURCES,
   PROMO_STATUSES,
@@ -35,7 +35,7 @@ export const metadata: Metadata = { title: "Promo codes" };
 const rate = (redeemed: number, issued: number) => (issued > 0 ? `${Math.round((redeemed / issued) * 100)}%` : "—");
 
 export default async function PromoCodesPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
-  const staff = await requireStaff(...rolesFor("promoCodes.view"));
+  const staff = await requirePermission("promoCodes.view");
   const { values: query, ignored } = readPromoCodeQuery(await searchParams);
   // Codes of bookings settled just before a stop are stored from their replies now (lib/promo-codes/store.ts).
   await storeMissingPromoCodes();
@@ -55,7 +55,7 @@ export default async function PromoCodesPage({ searchParams }: { searchParams: P
     details: { filter: filterKey, page: query.page, rows: rows.length, total },
     requestId: await getRequestId(),
   });
-  const mayExport = can(staff.role, "promoCodes.export");
+  const mayExport = may(staff, "promoCodes.export");
   const exportHref = `/promo-codes/export.csv${filterKey ? `?${filterKey}` : ""}`;
 
   return (
@@ -69,7 +69,7 @@ export default async function PromoCodesPage({ searchParams }: { searchParams: P
             issue is listed as issued outside the console. Times in UTC.
           </p>
         </div>
-        {can(staff.role, "promoCodes.issue") && (
+        {may(staff, "promoCodes.issue") && (
           <Link href="/bookings/new?mode=promo" className={buttonVariants({ size: "sm" })}>
             Issue promo codes
           </Link>

@@ -1,89 +1,75 @@
 "use server";
-import { revalidatePath } from "next/cache";
-import { formToObject, runAction, type ActionResult } from "@/lib/actions";
-import { audit } from "@/lib/audit/audit";
-import { rolesFor } from "@/lib/auth/roles";
+import { runAction, type ActionResult } from "@/lib/actions";
 import { changeRoleSchema, createStaffSchema, resetPasswordSchema, setDisabledSchema } from "@/lib/staff/schemas";
 import { changeStaffRole, createStaff, resetStaffPassword, setStaffDisabled } from "@/lib/staff/staff";
 
-const roles = rolesFor("staff.manage");
+type Reply = Promise<ActionResult<{ email: string }>>;
+const staffScreen = { permission: "staff.manage", revalidate: ["/staff"] } as const;
+const byId = (input: { id: string }) => ({ targetType: "staff", targetId: input.id });
+const emailOnly = (changed: { email: string }) => ({ email: changed.email });
 
-export async function createStaffAction(_prev: unknown, form: FormData): Promise<ActionResult<{ email: string }>> {
+export async function createStaffAction(_prev: unknown, form: FormData): Reply {
   return runAction(
-    { action: "staff.create", roles, schema: createStaffSchema, input: formToObject(form) },
-    async (input, { staff, requestId }) => {
-      const created = await createStaff(input);
-      await audit({
-        actor: staff,
-        action: "staff.create",
+    {
+      ...staffScreen,
+      action: "staff.create",
+      schema: createStaffSchema,
+      run: (input) => createStaff(input),
+      audit: (created) => ({
         targetType: "staff",
         targetId: created.id,
-        result: "ok",
         details: { email: created.email, role: created.role },
-        requestId,
-      });
-      revalidatePath("/staff");
-      return { email: created.email };
+      }),
+      reply: emailOnly,
     },
+    form,
   );
 }
 
-export async function changeRoleAction(_prev: unknown, form: FormData): Promise<ActionResult<{ email: string }>> {
+export async function changeRoleAction(_prev: unknown, form: FormData): Reply {
   return runAction(
-    { action: "staff.change_role", roles, schema: changeRoleSchema, input: formToObject(form) },
-    async (input, { staff, requestId }) => {
-      const change = await changeStaffRole(input.id, input.role);
-      await audit({
-        actor: staff,
-        action: "staff.change_role",
-        targetType: "staff",
-        targetId: input.id,
-        result: "ok",
-        details: change,
-        requestId,
-      });
-      revalidatePath("/staff");
-      return { email: change.email };
+    {
+      ...staffScreen,
+      action: "staff.change_role",
+      schema: changeRoleSchema,
+      subject: byId,
+      run: (input) => changeStaffRole(input.id, input.role),
+      audit: (change) => ({ details: change }),
+      reply: emailOnly,
     },
+    form,
   );
 }
 
-export async function setDisabledAction(_prev: unknown, form: FormData): Promise<ActionResult<{ email: string }>> {
+export async function setDisabledAction(_prev: unknown, form: FormData): Reply {
   return runAction(
-    { action: "staff.set_disabled", roles, schema: setDisabledSchema, input: formToObject(form) },
-    async (input, { staff, requestId }) => {
-      const changed = await setStaffDisabled(input.id, input.disabled, staff.id);
-      await audit({
-        actor: staff,
+    {
+      ...staffScreen,
+      action: "staff.set_disabled",
+      schema: setDisabledSchema,
+      subject: byId,
+      run: (input, { staff }) => setStaffDisabled(input.id, input.disabled, staff.id),
+      audit: (changed, input) => ({
         action: input.disabled ? "staff.disable" : "staff.enable",
-        targetType: "staff",
-        targetId: input.id,
-        result: "ok",
         details: { email: changed.email },
-        requestId,
-      });
-      revalidatePath("/staff");
-      return { email: changed.email };
+      }),
+      reply: emailOnly,
     },
+    form,
   );
 }
 
-export async function resetPasswordAction(_prev: unknown, form: FormData): Promise<ActionResult<{ email: string }>> {
+export async function resetPasswordAction(_prev: unknown, form: FormData): Reply {
   return runAction(
-    { action: "staff.reset_password", roles, schema: resetPasswordSchema, input: formToObject(form) },
-    async (input, { staff, requestId }) => {
-      const changed = await resetStaffPassword(input.id, input.password);
-      await audit({
-        actor: staff,
-        action: "staff.reset_password",
-        targetType: "staff",
-        targetId: input.id,
-        result: "ok",
-        details: { email: changed.email },
-        requestId,
-      });
-      revalidatePath("/staff");
-      return { email: changed.email };
+    {
+      ...staffScreen,
+      action: "staff.reset_password",
+      schema: resetPasswordSchema,
+      subject: byId,
+      run: (input) => resetStaffPassword(input.id, input.password),
+      audit: (changed) => ({ details: { email: changed.email } }),
+      reply: emailOnly,
     },
+    form,
   );
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import { requireStaff } from "@/lib/auth/staff";
-import { rolesFor } from "@/lib/auth/roles";
+import { requirePermission } from "@/lib/auth/staff";
+
 import { staffListQuerySchema } from "@/lib/staff/schemas";
 import { listStaff } from "@/lib/staff/staff";
 import { Pagination } from "@/components/pagination";
@@ -14,7 +14,7 @@ import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 export const metadata: Metadata = { title: "Staff" };
 
 export default async function StaffPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
-  const me = await requireStaff(...rolesFor("staff.manage"));
+  const me = await requirePermission("staff.manage");
   const { values: query, ignored } = parseSearchParams(staffListQuerySchema, await searchParams);
   const { rows, total, pageSize } = await listStaff(query);
   return (

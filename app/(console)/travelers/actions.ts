@@ -1,11 +1,7 @@
 "use server";
-import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { formToObject, runAction, type ActionResult } from "@/lib/actions";
-import { rolesFor } from "@/lib/auth/roles";
-import { deleteTeamView, saveTeamView } from "@/lib/travelers/views";
-
-const roles = rolesFor("travelers.views");
+import { runAction, type ActionResult } from "@/lib/actions";
+import { deleteTeamView, loadTeamView, saveTeamView } from "@/lib/travelers/views";
 
 const saveViewSchema = z.object({
   name: z.string().trim().min(1, "Give the view a name.").max(80, "At most 80 characters."),
@@ -18,25 +14,44 @@ export async function saveViewAction(
   form: FormData,
 ): Promise<ActionResult<{ id: string; name: string; query: string }>> {
   return runAction(
-    { action: "travelers.view_save", roles, schema: saveViewSchema, input: formToObject(form) },
-    async (input, { staff, requestId }) => {
-      const view = await saveTeamView(staff, input, requestId);
-      revalidatePath("/travelers");
-      return { id: view.id, name: view.name, query: view.query };
+    {
+      action: "travelers.view_save",
+      permission: "travelers.views",
+      schema: saveViewSchema,
+      run: (input, { staff }) => saveTeamView(staff, input),
+      audit: (view) => ({
+        targetType: "saved_view",
+        targetId: view.id,
+        details: { name: view.name, query: view.query, filter: view.filter },
+      }),
+      revalidate: ["/travelers"],
+      reply: (view) => ({ id: view.id, name: view.name, query: view.query }),
     },
+    form,
   );
 }
 
 const deleteViewSchema = z.object({ id: z.uuid("Unknown view.") });
 
-/** Deletes a team view (its creator or an admin). */
+/** Deletes a team view (the matrix: its owner, or an admin). */
 export async function deleteViewAction(_prev: unknown, form: FormData): Promise<ActionResult<{ name: string }>> {
   return runAction(
-    { action: "travelers.view_delete", roles, schema: deleteViewSchema, input: formToObject(form) },
-    async (input, { staff, requestId }) => {
-      const deleted = await deleteTeamView(staff, input.id, requestId);
-      revalidatePath("/travelers");
-      return deleted;
+    {
+      action: "travelers.view_delete",
+      permission: "travelers.views.delete",
+      schema: deleteViewSchema,
+      load: (input) => loadTeamView(input.id),
+      run: async (_input, { target: view }) => {
+        await deleteTeamView(view.id);
+        return { name: view.name };
+      },
+      audit: (_result, _input, view) => ({
+        targetType: "saved_view",
+        targetId: view.id,
+        details: { name: view.name, query: view.query },
+      }),
+      revalidate: ["/travelers"],
     },
+    form,
   );
 }

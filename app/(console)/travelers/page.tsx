@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { Download } from "lucide-react";
-import { requireStaff } from "@/lib/auth/staff";
-import { can, rolesFor } from "@/lib/auth/roles";
+import { requirePermission } from "@/lib/auth/staff";
+import { may } from "@/lib/auth/roles";
 import {
   builtInTravelerViews,
   DEFAULT_TRAVELER_SORT,
@@ -47,7 +47,7 @@ function ViewLink({ href, active, children }: { href: string; active: boolean; c
 }
 
 export default async function TravelersPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
-  const staff = await requireStaff(...rolesFor("travelers.search"));
+  const staff = await requirePermission("travelers.search");
   const params = await searchParams;
   const { values: query, ignored } = readTravelerQuery(params);
   const submitted = query.go === "1";
@@ -66,7 +66,7 @@ export default async function TravelersPage({ searchParams }: { searchParams: Pr
   const currentFilter = filterKey(query);
   const viewHref = (stored: string) => travelersHref({ ...parseTravelerQuery(stored), hide: query.hide });
   const isActive = (stored: string) => filterKey(parseTravelerQuery(stored)) === currentFilter;
-  const mayManageViews = can(staff.role, "travelers.views");
+  const mayManageViews = may(staff, "travelers.views");
   const exportHref = `/travelers/export.csv${currentFilter ? `?${currentFilter}` : ""}`;
 
   return (
@@ -94,7 +94,7 @@ export default async function TravelersPage({ searchParams }: { searchParams: Pr
             <ViewLink href={viewHref(view.query)} active={isActive(view.query)}>
               <span title={view.createdByEmail ? `Saved by ${view.createdByEmail}` : undefined}>{view.name}</span>
             </ViewLink>
-            {mayManageViews && (view.createdById === staff.id || staff.role === "admin") && (
+            {may(staff, "travelers.views.delete", { ownerId: view.createdById }) && (
               <DeleteViewButton id={view.id} name={view.name} />
             )}
           </span>

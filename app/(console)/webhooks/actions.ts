@@ -1,15 +1,11 @@
 "use server";
-import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { ActionError, formToObject, runAction, type ActionResult } from "@/lib/actions";
-import { audit } from "@/lib/audit/audit";
-import { rolesFor } from "@/lib/auth/roles";
+import { runAction, type ActionResult } from "@/lib/actions";
+import { ActionError } from "@/lib/errors";
 import { webhookQuerySchema } from "@/lib/webhooks/queries";
 import { hubbyFor } from "@/lib/hubby";
 import { startReconciliation } from "@/lib/webhooks/reconcile";
 import { replayEvent, replayMatching, type ReplayOutcome } from "@/lib/webhooks/replay";
-
-const roles = rolesFor("webhooks.replay");
 
 const replayOneSchema = z.object({
   id: z.string().regex(/^\d{1,18}$/, "Unknown event."),
@@ -21,26 +17,28 @@ export async function replayEventAction(
   form: FormData,
 ): Promise<ActionResult<ReplayOutcome & { mode: string }>> {
   return runAction(
-    { action: "webhooks.replay", roles, schema: replayOneSchema, input: formToObject(form) },
-    async (input, { staff, requestId }) => {
-      const dryRun = input.mode === "dry-run";
-      const outcome = await replayEvent(BigInt(input.id), { dryRun });
-      if (!outcome) throw new ActionError("This event no longer exists.");
-      if (!dryRun) {
-        await audit({
-          actor: staff,
-          action: "webhooks.replay",
-          targetType: "webhook_event",
-          targetId: input.id,
-          result: outcome.status === "failed" ? "error" : "ok",
-          details: { status: outcome.status, changes: outcome.changes.length, error: outcome.error },
-          requestId,
-        });
-        revalidatePath("/webhooks");
-        revalidatePath(`/webhooks/${input.id}`);
-      }
-      return { ...outcome, mode: input.mode };
+    {
+      action: "webhooks.replay",
+      permission: "webhooks.replay",
+      schema: replayOneSchema,
+      run: async (input) => {
+        const outcome = await replayEvent(BigInt(input.id), { dryRun: input.mode === "dry-run" });
+        if (!outcome) throw new ActionError("This event no longer exists.");
+        return { ...outcome, mode: input.mode };
+      },
+      // A dry run changes nothing: neither audited nor revalidated.
+      audit: (outcome, input) =>
+        input.mode === "dry-run"
+          ? null
+          : {
+              targetType: "webhook_event",
+              targetId: input.id,
+              result: outcome.status === "failed" ? "error" : "ok",
+              details: { status: outcome.status, changes: outcome.changes.length, error: outcome.error },
+            },
+      revalidate: (input) => (input.mode === "dry-run" ? [] : ["/webhooks", `/webhooks/${input.id}`]),
     },
+    form,
   );
 }
 
@@ -53,25 +51,22 @@ export async function replayMatchingAction(
   form: FormData,
 ): Promise<ActionResult<Awaited<ReturnType<typeof replayMatching>>>> {
   return runAction(
-    { action: "webhooks.replay_matching", roles, schema: replayMatchingSchema, input: formToObject(form) },
-    async (input, { staff, requestId }) => {
-      const filter = { ...input, confirm: undefined };
-      const tally = await replayMatching(filter);
-      await audit({
-        actor: staff,
-        action: "webhooks.replay_matching",
+    {
+      action: "webhooks.replay_matching",
+      permission: "webhooks.replay",
+      schema: replayMatchingSchema.transform((input) => ({ ...input, confirm: undefined })),
+      run: (filter) => replayMatching(filter),
+      audit: (tally, filter) => ({
         targetType: "webhook_filter",
         result: tally.failed ? "error" : "ok",
         details: { filter, ...tally },
-        requestId,
-      });
-      revalidatePath("/webhooks");
-      return tally;
+      }),
+      revalidate: ["/webhooks"],
     },
+    form,
   );
 }
 
-const reconcileRoles = rolesFor("webhooks.reconcile");
 const reconcileSchema = z.object({
   externalUserId: z.string().trim().min(1).max(200).optional(),
 });
@@ -79,26 +74,24 @@ const reconcileSchema = z.object({
 /** "Refresh from Hubby": one traveler (waits for it) or every traveler with an active package (background). */
 export async function reconcileAction(_prev: unknown, form: FormData): Promise<ActionResult<{ runId: string }>> {
   return runAction(
-    { action: "webhooks.reconcile", roles: reconcileRoles, schema: reconcileSchema, input: formToObject(form) },
-    async (input, { staff, requestId }) => {
-      const hubby = await hubbyFor(staff);
-      const runId = await startReconciliation(
-        hubby,
-        staff,
-        input.externalUserId ? { kind: "traveler", externalUserId: input.externalUserId } : { kind: "all_active" },
-      );
-      await audit({
-        actor: staff,
-        action: "webhooks.reconcile",
+    {
+      action: "webhooks.reconcile",
+      permission: "webhooks.reconcile",
+      schema: reconcileSchema,
+      subject: (input) => ({ externalUserId: input.externalUserId }),
+      run: async (input, { staff }) => {
+        const scope = input.externalUserId
+          ? { kind: "traveler" as const, externalUserId: input.externalUserId }
+          : { kind: "all_active" as const };
+        return { runId: await startReconciliation(await hubbyFor(staff), staff, scope) };
+      },
+      audit: ({ runId }, input) => ({
         targetType: "reconciliation_run",
         targetId: runId,
-        externalUserId: input.externalUserId,
-        result: "ok",
         details: { scope: input.externalUserId ? "traveler" : "all_active" },
-        requestId,
-      });
-      revalidatePath("/webhooks");
-      return { runId };
+      }),
+      revalidate: ["/webhooks"],
     },
+    form,
   );
 }

@@ -1,8 +1,7 @@
-import { requireStaff } from "@/lib/auth/staff";
-import { rolesFor } from "@/lib/auth/roles";
+import { requirePermission } from "@/lib/auth/staff";
 
 // The role check runs above this screen's loading boundary, so a refused request answers 403.
 export default async function Layout({ children }: { children: React.ReactNode }) {
-  await requireStaff(...rolesFor("webhooks.view"));
+  await requirePermission("webhooks.view");
   return children;
 }

@@ -2,8 +2,8 @@ import { FilterField } from "@/components/ui/field";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AlertTriangle } from "lucide-react";
-import { requireStaff } from "@/lib/auth/staff";
-import { can, rolesFor } from "@/lib/auth/roles";
+import { requirePermission } from "@/lib/auth/staff";
+import { may } from "@/lib/auth/roles";
 import { getEnv } from "@/lib/env";
 import {
   listEventTypes,
@@ -52,9 +52,9 @@ const seconds = (value: number | null) =>
         : `${(value / 3600).toFixed(1)} h`;
 
 export default async function WebhooksPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
-  const staff = await requireStaff(...rolesFor("webhooks.view"));
+  const staff = await requirePermission("webhooks.view");
   const { values: query, ignored } = parseSearchParams(webhookQuerySchema, await searchParams);
-  const mayReconcile = can(staff.role, "webhooks.reconcile");
+  const mayReconcile = may(staff, "webhooks.reconcile");
   const [{ rows, total, pageSize }, types, health, reconciliation] = await Promise.all([
     listWebhookEvents(query),
     listEventTypes(),
@@ -183,7 +183,7 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
         )}
       </form>
 
-      {can(staff.role, "webhooks.replay") && total > 0 && (
+      {may(staff, "webhooks.replay") && total > 0 && (
         <ReplayMatching
           total={total}
           filter={{

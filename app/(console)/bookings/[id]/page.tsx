@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { can, rolesFor } from "@/lib/auth/roles";
-import { requireStaff } from "@/lib/auth/staff";
+import { may } from "@/lib/auth/roles";
+import { requirePermission } from "@/lib/auth/staff";
 import { getBookingIntent } from "@/lib/bookings/queries";
 import { formatMoney } from "@/lib/bookings/quote";
 import { parseRouteParams, uuidRouteParams } from "@/lib/url-params";
@@ -25,11 +25,11 @@ function Json({ value, testId }: { value: unknown; testId: string }) {
 }
 
 export default async function BookingPage({ params }: { params: Promise<{ id: string }> }) {
-  const staff = await requireStaff(...rolesFor("bookings.view"));
+  const staff = await requirePermission("bookings.view");
   const route = parseRouteParams(uuidRouteParams, await params);
   const intent = route && (await getBookingIntent(route.id));
   if (!intent) notFound();
-  const mayAct = intent.kind === "top_up" || can(staff.role, "bookings.issue");
+  const mayAct = may(staff, "bookings.act", intent);
   const money = (cents: number | null) => (cents === null ? "—" : formatMoney(cents, intent.currency ?? "EUR"));
   const promoCodes = intent.kind === "promo_codes" ? await promoCodesOfIntent(intent.id) : [];
 

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { audit } from "@/lib/audit/audit";
-import { rolesFor } from "@/lib/auth/roles";
-import { requireStaff } from "@/lib/auth/staff";
+
+import { requirePermission } from "@/lib/auth/staff";
 import { HUBBY_PER_PAGE, hubbyBookingsQuerySchema, listHubbyBookings } from "@/lib/bookings/at-hubby";
 import { HubbyApiError, hubbyForPage } from "@/lib/hubby";
 import { getRequestId } from "@/lib/request-id";
@@ -17,7 +17,7 @@ import { BookingsTabs } from "../bookings-tabs";
 export const metadata: Metadata = { title: "Bookings at Hubby" };
 
 export default async function HubbyBookingsPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
-  const staff = await requireStaff(...rolesFor("bookings.view"));
+  const staff = await requirePermission("bookings.view");
   const { values: query, ignored } = parseSearchParams(hubbyBookingsQuerySchema, await searchParams);
   let listing: Awaited<ReturnType<typeof listHubbyBookings>> | null = null;
   let problem: string | null = null;

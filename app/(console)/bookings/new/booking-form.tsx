@@ -1,28 +1,21 @@
 "use client";
-import { startTransition, useActionState, useMemo, useState, useSyncExternalStore } from "react";
-import { useRouter } from "next/navigation";
+import { useMemo, useState, useSyncExternalStore } from "react";
 import { AlertTriangle } from "lucide-react";
-import { toast } from "sonner";
-import type { ActionResult, FieldErrors } from "@/lib/actions";
 import { newPackageChoice, packageView, type DestinationOption, type PackageChoice } from "@/lib/bookings/offers";
 import { departureSoonAfter } from "@/lib/bookings/request";
 import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
-import { previewBookingAction, sendBookingAction, type InvalidData, type PreviewData, type SentData } from "./actions";
-import { ErrorText, Labelled } from "./form-parts";
+import { previewBookingAction, sendBookingAction } from "./actions";
+import { ErrorText, Labelled, LocaleAndBranding } from "./form-parts";
 import { PackageFields } from "./package-fields";
-import { Preview } from "./preview";
+import { BookingPreview } from "./preview";
+import { TwoStepFooter, useTwoStepForm } from "./two-step-form";
 
 const subscribeToNothing = () => () => {};
 
 /**
  * The booking form: travelers, packages from the catalog, departure with its time zone, locale and branding; then
- * a preview of the exact request and its cost; then one send. The client key was minted when the page rendered:
- * submitting this form twice (double click, a second tab) finds the same intent.
- *
- * Submitting goes through onSubmit, not a form action: React resets a form after its action runs, and a reset puts
- * every controlled <select> back on its first option (React marks no option as the default of a controlled select),
- * so the fields showed 1GB / UTC / partner default beside a preview of something else.
+ * a preview of the exact request and its cost; then one send (useTwoStepForm: the client key, the two steps).
  */
 export function BookingForm(props: {
   clientKey: string;
@@ -41,9 +34,13 @@ export function BookingForm(props: {
   packageTypes: readonly string[];
   limitNote?: string;
 }) {
-  const router = useRouter();
   const topUp = props.kind === "top_up";
-  const [clientKey, setClientKey] = useState(props.clientKey);
+  const form = useTwoStepForm({
+    clientKey: props.clientKey,
+    preview: previewBookingAction,
+    send: sendBookingAction,
+    hrefAfterSend: (sent) => `/bookings/${sent.intentId}`,
+  });
   const [travelers, setTravelers] = useState(props.initialTravelers);
   const [choices, setChoices] = useState<PackageChoice[]>(() => [
     newPackageChoice(props.initialDestination ? [props.initialDestination] : []),
@@ -53,49 +50,6 @@ export function BookingForm(props: {
   const [locale, setLocale] = useState("");
   const [customBranding, setCustomBranding] = useState("");
   const [reason, setReason] = useState("");
-  const [phase, setPhase] = useState<"edit" | "preview">("edit");
-  const [errors, setErrors] = useState<{ message?: string; fields: FieldErrors }>({ fields: {} });
-
-  // Outcomes are handled where the action returns (not in effects), so each result updates the form once.
-  const [previewState, previewAction, previewing] = useActionState<
-    ActionResult<PreviewData | InvalidData> | null,
-    FormData
-  >(async (previous, form) => {
-    const result = await previewBookingAction(previous, form);
-    if (!result.ok) setErrors({ message: result.message, fields: result.fieldErrors ?? {} });
-    else if (result.data.outcome === "invalid")
-      setErrors({ message: result.data.message, fields: result.data.fieldErrors });
-    else {
-      setErrors({ fields: {} });
-      setPhase("preview");
-    }
-    return result;
-  }, null);
-  const [, sendAction, sending] = useActionState<ActionResult<SentData | InvalidData> | null, FormData>(
-    async (previous, form) => {
-      const result = await sendBookingAction(previous, form);
-      if (!result.ok) {
-        setErrors({ message: result.message, fields: result.fieldErrors ?? {} });
-        setPhase("edit");
-        return result;
-      }
-      const data = result.data;
-      if (data.outcome === "invalid") {
-        setErrors({ message: data.message, fields: data.fieldErrors });
-        setPhase("edit");
-      } else if (data.outcome === "failed") {
-        setErrors({ message: data.message, fields: data.fieldErrors ?? {} });
-        if (data.nextClientKey) setClientKey(data.nextClientKey);
-        setPhase("edit");
-      } else {
-        if (data.outcome === "sent") toast.success(data.message);
-        else toast.warning(data.message);
-        router.push(`/bookings/${data.intentId}`);
-      }
-      return result;
-    },
-    null,
-  );
 
   // The traveler's zone when known, else the browser's (the likeliest one); the server render uses UTC.
   const browserZone = useSyncExternalStore(
@@ -111,26 +65,15 @@ export function BookingForm(props: {
 
   const byId = useMemo(() => new Map(props.catalog.map((option) => [option.id, option])), [props.catalog]);
   const views = choices.map((choice) => packageView(choice, byId, props.packageTypes));
-  const editing = phase === "edit";
-  const field = (key: string) => errors.fields[key];
-  const preview =
-    phase === "preview" && previewState?.ok && previewState.data.outcome === "preview" ? previewState.data : null;
-  const busy = previewing || sending;
+  const field = form.field;
 
   function updateChoice(index: number, change: Partial<PackageChoice>) {
     setChoices((current) => current.map((choice, i) => (i === index ? { ...choice, ...change } : choice)));
   }
 
-  function submit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const step = (event.nativeEvent as SubmitEvent).submitter?.getAttribute("data-step");
-    startTransition(() => (step === "send" ? sendAction(form) : previewAction(form)));
-  }
-
   return (
-    <form className="flex max-w-4xl flex-col gap-5" data-testid="booking-form" onSubmit={submit}>
-      <input type="hidden" name="clientKey" value={clientKey} />
+    <form className="flex max-w-4xl flex-col gap-5" data-testid="booking-form" onSubmit={form.submit}>
+      <input type="hidden" name="clientKey" value={form.clientKey} />
       <input type="hidden" name="kind" value={props.kind} />
       <input type="hidden" name="travelers" value={travelers} />
       <input type="hidden" name="specs" value={JSON.stringify(views.map((view) => view.spec))} />
@@ -141,7 +84,7 @@ export function BookingForm(props: {
       <input type="hidden" name="customBranding" value={customBranding} />
       <input type="hidden" name="reason" value={reason} />
 
-      <fieldset disabled={!editing || busy} className="flex flex-col gap-5">
+      <fieldset disabled={!form.editing || form.busy} className="flex flex-col gap-5">
         <Labelled
           id="bk-travelers"
           label={topUp ? "Traveler (external_user_id)" : "Travelers (external_user_id, one per line)"}
@@ -259,35 +202,19 @@ export function BookingForm(props: {
         )}
 
         <div className="grid gap-3 sm:grid-cols-2">
-          <Labelled id="bk-locale" label="Locale (WebView language)">
-            <Select id="bk-locale" value={locale} onChange={(event) => setLocale(event.target.value)}>
-              <option value="">Partner default</option>
-              <optgroup label="Languages (Hubby picks the region)">
-                {props.languages.map((code) => (
-                  <option key={code} value={code}>
-                    {code}
-                  </option>
-                ))}
-              </optgroup>
-              <optgroup label="Locales">
-                {props.locales.map((code) => (
-                  <option key={code} value={code}>
-                    {code}
-                  </option>
-                ))}
-              </optgroup>
-            </Select>
-            <ErrorText id="locale" errors={field("locale")} />
-          </Labelled>
-          <Labelled id="bk-branding" label="custom_branding key (optional)">
-            <Input
-              id="bk-branding"
-              value={customBranding}
-              onChange={(event) => setCustomBranding(event.target.value)}
-              placeholder="brand_luxury_travel"
-            />
-            <ErrorText id="customBranding" errors={field("customBranding")} />
-          </Labelled>
+          <LocaleAndBranding
+            idPrefix="bk"
+            localeLabel="Locale (WebView language)"
+            locale={locale}
+            onLocale={setLocale}
+            localeGroups={[
+              { label: "Languages (Hubby picks the region)", codes: props.languages },
+              { label: "Locales", codes: props.locales },
+            ]}
+            branding={customBranding}
+            onBranding={setCustomBranding}
+            errors={field}
+          />
         </div>
 
         {topUp && (
@@ -304,33 +231,12 @@ export function BookingForm(props: {
         )}
       </fieldset>
 
-      {errors.message && (
-        <p role="alert" className="text-sm text-destructive" data-testid="form-error">
-          {errors.message}
-          {field("form") ? ` ${field("form")!.join(" ")}` : ""}
-        </p>
-      )}
-
-      {editing ? (
-        <div>
-          <Button type="submit" data-step="preview" disabled={busy}>
-            {previewing ? "Preparing preview…" : "Preview"}
-          </Button>
-        </div>
-      ) : (
-        preview && (
-          <Preview preview={preview}>
-            <div className="flex gap-2">
-              <Button type="submit" data-step="send" disabled={busy} data-testid="send-booking">
-                {sending ? "Sending…" : topUp ? "Send top-up" : "Send booking"}
-              </Button>
-              <Button type="button" variant="outline" disabled={busy} onClick={() => setPhase("edit")}>
-                Edit
-              </Button>
-            </div>
-          </Preview>
-        )
-      )}
+      <TwoStepFooter
+        form={form}
+        sendTestId="send-booking"
+        sendLabel={() => (topUp ? "Send top-up" : "Send booking")}
+        renderPreview={(preview, buttons) => <BookingPreview preview={preview} buttons={buttons} />}
+      />
     </form>
   );
 }

@@ -10,39 +10,7 @@ import {
 } from "@/lib/bookings/offers";
 import { Button } from "@/components/ui/button";
 import { Select } from "@/components/ui/input";
-import { ErrorText, Labelled } from "./form-parts";
-
-const TYPE_LABELS: Record<string, string> = {
-  "data-limited": "Data-limited (default)",
-  starter: "Starter",
-  unlimited: "Unlimited (fair use)",
-  "time-limited": "Time-limited (deprecated)",
-};
-
-function DestinationSelect(props: {
-  id: string;
-  value: string;
-  placeholder: string;
-  catalog: DestinationOption[];
-  onChange: (id: string) => void;
-}) {
-  return (
-    <Select id={props.id} value={props.value} onChange={(event) => props.onChange(event.target.value)}>
-      <option value="">{props.placeholder}</option>
-      {(["country", "region"] as const).map((kind) => (
-        <optgroup key={kind} label={kind === "country" ? "Countries" : "Regions"}>
-          {props.catalog
-            .filter((option) => option.kind === kind)
-            .map((option) => (
-              <option key={option.id} value={option.id}>
-                {option.flag} {option.name} ({option.id})
-              </option>
-            ))}
-        </optgroup>
-      ))}
-    </Select>
-  );
-}
+import { DestinationSelect, ErrorText, Labelled, TYPE_LABELS } from "./form-parts";
 
 function bundleText(bundle: BundleOption): string {
   const days = bundle.durationDays === null ? "" : `, ${bundle.durationDays} days`;

@@ -4,8 +4,8 @@ import Link from "next/link";
 import { forbidden } from "next/navigation";
 import { z } from "zod";
 import { audit } from "@/lib/audit/audit";
-import { can, rolesFor } from "@/lib/auth/roles";
-import { requireStaff } from "@/lib/auth/staff";
+import { may } from "@/lib/auth/roles";
+import { requirePermission } from "@/lib/auth/staff";
 import type { DestinationOption } from "@/lib/bookings/offers";
 import { PACKAGE_TYPES, bytesToSize } from "@/lib/bookings/request";
 import { supportTopUpLimit } from "@/lib/bookings/settings";
@@ -40,9 +40,9 @@ const newBookingQuerySchema = z.object({
 export default async function NewBookingPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const { values: query, ignored } = parseSearchParams(newBookingQuerySchema, await searchParams);
   const topUp = query.topUp === "1";
-  const staff = await requireStaff(...rolesFor("bookings.topUp"));
+  const staff = await requirePermission("bookings.topUp");
   if (!topUp && query.mode === "promo") return <PromoCodesIssue staff={staff} />;
-  if (!topUp && !can(staff.role, "bookings.issue")) {
+  if (!topUp && !may(staff, "bookings.issue")) {
     await audit({
       actor: staff,
       action: "bookings.issue",
@@ -78,7 +78,7 @@ export default async function NewBookingPage({ searchParams }: { searchParams: P
     <div className="flex flex-col gap-4">
       <div>
         <h1 className="text-xl font-semibold">{topUp ? "Top up a traveler" : "New booking"}</h1>
-        {!topUp && can(staff.role, "promoCodes.issue") && <IssueModeTabs current="travelers" />}
+        {!topUp && may(staff, "promoCodes.issue") && <IssueModeTabs current="travelers" />}
         <p className="text-sm text-muted-foreground">
           {topUp
             ? "Queues more data on an existing traveler's eSIM (a data-limited package). Every top-up is audited with its reason."
@@ -131,7 +131,7 @@ export default async function NewBookingPage({ searchParams }: { searchParams: P
           departSoonAfter={defaults?.at ?? null}
           packageTypes={topUp ? ["data-limited"] : PACKAGE_TYPES}
           limitNote={
-            topUp && !can(staff.role, "bookings.issue")
+            topUp && !may(staff, "bookings.issue")
               ? `Support may top up at most ${limit.size} per traveler (set by an admin).`
               : undefined
           }

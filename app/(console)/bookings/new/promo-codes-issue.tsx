@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import Link from "next/link";
 import { forbidden } from "next/navigation";
 import { audit } from "@/lib/audit/audit";
-import { can } from "@/lib/auth/roles";
+import { may } from "@/lib/auth/roles";
 import type { CurrentStaff } from "@/lib/auth/staff";
 import { MAX_PROMO_CODES_PER_BOOKING } from "@/lib/bookings/promo-request";
 import { bytesToSize, PACKAGE_SIZES, PACKAGE_TYPES } from "@/lib/bookings/request";
@@ -21,7 +21,7 @@ const sizeSet = new Set<string>(PACKAGE_SIZES);
  * campaign managers only; anyone else gets 403, audited.
  */
 export async function PromoCodesIssue({ staff }: { staff: CurrentStaff }) {
-  if (!can(staff.role, "promoCodes.issue")) {
+  if (!may(staff, "promoCodes.issue")) {
     await audit({
       actor: staff,
       action: "promo_codes.issue",

@@ -1,9 +1,6 @@
 "use server";
-import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { formToObject, runAction, type ActionResult } from "@/lib/actions";
-import { audit } from "@/lib/audit/audit";
-import { rolesFor } from "@/lib/auth/roles";
+import { runAction, type ActionResult, type AuditEntry } from "@/lib/actions";
 import {
   cancelCampaign,
   pauseCampaign,
@@ -19,45 +16,55 @@ const idSchema = z.object({ campaignId: z.uuid("No such campaign.") });
 const startSchema = idSchema.extend({ checksum: z.string().regex(/^[0-9a-f]{64}$/, "Dry-run the file first.") });
 const retrySchema = idSchema.extend({ confirm: z.literal("yes", "Confirm the retry.") });
 
-type Control = "start" | "pause" | "resume" | "cancel";
-
-function control(action: Control, schema: typeof idSchema | typeof startSchema, form: FormData) {
-  return runAction(
-    { action: `campaigns.${action}`, roles: rolesFor("campaigns.run"), schema, input: formToObject(form) },
-    async (input, { staff, requestId }) => {
-      const id = input.campaignId;
-      if (action === "start") await startCampaign(id, (input as z.infer<typeof startSchema>).checksum, staff);
-      if (action === "pause") await pauseCampaign(id);
-      if (action === "resume") await resumeCampaign(id);
-      if (action === "cancel") await cancelCampaign(id);
-      await audit({
-        actor: staff,
-        action: `campaigns.${action}`,
-        targetType: "campaign",
-        targetId: id,
-        result: "ok",
-        requestId,
-      });
-      revalidatePath(`/campaigns/${id}`);
-      return { campaignId: id };
-    },
-  );
-}
+/** What every action on one campaign shares: the permission, the campaign as the audit subject, its page. */
+const onCampaign = {
+  permission: "campaigns.run",
+  subject: (input: { campaignId: string }) => ({ targetType: "campaign", targetId: input.campaignId }),
+  revalidate: (input: { campaignId: string }) => [`/campaigns/${input.campaignId}`],
+} as const;
+const withTally = (tally: AuditEntry["details"]) => ({ details: tally });
+const campaignIdOf = (input: { campaignId: string }) => ({ campaignId: input.campaignId });
 
 type Result = Promise<ActionResult<{ campaignId: string }>>;
 
 /** Run: only the draft whose checksum the dry run page showed; a second click finds it already running. */
 export async function startCampaignAction(_prev: unknown, form: FormData): Result {
-  return control("start", startSchema, form);
+  return runAction(
+    {
+      ...onCampaign,
+      action: "campaigns.start",
+      schema: startSchema,
+      run: (input, { staff }) => startCampaign(input.campaignId, input.checksum, staff),
+      audit: () => ({}),
+      reply: (_result, input) => campaignIdOf(input),
+    },
+    form,
+  );
 }
+
+/** Pause, resume and cancel: a conditional status change each, so a double submit changes it once. */
+function control(action: string, change: (campaignId: string) => Promise<unknown>, form: FormData): Result {
+  return runAction(
+    {
+      ...onCampaign,
+      action,
+      schema: idSchema,
+      run: (input) => change(input.campaignId),
+      audit: () => ({}),
+      reply: (_result, input) => campaignIdOf(input),
+    },
+    form,
+  );
+}
+
 export async function pauseCampaignAction(_prev: unknown, form: FormData): Result {
-  return control("pause", idSchema, form);
+  return control("campaigns.pause", pauseCampaign, form);
 }
 export async function resumeCampaignAction(_prev: unknown, form: FormData): Result {
-  return control("resume", idSchema, form);
+  return control("campaigns.resume", resumeCampaign, form);
 }
 export async function cancelCampaignAction(_prev: unknown, form: FormData): Result {
-  return control("cancel", idSchema, form);
+  return control("campaigns.cancel", cancelCampaign, form);
 }
 
 /** An explicit, confirmed retry of failed rows: each is checked at Hubby first, then sent again only if absent. */
@@ -66,21 +73,14 @@ export async function retryFailedRowsAction(
   form: FormData,
 ): Promise<ActionResult<{ retried: number; sent: number; failed: number; unknown: number; review: number }>> {
   return runAction(
-    { action: "campaigns.retry", roles: rolesFor("campaigns.run"), schema: retrySchema, input: formToObject(form) },
-    async (input, { staff, requestId }) => {
-      const tally = await retryFailedRows(input.campaignId, await hubbyFor(staff), staff);
-      await audit({
-        actor: staff,
-        action: "campaigns.retry",
-        targetType: "campaign",
-        targetId: input.campaignId,
-        result: "ok",
-        details: tally,
-        requestId,
-      });
-      revalidatePath(`/campaigns/${input.campaignId}`);
-      return tally;
+    {
+      ...onCampaign,
+      action: "campaigns.retry",
+      schema: retrySchema,
+      run: async (input, { staff }) => retryFailedRows(input.campaignId, await hubbyFor(staff), staff),
+      audit: withTally,
     },
+    form,
   );
 }
 
@@ -105,23 +105,16 @@ export type ReviewTally = {
  * tally: ask Hubby again, "not at Hubby: send once", or "mark as issued".
  */
 export async function settleReviewRowsAction(_prev: unknown, form: FormData): Promise<ActionResult<ReviewTally>> {
+  // Refusals are filed under the decision the form asked for, when it names a known one.
   const decision = REVIEW_DECISIONS.find((known) => known === form.get("decision"));
-  const action = decision ? `campaigns.review.${decision}` : "campaigns.review";
   return runAction(
-    { action, roles: rolesFor("campaigns.run"), schema: reviewSchema, input: formToObject(form) },
-    async (input, { staff, requestId }) => {
-      const tally = await settleReviewRows(input.campaignId, input.decision, await hubbyFor(staff), staff);
-      await audit({
-        actor: staff,
-        action: `campaigns.review.${input.decision}`,
-        targetType: "campaign",
-        targetId: input.campaignId,
-        result: "ok",
-        details: tally,
-        requestId,
-      });
-      revalidatePath(`/campaigns/${input.campaignId}`);
-      return tally;
+    {
+      ...onCampaign,
+      action: decision ? `campaigns.review.${decision}` : "campaigns.review",
+      schema: reviewSchema,
+      run: async (input, { staff }) => settleReviewRows(input.campaignId, input.decision, await hubbyFor(staff), staff),
+      audit: withTally,
     },
+    form,
   );
 }

@@ -4,8 +4,8 @@ import { notFound } from "next/navigation";
 import { Pagination } from "@/components/pagination";
 import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { rolesFor } from "@/lib/auth/roles";
-import { requireStaff } from "@/lib/auth/staff";
+
+import { requirePermission } from "@/lib/auth/staff";
 import { formatMoney } from "@/lib/bookings/quote";
 import {
   campaignPageQuerySchema,
@@ -46,7 +46,7 @@ export default async function CampaignPage({
   params: Promise<{ id: string }>;
   searchParams: Promise<RawSearchParams>;
 }) {
-  await requireStaff(...rolesFor("campaigns.run"));
+  await requirePermission("campaigns.run");
   const route = parseRouteParams(uuidRouteParams, await params);
   const campaign = route && (await getCampaign(route.id));
   if (!campaign) notFound();

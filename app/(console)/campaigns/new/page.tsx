@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { rolesFor } from "@/lib/auth/roles";
-import { requireStaff } from "@/lib/auth/staff";
+
+import { requirePermission } from "@/lib/auth/staff";
 import { CAMPAIGN_FIELDS, REQUIRED_FIELDS } from "@/lib/campaigns/rows";
 import { catalogAsOf } from "@/lib/catalog/catalog";
 import { UploadForm } from "./upload-form";
@@ -9,7 +9,7 @@ import { UploadForm } from "./upload-form";
 export const metadata: Metadata = { title: "New campaign" };
 
 export default async function NewCampaignPage() {
-  await requireStaff(...rolesFor("campaigns.run"));
+  await requirePermission("campaigns.run");
   const asOf = await catalogAsOf();
   return (
     <div className="flex max-w-3xl flex-col gap-4">

@@ -1,8 +1,7 @@
 import "server-only";
 import { z } from "zod";
-import { ActionError, runAction, type ActionResult } from "@/lib/actions";
-import { audit } from "@/lib/audit/audit";
-import { rolesFor } from "@/lib/auth/roles";
+import { runAction, type ActionResult } from "@/lib/actions";
+import { ActionError } from "@/lib/errors";
 import { startCampaignCheck, UPLOAD_HEAD_START_MS, uploadCampaign } from "@/lib/campaigns/dry-run";
 import { CAMPAIGN_FIELDS, type ColumnMapping } from "@/lib/campaigns/rows";
 
@@ -48,35 +47,45 @@ function inputOf(form: FormData) {
  */
 export async function dryRunAction(_prev: unknown, form: FormData): Promise<ActionResult<DryRunData>> {
   return runAction(
-    { action: "campaigns.dry_run", roles: rolesFor("campaigns.run"), schema: dryRunSchema, input: inputOf(form) },
-    async (input, { staff, requestId }) => {
-      if (!input.file && !input.text.trim()) {
-        throw new ActionError("Choose a CSV file or paste rows.", { file: ["Choose a CSV file or paste rows."] });
-      }
-      if (input.file && input.file.size > MAX_BYTES) throw new ActionError(UPLOAD_TOO_LARGE_MESSAGE);
-      const fileName = input.file?.name.slice(0, 200) ?? "pasted rows";
-      const content = input.file ? Buffer.from(await input.file.arrayBuffer()) : Buffer.from(input.text);
-      const result = await uploadCampaign({
-        name: input.name,
-        fileName,
-        content,
-        mapping: input.mapping,
-        actor: staff,
-      });
-      if (result.outcome === "invalid") throw new ActionError(result.message);
-      if (result.outcome === "mapping") return result;
-      await audit({
-        actor: staff,
-        action: "campaigns.upload",
-        targetType: "campaign",
-        targetId: result.campaignId,
-        result: "ok",
-        details: { fileName, bytes: content.length, checksum: result.checksum },
-        requestId,
-      });
-      // Runs on in this process after the reply; it audits campaigns.dry_run when it ends.
-      void startCampaignCheck(result.campaignId, { requestId, delayMs: UPLOAD_HEAD_START_MS });
-      return { outcome: "checking" as const, campaignId: result.campaignId };
+    {
+      action: "campaigns.dry_run",
+      permission: "campaigns.run",
+      schema: dryRunSchema,
+      run: async (input, { staff, requestId }) => {
+        if (!input.file && !input.text.trim()) {
+          const message = "Choose a CSV file or paste rows.";
+          throw new ActionError(message, { fieldErrors: { file: [message] } });
+        }
+        if (input.file && input.file.size > MAX_BYTES) throw new ActionError(UPLOAD_TOO_LARGE_MESSAGE);
+        const fileName = input.file?.name.slice(0, 200) ?? "pasted rows";
+        const content = input.file ? Buffer.from(await input.file.arrayBuffer()) : Buffer.from(input.text);
+        const result = await uploadCampaign({
+          name: input.name,
+          fileName,
+          content,
+          mapping: input.mapping,
+          actor: staff,
+        });
+        if (result.outcome === "invalid") throw new ActionError(result.message);
+        if (result.outcome === "checking") {
+          // Runs on in this process after the reply; it audits campaigns.dry_run when it ends.
+          void startCampaignCheck(result.campaignId, { requestId, delayMs: UPLOAD_HEAD_START_MS });
+        }
+        return { result, fileName, bytes: content.length };
+      },
+      // Stored only once the columns are known; the mapping step stores nothing yet.
+      audit: ({ result, fileName, bytes }) =>
+        result.outcome === "checking"
+          ? {
+              action: "campaigns.upload",
+              targetType: "campaign",
+              targetId: result.campaignId,
+              details: { fileName, bytes, checksum: result.checksum },
+            }
+          : null,
+      reply: ({ result }): DryRunData =>
+        result.outcome === "mapping" ? result : { outcome: "checking", campaignId: result.campaignId },
     },
+    inputOf(form),
   );
 }

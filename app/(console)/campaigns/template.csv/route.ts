@@ -1,10 +1,9 @@
-import { rolesFor } from "@/lib/auth/roles";
-import { requireStaff } from "@/lib/auth/staff";
+import { requirePermission } from "@/lib/auth/staff";
 import { TEMPLATE_CSV } from "@/lib/campaigns/rows";
 
 /** GET /campaigns/template.csv: the columns a campaign file has, with two example rows. */
 export async function GET() {
-  await requireStaff(...rolesFor("campaigns.run"));
+  await requirePermission("campaigns.run");
   return new Response(TEMPLATE_CSV, {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",

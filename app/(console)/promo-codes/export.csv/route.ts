@@ -1,6 +1,6 @@
 import { audit } from "@/lib/audit/audit";
-import { rolesFor } from "@/lib/auth/roles";
-import { requireStaff } from "@/lib/auth/staff";
+
+import { requirePermission } from "@/lib/auth/staff";
 import { csvLine, csvStream } from "@/lib/csv";
 import { promoCodeFilterKey, readPromoCodeQuery } from "@/lib/promo-codes/filters";
 import {
@@ -66,7 +66,7 @@ const line = (row: PromoCodeRow) =>
  * are vouchers: exporting them is for those who issue them, and audited.
  */
 export async function GET(request: Request) {
-  const staff = await requireStaff(...rolesFor("promoCodes.export"));
+  const staff = await requirePermission("promoCodes.export");
   const requestId = await getRequestId();
   const { values: query, ignored } = readPromoCodeQuery(new URL(request.url).searchParams);
   // A download has no screen to say which part of the filter was ignored: exporting other codes would mislead.

@@ -4,8 +4,8 @@ import { notFound } from "next/navigation";
 import { Button } from "@/components/ui/button";
 import QRCode from "qrcode";
 import { AlertTriangle } from "lucide-react";
-import { requireStaff } from "@/lib/auth/staff";
-import { can, rolesFor } from "@/lib/auth/roles";
+import { requirePermission } from "@/lib/auth/staff";
+import { may } from "@/lib/auth/roles";
 import { hubbyEnvironment } from "@/lib/env";
 import { HubbyApiError, hubbyForPage } from "@/lib/hubby";
 import type { UserDashboard } from "@/lib/hubby/schemas";
@@ -45,7 +45,7 @@ export default async function TravelerPage({
   params: Promise<{ externalUserId: string }>;
   searchParams: Promise<RawSearchParams>;
 }) {
-  const staff = await requireStaff(...rolesFor("travelers.search"));
+  const staff = await requirePermission("travelers.search");
   const route = parseRouteParams(travelerRouteParams, await params);
   if (!route) notFound();
   const { externalUserId } = route;
@@ -89,13 +89,13 @@ export default async function TravelerPage({
     );
   }
 
-  const mayReadApiLog = can(staff.role, "apiLog.read");
+  const mayReadApiLog = may(staff, "apiLog.read");
   const [gaps, tabData] = await Promise.all([
     travelerGaps(externalUserId, fetchedAt),
     view.tab === "timeline"
       ? travelerTimeline(externalUserId, {
           kinds: view.kinds,
-          links: { apiLog: mayReadApiLog, audit: can(staff.role, "audit.read") },
+          links: { apiLog: mayReadApiLog, audit: may(staff, "audit.read") },
         }).then((entries) => ({ tab: "timeline" as const, entries }))
       : view.tab === "usage"
         ? usageSamples(externalUserId).then((samples) => ({ tab: "usage" as const, samples }))
@@ -153,12 +153,12 @@ export default async function TravelerPage({
         <div className="flex flex-col items-end gap-1">
           <CopyButton label="Copy link" path={deepLink} what="link to this view" />
           <SummaryButton externalUserId={externalUserId} path={deepLink} />
-          {can(staff.role, "bookings.topUp") && (
+          {may(staff, "bookings.topUp") && (
             <Button asChild variant="outline" size="sm">
               <Link href={`/bookings/new?externalUserId=${encodeURIComponent(externalUserId)}&topUp=1`}>Top up</Link>
             </Button>
           )}
-          {can(staff.role, "instructions.preview") && (
+          {may(staff, "instructions.preview") && (
             <Button asChild variant="outline" size="sm">
               <Link href={`/instructions?externalUserId=${encodeURIComponent(externalUserId)}`}>
                 Preview install instructions
@@ -218,7 +218,7 @@ export default async function TravelerPage({
             dashboard={dashboard}
             fetchedAt={fetchedAt}
             qrSvg={esim?.qr ? await QRCode.toString(esim.qr, { type: "svg", margin: 1, width: 160 }) : null}
-            mayRedeem={can(staff.role, "travelers.redeem")}
+            mayRedeem={may(staff, "travelers.redeem")}
             gaps={gaps}
             timelineGapsHref={travelerViewHref(externalUserId, { tab: "timeline", gapsOnly: true })}
           />

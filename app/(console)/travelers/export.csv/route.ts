@@ -1,6 +1,6 @@
 import { audit } from "@/lib/audit/audit";
-import { rolesFor } from "@/lib/auth/roles";
-import { requireStaff } from "@/lib/auth/staff";
+
+import { requirePermission } from "@/lib/auth/staff";
 import { csvLine, csvStream } from "@/lib/csv";
 import { getRequestId } from "@/lib/request-id";
 import { unreadableParamsResponse } from "@/lib/url-params";
@@ -39,7 +39,7 @@ const line = (row: TravelerRow) =>
  * external_user_id, streamed in batches. Refused with a message above TRAVELER_EXPORT_MAX_ROWS. Audited.
  */
 export async function GET(request: Request) {
-  const staff = await requireStaff(...rolesFor("travelers.search"));
+  const staff = await requirePermission("travelers.search");
   const requestId = await getRequestId();
   const { values: filter, ignored } = readTravelerQuery(new URL(request.url).searchParams);
   // Leaving out a filter it cannot read would export more travelers than were asked for.

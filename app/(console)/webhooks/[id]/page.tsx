@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
 import { notFound } from "next/navigation";
-import { requireStaff } from "@/lib/auth/staff";
-import { can, rolesFor } from "@/lib/auth/roles";
+import { requirePermission } from "@/lib/auth/staff";
+import { may } from "@/lib/auth/roles";
 import { getWebhookEvent } from "@/lib/webhooks/queries";
 import { parseRouteParams } from "@/lib/url-params";
 import { latestReconciliation } from "@/lib/webhooks/reconcile";
@@ -37,7 +37,7 @@ const webhookEventRouteParams = z.object({ id: z.string().regex(/^\d{1,18}$/) })
 const utc = (value: string | null) => (value ? `${value.replace("T", " ").slice(0, 23)} UTC` : "—");
 
 export default async function WebhookEventPage({ params }: { params: Promise<{ id: string }> }) {
-  const staff = await requireStaff(...rolesFor("webhooks.view"));
+  const staff = await requirePermission("webhooks.view");
   const route = parseRouteParams(webhookEventRouteParams, await params);
   const event = route && (await getWebhookEvent(route.id));
   if (!event) notFound();
@@ -142,8 +142,8 @@ export default async function WebhookEventPage({ params }: { params: Promise<{ i
           {prettyBody(event.rawBody)}
         </pre>
       </section>
-      {can(staff.role, "webhooks.replay") && <ReplayPanel id={event.id} />}
-      {can(staff.role, "webhooks.reconcile") && event.externalUserId && (
+      {may(staff, "webhooks.replay") && <ReplayPanel id={event.id} />}
+      {may(staff, "webhooks.reconcile") && event.externalUserId && (
         <ReconciliationPanel
           run={await latestReconciliation(event.externalUserId)}
           externalUserId={event.externalUserId}

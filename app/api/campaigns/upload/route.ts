@@ -1,5 +1,5 @@
 import { audit } from "@/lib/audit/audit";
-import { can } from "@/lib/auth/roles";
+import { may } from "@/lib/auth/roles";
 import { getCurrentStaff } from "@/lib/auth/staff";
 import { callerAddress, FORBIDDEN_MESSAGE } from "@/lib/actions";
 import { countRefusal } from "@/lib/audit/refusals";
@@ -24,7 +24,7 @@ export async function POST(request: Request) {
     await countRefusal("action", "signed_out campaigns.dry_run", await callerAddress());
     return answer(401, "Your session has ended: sign in again, then upload the file again.");
   }
-  if (!can(staff.role, "campaigns.run")) {
+  if (!may(staff, "campaigns.run")) {
     await audit({
       actor: staff,
       action: "campaigns.dry_run",

@@ -1,5 +1,4 @@
-import { rolesFor } from "@/lib/auth/roles";
-import { requireStaff } from "@/lib/auth/staff";
+import { requirePermission } from "@/lib/auth/staff";
 import { ensureCampaignCheck } from "@/lib/campaigns/dry-run";
 import { campaignProgress } from "@/lib/campaigns/queries";
 import { ensureCampaignWorker } from "@/lib/campaigns/worker";
@@ -7,7 +6,7 @@ import { parseRouteParams, uuidRouteParams } from "@/lib/url-params";
 
 /** GET /campaigns/<id>/progress: what the progress bars poll (the dry run's rows checked, or the run's counts). */
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
-  await requireStaff(...rolesFor("campaigns.run"));
+  await requirePermission("campaigns.run");
   const route = parseRouteParams(uuidRouteParams, await params);
   const progress = route && (await campaignProgress(route.id));
   if (!route || !progress) return Response.json({ message: "No such campaign." }, { status: 404 });

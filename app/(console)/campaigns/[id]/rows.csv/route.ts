@@ -1,6 +1,6 @@
 import { audit } from "@/lib/audit/audit";
-import { rolesFor } from "@/lib/auth/roles";
-import { requireStaff } from "@/lib/auth/staff";
+
+import { requirePermission } from "@/lib/auth/staff";
 import { allCampaignRows, campaignRowsDownloadQuerySchema, getCampaign } from "@/lib/campaigns/queries";
 import { csvLine } from "@/lib/csv";
 import { getRequestId } from "@/lib/request-id";
@@ -22,7 +22,7 @@ const HEADER = [
  * error table (invalid, failed and unknown rows). Streamed in batches of rows, in line order. Audited.
  */
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const staff = await requireStaff(...rolesFor("campaigns.run"));
+  const staff = await requirePermission("campaigns.run");
   const route = parseRouteParams(uuidRouteParams, await params);
   const campaign = route && (await getCampaign(route.id));
   if (!campaign) return new Response("No such campaign.", { status: 404 });

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { requireStaff } from "@/lib/auth/staff";
-import { rolesFor } from "@/lib/auth/roles";
+import { requirePermission } from "@/lib/auth/staff";
+
 import { getSnapshot } from "@/lib/instructions/snapshots";
 import { phoneOsLabels } from "@/lib/instructions/schemas";
 import { parseRouteParams, uuidRouteParams } from "@/lib/url-params";
@@ -14,7 +14,7 @@ const utc = (value: Date) => `${value.toISOString().replace("T", " ").slice(0, 1
 
 /** A saved preview, staff-only, rendered the same safe way as a live one. */
 export default async function SnapshotPage({ params }: { params: Promise<{ id: string }> }) {
-  await requireStaff(...rolesFor("instructions.preview"));
+  await requirePermission("instructions.preview");
   const route = parseRouteParams(uuidRouteParams, await params);
   const snapshot = route && (await getSnapshot(route.id));
   if (!snapshot) notFound();
