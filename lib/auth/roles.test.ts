@@ -40,7 +40,7 @@ describe("role matrix", () => {
     for (const asker of [admin, manager]) {
       for (const kind of ["issue", "top_up", "promo_codes"]) expect(may(asker, "bookings.act", { kind })).toBe(true);
     }
-    expect(targetRefusal("bookings.act")).toMatch(/only act on top-ups/);
+    expect(targetRefusal("bookings.act")).toMatch(/may only top up/);
   });
 
   it("lets the owner of a saved view delete it, and an admin any view", () => {

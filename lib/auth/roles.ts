@@ -59,7 +59,7 @@ const targetRules = {
   },
   "bookings.act": {
     always: issuers,
-    refusal: "Your role may only act on top-ups.",
+    refusal: "Your role may only top up: issuing, and acting on bookings other than top-ups, is for those who issue.",
     allows: (_asker: Asker, booking: { kind: string }) => booking.kind === "top_up",
   },
 } as const satisfies Partial<

@@ -10,7 +10,7 @@ import {
 import { quoteRequest, type BookingQuote } from "../bookings/quote";
 import { bookingDraftSchema, bookingReference } from "../bookings/request";
 import { loadCatalog } from "../catalog/catalog";
-import { ValidationError, type FieldErrors } from "../errors";
+import { ValidationError } from "../errors";
 import { storePromoCodesOfIntents } from "./store";
 
 /**
@@ -56,7 +56,16 @@ export const promoCodeFormSchema = z.preprocess(
           `At most ${MAX_PROMO_CODES_PER_BOOKING} codes per booking: use a campaign file.`,
         ),
     })
-    .and(bookingDraftSchema),
+    .and(bookingDraftSchema)
+    .superRefine((form, ctx) => {
+      const issue = (path: string[], message: string) => ctx.addIssue({ code: "custom", path, message });
+      if (form.specs.length !== 1) issue(["specs"], "Promo codes are issued for one package at a time.");
+      else if (form.specs[0]!.destinations.length !== 1) {
+        issue(["specs", "0", "destinations"], "A promo code is for one destination (a country or a region).");
+      }
+      if (form.departureDate < new Date().toISOString().slice(0, 10))
+        issue(["departureDate"], "The date is in the past.");
+    }),
 );
 export type PromoCodeForm = z.output<typeof promoCodeFormSchema>;
 
@@ -68,18 +77,9 @@ export type PreparedPromoCodes = {
   destinations: string[];
 };
 
-/** The form → the exact request and its cost; ValidationError says what is wrong with it. Sends nothing. */
-export async function preparePromoCodes(form: PromoCodeForm, now = new Date()): Promise<PreparedPromoCodes> {
+/** The parsed form → the exact request and its cost; ValidationError says what is wrong with it. Sends nothing. */
+export async function preparePromoCodes(form: PromoCodeForm): Promise<PreparedPromoCodes> {
   const { clientKey, codes, ...draft } = form;
-  const fieldErrors: FieldErrors = {};
-  const add = (key: string, message: string) => (fieldErrors[key] ??= []).push(message);
-  if (draft.specs.length !== 1) add("specs", "Promo codes are issued for one package at a time.");
-  else if (draft.specs[0]!.destinations.length !== 1) {
-    add("specs.0.destinations", "A promo code is for one destination (a country or a region).");
-  }
-  if (draft.departureDate < now.toISOString().slice(0, 10)) add("departureDate", "The date is in the past.");
-  if (Object.keys(fieldErrors).length > 0) throw new ValidationError(fieldErrors);
-
   const catalog = await loadCatalog();
   if (catalog.length === 0) {
     throw new ValidationError({}, "The destination catalog is empty: refresh it on the Catalog screen first.");

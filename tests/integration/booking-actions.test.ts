@@ -12,6 +12,7 @@ import { hubbyFor } from "@/lib/hubby";
 import { parseTravelerQuery } from "@/lib/travelers/filters";
 import { searchTravelers } from "@/lib/travelers/queries";
 import { form, signInAs } from "../support/factories";
+import { setSession } from "../support/session";
 import { withConsoleSandbox } from "../support/sandbox";
 
 // The booking screens' actions against the sandbox: preview, send, the role rules, the limit, retry, the catalog.
@@ -147,12 +148,9 @@ describe("booking actions", () => {
       data: { outcome: "preview" },
     });
     expect(await previewBookingAction(null, dateOnly("Pacific/Kiritimati"))).toMatchObject({
-      ok: true,
-      data: {
-        outcome: "invalid",
-        fieldErrors: {
-          departureDate: [expect.stringMatching(/^This day has passed: it is .* in Pacific\/Kiritimati\.$/)],
-        },
+      ok: false,
+      fieldErrors: {
+        departureDate: [expect.stringMatching(/^This day has passed: it is .* in Pacific\/Kiritimati\.$/)],
       },
     });
     const anHourAgo = wallClock("Asia/Tokyo", Date.now() - 3_600_000);
@@ -161,8 +159,8 @@ describe("booking actions", () => {
       bookingForm({ departureDate: anHourAgo.date, departureTime: anHourAgo.time, timeZone: "Asia/Tokyo" }),
     );
     expect(sent).toMatchObject({
-      ok: true,
-      data: { outcome: "invalid", fieldErrors: { departureTime: [expect.stringMatching(/in Asia\/Tokyo/)] } },
+      ok: false,
+      fieldErrors: { departureTime: [expect.stringMatching(/in Asia\/Tokyo/)] },
     });
     expect(postCount()).toBe(before);
   });
@@ -249,8 +247,8 @@ describe("booking actions", () => {
       }),
     );
     expect(notSold).toMatchObject({
-      ok: true,
-      data: { outcome: "invalid", fieldErrors: { "specs.0.size": ["Italy has no 1GB data-limited, 30 days bundle."] } },
+      ok: false,
+      fieldErrors: { "specs.0.size": ["Italy has no 1GB data-limited, 30 days bundle."] },
     });
   });
 
@@ -316,8 +314,8 @@ describe("booking actions", () => {
       }),
     );
     expect(result).toMatchObject({
-      ok: true,
-      data: { outcome: "invalid", fieldErrors: { "specs.0.packageId": ["Top-ups are always data-limited."] } },
+      ok: false,
+      fieldErrors: { "specs.0.packageId": ["Top-ups are always data-limited."] },
     });
     const wrongDestination = await previewBookingAction(
       null,
@@ -326,8 +324,8 @@ describe("booking actions", () => {
       }),
     );
     expect(wrongDestination).toMatchObject({
-      ok: true,
-      data: { outcome: "invalid", fieldErrors: { "specs.0.packageId": [expect.stringMatching(/not in the catalog/)] } },
+      ok: false,
+      fieldErrors: { "specs.0.packageId": [expect.stringMatching(/not in the catalog/)] },
     });
     expect(postCount()).toBe(before);
   });
@@ -355,8 +353,8 @@ describe("booking actions", () => {
 
     const noReason = await sendBookingAction(null, topUp({ reason: "" }));
     expect(noReason).toMatchObject({
-      ok: true,
-      data: { outcome: "invalid", fieldErrors: { reason: [expect.any(String)] } },
+      ok: false,
+      fieldErrors: { reason: [expect.any(String)] },
     });
     const unknown = await sendBookingAction(null, topUp({ travelers: "nobody_here" }));
     expect(unknown).toMatchObject({ ok: false, message: expect.stringMatching(/existing traveler/) });
@@ -470,5 +468,61 @@ describe("booking actions", () => {
     expect(postCount()).toBe(before);
     expect(await db().auditEntry.count({ where: { action: "bookings.reconcile" } })).toBe(1);
     expect(await db().auditEntry.count({ where: { action: "bookings.retry" } })).toBe(1);
+  });
+
+  it("lets support act on a top-up but refuses it an ordinary booking's actions, audited and unchanged", async () => {
+    const manager = await signInAs("campaign_manager");
+    harness.sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 1 });
+    const issued = await sendBookingAction(null, bookingForm({ travelers: "not_for_support" }));
+    if (!issued.ok || issued.data.outcome !== "unknown") throw new Error(JSON.stringify(issued));
+    const intentId = issued.data.intentId;
+    const before = postCount();
+
+    const agent = await signInAs("support");
+    for (const attempt of [
+      () => reconcileBookingAction(null, form({ intentId })),
+      () => retryBookingAction(null, form({ intentId, confirm: "yes" })),
+    ]) {
+      expect(await attempt()).toMatchObject({ ok: false, message: expect.stringMatching(/may only top up/) });
+    }
+    expect(postCount()).toBe(before);
+    expect(await db().bookingIntent.findUniqueOrThrow({ where: { id: intentId } })).toMatchObject({
+      status: "UNKNOWN",
+    });
+    const refusals = await db().auditEntry.findMany({
+      where: { actorId: agent.id, targetId: intentId, result: "refused" },
+      orderBy: { id: "asc" },
+    });
+    expect(refusals.map((entry) => entry.action)).toEqual(["bookings.reconcile", "bookings.retry"]);
+    expect(refusals[0]).toMatchObject({ targetType: "booking_intent", externalUserId: "not_for_support" });
+
+    // A top-up (here one a manager sent, whose reply was lost) is support's to act on: reconcile runs, audited.
+    setSession(manager);
+    harness.sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 1 });
+    const toppedUp = await sendBookingAction(
+      null,
+      bookingForm({
+        kind: "top_up",
+        travelers: "existing_traveler",
+        reason: "Ticket #5150: reply lost",
+        specs: JSON.stringify([{ destinations: ["IT"], packageType: "data-limited", size: "1GB" }]),
+      }),
+    );
+    if (!toppedUp.ok || toppedUp.data.outcome !== "unknown") throw new Error(JSON.stringify(toppedUp));
+    setSession(agent);
+    const reconciled = await reconcileBookingAction(null, form({ intentId: toppedUp.data.intentId }));
+    expect(reconciled).toMatchObject({ ok: true, data: { status: "SENT" } });
+    expect(
+      await db().auditEntry.count({
+        where: { action: "bookings.reconcile", actorId: agent.id, targetId: toppedUp.data.intentId, result: "ok" },
+      }),
+    ).toBe(1);
+
+    // Those who issue act on every booking: the manager settles the one support could not.
+    setSession(manager);
+    expect(await reconcileBookingAction(null, form({ intentId }))).toMatchObject({
+      ok: true,
+      data: { status: "SENT" },
+    });
   });
 });
