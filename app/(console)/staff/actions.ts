@@ -4,9 +4,13 @@ import { changeRoleSchema, createStaffSchema, resetPasswordSchema, setDisabledSc
 import { changeStaffRole, createStaff, resetStaffPassword, setStaffDisabled } from "@/lib/staff/staff";
 
 type Reply = Promise<ActionResult<{ email: string }>>;
-const staffScreen = { permission: "staff.manage", revalidate: ["/staff"] } as const;
+/** Every action on the staff screen: admins only, the screen revalidated, the browser told whose account changed. */
+const staffScreen = {
+  permission: "staff.manage",
+  revalidate: ["/staff"],
+  reply: (changed: { email: string }) => ({ email: changed.email }),
+} as const;
 const byId = (input: { id: string }) => ({ targetType: "staff", targetId: input.id });
-const emailOnly = (changed: { email: string }) => ({ email: changed.email });
 
 export async function createStaffAction(_prev: unknown, form: FormData): Reply {
   return runAction(
@@ -20,7 +24,6 @@ export async function createStaffAction(_prev: unknown, form: FormData): Reply {
         targetId: created.id,
         details: { email: created.email, role: created.role },
       }),
-      reply: emailOnly,
     },
     form,
   );
@@ -35,7 +38,6 @@ export async function changeRoleAction(_prev: unknown, form: FormData): Reply {
       subject: byId,
       run: (input) => changeStaffRole(input.id, input.role),
       audit: (change) => ({ details: change }),
-      reply: emailOnly,
     },
     form,
   );
@@ -53,7 +55,6 @@ export async function setDisabledAction(_prev: unknown, form: FormData): Reply {
         action: input.disabled ? "staff.disable" : "staff.enable",
         details: { email: changed.email },
       }),
-      reply: emailOnly,
     },
     form,
   );
@@ -68,7 +69,6 @@ export async function resetPasswordAction(_prev: unknown, form: FormData): Reply
       subject: byId,
       run: (input) => resetStaffPassword(input.id, input.password),
       audit: (changed) => ({ details: { email: changed.email } }),
-      reply: emailOnly,
     },
     form,
   );

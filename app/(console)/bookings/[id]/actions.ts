@@ -1,7 +1,15 @@
 "use server";
 import { z } from "zod";
 import { runAction, type ActionResult } from "@/lib/actions";
-import { confirmAbsentAndSend, markIntentIssued, reconcileIntent, retryIntent } from "@/lib/bookings/intents";
+import type { CurrentStaff } from "@/lib/auth/staff";
+import {
+  confirmAbsentAndSend,
+  markIntentIssued,
+  reconcileIntent,
+  retryIntent,
+  type BookingsHubby,
+  type RetryOutcome,
+} from "@/lib/bookings/intents";
 import { loadBookingTarget } from "@/lib/bookings/queries";
 import { hubbyFor } from "@/lib/hubby";
 import { storePromoCodesOfIntents } from "@/lib/promo-codes/store";
@@ -45,6 +53,17 @@ const onBooking = {
   reply: (outcome: Outcome) => ({ status: outcome.status, note: outcome.note }),
 } as const;
 
+/** Runs a step that may post to Hubby, then stores the promo codes a SENT promo-code booking's reply listed. */
+function thenStoreCodes<Stepped>(
+  step: (intentId: string, hubby: BookingsHubby, staff: CurrentStaff) => Promise<Stepped>,
+) {
+  return async (_input: unknown, { staff, target }: { staff: CurrentStaff; target: { id: string } }) => {
+    const outcome = await step(target.id, await hubbyFor(staff), staff);
+    await storePromoCodesOfIntents([target.id]);
+    return outcome;
+  };
+}
+
 /** Staff's decision on an UNKNOWN booking, audited with whether it posted to Hubby. */
 const decided = (outcome: Outcome & { sent: boolean }) => ({
   details: { status: outcome.status, sent: outcome.sent, hubbyBookingId: outcome.hubbyBookingId, note: outcome.note },
@@ -57,11 +76,7 @@ export async function reconcileBookingAction(_prev: unknown, form: FormData): Re
       ...onBooking,
       action: "bookings.reconcile",
       schema: intentSchema,
-      run: async (_input, { staff, target }) => {
-        const outcome = await reconcileIntent(target.id, await hubbyFor(staff), staff);
-        await storePromoCodesOfIntents([target.id]);
-        return outcome;
-      },
+      run: thenStoreCodes(reconcileIntent),
       audit: (outcome) => ({
         details: { status: outcome.status, hubbyBookingId: outcome.hubbyBookingId, note: outcome.note },
       }),
@@ -77,12 +92,8 @@ export async function retryBookingAction(_prev: unknown, form: FormData): Reply 
       ...onBooking,
       action: "bookings.retry",
       schema: retrySchema,
-      run: async (_input, { staff, target }) => {
-        const outcome = await retryIntent(target.id, await hubbyFor(staff), staff);
-        await storePromoCodesOfIntents([target.id]);
-        return outcome;
-      },
-      audit: (outcome) => ({
+      run: thenStoreCodes(retryIntent),
+      audit: (outcome: RetryOutcome) => ({
         result: outcome.status === "SENT" ? "ok" : "error",
         details: {
           status: outcome.status,
@@ -105,11 +116,7 @@ export async function sendOnceBookingAction(_prev: unknown, form: FormData): Rep
       ...onBooking,
       action: "bookings.send_once",
       schema: sendOnceSchema,
-      run: async (_input, { staff, target }) => {
-        const outcome = await confirmAbsentAndSend(target.id, await hubbyFor(staff), staff);
-        await storePromoCodesOfIntents([target.id]);
-        return outcome;
-      },
+      run: thenStoreCodes(confirmAbsentAndSend),
       audit: decided,
     },
     form,

@@ -82,6 +82,23 @@ function CostRow(props: {
   );
 }
 
+/** The table's head: what each row is, then the cost to the partner and the price to the traveler. */
+function CostHead({ columns }: { columns: string[] }) {
+  return (
+    <thead>
+      <tr className="text-left text-muted-foreground">
+        {columns.map((column, index) => (
+          <th key={column} className={index === 0 ? "py-1" : undefined}>
+            {column}
+          </th>
+        ))}
+        <th className="text-right">B2B cost</th>
+        <th className="text-right">B2C price</th>
+      </tr>
+    </thead>
+  );
+}
+
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
 
 /** The booking's preview: the bundles each package maps to with their cost, per traveler and in total. */
@@ -94,14 +111,7 @@ export function BookingPreview({ preview, buttons }: { preview: PreviewData; but
       buttons={buttons}
       table={
         <>
-          <thead>
-            <tr className="text-left text-muted-foreground">
-              <th className="py-1">Package</th>
-              <th>Bundle it should map to</th>
-              <th className="text-right">B2B cost</th>
-              <th className="text-right">B2C price</th>
-            </tr>
-          </thead>
+          <CostHead columns={["Package", "Bundle it should map to"]} />
           <tbody>
             {preview.quote.specs.map((spec, index) =>
               spec.ok
@@ -146,13 +156,7 @@ export function PromoPreview({ preview, buttons }: { preview: PromoPreviewData; 
       buttons={buttons}
       table={
         <>
-          <thead>
-            <tr className="text-left text-muted-foreground">
-              <th className="py-1">Each code</th>
-              <th className="text-right">B2B cost</th>
-              <th className="text-right">B2C price</th>
-            </tr>
-          </thead>
+          <CostHead columns={["Each code"]} />
           <tbody>
             {spec?.ok &&
               spec.bundles.map((bundle) => (

@@ -7,8 +7,11 @@ import { hubbyFor } from "@/lib/hubby";
 import { supportSummary } from "@/lib/travelers/traveler";
 
 const travelerSchema = z.object({ externalUserId: z.string().trim().min(1).max(200) });
-/** Every action here reads or changes one traveler: their entries (refusals too) are filed under them. */
-const ofTraveler = { subject: (input: { externalUserId: string }) => ({ externalUserId: input.externalUserId }) };
+/** Looking at one traveler through Hubby: their entries (refusals too) are filed under them. */
+const lookAtTraveler = {
+  permission: "travelers.search",
+  subject: (input: { externalUserId: string }) => ({ externalUserId: input.externalUserId }),
+} as const;
 
 const redeemSchema = travelerSchema.extend({ packageQueueId: z.string().trim().min(1).max(200) });
 
@@ -46,9 +49,8 @@ export async function openWebViewAction(
 ): Promise<ActionResult<{ url: string; expiresAt: string }>> {
   return runAction(
     {
-      ...ofTraveler,
+      ...lookAtTraveler,
       action: "travelers.open_webview",
-      permission: "travelers.search",
       schema: travelerSchema,
       run: async (input, { staff }) => {
         const hubby = await hubbyFor(staff);
@@ -75,9 +77,8 @@ export async function checkDeviceAction(
 ): Promise<ActionResult<{ brand: string; model: string; compatible: boolean }>> {
   return runAction(
     {
-      ...ofTraveler,
+      ...lookAtTraveler,
       action: "travelers.check_device",
-      permission: "travelers.search",
       schema: deviceSchema,
       run: async (input, { staff }) => {
         const hubby = await hubbyFor(staff);
@@ -110,9 +111,8 @@ export async function copySupportSummaryAction(
 ): Promise<ActionResult<{ text: string }>> {
   return runAction(
     {
-      ...ofTraveler,
+      ...lookAtTraveler,
       action: "travelers.copy_summary",
-      permission: "travelers.search",
       schema: summarySchema,
       run: async (input, { staff }) => {
         const hubby = await hubbyFor(staff);
