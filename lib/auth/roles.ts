@@ -94,10 +94,6 @@ export function targetRefusal(permission: Permission): string | undefined {
   return permission in targetRules ? targetRules[permission as keyof TargetRules].refusal : undefined;
 }
 
-export function rolesFor(permission: Permission): readonly StaffRole[] {
-  return permissions[permission];
-}
-
 export function isStaffRole(value: unknown): value is StaffRole {
   return typeof value === "string" && (staffRoles as readonly string[]).includes(value);
 }
