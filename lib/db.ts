@@ -158,41 +158,50 @@ function openPglite(dataDir: string): Database {
 
 /**
  * Named prepared statements on PGlite, which has no API for them: the extended-protocol messages its own query()
- * sends (parse, describe, bind, execute, sync), with the parse and describe done once per statement text. Runs
- * under the same two locks as query(), so it never interleaves with a transaction or another query.
+ * sends (parse, describe, bind, execute, sync), with the parse and describe done once per statement text.
+ *
+ * Only public API: runExclusive() holds the query lock, so nothing else reaches the database meanwhile, and
+ * isInTransaction() tells whether another caller's transaction (pglite.transaction(), or the Prisma adapter's)
+ * is open between two of its statements. Then this statement must not join it: it goes through query() instead,
+ * which waits for that transaction to end (unprepared, and rare on the paths that use this). Wrapping every call
+ * in transaction() would also be safe but adds BEGIN and COMMIT, about 60% more per statement
+ * (docs/decisions/0011-pglite-prepared-statements.md).
  */
 function preparedOnPglite(pglite: PGlite): Database["prepared"] {
   const statements = new Map<string, { name: string; paramTypes: number[] }>();
   let counter = 0;
   const send = (message: Uint8Array, syncToFs = false) => pglite.execProtocolStream(message, { syncToFs });
-  return (text, params) =>
-    pglite._runExclusiveTransaction(() =>
-      pglite.runExclusive(async () => {
-        const messages: Awaited<ReturnType<typeof send>> = [];
-        try {
-          let statement = statements.get(text);
-          if (!statement) {
-            const name = `console_${++counter}`;
-            await send(protocol.serialize.parse({ name, text }));
-            const described = await send(protocol.serialize.describe({ type: "S", name }));
-            statement = { name, paramTypes: parseProtocol.parseDescribeStatementResults(described) };
-            statements.set(text, statement);
-          }
-          const types = statement.paramTypes;
-          const values = params.map((value, index) => {
-            if (value === null || value === undefined) return null;
-            const serialize = pglite.serializers[types[index]!];
-            return serialize ? serialize(value) : String(value);
-          });
-          messages.push(...(await send(protocol.serialize.bind({ statement: statement.name, values }))));
-          messages.push(...(await send(protocol.serialize.describe({ type: "P" }))));
-          messages.push(...(await send(protocol.serialize.execute({}))));
-        } finally {
-          messages.push(...(await send(protocol.serialize.sync(), true)));
-        }
-        return parseProtocol.parseResults(messages, pglite.parsers)[0]!.rows as never;
-      }),
+  const runPrepared = async (text: string, params: unknown[]) => {
+    const messages: Awaited<ReturnType<typeof send>> = [];
+    try {
+      let statement = statements.get(text);
+      if (!statement) {
+        const name = `console_${++counter}`;
+        await send(protocol.serialize.parse({ name, text }));
+        const described = await send(protocol.serialize.describe({ type: "S", name }));
+        statement = { name, paramTypes: parseProtocol.parseDescribeStatementResults(described) };
+        statements.set(text, statement);
+      }
+      const types = statement.paramTypes;
+      const values = params.map((value, index) => {
+        if (value === null || value === undefined) return null;
+        const serialize = pglite.serializers[types[index]!];
+        return serialize ? serialize(value) : String(value);
+      });
+      messages.push(...(await send(protocol.serialize.bind({ statement: statement.name, values }))));
+      messages.push(...(await send(protocol.serialize.describe({ type: "P" }))));
+      messages.push(...(await send(protocol.serialize.execute({}))));
+    } finally {
+      messages.push(...(await send(protocol.serialize.sync(), true)));
+    }
+    return parseProtocol.parseResults(messages, pglite.parsers)[0]!.rows;
+  };
+  return async (text, params) => {
+    const rows = await pglite.runExclusive(() =>
+      pglite.isInTransaction() ? Promise.resolve(null) : runPrepared(text, params),
     );
+    return (rows ?? (await pglite.query(text, params)).rows) as never;
+  };
 }
 
 function openPostgres(connectionString: string, max: number): Database {
