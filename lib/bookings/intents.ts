@@ -6,7 +6,7 @@ import { Prisma, type BookingIntentKind, type BookingIntentStatus } from "../gen
 import type { HubbyClient } from "../hubby/client";
 import { HubbyApiError } from "../hubby/errors";
 import type { Booking, CreateBookingInput } from "../hubby/schemas";
-import { REMEMBER_BOOKED_TRAVELERS } from "../travelers/booked";
+import { rememberBookedTravelers } from "../travelers/booked";
 import type { PromoCodeBookingRequest } from "./promo-request";
 import { bookingReference, type BookingRequest } from "./request";
 
@@ -177,10 +177,46 @@ type TransitionFields = {
 export type SettledIntent = IntentState & { packages: unknown; payload: unknown };
 
 /**
+ * The intents a settling statement moved, as the ledger hands them to writes that belong in that same statement:
+ * `ids` is a subquery of their ids (`… WHERE "intentId" IN (${moved.ids})`), `rows` one of their "id",
+ * "externalUserIds", "hubbyBookingId" and "payload". Only the ledger makes one, so no caller depends on how the
+ * statement is put together.
+ */
+export type MovedIntents = { readonly ids: Prisma.Sql; readonly rows: Prisma.Sql };
+
+/**
+ * A write that belongs in the statement that settles intents (a campaign row taking the outcome, the promo codes
+ * a reply returned): one data-modifying statement (INSERT/UPDATE/DELETE) built from the moved intents, so it only
+ * touches what this statement really settled; null when there is nothing to write.
+ */
+export type SettlementWrite = (moved: MovedIntents) => Prisma.Sql | null;
+
+const MOVED: MovedIntents = {
+  ids: Prisma.sql`SELECT "id" FROM moved`,
+  rows: Prisma.sql`SELECT "id", "externalUserIds", "hubbyBookingId", "payload" FROM moved`,
+};
+
+/**
+ * The writes that ride along a settlement, as data-modifying CTEs after `moved` and its event: the booked
+ * travelers when the intents become SENT, then the caller's writes. Each one is named here, by position.
+ */
+function writesAlong(sent: boolean, writes: readonly SettlementWrite[]): Prisma.Sql {
+  const statements = [
+    ...(sent ? rememberBookedTravelers(MOVED.rows) : []),
+    ...writes.map((write) => write(MOVED)).filter((statement): statement is Prisma.Sql => statement !== null),
+  ];
+  if (statements.length === 0) return Prisma.empty;
+  return Prisma.sql`, ${Prisma.join(
+    statements.map((statement, index) => Prisma.sql`${Prisma.raw(`along_${index}`)} AS (${statement})`),
+    ", ",
+  )}`;
+}
+
+/**
  * Moves an intent from one status to another if, and only if, it is still in `from`, and records the change:
  * one statement (the UPDATE and the event's INSERT in data-modifying CTEs), so it is atomic without a transaction.
- * Returns the intent after the change, or null when it was no longer in `from`. `alongside` adds more CTEs to the
- * same statement (", name AS (…)"; they may read `moved`), e.g. a campaign row recording the outcome.
+ * Returns the intent after the change, or null when it was no longer in `from`. `writes` run in the same
+ * statement, for the intent only if it moved (e.g. a campaign row recording the outcome).
  */
 async function transition(
   id: string,
@@ -189,7 +225,7 @@ async function transition(
   fields: TransitionFields,
   note: string,
   actor: Actor,
-  alongside: Prisma.Sql = Prisma.empty,
+  writes: readonly SettlementWrite[] = [],
 ): Promise<SettledIntent | null> {
   const sets: Prisma.Sql[] = [Prisma.sql`"status" = ${to}::"BookingIntentStatus"`, Prisma.sql`"updatedAt" = now()`];
   if ("hubbyBookingId" in fields) sets.push(Prisma.sql`"hubbyBookingId" = ${fields.hubbyBookingId ?? null}`);
@@ -211,7 +247,7 @@ async function transition(
       SELECT "id", ${from}::"BookingIntentStatus", ${to}::"BookingIntentStatus", ${note}, ${actor?.id ?? null}::uuid,
         ${actor?.email ?? null}
       FROM moved
-    )${to === "SENT" ? REMEMBER_BOOKED_TRAVELERS : Prisma.empty}${alongside}
+    )${writesAlong(to === "SENT", writes)}
     SELECT "id"::text AS "id", "status"::text AS "status", "hubbyBookingId", "error", "errorField", "attempts",
       "packages", "payload"
     FROM moved`;
@@ -304,25 +340,25 @@ export async function postBooking(payload: CreateBookingInput, hubby: BookingsHu
   }
 }
 
-/** Records what the POST of a SENDING intent led to (one statement, with `alongside` CTEs). */
+/** Records what the POST of a SENDING intent led to, with `writes` in the same statement. */
 export function settleSending(
   id: string,
   outcome: SendOutcome,
   actor: Actor,
-  alongside?: Prisma.Sql,
+  writes: readonly SettlementWrite[] = [],
 ): Promise<SettledIntent | null> {
-  return transition(id, "SENDING", outcome.to, outcome.fields, outcome.note, actor, alongside);
+  return transition(id, "SENDING", outcome.to, outcome.fields, outcome.note, actor, writes);
 }
 
 /**
  * Records several confirmed POSTs (outcome SENT) in one statement: each intent still SENDING becomes SENT with its
- * event; `alongside` adds CTEs that may read `moved` ("id"). Returns the ids it moved (an intent someone else
- * settled meanwhile is left alone and not returned).
+ * event, and `writes` run in the same statement for the intents it moved. Returns the ids it moved (an intent
+ * someone else settled meanwhile is left alone and not returned).
  */
 export async function settleSentIntents(
   entries: { id: string; outcome: SendOutcome }[],
   actor: Actor,
-  alongside: Prisma.Sql = Prisma.empty,
+  writes: readonly SettlementWrite[] = [],
 ): Promise<string[]> {
   if (entries.length === 0) return [];
   const values = entries.map(
@@ -343,7 +379,7 @@ export async function settleSentIntents(
     ), event AS (
       INSERT INTO "BookingIntentEvent" ("intentId", "from", "to", "note", "actorId", "actorEmail")
       SELECT "id", 'SENDING', 'SENT', "note", ${actor?.id ?? null}::uuid, ${actor?.email ?? null} FROM moved
-    )${REMEMBER_BOOKED_TRAVELERS}${alongside}
+    )${writesAlong(true, writes)}
     SELECT "id"::text AS "id" FROM moved`;
   return moved.map((row) => row.id);
 }

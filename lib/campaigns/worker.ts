@@ -14,6 +14,7 @@ import {
   type NewIntent,
   type SendOutcome,
   type SettledIntent,
+  type SettlementWrite,
 } from "../bookings/intents";
 import { isPromoCodeRequest } from "../bookings/promo-request";
 import type { BookingRequest } from "../bookings/request";
@@ -23,7 +24,7 @@ import { Prisma } from "../generated/prisma/client";
 import { hubbyFor } from "../hubby";
 import type { CreateBookingInput } from "../hubby/schemas";
 import { promoCodesOfReply } from "../promo-codes/codes";
-import { promoCodesAlongside, storePromoCodesOfIntents, type PromoCodeBatch } from "../promo-codes/store";
+import { promoCodesOfSettled, storePromoCodesOfIntents, type PromoCodeBatch } from "../promo-codes/store";
 import { campaignClientKey } from "./dry-run";
 
 /**
@@ -164,14 +165,10 @@ export async function processRow(
     const settling =
       outcome.to === "SENT" && options.settleSent
         ? options.settleSent(claimed.id, intent.id, outcome, claimed.line)
-        : settleSending(
-            intent.id,
-            outcome,
-            actor,
-            Prisma.sql`${rowOutcomeSql(claimed.id, intent.id, outcome, options.quietMs)}${promoCodesAlongside(
-              promoCodesOfRows(campaign, [{ intentId: intent.id, line: claimed.line, outcome }]),
-            )}`,
-          ).then(async (settled) => {
+        : settleSending(intent.id, outcome, actor, [
+            rowOutcomeWrite(claimed.id, intent.id, outcome, options.quietMs),
+            promoCodesOfSettled(promoCodesOfRows(campaign, [{ intentId: intent.id, line: claimed.line, outcome }])),
+          ]).then(async (settled) => {
             if (!settled) await settleRow(claimed.id, intent.id, options.quietMs);
           });
     if (options.settleLater) options.settleLater(settling);
@@ -254,18 +251,17 @@ export async function settleSentRows(
       Prisma.sql`(${entry.intentId}::uuid, ${entry.rowId}::bigint, ${entry.outcome.hubbyBookingId}::text,
         ${entry.outcome.packageIds}::text[])`,
   );
+  const sentRows: SettlementWrite = (settled) => Prisma.sql`
+    UPDATE "CampaignRow" AS target SET "state" = 'sent', "intentId" = sent_rows."intentId",
+      "hubbyBookingId" = sent_rows."hubbyBookingId", "packageIds" = sent_rows."packageIds", "error" = NULL,
+      "leaseUntil" = NULL, "updatedAt" = now()
+    FROM (VALUES ${Prisma.join(rows)}) AS sent_rows ("intentId", "rowId", "hubbyBookingId", "packageIds")
+    WHERE target."id" = sent_rows."rowId" AND sent_rows."intentId" IN (${settled.ids})`;
   const moved = new Set(
     await settleSentIntents(
       entries.map((entry) => ({ id: entry.intentId, outcome: entry.outcome })),
       actorOf(campaign),
-      Prisma.sql`, sent_rows ("intentId", "rowId", "hubbyBookingId", "packageIds") AS (VALUES ${Prisma.join(rows)}),
-      campaign_rows AS (
-        UPDATE "CampaignRow" AS target SET "state" = 'sent', "intentId" = sent_rows."intentId",
-          "hubbyBookingId" = sent_rows."hubbyBookingId", "packageIds" = sent_rows."packageIds", "error" = NULL,
-          "leaseUntil" = NULL, "updatedAt" = now()
-        FROM sent_rows JOIN moved ON moved."id" = sent_rows."intentId"
-        WHERE target."id" = sent_rows."rowId"
-      )${promoCodesAlongside(promoCodesOfRows(campaign, entries))}`,
+      [sentRows, promoCodesOfSettled(promoCodesOfRows(campaign, entries))],
     ),
   );
   for (const entry of entries) {
@@ -274,21 +270,20 @@ export async function settleSentRows(
 }
 
 /** The row's copy of a send's outcome, written in the same statement as the intent's settlement. */
-function rowOutcomeSql(
+function rowOutcomeWrite(
   rowId: bigint,
   intentId: string,
   outcome: SendOutcome,
   recheckMs = getEnv().HUBBY_TIMEOUT_MS,
-): Prisma.Sql {
+): SettlementWrite {
   const state = rowOutcomeOf(outcome.to);
-  return Prisma.sql`, campaign_row AS (
+  return (settled) => Prisma.sql`
     UPDATE "CampaignRow" SET "state" = ${state}::"CampaignRowState", "intentId" = ${intentId}::uuid,
       "hubbyBookingId" = ${outcome.hubbyBookingId}, "packageIds" = ${outcome.packageIds}::text[],
       "error" = ${outcome.error},
       "leaseUntil" = ${state === "unknown" ? new Date(Date.now() + recheckMs) : null}::timestamptz,
       "updatedAt" = now()
-    WHERE "id" = ${rowId} AND EXISTS (SELECT 1 FROM moved)
-  )`;
+    WHERE "id" = ${rowId} AND ${intentId}::uuid IN (${settled.ids})`;
 }
 
 async function writeRowOutcome(

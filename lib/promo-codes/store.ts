@@ -44,10 +44,13 @@ const COLUMNS = Prisma.raw(`"code", "uuid", "claimUrl", "deepLinkUrl", "packageI
   "firstSeenAt"`);
 
 /**
- * One INSERT of the batches' codes; with `settledOnly`, only the codes of intents in the statement's `moved` CTE
- * (those this statement settled SENT: lib/bookings/intents.ts). Null when there is no code to store.
+ * One INSERT of the batches' codes; with `onlyIntents` (a subquery of intent ids), only the codes of those intents.
+ * Null when there is no code to store.
  */
-export function promoCodeInsert(batches: PromoCodeBatch[], options: { settledOnly?: boolean } = {}): Prisma.Sql | null {
+export function promoCodeInsert(
+  batches: PromoCodeBatch[],
+  options: { onlyIntents?: Prisma.Sql } = {},
+): Prisma.Sql | null {
   const seen = new Set<string>();
   const rows: Prisma.Sql[] = [];
   for (const { origin, codes } of batches) {
@@ -63,7 +66,7 @@ export function promoCodeInsert(batches: PromoCodeBatch[], options: { settledOnl
     }
   }
   if (rows.length === 0) return null;
-  const gate = options.settledOnly ? Prisma.sql`WHERE v."intentId" IN (SELECT "id" FROM moved)` : Prisma.empty;
+  const gate = options.onlyIntents ? Prisma.sql`WHERE v."intentId" IN (${options.onlyIntents})` : Prisma.empty;
   return Prisma.sql`INSERT INTO "PromoCode" (${COLUMNS})
     SELECT * FROM (VALUES ${Prisma.join(rows)}) AS v (${COLUMNS}) ${gate}
     ON CONFLICT ("code") DO UPDATE SET "uuid" = EXCLUDED."uuid", "claimUrl" = EXCLUDED."claimUrl",
@@ -78,12 +81,11 @@ export function promoCodeInsert(batches: PromoCodeBatch[], options: { settledOnl
 }
 
 /**
- * The codes as a CTE (", promo_codes AS (…)") for a statement that settles intents (settleSentIntents,
- * settleSending): stored only for the intents that statement moved to SENT.
+ * The codes as a write in the statement that settles their intents (a SettlementWrite of lib/bookings/intents.ts:
+ * settleSentIntents, settleSending): stored only for the intents that statement moved to SENT.
  */
-export function promoCodesAlongside(batches: PromoCodeBatch[]): Prisma.Sql {
-  const insert = promoCodeInsert(batches, { settledOnly: true });
-  return insert ? Prisma.sql`, promo_codes AS (${insert})` : Prisma.empty;
+export function promoCodesOfSettled(batches: PromoCodeBatch[]) {
+  return (settled: { ids: Prisma.Sql }): Prisma.Sql | null => promoCodeInsert(batches, { onlyIntents: settled.ids });
 }
 
 type StoredIntent = {
