@@ -7,6 +7,11 @@ import type { Facts } from "./facts";
  * idempotent: times only widen (LEAST/GREATEST), usage only moves up, a state applies only if it is newer (ties
  * broken by value), and fill-in fields keep the greatest non-null value. Any set of events applied in any order,
  * any number of times, gives the same rows (tests/integration/webhook-projection.test.ts proves it).
+ *
+ * Each upsert is declared once (table, typed columns, merge rule) and its statement text is built from that, either
+ * on its own (`project`, in the caller's transaction) or folded into the statement that stores the event
+ * (`withProjection`, the intake's one round trip). The text depends only on the upsert and where its parameters
+ * start, so it is built once per shape and cached: the intake's prepared statements see a handful of fixed texts.
  */
 
 /** Byte counts travel as text and are cast in SQL: drivers disagree on BigInt parameters. */
@@ -16,21 +21,63 @@ export type Statement = { text: string; values: unknown[] };
 /** Runs one parameterised statement: a Prisma transaction's $executeRawUnsafe or a raw driver query. */
 export type RunSql = (text: string, values: unknown[]) => Promise<unknown>;
 
-/** The usage reading with the higher (percent, used bytes, fewer remaining bytes) wins; ties keep what is there. */
-const newerUsage = `(EXCLUDED."usagePercent", COALESCE(EXCLUDED."usedBytes", -1), -COALESCE(EXCLUDED."remainingBytes", -1))
-  > (p."usagePercent", COALESCE(p."usedBytes", -1), -COALESCE(p."remainingBytes", -1))`;
+type Column = readonly [name: string, type: string];
 
-export function projectionStatements(facts: Facts): Statement[] {
-  const statements: Statement[] = [];
-  const at = facts.at;
-  if (facts.externalUserId) {
-    const esimState = facts.esim?.state ?? null;
-    const esimAt = facts.esim ? at : null;
-    statements.push({
-      text: `
-      INSERT INTO "Traveler" AS t ("externalUserId", "firstSeenAt", "lastSeenAt", "iccid", "esimState", "esimStateAt", "lastEventType", "lastEventAt")
-      VALUES ($1::text, $2::timestamptz, $3::timestamptz, $4::text, $5::text, $6::timestamptz, $7::text, $8::timestamptz)
-      ON CONFLICT ("externalUserId") DO UPDATE SET
+/** One table's upsert: INSERT INTO table AS alias (columns) <the row> ON CONFLICT <mergeRule>. */
+type Upsert<Columns extends readonly Column[] = readonly Column[]> = {
+  table: string;
+  alias: string;
+  columns: Columns;
+  /** What follows ON CONFLICT: the conflict target and the merge rule, which reads the new row as EXCLUDED. */
+  mergeRule: string;
+};
+
+/** An upsert with this event's values, in the upsert's column order. */
+type UpsertRow = { upsert: Upsert; values: unknown[] };
+
+function upsertRow<const Columns extends readonly Column[]>(
+  upsert: Upsert<Columns>,
+  values: { [Name in Columns[number][0]]: unknown },
+): UpsertRow {
+  return { upsert, values: upsert.columns.map(([name]) => values[name as Columns[number][0]]) };
+}
+
+const texts = new WeakMap<Upsert, Map<string, string>>();
+
+/**
+ * The upsert's statement with its parameters numbered from `offset + 1`. With `onlyIfStored`, the row comes from
+ * `SELECT … WHERE EXISTS (SELECT 1 FROM ins)` instead of VALUES: inside withProjection's statement it runs only if
+ * the event row was inserted (not a duplicate).
+ */
+function upsertText(upsert: Upsert, offset: number, onlyIfStored: boolean): string {
+  let byPlace = texts.get(upsert);
+  if (!byPlace) texts.set(upsert, (byPlace = new Map()));
+  const key = `${offset}:${onlyIfStored}`;
+  let text = byPlace.get(key);
+  if (text === undefined) {
+    const names = upsert.columns.map(([name]) => `"${name}"`).join(", ");
+    const params = upsert.columns.map(([, type], index) => `$${offset + index + 1}::${type}`).join(", ");
+    const row = onlyIfStored ? `SELECT ${params} WHERE EXISTS (SELECT 1 FROM ins)` : `VALUES (${params})`;
+    text = `INSERT INTO "${upsert.table}" AS ${upsert.alias} (${names})\n${row}\nON CONFLICT ${upsert.mergeRule}`;
+    byPlace.set(key, text);
+  }
+  return text;
+}
+
+const traveler = {
+  table: "Traveler",
+  alias: "t",
+  columns: [
+    ["externalUserId", "text"],
+    ["firstSeenAt", "timestamptz"],
+    ["lastSeenAt", "timestamptz"],
+    ["iccid", "text"],
+    ["esimState", "text"],
+    ["esimStateAt", "timestamptz"],
+    ["lastEventType", "text"],
+    ["lastEventAt", "timestamptz"],
+  ],
+  mergeRule: `("externalUserId") DO UPDATE SET
         "firstSeenAt" = LEAST(t."firstSeenAt", EXCLUDED."firstSeenAt"),
         "lastSeenAt" = GREATEST(t."lastSeenAt", EXCLUDED."lastSeenAt"),
         "iccid" = CASE WHEN EXCLUDED."esimStateAt" IS NOT NULL AND (t."esimStateAt" IS NULL
@@ -44,21 +91,24 @@ export function projectionStatements(facts: Facts): Statement[] {
             OR (EXCLUDED."lastEventAt", EXCLUDED."lastEventType") > (t."lastEventAt", t."lastEventType")
           THEN EXCLUDED."lastEventType" ELSE t."lastEventType" END,
         "lastEventAt" = GREATEST(t."lastEventAt", EXCLUDED."lastEventAt")`,
-      values: [facts.externalUserId, at, at, facts.esim?.iccid ?? null, esimState, esimAt, facts.eventType, at],
-    });
-  }
+} as const satisfies Upsert;
 
-  if (facts.externalUserId && facts.bookingId) {
-    const b = facts.booking;
-    const cutoffAt = b?.withinCutoff ? at : null;
-    const departAt = b?.aboutToDepart ? at : null;
-    statements.push({
-      text: `
-      INSERT INTO "TravelerBooking" AS b ("bookingId", "externalUserId", "departureDate", "withinCutoffAt", "withinCutoffEsimInstalled",
-        "aboutToDepartAt", "aboutToDepartEsimInstalled", "firstSeenAt", "lastSeenAt", "departsAt")
-      VALUES ($1::text, $2::text, $3::text, $4::timestamptz, $5::boolean,
-        $6::timestamptz, $7::boolean, $8::timestamptz, $9::timestamptz, $10::timestamptz)
-      ON CONFLICT ("bookingId", "externalUserId") DO UPDATE SET
+const travelerBooking = {
+  table: "TravelerBooking",
+  alias: "b",
+  columns: [
+    ["bookingId", "text"],
+    ["externalUserId", "text"],
+    ["departureDate", "text"],
+    ["withinCutoffAt", "timestamptz"],
+    ["withinCutoffEsimInstalled", "boolean"],
+    ["aboutToDepartAt", "timestamptz"],
+    ["aboutToDepartEsimInstalled", "boolean"],
+    ["firstSeenAt", "timestamptz"],
+    ["lastSeenAt", "timestamptz"],
+    ["departsAt", "timestamptz"],
+  ],
+  mergeRule: `("bookingId", "externalUserId") DO UPDATE SET
         -- departsAt is a function of departureDate, so it follows whichever text wins.
         "departsAt" = CASE WHEN EXCLUDED."departureDate" IS NOT NULL
             AND (b."departureDate" IS NULL OR EXCLUDED."departureDate" > b."departureDate")
@@ -78,33 +128,35 @@ export function projectionStatements(facts: Facts): Statement[] {
         "aboutToDepartAt" = GREATEST(b."aboutToDepartAt", EXCLUDED."aboutToDepartAt"),
         "firstSeenAt" = LEAST(b."firstSeenAt", EXCLUDED."firstSeenAt"),
         "lastSeenAt" = GREATEST(b."lastSeenAt", EXCLUDED."lastSeenAt")`,
-      values: [
-        facts.bookingId,
-        facts.externalUserId,
-        b?.departureDate ?? null,
-        cutoffAt,
-        b?.withinCutoff?.esimInstalled ?? null,
-        departAt,
-        b?.aboutToDepart?.esimInstalled ?? null,
-        at,
-        at,
-        b?.departsAt ?? null,
-      ],
-    });
-  }
+} as const satisfies Upsert;
 
-  if (facts.pkg && facts.packageId && facts.externalUserId) {
-    const p = facts.pkg;
-    const u = p.usage;
-    statements.push({
-      text: `
-      INSERT INTO "TravelerPackage" AS p ("packageId", "externalUserId", "bookingId", "destination", "size", "packageType",
-        "activatedAt", "expiresAt", "usagePercent", "usedBytes", "remainingBytes", "durationDays", "elapsedDays", "remainingDays",
-        "lastUsageAt", "firstSeenAt", "lastSeenAt")
-      VALUES ($1::text, $2::text, $3::text, $4::text, $5::text, $6::text,
-        $7::timestamptz, $8::timestamptz, $9::int, $10::bigint, $11::bigint,
-        $12::int, $13::int, $14::int, $15::timestamptz, $16::timestamptz, $17::timestamptz)
-      ON CONFLICT ("packageId") DO UPDATE SET
+/** The usage reading with the higher (percent, used bytes, fewer remaining bytes) wins; ties keep what is there. */
+const newerUsage = `(EXCLUDED."usagePercent", COALESCE(EXCLUDED."usedBytes", -1), -COALESCE(EXCLUDED."remainingBytes", -1))
+  > (p."usagePercent", COALESCE(p."usedBytes", -1), -COALESCE(p."remainingBytes", -1))`;
+
+const travelerPackage = {
+  table: "TravelerPackage",
+  alias: "p",
+  columns: [
+    ["packageId", "text"],
+    ["externalUserId", "text"],
+    ["bookingId", "text"],
+    ["destination", "text"],
+    ["size", "text"],
+    ["packageType", "text"],
+    ["activatedAt", "timestamptz"],
+    ["expiresAt", "timestamptz"],
+    ["usagePercent", "int"],
+    ["usedBytes", "bigint"],
+    ["remainingBytes", "bigint"],
+    ["durationDays", "int"],
+    ["elapsedDays", "int"],
+    ["remainingDays", "int"],
+    ["lastUsageAt", "timestamptz"],
+    ["firstSeenAt", "timestamptz"],
+    ["lastSeenAt", "timestamptz"],
+  ],
+  mergeRule: `("packageId") DO UPDATE SET
         "externalUserId" = GREATEST(p."externalUserId", EXCLUDED."externalUserId"),
         "bookingId" = GREATEST(p."bookingId", EXCLUDED."bookingId"),
         "destination" = GREATEST(p."destination", EXCLUDED."destination"),
@@ -121,68 +173,156 @@ export function projectionStatements(facts: Facts): Statement[] {
         "lastUsageAt" = GREATEST(p."lastUsageAt", EXCLUDED."lastUsageAt"),
         "firstSeenAt" = LEAST(p."firstSeenAt", EXCLUDED."firstSeenAt"),
         "lastSeenAt" = GREATEST(p."lastSeenAt", EXCLUDED."lastSeenAt")`,
-      values: [
-        facts.packageId,
-        facts.externalUserId,
-        facts.bookingId,
-        p.destination,
-        p.size,
-        p.packageType,
-        p.activatedAt,
-        p.expiresAt,
-        u?.percent ?? 0,
-        big(u?.usedBytes),
-        big(u?.remainingBytes),
-        p.durationDays,
-        u?.elapsedDays ?? null,
-        u?.remainingDays ?? null,
-        u ? at : null,
-        at,
-        at,
-      ],
-    });
+} as const satisfies Upsert;
 
-    if (u) {
-      statements.push({
-        text: `
-        INSERT INTO "UsageSample" AS s ("packageId", "percent", "at", "externalUserId", "usedBytes", "remainingBytes")
-        VALUES ($1::text, $2::int, $3::timestamptz, $4::text, $5::bigint, $6::bigint)
-        ON CONFLICT ("packageId", "percent") DO UPDATE SET
+const usageSample = {
+  table: "UsageSample",
+  alias: "s",
+  columns: [
+    ["packageId", "text"],
+    ["percent", "int"],
+    ["at", "timestamptz"],
+    ["externalUserId", "text"],
+    ["usedBytes", "bigint"],
+    ["remainingBytes", "bigint"],
+  ],
+  mergeRule: `("packageId", "percent") DO UPDATE SET
           "at" = LEAST(s."at", EXCLUDED."at"),
           "externalUserId" = GREATEST(s."externalUserId", EXCLUDED."externalUserId"),
           "usedBytes" = GREATEST(s."usedBytes", EXCLUDED."usedBytes"),
           "remainingBytes" = LEAST(s."remainingBytes", EXCLUDED."remainingBytes")`,
-        values: [facts.packageId, u.percent, at, facts.externalUserId, big(u.usedBytes), big(u.remainingBytes)],
-      });
-    }
-  }
+} as const satisfies Upsert;
 
-  if (facts.promo) {
-    statements.push({
-      text: `
-      INSERT INTO "PromoRedemption" AS r ("promoCode", "bookingId", "redeemedAt")
-      VALUES ($1::text, $2::text, $3::text)
-      ON CONFLICT ("promoCode", "bookingId") DO UPDATE SET "redeemedAt" = LEAST(r."redeemedAt", EXCLUDED."redeemedAt")`,
-      values: [facts.promo.promoCode, facts.promo.bookingId, facts.promo.redeemedAt],
-    });
-    // The code itself, marked redeemed: a code the console issued gains its redemption; one it did not issue is
-    // kept as "issued outside the console" (intentId null) and claimed by its booking if that is stored later
-    // (lib/promo-codes/store.ts). The earliest redemption wins; an outside code enters the list at it.
-    statements.push({
-      text: `
-      INSERT INTO "PromoCode" AS c ("code", "redeemedAt", "redemptionBookingId", "firstSeenAt")
-      VALUES ($1::text, $2::timestamptz, $3::text, $4::timestamptz)
-      ON CONFLICT ("code") DO UPDATE SET
+const promoRedemption = {
+  table: "PromoRedemption",
+  alias: "r",
+  columns: [
+    ["promoCode", "text"],
+    ["bookingId", "text"],
+    ["redeemedAt", "text"],
+  ],
+  mergeRule: `("promoCode", "bookingId") DO UPDATE SET "redeemedAt" = LEAST(r."redeemedAt", EXCLUDED."redeemedAt")`,
+} as const satisfies Upsert;
+
+/**
+ * The code itself, marked redeemed: a code the console issued gains its redemption; one it did not issue is kept as
+ * "issued outside the console" (intentId null) and claimed by its booking if that is stored later
+ * (lib/promo-codes/store.ts). The earliest redemption wins; an outside code enters the list at it.
+ */
+const promoCode = {
+  table: "PromoCode",
+  alias: "c",
+  columns: [
+    ["code", "text"],
+    ["redeemedAt", "timestamptz"],
+    ["redemptionBookingId", "text"],
+    ["firstSeenAt", "timestamptz"],
+  ],
+  mergeRule: `("code") DO UPDATE SET
         "redemptionBookingId" = CASE WHEN c."redeemedAt" IS NULL
             OR (EXCLUDED."redeemedAt", EXCLUDED."redemptionBookingId") < (c."redeemedAt", c."redemptionBookingId")
           THEN EXCLUDED."redemptionBookingId" ELSE c."redemptionBookingId" END,
         "redeemedAt" = LEAST(c."redeemedAt", EXCLUDED."redeemedAt"),
         "firstSeenAt" = CASE WHEN c."intentId" IS NULL THEN LEAST(c."firstSeenAt", EXCLUDED."firstSeenAt")
           ELSE c."firstSeenAt" END`,
-      values: [facts.promo.promoCode, facts.promo.redeemedOn, facts.promo.bookingId, facts.promo.redeemedOn],
-    });
+} as const satisfies Upsert;
+
+/** The upserts an event's facts call for, with their values. */
+function projectionRows(facts: Facts): UpsertRow[] {
+  const rows: UpsertRow[] = [];
+  const at = facts.at;
+  if (facts.externalUserId) {
+    rows.push(
+      upsertRow(traveler, {
+        externalUserId: facts.externalUserId,
+        firstSeenAt: at,
+        lastSeenAt: at,
+        iccid: facts.esim?.iccid ?? null,
+        esimState: facts.esim?.state ?? null,
+        esimStateAt: facts.esim ? at : null,
+        lastEventType: facts.eventType,
+        lastEventAt: at,
+      }),
+    );
   }
-  return statements;
+
+  if (facts.externalUserId && facts.bookingId) {
+    const b = facts.booking;
+    rows.push(
+      upsertRow(travelerBooking, {
+        bookingId: facts.bookingId,
+        externalUserId: facts.externalUserId,
+        departureDate: b?.departureDate ?? null,
+        withinCutoffAt: b?.withinCutoff ? at : null,
+        withinCutoffEsimInstalled: b?.withinCutoff?.esimInstalled ?? null,
+        aboutToDepartAt: b?.aboutToDepart ? at : null,
+        aboutToDepartEsimInstalled: b?.aboutToDepart?.esimInstalled ?? null,
+        firstSeenAt: at,
+        lastSeenAt: at,
+        departsAt: b?.departsAt ?? null,
+      }),
+    );
+  }
+
+  if (facts.pkg && facts.packageId && facts.externalUserId) {
+    const p = facts.pkg;
+    const u = p.usage;
+    rows.push(
+      upsertRow(travelerPackage, {
+        packageId: facts.packageId,
+        externalUserId: facts.externalUserId,
+        bookingId: facts.bookingId,
+        destination: p.destination,
+        size: p.size,
+        packageType: p.packageType,
+        activatedAt: p.activatedAt,
+        expiresAt: p.expiresAt,
+        usagePercent: u?.percent ?? 0,
+        usedBytes: big(u?.usedBytes),
+        remainingBytes: big(u?.remainingBytes),
+        durationDays: p.durationDays,
+        elapsedDays: u?.elapsedDays ?? null,
+        remainingDays: u?.remainingDays ?? null,
+        lastUsageAt: u ? at : null,
+        firstSeenAt: at,
+        lastSeenAt: at,
+      }),
+    );
+    if (u) {
+      rows.push(
+        upsertRow(usageSample, {
+          packageId: facts.packageId,
+          percent: u.percent,
+          at,
+          externalUserId: facts.externalUserId,
+          usedBytes: big(u.usedBytes),
+          remainingBytes: big(u.remainingBytes),
+        }),
+      );
+    }
+  }
+
+  if (facts.promo) {
+    rows.push(
+      upsertRow(promoRedemption, {
+        promoCode: facts.promo.promoCode,
+        bookingId: facts.promo.bookingId,
+        redeemedAt: facts.promo.redeemedAt,
+      }),
+      upsertRow(promoCode, {
+        code: facts.promo.promoCode,
+        redeemedAt: facts.promo.redeemedOn,
+        redemptionBookingId: facts.promo.bookingId,
+        firstSeenAt: facts.promo.redeemedOn,
+      }),
+    );
+  }
+  return rows;
+}
+
+/** The projection's statements, each on its own (parameters from $1). */
+export function projectionStatements(facts: Facts): Statement[] {
+  return projectionRows(facts).map(({ upsert, values }) => ({ text: upsertText(upsert, 0, false), values }));
 }
 
 export async function project(run: RunSql, facts: Facts): Promise<void> {
@@ -196,26 +336,9 @@ export async function project(run: RunSql, facts: Facts): Promise<void> {
 export function withProjection(insertEvent: Statement, facts: Facts | undefined): Statement {
   const values = [...insertEvent.values];
   const parts = [`ins AS (${insertEvent.text})`];
-  for (const [index, statement] of (facts ? projectionStatements(facts) : []).entries()) {
-    parts.push(`p${index} AS (${gatedStatement(statement.text, values.length)})`);
-    values.push(...statement.values);
+  for (const [index, { upsert, values: rowValues }] of (facts ? projectionRows(facts) : []).entries()) {
+    parts.push(`p${index} AS (${upsertText(upsert, values.length, true)})`);
+    values.push(...rowValues);
   }
   return { text: `WITH ${parts.join(",\n")}\nSELECT "id"::text AS id FROM ins`, values };
-}
-
-/** A few statement shapes at a few offsets: rewritten once each rather than with regexes on every event. */
-const gatedCache = new Map<string, Map<number, string>>();
-
-/** The upsert renumbered past the event's parameters, and run only if the event row was inserted. */
-function gatedStatement(text: string, offset: number): string {
-  let byOffset = gatedCache.get(text);
-  if (!byOffset) gatedCache.set(text, (byOffset = new Map()));
-  let gated = byOffset.get(offset);
-  if (gated === undefined) {
-    gated = text
-      .replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)
-      .replace(/VALUES\s*\(([\s\S]*?)\)\s*ON CONFLICT/, "SELECT $1 WHERE EXISTS (SELECT 1 FROM ins) ON CONFLICT");
-    byOffset.set(offset, gated);
-  }
-  return gated;
 }
