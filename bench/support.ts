@@ -1,4 +1,5 @@
-import { execFileSync, spawnSync, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -80,5 +81,45 @@ export function groupRss(pgid: number): number {
       .reduce((sum, kb) => sum + kb * 1024, 0);
   } catch {
     return 0;
+  }
+}
+
+/**
+ * The console as `npm start` starts it (scripts/run-server.ts start, production build) on `port`, in its own
+ * process group so stopConsole reaches everything it started. It calls no Hubby (an unreachable base URL); `env`
+ * adds the bench's settings (database, webhook key).
+ */
+export function spawnConsole(port: number, env: Record<string, string>, stderr: "inherit" | "ignore"): ChildProcess {
+  return spawn(
+    path.join(root, "node_modules", ".bin", "tsx"),
+    ["--conditions=react-server", "scripts/run-server.ts", "start", "-p", String(port)],
+    {
+      cwd: root,
+      detached: true,
+      stdio: ["ignore", "ignore", stderr],
+      env: {
+        ...process.env,
+        PORT: String(port),
+        NEXTAUTH_SECRET: crypto.randomBytes(32).toString("hex"),
+        HUBBY_API_BASE_URL: "http://127.0.0.1:9/api",
+        HUBBY_API_KEY: "bench",
+        HUBBY_API_SECRET: "bench",
+        NEXT_TELEMETRY_DISABLED: "1",
+        ...env,
+      },
+    },
+  );
+}
+
+/** SIGTERM to the process group, then SIGKILL after 10 s: a stop that always ends. */
+export async function stopConsole(child: ChildProcess) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  process.kill(-child.pid!, "SIGTERM");
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+  try {
+    process.kill(-child.pid!, "SIGKILL");
+  } catch {
+    // gone
   }
 }

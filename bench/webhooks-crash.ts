@@ -1,12 +1,12 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import crypto from "node:crypto";
+import type { ChildProcess } from "node:child_process";
+
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { handledEvents } from "../lib/webhooks/envelope";
 import { deliveryHeaders, sampleEvent } from "../lib/webhooks/samples";
-import { ensureBuild, freePort, root, waitForHealth } from "./support";
+import { ensureBuild, freePort, spawnConsole, waitForHealth } from "./support";
 
 /**
  * `npm run bench:webhooks:crash`: sends events to the console (production build, PGlite) while killing it with
@@ -20,27 +20,7 @@ const KEY = "whk_crash_key";
 const settings = { apiKey: KEY, authHeader: "x-api-key", authPrefix: "", timestampHeader: "x-hubby-timestamp" };
 
 function start(port: number, dataDir: string): ChildProcess {
-  return spawn(
-    path.join(root, "node_modules", ".bin", "tsx"),
-    ["--conditions=react-server", "scripts/run-server.ts", "start", "-p", String(port)],
-    {
-      cwd: root,
-      detached: true,
-      stdio: ["ignore", "ignore", "ignore"],
-      env: {
-        ...process.env,
-        PORT: String(port),
-        PGLITE_DATA_DIR: dataDir,
-        DATABASE_URL: "",
-        NEXTAUTH_SECRET: crypto.randomBytes(32).toString("hex"),
-        HUBBY_API_BASE_URL: "http://127.0.0.1:9/api",
-        HUBBY_API_KEY: "crash",
-        HUBBY_API_SECRET: "crash",
-        HUBBY_WEBHOOK_API_KEY: KEY,
-        NEXT_TELEMETRY_DISABLED: "1",
-      },
-    },
-  );
+  return spawnConsole(port, { PGLITE_DATA_DIR: dataDir, DATABASE_URL: "", HUBBY_WEBHOOK_API_KEY: KEY }, "ignore");
 }
 
 async function main() {

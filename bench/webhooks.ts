@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -11,7 +9,7 @@ import { handledEvents, isHandledEvent, parseWebhookBody } from "../lib/webhooks
 import { factsFor } from "../lib/webhooks/facts";
 import { withProjection } from "../lib/webhooks/projection";
 import { deliveryHeaders, sampleEvent } from "../lib/webhooks/samples";
-import { ensureBuild, freePort, root, waitForHealth } from "./support";
+import { ensureBuild, freePort, root, spawnConsole, stopConsole, waitForHealth } from "./support";
 
 /**
  * `npm run bench:webhooks`: drives POST /api/webhooks/hubby of the console started exactly as `npm start` starts
@@ -122,51 +120,23 @@ function summarise(parts: Measured[]) {
   return { eventsPerSecond: count / seconds, p50: at(0.5), p99: at(0.99), errors };
 }
 
-async function stop(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  process.kill(-child.pid!, "SIGTERM");
-  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-  try {
-    process.kill(-child.pid!, "SIGKILL");
-  } catch {
-    // gone
-  }
-}
-
 type Receiver = { url: string; stop(): Promise<void> };
 
 /** The console as `npm start` runs it (production build), against the given database. */
 async function startConsole(env: Record<string, string>): Promise<Receiver> {
   const port = await freePort();
-  const child = spawn(
-    path.join(root, "node_modules", ".bin", "tsx"),
-    ["--conditions=react-server", "scripts/run-server.ts", "start", "-p", String(port)],
-    {
-      cwd: root,
-      detached: true,
-      stdio: ["ignore", "ignore", "inherit"],
-      env: {
-        ...process.env,
-        ...env,
-        PORT: String(port),
-        NEXTAUTH_SECRET: crypto.randomBytes(32).toString("hex"),
-        HUBBY_API_BASE_URL: "http://127.0.0.1:9/api",
-        HUBBY_API_KEY: "bench",
-        HUBBY_API_SECRET: "bench",
-        HUBBY_WEBHOOK_API_KEY: KEY,
-        HUBBY_WEBHOOK_SIGNING_SECRET: SECRET,
-        NEXT_TELEMETRY_DISABLED: "1",
-      },
-    },
+  const child = spawnConsole(
+    port,
+    { ...env, HUBBY_WEBHOOK_API_KEY: KEY, HUBBY_WEBHOOK_SIGNING_SECRET: SECRET },
+    "inherit",
   );
   try {
     await waitForHealth(`http://127.0.0.1:${port}`, child);
   } catch (error) {
-    await stop(child);
+    await stopConsole(child);
     throw error;
   }
-  return { url: `http://127.0.0.1:${port}/api/webhooks/hubby`, stop: () => stop(child) };
+  return { url: `http://127.0.0.1:${port}/api/webhooks/hubby`, stop: () => stopConsole(child) };
 }
 
 /**
