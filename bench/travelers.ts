@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { ensureBuild, freePort, root, waitForHealth } from "./support";
+import { ensureBuild, freePort, root, stopConsole, waitForHealth } from "./support";
 
 /**
  * `npm run bench:travelers`: traveler search and the traveler page at production scale on PostgreSQL. Creates
@@ -115,18 +115,6 @@ async function sampleIds(url: string) {
   return ids;
 }
 
-async function stop(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  process.kill(-child.pid!, "SIGTERM");
-  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-  try {
-    process.kill(-child.pid!, "SIGKILL");
-  } catch {
-    // gone
-  }
-}
-
 const cookiesOf = (response: Response) => response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]!);
 
 /** Signs in through next-auth's credentials callback, as the login form does; returns the Cookie header. */
@@ -186,7 +174,7 @@ async function benchHttp(databaseUrl: string, travelers: string[]): Promise<Resu
     };
     return [await measure("page: GET /travelers/<id> (HTTP, full render)", PAGE_TARGET_MS, page)];
   } finally {
-    await stop(child);
+    await stopConsole(child);
     fs.rmSync(temp, { recursive: true, force: true });
   }
 }
