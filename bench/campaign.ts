@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { z } from "zod";
-import type { faultRuleSchema } from "../lib/sandbox/faults";
+import type { faultRuleSchema } from "../lib/hubby-sandbox/faults";
 import { ensureBuild, freePort, groupRss, root, waitForHealth } from "./support";
 
 /**
@@ -53,7 +53,7 @@ type SandboxRequest =
   | { id: number; op: "close" };
 
 async function sandboxProcess() {
-  const { startSandbox } = await import("../lib/sandbox/sandbox");
+  const { startSandbox } = await import("../lib/hubby-sandbox/sandbox");
   const sandbox = await startSandbox({
     credentials: CREDENTIALS,
     webhook: {

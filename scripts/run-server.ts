@@ -46,8 +46,8 @@ function portArgument(args: string[]): number | undefined {
 
 /** The sandbox stands in for Hubby; it is imported only here, so it never enters the Next.js build. */
 async function startBuiltInSandbox(env: Env) {
-  const { startSandbox } = await import("../lib/sandbox/sandbox");
-  const { sandboxOptionsFromEnv } = await import("../lib/sandbox/from-env");
+  const { startSandbox } = await import("../lib/hubby-sandbox/sandbox");
+  const { sandboxOptionsFromEnv } = await import("../lib/hubby-sandbox/from-env");
   try {
     const sandbox = await startSandbox(sandboxOptionsFromEnv(env, { deliveriesPaused: true }));
     console.log(

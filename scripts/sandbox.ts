@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { SANDBOX_CREDENTIALS } from "../lib/env";
-import { sandboxOptionsFromEnv } from "../lib/sandbox/from-env";
-import { startSandbox } from "../lib/sandbox/sandbox";
+import { sandboxOptionsFromEnv } from "../lib/hubby-sandbox/from-env";
+import { startSandbox } from "../lib/hubby-sandbox/sandbox";
 import { fail, loadProjectEnv, validateEnvOrExit } from "./lib";
 
 // `npm run sandbox`: the built-in Hubby sandbox on its own, e.g. for a console started elsewhere.

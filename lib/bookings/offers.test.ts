@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bundlesFor, coveredCountries, listDestinations } from "../sandbox/catalog";
+import { bundlesFor, coveredCountries, listDestinations } from "../hubby-sandbox/destinations";
 import {
   newPackageChoice,
   offersFor,

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { bundlesFor, coveredCountries, listDestinations, routePackageSpecification } from "../sandbox/catalog";
+import {
+  bundlesFor,
+  coveredCountries,
+  listDestinations,
+  routePackageSpecification,
+} from "../hubby-sandbox/destinations";
 import { quoteRequest, quoteSpecification, resolveBundles, type CatalogDestinationView } from "./quote";
 import { bookingDraftSchema, buildBookingRequest, type BookingDraft, type SpecDraft } from "./request";
 

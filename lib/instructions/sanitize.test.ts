@@ -1,7 +1,7 @@
 import { parse, type DefaultTreeAdapterMap } from "parse5";
 import { describe, expect, it } from "vitest";
-import { HOSTILE_PAYLOADS, withHostilePayloads } from "../sandbox/hostile";
-import { renderInstructionsHtml } from "../sandbox/instructions";
+import { HOSTILE_PAYLOADS, withHostilePayloads } from "../hubby-sandbox/hostile";
+import { renderInstructionsHtml } from "../hubby-sandbox/instruction-renderer";
 import { previewContentSecurityPolicy, previewDocument } from "./frame";
 import { hasVisibleContent, isAllowedResourceUrl, sanitizeInstructionsHtml, sanitizeStyleSheet } from "./sanitize";
 

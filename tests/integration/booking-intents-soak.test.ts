@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createIntent, reconcileIntent, retryIntent, sendIntent } from "@/lib/bookings/intents";
 import { bookingReference, buildBookingRequest } from "@/lib/bookings/request";
 import { db } from "@/lib/db";
-import type { Sandbox } from "@/lib/sandbox/sandbox";
+import type { Sandbox } from "@/lib/hubby-sandbox/sandbox";
 import { clientFor, startReceiver, startTestSandbox } from "../support/sandbox";
 
 // 1,000 bookings through the intent state machine while the sandbox drops replies after committing, times out

@@ -10,7 +10,7 @@ import {
 } from "@/lib/bookings/intents";
 import { bookingReference, buildBookingRequest, type BookingDraft } from "@/lib/bookings/request";
 import { db } from "@/lib/db";
-import type { Sandbox } from "@/lib/sandbox/sandbox";
+import type { Sandbox } from "@/lib/hubby-sandbox/sandbox";
 import { clientFor, startReceiver, startTestSandbox, testSandboxShapes } from "../support/sandbox";
 import { hubbyThatCannotProveAbsence } from "../support/strict-hubby";
 

@@ -3,7 +3,7 @@ import { POST } from "@/app/api/campaigns/upload/route";
 import { MAX_UPLOAD_BYTES } from "@/app/(console)/campaigns/new/limits";
 import { refreshCatalog } from "@/lib/catalog/catalog";
 import { db } from "@/lib/db";
-import type { Sandbox } from "@/lib/sandbox/sandbox";
+import type { Sandbox } from "@/lib/hubby-sandbox/sandbox";
 import { signInAs } from "../support/factories";
 import { setSession } from "../support/session";
 import { clientFor, startReceiver, startTestSandbox } from "../support/sandbox";

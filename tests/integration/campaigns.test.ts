@@ -17,7 +17,7 @@ import { campaignFunnel } from "@/lib/campaigns/funnel";
 import { db } from "@/lib/db";
 import { parseTravelerQuery } from "@/lib/travelers/filters";
 import { countTravelers, searchTravelers } from "@/lib/travelers/queries";
-import type { Sandbox } from "@/lib/sandbox/sandbox";
+import type { Sandbox } from "@/lib/hubby-sandbox/sandbox";
 import { form, makeStaff, signInAs } from "../support/factories";
 import { hubbyThatCannotProveAbsence } from "../support/strict-hubby";
 import { clientFor, startReceiver, startTestSandbox, testSandboxShapes } from "../support/sandbox";

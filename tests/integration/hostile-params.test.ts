@@ -28,7 +28,7 @@ import { db } from "@/lib/db";
 import { SANDBOX_CREDENTIALS, resetEnvCache } from "@/lib/env";
 import { resetHubbyClient } from "@/lib/hubby";
 import { HubbyClient } from "@/lib/hubby/client";
-import type { Sandbox } from "@/lib/sandbox/sandbox";
+import type { Sandbox } from "@/lib/hubby-sandbox/sandbox";
 import { makeStaff, signInAs } from "../support/factories";
 import { startReceiver, startTestSandbox } from "../support/sandbox";
 

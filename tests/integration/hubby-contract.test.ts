@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { computeSignature } from "@/lib/hubby/signing";
 import { HubbyApiError } from "@/lib/hubby/errors";
-import type { Sandbox } from "@/lib/sandbox/sandbox";
+import type { Sandbox } from "@/lib/hubby-sandbox/sandbox";
 import { TEST_CREDENTIALS, clientFor, startReceiver, startTestSandbox } from "../support/sandbox";
 
 // Every client method against the running sandbox, including Hubby's error envelopes and its refusals.

@@ -6,7 +6,7 @@ import { resetHubbyClient } from "@/lib/hubby";
 import { HubbyClient } from "@/lib/hubby/client";
 import { instructionSnapshotsFor } from "@/lib/instructions/snapshot-list";
 import { getSnapshot } from "@/lib/instructions/snapshots";
-import type { Sandbox } from "@/lib/sandbox/sandbox";
+import type { Sandbox } from "@/lib/hubby-sandbox/sandbox";
 import { form, signInAs } from "../support/factories";
 import { startReceiver, startTestSandbox } from "../support/sandbox";
 

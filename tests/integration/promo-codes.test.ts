@@ -15,7 +15,7 @@ import { computeSignature } from "@/lib/hubby/signing";
 import { parsePromoCodeQuery } from "@/lib/promo-codes/filters";
 import { listPromoCodes, promoCodeCounts } from "@/lib/promo-codes/queries";
 import { promoCodeInsert, storeMissingPromoCodes } from "@/lib/promo-codes/store";
-import type { Sandbox } from "@/lib/sandbox/sandbox";
+import type { Sandbox } from "@/lib/hubby-sandbox/sandbox";
 import { form, makeStaff, signInAs } from "../support/factories";
 import { startTestSandbox } from "../support/sandbox";
 import { setSession } from "../support/session";

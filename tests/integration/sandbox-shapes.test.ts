@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { computeSignature } from "@/lib/hubby/signing";
-import type { Sandbox } from "@/lib/sandbox/sandbox";
-import type { SandboxShapes } from "@/lib/sandbox/views";
+import type { Sandbox } from "@/lib/hubby-sandbox/sandbox";
+import type { SandboxShapes } from "@/lib/hubby-sandbox/reply-shapes";
 import { TEST_CREDENTIALS, startReceiver, startTestSandbox } from "../support/sandbox";
 
 // HUBBY_SANDBOX_SHAPES: with "documented" every reply of the sandbox's partner API carries exactly the fields the

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Sandbox } from "@/lib/sandbox/sandbox";
-import { RETRY_DELAYS_MS } from "@/lib/sandbox/webhooks";
+import type { Sandbox } from "@/lib/hubby-sandbox/sandbox";
+import { RETRY_DELAYS_MS } from "@/lib/hubby-sandbox/webhook-dispatcher";
 import { TEST_WEBHOOK_KEY, clientFor, startReceiver, startTestSandbox } from "../support/sandbox";
 
 // The sandbox sends webhooks like Hubby: the envelope, the API-key header, the optional signature, and

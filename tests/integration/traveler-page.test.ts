@@ -9,7 +9,7 @@ import { db } from "@/lib/db";
 import { SANDBOX_CREDENTIALS, resetEnvCache } from "@/lib/env";
 import { resetHubbyClient } from "@/lib/hubby";
 import { HubbyClient } from "@/lib/hubby/client";
-import type { Sandbox } from "@/lib/sandbox/sandbox";
+import type { Sandbox } from "@/lib/hubby-sandbox/sandbox";
 import { travelerGaps, travelerTimeline, usageSamples } from "@/lib/travelers/traveler";
 import { refreshTraveler } from "@/lib/webhooks/reconcile";
 import { sampleEvent, type handledEvents } from "@/lib/webhooks/samples";

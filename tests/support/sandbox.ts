@@ -4,8 +4,8 @@ import type { AddressInfo } from "node:net";
 import { SANDBOX_CREDENTIALS, getEnv, resetEnvCache } from "@/lib/env";
 import { resetHubbyClient } from "@/lib/hubby";
 import { HubbyClient, type ApiCallRecord, type HubbyClientConfig } from "@/lib/hubby/client";
-import { Sandbox, startSandbox, type SandboxOptions } from "@/lib/sandbox/sandbox";
-import type { SandboxShapes } from "@/lib/sandbox/views";
+import { Sandbox, startSandbox, type SandboxOptions } from "@/lib/hubby-sandbox/sandbox";
+import type { SandboxShapes } from "@/lib/hubby-sandbox/reply-shapes";
 
 export const TEST_CREDENTIALS = { apiKey: "pk_contract_test", apiSecret: "sk_contract_test_secret_value" };
 export const TEST_WEBHOOK_KEY = "whk_contract_test";

@@ -14,7 +14,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 describe("the sandbox stays out of the production import graph", () => {
-  it("is imported by no file under app/, components/ or lib/ (outside lib/sandbox)", () => {
+  it("is imported by no file under app/, components/ or lib/ (outside lib/hubby-sandbox)", () => {
     const offenders = ["app", "components", "lib"]
       .flatMap((dir) => sourceFiles(path.join(root, dir)))
       .filter((file) => /from\s+["'][^"']*\/sandbox\//.test(fs.readFileSync(file, "utf8")))

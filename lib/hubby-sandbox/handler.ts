@@ -2,17 +2,17 @@ import type http from "node:http";
 import { z } from "zod";
 import { computeSignature, signaturesMatch } from "../hubby/signing";
 import { createBookingInputSchema } from "../hubby/schemas";
-import { findDestination, getDestinationWithBundles, listDestinations } from "./catalog";
-import { checkCompatibility, compatibleDevices } from "./devices";
+import { findDestination, getDestinationWithBundles, listDestinations } from "./destinations";
+import { checkCompatibility, compatibleDevices } from "./device-models";
 import { faultRuleSchema } from "./faults";
 import { HOSTILE_PAYLOADS, withHostilePayloads } from "./hostile";
-import { promoCodeBookingReply } from "./promo-codes";
+import { promoCodeBookingReply } from "./promo-code-flow";
 import {
   instructionsInputSchema,
   renderInstructionsHtml,
   renderInstructionsJson,
   renderInstructionsMarkdown,
-} from "./instructions";
+} from "./instruction-renderer";
 import type { Sandbox } from "./sandbox";
 import { SandboxError, createBooking, redeemPackageQueue } from "./simulation";
 import {
@@ -26,13 +26,13 @@ import {
   documentedListedBooking,
   documentedRedeem,
   redeemView,
-} from "./views";
+} from "./reply-shapes";
 import { brandFor, logoSvg, renderWebView, renderWebViewError } from "./webview";
 import { newTraveler, type Traveler } from "./world";
 
 /**
  * The sandbox's HTTP surface. `/api/*` is the partner API, verified exactly like Hubby (reference §2–§4), answering
- * in full or documented shapes (lib/sandbox/views.ts); `/webview` stands in for app.hubbyesim.com; `/_sandbox/*`
+ * in full or documented shapes (lib/hubby-sandbox/reply-shapes.ts); `/webview` stands in for app.hubbyesim.com; `/_sandbox/*`
  * controls the clock, faults and deliveries.
  */
 

@@ -1,6 +1,6 @@
 import QRCode from "qrcode";
 import { z } from "zod";
-import { brandFromDeviceName, supportsProgrammaticInstall } from "./devices";
+import { brandFromDeviceName, supportsProgrammaticInstall } from "./device-models";
 
 /**
  * Installation instructions for `POST /api/native/instructions` (reference §4.5), standing in for Hubby's

@@ -1,6 +1,6 @@
 import type { CreateBookingInput } from "../hubby/schemas";
-import { routePackageSpecification } from "./catalog";
-import { issuePromoCode, redeemDuePromoCodes } from "./promo-codes";
+import { routePackageSpecification } from "./destinations";
+import { issuePromoCode, redeemDuePromoCodes } from "./promo-code-flow";
 import type { Random } from "./random";
 import {
   DAY,

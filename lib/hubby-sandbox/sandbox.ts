@@ -6,10 +6,10 @@ import { SimClock } from "./clock";
 import { FaultInjector } from "./faults";
 import { createRandom, type Random } from "./random";
 import { seedWorld } from "./seed";
-import { createSandboxHandler } from "./server";
+import { createSandboxHandler } from "./handler";
 import { advance, type SandboxEvent } from "./simulation";
-import type { SandboxShapes } from "./views";
-import { WebhookDispatcher, type Delivery, type WebhookTarget } from "./webhooks";
+import type { SandboxShapes } from "./reply-shapes";
+import { WebhookDispatcher, type Delivery, type WebhookTarget } from "./webhook-dispatcher";
 import { emptyWorld, type World } from "./world";
 
 /**
@@ -30,7 +30,7 @@ export type SandboxOptions = {
   seed?: number;
   /** Demo travelers created on first start, with weeks of history. */
   travelers?: number;
-  /** "documented": every API reply carries only the fields Hubby documents (lib/sandbox/views.ts). Default "full". */
+  /** "documented": every API reply carries only the fields Hubby documents (lib/hubby-sandbox/reply-shapes.ts). Default "full". */
   shapes?: SandboxShapes;
   /** Also accept signatures over the path without the `/api` mount prefix (reference §2). */
   lenientSignedPath?: boolean;

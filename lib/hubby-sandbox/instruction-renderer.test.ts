@@ -7,7 +7,7 @@ import {
   renderInstructionsMarkdown,
   splitLpa,
   type InstructionsRenderInput,
-} from "./instructions";
+} from "./instruction-renderer";
 
 const esim = { iccid: "8901234567890123456", qr: "LPA:1$smdp.example.com$ACTIVATION-CODE" };
 const branding = {

@@ -5,7 +5,7 @@ import {
   compatibleDevices,
   knownIncompatibleDevices,
   supportsProgrammaticInstall,
-} from "./devices";
+} from "./device-models";
 
 describe("device list", () => {
   it("lists the documented devices among realistic models from several makers", () => {

@@ -3,7 +3,7 @@ import { z } from "zod";
 /**
  * Fault injection for tests and demos: latency, error statuses, timeouts, malformed replies, "the booking
  * was committed but the reply was lost", and hostile instructions (`hostile_html`: XSS payloads mixed into the
- * instructions reply, lib/sandbox/hostile.ts). Rules match a method and a path prefix below /api.
+ * instructions reply, lib/hubby-sandbox/hostile.ts). Rules match a method and a path prefix below /api.
  */
 export const faultRuleSchema = z.object({
   kind: z.enum(["latency", "status", "timeout", "malformed", "drop_after_commit", "hostile_html"]),

@@ -1,4 +1,4 @@
-import type { PromoCodeView, SandboxPromoCode } from "./promo-codes";
+import type { PromoCodeView, SandboxPromoCode } from "./promo-code-flow";
 import type { Random } from "./random";
 
 /**
@@ -124,7 +124,7 @@ export type Booking = {
   email: string | null;
   full_name: string | null;
   package_specifications: BookingSpecResult[];
-  /** The codes its specifications without external_user_id issued, as replies show them (lib/sandbox/promo-codes.ts). */
+  /** The codes its specifications without external_user_id issued, as replies show them (lib/hubby-sandbox/promo-code-flow.ts). */
   promo_codes?: PromoCodeView[];
   cutoff_sent: boolean;
   about_to_depart_sent: boolean;

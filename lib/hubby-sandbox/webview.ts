@@ -1,6 +1,6 @@
 import QRCode from "qrcode";
 import type { Sandbox } from "./sandbox";
-import type { DashboardView } from "./views";
+import type { DashboardView } from "./reply-shapes";
 import type { Traveler } from "./world";
 
 /**

@@ -11,7 +11,7 @@ import {
   routePackageSpecification,
   sizeToBytes,
   type RouteResult,
-} from "./catalog";
+} from "./destinations";
 
 const routedIds = (route: RouteResult) => (route.ok ? route.packages.map((p) => p.destination_id) : route);
 

@@ -1,4 +1,4 @@
-import type { Bundle, Destination } from "./catalog";
+import type { Bundle, Destination } from "./destinations";
 import { esimTotals, type Booking, type PackageQueue, type Traveler, type World } from "./world";
 
 /**

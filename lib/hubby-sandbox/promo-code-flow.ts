@@ -1,4 +1,4 @@
-import { findDestination, type RoutedPackage } from "./catalog";
+import { findDestination, type RoutedPackage } from "./destinations";
 import type { Random } from "./random";
 import { HOUR, type Booking, type World } from "./world";
 
