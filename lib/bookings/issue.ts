@@ -13,12 +13,12 @@ import {
   bookingReference,
   buildBookingRequest,
   bytesPerTraveler,
-  bytesToSize,
   formFieldForHubbyField,
   pastDeparture,
   type BookingDraft,
   type BookingRequest,
 } from "./request";
+import { bytesToSize } from "../hubby/sizes";
 import { createIntent, type Actor, type IntentState } from "./intents";
 import { describeWindow, supportTopUpLimit, type SupportTopUpLimit } from "./settings";
 

@@ -9,7 +9,8 @@ import {
   type PackageChoice,
 } from "./offers";
 import { quoteRequest, resolveBundles, type CatalogDestinationView } from "./quote";
-import { PACKAGE_TYPES, bookingDraftSchema, buildBookingRequest, bytesToSize } from "./request";
+import { PACKAGE_TYPES, bookingDraftSchema, buildBookingRequest } from "./request";
+import { bytesToSize } from "../hubby/sizes";
 
 // The sandbox's synthetic catalog, as the cache holds it and as the page hands it to the form.
 const catalog: CatalogDestinationView[] = listDestinations().map((destination) => ({

@@ -1,4 +1,5 @@
-import { PACKAGE_TYPES, sizeToBytes } from "./request";
+import { PACKAGE_TYPES } from "./request";
+import { sizeToBytes } from "../hubby/sizes";
 
 /**
  * What the booking form offers and sends, derived from the catalog. Pure and shared with the form (a client

@@ -1,12 +1,6 @@
 import type { CatalogBundleView, CatalogDestinationView } from "../catalog/views";
-import {
-  PACKAGE_TYPES,
-  bytesToSize,
-  sizeToBytes,
-  type PackageSpecificationRequest,
-  type PackageType,
-  type SpecDraft,
-} from "./request";
+import { PACKAGE_TYPES, type PackageSpecificationRequest, type PackageType, type SpecDraft } from "./request";
+import { bytesToSize, sizeToBytes } from "../hubby/sizes";
 
 /**
  * What a booking should cost, from the cached catalog: the bundle each package specification of the request maps

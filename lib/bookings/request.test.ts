@@ -7,7 +7,6 @@ import {
   departureSoonAfter,
   formFieldForHubbyField,
   pastDeparture,
-  sizeToBytes,
   wallClock,
   zonedDateTime,
   type BookingDraft,
@@ -227,12 +226,8 @@ describe("departures in the past", () => {
   });
 });
 
-describe("sizes", () => {
-  it("counts bytes in binary units", () => {
-    expect(sizeToBytes("500MB")).toBe(500 * 1024 ** 2);
-    expect(sizeToBytes("1GB")).toBe(1024 ** 3);
-    expect(sizeToBytes("20GB")).toBe(20 * 1024 ** 3);
-    expect(sizeToBytes("5 GB")).toBeUndefined();
+describe("bytes per traveler", () => {
+  it("adds up the specifications' sizes in binary units", () => {
     expect(
       bytesPerTraveler([
         { destinations: ["GR"], packageType: "data-limited", size: "3GB" },

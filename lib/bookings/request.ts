@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isBookingLocale } from "../hubby/locales";
+import { SIZE_PATTERN, sizeToBytes } from "../hubby/sizes";
 
 /**
  * Turning the booking form into the exact body of POST /api/bookings (reference §4.1). Pure: the form, the
@@ -11,25 +12,6 @@ export type PackageType = (typeof PACKAGE_TYPES)[number];
 
 /** The sizes Hubby documents (reference §4.1). The form offers whatever the catalog's bundles sell. */
 export const PACKAGE_SIZES = ["500MB", "1GB", "3GB", "5GB", "10GB", "20GB"] as const;
-
-/** Hubby's size pattern (reference §4.1): `500MB`, `1GB`, `1.5GB`. */
-export const SIZE_PATTERN = /^[0-9]\d*(\.\d+)?(MB|GB)$/;
-
-const MB = 1024 ** 2;
-const GB = 1024 ** 3;
-
-/** `"1GB"` → 1073741824, `"500MB"` → 524288000 (binary units, as Hubby's bundles count bytes); else undefined. */
-export function sizeToBytes(size: string): number | undefined {
-  const match = /^([0-9]\d*(?:\.\d+)?)(MB|GB)$/.exec(size);
-  if (!match) return undefined;
-  return Math.round(Number(match[1]) * (match[2] === "GB" ? GB : MB));
-}
-
-/** 1073741824 → "1GB", 524288000 → "500MB". */
-export function bytesToSize(bytes: number): string {
-  if (bytes >= GB) return `${Number((bytes / GB).toFixed(2))}GB`;
-  return `${Number((bytes / MB).toFixed(2))}MB`;
-}
 
 /** A reference Hubby stores as the booking's `booking_id`, so a booking whose reply was lost can be found again. */
 export function bookingReference(clientKey: string): string {

@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "../db";
-import { bytesToSize, sizeToBytes } from "./request";
+import { bytesToSize, sizeToBytes } from "../hubby/sizes";
 
 /**
  * How much data a support agent may top up per traveler: at most `size` in all over a rolling window of

@@ -2,42 +2,16 @@ import countries from "i18n-iso-countries";
 import { describe, expect, it } from "vitest";
 import {
   bundlesFor,
-  bytesToLabel,
   coveredCountries,
   findDestination,
   getDestinationWithBundles,
   listDestinations,
   packageIdFor,
   routePackageSpecification,
-  sizeToBytes,
   type RouteResult,
 } from "./destinations";
 
 const routedIds = (route: RouteResult) => (route.ok ? route.packages.map((p) => p.destination_id) : route);
-
-describe("byte math", () => {
-  it("is binary, with the reference's values", () => {
-    expect(sizeToBytes("1GB")).toBe(1073741824);
-    expect(sizeToBytes("500MB")).toBe(524288000);
-    expect(sizeToBytes("3GB")).toBe(3221225472);
-    expect(sizeToBytes("5GB")).toBe(5368709120);
-    expect(sizeToBytes("10GB")).toBe(10737418240);
-    expect(sizeToBytes("20GB")).toBe(21474836480);
-    expect(sizeToBytes("1.5GB")).toBe(1610612736);
-  });
-
-  it("refuses what Hubby's size pattern refuses", () => {
-    for (const size of ["1 GB", "1gb", "GB", "1TB", "-1GB", ".5GB", "1.GB", ""])
-      expect(sizeToBytes(size)).toBeUndefined();
-  });
-
-  it("labels bytes back", () => {
-    expect(bytesToLabel(1073741824)).toBe("1GB");
-    expect(bytesToLabel(524288000)).toBe("500MB");
-    expect(bytesToLabel(1610612736)).toBe("1.5GB");
-    expect(bytesToLabel(sizeToBytes("1024MB")!)).toBe("1GB");
-  });
-});
 
 describe("destinations", () => {
   it("finds a destination by ISO2, ISO3 or region code, in any case", () => {

@@ -6,6 +6,7 @@ import fr from "i18n-iso-countries/langs/fr.json";
 import it from "i18n-iso-countries/langs/it.json";
 import nl from "i18n-iso-countries/langs/nl.json";
 import pt from "i18n-iso-countries/langs/pt.json";
+import { GB, MB, bytesToSize, sizeToBytes } from "../hubby/sizes";
 
 /**
  * The sandbox's destination catalogue (reference §4.6, §6.4, §6.5): countries and regions with their bundles, and
@@ -64,22 +65,7 @@ export type Bundle = {
 
 // ── Sizes ───────────────────────────────────────────────────────────────────────────────────────────────────
 
-const MB = 1024 ** 2;
-const GB = 1024 ** 3;
 const DAY_SECONDS = 86_400;
-
-/** `"1GB"` → 1073741824, `"500MB"` → 524288000, `"1.5GB"` → 1610612736; anything off Hubby's pattern → undefined. */
-export function sizeToBytes(size: string): number | undefined {
-  const match = /^([0-9]\d*(?:\.\d+)?)(MB|GB)$/.exec(size);
-  if (!match) return undefined;
-  return Math.round(Number(match[1]) * (match[2] === "GB" ? GB : MB));
-}
-
-/** 1073741824 → "1GB", 524288000 → "500MB", 1610612736 → "1.5GB" (at most two decimals). */
-export function bytesToLabel(bytes: number): string {
-  if (bytes >= GB) return `${Number((bytes / GB).toFixed(2))}GB`;
-  return `${Number((bytes / MB).toFixed(2))}MB`;
-}
 
 // ── Destinations ────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -371,7 +357,7 @@ export function packageIdFor(destinationId: string, type: PackageType, bytes: nu
   const destination = destinationId.toLowerCase();
   if (type === "unlimited" || bytes === null) return `pkg_${destination}_unlimited_${days}d`;
   const showDays = type === "time-limited" || days !== DEFAULT_DURATION_DAYS[type];
-  return `pkg_${destination}_${bytesToLabel(bytes).toLowerCase()}_${typeCode[type]}${showDays ? `_${days}d` : ""}`;
+  return `pkg_${destination}_${bytesToSize(bytes).toLowerCase()}_${typeCode[type]}${showDays ? `_${days}d` : ""}`;
 }
 
 function makeBundle(
@@ -385,7 +371,7 @@ function makeBundle(
   return {
     id: packageIdFor(destination.id, type, bytes, days),
     type,
-    label: type === "unlimited" || type === "time-limited" || bytes === null ? `${days} Days` : bytesToLabel(bytes),
+    label: type === "unlimited" || type === "time-limited" || bytes === null ? `${days} Days` : bytesToSize(bytes),
     duration_in_days: days,
     duration_in_seconds: days * DAY_SECONDS,
     size_in_bytes: bytes,
@@ -475,7 +461,7 @@ function toRoutedPackage(destination: Destination, bundle: Bundle): RoutedPackag
     destination_iso3: destination.iso3,
     bundle_id: bundle.id,
     bundle_label: bundle.label,
-    size: bundle.size_in_bytes === null ? null : bytesToLabel(bundle.size_in_bytes),
+    size: bundle.size_in_bytes === null ? null : bytesToSize(bundle.size_in_bytes),
     bytes: bundle.size_in_bytes,
     duration_days: bundle.duration_in_days,
     package_type: bundle.type,

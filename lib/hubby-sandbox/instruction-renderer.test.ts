@@ -5,7 +5,6 @@ import {
   renderInstructionsHtml,
   renderInstructionsJson,
   renderInstructionsMarkdown,
-  splitLpa,
   type InstructionsRenderInput,
 } from "./instruction-renderer";
 
@@ -209,16 +208,6 @@ describe("safe, branded HTML", () => {
   it("is deterministic", async () => {
     const input = { ...iphone, os_version: "16" };
     expect(await renderInstructionsHtml(input)).toBe(await renderInstructionsHtml(input));
-  });
-});
-
-describe("LPA parsing", () => {
-  it("splits the SM-DP+ address and activation code", () => {
-    expect(splitLpa("LPA:1$smdp.example.com$ACTIVATION-CODE")).toEqual({
-      smdp: "smdp.example.com",
-      code: "ACTIVATION-CODE",
-    });
-    expect(splitLpa("not an lpa")).toBeUndefined();
   });
 });
 

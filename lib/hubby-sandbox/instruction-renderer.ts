@@ -1,5 +1,6 @@
 import QRCode from "qrcode";
 import { z } from "zod";
+import { parseLpa } from "../hubby/lpa";
 import { brandFromDeviceName, supportsProgrammaticInstall } from "./device-models";
 
 /**
@@ -636,16 +637,10 @@ type Step = {
   link?: { href: string; label: string };
   /** The LPA string to show as a QR code. */
   qr?: string;
-  manual?: { smdp: string; code: string };
+  manual?: { smdpAddress: string; matchingId: string };
 };
 
 type Instructions = { language: string; copy: Copy; intro: string; steps: Step[] };
-
-/** `LPA:1$smdp.example.com$ACTIVATION-CODE` → its SM-DP+ address and activation code. */
-export function splitLpa(lpa: string): { smdp: string; code: string } | undefined {
-  const match = /^LPA:1\$([^$]+)\$([^$]*)/i.exec(lpa.trim());
-  return match ? { smdp: match[1]!, code: match[2]! } : undefined;
-}
 
 const menuPath = (labels: string[]) => labels.join(" › ");
 const isWatch = (input: InstructionsRenderInput) => input.device_type?.trim().toLowerCase() === "watch";
@@ -675,7 +670,7 @@ function buildInstructions(input: InstructionsRenderInput): Instructions {
   }
 
   const lpa = input.esim.qr.trim();
-  const manual = splitLpa(lpa);
+  const manual = parseLpa(lpa);
   // iOS before 16 called the screen "Add Cellular Plan".
   const addPath = menuPath(os === "ios" && majorVersion(input.os_version) < 16 ? copy.menus.iosLegacyAdd : menus.add);
   const steps: Step[] = [copy.wifi];
@@ -714,7 +709,7 @@ export function renderInstructionsJson(input: InstructionsRenderInput): Instruct
       title: step.title,
       body: step.body,
       ...(step.qr ? { qr: step.qr } : {}),
-      ...(step.manual ? { smdp_address: step.manual.smdp, activation_code: step.manual.code } : {}),
+      ...(step.manual ? { smdp_address: step.manual.smdpAddress, activation_code: step.manual.matchingId } : {}),
     })),
     links: steps.flatMap((step) => (step.link ? [step.link] : [])),
     iccid: input.esim?.iccid ?? null,
@@ -786,8 +781,8 @@ async function stepHtml(step: Step, copy: Copy): Promise<string> {
   }
   if (step.manual) {
     parts.push(
-      `<dl><dt>${escapeHtml(copy.smdp)}</dt><dd><code>${escapeHtml(step.manual.smdp)}</code></dd>` +
-        `<dt>${escapeHtml(copy.code)}</dt><dd><code>${escapeHtml(step.manual.code)}</code></dd></dl>`,
+      `<dl><dt>${escapeHtml(copy.smdp)}</dt><dd><code>${escapeHtml(step.manual.smdpAddress)}</code></dd>` +
+        `<dt>${escapeHtml(copy.code)}</dt><dd><code>${escapeHtml(step.manual.matchingId)}</code></dd></dl>`,
     );
   }
   return `<li>${parts.join("")}</li>`;

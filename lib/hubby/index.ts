@@ -1,12 +1,14 @@
 import "server-only";
 import { appVersion, getEnv, hubbyConnection } from "../env";
-import type { CurrentStaff } from "../auth/staff";
 import { getRequestId } from "../request-id";
 import { recordApiCall } from "./api-log";
 import { HubbyClient } from "./client";
 
 export { HubbyApiError } from "./errors";
 export type { CallContext, InstructionsRequest, ListBookingsParams } from "./client";
+
+/** Who a call is made for, as the API log records it (a staff member, or null for background work). */
+type Caller = { id: string; email: string } | null;
 
 let shared: HubbyClient | undefined;
 
@@ -34,7 +36,7 @@ function sharedClient(): HubbyClient {
  * The client for a server action or server component: calls are logged with the staff member and the request
  * id. Only server code can import this module ("server-only"), so the secret never reaches a browser bundle.
  */
-export async function hubbyFor(staff: Pick<CurrentStaff, "id" | "email"> | null): Promise<HubbyClient> {
+export async function hubbyFor(staff: Caller): Promise<HubbyClient> {
   return sharedClient().withContext({
     staffId: staff?.id,
     staffEmail: staff?.email,
@@ -47,7 +49,7 @@ export async function hubbyFor(staff: Pick<CurrentStaff, "id" | "email"> | null)
  * (HUBBY_PAGE_BUDGET_MS, 5 s), after which the page shows stored state with the banner. Background work and
  * server actions keep the per-call budgets of hubbyFor.
  */
-export async function hubbyForPage(staff: Pick<CurrentStaff, "id" | "email"> | null): Promise<HubbyClient> {
+export async function hubbyForPage(staff: Caller): Promise<HubbyClient> {
   return (await hubbyFor(staff)).withDeadline(getEnv().HUBBY_PAGE_BUDGET_MS);
 }
 

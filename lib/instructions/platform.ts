@@ -1,4 +1,4 @@
-import { parseLpa } from "../travelers/lpa";
+import { parseLpa } from "../hubby/lpa";
 
 /**
  * How each platform installs the eSIM, from Hubby's Native and WebView guides (seeds 000 and 002): iOS 17.4+

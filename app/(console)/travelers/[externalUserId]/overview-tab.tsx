@@ -5,7 +5,8 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import type { UserDashboard } from "@/lib/hubby/schemas";
 import { utc } from "@/lib/travelers/format";
 import { gigabytes, queueLabel } from "@/lib/travelers/live";
-import { esimStatusWords, parseLpa } from "@/lib/travelers/lpa";
+import { parseLpa } from "@/lib/hubby/lpa";
+import { esimStatusWords } from "@/lib/travelers/esim-status";
 import type { Gap } from "@/lib/travelers/gaps";
 import type { EsimDataMeter, PackageUsage } from "@/lib/travelers/meters";
 import type { StoredTraveler } from "@/lib/travelers/traveler";
