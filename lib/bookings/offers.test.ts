@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bundlesFor, coveredCountries, listDestinations } from "../hubby-sandbox/destinations";
+import { sandboxCatalog } from "../../tests/support/sandbox-catalog";
 import {
   newPackageChoice,
   offersFor,
@@ -8,28 +8,12 @@ import {
   type DestinationOption,
   type PackageChoice,
 } from "./offers";
-import { quoteRequest, resolveBundles, type CatalogDestinationView } from "./quote";
+import { quoteRequest, resolveBundles } from "./quote";
 import { PACKAGE_TYPES, bookingDraftSchema, buildBookingRequest } from "./request";
 import { bytesToSize } from "../hubby/sizes";
 
-// The sandbox's synthetic catalog, as the cache holds it and as the page hands it to the form.
-const catalog: CatalogDestinationView[] = listDestinations().map((destination) => ({
-  id: destination.id,
-  kind: destination.type === "country" ? "country" : "region",
-  name: destination.name,
-  iso3: destination.iso3,
-  countries: coveredCountries(destination),
-  bundles: bundlesFor(destination).map((bundle) => ({
-    id: bundle.id,
-    type: bundle.type,
-    label: bundle.label,
-    sizeBytes: bundle.size_in_bytes,
-    durationDays: bundle.duration_in_days,
-    b2bCents: Math.round(bundle.b2b_price * 100),
-    b2cCents: Math.round(bundle.b2c_price * 100),
-    currency: bundle.currency,
-  })),
-}));
+const catalog = sandboxCatalog;
+// As the page hands it to the form.
 const options: DestinationOption[] = catalog.map((destination) => ({
   id: destination.id,
   name: destination.name,

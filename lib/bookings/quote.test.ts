@@ -1,31 +1,10 @@
 import { describe, expect, it } from "vitest";
-import {
-  bundlesFor,
-  coveredCountries,
-  listDestinations,
-  routePackageSpecification,
-} from "../hubby-sandbox/destinations";
-import { quoteRequest, quoteSpecification, resolveBundles, type CatalogDestinationView } from "./quote";
+import { routePackageSpecification } from "../hubby-sandbox/destinations";
+import { sandboxCatalog } from "../../tests/support/sandbox-catalog";
+import { quoteRequest, quoteSpecification, resolveBundles } from "./quote";
 import { bookingDraftSchema, buildBookingRequest, type BookingDraft, type SpecDraft } from "./request";
 
-// The sandbox's synthetic catalog as the cache would hold it.
-const catalog: CatalogDestinationView[] = listDestinations().map((destination) => ({
-  id: destination.id,
-  kind: destination.type === "country" ? "country" : "region",
-  name: destination.name,
-  iso3: destination.iso3,
-  countries: coveredCountries(destination),
-  bundles: bundlesFor(destination).map((bundle) => ({
-    id: bundle.id,
-    type: bundle.type,
-    label: bundle.label,
-    sizeBytes: bundle.size_in_bytes,
-    durationDays: bundle.duration_in_days,
-    b2bCents: Math.round(bundle.b2b_price * 100),
-    b2cCents: Math.round(bundle.b2c_price * 100),
-    currency: bundle.currency,
-  })),
-}));
+const catalog = sandboxCatalog;
 
 const draft = (specs: SpecDraft[], travelers = ["traveler_1"]): BookingDraft =>
   bookingDraftSchema.parse({

@@ -1,5 +1,5 @@
 import type { CreateBookingInput } from "../hubby/schemas";
-import { routePackageSpecification } from "./destinations";
+import { routePackageSpecification, type RoutedPackage } from "./destinations";
 import { issuePromoCode, redeemDuePromoCodes } from "./promo-code-flow";
 import type { Random } from "./random";
 import {
@@ -38,6 +38,50 @@ const iso = (time: number) => new Date(time).toISOString();
 const USAGE_THRESHOLDS = [20, 50, 80] as const;
 
 // ── Bookings ────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** A queued package as a booking's reply and the purchase events name it. */
+function queuedPackage(traveler: Traveler, queue: PackageQueue, pkg: RoutedPackage) {
+  return {
+    external_user_id: traveler.external_user_id,
+    package_id: queue.package_id,
+    package_queue_id: queue.id,
+    destination: pkg.destination_id,
+    size: pkg.size,
+    package_type: pkg.package_type,
+  };
+}
+
+/**
+ * A package waiting on the traveler's eSIM: bought by a partner's booking, or in the app (a "payment", with an id
+ * of its own). Ids are drawn in the same order for both, so a seeded world comes out the same.
+ */
+function newPackageQueue(
+  world: World,
+  random: Random,
+  pkg: RoutedPackage,
+  origin: { type: "booking"; bookingId: string; at: number } | { type: "payment"; at: number },
+): PackageQueue {
+  return {
+    id: nextId(world, "pq", random),
+    uuid: random.uuid(),
+    type: origin.type,
+    booking_id: origin.type === "booking" ? origin.bookingId : nextId(world, "payment", random),
+    package_id: nextId(world, "pkg", random),
+    bundle_id: pkg.bundle_id,
+    destination: pkg.destination_id,
+    package_specification: {
+      iso3: pkg.destination_iso3,
+      destination: pkg.destination_id,
+      size: pkg.size,
+      bytes: pkg.bytes,
+      duration_days: pkg.duration_days,
+      package_type: pkg.package_type,
+    },
+    b2b_price: pkg.b2b_price,
+    created_at: iso(origin.at),
+    redeemed_at: null,
+  };
+}
 
 export function createBooking(
   world: World,
@@ -107,36 +151,9 @@ export function createBooking(
     if (input.custom_branding) traveler.custom_branding = input.custom_branding;
     if (!traveler.esim) assignUniversalEsim(traveler, random, now);
     for (const pkg of packages) {
-      const queue: PackageQueue = {
-        id: nextId(world, "pq", random),
-        uuid: random.uuid(),
-        type: "booking",
-        booking_id: booking.id,
-        package_id: nextId(world, "pkg", random),
-        bundle_id: pkg.bundle_id,
-        destination: pkg.destination_id,
-        package_specification: {
-          iso3: pkg.destination_iso3,
-          destination: pkg.destination_id,
-          size: pkg.size,
-          bytes: pkg.bytes,
-          duration_days: pkg.duration_days,
-          package_type: pkg.package_type,
-        },
-        b2b_price: pkg.b2b_price,
-        created_at: iso(now),
-        redeemed_at: null,
-      };
+      const queue = newPackageQueue(world, random, pkg, { type: "booking", bookingId: booking.id, at: now });
       traveler.package_queues.push(queue);
-      booking.package_specifications.push({
-        external_user_id: traveler.external_user_id,
-        package_id: queue.package_id,
-        package_queue_id: queue.id,
-        destination: pkg.destination_id,
-        size: pkg.size,
-        package_type: pkg.package_type,
-        status: "provisioned",
-      });
+      booking.package_specifications.push({ ...queuedPackage(traveler, queue, pkg), status: "provisioned" });
     }
     // A traveler whose eSIM is already on the phone gets a top-up straight onto it when nothing is active.
     if (traveler.esim?.status !== "RELEASED" && traveler.behaviour.autoRedeem && !activePackage(traveler)) {
@@ -424,41 +441,34 @@ function departureReminders(world: World, booking: Booking, from: number, now: n
     const status = world.travelers[id]?.esim?.status;
     return status === "INSTALLED" || status === "ENABLED";
   };
-  if (!booking.cutoff_sent && now >= departure - 7 * DAY) {
-    booking.cutoff_sent = true;
-    const at = Math.max(departure - 7 * DAY, Date.parse(booking.created_at));
+  // One event per traveler, dated `lead` before the departure (or at the booking, when it was made later than that).
+  const remind = (event: string, lead: number, untilDeparture: (at: number) => Record<string, number>) => {
+    const at = Math.max(departure - lead, Date.parse(booking.created_at));
     for (const id of travelerIds) {
       emit({
-        event: "booking.within_cutoff",
+        event,
         timestamp: iso(at),
         data: {
           external_user_id: id,
           booking_id: booking.id,
           departure_date: booking.departure_date,
-          days_until_departure: Math.ceil((departure - at) / DAY),
+          ...untilDeparture(at),
           esim_installed: installed(id),
         },
       });
     }
+  };
+  if (!booking.cutoff_sent && now >= departure - 7 * DAY) {
+    booking.cutoff_sent = true;
+    remind("booking.within_cutoff", 7 * DAY, (at) => ({ days_until_departure: Math.ceil((departure - at) / DAY) }));
   }
   // Needs a time of day: a date-only departure cannot fire it (reference §4.1).
   const hasTime = booking.departure_date.length > 10;
   if (hasTime && !booking.about_to_depart_sent && now >= departure - 2 * HOUR) {
     booking.about_to_depart_sent = true;
-    const at = Math.max(departure - 2 * HOUR, Date.parse(booking.created_at));
-    for (const id of travelerIds) {
-      emit({
-        event: "booking.about_to_depart",
-        timestamp: iso(at),
-        data: {
-          external_user_id: id,
-          booking_id: booking.id,
-          departure_date: booking.departure_date,
-          hours_until_departure: Math.max(0, Math.round((departure - at) / HOUR)),
-          esim_installed: installed(id),
-        },
-      });
-    }
+    remind("booking.about_to_depart", 2 * HOUR, (at) => ({
+      hours_until_departure: Math.max(0, Math.round((departure - at) / HOUR)),
+    }));
   }
 }
 
@@ -476,37 +486,13 @@ function inAppPurchase(world: World, random: Random, traveler: Traveler, now: nu
   if (!route.ok) return;
   const pkg = route.packages[0]!;
   const topUp = traveler.packages.some((p) => p.destination === pkg.destination_id);
-  const queue: PackageQueue = {
-    id: nextId(world, "pq", random),
-    uuid: random.uuid(),
-    type: "payment",
-    booking_id: nextId(world, "payment", random),
-    package_id: nextId(world, "pkg", random),
-    bundle_id: pkg.bundle_id,
-    destination: pkg.destination_id,
-    package_specification: {
-      iso3: pkg.destination_iso3,
-      destination: pkg.destination_id,
-      size: pkg.size,
-      bytes: pkg.bytes,
-      duration_days: pkg.duration_days,
-      package_type: pkg.package_type,
-    },
-    b2b_price: pkg.b2b_price,
-    created_at: iso(at),
-    redeemed_at: null,
-  };
+  const queue = newPackageQueue(world, random, pkg, { type: "payment", at });
   traveler.package_queues.push(queue);
   emit({
     event: topUp ? "topup.completed" : "package.purchased",
     timestamp: iso(at),
     data: {
-      external_user_id: traveler.external_user_id,
-      package_id: queue.package_id,
-      package_queue_id: queue.id,
-      destination: pkg.destination_id,
-      size: pkg.size,
-      package_type: pkg.package_type,
+      ...queuedPackage(traveler, queue, pkg),
       price: pkg.b2c_price,
       currency: "EUR",
       source: "app",
