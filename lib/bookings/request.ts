@@ -164,6 +164,19 @@ export function parseTravelers(value: string): string[] {
   ];
 }
 
+/**
+ * The booking forms post their package specifications as one JSON field; unreadable JSON becomes no
+ * specifications, which bookingDraftSchema then reports on the field.
+ */
+export function specsFromJson(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return [];
+  }
+}
+
 export const bookingDraftSchema = z
   .object({
     travelers: z

@@ -107,19 +107,19 @@ export const promoCodeListSchema = z
     }),
   );
 
+/** One package specification of a booking, as `POST /api/bookings` answers it and `GET /api/bookings` lists it. */
+const bookedSpecificationSchema = z.looseObject({
+  external_user_id: z.string().optional(),
+  package_id: z.string().optional(),
+  destination: z.union([z.string(), z.array(z.string())]).optional(),
+  size: z.string().optional(),
+  package_type: z.string().optional(),
+  status: z.string().optional(),
+});
+
 const bookingResultObjectSchema = z.looseObject({
   id: z.string(),
-  package_specifications: z
-    .array(
-      z.looseObject({
-        external_user_id: z.string().optional(),
-        package_id: z.string().optional(),
-        destination: z.union([z.string(), z.array(z.string())]).optional(),
-        size: z.string().optional(),
-        status: z.string().optional(),
-      }),
-    )
-    .default([]),
+  package_specifications: z.array(bookedSpecificationSchema).default([]),
   promo_codes: promoCodeListSchema.default([]),
 });
 
@@ -150,18 +150,7 @@ export const bookingSchema = z.looseObject({
   created_at: z.string().optional(),
   locale: z.string().nullable().optional(),
   custom_branding: z.string().nullable().optional(),
-  package_specifications: z
-    .array(
-      z.looseObject({
-        external_user_id: z.string().optional(),
-        package_id: z.string().optional(),
-        destination: z.union([z.string(), z.array(z.string())]).optional(),
-        size: z.string().optional(),
-        package_type: z.string().optional(),
-        status: z.string().optional(),
-      }),
-    )
-    .default([]),
+  package_specifications: z.array(bookedSpecificationSchema).default([]),
 });
 export type Booking = z.infer<typeof bookingSchema>;
 

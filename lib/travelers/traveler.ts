@@ -133,38 +133,27 @@ export async function travelerTimeline(
   const now = Date.now();
   const milestones: TimelineEntry[] = bookings.flatMap((booking) => {
     const href = `/webhooks?booking=${encodeURIComponent(booking.bookingId)}`;
-    const entries: TimelineEntry[] = [];
-    if (booking.departsAt) {
-      entries.push({
-        at: booking.departsAt.toISOString(),
-        kind: "milestone",
-        title: booking.departsAt.getTime() > now ? "Departure (upcoming)" : "Departure",
-        detail: `${booking.bookingId} · departure_date ${booking.departureDate ?? "?"}`,
-        href,
-        tone: "default",
-      });
-    }
-    if (booking.withinCutoffAt) {
-      entries.push({
-        at: booking.withinCutoffAt.toISOString(),
-        kind: "milestone",
-        title: "Within cutoff",
-        detail: `${booking.bookingId} · ${installedWords(booking.withinCutoffEsimInstalled)}`,
-        href,
-        tone: booking.withinCutoffEsimInstalled === false ? "warning" : "default",
-      });
-    }
-    if (booking.aboutToDepartAt) {
-      entries.push({
-        at: booking.aboutToDepartAt.toISOString(),
-        kind: "milestone",
-        title: "About to depart",
-        detail: `${booking.bookingId} · ${installedWords(booking.aboutToDepartEsimInstalled)}`,
-        href,
-        tone: booking.aboutToDepartEsimInstalled === false ? "warning" : "default",
-      });
-    }
-    return entries;
+    const milestone = (at: Date | null, title: string, detail: string, tone: TimelineEntry["tone"]) =>
+      at ? [{ at: at.toISOString(), kind: "milestone" as const, title, detail, href, tone }] : [];
+    // The reminders say whether the eSIM was on the phone by then; not yet is worth a look.
+    const reminder = (at: Date | null, title: string, esimInstalled: boolean | null) =>
+      milestone(
+        at,
+        title,
+        `${booking.bookingId} · ${installedWords(esimInstalled)}`,
+        esimInstalled === false ? "warning" : "default",
+      );
+    const departure = booking.departsAt;
+    return [
+      ...milestone(
+        departure,
+        departure && departure.getTime() > now ? "Departure (upcoming)" : "Departure",
+        `${booking.bookingId} · departure_date ${booking.departureDate ?? "?"}`,
+        "default",
+      ),
+      ...reminder(booking.withinCutoffAt, "Within cutoff", booking.withinCutoffEsimInstalled),
+      ...reminder(booking.aboutToDepartAt, "About to depart", booking.aboutToDepartEsimInstalled),
+    ];
   });
   const entries: TimelineEntry[] = [
     ...events.map((event) => ({
