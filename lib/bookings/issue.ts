@@ -233,24 +233,31 @@ function throwOverSupportLimit(check: NonNullable<Prepared["supportLimit"]>, use
 
 export type WrittenIntent = { intent: IntentState; created: boolean };
 
-/**
- * Writes the intent for a prepared booking. A support top-up is checked against the limit again in the same
- * transaction that writes it, under a per-traveler advisory lock, so two tabs (or two instances) cannot both pass
- * the check before either is written.
- */
-export async function writeIntent(prepared: Prepared, actor: NonNullable<Actor>): Promise<WrittenIntent> {
-  const input = {
+/** What an intent records of a prepared booking or promo-code issue: its form's key, the exact request, the money. */
+export function intentOf<Request>(prepared: {
+  clientKey: string;
+  request: Request;
+  quote: BookingQuote;
+  destinations: string[];
+}) {
+  return {
     clientKey: prepared.clientKey,
-    kind: prepared.kind,
     request: prepared.request,
     quote: prepared.quote,
     destinations: prepared.destinations,
     costCents: prepared.quote.total.costCents,
     priceCents: prepared.quote.total.priceCents,
     currency: prepared.quote.currency,
-    reason: prepared.reason,
-    actor,
   };
+}
+
+/**
+ * Writes the intent for a prepared booking. A support top-up is checked against the limit again in the same
+ * transaction that writes it, under a per-traveler advisory lock, so two tabs (or two instances) cannot both pass
+ * the check before either is written.
+ */
+export async function writeIntent(prepared: Prepared, actor: NonNullable<Actor>): Promise<WrittenIntent> {
+  const input = { ...intentOf(prepared), kind: prepared.kind, reason: prepared.reason, actor };
   const check = prepared.supportLimit;
   if (!check) return createIntent(input);
   return db().$transaction(async (tx) => {

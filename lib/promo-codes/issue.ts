@@ -7,6 +7,7 @@ import {
   PROMO_CODE_STAND_IN,
   type PromoCodeBookingRequest,
 } from "../bookings/promo-request";
+import { intentOf } from "../bookings/issue";
 import { quoteRequest, type BookingQuote } from "../bookings/quote";
 import { bookingDraftSchema, bookingReference } from "../bookings/request";
 import { loadCatalog } from "../catalog/catalog";
@@ -104,17 +105,7 @@ export async function issuePromoCodes(
   hubby: BookingsHubby,
   actor: { id: string; email: string },
 ): Promise<IssuedPromoCodes> {
-  const { intent, created } = await createIntent({
-    clientKey: prepared.clientKey,
-    kind: "promo_codes",
-    request: prepared.request,
-    quote: prepared.quote,
-    destinations: prepared.destinations,
-    costCents: prepared.quote.total.costCents,
-    priceCents: prepared.quote.total.priceCents,
-    currency: prepared.quote.currency,
-    actor,
-  });
+  const { intent, created } = await createIntent({ ...intentOf(prepared), kind: "promo_codes", actor });
   if (!created) return { intent, created, stored: 0 };
   const state = await sendIntent(intent.id, hubby, actor);
   const stored = state.status === "SENT" ? await storePromoCodesOfIntents([state.id]) : 0;
