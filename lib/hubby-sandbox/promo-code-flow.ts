@@ -1,6 +1,6 @@
 import { findDestination, type RoutedPackage } from "./destinations";
 import type { Random } from "./random";
-import { HOUR, type Booking, type World } from "./world";
+import { HOUR, type Booking, type PromoCodeView, type SandboxPromoCode, type World } from "./world";
 
 /**
  * The promo-code flow (reference §4.1, §4.7, §6.7): a package specification without `external_user_id` issues a
@@ -9,31 +9,6 @@ import { HOUR, type Booking, type World } from "./world";
  * `promo_code.redeemed` (§5.1). Who redeems a code is Hubby's app user, not a traveler of the partner's, so a
  * redemption touches no traveler of the sandbox.
  */
-
-/** A code as Hubby's reply shows it: exactly the fields of the reference's promo-code example. */
-export type PromoCodeView = {
-  promo_code: string;
-  uuid: string;
-  claim_url: string;
-  deep_link_url: string;
-  package_id: string;
-  package_size: string | null;
-  /** The destination's name ("Turkey"), as the reference's example has it; iso3 carries its code. */
-  destination: string;
-  iso3: string;
-  package_type: string;
-  package_duration: number;
-};
-
-/** The simulation's side of a code: when (if ever) it is redeemed. */
-export type SandboxPromoCode = {
-  promo_code: string;
-  booking_id: string;
-  created_at: string;
-  /** Simulated time the code gets redeemed; null when it never is. */
-  redeem_due_at: number | null;
-  redeemed_at: string | null;
-};
 
 /** Share of codes redeemed, and the window (simulated) in which they are. */
 const REDEEMED_SHARE = 0.7;

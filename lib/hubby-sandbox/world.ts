@@ -1,4 +1,3 @@
-import type { PromoCodeView, SandboxPromoCode } from "./promo-code-flow";
 import type { Random } from "./random";
 
 /**
@@ -128,6 +127,31 @@ export type Booking = {
   promo_codes?: PromoCodeView[];
   cutoff_sent: boolean;
   about_to_depart_sent: boolean;
+};
+
+/** A code as Hubby's reply shows it: exactly the fields of the reference's promo-code example. */
+export type PromoCodeView = {
+  promo_code: string;
+  uuid: string;
+  claim_url: string;
+  deep_link_url: string;
+  package_id: string;
+  package_size: string | null;
+  /** The destination's name ("Turkey"), as the reference's example has it; iso3 carries its code. */
+  destination: string;
+  iso3: string;
+  package_type: string;
+  package_duration: number;
+};
+
+/** The simulation's side of a promo code (lib/hubby-sandbox/promo-code-flow.ts): when (if ever) it is redeemed. */
+export type SandboxPromoCode = {
+  promo_code: string;
+  booking_id: string;
+  created_at: string;
+  /** Simulated time the code gets redeemed; null when it never is. */
+  redeem_due_at: number | null;
+  redeemed_at: string | null;
 };
 
 export type RedirectToken = { token: string; external_user_id: string; expires_at: number; consumed_at: number | null };
