@@ -1,29 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { sandboxCatalog } from "../../tests/support/sandbox-catalog";
-import {
-  newPackageChoice,
-  offersFor,
-  packageView,
-  typesSold,
-  type DestinationOption,
-  type PackageChoice,
-} from "./offers";
+import { newPackageChoice, offersFor, packageView, typesSold, type PackageChoice } from "./offers";
 import { quoteRequest, resolveBundles } from "./quote";
 import { PACKAGE_TYPES, bookingDraftSchema, buildBookingRequest } from "./request";
-import { bytesToSize } from "../hubby/sizes";
+import { destinationOptions } from "./destination-options";
 
 const catalog = sandboxCatalog;
-// As the page hands it to the form.
-const options: DestinationOption[] = catalog.map((destination) => ({
-  id: destination.id,
-  name: destination.name,
-  kind: destination.kind,
-  flag: "",
-  bundles: destination.bundles.map((bundle) => ({
-    ...bundle,
-    size: bundle.sizeBytes === null ? null : bytesToSize(bundle.sizeBytes),
-  })),
-}));
+const options = destinationOptions(catalog);
 const byId = new Map(options.map((option) => [option.id, option]));
 const pick = (...ids: string[]) => ids.map((id) => byId.get(id)!);
 const choice = (change: Partial<PackageChoice>): PackageChoice => ({ ...newPackageChoice(), ...change });

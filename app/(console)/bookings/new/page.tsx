@@ -6,14 +6,12 @@ import { z } from "zod";
 import { audit } from "@/lib/audit/audit";
 import { may } from "@/lib/auth/roles";
 import { requirePermission } from "@/lib/auth/staff";
-import type { DestinationOption } from "@/lib/bookings/offers";
+import { destinationOptions } from "@/lib/bookings/destination-options";
 import { PACKAGE_TYPES } from "@/lib/bookings/request";
-import { bytesToSize } from "@/lib/hubby/sizes";
 import { supportTopUpLimit } from "@/lib/bookings/settings";
 import { topUpDefaults, type TopUpDefaults } from "@/lib/bookings/top-up";
 import { catalogRefreshStatus } from "@/lib/catalog/background";
 import { catalogAsOf, loadCatalog } from "@/lib/catalog/catalog";
-import { flagEmoji } from "@/lib/catalog/names";
 import { hubbyForPage } from "@/lib/hubby";
 import { SUPPORTED_LANGUAGES, SUPPORTED_LOCALES } from "@/lib/hubby/locales";
 import { getRequestId } from "@/lib/request-id";
@@ -58,22 +56,7 @@ export default async function NewBookingPage({ searchParams }: { searchParams: P
   const reading = catalogRefreshStatus();
   const defaults: TopUpDefaults | null =
     topUp && catalog.length > 0 ? await topUpDefaults(query.externalUserId, catalog, await hubbyForPage(staff)) : null;
-  const options: DestinationOption[] = catalog.map((destination) => ({
-    id: destination.id,
-    name: destination.name,
-    kind: destination.kind,
-    flag: destination.kind === "region" ? "🌐" : flagEmoji(destination.id),
-    bundles: destination.bundles.map((bundle) => ({
-      id: bundle.id,
-      type: bundle.type,
-      label: bundle.label,
-      size: bundle.sizeBytes === null ? null : bytesToSize(bundle.sizeBytes),
-      durationDays: bundle.durationDays,
-      b2bCents: bundle.b2bCents,
-      b2cCents: bundle.b2cCents,
-      currency: bundle.currency,
-    })),
-  }));
+  const options = destinationOptions(catalog);
 
   return (
     <div className="flex flex-col gap-4">
