@@ -15,6 +15,7 @@ import {
   bytesPerTraveler,
   formFieldForHubbyField,
   pastDeparture,
+  specsFromJson,
   type BookingDraft,
   type BookingRequest,
 } from "./request";
@@ -28,15 +29,6 @@ import { describeWindow, supportTopUpLimit, type SupportTopUpLimit } from "./set
  * catalog, and the warnings the preview shows. The same function runs for the preview and for the send. A form
  * mistake throws ValidationError (shown by its fields); a refusal (unknown traveler, over the limit) ActionError.
  */
-
-const specsFromJson = (value: unknown) => {
-  if (typeof value !== "string") return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return [];
-  }
-};
 
 /** The booking form as its actions parse it: the envelope (form key, kind, reason) and the draft (specs as JSON). */
 export const bookingFormSchema = z.preprocess(

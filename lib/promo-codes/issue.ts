@@ -9,7 +9,7 @@ import {
 } from "../bookings/promo-request";
 import { intentOf } from "../bookings/issue";
 import { quoteRequest, type BookingQuote } from "../bookings/quote";
-import { bookingDraftSchema, bookingReference } from "../bookings/request";
+import { bookingDraftSchema, bookingReference, specsFromJson } from "../bookings/request";
 import { loadCatalog } from "../catalog/catalog";
 import { ValidationError } from "../errors";
 import { storePromoCodesOfIntents } from "./store";
@@ -20,15 +20,6 @@ import { storePromoCodesOfIntents } from "./store";
  * through the intent ledger like every paid booking (written before the POST, claimed once, never resent on its
  * own), and the codes of a SENT booking are stored at once.
  */
-
-const specsFromJson = (value: unknown) => {
-  if (typeof value !== "string") return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return [];
-  }
-};
 
 /**
  * The promo-code form as its actions parse it. The booking's own draft schema checks the package, the date, the
