@@ -12,8 +12,11 @@ beforeAll(() => {
   eslint = new ESLint({ cwd: root });
 });
 
-async function boundaryMessages(file: string, importPath: string): Promise<string[]> {
-  const code = `import * as imported from "${importPath}";\n\nexport const used = imported;\n`;
+async function boundaryMessages(file: string, importPath: string, how: "import" | "other" = "import") {
+  const code =
+    how === "import"
+      ? `import * as imported from "${importPath}";\n\nexport const used = imported;\n`
+      : `export type { Sandbox } from "${importPath}";\n\nexport const later = () => import("${importPath}");\n`;
   const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
   return (result?.messages ?? []).filter((message) => message.ruleId === RULE).map((message) => message.message);
 }
@@ -48,6 +51,11 @@ describe("import boundaries (eslint.config.mjs)", () => {
     const messages = await boundaryMessages(file, importPath);
     expect(messages).toHaveLength(1);
     expect(messages[0]).toContain(said);
+  });
+
+  it("reports a re-export and a dynamic import as well", async () => {
+    const messages = await boundaryMessages("lib/bookings/example.ts", "../hubby-sandbox/sandbox", "other");
+    expect(messages).toHaveLength(2);
   });
 
   it.each([
