@@ -1,13 +1,8 @@
 import "server-only";
 import { db } from "../db";
-import {
-  TRAVELERS_SCREEN,
-  campaignStepLabels,
-  campaignSteps,
-  travelersHref,
-  type CampaignStep,
-} from "../travelers/filters";
+import { campaignStepLabels, campaignSteps, travelersHref, type CampaignStep } from "../travelers/filters";
 import { campaignStepCondition } from "../travelers/queries";
+import { TRAVELERS_SCREEN } from "../travelers/views";
 import { Prisma } from "../generated/prisma/client";
 
 export type FunnelStep = { step: CampaignStep; travelers: number };

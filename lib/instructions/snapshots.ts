@@ -3,8 +3,7 @@ import { db } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { readInstructions } from "./reply";
 import { viewOf, type PreviewRecord, type PreviewView } from "./preview";
-import { previewInputSchema, type PreviewInputs } from "./schemas";
-import { snapshotHref, snapshotTitle } from "./snapshot-list";
+import { previewInputSchema, previewLabel, type PreviewInputs } from "./schemas";
 
 /**
  * Saved previews ("what the traveler was shown"): who saved it, when, the inputs, and the sanitized HTML or the
@@ -71,4 +70,34 @@ export async function getSnapshot(id: string): Promise<SnapshotPage | null> {
     title: snapshotTitle(row.inputs, row.format),
     view,
   };
+}
+
+export function snapshotHref(id: string): string {
+  return `/instructions/snapshots/${id}`;
+}
+
+export function snapshotTitle(inputs: unknown, format: string): string {
+  const parsed = previewInputSchema.safeParse(inputs);
+  return parsed.success
+    ? `Instructions snapshot: ${previewLabel(parsed.data)} (${format})`
+    : `Instructions snapshot (${format})`;
+}
+
+export type SnapshotEntry = { id: string; at: Date; staffEmail: string | null; title: string; href: string };
+
+/** The traveler's saved previews, newest first. */
+export async function instructionSnapshotsFor(externalUserId: string, limit = 20): Promise<SnapshotEntry[]> {
+  const rows = await db().instructionSnapshot.findMany({
+    where: { externalUserId },
+    orderBy: { createdAt: "desc" },
+    take: Math.max(1, Math.min(limit, 200)),
+    select: { id: true, createdAt: true, staffEmail: true, inputs: true, format: true },
+  });
+  return rows.map((row) => ({
+    id: row.id,
+    at: row.createdAt,
+    staffEmail: row.staffEmail,
+    title: snapshotTitle(row.inputs, row.format),
+    href: snapshotHref(row.id),
+  }));
 }

@@ -17,9 +17,6 @@ export const esimFilterLabels: Record<EsimFilter, string> = {
 export const usageThresholds = [20, 50, 80] as const;
 
 /** A campaign's funnel (lib/campaigns/funnel.ts): issued → installed the eSIM → activated a package → crossed 80%. */
-/** Team views live in SavedView under this screen name; built-in views are below. */
-export const TRAVELERS_SCREEN = "travelers";
-
 export const campaignSteps = ["issued", "installed", "activated", "crossed80"] as const;
 export type CampaignStep = (typeof campaignSteps)[number];
 export const campaignStepLabels: Record<CampaignStep, string> = {

@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "../db";
-import { instructionSnapshotsFor } from "../instructions/snapshot-list";
+import { instructionSnapshotsFor } from "../instructions/snapshots";
 import type { HubbyClient } from "../hubby/client";
 import { HubbyApiError } from "../hubby/errors";
 import type { UserDashboard } from "../hubby/schemas";

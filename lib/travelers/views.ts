@@ -2,16 +2,10 @@ import "server-only";
 import { ActionError, ValidationError } from "../errors";
 import type { CurrentStaff } from "../auth/staff";
 import { db, isUniqueViolation } from "../db";
-import {
-  TRAVELERS_SCREEN,
-  builtInTravelerViews,
-  describeFilter,
-  filterKey,
-  parseTravelerQuery,
-  viewQuery,
-} from "./filters";
+import { builtInTravelerViews, describeFilter, filterKey, parseTravelerQuery, viewQuery } from "./filters";
 
-export { TRAVELERS_SCREEN };
+/** Team views live in SavedView under this screen name; built-in views are in filters.ts. */
+export const TRAVELERS_SCREEN = "travelers";
 
 export type TeamView = {
   id: string;

@@ -5,7 +5,7 @@ import { requirePermission } from "@/lib/auth/staff";
 
 import { HubbyApiError, hubbyForPage } from "@/lib/hubby";
 import { isSupportedLocale } from "@/lib/hubby/locales";
-import { instructionSnapshotsFor } from "@/lib/instructions/snapshot-list";
+import { instructionSnapshotsFor } from "@/lib/instructions/snapshots";
 import {
   DEFAULT_MATRIX_LOCALES,
   instructionsQuerySchema,
