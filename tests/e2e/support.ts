@@ -65,7 +65,74 @@ export function uniqueIp(): string {
   }
 }
 
-/** A fresh context (own cookies, own client IP) with E2E_URL as base URL. */
+/** A browser console error or an uncaught page exception, as the test's report lists it. */
+type BrowserError = { source: "console" | "pageerror"; text: string; pageUrl: string };
+
+/** An error a test causes on purpose (e.g. the 403 a forbidden page answers), with the reason it is expected. */
+type ExpectedBrowserError = { pattern: RegExp; reason: string; seen: number };
+
+type ErrorWatch = { errors: BrowserError[]; expected: ExpectedBrowserError[] };
+
+const errorWatches = new WeakMap<BrowserContext, ErrorWatch>();
+
+function watchBrowserErrors(context: BrowserContext) {
+  const watch: ErrorWatch = { errors: [], expected: [] };
+  errorWatches.set(context, watch);
+  context.on("console", (message) => {
+    if (message.type() !== "error") return;
+    const location = message.location();
+    const text = location.url ? `${message.text()} (at ${location.url}:${location.lineNumber})` : message.text();
+    watch.errors.push({ source: "console", text, pageUrl: message.page()?.url() ?? "" });
+  });
+  context.on("weberror", (webError) => {
+    const error = webError.error();
+    watch.errors.push({
+      source: "pageerror",
+      text: error.stack ?? error.message,
+      pageUrl: webError.page()?.url() ?? "",
+    });
+  });
+}
+
+/**
+ * Declares a browser console error the test causes on purpose, and why. Every other console error or uncaught page
+ * exception fails the test (checkBrowserErrors); so does a declared one that never shows, so the list stays true.
+ * Chromium logs "Failed to load resource: … status of 403" for every document or fetch answered 403, for example.
+ */
+export function expectBrowserError(target: BrowserContext | Page, pattern: RegExp, reason: string) {
+  const context = "context" in target ? target.context() : target;
+  const watch = errorWatches.get(context);
+  if (!watch) throw new Error("expectBrowserError(): the context was not opened with newContext().");
+  if (!reason.trim()) throw new Error("expectBrowserError(): say why the error is expected.");
+  watch.expected.push({ pattern, reason, seen: 0 });
+}
+
+/** Chromium's line for a document or fetch that answered `status`; the console has no other source for it. */
+export const failedLoad = (status: number) =>
+  new RegExp(`^Failed to load resource: the server responded with a status of ${status} `);
+
+/**
+ * Throws, listing them, if the context's pages logged console errors or threw uncaught exceptions that no
+ * expectBrowserError() declared, or if a declared error never showed. Called after every test by browserPerFile().
+ */
+export function checkBrowserErrors(context: BrowserContext) {
+  const watch = errorWatches.get(context);
+  if (!watch) return;
+  const unexpected = watch.errors.filter((error) => {
+    const match = watch.expected.find((expected) => error.source === "console" && expected.pattern.test(error.text));
+    if (match) match.seen += 1;
+    return !match;
+  });
+  const missing = watch.expected.filter((expected) => expected.seen === 0);
+  if (unexpected.length === 0 && missing.length === 0) return;
+  const lines = [
+    ...unexpected.map((error) => `  ${error.source} on ${error.pageUrl || "(no page)"}: ${error.text}`),
+    ...missing.map((expected) => `  expected but never logged: ${expected.pattern} (${expected.reason})`),
+  ];
+  throw new Error(`The browser reported errors:\n${lines.join("\n")}`);
+}
+
+/** A fresh context (own cookies, own client IP) with E2E_URL as base URL; its console errors are collected. */
 export async function newContext(browser: Browser, options: { ip?: string } = {}): Promise<BrowserContext> {
   const context = await browser.newContext({
     baseURL: E2E_URL,
@@ -73,6 +140,7 @@ export async function newContext(browser: Browser, options: { ip?: string } = {}
   });
   context.setDefaultTimeout(20_000);
   context.setDefaultNavigationTimeout(30_000);
+  watchBrowserErrors(context);
   return context;
 }
 
@@ -85,7 +153,8 @@ export async function newPage(
 }
 
 /**
- * One browser per test file: launched before the file's tests, every page opened in a test closed after it.
+ * One browser per test file: launched before the file's tests, every page opened in a test closed after it, and the
+ * test failed if any of them logged a console error it did not declare (expectBrowserError).
  * `open()` gives a fresh context (own cookies, own client IP) and page.
  */
 export function browserPerFile() {
@@ -95,7 +164,10 @@ export function browserPerFile() {
     browser = await launchBrowser();
   });
   afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close()));
+    const closing = contexts.splice(0);
+    // Closing first lets every pending console message arrive; the check then sees them all.
+    await Promise.all(closing.map((context) => context.close()));
+    for (const context of closing) checkBrowserErrors(context);
   });
   afterAll(async () => {
     await browser?.close();
