@@ -2,10 +2,18 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { FORBIDDEN_MESSAGE } from "@/lib/actions";
 import { SANDBOX_CREDENTIALS } from "@/lib/env";
 import { campaignStepLabels } from "@/lib/travelers/filters";
-import { DEMO, E2E_URL, browserPerFile, expectScreen, pathOf, serverActionId, textOf, ensureCatalog } from "./support";
+import {
+  DEMO,
+  browserPerFile,
+  ensureCatalog,
+  expectRefusedByRole,
+  expectScreen,
+  pathOf,
+  postServerAction,
+  textOf,
+} from "./support";
 
 const browser = browserPerFile();
 const inTwoDays = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
@@ -258,21 +266,12 @@ describe("campaigns", () => {
     expect(response?.status()).toBe(403);
     expect(pathOf(page)).toBe("/campaigns/new");
 
-    const form = new FormData();
-    form.append("_1_campaignId", crypto.randomUUID());
-    form.append("_1_checksum", "0".repeat(64));
-    form.append("0", '[null,"$K1"]');
-    const action = await context.request.post("/campaigns", {
-      headers: {
-        "Next-Action": serverActionId("app/(console)/campaigns/[id]/actions.ts", "startCampaignAction"),
-        Origin: E2E_URL,
-        Accept: "text/x-component",
-      },
-      multipart: form,
-      maxRedirects: 0,
+    const action = await postServerAction(context, {
+      page: "/campaigns",
+      file: "app/(console)/campaigns/[id]/actions.ts",
+      action: "startCampaignAction",
+      fields: { campaignId: crypto.randomUUID(), checksum: "0".repeat(64) },
     });
-    const body = await action.text();
-    expect(body).toContain(`"message":"${FORBIDDEN_MESSAGE}"`);
-    expect(body).not.toContain('"ok":true');
+    await expectRefusedByRole(action);
   });
 });

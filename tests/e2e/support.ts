@@ -1,8 +1,16 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
+import {
+  chromium,
+  type APIResponse,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { FORBIDDEN_MESSAGE } from "@/lib/actions";
 
 /**
  * Shared helpers for the e2e project. `npm run test:e2e` (scripts/test-e2e.ts) starts the server and passes
@@ -317,6 +325,44 @@ export function serverActionId(filename: string, exportedName: string): string {
   );
   if (!match) throw new Error(`No server action ${exportedName} from ${filename} in ${file}.`);
   return match[0];
+}
+
+/**
+ * Calls a server action of the production build the way the browser does (checked against the request the staff
+ * Disable dialog sends): the argument list in field "0", the FormData as "$K1" whose entries are the fields prefixed
+ * "_1_". The entries must come before "0", so a FormData (ordered) rather than an object (integer keys enumerate
+ * first). The request comes from the console's own origin unless `headers` say otherwise.
+ */
+export function postServerAction(
+  context: BrowserContext,
+  call: {
+    page: string;
+    file: string;
+    action: string;
+    fields: Record<string, string>;
+    headers?: Record<string, string>;
+  },
+): Promise<APIResponse> {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(call.fields)) form.append(`_1_${name}`, value);
+  form.append("0", '[null,"$K1"]');
+  return context.request.post(call.page, {
+    headers: {
+      "Next-Action": serverActionId(call.file, call.action),
+      Origin: E2E_URL,
+      Accept: "text/x-component",
+      ...call.headers,
+    },
+    multipart: form,
+    maxRedirects: 0,
+  });
+}
+
+/** Checks that a server action answered with the role refusal and did nothing. */
+export async function expectRefusedByRole(response: APIResponse) {
+  const body = await response.text();
+  expect(body).toContain(`"message":"${FORBIDDEN_MESSAGE}"`);
+  expect(body).not.toContain('"ok":true');
 }
 
 /**
