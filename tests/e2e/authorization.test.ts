@@ -10,7 +10,7 @@ import {
   postServerAction,
   staffIdOf,
   staffRow,
-  uniqueEmail,
+  newStaffMember,
   browserPerFile,
 } from "./support";
 
@@ -82,12 +82,7 @@ describe("a support user and staff management", () => {
   it("calling setDisabledAction directly is refused, changes nothing, and is audited", async () => {
     // A target of our own, so a broken check cannot disable an account other tests use.
     const admin = await signedIn(DEMO.admin);
-    const target = {
-      name: "Action Target",
-      email: uniqueEmail("target"),
-      role: "Support" as const,
-      password: "target-password-1",
-    };
+    const target = newStaffMember("Action Target", "Support");
     await addStaff(admin.page, target, STAFF_LIST_BY_LAST_SIGN_IN);
     const targetId = await staffIdOf(admin.page, target.email, STAFF_LIST_BY_LAST_SIGN_IN);
 

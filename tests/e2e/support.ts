@@ -256,6 +256,20 @@ export function uniqueEmail(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${crypto.randomBytes(3).toString("hex")}@e2e.hubby.test`;
 }
 
+type StaffRoleLabel = "Admin" | "Campaign manager" | "Support";
+export type NewStaffMember = { name: string; email: string; role: StaffRoleLabel; password: string };
+
+/** A staff member for a test to add: a unique address derived from the name, and a password of its own. */
+export function newStaffMember(name: string, role: StaffRoleLabel): NewStaffMember {
+  const prefix = name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+  return {
+    name,
+    email: uniqueEmail(prefix),
+    role,
+    password: `${prefix}-pass-${crypto.randomBytes(4).toString("hex")}`,
+  };
+}
+
 /**
  * The staff list sorted by last sign-in, where a test's newly added member is easy to find. The default sort (by
  * name) is exercised by staff.test.ts.
@@ -277,11 +291,7 @@ export async function expectScreen(page: Page, heading: string) {
 }
 
 /** As a signed-in admin: adds a staff member through the "Add staff" dialog and waits for their row. */
-export async function addStaff(
-  page: Page,
-  member: { name: string; email: string; role: "Admin" | "Campaign manager" | "Support"; password: string },
-  listUrl = "/staff",
-) {
+export async function addStaff(page: Page, member: NewStaffMember, listUrl = "/staff") {
   if (pathAndQuery(page) !== listUrl) await page.goto(listUrl);
   await expectScreen(page, "Staff");
   await page.getByRole("button", { name: "Add staff" }).click();
