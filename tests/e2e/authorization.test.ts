@@ -12,6 +12,8 @@ import {
   staffRow,
   newStaffMember,
   browserPerFile,
+  expectBrowserError,
+  failedLoad,
 } from "./support";
 
 const FORBIDDEN_HEADING = "You do not have access to this page";
@@ -64,6 +66,7 @@ describe("oversized server-action bodies", () => {
 describe("a support user and staff management", () => {
   it("GET /staff answers 403 with the forbidden page", async () => {
     const { page } = await signedIn(DEMO.support);
+    expectBrowserError(page, failedLoad(403), "the forbidden page answers 403");
     const response = await page.goto("/staff");
     await page.getByRole("heading", { level: 1, name: FORBIDDEN_HEADING, exact: true }).waitFor();
     expect(pathOf(page)).toBe("/staff");
@@ -73,6 +76,7 @@ describe("a support user and staff management", () => {
 
   it("a campaign manager gets the same for GET /audit", async () => {
     const { page } = await signedIn(DEMO.campaigns);
+    expectBrowserError(page, failedLoad(403), "the forbidden page answers 403");
     const response = await page.goto("/audit");
     await page.getByRole("heading", { level: 1, name: FORBIDDEN_HEADING, exact: true }).waitFor();
     expect(await page.getByRole("heading", { level: 1, name: "Audit log" }).count()).toBe(0);

@@ -13,6 +13,7 @@ import {
   pathOf,
   postServerAction,
   textOf,
+  gotoForbidden,
 } from "./support";
 
 const browser = browserPerFile();
@@ -262,8 +263,7 @@ describe("campaigns", () => {
 
   it("a support user is refused the page (403) and the action", async () => {
     const { page, context } = await browser.signedIn(DEMO.support);
-    const response = await page.goto("/campaigns/new");
-    expect(response?.status()).toBe(403);
+    await gotoForbidden(page, "/campaigns/new");
     expect(pathOf(page)).toBe("/campaigns/new");
 
     const action = await postServerAction(context, {

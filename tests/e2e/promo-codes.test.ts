@@ -12,6 +12,7 @@ import {
   pathOf,
   postServerAction,
   textOf,
+  gotoForbidden,
 } from "./support";
 
 const browser = browserPerFile();
@@ -124,8 +125,7 @@ describe("promo codes", () => {
 
   it("support cannot issue promo codes: the page answers 403, the action is refused; looking them up is fine", async () => {
     const { page, context } = await browser.signedIn(DEMO.support);
-    const response = await page.goto("/bookings/new?mode=promo");
-    expect(response?.status(), "HTTP status of GET /bookings/new?mode=promo for support").toBe(403);
+    await gotoForbidden(page, "/bookings/new?mode=promo");
     expect(pathOf(page)).toBe("/bookings/new");
 
     const action = await postServerAction(context, {

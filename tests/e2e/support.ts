@@ -112,6 +112,8 @@ export function expectBrowserError(target: BrowserContext | Page, pattern: RegEx
   const watch = errorWatches.get(context);
   if (!watch) throw new Error("expectBrowserError(): the context was not opened with newContext().");
   if (!reason.trim()) throw new Error("expectBrowserError(): say why the error is expected.");
+  // Declared again (a helper called in a loop): one declaration covers every occurrence.
+  if (watch.expected.some((expected) => String(expected.pattern) === String(pattern))) return;
   watch.expected.push({ pattern, reason, seen: 0 });
 }
 
@@ -138,6 +140,16 @@ export function checkBrowserErrors(context: BrowserContext) {
     ...missing.map((expected) => `  expected but never logged: ${expected.pattern} (${expected.reason})`),
   ];
   throw new Error(`The browser reported errors:\n${lines.join("\n")}`);
+}
+
+/**
+ * Opens a screen the signed-in role may not use and checks that it answers 403. Chromium logs that document load
+ * as a console error, declared here as expected.
+ */
+export async function gotoForbidden(page: Page, url: string) {
+  expectBrowserError(page, failedLoad(403), `${url} answers this role 403`);
+  const response = await page.goto(url);
+  expect(response?.status(), `HTTP status of GET ${url}`).toBe(403);
 }
 
 /** A fresh context (own cookies, own client IP) with E2E_URL as base URL; its console errors are collected. */
@@ -222,7 +234,10 @@ export async function failedSignIn(page: Page, email: string, password: string):
     (response) => new URL(response.url()).pathname === "/api/auth/callback/credentials",
   );
   await submitSignIn(page, email, password);
-  await answered;
+  const status = (await answered).status();
+  if (status >= 400) {
+    expectBrowserError(page, failedLoad(status), "next-auth's credentials callback answers a refused sign-in so");
+  }
   await page.getByRole("button", { name: "Sign in" }).waitFor();
   expect(pathOf(page)).toBe("/login");
   return signInError(page);
