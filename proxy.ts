@@ -35,8 +35,9 @@ export function proxy(request: NextRequest) {
 
 export const config = {
   // Webhooks stay outside: Hubby must never get a redirect. Campaign uploads stay outside: the proxy would buffer
-  // their body (up to proxyClientMaxBodySize) before the route checks the caller.
+  // their body (up to proxyClientMaxBodySize) before the route checks the caller. The icons and robots.txt are for
+  // signed-out browsers and crawlers too: a redirect to /login would answer them with the sign-in page.
   matcher: [
-    "/((?!_next/static|_next/image|favicon.ico|logo.svg|apple-touch-icon.png|api/webhooks|api/campaigns/upload).*)",
+    "/((?!_next/static|_next/image|favicon.ico|logo.svg|apple-touch-icon.png|robots.txt|api/webhooks|api/campaigns/upload).*)",
   ],
 };

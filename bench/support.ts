@@ -123,3 +123,24 @@ export async function stopConsole(child: ChildProcess) {
     // gone
   }
 }
+
+/**
+ * Points lib/ at a bench database (PostgreSQL at `databaseUrl`, else a PGlite in memory) and migrates it. lib/env.ts
+ * reads the environment once, so this runs before any other lib/ import.
+ */
+export async function openBenchDatabase(databaseUrl?: string) {
+  if (databaseUrl) process.env.DATABASE_URL = databaseUrl;
+  else {
+    delete process.env.DATABASE_URL;
+    process.env.PGLITE_DATA_DIR = "memory://";
+  }
+  // The environment's rules ask for a session secret even though a bench signs nobody in.
+  process.env.NEXTAUTH_SECRET ??= crypto.randomBytes(32).toString("base64url");
+  const { resetEnvCache } = await import("../lib/env");
+  resetEnvCache();
+  const { closeDatabase, db, getDatabase } = await import("../lib/db");
+  const { migrate } = await import("../lib/migrations");
+  const database = getDatabase();
+  await migrate(database);
+  return { kind: databaseUrl ? "PostgreSQL" : "in-memory PGlite", database, db, close: closeDatabase };
+}

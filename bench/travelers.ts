@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { ensureBuild, freePort, root, stopConsole, waitForHealth } from "./support";
+import { ensureBuild, freePort, openBenchDatabase, root, stopConsole, waitForHealth } from "./support";
 
 /**
  * `npm run bench:travelers`: traveler search and the traveler page at production scale on PostgreSQL. Creates
@@ -209,12 +209,7 @@ async function main() {
   const databaseUrl = reuse ?? urlFor(name);
   if (!reuse) await admin.query(`CREATE DATABASE "${name}"`);
   try {
-    // lib/env.ts reads the environment once: point it at the bench database before the first lib/ import.
-    process.env.DATABASE_URL = databaseUrl;
-    const { resetEnvCache } = await import("../lib/env");
-    resetEnvCache();
-    const { closeDatabase, getDatabase } = await import("../lib/db");
-    const { migrate } = await import("../lib/migrations");
+    const { database, close: closeDatabase } = await openBenchDatabase(databaseUrl);
     const { analyzeSeededTables, seedLarge } = await import("../lib/travelers/seed-large");
     const { exactTravelerMatch, searchTravelers, travelerQuerySchema } = await import("../lib/travelers/queries");
     const travelerData: Record<string, unknown> = await import("../lib/travelers/traveler");
@@ -224,8 +219,6 @@ async function main() {
     );
     const pageRead = (name: string) => travelerData[name] as (externalUserId: string) => Promise<unknown>;
 
-    const database = getDatabase();
-    await migrate(database);
     if (!reuse) {
       console.log(`[bench] seeding ${name}: ${TRAVELERS} travelers, ${TRAVELERS * 20} webhook events …`);
       const started = performance.now();

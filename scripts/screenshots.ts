@@ -4,12 +4,13 @@ import { chromium, type Page } from "playwright-core";
 
 // npm run docs:screenshots -- [--url http://localhost:3000]
 // The README's tour: signs in to a running console on the built-in sandbox (npm run dev, or npm start after a
-// build) with the demo accounts and saves a screenshot of each main screen to docs/screenshots/.
+// build) with the demo accounts and saves a screenshot of each main screen to public/screenshots/, where the README
+// shows them from (and the console serves them, to signed-in staff, at /screenshots/<name>.png).
 
 const args = process.argv.slice(2);
 const urlIndex = args.indexOf("--url");
 const base = (urlIndex >= 0 ? args[urlIndex + 1] : undefined) ?? "http://localhost:3000";
-const out = path.join(process.cwd(), "docs", "screenshots");
+const out = path.join(process.cwd(), "public", "screenshots");
 const chromiumPath = "/usr/bin/chromium";
 
 async function signIn(page: Page, email: string, password: string) {
@@ -24,7 +25,7 @@ async function shoot(page: Page, name: string, route: string, ready?: (page: Pag
   await page.goto(`${base}${route}`, { waitUntil: "networkidle", timeout: 120_000 });
   if (ready) await ready(page);
   await page.screenshot({ path: path.join(out, `${name}.png`) });
-  console.log(`docs/screenshots/${name}.png  ${route}`);
+  console.log(`${path.relative(process.cwd(), path.join(out, `${name}.png`))}  ${route}`);
 }
 
 async function main() {

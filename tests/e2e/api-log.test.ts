@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEMO, browserPerFile, expectScreen, pathOf } from "./support";
+import { DEMO, browserPerFile, expectBrowserError, expectScreen, failedLoad, pathOf } from "./support";
 
 const FORBIDDEN_HEADING = "You do not have access to this page";
 const HEADING = "Hubby API log";
@@ -70,6 +70,7 @@ describe("the Hubby API log", () => {
     await nav.getByRole("link", { name: "My account" }).waitFor();
     expect(await nav.getByRole("link", { name: HEADING, exact: true }).count()).toBe(0);
 
+    expectBrowserError(page, failedLoad(403), "the forbidden page answers 403");
     const response = await page.goto("/api-log");
     await page.getByRole("heading", { level: 1, name: FORBIDDEN_HEADING, exact: true }).waitFor();
     expect(await page.getByRole("heading", { level: 1, name: HEADING }).count()).toBe(0);

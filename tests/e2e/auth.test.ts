@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   DEMO,
+  checkBrowserErrors,
   E2E_URL,
   GENERIC_SIGN_IN_ERROR,
   failedSignIn,
@@ -29,6 +30,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await context?.close();
+  if (context) checkBrowserErrors(context);
 });
 
 const roles = [

@@ -1,4 +1,4 @@
-import type { BrowserContext } from "playwright-core";
+import type { APIResponse, BrowserContext } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import {
   DEMO,
@@ -6,55 +6,41 @@ import {
   STAFF_LIST_BY_LAST_SIGN_IN,
   addStaff,
   pathOf,
-  serverActionId,
+  expectRefusedByRole,
+  postServerAction,
   staffIdOf,
   staffRow,
-  uniqueEmail,
+  newStaffMember,
   browserPerFile,
+  expectBrowserError,
+  failedLoad,
 } from "./support";
 
-const FORBIDDEN_MESSAGE = "Your role does not allow this action.";
 const FORBIDDEN_HEADING = "You do not have access to this page";
 
 const browser = browserPerFile();
 
 const signedIn = (account: { email: string; password: string }) => browser.signedIn(account);
 
-/**
- * Calls setDisabledAction(null, formData) the way the browser does (checked against the request the Disable dialog
- * sends): the argument list in field "0", the FormData as "$K1" whose entries are the fields prefixed "_1_". The
- * entries must come before "0", so a FormData (ordered) rather than an object (integer keys enumerate first).
- */
-async function callSetDisabled(context: BrowserContext, actionId: string, id: string): Promise<string> {
-  const form = new FormData();
-  form.append("_1_id", id);
-  form.append("_1_disabled", "true");
-  form.append("0", '[null,"$K1"]');
-  const response = await context.request.post("/staff", {
-    headers: { "Next-Action": actionId, Origin: E2E_URL, Accept: "text/x-component" },
-    multipart: form,
-    maxRedirects: 0,
-  });
-  const body = await response.text();
-  expect(response.status(), body.slice(0, 500)).toBe(200);
+const SET_DISABLED = { page: "/staff", file: "app/(console)/staff/actions.ts", action: "setDisabledAction" };
+
+/** Calls setDisabledAction for `id` as `context`'s session, the way the Disable dialog does; returns its answer. */
+async function callSetDisabled(context: BrowserContext, id: string): Promise<APIResponse> {
+  const response = await postServerAction(context, { ...SET_DISABLED, fields: { id, disabled: "true" } });
+  expect(response.status(), (await response.text()).slice(0, 500)).toBe(200);
   expect(response.headers()["content-type"]).toContain("text/x-component");
-  return body;
+  return response;
 }
 
 describe("requests from another origin", () => {
   // The forged X-Forwarded-Host case is in tests/integration/http-server.test.ts: the e2e server trusts its "proxy".
   it("a cross-origin server-action call is refused with 403", async () => {
     const admin = await signedIn(DEMO.admin);
-    const actionId = serverActionId("app/(console)/staff/actions.ts", "setDisabledAction");
     for (const headers of [{ Origin: "https://evil.example" }, { Origin: "null" }]) {
-      const form = new FormData();
-      form.append("_1_id", "00000000-0000-4000-8000-000000000000");
-      form.append("_1_disabled", "true");
-      form.append("0", '[null,"$K1"]');
-      const response = await admin.context.request.post("/staff", {
-        headers: { "Next-Action": actionId, Accept: "text/x-component", ...headers },
-        multipart: form,
-        maxRedirects: 0,
+      const response = await postServerAction(admin.context, {
+        ...SET_DISABLED,
+        fields: { id: "00000000-0000-4000-8000-000000000000", disabled: "true" },
+        headers,
       });
       expect(response.status()).toBe(403);
       expect(await response.json()).toEqual({ ok: false, message: "Cross-origin request refused." });
@@ -68,17 +54,9 @@ describe("oversized server-action bodies", () => {
     await forged.addCookies([{ name: "next-auth.session-token", value: "forged", url: E2E_URL }]);
     const admin = await signedIn(DEMO.admin);
     for (const context of [forged, admin.context]) {
-      const form = new FormData();
-      form.append("_1_id", "x".repeat(5 * 1024 * 1024));
-      form.append("0", '[null,"$K1"]');
-      const response = await context.request.post("/staff", {
-        headers: {
-          "Next-Action": serverActionId("app/(console)/staff/actions.ts", "setDisabledAction"),
-          Origin: E2E_URL,
-          Accept: "text/x-component",
-        },
-        multipart: form,
-        maxRedirects: 0,
+      const response = await postServerAction(context, {
+        ...SET_DISABLED,
+        fields: { id: "x".repeat(5 * 1024 * 1024) },
       });
       expect(response.status()).toBe(413);
     }
@@ -88,6 +66,7 @@ describe("oversized server-action bodies", () => {
 describe("a support user and staff management", () => {
   it("GET /staff answers 403 with the forbidden page", async () => {
     const { page } = await signedIn(DEMO.support);
+    expectBrowserError(page, failedLoad(403), "the forbidden page answers 403");
     const response = await page.goto("/staff");
     await page.getByRole("heading", { level: 1, name: FORBIDDEN_HEADING, exact: true }).waitFor();
     expect(pathOf(page)).toBe("/staff");
@@ -97,6 +76,7 @@ describe("a support user and staff management", () => {
 
   it("a campaign manager gets the same for GET /audit", async () => {
     const { page } = await signedIn(DEMO.campaigns);
+    expectBrowserError(page, failedLoad(403), "the forbidden page answers 403");
     const response = await page.goto("/audit");
     await page.getByRole("heading", { level: 1, name: FORBIDDEN_HEADING, exact: true }).waitFor();
     expect(await page.getByRole("heading", { level: 1, name: "Audit log" }).count()).toBe(0);
@@ -106,25 +86,17 @@ describe("a support user and staff management", () => {
   it("calling setDisabledAction directly is refused, changes nothing, and is audited", async () => {
     // A target of our own, so a broken check cannot disable an account other tests use.
     const admin = await signedIn(DEMO.admin);
-    const target = {
-      name: "Action Target",
-      email: uniqueEmail("target"),
-      role: "Support" as const,
-      password: "target-password-1",
-    };
+    const target = newStaffMember("Action Target", "Support");
     await addStaff(admin.page, target, STAFF_LIST_BY_LAST_SIGN_IN);
     const targetId = await staffIdOf(admin.page, target.email, STAFF_LIST_BY_LAST_SIGN_IN);
-    const actionId = serverActionId("app/(console)/staff/actions.ts", "setDisabledAction");
 
     // Control: the same request as the admin, for an id that does not exist, reaches the action's domain check,
     // which shows the encoding delivers the form fields.
-    const control = await callSetDisabled(admin.context, actionId, "00000000-0000-4000-8000-000000000000");
-    expect(control).toContain('"message":"This staff member no longer exists."');
+    const control = await callSetDisabled(admin.context, "00000000-0000-4000-8000-000000000000");
+    expect(await control.text()).toContain('"message":"This staff member no longer exists."');
 
     const support = await signedIn(DEMO.support);
-    const body = await callSetDisabled(support.context, actionId, targetId);
-    expect(body).toContain(`"message":"${FORBIDDEN_MESSAGE}"`);
-    expect(body).not.toContain('"ok":true');
+    await expectRefusedByRole(await callSetDisabled(support.context, targetId));
 
     // Nothing changed: the admin still sees the target as Active, and the target can still sign in.
     await admin.page.goto(`${STAFF_LIST_BY_LAST_SIGN_IN}&q=${encodeURIComponent(target.email)}`);

@@ -3,7 +3,7 @@ import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { departureSoonAfter, wallClock } from "@/lib/bookings/request";
 import { SANDBOX_CREDENTIALS } from "@/lib/env";
-import { DEMO, E2E_URL, browserPerFile, expectScreen, pathOf, textOf, ensureCatalog } from "./support";
+import { DEMO, E2E_URL, browserPerFile, expectScreen, pathOf, textOf, ensureCatalog, gotoForbidden } from "./support";
 
 const browser = browserPerFile();
 const SANDBOX_URL = process.env.E2E_SANDBOX_URL ?? "";
@@ -278,8 +278,7 @@ describe("bookings", () => {
 
   it("a support agent is refused an ordinary issue: the page answers 403 and the server refuses a forged form", async () => {
     const { page } = await browser.signedIn(DEMO.support);
-    const response = await page.goto("/bookings/new");
-    expect(response?.status(), "HTTP status of GET /bookings/new for support").toBe(403);
+    await gotoForbidden(page, "/bookings/new");
     expect(pathOf(page)).toBe("/bookings/new");
 
     const traveler = await existingTraveler();

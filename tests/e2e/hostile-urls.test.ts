@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { DEMO, browserPerFile } from "./support";
+import { DEMO, browserPerFile, expectBrowserError, failedLoad } from "./support";
 
 // Every screen and download, asked with values nobody types but crawlers, scanners and broken links send: each
 // answers with its screen (ignoring what it cannot read, and saying so) or a 404, never a 500 or the error screen.
@@ -135,6 +135,7 @@ describe("hostile ids in the path", () => {
     "$example answers 404 or its not-found message",
     async ({ path, headings }) => {
       const { page } = await browser.signedIn(DEMO.admin);
+      expectBrowserError(page, failedLoad(404), "a value that cannot be an id (or be decoded) answers 404");
       const failures: string[] = [];
       for (const [name, value] of hostileValues) {
         const { status, heading } = await headingAt(page, path(value));

@@ -1,9 +1,19 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { FORBIDDEN_MESSAGE } from "@/lib/actions";
 import { SANDBOX_CREDENTIALS } from "@/lib/env";
-import { DEMO, E2E_URL, browserPerFile, ensureCatalog, expectScreen, pathOf, serverActionId, textOf } from "./support";
+import {
+  DEMO,
+  E2E_URL,
+  browserPerFile,
+  ensureCatalog,
+  expectRefusedByRole,
+  expectScreen,
+  pathOf,
+  postServerAction,
+  textOf,
+  gotoForbidden,
+} from "./support";
 
 const browser = browserPerFile();
 const PROMO_ROW = '[data-testid^="promo-row-"]';
@@ -115,28 +125,21 @@ describe("promo codes", () => {
 
   it("support cannot issue promo codes: the page answers 403, the action is refused; looking them up is fine", async () => {
     const { page, context } = await browser.signedIn(DEMO.support);
-    const response = await page.goto("/bookings/new?mode=promo");
-    expect(response?.status(), "HTTP status of GET /bookings/new?mode=promo for support").toBe(403);
+    await gotoForbidden(page, "/bookings/new?mode=promo");
     expect(pathOf(page)).toBe("/bookings/new");
 
-    const form = new FormData();
-    form.append("_1_clientKey", crypto.randomUUID());
-    form.append("_1_codes", "5");
-    form.append("_1_specs", JSON.stringify([{ destinations: ["GR"], packageType: "data-limited", size: "1GB" }]));
-    form.append("_1_departureDate", new Date().toISOString().slice(0, 10));
-    form.append("0", '[null,"$K1"]');
-    const action = await context.request.post("/bookings/new?mode=promo", {
-      headers: {
-        "Next-Action": serverActionId("app/(console)/bookings/new/promo-actions.ts", "sendPromoCodesAction"),
-        Origin: E2E_URL,
-        Accept: "text/x-component",
+    const action = await postServerAction(context, {
+      page: "/bookings/new?mode=promo",
+      file: "app/(console)/bookings/new/promo-actions.ts",
+      action: "sendPromoCodesAction",
+      fields: {
+        clientKey: crypto.randomUUID(),
+        codes: "5",
+        specs: JSON.stringify([{ destinations: ["GR"], packageType: "data-limited", size: "1GB" }]),
+        departureDate: new Date().toISOString().slice(0, 10),
       },
-      multipart: form,
-      maxRedirects: 0,
     });
-    const body = await action.text();
-    expect(body).toContain(`"message":"${FORBIDDEN_MESSAGE}"`);
-    expect(body).not.toContain('"ok":true');
+    await expectRefusedByRole(action);
 
     await page.goto("/promo-codes");
     await expectScreen(page, "Promo codes");

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { DEMO, addStaff, expectScreen, pathOf, signIn, staffRow, textOf, uniqueEmail, browserPerFile } from "./support";
+import {
+  DEMO,
+  addStaff,
+  expectScreen,
+  pathOf,
+  signIn,
+  staffRow,
+  textOf,
+  newStaffMember,
+  browserPerFile,
+} from "./support";
 
 const browser = browserPerFile();
 const session = () => browser.open();
@@ -8,12 +18,7 @@ describe("staff management", () => {
   it("an admin adds a staff member who signs in, then disables them and they are signed out on their next request", async () => {
     const admin = await browser.signedIn(DEMO.admin);
 
-    const member = {
-      name: "Nina Newcomer",
-      email: uniqueEmail("nina"),
-      role: "Campaign manager" as const,
-      password: "nina-initial-pass",
-    };
+    const member = newStaffMember("Nina Newcomer", "Campaign manager");
     await addStaff(admin.page, member);
     const row = staffRow(admin.page, member.email);
     expect(await textOf(row.getByRole("cell", { name: member.name, exact: true }))).toBe(member.name);

@@ -1,8 +1,16 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
+import {
+  chromium,
+  type APIResponse,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { FORBIDDEN_MESSAGE } from "@/lib/actions";
 
 /**
  * Shared helpers for the e2e project. `npm run test:e2e` (scripts/test-e2e.ts) starts the server and passes
@@ -65,7 +73,86 @@ export function uniqueIp(): string {
   }
 }
 
-/** A fresh context (own cookies, own client IP) with E2E_URL as base URL. */
+/** A browser console error or an uncaught page exception, as the test's report lists it. */
+type BrowserError = { source: "console" | "pageerror"; text: string; pageUrl: string };
+
+/** An error a test causes on purpose (e.g. the 403 a forbidden page answers), with the reason it is expected. */
+type ExpectedBrowserError = { pattern: RegExp; reason: string; seen: number };
+
+type ErrorWatch = { errors: BrowserError[]; expected: ExpectedBrowserError[] };
+
+const errorWatches = new WeakMap<BrowserContext, ErrorWatch>();
+
+function watchBrowserErrors(context: BrowserContext) {
+  const watch: ErrorWatch = { errors: [], expected: [] };
+  errorWatches.set(context, watch);
+  context.on("console", (message) => {
+    if (message.type() !== "error") return;
+    const location = message.location();
+    const text = location.url ? `${message.text()} (at ${location.url}:${location.lineNumber})` : message.text();
+    watch.errors.push({ source: "console", text, pageUrl: message.page()?.url() ?? "" });
+  });
+  context.on("weberror", (webError) => {
+    const error = webError.error();
+    watch.errors.push({
+      source: "pageerror",
+      text: error.stack ?? error.message,
+      pageUrl: webError.page()?.url() ?? "",
+    });
+  });
+}
+
+/**
+ * Declares a browser console error the test causes on purpose, and why. Every other console error or uncaught page
+ * exception fails the test (checkBrowserErrors); so does a declared one that never shows, so the list stays true.
+ * Chromium logs "Failed to load resource: … status of 403" for every document or fetch answered 403, for example.
+ */
+export function expectBrowserError(target: BrowserContext | Page, pattern: RegExp, reason: string) {
+  const context = "context" in target ? target.context() : target;
+  const watch = errorWatches.get(context);
+  if (!watch) throw new Error("expectBrowserError(): the context was not opened with newContext().");
+  if (!reason.trim()) throw new Error("expectBrowserError(): say why the error is expected.");
+  // Declared again (a helper called in a loop): one declaration covers every occurrence.
+  if (watch.expected.some((expected) => String(expected.pattern) === String(pattern))) return;
+  watch.expected.push({ pattern, reason, seen: 0 });
+}
+
+/** Chromium's line for a document or fetch that answered `status`; the console has no other source for it. */
+export const failedLoad = (status: number) =>
+  new RegExp(`^Failed to load resource: the server responded with a status of ${status} `);
+
+/**
+ * Throws, listing them, if the context's pages logged console errors or threw uncaught exceptions that no
+ * expectBrowserError() declared, or if a declared error never showed. Called after every test by browserPerFile().
+ */
+export function checkBrowserErrors(context: BrowserContext) {
+  const watch = errorWatches.get(context);
+  if (!watch) return;
+  const unexpected = watch.errors.filter((error) => {
+    const match = watch.expected.find((expected) => error.source === "console" && expected.pattern.test(error.text));
+    if (match) match.seen += 1;
+    return !match;
+  });
+  const missing = watch.expected.filter((expected) => expected.seen === 0);
+  if (unexpected.length === 0 && missing.length === 0) return;
+  const lines = [
+    ...unexpected.map((error) => `  ${error.source} on ${error.pageUrl || "(no page)"}: ${error.text}`),
+    ...missing.map((expected) => `  expected but never logged: ${expected.pattern} (${expected.reason})`),
+  ];
+  throw new Error(`The browser reported errors:\n${lines.join("\n")}`);
+}
+
+/**
+ * Opens a screen the signed-in role may not use and checks that it answers 403. Chromium logs that document load
+ * as a console error, declared here as expected.
+ */
+export async function gotoForbidden(page: Page, url: string) {
+  expectBrowserError(page, failedLoad(403), `${url} answers this role 403`);
+  const response = await page.goto(url);
+  expect(response?.status(), `HTTP status of GET ${url}`).toBe(403);
+}
+
+/** A fresh context (own cookies, own client IP) with E2E_URL as base URL; its console errors are collected. */
 export async function newContext(browser: Browser, options: { ip?: string } = {}): Promise<BrowserContext> {
   const context = await browser.newContext({
     baseURL: E2E_URL,
@@ -73,6 +160,7 @@ export async function newContext(browser: Browser, options: { ip?: string } = {}
   });
   context.setDefaultTimeout(20_000);
   context.setDefaultNavigationTimeout(30_000);
+  watchBrowserErrors(context);
   return context;
 }
 
@@ -85,7 +173,8 @@ export async function newPage(
 }
 
 /**
- * One browser per test file: launched before the file's tests, every page opened in a test closed after it.
+ * One browser per test file: launched before the file's tests, every page opened in a test closed after it, and the
+ * test failed if any of them logged a console error it did not declare (expectBrowserError).
  * `open()` gives a fresh context (own cookies, own client IP) and page.
  */
 export function browserPerFile() {
@@ -95,7 +184,10 @@ export function browserPerFile() {
     browser = await launchBrowser();
   });
   afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close()));
+    const closing = contexts.splice(0);
+    // Closing first lets every pending console message arrive; the check then sees them all.
+    await Promise.all(closing.map((context) => context.close()));
+    for (const context of closing) checkBrowserErrors(context);
   });
   afterAll(async () => {
     await browser?.close();
@@ -142,7 +234,10 @@ export async function failedSignIn(page: Page, email: string, password: string):
     (response) => new URL(response.url()).pathname === "/api/auth/callback/credentials",
   );
   await submitSignIn(page, email, password);
-  await answered;
+  const status = (await answered).status();
+  if (status >= 400) {
+    expectBrowserError(page, failedLoad(status), "next-auth's credentials callback answers a refused sign-in so");
+  }
   await page.getByRole("button", { name: "Sign in" }).waitFor();
   expect(pathOf(page)).toBe("/login");
   return signInError(page);
@@ -176,6 +271,20 @@ export function uniqueEmail(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${crypto.randomBytes(3).toString("hex")}@e2e.hubby.test`;
 }
 
+type StaffRoleLabel = "Admin" | "Campaign manager" | "Support";
+export type NewStaffMember = { name: string; email: string; role: StaffRoleLabel; password: string };
+
+/** A staff member for a test to add: a unique address derived from the name, and a password of its own. */
+export function newStaffMember(name: string, role: StaffRoleLabel): NewStaffMember {
+  const prefix = name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+  return {
+    name,
+    email: uniqueEmail(prefix),
+    role,
+    password: `${prefix}-pass-${crypto.randomBytes(4).toString("hex")}`,
+  };
+}
+
 /**
  * The staff list sorted by last sign-in, where a test's newly added member is easy to find. The default sort (by
  * name) is exercised by staff.test.ts.
@@ -197,11 +306,7 @@ export async function expectScreen(page: Page, heading: string) {
 }
 
 /** As a signed-in admin: adds a staff member through the "Add staff" dialog and waits for their row. */
-export async function addStaff(
-  page: Page,
-  member: { name: string; email: string; role: "Admin" | "Campaign manager" | "Support"; password: string },
-  listUrl = "/staff",
-) {
+export async function addStaff(page: Page, member: NewStaffMember, listUrl = "/staff") {
   if (pathAndQuery(page) !== listUrl) await page.goto(listUrl);
   await expectScreen(page, "Staff");
   await page.getByRole("button", { name: "Add staff" }).click();
@@ -245,6 +350,44 @@ export function serverActionId(filename: string, exportedName: string): string {
   );
   if (!match) throw new Error(`No server action ${exportedName} from ${filename} in ${file}.`);
   return match[0];
+}
+
+/**
+ * Calls a server action of the production build the way the browser does (checked against the request the staff
+ * Disable dialog sends): the argument list in field "0", the FormData as "$K1" whose entries are the fields prefixed
+ * "_1_". The entries must come before "0", so a FormData (ordered) rather than an object (integer keys enumerate
+ * first). The request comes from the console's own origin unless `headers` say otherwise.
+ */
+export function postServerAction(
+  context: BrowserContext,
+  call: {
+    page: string;
+    file: string;
+    action: string;
+    fields: Record<string, string>;
+    headers?: Record<string, string>;
+  },
+): Promise<APIResponse> {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(call.fields)) form.append(`_1_${name}`, value);
+  form.append("0", '[null,"$K1"]');
+  return context.request.post(call.page, {
+    headers: {
+      "Next-Action": serverActionId(call.file, call.action),
+      Origin: E2E_URL,
+      Accept: "text/x-component",
+      ...call.headers,
+    },
+    multipart: form,
+    maxRedirects: 0,
+  });
+}
+
+/** Checks that a server action answered with the role refusal and did nothing. */
+export async function expectRefusedByRole(response: APIResponse) {
+  const body = await response.text();
+  expect(body).toContain(`"message":"${FORBIDDEN_MESSAGE}"`);
+  expect(body).not.toContain('"ok":true');
 }
 
 /**

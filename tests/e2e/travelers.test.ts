@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SANDBOX_CREDENTIALS } from "@/lib/env";
-import { DEMO, E2E_URL, browserPerFile, expectScreen, serverActionId } from "./support";
+import { DEMO, E2E_URL, browserPerFile, expectScreen, postServerAction } from "./support";
 
 const browser = browserPerFile();
 const SANDBOX_URL = process.env.E2E_SANDBOX_URL ?? "";
@@ -163,18 +163,11 @@ describe("travelers", () => {
 
     const { context: forged } = await browser.open();
     await forged.addCookies([{ name: "next-auth.session-token", value: "forged", url: E2E_URL }]);
-    const form = new FormData();
-    form.append("_1_externalUserId", externalUserId);
-    form.append("_1_packageQueueId", queueId);
-    form.append("0", '[null,"$K1"]');
-    const response = await forged.request.post(`/travelers/${externalUserId}`, {
-      headers: {
-        "Next-Action": serverActionId("app/(console)/travelers/[externalUserId]/actions.ts", "redeemPackageAction"),
-        Origin: E2E_URL,
-        Accept: "text/x-component",
-      },
-      multipart: form,
-      maxRedirects: 0,
+    const response = await postServerAction(forged, {
+      page: `/travelers/${externalUserId}`,
+      file: "app/(console)/travelers/[externalUserId]/actions.ts",
+      action: "redeemPackageAction",
+      fields: { externalUserId, packageQueueId: queueId },
     });
     const body = await response.text();
     expect(body).not.toContain('"ok":true');

@@ -8,7 +8,7 @@ import {
   failedSignIn,
   pathOf,
   signIn,
-  uniqueEmail,
+  newStaffMember,
   browserPerFile,
 } from "./support";
 
@@ -21,12 +21,7 @@ const browser = browserPerFile();
 describe("sign-in throttling", () => {
   it("after 5 wrong passwords even the right password is refused with the throttled message", async () => {
     const admin = await browser.signedIn(DEMO.admin);
-    const member = {
-      name: "Theo Throttled",
-      email: uniqueEmail("throttled"),
-      role: "Support" as const,
-      password: "theo-right-password",
-    };
+    const member = newStaffMember("Theo Throttled", "Support");
     await addStaff(admin.page, member, STAFF_LIST_BY_LAST_SIGN_IN);
 
     const ip = `10.78.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   confirmAbsentAndSend,
   createIntent,
@@ -10,26 +10,14 @@ import {
 } from "@/lib/bookings/intents";
 import { bookingReference, buildBookingRequest, type BookingDraft } from "@/lib/bookings/request";
 import { db } from "@/lib/db";
-import type { Sandbox } from "@/lib/hubby-sandbox/sandbox";
-import { clientFor, startReceiver, startTestSandbox, testSandboxShapes } from "../support/sandbox";
+import { clientFor, sandboxPerFile, testSandboxShapes } from "../support/sandbox";
 import { hubbyThatCannotProveAbsence } from "../support/strict-hubby";
 
 // The intent state machine against the sandbox's fault injection: a booking is never issued twice. With documented
 // shapes only (the integration-documented project) nothing can prove a booking absent, so nothing is sent again
 // without staff.
 const documented = testSandboxShapes() === "documented";
-let sandbox: Sandbox;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
-
-beforeAll(async () => {
-  receiver = await startReceiver();
-  sandbox = await startTestSandbox({ webhookUrl: receiver.url });
-});
-afterAll(async () => {
-  await sandbox.close();
-  await receiver.close();
-});
-beforeEach(() => sandbox.faults.clear());
+const harness = sandboxPerFile({ clearFaults: true });
 
 const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
 
@@ -58,9 +46,11 @@ async function newIntent(traveler: string, overrides: Partial<BookingDraft> = {}
 }
 
 const postsFor = (since: number) =>
-  sandbox.requests.slice(since).filter((request) => request.method === "POST" && request.path === "/api/bookings")
-    .length;
-const bookingsAt = (reference: string) => sandbox.world.bookings.filter((booking) => booking.booking_id === reference);
+  harness.sandbox.requests
+    .slice(since)
+    .filter((request) => request.method === "POST" && request.path === "/api/bookings").length;
+const bookingsAt = (reference: string) =>
+  harness.sandbox.world.bookings.filter((booking) => booking.booking_id === reference);
 const history = async (id: string) =>
   (await db().bookingIntentEvent.findMany({ where: { intentId: id }, orderBy: { id: "asc" } })).map(
     (event) => `${event.from ?? "-"}→${event.to}`,
@@ -68,7 +58,7 @@ const history = async (id: string) =>
 
 describe("booking intents", () => {
   it("sends once and stores Hubby's booking id and package ids", async () => {
-    const { client } = clientFor(sandbox);
+    const { client } = clientFor(harness.sandbox);
     const { id, reference } = await newIntent("intent_ok");
     const state = await sendIntent(id, client, null);
     expect(state).toMatchObject({ status: "SENT", attempts: 1, hubbyBookingId: bookingsAt(reference)[0]!.id });
@@ -80,10 +70,10 @@ describe("booking intents", () => {
   });
 
   it("drop after commit → UNKNOWN → reconciled SENT, and exactly one POST reached the sandbox", async () => {
-    const { client } = clientFor(sandbox);
+    const { client } = clientFor(harness.sandbox);
     const { id, reference } = await newIntent("intent_drop");
-    const before = sandbox.requests.length;
-    sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 1 });
+    const before = harness.sandbox.requests.length;
+    harness.sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 1 });
 
     expect((await sendIntent(id, client, null)).status).toBe("UNKNOWN");
     // Nothing resends it: a second send and a second submit are no-ops.
@@ -97,9 +87,9 @@ describe("booking intents", () => {
   });
 
   it("a miss inside the quiet period settles nothing; after it the intent is FAILED", async () => {
-    const { client } = clientFor(sandbox, { timeoutMs: 200 });
+    const { client } = clientFor(harness.sandbox, { timeoutMs: 200 });
     const { id, reference } = await newIntent("intent_quiet");
-    sandbox.faults.add({ kind: "timeout", method: "POST", path: "/bookings", ms: 5_000, times: 1 });
+    harness.sandbox.faults.add({ kind: "timeout", method: "POST", path: "/bookings", ms: 5_000, times: 1 });
     expect((await sendIntent(id, client, null)).status).toBe("UNKNOWN");
     // A slow request could still commit at Hubby after the console gave up waiting.
     const early = await reconcileIntent(id, client, null, { quietMs: 60_000 });
@@ -111,9 +101,9 @@ describe("booking intents", () => {
   });
 
   it("a double submit with the same client key makes one intent and one POST", async () => {
-    const { client } = clientFor(sandbox);
+    const { client } = clientFor(harness.sandbox);
     const clientKey = crypto.randomUUID();
-    const before = sandbox.requests.length;
+    const before = harness.sandbox.requests.length;
     const [first, second] = await Promise.all([
       newIntent("intent_double", {}, clientKey),
       newIntent("intent_double", {}, clientKey),
@@ -128,9 +118,9 @@ describe("booking intents", () => {
   });
 
   it("a timeout before commit → UNKNOWN → FAILED; a manual retry re-checks, then sends once", async () => {
-    const { client } = clientFor(sandbox, { timeoutMs: 200 });
+    const { client } = clientFor(harness.sandbox, { timeoutMs: 200 });
     const { id, reference } = await newIntent("intent_retry");
-    sandbox.faults.add({ kind: "timeout", method: "POST", path: "/bookings", ms: 5_000, times: 1 });
+    harness.sandbox.faults.add({ kind: "timeout", method: "POST", path: "/bookings", ms: 5_000, times: 1 });
     expect((await sendIntent(id, client, null)).status).toBe("UNKNOWN");
     expect((await reconcileIntent(id, client, null, { quietMs: 0 })).status).toBe(documented ? "UNKNOWN" : "FAILED");
     expect(bookingsAt(reference)).toHaveLength(0);
@@ -154,9 +144,9 @@ describe("booking intents", () => {
   });
 
   it("a retry of an UNKNOWN intent whose booking exists reconciles instead of sending", async () => {
-    const { client } = clientFor(sandbox);
+    const { client } = clientFor(harness.sandbox);
     const { id, reference } = await newIntent("intent_retry_found");
-    sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 1 });
+    harness.sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 1 });
     expect((await sendIntent(id, client, null)).status).toBe("UNKNOWN");
     const retried = await retryIntent(id, client, null, { quietMs: 0 });
     expect(retried).toMatchObject({ status: "SENT", resent: false, attempts: 1 });
@@ -164,7 +154,7 @@ describe("booking intents", () => {
   });
 
   it("Hubby's validation error → FAILED with the field it concerns", async () => {
-    const { client } = clientFor(sandbox);
+    const { client } = clientFor(harness.sandbox);
     const { id } = await newIntent("intent_invalid", { departureDate: "2020-01-01" });
     const state = await sendIntent(id, client, null);
     expect(state).toMatchObject({ status: "FAILED", errorField: "departure_date" });
@@ -175,12 +165,12 @@ describe("booking intents", () => {
     "finds a booking through the travelers' dashboards when the reference filter misses it",
     async () => {
       // Only the sandbox's richer dashboard names a queue's booking; the documented one cannot find it this way.
-      const { client } = clientFor(sandbox);
+      const { client } = clientFor(harness.sandbox);
       const { id, reference } = await newIntent("intent_dashboard");
-      sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 1 });
+      harness.sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 1 });
       expect((await sendIntent(id, client, null)).status).toBe("UNKNOWN");
       // A Hubby whose bookingId filter only knows its own ids: the first look-up answers 404.
-      sandbox.faults.add({ kind: "status", status: 404, method: "GET", path: "/bookings", times: 2 });
+      harness.sandbox.faults.add({ kind: "status", status: 404, method: "GET", path: "/bookings", times: 2 });
       const settled = await reconcileIntent(id, client, null, { quietMs: 0 });
       expect(settled).toMatchObject({ status: "SENT", hubbyBookingId: bookingsAt(reference)[0]!.id });
       const events = await db().bookingIntentEvent.findMany({ where: { intentId: id, to: "SENT" } });
@@ -189,7 +179,7 @@ describe("booking intents", () => {
   );
 
   it("an intent left SENDING (the console stopped mid-send) is reconciled once the quiet period has passed", async () => {
-    const { client } = clientFor(sandbox);
+    const { client } = clientFor(harness.sandbox);
     const { id } = await newIntent("intent_abandoned");
     await db().bookingIntent.update({ where: { id }, data: { status: "SENDING", sentAt: new Date(), attempts: 1 } });
     expect((await reconcileIntent(id, client, null, { quietMs: 60_000 })).note).toMatch(/still being sent/);
@@ -202,10 +192,10 @@ describe("never a paid booking twice when Hubby cannot prove absence", () => {
   const staff = { id: crypto.randomUUID(), email: "reviewer@example.test" };
 
   it("a lost reply after commit, looked up with an empty list of unknown shape, stays UNKNOWN; a retry sends nothing", async () => {
-    const { client } = clientFor(sandbox);
+    const { client } = clientFor(harness.sandbox);
     const strict = hubbyThatCannotProveAbsence(client);
     const { id, reference } = await newIntent("strict_dropped");
-    sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 1 });
+    harness.sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 1 });
     expect((await sendIntent(id, strict, null)).status).toBe("UNKNOWN");
     const checked = await reconcileIntent(id, strict, null, { quietMs: 0 });
     expect(checked).toMatchObject({ status: "UNKNOWN", verdict: "undetermined" });
@@ -221,12 +211,12 @@ describe("never a paid booking twice when Hubby cannot prove absence", () => {
     { kind: "timeout", ms: 5_000 },
   ] as const) {
     it(`a lookup answering ${fault.kind} ${"status" in fault ? fault.status : ""} leaves the intent UNKNOWN, never resent`, async () => {
-      const { client } = clientFor(sandbox, { timeoutMs: 300, getRetries: 0 });
+      const { client } = clientFor(harness.sandbox, { timeoutMs: 300, getRetries: 0 });
       const { id, reference } = await newIntent(`strict_${fault.kind}`);
-      sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 1 });
+      harness.sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 1 });
       expect((await sendIntent(id, client, null)).status).toBe("UNKNOWN");
-      sandbox.faults.add({ ...fault, method: "GET", path: "/bookings" });
-      sandbox.faults.add({ ...fault, method: "GET", path: "/native/user-dashboard" });
+      harness.sandbox.faults.add({ ...fault, method: "GET", path: "/bookings" });
+      harness.sandbox.faults.add({ ...fault, method: "GET", path: "/native/user-dashboard" });
       expect(await reconcileIntent(id, client, null, { quietMs: 0 })).toMatchObject({
         status: "UNKNOWN",
         verdict: "undetermined",
@@ -237,16 +227,16 @@ describe("never a paid booking twice when Hubby cannot prove absence", () => {
   }
 
   it("staff confirm it is not at Hubby: sent exactly once, also when two of them click", async () => {
-    const { client } = clientFor(sandbox, { timeoutMs: 300 });
+    const { client } = clientFor(harness.sandbox, { timeoutMs: 300 });
     const strict = hubbyThatCannotProveAbsence(client);
     const { id, reference } = await newIntent("strict_absent");
     // The POST times out before Hubby commits anything: the booking really is absent, but nothing proves it.
-    sandbox.faults.add({ kind: "timeout", method: "POST", path: "/bookings", ms: 5_000, times: 1 });
+    harness.sandbox.faults.add({ kind: "timeout", method: "POST", path: "/bookings", ms: 5_000, times: 1 });
     expect((await sendIntent(id, strict, null)).status).toBe("UNKNOWN");
     expect((await reconcileIntent(id, strict, null, { quietMs: 0 })).verdict).toBe("undetermined");
     expect(bookingsAt(reference)).toHaveLength(0);
 
-    const before = sandbox.requests.length;
+    const before = harness.sandbox.requests.length;
     const [first, second] = await Promise.all([
       confirmAbsentAndSend(id, strict, staff),
       confirmAbsentAndSend(id, strict, staff),
@@ -259,17 +249,17 @@ describe("never a paid booking twice when Hubby cannot prove absence", () => {
   });
 
   it("a booking found at the last look is settled, not sent again; 'mark as issued' sends nothing", async () => {
-    const { client } = clientFor(sandbox);
+    const { client } = clientFor(harness.sandbox);
     const found = await newIntent("strict_found_late");
-    sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 1 });
+    harness.sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 1 });
     expect((await sendIntent(found.id, client, null)).status).toBe("UNKNOWN");
-    const before = sandbox.requests.length;
+    const before = harness.sandbox.requests.length;
     expect(await confirmAbsentAndSend(found.id, client, staff)).toMatchObject({ status: "SENT", sent: false });
     expect(postsFor(before)).toBe(0);
     expect(bookingsAt(found.reference)).toHaveLength(1);
 
     const marked = await newIntent("strict_marked");
-    sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 1 });
+    harness.sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 1 });
     expect((await sendIntent(marked.id, client, null)).status).toBe("UNKNOWN");
     const hubbyId = bookingsAt(marked.reference)[0]!.id;
     expect(await markIntentIssued(marked.id, staff, hubbyId)).toMatchObject({

@@ -1,26 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/campaigns/upload/route";
 import { MAX_UPLOAD_BYTES } from "@/app/(console)/campaigns/new/limits";
 import { refreshCatalog } from "@/lib/catalog/catalog";
 import { db } from "@/lib/db";
-import type { Sandbox } from "@/lib/hubby-sandbox/sandbox";
 import { signInAs } from "../support/factories";
 import { setSession } from "../support/session";
-import { clientFor, startReceiver, startTestSandbox } from "../support/sandbox";
+import { clientFor, sandboxPerFile } from "../support/sandbox";
 
 // POST /api/campaigns/upload: the caller is checked before the body is read, and the body is read through a cap,
 // so the advertised 24 MB / 100,000 rows work and anything larger is refused with a message, never a 500.
-let sandbox: Sandbox;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
+const harness = sandboxPerFile();
 
 beforeAll(async () => {
-  receiver = await startReceiver();
-  sandbox = await startTestSandbox({ webhookUrl: receiver.url });
-  await refreshCatalog(clientFor(sandbox).client);
-});
-afterAll(async () => {
-  await sandbox.close();
-  await receiver.close();
+  await refreshCatalog(clientFor(harness.sandbox).client);
 });
 
 const inTwoDays = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { dryRunAction } from "@/app/(console)/campaigns/new/upload";
 import { refreshCatalog } from "@/lib/catalog/catalog";
 import { retryFailedRows, settleReviewRows, startCampaign } from "@/lib/campaigns/control";
@@ -17,31 +17,22 @@ import { campaignFunnel } from "@/lib/campaigns/funnel";
 import { db } from "@/lib/db";
 import { parseTravelerQuery } from "@/lib/travelers/filters";
 import { countTravelers, searchTravelers } from "@/lib/travelers/queries";
-import type { Sandbox } from "@/lib/hubby-sandbox/sandbox";
 import { form, makeStaff, signInAs } from "../support/factories";
 import { hubbyThatCannotProveAbsence } from "../support/strict-hubby";
-import { clientFor, startReceiver, startTestSandbox, testSandboxShapes } from "../support/sandbox";
+import { clientFor, sandboxPerFile, testSandboxShapes } from "../support/sandbox";
 
 // Campaigns against the sandbox: the dry run stores what it will send, the worker sends each row exactly once —
 // two workers never hold one row, an abandoned run resumes, and lost replies are reconciled, not resent.
 const documented = testSandboxShapes() === "documented";
-let sandbox: Sandbox;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
+const harness = sandboxPerFile({ clearFaults: true });
 let hubby: ReturnType<typeof clientFor>["client"];
 let actor: { id: string; email: string };
 
 beforeAll(async () => {
-  receiver = await startReceiver();
-  sandbox = await startTestSandbox({ webhookUrl: receiver.url });
-  hubby = clientFor(sandbox, { timeoutMs: 2_000 }).client;
+  hubby = clientFor(harness.sandbox, { timeoutMs: 2_000 }).client;
   await refreshCatalog(hubby);
   actor = await makeStaff("campaign_manager");
 });
-afterAll(async () => {
-  await sandbox.close();
-  await receiver.close();
-});
-beforeEach(() => sandbox.faults.clear());
 
 const inTwoDays = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
 const HEADER = "external_user_id,destination,size,package_type,departure_date,locale,custom_branding\n";
@@ -59,11 +50,11 @@ async function dryRun(text: string, name = "test") {
 }
 
 const bookingsAtSandbox = (reference: string) =>
-  sandbox.world.bookings.filter((booking) => booking.booking_id === reference).length;
+  harness.sandbox.world.bookings.filter((booking) => booking.booking_id === reference).length;
 
 describe("campaign dry run", () => {
   it("validates every row, totals the valid ones and sends nothing", async () => {
-    const before = sandbox.world.bookings.length;
+    const before = harness.sandbox.world.bookings.length;
     const campaign = await dryRun(
       HEADER +
         `dr_a,GR,1GB,,${inTwoDays}T09:00:00+02:00,,\n` +
@@ -85,7 +76,7 @@ describe("campaign dry run", () => {
       { line: 5, error: expect.stringContaining("ZZ is not in the catalog") },
       { line: 6, error: "departure_date: the departure is in the past." },
     ]);
-    expect(sandbox.world.bookings.length).toBe(before);
+    expect(harness.sandbox.world.bookings.length).toBe(before);
   });
 
   it("stores a 50,000-row file in batches", async () => {
@@ -323,7 +314,7 @@ describe("campaign worker", () => {
     await db().campaign.update({ where: { id: campaign.id }, data: { status: "running" } });
 
     const abort = new AbortController();
-    sandbox.faults.add({ kind: "latency", method: "POST", path: "/bookings", ms: 30 });
+    harness.sandbox.faults.add({ kind: "latency", method: "POST", path: "/bookings", ms: 30 });
     const first = runCampaign(campaign.id, { hubby, concurrency: 3, signal: abort.signal, quietMs: 1_000 });
     await waitFor(
       async () => (await db().campaignRow.count({ where: { campaignId: campaign.id, state: "sent" } })) >= 10,
@@ -352,7 +343,7 @@ describe("campaign worker", () => {
   it("reconciles rows whose reply was lost instead of resending them", async () => {
     const campaign = await dryRun(file("lost", 6));
     await db().campaign.update({ where: { id: campaign.id }, data: { status: "running" } });
-    sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 3 });
+    harness.sandbox.faults.add({ kind: "drop_after_commit", method: "POST", path: "/bookings", times: 3 });
     await runCampaign(campaign.id, { hubby, concurrency: 2, quietMs: 0 });
     const rows = await db().campaignRow.findMany({ where: { campaignId: campaign.id }, orderBy: { line: "asc" } });
     expect(rows.map((row) => row.state)).toEqual(Array(6).fill("sent"));
@@ -369,7 +360,7 @@ describe("campaign worker", () => {
   it("two instances working one campaign issue each row exactly once", async () => {
     const campaign = await dryRun(file("twin", 40));
     await db().campaign.update({ where: { id: campaign.id }, data: { status: "running" } });
-    sandbox.faults.add({ kind: "latency", method: "POST", path: "/bookings", ms: 10 });
+    harness.sandbox.faults.add({ kind: "latency", method: "POST", path: "/bookings", ms: 10 });
     // Two workers as two app instances would run them: separate lanes, queues and leases on one database.
     await Promise.all([
       runCampaign(campaign.id, { hubby, concurrency: 3, quietMs: 1_000 }),
@@ -386,8 +377,8 @@ describe("campaign worker", () => {
     async () => {
       const campaign = await dryRun(file("documented", 4));
       await db().campaign.update({ where: { id: campaign.id }, data: { status: "running" } });
-      sandbox.faults.add({ kind: "timeout", method: "POST", path: "/bookings", times: 2 });
-      const quick = clientFor(sandbox, { timeoutMs: 300 }).client;
+      harness.sandbox.faults.add({ kind: "timeout", method: "POST", path: "/bookings", times: 2 });
+      const quick = clientFor(harness.sandbox, { timeoutMs: 300 }).client;
       await runCampaign(campaign.id, { hubby: quick, concurrency: 2, quietMs: 0 });
       const rows = await db().campaignRow.findMany({ where: { campaignId: campaign.id }, orderBy: { line: "asc" } });
       expect(rows.map((row) => row.state).sort()).toEqual(["review", "review", "sent", "sent"]);
@@ -405,8 +396,8 @@ describe("campaign worker", () => {
     await db().campaign.update({ where: { id: campaign.id }, data: { status: "running" } });
     // Two POSTs time out before Hubby commits anything: their rows are unknown, then reconciled (not found), then
     // sent again with the same reference.
-    sandbox.faults.add({ kind: "timeout", method: "POST", path: "/bookings", times: 2 });
-    const quick = clientFor(sandbox, { timeoutMs: 300 }).client;
+    harness.sandbox.faults.add({ kind: "timeout", method: "POST", path: "/bookings", times: 2 });
+    const quick = clientFor(harness.sandbox, { timeoutMs: 300 }).client;
     await runCampaign(campaign.id, { hubby: quick, concurrency: 2, quietMs: 0 });
     const rows = await db().campaignRow.findMany({ where: { campaignId: campaign.id }, orderBy: { line: "asc" } });
     expect(rows.map((row) => row.state)).toEqual(Array(4).fill("sent"));
@@ -454,8 +445,8 @@ describe("campaign worker", () => {
       try {
         const campaign = await dryRun(file("noauto", 4));
         await db().campaign.update({ where: { id: campaign.id }, data: { status: "running" } });
-        sandbox.faults.add({ kind: "timeout", method: "POST", path: "/bookings", times: 2 });
-        const quick = clientFor(sandbox, { timeoutMs: 300 }).client;
+        harness.sandbox.faults.add({ kind: "timeout", method: "POST", path: "/bookings", times: 2 });
+        const quick = clientFor(harness.sandbox, { timeoutMs: 300 }).client;
         await runCampaign(campaign.id, { hubby: quick, concurrency: 2, quietMs: 0 });
         const rows = await db().campaignRow.findMany({ where: { campaignId: campaign.id }, orderBy: { line: "asc" } });
         expect(rows.filter((row) => row.state === "failed")).toHaveLength(2);
@@ -475,8 +466,8 @@ describe("campaign worker", () => {
   it("pauses itself when Hubby keeps failing", async () => {
     const campaign = await dryRun(file("breaker", 15));
     await db().campaign.update({ where: { id: campaign.id }, data: { status: "running" } });
-    sandbox.faults.add({ kind: "status", status: 503, method: "POST", path: "/bookings" });
-    sandbox.faults.add({ kind: "status", status: 503, method: "GET", path: "/bookings" });
+    harness.sandbox.faults.add({ kind: "status", status: 503, method: "POST", path: "/bookings" });
+    harness.sandbox.faults.add({ kind: "status", status: 503, method: "GET", path: "/bookings" });
     await runCampaign(campaign.id, { hubby, concurrency: 1, quietMs: 60_000 });
     const after = await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } });
     expect(after.status).toBe("paused");

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import ApiLogPage from "@/app/(console)/api-log/page";
 import AuditPage from "@/app/(console)/audit/page";
 import BookingPage from "@/app/(console)/bookings/[id]/page";
@@ -25,12 +25,8 @@ import { bookingReference, buildBookingRequest, type BookingDraft } from "@/lib/
 import { dryRunCampaign } from "@/lib/campaigns/dry-run";
 import { refreshCatalog } from "@/lib/catalog/catalog";
 import { db } from "@/lib/db";
-import { SANDBOX_CREDENTIALS, resetEnvCache } from "@/lib/env";
-import { resetHubbyClient } from "@/lib/hubby";
-import { HubbyClient } from "@/lib/hubby/client";
-import type { Sandbox } from "@/lib/hubby-sandbox/sandbox";
 import { makeStaff, signInAs } from "../support/factories";
-import { startReceiver, startTestSandbox } from "../support/sandbox";
+import { withConsoleSandbox } from "../support/sandbox";
 
 // Issue 15, item 7: every screen and route handler that reads search or route parameters, called as an admin with
 // values that broke them (NUL bytes reached PostgreSQL, impossible dates became invalid Date objects, 36 dashes
@@ -73,28 +69,21 @@ const HOSTILE_IDS: Record<string, string> = {
   "unknown uuid": "00000000-0000-4000-8000-000000000000",
 };
 
-let sandbox: Sandbox;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
 const TRAVELER = "hostile_params_traveler";
 const ids = { campaign: "", booking: "", webhookEvent: "", snapshot: "" };
 
-beforeAll(async () => {
-  receiver = await startReceiver();
-  sandbox = await startTestSandbox({
-    webhookUrl: receiver.url,
-    credentials: { apiKey: SANDBOX_CREDENTIALS.apiKey, apiSecret: SANDBOX_CREDENTIALS.apiSecret },
-  });
-  process.env.HUBBY_SANDBOX_PORT = new URL(sandbox.url).port;
-  process.env.HUBBY_GET_RETRIES = "0";
-  resetEnvCache();
-  resetHubbyClient();
-  const hubby = new HubbyClient({ baseUrl: `${sandbox.url}/api`, ...SANDBOX_CREDENTIALS });
-  await hubby.createBooking({
-    departure_date: new Date(Date.now() + 3 * 86_400_000).toISOString(),
-    package_specifications: [{ external_user_id: TRAVELER, destination: "IT", size: "3GB" }],
-  });
-  await refreshCatalog(hubby);
+withConsoleSandbox({
+  env: { HUBBY_GET_RETRIES: "0" },
+  setup: async (hubby) => {
+    await hubby.createBooking({
+      departure_date: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+      package_specifications: [{ external_user_id: TRAVELER, destination: "IT", size: "3GB" }],
+    });
+    await refreshCatalog(hubby);
+  },
+});
 
+beforeAll(async () => {
   const actor = await makeStaff("admin");
   const departure = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
   const campaign = await dryRunCampaign({
@@ -147,15 +136,6 @@ beforeAll(async () => {
   ids.snapshot = snapshot.id;
 
   await signInAs("admin");
-});
-
-afterAll(async () => {
-  await sandbox.close();
-  await receiver.close();
-  delete process.env.HUBBY_SANDBOX_PORT;
-  delete process.env.HUBBY_GET_RETRIES;
-  resetEnvCache();
-  resetHubbyClient();
 });
 
 type Outcome = "rendered" | "404" | "redirect" | `failed: ${string}`;

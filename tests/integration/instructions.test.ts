@@ -1,47 +1,26 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { previewInstructionsAction, saveSnapshotAction } from "@/app/(console)/instructions/actions";
 import { db } from "@/lib/db";
-import { SANDBOX_CREDENTIALS, resetEnvCache } from "@/lib/env";
+import { resetEnvCache } from "@/lib/env";
 import { resetHubbyClient } from "@/lib/hubby";
-import { HubbyClient } from "@/lib/hubby/client";
 import { getSnapshot, instructionSnapshotsFor } from "@/lib/instructions/snapshots";
-import type { Sandbox } from "@/lib/hubby-sandbox/sandbox";
 import { form, signInAs } from "../support/factories";
-import { startReceiver, startTestSandbox } from "../support/sandbox";
+import { withConsoleSandbox } from "../support/sandbox";
 
 // The instructions screen's actions against the sandbox: preview, snapshot, Hubby's refusals and outages.
-let sandbox: Sandbox;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
 const TRAVELER = "instructions_user";
-
-beforeAll(async () => {
-  receiver = await startReceiver();
-  sandbox = await startTestSandbox({
-    webhookUrl: receiver.url,
-    credentials: { apiKey: SANDBOX_CREDENTIALS.apiKey, apiSecret: SANDBOX_CREDENTIALS.apiSecret },
-  });
-  process.env.HUBBY_SANDBOX_PORT = new URL(sandbox.url).port;
-  process.env.HUBBY_GET_RETRIES = "0";
-  resetEnvCache();
-  resetHubbyClient();
-  const client = new HubbyClient({ baseUrl: `${sandbox.url}/api`, ...SANDBOX_CREDENTIALS });
-  await client.createBooking({
-    departure_date: new Date(Date.now() + 3 * 86_400_000).toISOString(),
-    custom_branding: "brand_luxury_travel",
-    package_specifications: [{ external_user_id: TRAVELER, destination: "IT", size: "3GB" }],
-  });
+const harness = withConsoleSandbox({
+  env: { HUBBY_GET_RETRIES: "0" },
+  setup: async (client) => {
+    await client.createBooking({
+      departure_date: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+      custom_branding: "brand_luxury_travel",
+      package_specifications: [{ external_user_id: TRAVELER, destination: "IT", size: "3GB" }],
+    });
+  },
 });
 afterEach(() => {
-  sandbox.faults.clear();
-});
-afterAll(async () => {
-  await sandbox.close();
-  await receiver.close();
-  delete process.env.HUBBY_SANDBOX_PORT;
-  delete process.env.HUBBY_GET_RETRIES;
-  delete process.env.HUBBY_TIMEOUT_MS;
-  resetEnvCache();
-  resetHubbyClient();
+  harness.sandbox.faults.clear();
 });
 
 const inputs = (overrides: Record<string, string> = {}) =>
@@ -67,11 +46,11 @@ describe("instructions preview", () => {
     expect(view.srcDoc).toContain(`<html lang="de-DE">`);
     expect(view.srcDoc).toContain("default-src 'none'");
     expect(view.srcDoc).toContain("Installieren Sie Ihre Reise-eSIM");
-    expect(view.srcDoc).toContain(`${sandbox.url}/assets/logo-brand_luxury_travel.svg`);
+    expect(view.srcDoc).toContain(`${harness.sandbox.url}/assets/logo-brand_luxury_travel.svg`);
     expect(view.srcDoc).not.toMatch(/href=|<script/i);
     // Hubby does not document whether its reply names the identity it applied; the full sandbox names it.
     expect(branding).toEqual(
-      sandbox.options.shapes === "documented"
+      harness.sandbox.options.shapes === "documented"
         ? { requested: null, appliedKey: null, appliedName: null, reported: false }
         : { requested: null, appliedKey: "brand_luxury_travel", appliedName: "Luxury Travel", reported: true },
     );
@@ -91,7 +70,7 @@ describe("instructions preview", () => {
     await signInAs("campaign_manager");
     const known = await previewInstructionsAction(null, inputs({ customBranding: "your-brand" }));
     const unknown = await previewInstructionsAction(null, inputs({ customBranding: "no_such_brand" }));
-    if (sandbox.options.shapes === "documented") {
+    if (harness.sandbox.options.shapes === "documented") {
       // A reply that does not say which identity it applied: the preview shows the requested key, unconfirmed.
       for (const [result, requested] of [
         [known, "your-brand"],
@@ -129,7 +108,7 @@ describe("instructions preview", () => {
 
   it("strips the hostile_html fault's payloads before anything reaches the browser", async () => {
     await signInAs("support");
-    sandbox.faults.add({ kind: "hostile_html", path: "/native/instructions" });
+    harness.sandbox.faults.add({ kind: "hostile_html", path: "/native/instructions" });
     const result = await previewInstructionsAction(null, inputs({ osVersion: "16" }));
     if (!result.ok || result.data.view.kind !== "html") throw new Error("expected an HTML preview");
     const body = result.data.view.srcDoc.replace(/<style>[\s\S]*?<\/style>/g, "");
@@ -141,7 +120,7 @@ describe("instructions preview", () => {
 
   it("rejects bad input with field messages before calling Hubby", async () => {
     await signInAs("support");
-    const before = sandbox.requests.length;
+    const before = harness.sandbox.requests.length;
     const result = await previewInstructionsAction(null, inputs({ device: "", osVersion: "seventeen", locale: "x" }));
     expect(result).toMatchObject({
       ok: false,
@@ -151,7 +130,7 @@ describe("instructions preview", () => {
         locale: ["Choose a locale, e.g. en-GB."],
       },
     });
-    expect(sandbox.requests.length).toBe(before);
+    expect(harness.sandbox.requests.length).toBe(before);
   });
 
   it("explains an unknown traveler (Hubby 404) and audits the failure with the traveler", async () => {
@@ -171,7 +150,7 @@ describe("instructions preview", () => {
 
   it("explains Hubby being down and Hubby not answering", async () => {
     await signInAs("support");
-    sandbox.faults.add({ kind: "status", status: 503, path: "/native/instructions", times: 1 });
+    harness.sandbox.faults.add({ kind: "status", status: 503, path: "/native/instructions", times: 1 });
     expect(await previewInstructionsAction(null, inputs())).toMatchObject({
       ok: false,
       message: expect.stringMatching(/^Hubby had a problem \(HTTP 503\).*Hubby request /),
@@ -181,7 +160,7 @@ describe("instructions preview", () => {
     resetEnvCache();
     resetHubbyClient();
     try {
-      sandbox.faults.add({ kind: "timeout", path: "/native/instructions", ms: 3_000, times: 1 });
+      harness.sandbox.faults.add({ kind: "timeout", path: "/native/instructions", ms: 3_000, times: 1 });
       expect(await previewInstructionsAction(null, inputs())).toMatchObject({
         ok: false,
         message: expect.stringContaining("Hubby did not answer in time"),
@@ -195,7 +174,7 @@ describe("instructions preview", () => {
 
   it("explains a reply that is not the expected shape", async () => {
     await signInAs("support");
-    sandbox.faults.add({ kind: "malformed", path: "/native/instructions", times: 1 });
+    harness.sandbox.faults.add({ kind: "malformed", path: "/native/instructions", times: 1 });
     expect(await previewInstructionsAction(null, inputs())).toMatchObject({
       ok: false,
       message: expect.stringContaining("not JSON"),
@@ -206,7 +185,7 @@ describe("instructions preview", () => {
 describe("instruction snapshots", () => {
   it("stores the sanitized reply with who, when and the inputs; lists it for the timeline; audited", async () => {
     const staff = await signInAs("support");
-    sandbox.faults.add({ kind: "hostile_html", path: "/native/instructions", times: 1 });
+    harness.sandbox.faults.add({ kind: "hostile_html", path: "/native/instructions", times: 1 });
     const saved = await saveSnapshotAction(null, inputs({ osVersion: "16", customBranding: "your-brand" }));
     if (!saved.ok) throw new Error(saved.message);
     expect(saved.data.href).toBe(`/instructions/snapshots/${saved.data.id}`);

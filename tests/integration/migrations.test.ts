@@ -1,11 +1,10 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { describe, expect, it } from "vitest";
 import { getDatabase, type Database } from "@/lib/db";
-import { migrate, MigrationError, readMigrationFiles } from "@/lib/migrations";
+import { migrate, MigrationError, MIGRATIONS_DIR, readMigrationFiles } from "@/lib/migrations";
 
 function pgliteDatabase(pglite: PGlite): Database {
   const sql = {
@@ -88,10 +87,28 @@ describe("migrations", () => {
   });
 
   it("are named so that name order is creation order", () => {
-    const dir = path.join(process.cwd(), "prisma", "migrations");
-    for (const name of fs.readdirSync(dir).filter((n) => !n.endsWith(".toml"))) {
-      expect(name).toMatch(/^\d{14}_[a-z0-9_]+$/);
+    const names = fs.readdirSync(MIGRATIONS_DIR).filter((n) => !n.endsWith(".toml"));
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) {
+      expect(name, "<YYYYMMDDhhmmss>_<snake_case_name>").toMatch(/^\d{14}_[a-z0-9_]+$/);
+      // A real UTC time (no month 13: it would not survive the round trip), so the prefix sorts as the moment the
+      // migration was written.
+      const stamp = name.replace(/^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})_.*$/, "$1-$2-$3T$4:$5:$6Z");
+      const written = Date.parse(stamp);
+      expect(Number.isNaN(written) ? "not a time" : new Date(written).toISOString(), name).toBe(
+        stamp.replace("Z", ".000Z"),
+      );
     }
-    expect(os.EOL).toBeDefined();
+    // The runner applies exactly these directories, in name order.
+    expect(readMigrationFiles().map((file) => file.name)).toEqual([...names].sort());
+  });
+
+  it("are stored with LF line endings, so their checksums do not depend on the checkout", () => {
+    // The checksum covers the file's bytes: a CRLF checkout (git autocrlf on Windows) would change every checksum
+    // and stop start-up against a database migrated from an LF checkout. .gitattributes pins them to LF.
+    const withCarriageReturns = readMigrationFiles()
+      .filter((file) => file.sql.includes("\r"))
+      .map((file) => file.name);
+    expect(withCarriageReturns).toEqual([]);
   });
 });

@@ -20,6 +20,7 @@ import { form, makeStaff, signInAs } from "../support/factories";
 import { startTestSandbox } from "../support/sandbox";
 import { setSession } from "../support/session";
 import { envelope, startNodeReceiver, WEBHOOK_KEY } from "../support/webhooks";
+import { REFERENCE_PROMO_CODE_FIELDS } from "../support/hubby-reference";
 
 // Promo-code bookings end to end against the sandbox: a booking without external_user_id returns codes (reference
 // §4.1), issued one by one or from a campaign file through the intent ledger (one POST per intent), stored with
@@ -64,18 +65,7 @@ beforeEach(() => sandbox.faults.clear());
 
 const today = new Date().toISOString().slice(0, 10);
 const inTwoDays = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
-const EXAMPLE_FIELDS = [
-  "promo_code",
-  "uuid",
-  "claim_url",
-  "deep_link_url",
-  "package_id",
-  "package_size",
-  "destination",
-  "iso3",
-  "package_type",
-  "package_duration",
-].sort();
+const EXAMPLE_FIELDS = [...REFERENCE_PROMO_CODE_FIELDS].sort();
 
 /** Bookings the sandbox made for a reference: one per POST that reached it. */
 const postsFor = (reference: string) =>

@@ -3,6 +3,7 @@ import { computeSignature } from "@/lib/hubby/signing";
 import type { Sandbox } from "@/lib/hubby-sandbox/sandbox";
 import type { SandboxShapes } from "@/lib/hubby-sandbox/reply-shapes";
 import { TEST_CREDENTIALS, startReceiver, startTestSandbox } from "../support/sandbox";
+import { REFERENCE_PROMO_CODE_FIELDS } from "../support/hubby-reference";
 
 // HUBBY_SANDBOX_SHAPES: with "documented" every reply of the sandbox's partner API carries exactly the fields the
 // Hubby reference shows (the key sets below are written from the reference, not from the sandbox's code); with
@@ -23,18 +24,7 @@ const CREATED_SPEC = ["external_user_id", "package_id", "destination", "size", "
 
 /** §4.1, the promo-code flow's reply: `data` is an array of bookings, each with its codes. */
 const PROMO_BOOKING = ["id", "promo_codes"];
-const PROMO_CODE = [
-  "promo_code",
-  "uuid",
-  "claim_url",
-  "deep_link_url",
-  "package_id",
-  "package_size",
-  "destination",
-  "iso3",
-  "package_type",
-  "package_duration",
-];
+const PROMO_CODE = REFERENCE_PROMO_CODE_FIELDS;
 
 /** §4.2 says nothing of GET /bookings' shape; a stored booking has the fields §6.2 lists (T booking.ts). */
 const STORED_BOOKING = [
@@ -178,8 +168,9 @@ async function call(sandbox: Sandbox, method: "GET" | "POST", path: string, body
 }
 
 const keys = (value: unknown) => Object.keys(value as Json).sort();
-const sorted = (list: string[]) => [...list].sort();
-const expectExactly = (value: unknown, documented: string[]) => expect(keys(value)).toEqual(sorted(documented));
+const sorted = (list: readonly string[]) => [...list].sort();
+const expectExactly = (value: unknown, documented: readonly string[]) =>
+  expect(keys(value)).toEqual(sorted(documented));
 const expectWithin = (value: unknown, documented: string[]) =>
   expect(keys(value).filter((key) => !documented.includes(key))).toEqual([]);
 const data = (reply: { json: Json }) => reply.json.data as Json;

@@ -1,32 +1,20 @@
 import crypto from "node:crypto";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { db, getDatabase } from "@/lib/db";
-import { resetEnvCache } from "@/lib/env";
 import { handledEvents, isHandledEvent } from "@/lib/webhooks/envelope";
 import { EVENT_ID_HEADERS } from "@/lib/webhooks/intake";
 import { getWebhookEvent } from "@/lib/webhooks/queries";
 import { replayEvent } from "@/lib/webhooks/replay";
 import { sampleEvent } from "@/lib/webhooks/samples";
-import { WEBHOOK_KEY, startNodeReceiver } from "../support/webhooks";
+import { nodeReceiverPerFile } from "../support/webhooks";
 
 // Keyed deliveries whose content PostgreSQL cannot take as it is (U+0000, lone surrogates, NUL bytes, invalid
 // UTF-8, out-of-range timestamps, very deep JSON, huge event ids). 503 means "the database is down, retry": for
 // content it made Hubby retry the same bytes until it gave up. Each must be stored once (raw bytes kept) and
 // answered 200, on PGlite and on PostgreSQL (TEST_DATABASE_URL).
 
-let receiver: Awaited<ReturnType<typeof startNodeReceiver>>;
-
-beforeAll(async () => {
-  process.env.HUBBY_WEBHOOK_API_KEY = WEBHOOK_KEY;
-  resetEnvCache();
-  receiver = await startNodeReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-  delete process.env.HUBBY_WEBHOOK_API_KEY;
-  resetEnvCache();
-});
+const harness = nodeReceiverPerFile();
 
 const events = () => db().webhookEvent.count();
 const bytes = (...parts: (string | number[])[]) =>
@@ -63,11 +51,11 @@ function storedBytes(row: { rawBody: string; rawBytes?: Uint8Array | null }): Bu
  */
 async function deliverTwice(payload: Buffer, headers: Record<string, string> = {}) {
   const before = await events();
-  const first = await receiver.deliver(payload, headers);
+  const first = await harness.receiver.deliver(payload, headers);
   expect(first.status, JSON.stringify(first.json)).toBe(200);
   const afterFirst = await events();
   expect(afterFirst).toBe(first.json.duplicate ? before : before + 1);
-  const second = await receiver.deliver(payload, headers);
+  const second = await harness.receiver.deliver(payload, headers);
   expect(second.status, JSON.stringify(second.json)).toBe(200);
   expect(second.json).toMatchObject({ duplicate: true, id: first.json.id });
   expect(await events()).toBe(afterFirst);
@@ -127,7 +115,7 @@ describe("keyed deliveries the database cannot store as they are: stored once an
     expect(row.eventId!.length).toBeLessThanOrEqual(200);
     expect(eventId.startsWith(row.eventId!)).toBe(true);
     // The same id with a different body (a re-sent event) is still the same delivery.
-    const resent = await receiver.deliver(installed({ external_user_id: `long_id_${length}`, extra: 1 }), {
+    const resent = await harness.receiver.deliver(installed({ external_user_id: `long_id_${length}`, extra: 1 }), {
       "x-hubby-event-id": eventId,
     });
     expect(resent.json).toMatchObject({ duplicate: true, id: first.json.id });
@@ -337,7 +325,7 @@ describe("fuzz: keyed deliveries of hostile content", () => {
           }
           if (!authenticated) {
             const before = await events();
-            const refused = await receiver.deliver(payload, { ...headers, "x-api-key": "whk_wrong" });
+            const refused = await harness.receiver.deliver(payload, { ...headers, "x-api-key": "whk_wrong" });
             expect(refused.status).toBe(401);
             expect(await events()).toBe(before);
             return;

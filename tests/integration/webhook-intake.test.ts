@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { POST } from "@/app/api/webhooks/hubby/route";
 import { db, getDatabase } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
@@ -9,7 +9,7 @@ import {
   WEBHOOK_KEY,
   envelope,
   sign,
-  startNodeReceiver,
+  nodeReceiverPerFile,
   webhookRequest,
   type Delivery,
 } from "../support/webhooks";
@@ -25,22 +25,12 @@ function setSigning(on: boolean) {
   resetEnvCache();
 }
 
-let receiver: Awaited<ReturnType<typeof startNodeReceiver>>;
-
-beforeAll(async () => {
-  process.env.HUBBY_WEBHOOK_API_KEY = WEBHOOK_KEY;
-  resetEnvCache();
-  receiver = await startNodeReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-  delete process.env.HUBBY_WEBHOOK_API_KEY;
-  setSigning(false);
-});
+const harness = nodeReceiverPerFile();
+afterAll(() => setSigning(false));
 beforeEach(() => setSigning(false));
 
 function send(body: string | Uint8Array[], headers: Record<string, string> = {}): Promise<Delivery> {
-  return receiver.deliver(body, headers);
+  return harness.receiver.deliver(body, headers);
 }
 
 const authFailures = async () =>
@@ -337,14 +327,14 @@ describe("duplicates and failures", () => {
 
 describe("the path", () => {
   it("answers other methods with 405", async () => {
-    const response = await fetch(`${receiver.url}`, { method: "GET" });
+    const response = await fetch(`${harness.receiver.url}`, { method: "GET" });
     expect(response.status).toBe(405);
     expect(response.headers.get("allow")).toBe("POST");
   });
 });
 
 describe("the Next.js route (fallback when Next.js runs without scripts/server.ts)", () => {
-  it("answers like the receiver: stores a valid event, refuses a wrong key and an oversized body", async () => {
+  it("answers like the harness.receiver: stores a valid event, refuses a wrong key and an oversized body", async () => {
     const ok = await POST(webhookRequest(installed("route_fallback")));
     expect(ok.status).toBe(200);
     expect(await db().webhookEvent.count({ where: { externalUserId: "route_fallback" } })).toBe(1);

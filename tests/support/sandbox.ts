@@ -1,5 +1,5 @@
 import http from "node:http";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { AddressInfo } from "node:net";
 import { SANDBOX_CREDENTIALS, getEnv, resetEnvCache } from "@/lib/env";
 import { resetHubbyClient } from "@/lib/hubby";
@@ -77,21 +77,47 @@ export function clientFor(sandbox: Sandbox, overrides: Partial<HubbyClientConfig
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
 /**
+ * For one test file: a test sandbox (startTestSandbox, with `options`) whose webhooks go to a recording receiver,
+ * both started before the file's tests and closed after them; with `clearFaults`, the sandbox's injected faults are
+ * cleared before each test. The returned object is filled in by beforeAll.
+ */
+export function sandboxPerFile(options: Partial<SandboxOptions> & { clearFaults?: boolean } = {}) {
+  const { clearFaults, ...sandboxOptions } = options;
+  const harness = {} as { sandbox: Sandbox; receiver: Receiver };
+  beforeAll(async () => {
+    harness.receiver = await startReceiver();
+    harness.sandbox = await startTestSandbox({ webhookUrl: harness.receiver.url, ...sandboxOptions });
+  });
+  afterAll(async () => {
+    await harness.sandbox?.close();
+    await harness.receiver?.close();
+  });
+  if (clearFaults) beforeEach(() => harness.sandbox.faults.clear());
+  return harness;
+}
+
+/**
  * For one test file: a sandbox that the console's own configured client (hubbyFor) talks to, through
- * HUBBY_SANDBOX_PORT, with a webhook receiver answering `webhookStatus`. `setup` runs once with a direct client (to
- * book the travelers the file needs). The returned object is filled in by beforeAll.
+ * HUBBY_SANDBOX_PORT, with a webhook receiver answering `webhookStatus`, and the console configured with `env` too
+ * (e.g. HUBBY_GET_RETRIES) for the file. `setup` runs once with a direct client (to book the travelers the file
+ * needs). The returned object is filled in by beforeAll; afterAll removes what it set.
  */
 export function withConsoleSandbox(
-  options: { webhookStatus?: () => number; setup?: (client: HubbyClient) => Promise<void> } = {},
+  options: {
+    webhookStatus?: () => number;
+    env?: Record<string, string>;
+    setup?: (client: HubbyClient) => Promise<void>;
+  } = {},
 ) {
   const harness = {} as { sandbox: Sandbox; receiver: Receiver };
+  const env = options.env ?? {};
   beforeAll(async () => {
     harness.receiver = await startReceiver(options.webhookStatus);
     harness.sandbox = await startTestSandbox({
       webhookUrl: harness.receiver.url,
       credentials: { apiKey: SANDBOX_CREDENTIALS.apiKey, apiSecret: SANDBOX_CREDENTIALS.apiSecret },
     });
-    process.env.HUBBY_SANDBOX_PORT = new URL(harness.sandbox.url).port;
+    Object.assign(process.env, env, { HUBBY_SANDBOX_PORT: new URL(harness.sandbox.url).port });
     resetEnvCache();
     resetHubbyClient();
     await options.setup?.(new HubbyClient({ baseUrl: `${harness.sandbox.url}/api`, ...SANDBOX_CREDENTIALS }));
@@ -99,7 +125,7 @@ export function withConsoleSandbox(
   afterAll(async () => {
     await harness.sandbox?.close();
     await harness.receiver?.close();
-    delete process.env.HUBBY_SANDBOX_PORT;
+    for (const name of ["HUBBY_SANDBOX_PORT", ...Object.keys(env)]) delete process.env[name];
     resetEnvCache();
     resetHubbyClient();
   });

@@ -1,6 +1,8 @@
 import crypto from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll } from "vitest";
+import { resetEnvCache } from "@/lib/env";
 
 export const WEBHOOK_KEY = "whk_integration_key";
 export const SIGNING_SECRET = "whsec_integration";
@@ -75,4 +77,23 @@ export async function startNodeReceiver() {
     deliver,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * For one test file: the production receiver (startNodeReceiver) with the console's webhook key set to WEBHOOK_KEY,
+ * started before the file's tests and closed after them. The returned object is filled in by beforeAll.
+ */
+export function nodeReceiverPerFile() {
+  const harness = {} as { receiver: Awaited<ReturnType<typeof startNodeReceiver>> };
+  beforeAll(async () => {
+    process.env.HUBBY_WEBHOOK_API_KEY = WEBHOOK_KEY;
+    resetEnvCache();
+    harness.receiver = await startNodeReceiver();
+  });
+  afterAll(async () => {
+    await harness.receiver?.close();
+    delete process.env.HUBBY_WEBHOOK_API_KEY;
+    resetEnvCache();
+  });
+  return harness;
 }
