@@ -4,7 +4,6 @@ import type { Sandbox } from "@/lib/hubby-sandbox/sandbox";
 import { RETRY_DELAYS_MS } from "@/lib/hubby-sandbox/webhook-dispatcher";
 import { handledEvents } from "@/lib/webhooks/envelope";
 import { TEST_WEBHOOK_KEY, clientFor, startReceiver, startTestSandbox } from "../support/sandbox";
-import { handledEvents } from "@/lib/webhooks/envelope";
 
 // The sandbox sends webhooks like Hubby: the envelope, the API-key header, the optional signature, and
 // retries after 1, 5 and 30 minutes of simulated time.
