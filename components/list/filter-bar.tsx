@@ -1,0 +1,105 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { Button, buttonVariants } from "@/components/ui/button";
+import { FilterField } from "@/components/ui/field";
+import { Input, Select } from "@/components/ui/input";
+
+/**
+ * A list screen's filter form: a GET to the screen itself, so the filter lives in the URL (links, reloads and saved
+ * views show the same list). `state` keys the form: links on a screen navigate client-side, and uncontrolled
+ * fields would otherwise keep the values of the previous address.
+ */
+export function FilterBar({
+  action,
+  state,
+  filtered,
+  clearHref = action,
+  submitLabel = "Apply",
+  children,
+}: {
+  action: string;
+  state: unknown;
+  /** Whether anything is filtered: then a "Clear filters" link leads back to `clearHref`. */
+  filtered: boolean;
+  clearHref?: string;
+  submitLabel?: string;
+  children: ReactNode;
+}) {
+  return (
+    <form key={JSON.stringify(state)} className="flex flex-wrap items-end gap-2" role="search" action={action}>
+      {children}
+      <Button type="submit" variant="outline" size="sm">
+        {submitLabel}
+      </Button>
+      {filtered && (
+        <Link href={clearHref} className={buttonVariants({ variant: "ghost", size: "sm" })}>
+          Clear filters
+        </Link>
+      )}
+    </form>
+  );
+}
+
+/** A text (or number) filter named like its URL parameter; the id follows the name, one filter bar per screen. */
+export function TextFilter({
+  name,
+  label,
+  value,
+  className = "w-44",
+  ...input
+}: {
+  name: string;
+  label: string;
+  value: string | number | undefined;
+  className?: string;
+} & Pick<React.InputHTMLAttributes<HTMLInputElement>, "placeholder" | "type" | "min" | "autoFocus">) {
+  const id = `filter-${name}`;
+  return (
+    <FilterField id={id} label={label}>
+      <Input id={id} name={name} defaultValue={value ?? ""} className={className} {...input} />
+    </FilterField>
+  );
+}
+
+/** A choice: `[value, label]` pairs, or values that are their own label. */
+export type FilterOption = string | readonly [value: string, label: string];
+
+export function SelectFilter({
+  name,
+  label,
+  value,
+  options,
+  className = "w-36",
+}: {
+  name: string;
+  label: string;
+  value: string | undefined;
+  options: readonly FilterOption[];
+  className?: string;
+}) {
+  const id = `filter-${name}`;
+  return (
+    <FilterField id={id} label={label}>
+      <Select id={id} name={name} defaultValue={value ?? ""} className={className}>
+        {options.map((option) => {
+          const [optionValue, optionLabel] = typeof option === "string" ? [option, option] : option;
+          return (
+            <option key={optionValue} value={optionValue}>
+              {optionLabel}
+            </option>
+          );
+        })}
+      </Select>
+    </FilterField>
+  );
+}
+
+/** The From/To day filter of a list (URL parameters `from` and `to`, YYYY-MM-DD, read by `calendarDateParam`). */
+export function DateRangeFilter({ from, to }: { from: string | undefined; to: string | undefined }) {
+  return (
+    <>
+      <TextFilter name="from" label="From" type="date" value={from} className="w-40" />
+      <TextFilter name="to" label="To" type="date" value={to} className="w-40" />
+    </>
+  );
+}
