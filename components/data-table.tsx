@@ -16,25 +16,28 @@ export type Column<Row> = {
  * "use client"), so server pages declare columns with render functions and client tables use it alike; sorting and
  * paging are the server's (URL state), hidden columns come from the URL too.
  */
+/** Rows with a string `id` are keyed by it; others name their key. */
+type RowKey<Row> = Row extends { id: string } ? { rowKey?: (row: Row) => string } : { rowKey: (row: Row) => string };
+
 export function DataTable<Row>({
   columns,
   rows,
-  rowKey,
+  rowKey = (row) => (row as { id: string }).id,
   empty,
-  rowTestId,
+  testIdPrefix,
   hidden = [],
   label,
 }: {
   columns: readonly Column<Row>[];
   rows: readonly Row[];
-  rowKey: (row: Row) => string;
   empty: ReactNode;
-  rowTestId?: (row: Row) => string;
+  /** Each row's data-testid: this prefix and the row's key. */
+  testIdPrefix?: string;
   /** Ids of columns not to show. */
   hidden?: readonly string[];
   /** The table's accessible name, when a screen shows more than one. */
   label?: string;
-}) {
+} & RowKey<Row>) {
   const shown = columns.filter((column) => !hidden.includes(column.id));
   return (
     <Table aria-label={label}>
@@ -56,7 +59,7 @@ export function DataTable<Row>({
           </TableRow>
         ) : (
           rows.map((row) => (
-            <TableRow key={rowKey(row)} data-testid={rowTestId?.(row)}>
+            <TableRow key={rowKey(row)} data-testid={testIdPrefix && `${testIdPrefix}${rowKey(row)}`}>
               {shown.map((column) => (
                 <TableCell key={column.id} className={column.className}>
                   {column.cell(row)}

@@ -28,6 +28,11 @@ export async function readListPage<Row>(
   return { rows, total, pageSize };
 }
 
+/** Rows keyed by a bigint id (logs), with the id as text: React keys and client props cannot hold a bigint. */
+export function withTextIds<Row extends { id: bigint }>(rows: Row[]): (Omit<Row, "id"> & { id: string })[] {
+  return rows.map((row) => ({ ...row, id: row.id.toString() }));
+}
+
 const DAY_MS = 86_400_000;
 
 /**

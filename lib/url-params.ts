@@ -113,17 +113,17 @@ export function parseSearchParams<Schema extends z.ZodObject>(
 }
 
 /**
- * The names of the filter fields whose values differ from the schema's defaults (what an empty URL gives), leaving
- * out `notFilters` (page, sort and other view state): a screen shows "Clear" and keys its filter form by these.
+ * Whether any filter field's value differs from the schema's default (what an empty URL gives), leaving out
+ * `notFilters` (page, sort and other view state): a list screen then offers to clear its filters.
  */
-export function activeFilters<Schema extends z.ZodObject>(
+export function isFiltered<Schema extends z.ZodObject>(
   schema: Schema,
   values: z.output<Schema>,
   notFilters: readonly string[] = ["page", "sort"],
-): string[] {
+): boolean {
   const defaults = schema.parse({}) as Record<string, unknown>;
   const current = values as Record<string, unknown>;
-  return Object.keys(schema.shape).filter(
+  return Object.keys(schema.shape).some(
     (key) => !notFilters.includes(key) && comparable(current[key]) !== comparable(defaults[key]),
   );
 }

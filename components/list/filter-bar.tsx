@@ -61,34 +61,70 @@ export function TextFilter({
   );
 }
 
-/** A choice: `[value, label]` pairs, or values that are their own label. */
-export type FilterOption = string | readonly [value: string, label: string];
+/** The free-text search of a list: URL parameter `q`. */
+export function SearchFilter({ label, value, hint }: { label: string; value: string; hint?: string }) {
+  return <TextFilter name="q" label={label} value={value} placeholder={hint} className="w-72" />;
+}
 
+/** A whole-number filter (hours, days): at least 1. */
+export function NumberFilter({
+  name,
+  label,
+  value,
+  className,
+}: {
+  name: string;
+  label: string;
+  value: number | undefined;
+  className?: string;
+}) {
+  return <TextFilter name={name} label={label} value={value} type="number" min={1} className={className} />;
+}
+
+type OptionList = readonly (string | readonly [value: string, label: string])[];
+
+/** A choice: `[value, label]` pairs, values that are their own label, or a record of labels by value. */
+export type FilterOptions = OptionList | Record<string, string>;
+
+function choicesOf(options: FilterOptions): [value: string, label: string][] {
+  const isList = (value: FilterOptions): value is OptionList => Array.isArray(value);
+  if (!isList(options)) return Object.entries(options);
+  return options.map((option) => (typeof option === "string" ? [option, option] : [option[0], option[1]]));
+}
+
+/**
+ * A choice filter, as wide as its longest choice. `all` puts first the choice "all" (the unfiltered value of an enum
+ * parameter) with this label, `any` the empty choice (no parameter) with this label.
+ */
 export function SelectFilter({
   name,
   label,
   value,
   options,
-  className = "w-36",
+  all,
+  any,
 }: {
   name: string;
   label: string;
   value: string | undefined;
-  options: readonly FilterOption[];
-  className?: string;
+  options: FilterOptions;
+  all?: string;
+  any?: string;
 }) {
   const id = `filter-${name}`;
+  const choices: [string, string][] = [
+    ...(all === undefined ? [] : [["all", all] as [string, string]]),
+    ...(any === undefined ? [] : [["", any] as [string, string]]),
+    ...choicesOf(options),
+  ];
   return (
     <FilterField id={id} label={label}>
-      <Select id={id} name={name} defaultValue={value ?? ""} className={className}>
-        {options.map((option) => {
-          const [optionValue, optionLabel] = typeof option === "string" ? [option, option] : option;
-          return (
-            <option key={optionValue} value={optionValue}>
-              {optionLabel}
-            </option>
-          );
-        })}
+      <Select id={id} name={name} defaultValue={value ?? ""} className="w-auto min-w-24">
+        {choices.map(([optionValue, optionLabel]) => (
+          <option key={optionValue} value={optionValue}>
+            {optionLabel}
+          </option>
+        ))}
       </Select>
     </FilterField>
   );

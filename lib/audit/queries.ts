@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "../db";
-import { dayRange, pageParam, readListPage } from "../list-query";
+import { dayRange, pageParam, readListPage, withTextIds } from "../list-query";
 import { calendarDateParam } from "../url-params";
 import type { Prisma } from "../generated/prisma/client";
 
@@ -15,6 +15,19 @@ export const auditQuerySchema = z.object({
   page: pageParam(),
 });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
+
+const listSelect = {
+  id: true,
+  at: true,
+  actorEmail: true,
+  action: true,
+  targetType: true,
+  targetId: true,
+  externalUserId: true,
+  result: true,
+  details: true,
+  requestId: true,
+} as const;
 
 export async function listAuditEntries(query: AuditQuery) {
   const where: Prisma.AuditEntryWhereInput = {
@@ -35,26 +48,10 @@ export async function listAuditEntries(query: AuditQuery) {
   return readListPage(
     { page: query.page, pageSize: AUDIT_PAGE_SIZE },
     {
-      rows: async (window) => {
-        const rows = await db().auditEntry.findMany({
-          where,
-          orderBy: [{ at: "desc" }, { id: "desc" }],
-          ...window,
-          select: {
-            id: true,
-            at: true,
-            actorEmail: true,
-            action: true,
-            targetType: true,
-            targetId: true,
-            externalUserId: true,
-            result: true,
-            details: true,
-            requestId: true,
-          },
-        });
-        return rows.map((row) => ({ ...row, id: row.id.toString() }));
-      },
+      rows: (window) =>
+        db()
+          .auditEntry.findMany({ where, orderBy: [{ at: "desc" }, { id: "desc" }], ...window, select: listSelect })
+          .then(withTextIds),
       total: () => db().auditEntry.count({ where }),
     },
   );

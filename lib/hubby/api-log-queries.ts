@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "../db";
-import { dayRange, pageParam, readListPage } from "../list-query";
+import { dayRange, pageParam, readListPage, withTextIds } from "../list-query";
 import { calendarDateParam } from "../url-params";
 import type { Prisma } from "../generated/prisma/client";
 
@@ -64,37 +64,35 @@ function whereFor(query: ApiLogQuery): Prisma.ApiCallWhereInput {
   return and.length > 0 ? { AND: and } : {};
 }
 
-/** One page of calls matching the filter, newest first, with only the fields the screen shows. */
+/** Only the fields the screen shows. */
+const listSelect = {
+  id: true,
+  at: true,
+  method: true,
+  endpoint: true,
+  path: true,
+  status: true,
+  ok: true,
+  durationMs: true,
+  attempt: true,
+  errorKind: true,
+  errorCode: true,
+  errorMessage: true,
+  requestId: true,
+  staffEmail: true,
+  externalUserId: true,
+} as const;
+
+/** One page of calls matching the filter, newest first. */
 export async function listApiCalls(query: ApiLogQuery) {
   const where = whereFor(query);
   return readListPage(
     { page: query.page, pageSize: API_LOG_PAGE_SIZE },
     {
-      rows: async (window) => {
-        const rows = await db().apiCall.findMany({
-          where,
-          orderBy: [{ at: "desc" }, { id: "desc" }],
-          ...window,
-          select: {
-            id: true,
-            at: true,
-            method: true,
-            endpoint: true,
-            path: true,
-            status: true,
-            ok: true,
-            durationMs: true,
-            attempt: true,
-            errorKind: true,
-            errorCode: true,
-            errorMessage: true,
-            requestId: true,
-            staffEmail: true,
-            externalUserId: true,
-          },
-        });
-        return rows.map((row) => ({ ...row, id: row.id.toString() }));
-      },
+      rows: (window) =>
+        db()
+          .apiCall.findMany({ where, orderBy: [{ at: "desc" }, { id: "desc" }], ...window, select: listSelect })
+          .then(withTextIds),
       total: () => db().apiCall.count({ where }),
     },
   );

@@ -8,27 +8,28 @@ import {
   listApiCalls,
   listApiEndpoints,
   type ApiCallRow,
+  type ApiLogOutcome,
 } from "@/lib/hubby/api-log-queries";
 import { formatDateTime, formatNumber } from "@/lib/format";
-import { activeFilters, parseSearchParams, type RawSearchParams } from "@/lib/url-params";
+import { isFiltered, parseSearchParams, type RawSearchParams } from "@/lib/url-params";
 import { DataTable, type Column } from "@/components/data-table";
 import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
-import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "@/components/list/filter-bar";
+import { DateRangeFilter, FilterBar, SearchFilter, SelectFilter } from "@/components/list/filter-bar";
 import { ListHeader } from "@/components/list/list-header";
 import { Pagination } from "@/components/pagination";
 import { Badge } from "@/components/ui/badge";
 
 export const metadata: Metadata = { title: "Hubby API log" };
 
-const methodOptions = [["all", "All"], "GET", "POST"] as const;
-const outcomeOptions = [
-  ["all", "All"],
-  ["ok", "Succeeded"],
-  ["failed", "Failed (any)"],
-  ["client_error", "Client error (4xx)"],
-  ["server_error", "Server error (5xx)"],
-  ["no_response", "No response (timeout, network)"],
-] as const;
+const methods = ["GET", "POST"];
+const outcomeOptions = {
+  all: "All",
+  ok: "Succeeded",
+  failed: "Failed (any)",
+  client_error: "Client error (4xx)",
+  server_error: "Server error (5xx)",
+  no_response: "No response (timeout, network)",
+} satisfies Record<ApiLogOutcome, string>;
 
 function statusBadge(row: ApiCallRow): { label: string; variant: "success" | "warning" | "danger" } {
   if (row.status === null) return { label: row.errorKind ?? "no response", variant: "danger" };
@@ -154,23 +155,17 @@ export default async function ApiLogPage({ searchParams }: { searchParams: Promi
         triggered it and for which traveler. The API secret and request signatures are never recorded. Times in UTC.
       </ListHeader>
       <IgnoredParamsNotice names={ignored} />
-      <FilterBar action="/api-log" state={query} filtered={activeFilters(apiLogQuerySchema, query).length > 0}>
-        <TextFilter
-          name="q"
-          label="Search API log"
-          value={query.q}
-          placeholder="Path, traveler id, request id, staff email"
-          className="w-72"
-        />
+      <FilterBar action="/api-log" state={query} filtered={isFiltered(apiLogQuerySchema, query)}>
+        <SearchFilter label="Search API log" value={query.q} hint="Path, traveler id, request id, staff email" />
         <SelectFilter
           name="endpoint"
           label="Endpoint"
           value={query.endpoint}
-          options={[["all", "All endpoints"], ...endpointOptions]}
-          className="w-64"
+          all="All endpoints"
+          options={endpointOptions}
         />
-        <SelectFilter name="method" label="Method" value={query.method} options={methodOptions} className="w-24" />
-        <SelectFilter name="outcome" label="Outcome" value={query.outcome} options={outcomeOptions} className="w-44" />
+        <SelectFilter name="method" label="Method" value={query.method} all="All" options={methods} />
+        <SelectFilter name="outcome" label="Outcome" value={query.outcome} options={outcomeOptions} />
         <DateRangeFilter from={query.from} to={query.to} />
       </FilterBar>
       <dl aria-label="Summary of matching calls" className="grid grid-cols-2 gap-2 sm:grid-cols-4">
@@ -192,7 +187,6 @@ export default async function ApiLogPage({ searchParams }: { searchParams: Promi
       <DataTable
         columns={columns}
         rows={rows}
-        rowKey={(row) => row.id}
         empty={
           <>
             <p>No Hubby API calls match.</p>

@@ -4,10 +4,10 @@ import { rolesFor } from "@/lib/auth/roles";
 import { auditQuerySchema, listAuditEntries, type AuditRow } from "@/lib/audit/queries";
 import { refusalReasonsOfLastDay } from "@/lib/audit/refusals";
 import { formatDateTime } from "@/lib/format";
-import { activeFilters, parseSearchParams, type RawSearchParams } from "@/lib/url-params";
+import { isFiltered, parseSearchParams, type RawSearchParams } from "@/lib/url-params";
 import { DataTable, type Column } from "@/components/data-table";
 import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
-import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "@/components/list/filter-bar";
+import { DateRangeFilter, FilterBar, SearchFilter, SelectFilter } from "@/components/list/filter-bar";
 import { ListHeader } from "@/components/list/list-header";
 import { Pagination } from "@/components/pagination";
 import { Badge } from "@/components/ui/badge";
@@ -15,12 +15,7 @@ import { Badge } from "@/components/ui/badge";
 export const metadata: Metadata = { title: "Audit log" };
 
 const resultVariant = { ok: "success", error: "danger", refused: "warning" } as const;
-const resultOptions = [
-  ["all", "All"],
-  ["ok", "OK"],
-  ["error", "Error"],
-  ["refused", "Refused"],
-] as const;
+const resultOptions = { all: "All", ok: "OK", error: "Error", refused: "Refused" };
 
 const columns: Column<AuditRow>[] = [
   { id: "at", header: "Time (UTC)", className: "whitespace-nowrap", cell: (row) => formatDateTime(row.at, "seconds") },
@@ -92,18 +87,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           .
         </p>
       )}
-      <FilterBar action="/audit" state={query} filtered={activeFilters(auditQuerySchema, query).length > 0}>
-        <TextFilter
-          name="q"
-          label="Search audit log"
-          value={query.q}
-          placeholder="Action, actor email, target, request id"
-          className="w-72"
-        />
-        <SelectFilter name="result" label="Result" value={query.result} options={resultOptions} className="w-32" />
+      <FilterBar action="/audit" state={query} filtered={isFiltered(auditQuerySchema, query)}>
+        <SearchFilter label="Search audit log" value={query.q} hint="Action, actor email, target, request id" />
+        <SelectFilter name="result" label="Result" value={query.result} options={resultOptions} />
         <DateRangeFilter from={query.from} to={query.to} />
       </FilterBar>
-      <DataTable columns={columns} rows={rows} rowKey={(row) => row.id} empty="No audit entries match." />
+      <DataTable columns={columns} rows={rows} empty="No audit entries match." />
       <Pagination page={query.page} pageSize={pageSize} total={total} />
     </div>
   );

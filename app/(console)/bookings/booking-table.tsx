@@ -57,13 +57,5 @@ const columns: Column<BookingRow>[] = [
 ];
 
 export function BookingTable({ rows }: { rows: BookingRow[] }) {
-  return (
-    <DataTable
-      columns={columns}
-      rows={rows}
-      rowKey={(row) => row.id}
-      empty="No bookings match."
-      rowTestId={(row) => `booking-row-${row.id}`}
-    />
-  );
+  return <DataTable columns={columns} rows={rows} empty="No bookings match." testIdPrefix="booking-row-" />;
 }

@@ -6,7 +6,7 @@ import { bookingQuerySchema, intentStatuses, listBookingIntents } from "@/lib/bo
 import { formatMoney } from "@/lib/bookings/quote";
 import { PACKAGE_SIZES } from "@/lib/bookings/request";
 import { describeWindow, SUPPORT_TOP_UP_WINDOWS, supportTopUpLimit } from "@/lib/bookings/settings";
-import { activeFilters, parseSearchParams, type RawSearchParams } from "@/lib/url-params";
+import { isFiltered, parseSearchParams, type RawSearchParams } from "@/lib/url-params";
 import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "@/components/list/filter-bar";
 import { ListHeader } from "@/components/list/list-header";
@@ -18,12 +18,7 @@ import { LimitControl } from "./limit-control";
 
 export const metadata: Metadata = { title: "Bookings" };
 
-const kindOptions = [
-  ["all", "All"],
-  ["issue", "Bookings"],
-  ["top_up", "Top-ups"],
-  ["promo_codes", "Promo codes"],
-] as const;
+const kindOptions = { all: "All", issue: "Bookings", top_up: "Top-ups", promo_codes: "Promo codes" };
 
 export default async function BookingsPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const staff = await requirePermission("bookings.view");
@@ -67,15 +62,9 @@ export default async function BookingsPage({ searchParams }: { searchParams: Pro
         />
       )}
 
-      <FilterBar action="/bookings" state={query} filtered={activeFilters(bookingQuerySchema, query).length > 0}>
-        <SelectFilter
-          name="status"
-          label="Status"
-          value={query.status}
-          options={[["all", "All"], ...intentStatuses]}
-          className="w-32"
-        />
-        <SelectFilter name="kind" label="Kind" value={query.kind} options={kindOptions} className="w-32" />
+      <FilterBar action="/bookings" state={query} filtered={isFiltered(bookingQuerySchema, query)}>
+        <SelectFilter name="status" label="Status" value={query.status} all="All" options={intentStatuses} />
+        <SelectFilter name="kind" label="Kind" value={query.kind} options={kindOptions} />
         <TextFilter name="user" label="external_user_id" value={query.user} />
         <TextFilter name="destination" label="Destination" value={query.destination} className="w-24" />
         <TextFilter name="actor" label="Issued by" value={query.actor} />

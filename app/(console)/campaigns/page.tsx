@@ -74,7 +74,7 @@ export default async function CampaignsPage({ searchParams }: { searchParams: Pr
         Bulk issues from a CSV file: a dry run first, then one booking per row, never twice.
       </ListHeader>
       <IgnoredParamsNotice names={ignored} />
-      <DataTable label="Campaigns" columns={columns} rows={rows} rowKey={(row) => row.id} empty="No campaigns yet." />
+      <DataTable label="Campaigns" columns={columns} rows={rows} empty="No campaigns yet." />
       <Pagination page={query.page} pageSize={pageSize} total={total} />
     </div>
   );

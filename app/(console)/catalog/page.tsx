@@ -9,7 +9,7 @@ import { FilterBar, SelectFilter, TextFilter } from "@/components/list/filter-ba
 import { utcStamp } from "@/lib/format";
 import { RefreshCatalogButton } from "./refresh-button";
 import { RefreshWhileReading } from "./refresh-while-reading";
-import { activeFilters, parseSearchParams, type RawSearchParams } from "@/lib/url-params";
+import { isFiltered, parseSearchParams, type RawSearchParams } from "@/lib/url-params";
 import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 
 export const metadata: Metadata = { title: "Catalog" };
@@ -62,11 +62,7 @@ const bundleColumns: Column<Bundle>[] = [
   },
 ];
 
-const kindOptions = [
-  ["all", "All"],
-  ["country", "Countries"],
-  ["region", "Regions"],
-] as const;
+const kindOptions = { all: "All", country: "Countries", region: "Regions" };
 
 function Destination({ row }: { row: CatalogRow }) {
   return (
@@ -89,13 +85,7 @@ function Destination({ row }: { row: CatalogRow }) {
             {row.countries.map((country) => `${country.flag} ${country.name}`).join(", ")}
           </p>
         )}
-        <DataTable
-          label={`Bundles of ${row.name}`}
-          columns={bundleColumns}
-          rows={row.bundles}
-          rowKey={(bundle) => bundle.id}
-          empty="No bundles."
-        />
+        <DataTable label={`Bundles of ${row.name}`} columns={bundleColumns} rows={row.bundles} empty="No bundles." />
       </div>
     </details>
   );
@@ -135,12 +125,7 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
 
       <IgnoredParamsNotice names={ignored} />
 
-      <FilterBar
-        action="/catalog"
-        state={query}
-        filtered={activeFilters(catalogQuerySchema, query).length > 0}
-        submitLabel="Search"
-      >
+      <FilterBar action="/catalog" state={query} filtered={isFiltered(catalogQuerySchema, query)} submitLabel="Search">
         <TextFilter
           name="q"
           label="Search (name, code, or a country a region covers)"
@@ -151,25 +136,23 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
       </FilterBar>
 
       {rows.length === 0 && <p className="text-sm text-muted-foreground">No destination matches.</p>}
-      {regions.length > 0 && (
-        <section className="flex flex-col gap-2" aria-labelledby="regions-heading">
-          <h2 id="regions-heading" className="text-sm font-semibold">
-            Regions ({regions.length})
-          </h2>
-          {regions.map((row) => (
-            <Destination key={row.id} row={row} />
-          ))}
-        </section>
-      )}
-      {countries.length > 0 && (
-        <section className="flex flex-col gap-2" aria-labelledby="countries-heading">
-          <h2 id="countries-heading" className="text-sm font-semibold">
-            Countries ({countries.length})
-          </h2>
-          {countries.map((row) => (
-            <Destination key={row.id} row={row} />
-          ))}
-        </section>
+      {(
+        [
+          ["regions", "Regions", regions],
+          ["countries", "Countries", countries],
+        ] as const
+      ).map(
+        ([id, heading, group]) =>
+          group.length > 0 && (
+            <section key={id} className="flex flex-col gap-2" aria-labelledby={`${id}-heading`}>
+              <h2 id={`${id}-heading`} className="text-sm font-semibold">
+                {heading} ({group.length})
+              </h2>
+              {group.map((row) => (
+                <Destination key={row.id} row={row} />
+              ))}
+            </section>
+          ),
       )}
     </div>
   );

@@ -1,12 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Download } from "lucide-react";
 import { audit } from "@/lib/audit/audit";
 import { may } from "@/lib/auth/roles";
 import { requirePermission } from "@/lib/auth/staff";
 import {
-  PROMO_SOURCES,
-  PROMO_STATUSES,
   promoCodeFilterKey,
   promoCodesHref,
   promoSourceLabels,
@@ -22,10 +19,10 @@ import {
 } from "@/lib/promo-codes/queries";
 import { storeMissingPromoCodes } from "@/lib/promo-codes/store";
 import { getRequestId } from "@/lib/request-id";
-import { formatNumber } from "@/lib/format";
 import type { RawSearchParams } from "@/lib/url-params";
 import { DataTable, type Column } from "@/components/data-table";
 import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
+import { ExportLink } from "@/components/list/export-link";
 import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "@/components/list/filter-bar";
 import { ListHeader } from "@/components/list/list-header";
 import { Pagination } from "@/components/pagination";
@@ -36,10 +33,7 @@ export const metadata: Metadata = { title: "Promo codes" };
 
 const rate = (redeemed: number, issued: number) => (issued > 0 ? `${Math.round((redeemed / issued) * 100)}%` : "—");
 
-const dateFieldOptions = [
-  ["issued", "Issue"],
-  ["redeemed", "Redemption"],
-] as const;
+const dateFieldOptions = { issued: "Issue", redeemed: "Redemption" };
 
 const byCampaignColumns: Column<PromoCodeCounts["byCampaign"][number]>[] = [
   {
@@ -115,7 +109,7 @@ export default async function PromoCodesPage({ searchParams }: { searchParams: P
             columns={byCampaignColumns}
             rows={counts.byCampaign}
             rowKey={(entry) => entry.campaignId ?? "single"}
-            rowTestId={(entry) => `by-campaign-${entry.campaignId ?? "single"}`}
+            testIdPrefix="by-campaign-"
             empty=""
           />
         )}
@@ -123,32 +117,16 @@ export default async function PromoCodesPage({ searchParams }: { searchParams: P
 
       <FilterBar action="/promo-codes" state={query} filtered={filterKey !== ""}>
         <TextFilter name="q" label="Code starts with" value={query.q} className="w-44 font-mono" placeholder="D9DZ4…" />
-        <SelectFilter
-          name="status"
-          label="Status"
-          value={query.status}
-          options={PROMO_STATUSES.map((status) => [status, promoStatusLabels[status]] as const)}
-          className="w-48"
-        />
-        <SelectFilter
-          name="source"
-          label="Origin"
-          value={query.source}
-          options={PROMO_SOURCES.map((source) => [source, promoSourceLabels[source]] as const)}
-          className="w-56"
-        />
+        <SelectFilter name="status" label="Status" value={query.status} options={promoStatusLabels} />
+        <SelectFilter name="source" label="Origin" value={query.source} options={promoSourceLabels} />
         <SelectFilter
           name="campaign"
           label="Campaign"
           value={query.campaign}
-          options={[
-            ["", "Any"],
-            ["none", "Single bookings"],
-            ...campaigns.map((campaign) => [campaign.id, campaign.name] as const),
-          ]}
-          className="w-56"
+          any="Any"
+          options={[["none", "Single bookings"], ...campaigns.map((campaign) => [campaign.id, campaign.name] as const)]}
         />
-        <SelectFilter name="dates" label="Dates of" value={query.dates} options={dateFieldOptions} className="w-32" />
+        <SelectFilter name="dates" label="Dates of" value={query.dates} options={dateFieldOptions} />
         <DateRangeFilter from={query.from} to={query.to} />
         {query.intent && <input type="hidden" name="intent" value={query.intent} />}
       </FilterBar>
@@ -167,17 +145,7 @@ export default async function PromoCodesPage({ searchParams }: { searchParams: P
         <p className="text-sm text-muted-foreground" data-testid="promo-total">
           {total} code{total === 1 ? "" : "s"} match.
         </p>
-        {mayExport &&
-          (total > PROMO_CODE_EXPORT_MAX_ROWS ? (
-            <span className="text-xs text-muted-foreground">
-              Export holds at most {formatNumber(PROMO_CODE_EXPORT_MAX_ROWS)} codes: narrow the filter.
-            </span>
-          ) : (
-            <a className={buttonVariants({ variant: "outline", size: "sm" })} href={exportHref} download>
-              <Download className="h-4 w-4" aria-hidden />
-              Export CSV
-            </a>
-          ))}
+        {mayExport && <ExportLink href={exportHref} total={total} max={PROMO_CODE_EXPORT_MAX_ROWS} what="codes" />}
       </div>
       <PromoCodeTable rows={rows} />
       <Pagination page={query.page} pageSize={pageSize} total={total} />

@@ -98,7 +98,7 @@ export function PromoCodeTable({ rows }: { rows: PromoCodeRow[] }) {
       rows={rows}
       rowKey={(row) => row.code}
       empty="No promo codes match."
-      rowTestId={(row) => `promo-row-${row.code}`}
+      testIdPrefix="promo-row-"
     />
   );
 }

@@ -3,21 +3,17 @@ import { requirePermission } from "@/lib/auth/staff";
 
 import { staffListQuerySchema } from "@/lib/staff/schemas";
 import { listStaff } from "@/lib/staff/staff";
-import { FilterBar, SelectFilter, TextFilter } from "@/components/list/filter-bar";
+import { FilterBar, SearchFilter, SelectFilter } from "@/components/list/filter-bar";
 import { ListHeader } from "@/components/list/list-header";
 import { Pagination } from "@/components/pagination";
 import { AddStaffDialog } from "./add-staff-dialog";
 import { StaffTable } from "./staff-table";
-import { activeFilters, parseSearchParams, type RawSearchParams } from "@/lib/url-params";
+import { isFiltered, parseSearchParams, type RawSearchParams } from "@/lib/url-params";
 import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 
 export const metadata: Metadata = { title: "Staff" };
 
-const statusOptions = [
-  ["all", "All"],
-  ["active", "Active"],
-  ["disabled", "Disabled"],
-] as const;
+const statusOptions = { all: "All", active: "Active", disabled: "Disabled" };
 
 export default async function StaffPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const me = await requirePermission("staff.manage");
@@ -29,8 +25,8 @@ export default async function StaffPage({ searchParams }: { searchParams: Promis
         Who can use this console, and with which role.
       </ListHeader>
       <IgnoredParamsNotice names={ignored} />
-      <FilterBar action="/staff" state={query} filtered={activeFilters(staffListQuerySchema, query).length > 0}>
-        <TextFilter name="q" label="Search staff" value={query.q} placeholder="Name or email" className="w-64" />
+      <FilterBar action="/staff" state={query} filtered={isFiltered(staffListQuerySchema, query)}>
+        <SearchFilter label="Search staff" value={query.q} hint="Name or email" />
         <SelectFilter name="status" label="Status" value={query.status} options={statusOptions} />
         <input type="hidden" name="sort" value={query.sort} />
       </FilterBar>

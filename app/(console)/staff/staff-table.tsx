@@ -50,9 +50,9 @@ export function StaffTable({ rows, currentUserId, sort }: { rows: StaffRow[]; cu
     <DataTable
       columns={columns}
       rows={rows}
-      rowKey={(row) => row.id}
       empty="No staff match this search."
-      rowTestId={(row) => `staff-row-${row.email}`}
+      rowKey={(row) => row.email}
+      testIdPrefix="staff-row-"
     />
   );
 }

@@ -1,15 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { Download } from "lucide-react";
-import { requirePermission } from "@/lib/auth/staff";
-import { may } from "@/lib/auth/roles";
+import { requireStaff } from "@/lib/auth/staff";
+import { can, rolesFor } from "@/lib/auth/roles";
 import {
   builtInTravelerViews,
   DEFAULT_TRAVELER_SORT,
   describeFilter,
   esimFilterLabels,
-  esimFilters,
   filterKey,
   parseTravelerQuery,
   readTravelerQuery,
@@ -20,11 +18,10 @@ import {
 import { exactTravelerMatch, searchTravelers, TRAVELER_EXPORT_MAX_ROWS } from "@/lib/travelers/queries";
 import { listTeamViews } from "@/lib/travelers/views";
 import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
-import { FilterBar, SelectFilter, TextFilter } from "@/components/list/filter-bar";
+import { ExportLink } from "@/components/list/export-link";
+import { FilterBar, NumberFilter, SelectFilter, TextFilter } from "@/components/list/filter-bar";
 import { ListHeader } from "@/components/list/list-header";
 import { Pagination } from "@/components/pagination";
-import { buttonVariants } from "@/components/ui/button";
-import { formatNumber } from "@/lib/format";
 import type { RawSearchParams } from "@/lib/url-params";
 import { cn } from "@/lib/utils";
 import { DeleteViewButton, SaveViewDialog } from "./saved-views";
@@ -114,44 +111,17 @@ export default async function TravelersPage({ searchParams }: { searchParams: Pr
           placeholder="cust_123456, 8931…, booking_…, pkg_…"
           autoFocus
         />
-        <SelectFilter
-          name="esim"
-          label="eSIM"
-          value={query.esim}
-          options={[["", "Any"], ...esimFilters.map((value) => [value, esimFilterLabels[value]] as const)]}
-          className="w-52"
-        />
-        <TextFilter
-          name="departing"
-          label="Departing within (hours)"
-          type="number"
-          min={1}
-          value={query.departing}
-          className="w-40"
-        />
+        <SelectFilter name="esim" label="eSIM" value={query.esim} any="Any" options={esimFilterLabels} />
+        <NumberFilter name="departing" label="Departing within (hours)" value={query.departing} className="w-40" />
         <SelectFilter
           name="crossed"
           label="Crossed usage"
           value={query.crossed === undefined ? "" : String(query.crossed)}
-          options={[["", "Any"], ...usageThresholds.map((value) => [String(value), `${value}%`] as const)]}
-          className="w-28"
+          any="Any"
+          options={usageThresholds.map((value) => [String(value), `${value}%`] as const)}
         />
-        <TextFilter
-          name="crossedDays"
-          label="…in the last (days)"
-          type="number"
-          min={1}
-          value={query.crossedDays}
-          className="w-32"
-        />
-        <TextFilter
-          name="idle"
-          label="No activity for (days)"
-          type="number"
-          min={1}
-          value={query.idle}
-          className="w-36"
-        />
+        <NumberFilter name="crossedDays" label="…in the last (days)" value={query.crossedDays} className="w-32" />
+        <NumberFilter name="idle" label="No activity for (days)" value={query.idle} className="w-36" />
         <input type="hidden" name="go" value="1" />
         {query.sort !== DEFAULT_TRAVELER_SORT && <input type="hidden" name="sort" value={query.sort} />}
         {query.hide.length > 0 && <input type="hidden" name="hide" value={query.hide.join(",")} />}
@@ -168,16 +138,7 @@ export default async function TravelersPage({ searchParams }: { searchParams: Pr
       )}
 
       <TravelerTable rows={rows} sort={query.sort} hidden={query.hide}>
-        {total > TRAVELER_EXPORT_MAX_ROWS ? (
-          <span className="text-xs text-muted-foreground">
-            Export holds at most {formatNumber(TRAVELER_EXPORT_MAX_ROWS)} travelers: narrow the filter.
-          </span>
-        ) : (
-          <a className={buttonVariants({ variant: "outline", size: "sm" })} href={exportHref} download>
-            <Download className="h-4 w-4" aria-hidden />
-            Export CSV
-          </a>
-        )}
+        <ExportLink href={exportHref} total={total} max={TRAVELER_EXPORT_MAX_ROWS} what="travelers" />
         {mayManageViews && (
           <SaveViewDialog query={currentFilter ? viewQuery(query) : ""} description={describeFilter(query)} />
         )}

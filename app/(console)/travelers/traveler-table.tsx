@@ -151,7 +151,7 @@ export function TravelerTable({
         rowKey={(row) => row.externalUserId}
         hidden={hidden}
         empty="No travelers match."
-        rowTestId={(row) => `traveler-row-${row.externalUserId}`}
+        testIdPrefix="traveler-row-"
       />
     </div>
   );

@@ -28,7 +28,6 @@ export function FieldChanges({ rows }: { rows: FieldChangeRow[] }) {
     <DataTable
       columns={columns}
       rows={rows}
-      rowKey={(row) => row.id}
       hidden={rows.some((row) => row.traveler) ? [] : ["traveler"]}
       empty="No field changes."
     />

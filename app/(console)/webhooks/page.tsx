@@ -19,7 +19,7 @@ import { latestReconciliation } from "@/lib/webhooks/reconcile";
 import { ReconciliationPanel } from "./reconciliation-panel";
 import { ReplayMatching } from "./replay-matching";
 import { WebhookTable } from "./webhook-table";
-import { activeFilters, parseSearchParams, type RawSearchParams } from "@/lib/url-params";
+import { isFiltered, parseSearchParams, type RawSearchParams } from "@/lib/url-params";
 import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 
 export const metadata: Metadata = { title: "Webhooks" };
@@ -129,20 +129,9 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
 
       <IgnoredParamsNotice names={ignored} />
 
-      <FilterBar action="/webhooks" state={query} filtered={activeFilters(webhookQuerySchema, query).length > 0}>
-        <SelectFilter
-          name="type"
-          label="Event type"
-          value={query.type}
-          options={[["", "All types"], ...types]}
-          className="w-60"
-        />
-        <SelectFilter
-          name="status"
-          label="Status"
-          value={query.status}
-          options={[["all", "All"], ...webhookStatuses]}
-        />
+      <FilterBar action="/webhooks" state={query} filtered={isFiltered(webhookQuerySchema, query)}>
+        <SelectFilter name="type" label="Event type" value={query.type} any="All types" options={types} />
+        <SelectFilter name="status" label="Status" value={query.status} all="All" options={webhookStatuses} />
         <TextFilter name="user" label="external_user_id" value={query.user} />
         <TextFilter name="booking" label="booking_id" value={query.booking} className="w-40" />
         <TextFilter name="package" label="package_id" value={query.package} className="w-40" />

@@ -58,13 +58,5 @@ const columns = (sort: string): Column<WebhookRow>[] => [
 ];
 
 export function WebhookTable({ rows, sort }: { rows: WebhookRow[]; sort: string }) {
-  return (
-    <DataTable
-      columns={columns(sort)}
-      rows={rows}
-      rowKey={(row) => row.id}
-      empty="No webhook events match."
-      rowTestId={(row) => `webhook-row-${row.id}`}
-    />
-  );
+  return <DataTable columns={columns(sort)} rows={rows} empty="No webhook events match." testIdPrefix="webhook-row-" />;
 }

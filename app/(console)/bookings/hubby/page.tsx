@@ -127,8 +127,7 @@ export default async function HubbyBookingsPage({ searchParams }: { searchParams
             label="Bookings at Hubby"
             columns={columns}
             rows={listing.rows}
-            rowKey={(row) => row.id}
-            rowTestId={(row) => `hubby-booking-${row.id}`}
+            testIdPrefix="hubby-booking-"
             empty={query.page === 1 ? "Hubby holds no bookings for you yet." : "No bookings on this page."}
           />
           <nav
