@@ -2,7 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { FilterField } from "@/components/ui/field";
-import { Input, Select } from "@/components/ui/input";
+import { Input, Select, type SelectOption } from "@/components/ui/input";
 
 /**
  * A list screen's filter form: a GET to the screen itself, so the filter lives in the URL (links, reloads and saved
@@ -86,10 +86,10 @@ type OptionList = readonly (string | readonly [value: string, label: string])[];
 /** A choice: `[value, label]` pairs, values that are their own label, or a record of labels by value. */
 export type FilterOptions = OptionList | Record<string, string>;
 
-function choicesOf(options: FilterOptions): [value: string, label: string][] {
+function choicesOf(options: FilterOptions): SelectOption[] {
   const isList = (value: FilterOptions): value is OptionList => Array.isArray(value);
-  if (!isList(options)) return Object.entries(options);
-  return options.map((option) => (typeof option === "string" ? [option, option] : [option[0], option[1]]));
+  const pairs = isList(options) ? options : Object.entries(options);
+  return pairs.map((option) => (typeof option === "string" ? option : { value: option[0], label: option[1] }));
 }
 
 /**
@@ -112,20 +112,14 @@ export function SelectFilter({
   any?: string;
 }) {
   const id = `filter-${name}`;
-  const choices: [string, string][] = [
-    ...(all === undefined ? [] : [["all", all] as [string, string]]),
-    ...(any === undefined ? [] : [["", any] as [string, string]]),
+  const choices: SelectOption[] = [
+    ...(all === undefined ? [] : [{ value: "all", label: all }]),
+    ...(any === undefined ? [] : [{ value: "", label: any }]),
     ...choicesOf(options),
   ];
   return (
     <FilterField id={id} label={label}>
-      <Select id={id} name={name} defaultValue={value ?? ""} className="w-auto min-w-24">
-        {choices.map(([optionValue, optionLabel]) => (
-          <option key={optionValue} value={optionValue}>
-            {optionLabel}
-          </option>
-        ))}
-      </Select>
+      <Select id={id} name={name} defaultValue={value ?? ""} className="w-auto min-w-24" options={choices} />
     </FilterField>
   );
 }
