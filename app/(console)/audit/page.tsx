@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
-import { requireStaff } from "@/lib/auth/staff";
-import { rolesFor } from "@/lib/auth/roles";
+import { requirePermission } from "@/lib/auth/staff";
 import { auditQuerySchema, listAuditEntries, type AuditRow } from "@/lib/audit/queries";
 import { refusalReasonsOfLastDay } from "@/lib/audit/refusals";
 import { formatDateTime } from "@/lib/format";

@@ -37,7 +37,7 @@ export default async function BookingsPage({ searchParams }: { searchParams: Pro
             <Link href="/bookings/new?topUp=1" className={buttonVariants({ size: "sm", variant: "outline" })}>
               Top up a traveler
             </Link>
-            {can(staff.role, "bookings.issue") && (
+            {may(staff, "bookings.issue") && (
               <Link href="/bookings/new" className={buttonVariants({ size: "sm" })}>
                 New booking
               </Link>

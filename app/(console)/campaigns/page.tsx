@@ -5,8 +5,7 @@ import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 import { ListHeader } from "@/components/list/list-header";
 import { Pagination } from "@/components/pagination";
 import { buttonVariants } from "@/components/ui/button";
-import { rolesFor } from "@/lib/auth/roles";
-import { requireStaff } from "@/lib/auth/staff";
+import { requirePermission } from "@/lib/auth/staff";
 import { formatMoney } from "@/lib/bookings/quote";
 import { campaignListQuerySchema, listCampaigns, type CampaignListRow } from "@/lib/campaigns/queries";
 import { formatNumber, utcStamp } from "@/lib/format";
@@ -58,7 +57,7 @@ const columns: Column<CampaignListRow>[] = [
 ];
 
 export default async function CampaignsPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
-  await requireStaff(...rolesFor("campaigns.run"));
+  await requirePermission("campaigns.run");
   const { values: query, ignored } = parseSearchParams(campaignListQuerySchema, await searchParams);
   const { rows, total, pageSize } = await listCampaigns(query.page);
   return (

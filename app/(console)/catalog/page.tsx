@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
-import { rolesFor } from "@/lib/auth/roles";
-import { requireStaff } from "@/lib/auth/staff";
+import { requirePermission } from "@/lib/auth/staff";
 import { formatMoney } from "@/lib/bookings/quote";
 import { catalogRefreshStatus } from "@/lib/catalog/background";
 import { catalogAsOf, catalogQuerySchema, searchCatalog, type CatalogRow } from "@/lib/catalog/catalog";

@@ -79,7 +79,7 @@ export default async function PromoCodesPage({ searchParams }: { searchParams: P
       <ListHeader
         title="Promo codes"
         actions={
-          can(staff.role, "promoCodes.issue") && (
+          may(staff, "promoCodes.issue") && (
             <Link href="/bookings/new?mode=promo" className={buttonVariants({ size: "sm" })}>
               Issue promo codes
             </Link>

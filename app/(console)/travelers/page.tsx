@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { requireStaff } from "@/lib/auth/staff";
-import { can, rolesFor } from "@/lib/auth/roles";
+import { requirePermission } from "@/lib/auth/staff";
+import { may } from "@/lib/auth/roles";
 import {
   builtInTravelerViews,
   DEFAULT_TRAVELER_SORT,

@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { audit } from "@/lib/audit/audit";
-import { rolesFor } from "@/lib/auth/roles";
-import { requireStaff } from "@/lib/auth/staff";
+import { requirePermission } from "@/lib/auth/staff";
 import {
   HUBBY_PER_PAGE,
   hubbyBookingsQuerySchema,

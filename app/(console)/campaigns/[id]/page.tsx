@@ -4,8 +4,7 @@ import { notFound } from "next/navigation";
 import { Pagination } from "@/components/pagination";
 import { Badge } from "@/components/ui/badge";
 import { DataTable, type Column } from "@/components/data-table";
-import { rolesFor } from "@/lib/auth/roles";
-import { requireStaff } from "@/lib/auth/staff";
+import { requirePermission } from "@/lib/auth/staff";
 import { formatMoney } from "@/lib/bookings/quote";
 import {
   CAMPAIGN_PAGE_SIZE,
