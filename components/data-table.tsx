@@ -1,52 +1,68 @@
-"use client";
-import type { ReactTable, Row, Row_ColumnVisibility, RowData, TableFeatures, TableState } from "@tanstack/react-table";
+import type { ReactNode } from "react";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 
-/** A row's cells without hidden columns (tables that register columnVisibilityFeature), else all of them. */
-function visibleCells<TFeatures extends TableFeatures, TData extends RowData>(row: Row<TFeatures, TData>) {
-  return (row as Partial<Row_ColumnVisibility<TFeatures, TData>>).getVisibleCells?.() ?? row.getAllCells();
-}
+/** One column of a DataTable: its header, how a row fills its cell, and the classes of that cell. */
+export type Column<Row> = {
+  /** Names the column for `hidden` (and React's keys). */
+  id: string;
+  header: ReactNode;
+  cell: (row: Row) => ReactNode;
+  className?: string;
+  headClassName?: string;
+};
 
-/** The markup every TanStack table in the console shares: header groups, rows, and an empty state. */
-export function DataTable<TFeatures extends TableFeatures, TData extends RowData>({
-  table,
+/**
+ * Every table of the console: a header row, one row per item, or the empty state. A plain component (no hooks, no
+ * "use client"), so server pages declare columns with render functions and client tables use it alike; sorting and
+ * paging are the server's (URL state), hidden columns come from the URL too.
+ */
+/** Rows with a string `id` are keyed by it; others name their key. */
+type RowKey<Row> = Row extends { id: string } ? { rowKey?: (row: Row) => string } : { rowKey: (row: Row) => string };
+
+export function DataTable<Row>({
+  columns,
+  rows,
+  rowKey = (row) => (row as { id: string }).id,
   empty,
-  rowTestId,
+  testIdPrefix,
+  hidden = [],
+  label,
 }: {
-  table: ReactTable<TFeatures, TData, TableState<TFeatures>>;
-  empty: string;
-  rowTestId?: (row: TData) => string;
-}) {
-  const rows = table.getRowModel().rows;
+  columns: readonly Column<Row>[];
+  rows: readonly Row[];
+  empty: ReactNode;
+  /** Each row's data-testid: this prefix and the row's key. */
+  testIdPrefix?: string;
+  /** Ids of columns not to show. */
+  hidden?: readonly string[];
+  /** The table's accessible name, when a screen shows more than one. */
+  label?: string;
+} & RowKey<Row>) {
+  const shown = columns.filter((column) => !hidden.includes(column.id));
   return (
-    <Table>
+    <Table aria-label={label}>
       <TableHeader>
-        {table.getHeaderGroups().map((group) => (
-          <TableRow key={group.id}>
-            {group.headers.map((header) => (
-              <TableHead key={header.id}>
-                {header.isPlaceholder ? null : <table.FlexRender header={header} />}
-              </TableHead>
-            ))}
-          </TableRow>
-        ))}
+        <TableRow>
+          {shown.map((column) => (
+            <TableHead key={column.id} className={column.headClassName}>
+              {column.header}
+            </TableHead>
+          ))}
+        </TableRow>
       </TableHeader>
       <TableBody>
         {rows.length === 0 ? (
           <TableRow>
-            <TableCell
-              colSpan={table.getHeaderGroups().at(-1)?.headers.length ?? 1}
-              className="py-8 text-center text-muted-foreground"
-            >
+            <TableCell colSpan={shown.length} className="py-8 text-center text-muted-foreground">
               {empty}
             </TableCell>
           </TableRow>
         ) : (
           rows.map((row) => (
-            <TableRow key={row.id} data-testid={rowTestId?.(row.original)}>
-              {visibleCells(row).map((cell) => (
-                <TableCell key={cell.id}>
-                  <table.FlexRender cell={cell} />
+            <TableRow key={rowKey(row)} data-testid={testIdPrefix && `${testIdPrefix}${rowKey(row)}`}>
+              {shown.map((column) => (
+                <TableCell key={column.id} className={column.className}>
+                  {column.cell(row)}
                 </TableCell>
               ))}
             </TableRow>

@@ -1,19 +1,26 @@
 "use client";
 import Link from "next/link";
-import { usePathname, useSearchParams } from "next/navigation";
 import { buttonVariants } from "@/components/ui/button";
+import { useHrefWith } from "@/components/list/use-href-with";
 import { cn } from "@/lib/utils";
+
+/** A Previous/Next button: a link, or shown disabled when there is no such page (`href` null). */
+export function PageLink({ href, label }: { href: string | null; label: string }) {
+  return href ? (
+    <Link className={buttonVariants({ variant: "outline", size: "sm" })} href={href}>
+      {label}
+    </Link>
+  ) : (
+    <span className={cn(buttonVariants({ variant: "outline", size: "sm" }), "opacity-50")} aria-disabled>
+      {label}
+    </span>
+  );
+}
 
 /** Page links that keep every other URL parameter (filters, sort). */
 export function Pagination({ page, pageSize, total }: { page: number; pageSize: number; total: number }) {
-  const pathname = usePathname();
-  const searchParams = useSearchParams();
+  const href = useHrefWith();
   const pages = Math.max(1, Math.ceil(total / pageSize));
-  const href = (target: number) => {
-    const params = new URLSearchParams(searchParams.toString());
-    params.set("page", String(target));
-    return `${pathname}?${params.toString()}`;
-  };
   const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
   const last = Math.min(total, page * pageSize);
   return (
@@ -22,24 +29,8 @@ export function Pagination({ page, pageSize, total }: { page: number; pageSize: 
         {first}–{last} of {total}
       </span>
       <span className="flex gap-2">
-        {page > 1 ? (
-          <Link className={buttonVariants({ variant: "outline", size: "sm" })} href={href(page - 1)}>
-            Previous
-          </Link>
-        ) : (
-          <span className={cn(buttonVariants({ variant: "outline", size: "sm" }), "opacity-50")} aria-disabled>
-            Previous
-          </span>
-        )}
-        {page < pages ? (
-          <Link className={buttonVariants({ variant: "outline", size: "sm" })} href={href(page + 1)}>
-            Next
-          </Link>
-        ) : (
-          <span className={cn(buttonVariants({ variant: "outline", size: "sm" }), "opacity-50")} aria-disabled>
-            Next
-          </span>
-        )}
+        <PageLink href={page > 1 ? href({ page: String(page - 1) }) : null} label="Previous" />
+        <PageLink href={page < pages ? href({ page: String(page + 1) }) : null} label="Next" />
       </span>
     </nav>
   );

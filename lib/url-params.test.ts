@@ -3,6 +3,8 @@ import { z } from "zod";
 import {
   calendarDate,
   decodePercentEncoding,
+  hrefWith,
+  isFiltered,
   parseRouteParams,
   parseSearchParams,
   searchParamsRecord,
@@ -143,5 +145,31 @@ describe("decodePercentEncoding", () => {
   it("decodes, or gives null for bad encoding", () => {
     expect(decodePercentEncoding("%2Ftravelers%2Fzo%C3%AB")).toBe("/travelers/zoë");
     expect(decodePercentEncoding("/travelers/%E0%A4%A")).toBeNull();
+  });
+});
+
+describe("isFiltered", () => {
+  const listSchema = schema.extend({ user: urlText(20).optional().catch(undefined) });
+
+  it("is false for the defaults, and for what a submitted empty form sends", () => {
+    expect(isFiltered(listSchema, parseSearchParams(listSchema, "").values)).toBe(false);
+    expect(isFiltered(listSchema, parseSearchParams(listSchema, "q=&from=&user=&page=3&sort=-name").values)).toBe(
+      false,
+    );
+  });
+
+  it("is true once any filter differs from its default", () => {
+    expect(isFiltered(listSchema, parseSearchParams(listSchema, "q=zoë").values)).toBe(true);
+    expect(isFiltered(listSchema, parseSearchParams(listSchema, "user=cust_1").values)).toBe(true);
+    expect(isFiltered(listSchema, parseSearchParams(listSchema, "from=2026-01-01").values)).toBe(true);
+  });
+});
+
+describe("hrefWith", () => {
+  it("changes and removes the named parameters and keeps the others, encoded", () => {
+    expect(hrefWith("/webhooks", "user=a%20b&page=3&sort=eventAt", { page: null, sort: "-eventAt" })).toBe(
+      "/webhooks?user=a+b&sort=-eventAt",
+    );
+    expect(hrefWith("/audit", new URLSearchParams("q=x"), { page: "2" })).toBe("/audit?q=x&page=2");
   });
 });

@@ -113,6 +113,43 @@ export function parseSearchParams<Schema extends z.ZodObject>(
 }
 
 /**
+ * Whether any filter field's value differs from the schema's default (what an empty URL gives), leaving out
+ * `notFilters` (page, sort and other view state): a list screen then offers to clear its filters.
+ */
+export function isFiltered<Schema extends z.ZodObject>(
+  schema: Schema,
+  values: z.output<Schema>,
+  notFilters: readonly string[] = ["page", "sort"],
+): boolean {
+  const defaults = schema.parse({}) as Record<string, unknown>;
+  const current = values as Record<string, unknown>;
+  return Object.keys(schema.shape).some(
+    (key) => !notFilters.includes(key) && comparable(current[key]) !== comparable(defaults[key]),
+  );
+}
+
+/** An empty text or list filters as little as a missing one (a submitted form sends every field, empty or not). */
+const comparable = (value: unknown) =>
+  value === undefined || value === "" || (Array.isArray(value) && value.length === 0) ? "" : JSON.stringify(value);
+
+/**
+ * The same address with some parameters changed (`null` removes one), every other parameter kept: how pagination,
+ * sort headers and "only this value" links move within a list without dropping its filters.
+ */
+export function hrefWith(
+  pathname: string,
+  current: URLSearchParams | string,
+  changes: Record<string, string | null>,
+): string {
+  const params = new URLSearchParams(current);
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === null) params.delete(key);
+    else params.set(key, value);
+  }
+  return `${pathname}?${params.toString()}`;
+}
+
+/**
  * A download's or polling route's answer to search parameters it could not read: it has no screen to show a notice
  * on, and using the defaults would hand out something else than was asked for.
  */

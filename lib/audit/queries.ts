@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "../db";
+import { dayRange, pageParam, readListPage, withTextIds } from "../list-query";
 import { calendarDateParam } from "../url-params";
 import type { Prisma } from "../generated/prisma/client";
 
@@ -11,9 +12,22 @@ export const auditQuerySchema = z.object({
   result: z.enum(["all", "ok", "error", "refused"]).catch("all"),
   from: calendarDateParam,
   to: calendarDateParam,
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+  page: pageParam(),
 });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
+
+const listSelect = {
+  id: true,
+  at: true,
+  actorEmail: true,
+  action: true,
+  targetType: true,
+  targetId: true,
+  externalUserId: true,
+  result: true,
+  details: true,
+  requestId: true,
+} as const;
 
 export async function listAuditEntries(query: AuditQuery) {
   const where: Prisma.AuditEntryWhereInput = {
@@ -29,35 +43,17 @@ export async function listAuditEntries(query: AuditQuery) {
         }
       : {}),
     ...(query.result !== "all" ? { result: query.result } : {}),
-    ...(query.from || query.to
-      ? {
-          at: {
-            ...(query.from ? { gte: new Date(`${query.from}T00:00:00Z`) } : {}),
-            ...(query.to ? { lt: new Date(new Date(`${query.to}T00:00:00Z`).getTime() + 86_400_000) } : {}),
-          },
-        }
-      : {}),
+    at: dayRange(query.from, query.to),
   };
-  const [rows, total] = await Promise.all([
-    db().auditEntry.findMany({
-      where,
-      orderBy: [{ at: "desc" }, { id: "desc" }],
-      skip: (query.page - 1) * AUDIT_PAGE_SIZE,
-      take: AUDIT_PAGE_SIZE,
-      select: {
-        id: true,
-        at: true,
-        actorEmail: true,
-        action: true,
-        targetType: true,
-        targetId: true,
-        externalUserId: true,
-        result: true,
-        details: true,
-        requestId: true,
-      },
-    }),
-    db().auditEntry.count({ where }),
-  ]);
-  return { rows: rows.map((row) => ({ ...row, id: row.id.toString() })), total, pageSize: AUDIT_PAGE_SIZE };
+  return readListPage(
+    { page: query.page, pageSize: AUDIT_PAGE_SIZE },
+    {
+      rows: (window) =>
+        db()
+          .auditEntry.findMany({ where, orderBy: [{ at: "desc" }, { id: "desc" }], ...window, select: listSelect })
+          .then(withTextIds),
+      total: () => db().auditEntry.count({ where }),
+    },
+  );
 }
+export type AuditRow = Awaited<ReturnType<typeof listAuditEntries>>["rows"][number];

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { db } from "../db";
 import { ActionError } from "../errors";
 import { getEnv } from "../env";
+import { dayRange, pageParam, readListPage } from "../list-query";
 import { calendarDateParam } from "../url-params";
 import type { Prisma } from "../generated/prisma/client";
 
@@ -18,7 +19,7 @@ export const bookingQuerySchema = z.object({
   actor: z.string().trim().max(200).catch(""),
   from: calendarDateParam,
   to: calendarDateParam,
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+  page: pageParam(),
 });
 export type BookingQuery = z.infer<typeof bookingQuerySchema>;
 
@@ -42,58 +43,46 @@ function where(query: BookingQuery): Prisma.BookingIntentWhereInput {
     ...(query.user ? { externalUserIds: { has: query.user } } : {}),
     ...(query.destination ? { destinations: { has: query.destination } } : {}),
     ...(query.actor ? { actorEmail: { contains: query.actor, mode: "insensitive" } } : {}),
-    ...(query.from || query.to
-      ? {
-          createdAt: {
-            ...(query.from ? { gte: new Date(`${query.from}T00:00:00Z`) } : {}),
-            ...(query.to ? { lt: new Date(Date.parse(`${query.to}T00:00:00Z`) + 86_400_000) } : {}),
-          },
-        }
-      : {}),
+    createdAt: dayRange(query.from, query.to),
   };
 }
 
 export async function listBookingIntents(query: BookingQuery) {
   const filter = where(query);
-  const [rows, total, totals] = await Promise.all([
-    db().bookingIntent.findMany({
-      where: filter,
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      skip: (query.page - 1) * BOOKING_PAGE_SIZE,
-      take: BOOKING_PAGE_SIZE,
-      select: {
-        id: true,
-        createdAt: true,
-        kind: true,
-        status: true,
-        actorEmail: true,
-        externalUserIds: true,
-        destinations: true,
-        costCents: true,
-        currency: true,
-        hubbyBookingId: true,
+  const [page, totals] = await Promise.all([
+    readListPage(
+      { page: query.page, pageSize: BOOKING_PAGE_SIZE },
+      {
+        rows: async (window) => {
+          const rows = await db().bookingIntent.findMany({
+            where: filter,
+            orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+            ...window,
+            select: {
+              id: true,
+              createdAt: true,
+              kind: true,
+              status: true,
+              actorEmail: true,
+              externalUserIds: true,
+              destinations: true,
+              costCents: true,
+              currency: true,
+              hubbyBookingId: true,
+            },
+          });
+          return rows.map(({ externalUserIds, createdAt, ...row }): BookingRow => ({
+            ...row,
+            createdAt: createdAt.toISOString(),
+            travelers: externalUserIds,
+          }));
+        },
+        total: () => db().bookingIntent.count({ where: filter }),
       },
-    }),
-    db().bookingIntent.count({ where: filter }),
+    ),
     db().bookingIntent.aggregate({ where: { ...filter, status: "SENT" }, _sum: { costCents: true } }),
   ]);
-  return {
-    rows: rows.map((row): BookingRow => ({
-      id: row.id,
-      createdAt: row.createdAt.toISOString(),
-      kind: row.kind,
-      status: row.status,
-      actorEmail: row.actorEmail,
-      travelers: row.externalUserIds,
-      destinations: row.destinations,
-      costCents: row.costCents,
-      currency: row.currency,
-      hubbyBookingId: row.hubbyBookingId,
-    })),
-    total,
-    pageSize: BOOKING_PAGE_SIZE,
-    sentCostCents: totals._sum.costCents ?? 0,
-  };
+  return { ...page, sentCostCents: totals._sum.costCents ?? 0 };
 }
 
 export async function getBookingIntent(id: string) {

@@ -1,43 +1,47 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "../db";
+import { pageParam, readListPage } from "../list-query";
 import type { CampaignRowState } from "../generated/prisma/client";
 
 export const CAMPAIGN_PAGE_SIZE = 50;
 
-const pageParam = z.coerce.number().int().min(1).max(10_000).catch(1);
+const MAX_PAGE = 10_000;
 
 /** /campaigns URL state. */
-export const campaignListQuerySchema = z.object({ page: pageParam });
+export const campaignListQuerySchema = z.object({ page: pageParam(MAX_PAGE) });
 
 /** Campaign ids are uuids: anything else (36 dashes fits a looser pattern) never reaches the uuid column. */
 const isCampaignId = (id: string) => z.uuid().safeParse(id).success;
 
 export async function listCampaigns(page: number) {
-  const [total, rows] = await Promise.all([
-    db().campaign.count(),
-    db().campaign.findMany({
-      orderBy: { createdAt: "desc" },
-      skip: (page - 1) * CAMPAIGN_PAGE_SIZE,
-      take: CAMPAIGN_PAGE_SIZE,
-      select: {
-        id: true,
-        name: true,
-        fileName: true,
-        status: true,
-        statusNote: true,
-        rowCount: true,
-        checkedRows: true,
-        validCount: true,
-        costCents: true,
-        currency: true,
-        actorEmail: true,
-        createdAt: true,
-      },
-    }),
-  ]);
-  return { total, rows };
+  return readListPage(
+    { page, pageSize: CAMPAIGN_PAGE_SIZE },
+    {
+      rows: (window) =>
+        db().campaign.findMany({
+          orderBy: { createdAt: "desc" },
+          ...window,
+          select: {
+            id: true,
+            name: true,
+            fileName: true,
+            status: true,
+            statusNote: true,
+            rowCount: true,
+            checkedRows: true,
+            validCount: true,
+            costCents: true,
+            currency: true,
+            actorEmail: true,
+            createdAt: true,
+          },
+        }),
+      total: () => db().campaign.count(),
+    },
+  );
 }
+export type CampaignListRow = Awaited<ReturnType<typeof listCampaigns>>["rows"][number];
 
 export type PerDestination = { destination: string; rows: number; costCents: number; priceCents: number };
 
@@ -164,7 +168,7 @@ export type RowFilter = (typeof ROW_FILTERS)[number];
 /** A campaign page's URL state: the row table's filter (its default depends on the campaign's status) and page. */
 export const campaignPageQuerySchema = z.object({
   rows: z.enum(ROW_FILTERS).optional().catch(undefined),
-  page: pageParam,
+  page: pageParam(MAX_PAGE),
 });
 
 /** /campaigns/<id>/rows.csv?only=errors: the dry run's error table instead of every row. */
@@ -192,18 +196,15 @@ const rowSelect = {
 
 export async function campaignRows(id: string, filter: RowFilter, page: number, pageSize = CAMPAIGN_PAGE_SIZE) {
   const where = rowWhere(id, filter);
-  const [total, rows] = await Promise.all([
-    db().campaignRow.count({ where }),
-    db().campaignRow.findMany({
-      where,
-      orderBy: { line: "asc" },
-      skip: (page - 1) * pageSize,
-      take: pageSize,
-      select: rowSelect,
-    }),
-  ]);
-  return { total, rows };
+  return readListPage(
+    { page, pageSize },
+    {
+      rows: (window) => db().campaignRow.findMany({ where, orderBy: { line: "asc" }, ...window, select: rowSelect }),
+      total: () => db().campaignRow.count({ where }),
+    },
+  );
 }
+export type CampaignRowView = Awaited<ReturnType<typeof campaignRows>>["rows"][number];
 
 /** Every row in line order, in batches (for the CSV downloads). */
 export async function* allCampaignRows(id: string, filter: RowFilter, batch = 2000) {

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "../db";
+import { dayRange, pageParam, readListPage, withTextIds } from "../list-query";
 import { calendarDateParam } from "../url-params";
 import type { Prisma } from "../generated/prisma/client";
 
@@ -11,7 +12,6 @@ export const API_LOG_PAGE_SIZE = 50;
 export const apiLogOutcomes = ["all", "ok", "client_error", "server_error", "no_response", "failed"] as const;
 export type ApiLogOutcome = (typeof apiLogOutcomes)[number];
 
-/** A calendar day (UTC) that exists: "2026-02-31" is refused, not rolled over into March. */
 /** Every parameter falls back to its default, so a hand-edited or stale URL shows the screen instead of an error. */
 export const apiLogQuerySchema = z.object({
   q: z.string().trim().max(200).catch(""),
@@ -26,7 +26,7 @@ export const apiLogQuerySchema = z.object({
   outcome: z.enum(apiLogOutcomes).catch("all"),
   from: calendarDateParam,
   to: calendarDateParam,
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+  page: pageParam(),
 });
 export type ApiLogQuery = z.infer<typeof apiLogQuerySchema>;
 
@@ -59,41 +59,43 @@ function whereFor(query: ApiLogQuery): Prisma.ApiCallWhereInput {
   if (query.endpoint !== "all") and.push({ endpoint: query.endpoint });
   if (query.method !== "all") and.push({ method: query.method });
   if (query.outcome !== "all") and.push(outcomeWhere[query.outcome]);
-  if (query.from) and.push({ at: { gte: new Date(`${query.from}T00:00:00Z`) } });
-  if (query.to) and.push({ at: { lt: new Date(Date.parse(`${query.to}T00:00:00Z`) + 86_400_000) } });
+  const days = dayRange(query.from, query.to);
+  if (days) and.push({ at: days });
   return and.length > 0 ? { AND: and } : {};
 }
 
-/** One page of calls matching the filter, newest first, with only the fields the screen shows. */
+/** Only the fields the screen shows. */
+const listSelect = {
+  id: true,
+  at: true,
+  method: true,
+  endpoint: true,
+  path: true,
+  status: true,
+  ok: true,
+  durationMs: true,
+  attempt: true,
+  errorKind: true,
+  errorCode: true,
+  errorMessage: true,
+  requestId: true,
+  staffEmail: true,
+  externalUserId: true,
+} as const;
+
+/** One page of calls matching the filter, newest first. */
 export async function listApiCalls(query: ApiLogQuery) {
   const where = whereFor(query);
-  const [rows, total] = await Promise.all([
-    db().apiCall.findMany({
-      where,
-      orderBy: [{ at: "desc" }, { id: "desc" }],
-      skip: (query.page - 1) * API_LOG_PAGE_SIZE,
-      take: API_LOG_PAGE_SIZE,
-      select: {
-        id: true,
-        at: true,
-        method: true,
-        endpoint: true,
-        path: true,
-        status: true,
-        ok: true,
-        durationMs: true,
-        attempt: true,
-        errorKind: true,
-        errorCode: true,
-        errorMessage: true,
-        requestId: true,
-        staffEmail: true,
-        externalUserId: true,
-      },
-    }),
-    db().apiCall.count({ where }),
-  ]);
-  return { rows: rows.map((row) => ({ ...row, id: row.id.toString() })), total, pageSize: API_LOG_PAGE_SIZE };
+  return readListPage(
+    { page: query.page, pageSize: API_LOG_PAGE_SIZE },
+    {
+      rows: (window) =>
+        db()
+          .apiCall.findMany({ where, orderBy: [{ at: "desc" }, { id: "desc" }], ...window, select: listSelect })
+          .then(withTextIds),
+      total: () => db().apiCall.count({ where }),
+    },
+  );
 }
 export type ApiCallRow = Awaited<ReturnType<typeof listApiCalls>>["rows"][number];
 

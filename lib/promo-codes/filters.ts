@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pageParam } from "../list-query";
 import {
   calendarDateParam,
   parseSearchParams,
@@ -45,7 +46,7 @@ export const promoCodeQuerySchema = z.object({
   to: calendarDateParam,
   /** The codes of one booking (its intent), linked from the booking's page. */
   intent: z.uuid().optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+  page: pageParam(),
 });
 export type PromoCodeQuery = z.infer<typeof promoCodeQuerySchema>;
 

@@ -1,29 +1,21 @@
 import "server-only";
 import { db } from "../db";
 import { Prisma } from "../generated/prisma/client";
+import { dayRange, readListPage } from "../list-query";
+import type { IssuedPromoCode } from "./codes";
 import type { PromoCodeQuery } from "./filters";
 
 export const PROMO_CODE_PAGE_SIZE = 50;
 /** One export holds at most this many codes; a wider filter is refused with a message to narrow it. */
 export const PROMO_CODE_EXPORT_MAX_ROWS = 50_000;
 const EXPORT_BATCH = 1_000;
-const DAY_MS = 86_400_000;
 
-export type PromoCodeRow = {
-  code: string;
+/** A stored code as the list shows it: what the booking's reply said (IssuedPromoCode) and what became of it. */
+export type PromoCodeRow = IssuedPromoCode & {
   /** "issued" until Hubby reports a redemption, then "redeemed". */
   status: "issued" | "redeemed";
   /** Issued by a booking of this console, or known only from its redemption. */
   source: "console" | "outside";
-  uuid: string | null;
-  claimUrl: string | null;
-  deepLinkUrl: string | null;
-  packageId: string | null;
-  packageSize: string | null;
-  destination: string | null;
-  iso3: string | null;
-  packageType: string | null;
-  packageDuration: number | null;
   hubbyBookingId: string | null;
   intentId: string | null;
   campaignId: string | null;
@@ -50,7 +42,6 @@ const toRow = (row: RawRow): PromoCodeRow => ({
   firstSeenAt: row.firstSeenAt.toISOString(),
 });
 
-const dayStart = (date: string) => new Date(`${date}T00:00:00Z`);
 const likePrefix = (text: string) => `${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 
 function conditions(query: PromoCodeQuery): Prisma.Sql[] {
@@ -64,8 +55,9 @@ function conditions(query: PromoCodeQuery): Prisma.Sql[] {
   if (query.intent) where.push(Prisma.sql`c."intentId" = ${query.intent}::uuid`);
   if (query.q) where.push(Prisma.sql`c."code" ILIKE ${likePrefix(query.q)}`);
   const column = query.dates === "redeemed" ? Prisma.sql`c."redeemedAt"` : Prisma.sql`c."issuedAt"`;
-  if (query.from) where.push(Prisma.sql`${column} >= ${dayStart(query.from)}::timestamptz`);
-  if (query.to) where.push(Prisma.sql`${column} < ${new Date(dayStart(query.to).getTime() + DAY_MS)}::timestamptz`);
+  const days = dayRange(query.from, query.to);
+  if (days?.gte) where.push(Prisma.sql`${column} >= ${days.gte}::timestamptz`);
+  if (days?.lt) where.push(Prisma.sql`${column} < ${days.lt}::timestamptz`);
   return where;
 }
 
@@ -82,15 +74,20 @@ const rowColumns = Prisma.sql`c."code", c."uuid", c."claimUrl", c."deepLinkUrl",
 /** One page of codes matching the filter, newest first (issue time, or first redemption for outside codes). */
 export async function listPromoCodes(query: PromoCodeQuery) {
   const where = whereClause(query);
-  const [rows, counted] = await Promise.all([
-    db().$queryRaw<RawRow[]>`
-      SELECT ${rowColumns} FROM "PromoCode" c LEFT JOIN "Campaign" cam ON cam."id" = c."campaignId"
-      ${where}
-      ORDER BY c."firstSeenAt" DESC, c."code" DESC
-      LIMIT ${PROMO_CODE_PAGE_SIZE} OFFSET ${(query.page - 1) * PROMO_CODE_PAGE_SIZE}`,
-    db().$queryRaw<{ total: number }[]>`SELECT count(*)::int AS "total" FROM "PromoCode" c ${where}`,
-  ]);
-  return { rows: rows.map(toRow), total: counted[0]?.total ?? 0, pageSize: PROMO_CODE_PAGE_SIZE };
+  return readListPage(
+    { page: query.page, pageSize: PROMO_CODE_PAGE_SIZE },
+    {
+      rows: async ({ skip, take }) => {
+        const rows = await db().$queryRaw<RawRow[]>`
+          SELECT ${rowColumns} FROM "PromoCode" c LEFT JOIN "Campaign" cam ON cam."id" = c."campaignId"
+          ${where}
+          ORDER BY c."firstSeenAt" DESC, c."code" DESC
+          LIMIT ${take} OFFSET ${skip}`;
+        return rows.map(toRow);
+      },
+      total: () => countPromoCodes(query),
+    },
+  );
 }
 
 export async function countPromoCodes(query: PromoCodeQuery): Promise<number> {

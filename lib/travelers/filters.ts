@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pageParam } from "../list-query";
 import { parseSearchParams, type ParsedSearchParams, type SearchParamsInput } from "../url-params";
 
 /**
@@ -91,7 +92,7 @@ export const travelerQuerySchema = travelerFilterSchema.extend({
       z.enum(travelerSorts),
     )
     .catch(DEFAULT_TRAVELER_SORT),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+  page: pageParam(),
   hide: z.preprocess((value) => (Array.isArray(value) ? value.join(",") : (value ?? "")), hideSchema),
   /** Sent by the search form: an id that names exactly one traveler then opens that traveler. */
   go: z.literal("1").optional().catch(undefined),

@@ -1,8 +1,8 @@
+import { utcStamp } from "../format";
+
 /** Times on the traveler page: always UTC, to the minute, so staff and Hubby's support read the same clock. */
 export function utc(value: string | Date | null | undefined): string {
-  if (!value) return "—";
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? "—" : `${date.toISOString().replace("T", " ").slice(0, 16)} UTC`;
+  return utcStamp(value);
 }
 
 /** How long ago, coarse: "just now", "12 min ago", "3 h ago", "5 days ago". */

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "../db";
+import { dayRange, pageParam, readListPage } from "../list-query";
 import { calendarDateParam } from "../url-params";
 import type { Prisma } from "../generated/prisma/client";
 import { handledEvents } from "./envelope";
@@ -21,7 +22,7 @@ export const webhookQuerySchema = z.object({
   booking: idParam,
   package: idParam,
   sort: z.enum(["-receivedAt", "receivedAt", "-eventAt", "eventAt"]).catch("-receivedAt"),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+  page: pageParam(),
 });
 export type WebhookQuery = z.infer<typeof webhookQuerySchema>;
 
@@ -32,14 +33,7 @@ export function webhookWhere(query: Omit<WebhookQuery, "page" | "sort">): Prisma
     ...(query.user ? { externalUserId: query.user } : {}),
     ...(query.booking ? { bookingId: query.booking } : {}),
     ...(query.package ? { packageId: query.package } : {}),
-    ...(query.from || query.to
-      ? {
-          receivedAt: {
-            ...(query.from ? { gte: new Date(`${query.from}T00:00:00Z`) } : {}),
-            ...(query.to ? { lt: new Date(Date.parse(`${query.to}T00:00:00Z`) + 86_400_000) } : {}),
-          },
-        }
-      : {}),
+    receivedAt: dayRange(query.from, query.to),
   };
 }
 
@@ -47,41 +41,41 @@ export async function listWebhookEvents(query: WebhookQuery) {
   const where = webhookWhere(query);
   const direction = query.sort.startsWith("-") ? "desc" : "asc";
   const field = query.sort.replace(/^-/, "") as "receivedAt" | "eventAt";
-  const [rows, total] = await Promise.all([
-    db().webhookEvent.findMany({
-      where,
-      orderBy: [
-        field === "eventAt" ? { eventAt: { sort: direction, nulls: "last" } } : { receivedAt: direction },
-        { id: direction },
-      ],
-      skip: (query.page - 1) * WEBHOOK_PAGE_SIZE,
-      take: WEBHOOK_PAGE_SIZE,
-      select: {
-        id: true,
-        receivedAt: true,
-        eventAt: true,
-        eventType: true,
-        status: true,
-        error: true,
-        duplicates: true,
-        attempts: true,
-        externalUserId: true,
-        bookingId: true,
-        packageId: true,
+  return readListPage(
+    { page: query.page, pageSize: WEBHOOK_PAGE_SIZE },
+    {
+      rows: async (window) => {
+        const rows = await db().webhookEvent.findMany({
+          where,
+          orderBy: [
+            field === "eventAt" ? { eventAt: { sort: direction, nulls: "last" } } : { receivedAt: direction },
+            { id: direction },
+          ],
+          ...window,
+          select: {
+            id: true,
+            receivedAt: true,
+            eventAt: true,
+            eventType: true,
+            status: true,
+            error: true,
+            duplicates: true,
+            attempts: true,
+            externalUserId: true,
+            bookingId: true,
+            packageId: true,
+          },
+        });
+        return rows.map((row) => ({
+          ...row,
+          id: row.id.toString(),
+          receivedAt: row.receivedAt.toISOString(),
+          eventAt: row.eventAt?.toISOString() ?? null,
+        }));
       },
-    }),
-    db().webhookEvent.count({ where }),
-  ]);
-  return {
-    rows: rows.map((row) => ({
-      ...row,
-      id: row.id.toString(),
-      receivedAt: row.receivedAt.toISOString(),
-      eventAt: row.eventAt?.toISOString() ?? null,
-    })),
-    total,
-    pageSize: WEBHOOK_PAGE_SIZE,
-  };
+      total: () => db().webhookEvent.count({ where }),
+    },
+  );
 }
 export type WebhookRow = Awaited<ReturnType<typeof listWebhookEvents>>["rows"][number];
 

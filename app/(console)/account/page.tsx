@@ -4,9 +4,9 @@ import { roleLabels } from "@/lib/auth/roles";
 import { getStaffProfile } from "@/lib/staff/staff";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { ChangePasswordForm } from "./change-password-form";
+import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "My account" };
-const dateFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 export default async function AccountPage() {
   const staff = await requirePermission("account.manage");
@@ -28,7 +28,7 @@ export default async function AccountPage() {
             <dt className="text-muted-foreground">Role</dt>
             <dd>{profile ? roleLabels[profile.role] : ""}</dd>
             <dt className="text-muted-foreground">Last sign-in</dt>
-            <dd>{profile?.lastLoginAt ? `${dateFormat.format(profile.lastLoginAt)} UTC` : "—"}</dd>
+            <dd>{profile?.lastLoginAt ? `${formatDateTime(profile.lastLoginAt)} UTC` : "—"}</dd>
           </dl>
         </CardContent>
       </Card>

@@ -1,4 +1,3 @@
-import { FilterField } from "@/components/ui/field";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePermission } from "@/lib/auth/staff";
@@ -9,20 +8,28 @@ import {
   listApiCalls,
   listApiEndpoints,
   type ApiCallRow,
+  type ApiLogOutcome,
 } from "@/lib/hubby/api-log-queries";
+import { formatDateTime, formatNumber } from "@/lib/format";
+import { isFiltered, parseSearchParams, type RawSearchParams } from "@/lib/url-params";
+import { DataTable, type Column } from "@/components/data-table";
+import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
+import { DateRangeFilter, FilterBar, SearchFilter, SelectFilter } from "@/components/list/filter-bar";
+import { ListHeader } from "@/components/list/list-header";
 import { Pagination } from "@/components/pagination";
 import { Badge } from "@/components/ui/badge";
-import { Button, buttonVariants } from "@/components/ui/button";
-import { Input, Select } from "@/components/ui/input";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { parseSearchParams, type RawSearchParams } from "@/lib/url-params";
-import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 
 export const metadata: Metadata = { title: "Hubby API log" };
 
-const timeFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
-const numberFormat = new Intl.NumberFormat("en-GB");
-const COLUMNS = 9;
+const methods = ["GET", "POST"];
+const outcomeOptions = {
+  all: "All",
+  ok: "Succeeded",
+  failed: "Failed (any)",
+  client_error: "Client error (4xx)",
+  server_error: "Server error (5xx)",
+  no_response: "No response (timeout, network)",
+} satisfies Record<ApiLogOutcome, string>;
 
 function statusBadge(row: ApiCallRow): { label: string; variant: "success" | "warning" | "danger" } {
   if (row.status === null) return { label: row.errorKind ?? "no response", variant: "danger" };
@@ -35,6 +42,100 @@ function apiLogHref(params: Record<string, string>) {
   return `/api-log?${new URLSearchParams(params).toString()}`;
 }
 
+const columns: Column<ApiCallRow>[] = [
+  { id: "at", header: "Time (UTC)", className: "whitespace-nowrap", cell: (row) => formatDateTime(row.at, "seconds") },
+  {
+    id: "endpoint",
+    header: "Endpoint",
+    className: "whitespace-nowrap",
+    cell: (row) => <code className="text-xs">{row.endpoint}</code>,
+  },
+  {
+    id: "path",
+    header: "Path",
+    className: "max-w-64",
+    cell: (row) => (
+      <code className="block truncate text-xs" title={row.path}>
+        {row.path}
+      </code>
+    ),
+  },
+  {
+    id: "status",
+    header: "Status",
+    className: "whitespace-nowrap",
+    cell: (row) => {
+      const badge = statusBadge(row);
+      return (
+        <>
+          <Badge variant={badge.variant}>{badge.label}</Badge>
+          {row.status !== null && row.errorKind && row.errorKind !== "http" && (
+            <span className="ml-1 text-xs text-muted-foreground">{row.errorKind}</span>
+          )}
+        </>
+      );
+    },
+  },
+  {
+    id: "duration",
+    header: "Duration (ms)",
+    headClassName: "text-right",
+    className: "text-right tabular-nums",
+    cell: (row) => formatNumber(row.durationMs),
+  },
+  {
+    id: "attempt",
+    header: "Attempt",
+    className: "whitespace-nowrap",
+    cell: (row) =>
+      row.attempt > 1 && (
+        <span className="text-xs text-muted-foreground" title={`Retry: attempt ${row.attempt}`}>
+          attempt {row.attempt}
+        </span>
+      ),
+  },
+  {
+    id: "staff",
+    header: "Staff",
+    cell: (row) => row.staffEmail ?? <span className="text-muted-foreground">system</span>,
+  },
+  {
+    id: "traveler",
+    header: "Traveler",
+    className: "max-w-40 truncate",
+    cell: (row) =>
+      row.externalUserId ? (
+        <Link className="hover:underline" href={apiLogHref({ q: row.externalUserId })} title={row.externalUserId}>
+          {row.externalUserId}
+        </Link>
+      ) : (
+        <span className="text-muted-foreground">—</span>
+      ),
+  },
+  {
+    id: "error",
+    header: "Error",
+    className: "max-w-md",
+    cell: (row) => (
+      <>
+        {(row.errorMessage || row.errorCode) && (
+          <span className="block truncate text-xs" title={row.errorMessage ?? undefined}>
+            {row.errorMessage}
+            {row.errorCode && <code className="ml-1 text-muted-foreground">[{row.errorCode}]</code>}
+          </span>
+        )}
+        <Link
+          className="text-xs text-muted-foreground hover:underline"
+          href={apiLogHref({ q: row.requestId })}
+          title="Every attempt of this request"
+        >
+          request {row.requestId}
+        </Link>
+      </>
+    ),
+  },
+];
+
 export default async function ApiLogPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   await requirePermission("apiLog.read");
   const { values: query, ignored } = parseSearchParams(apiLogQuerySchema, await searchParams);
@@ -45,92 +146,37 @@ export default async function ApiLogPage({ searchParams }: { searchParams: Promi
   ]);
   const endpointOptions =
     query.endpoint !== "all" && !endpoints.includes(query.endpoint) ? [...endpoints, query.endpoint] : endpoints;
-  const filtered =
-    query.q !== "" ||
-    query.endpoint !== "all" ||
-    query.method !== "all" ||
-    query.outcome !== "all" ||
-    query.from !== undefined ||
-    query.to !== undefined;
-  const filterKey = JSON.stringify([query.q, query.endpoint, query.method, query.outcome, query.from, query.to]);
   const failureRate = summary.count > 0 ? Math.round((summary.failures / summary.count) * 1000) / 10 : null;
 
   return (
     <div className="flex flex-col gap-4">
-      <div>
-        <h1 className="text-xl font-semibold">Hubby API log</h1>
-        <p className="text-sm text-muted-foreground">
-          Every request this console makes to the Hubby API, one row per attempt: endpoint, status, duration, who
-          triggered it and for which traveler. The API secret and request signatures are never recorded. Times in UTC.
-        </p>
-      </div>
+      <ListHeader title="Hubby API log">
+        Every request this console makes to the Hubby API, one row per attempt: endpoint, status, duration, who
+        triggered it and for which traveler. The API secret and request signatures are never recorded. Times in UTC.
+      </ListHeader>
       <IgnoredParamsNotice names={ignored} />
-      {/* Keyed by the filter: links on this screen navigate client-side, and uncontrolled fields would keep their
-          old values. */}
-      <form key={filterKey} className="flex flex-wrap items-end gap-2" role="search" action="/api-log">
-        <FilterField id="api-log-q" label="Search API log">
-          <Input
-            id="api-log-q"
-            name="q"
-            defaultValue={query.q}
-            placeholder="Path, traveler id, request id, staff email"
-            className="w-72"
-          />
-        </FilterField>
-        <FilterField id="api-log-endpoint" label="Endpoint">
-          <Select id="api-log-endpoint" name="endpoint" defaultValue={query.endpoint} className="w-64">
-            <option value="all">All endpoints</option>
-            {endpointOptions.map((endpoint) => (
-              <option key={endpoint} value={endpoint}>
-                {endpoint}
-              </option>
-            ))}
-          </Select>
-        </FilterField>
-        <FilterField id="api-log-method" label="Method">
-          <Select id="api-log-method" name="method" defaultValue={query.method} className="w-24">
-            <option value="all">All</option>
-            <option value="GET">GET</option>
-            <option value="POST">POST</option>
-          </Select>
-        </FilterField>
-        <FilterField id="api-log-outcome" label="Outcome">
-          <Select id="api-log-outcome" name="outcome" defaultValue={query.outcome} className="w-44">
-            <option value="all">All</option>
-            <option value="ok">Succeeded</option>
-            <option value="failed">Failed (any)</option>
-            <option value="client_error">Client error (4xx)</option>
-            <option value="server_error">Server error (5xx)</option>
-            <option value="no_response">No response (timeout, network)</option>
-          </Select>
-        </FilterField>
-        <FilterField id="api-log-from" label="From">
-          <Input id="api-log-from" name="from" type="date" defaultValue={query.from} className="w-40" />
-        </FilterField>
-        <FilterField id="api-log-to" label="To">
-          <Input id="api-log-to" name="to" type="date" defaultValue={query.to} className="w-40" />
-        </FilterField>
-        <Button type="submit" variant="outline">
-          Apply
-        </Button>
-        {filtered && (
-          <Link href="/api-log" className={buttonVariants({ variant: "ghost" })}>
-            Clear filters
-          </Link>
-        )}
-      </form>
+      <FilterBar action="/api-log" state={query} filtered={isFiltered(apiLogQuerySchema, query)}>
+        <SearchFilter label="Search API log" value={query.q} hint="Path, traveler id, request id, staff email" />
+        <SelectFilter
+          name="endpoint"
+          label="Endpoint"
+          value={query.endpoint}
+          all="All endpoints"
+          options={endpointOptions}
+        />
+        <SelectFilter name="method" label="Method" value={query.method} all="All" options={methods} />
+        <SelectFilter name="outcome" label="Outcome" value={query.outcome} options={outcomeOptions} />
+        <DateRangeFilter from={query.from} to={query.to} />
+      </FilterBar>
       <dl aria-label="Summary of matching calls" className="grid grid-cols-2 gap-2 sm:grid-cols-4">
         {[
-          { term: "Calls", value: numberFormat.format(summary.count) },
+          { term: "Calls", value: formatNumber(summary.count) },
           {
             term: "Failed",
-            value:
-              failureRate === null
-                ? "0"
-                : `${numberFormat.format(summary.failures)} (${numberFormat.format(failureRate)}%)`,
+            value: failureRate === null ? "0" : `${formatNumber(summary.failures)} (${formatNumber(failureRate)}%)`,
           },
-          { term: "Median (p50)", value: summary.p50Ms === null ? "—" : `${numberFormat.format(summary.p50Ms)} ms` },
-          { term: "p95", value: summary.p95Ms === null ? "—" : `${numberFormat.format(summary.p95Ms)} ms` },
+          { term: "Median (p50)", value: summary.p50Ms === null ? "—" : `${formatNumber(summary.p50Ms)} ms` },
+          { term: "p95", value: summary.p95Ms === null ? "—" : `${formatNumber(summary.p95Ms)} ms` },
         ].map(({ term, value }) => (
           <div key={term} className="rounded-lg border border-border px-4 py-3">
             <dt className="text-xs text-muted-foreground">{term}</dt>
@@ -138,92 +184,21 @@ export default async function ApiLogPage({ searchParams }: { searchParams: Promi
           </div>
         ))}
       </dl>
-      <Table>
-        <TableHeader>
-          <TableRow>
-            <TableHead>Time (UTC)</TableHead>
-            <TableHead>Endpoint</TableHead>
-            <TableHead>Path</TableHead>
-            <TableHead>Status</TableHead>
-            <TableHead className="text-right">Duration (ms)</TableHead>
-            <TableHead>Attempt</TableHead>
-            <TableHead>Staff</TableHead>
-            <TableHead>Traveler</TableHead>
-            <TableHead>Error</TableHead>
-          </TableRow>
-        </TableHeader>
-        <TableBody>
-          {rows.length === 0 ? (
-            <TableRow>
-              <TableCell colSpan={COLUMNS} className="py-8 text-center text-muted-foreground">
-                <p>No Hubby API calls match.</p>
-                {endpoints.length === 0 && (
-                  <p className="mt-1 text-xs">
-                    Nothing has been recorded yet: calls appear here as soon as the console talks to Hubby (traveler
-                    lookups, bookings, top-ups).
-                  </p>
-                )}
-              </TableCell>
-            </TableRow>
-          ) : (
-            rows.map((row) => {
-              const badge = statusBadge(row);
-              return (
-                <TableRow key={row.id}>
-                  <TableCell className="whitespace-nowrap">{timeFormat.format(row.at)}</TableCell>
-                  <TableCell className="whitespace-nowrap">
-                    <code className="text-xs">{row.endpoint}</code>
-                  </TableCell>
-                  <TableCell className="max-w-64">
-                    <code className="block truncate text-xs" title={row.path}>
-                      {row.path}
-                    </code>
-                  </TableCell>
-                  <TableCell className="whitespace-nowrap">
-                    <Badge variant={badge.variant}>{badge.label}</Badge>
-                    {row.status !== null && row.errorKind && row.errorKind !== "http" && (
-                      <span className="ml-1 text-xs text-muted-foreground">{row.errorKind}</span>
-                    )}
-                  </TableCell>
-                  <TableCell className="text-right tabular-nums">{numberFormat.format(row.durationMs)}</TableCell>
-                  <TableCell className="whitespace-nowrap">
-                    {row.attempt > 1 && (
-                      <span className="text-xs text-muted-foreground" title={`Retry: attempt ${row.attempt}`}>
-                        attempt {row.attempt}
-                      </span>
-                    )}
-                  </TableCell>
-                  <TableCell>{row.staffEmail ?? <span className="text-muted-foreground">system</span>}</TableCell>
-                  <TableCell className="max-w-40 truncate" title={row.externalUserId ?? undefined}>
-                    {row.externalUserId ? (
-                      <Link className="hover:underline" href={apiLogHref({ q: row.externalUserId })}>
-                        {row.externalUserId}
-                      </Link>
-                    ) : (
-                      <span className="text-muted-foreground">—</span>
-                    )}
-                  </TableCell>
-                  <TableCell className="max-w-md">
-                    {(row.errorMessage || row.errorCode) && (
-                      <span className="block truncate text-xs" title={row.errorMessage ?? undefined}>
-                        {row.errorMessage}
-                        {row.errorCode && <code className="ml-1 text-muted-foreground">[{row.errorCode}]</code>}
-                      </span>
-                    )}
-                    <Link
-                      className="text-xs text-muted-foreground hover:underline"
-                      href={apiLogHref({ q: row.requestId })}
-                      title="Every attempt of this request"
-                    >
-                      request {row.requestId}
-                    </Link>
-                  </TableCell>
-                </TableRow>
-              );
-            })
-          )}
-        </TableBody>
-      </Table>
+      <DataTable
+        columns={columns}
+        rows={rows}
+        empty={
+          <>
+            <p>No Hubby API calls match.</p>
+            {endpoints.length === 0 && (
+              <p className="mt-1 text-xs">
+                Nothing has been recorded yet: calls appear here as soon as the console talks to Hubby (traveler
+                lookups, bookings, top-ups).
+              </p>
+            )}
+          </>
+        }
+      />
       <Pagination page={query.page} pageSize={pageSize} total={total} />
     </div>
   );

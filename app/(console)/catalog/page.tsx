@@ -1,16 +1,14 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-
 import { requirePermission } from "@/lib/auth/staff";
 import { formatMoney } from "@/lib/bookings/quote";
 import { catalogRefreshStatus } from "@/lib/catalog/background";
 import { catalogAsOf, catalogQuerySchema, searchCatalog, type CatalogRow } from "@/lib/catalog/catalog";
-import { Button, buttonVariants } from "@/components/ui/button";
-import { FilterField } from "@/components/ui/field";
-import { Input, Select } from "@/components/ui/input";
+import { DataTable, type Column } from "@/components/data-table";
+import { FilterBar, SelectFilter, TextFilter } from "@/components/list/filter-bar";
+import { utcStamp } from "@/lib/format";
 import { RefreshCatalogButton } from "./refresh-button";
 import { RefreshWhileReading } from "./refresh-while-reading";
-import { parseSearchParams, type RawSearchParams } from "@/lib/url-params";
+import { isFiltered, parseSearchParams, type RawSearchParams } from "@/lib/url-params";
 import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 
 export const metadata: Metadata = { title: "Catalog" };
@@ -19,11 +17,51 @@ function money(cents: number | null, currency: string | null) {
   return cents === null ? "—" : formatMoney(cents, currency ?? "EUR");
 }
 
-function margin(bundle: CatalogRow["bundles"][number]) {
+function margin(bundle: CatalogRow["bundles"][number]): string {
   if (bundle.b2bCents === null || bundle.b2cCents === null || bundle.b2cCents === 0) return "—";
   const cents = bundle.b2cCents - bundle.b2bCents;
   return `${money(cents, bundle.currency)} (${Math.round((cents / bundle.b2cCents) * 100)}%)`;
 }
+
+type Bundle = CatalogRow["bundles"][number];
+
+const bundleColumns: Column<Bundle>[] = [
+  {
+    id: "type",
+    header: "Type",
+    cell: (bundle) => (
+      <>
+        {bundle.type}
+        {!bundle.visible && <span className="text-xs text-muted-foreground"> (hidden)</span>}
+      </>
+    ),
+  },
+  { id: "size", header: "Size", cell: (bundle) => bundle.label },
+  { id: "duration", header: "Duration", cell: (bundle) => (bundle.durationDays ? `${bundle.durationDays} days` : "—") },
+  {
+    id: "b2b",
+    header: "B2B",
+    headClassName: "text-right",
+    className: "text-right",
+    cell: (bundle) => money(bundle.b2bCents, bundle.currency),
+  },
+  {
+    id: "b2c",
+    header: "B2C",
+    headClassName: "text-right",
+    className: "text-right",
+    cell: (bundle) => money(bundle.b2cCents, bundle.currency),
+  },
+  { id: "margin", header: "Margin", headClassName: "text-right", className: "text-right", cell: margin },
+  {
+    id: "bundle",
+    header: "Bundle",
+    className: "font-mono text-xs text-muted-foreground",
+    cell: (bundle) => bundle.id,
+  },
+];
+
+const kindOptions = { all: "All", country: "Countries", region: "Regions" };
 
 function Destination({ row }: { row: CatalogRow }) {
   return (
@@ -46,35 +84,7 @@ function Destination({ row }: { row: CatalogRow }) {
             {row.countries.map((country) => `${country.flag} ${country.name}`).join(", ")}
           </p>
         )}
-        <table className="w-full text-sm">
-          <thead>
-            <tr className="text-left text-muted-foreground">
-              <th className="py-1">Type</th>
-              <th>Size</th>
-              <th>Duration</th>
-              <th className="text-right">B2B</th>
-              <th className="text-right">B2C</th>
-              <th className="text-right">Margin</th>
-              <th className="pl-4">Bundle</th>
-            </tr>
-          </thead>
-          <tbody>
-            {row.bundles.map((bundle) => (
-              <tr key={bundle.id} className="border-t">
-                <td className="py-1">
-                  {bundle.type}
-                  {!bundle.visible && <span className="text-xs text-muted-foreground"> (hidden)</span>}
-                </td>
-                <td>{bundle.label}</td>
-                <td>{bundle.durationDays ? `${bundle.durationDays} days` : "—"}</td>
-                <td className="text-right">{money(bundle.b2bCents, bundle.currency)}</td>
-                <td className="text-right">{money(bundle.b2cCents, bundle.currency)}</td>
-                <td className="text-right">{margin(bundle)}</td>
-                <td className="pl-4 font-mono text-xs text-muted-foreground">{bundle.id}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable label={`Bundles of ${row.name}`} columns={bundleColumns} rows={row.bundles} empty="No bundles." />
       </div>
     </details>
   );
@@ -96,7 +106,7 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
           <p className="text-sm text-muted-foreground" data-testid="catalog-as-of">
             Hubby&apos;s destinations and bundles with B2B cost and recommended B2C price, as of{" "}
             {asOf
-              ? `${asOf.toISOString().slice(0, 19).replace("T", " ")} UTC`
+              ? utcStamp(asOf, { precision: "second" })
               : reading.running
                 ? "now: it is being read from Hubby"
                 : "never (refresh to load it)"}
@@ -114,47 +124,34 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
 
       <IgnoredParamsNotice names={ignored} />
 
-      <form key={JSON.stringify(query)} className="flex flex-wrap items-end gap-2" role="search" action="/catalog">
-        <FilterField id="cat-q" label="Search (name, code, or a country a region covers)">
-          <Input id="cat-q" name="q" defaultValue={query.q} className="w-72" />
-        </FilterField>
-        <FilterField id="cat-kind" label="Kind">
-          <Select id="cat-kind" name="kind" defaultValue={query.kind} className="w-36">
-            <option value="all">All</option>
-            <option value="country">Countries</option>
-            <option value="region">Regions</option>
-          </Select>
-        </FilterField>
-        <Button type="submit" size="sm">
-          Search
-        </Button>
-        {(query.q || query.kind !== "all") && (
-          <Link href="/catalog" className={buttonVariants({ variant: "ghost", size: "sm" })}>
-            Clear
-          </Link>
-        )}
-      </form>
+      <FilterBar action="/catalog" state={query} filtered={isFiltered(catalogQuerySchema, query)} submitLabel="Search">
+        <TextFilter
+          name="q"
+          label="Search (name, code, or a country a region covers)"
+          value={query.q}
+          className="w-72"
+        />
+        <SelectFilter name="kind" label="Kind" value={query.kind} options={kindOptions} />
+      </FilterBar>
 
       {rows.length === 0 && <p className="text-sm text-muted-foreground">No destination matches.</p>}
-      {regions.length > 0 && (
-        <section className="flex flex-col gap-2" aria-labelledby="regions-heading">
-          <h2 id="regions-heading" className="text-sm font-semibold">
-            Regions ({regions.length})
-          </h2>
-          {regions.map((row) => (
-            <Destination key={row.id} row={row} />
-          ))}
-        </section>
-      )}
-      {countries.length > 0 && (
-        <section className="flex flex-col gap-2" aria-labelledby="countries-heading">
-          <h2 id="countries-heading" className="text-sm font-semibold">
-            Countries ({countries.length})
-          </h2>
-          {countries.map((row) => (
-            <Destination key={row.id} row={row} />
-          ))}
-        </section>
+      {(
+        [
+          ["regions", "Regions", regions],
+          ["countries", "Countries", countries],
+        ] as const
+      ).map(
+        ([id, heading, group]) =>
+          group.length > 0 && (
+            <section key={id} className="flex flex-col gap-2" aria-labelledby={`${id}-heading`}>
+              <h2 id={`${id}-heading`} className="text-sm font-semibold">
+                {heading} ({group.length})
+              </h2>
+              {group.map((row) => (
+                <Destination key={row.id} row={row} />
+              ))}
+            </section>
+          ),
       )}
     </div>
   );

@@ -24,10 +24,11 @@ import { FilterField } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Matrix, MatrixForm } from "./matrix";
 import { PreviewPanel } from "./preview-panel";
+import { utcStamp } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Instructions" };
 
-const utc = (value: Date) => `${value.toISOString().replace("T", " ").slice(0, 16)} UTC`;
+const utc = (value: Date) => utcStamp(value);
 
 type TravelerState =
   | { found: true; lpa: string | null; esimStatus: string | null; locale: string | null }

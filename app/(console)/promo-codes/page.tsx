@@ -1,12 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Download } from "lucide-react";
 import { audit } from "@/lib/audit/audit";
 import { may } from "@/lib/auth/roles";
 import { requirePermission } from "@/lib/auth/staff";
 import {
-  PROMO_SOURCES,
-  PROMO_STATUSES,
   promoCodeFilterKey,
   promoCodesHref,
   promoSourceLabels,
@@ -18,21 +15,40 @@ import {
   listPromoCodes,
   PROMO_CODE_EXPORT_MAX_ROWS,
   promoCodeCounts,
+  type PromoCodeCounts,
 } from "@/lib/promo-codes/queries";
 import { storeMissingPromoCodes } from "@/lib/promo-codes/store";
 import { getRequestId } from "@/lib/request-id";
 import type { RawSearchParams } from "@/lib/url-params";
+import { DataTable, type Column } from "@/components/data-table";
 import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
+import { ExportLink } from "@/components/list/export-link";
+import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "@/components/list/filter-bar";
+import { ListHeader } from "@/components/list/list-header";
 import { Pagination } from "@/components/pagination";
-import { Button, buttonVariants } from "@/components/ui/button";
-import { FilterField } from "@/components/ui/field";
-import { Input, Select } from "@/components/ui/input";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { buttonVariants } from "@/components/ui/button";
 import { PromoCodeTable } from "./promo-code-table";
 
 export const metadata: Metadata = { title: "Promo codes" };
 
 const rate = (redeemed: number, issued: number) => (issued > 0 ? `${Math.round((redeemed / issued) * 100)}%` : "—");
+
+const dateFieldOptions = { issued: "Issue", redeemed: "Redemption" };
+
+const byCampaignColumns: Column<PromoCodeCounts["byCampaign"][number]>[] = [
+  {
+    id: "campaign",
+    header: "Issued by",
+    cell: (entry) => (
+      <Link className="underline" href={promoCodesHref({ campaign: entry.campaignId ?? "none" })}>
+        {entry.campaignId ? `Campaign ${entry.name ?? entry.campaignId.slice(0, 8)}` : "Single bookings"}
+      </Link>
+    ),
+  },
+  { id: "issued", header: "Issued", cell: (entry) => entry.issued },
+  { id: "redeemed", header: "Redeemed", cell: (entry) => entry.redeemed },
+  { id: "rate", header: "Rate", cell: (entry) => rate(entry.redeemed, entry.issued) },
+];
 
 export default async function PromoCodesPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const staff = await requirePermission("promoCodes.view");
@@ -60,21 +76,20 @@ export default async function PromoCodesPage({ searchParams }: { searchParams: P
 
   return (
     <div className="flex flex-col gap-4">
-      <div className="flex flex-wrap items-start justify-between gap-2">
-        <div>
-          <h1 className="text-xl font-semibold">Promo codes</h1>
-          <p className="text-sm text-muted-foreground">
-            Codes issued by bookings without a traveler (one by one or from a campaign file), with their claim and deep
-            links, and Hubby&apos;s redemptions (<code>promo_code.redeemed</code>). A redeemed code the console did not
-            issue is listed as issued outside the console. Times in UTC.
-          </p>
-        </div>
-        {may(staff, "promoCodes.issue") && (
-          <Link href="/bookings/new?mode=promo" className={buttonVariants({ size: "sm" })}>
-            Issue promo codes
-          </Link>
-        )}
-      </div>
+      <ListHeader
+        title="Promo codes"
+        actions={
+          may(staff, "promoCodes.issue") && (
+            <Link href="/bookings/new?mode=promo" className={buttonVariants({ size: "sm" })}>
+              Issue promo codes
+            </Link>
+          )
+        }
+      >
+        Codes issued by bookings without a traveler (one by one or from a campaign file), with their claim and deep
+        links, and Hubby&apos;s redemptions (<code>promo_code.redeemed</code>). A redeemed code the console did not
+        issue is listed as issued outside the console. Times in UTC.
+      </ListHeader>
 
       <IgnoredParamsNotice names={ignored} />
 
@@ -89,91 +104,32 @@ export default async function PromoCodesPage({ searchParams }: { searchParams: P
           <Stat label="Redeemed, issued outside the console" value={counts.outside} testId="count-outside" />
         </dl>
         {counts.byCampaign.length > 0 && (
-          <Table aria-label="By campaign">
-            <TableHeader>
-              <TableRow>
-                <TableHead>Issued by</TableHead>
-                <TableHead>Issued</TableHead>
-                <TableHead>Redeemed</TableHead>
-                <TableHead>Rate</TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {counts.byCampaign.map((entry) => (
-                <TableRow
-                  key={entry.campaignId ?? "single"}
-                  data-testid={`by-campaign-${entry.campaignId ?? "single"}`}
-                >
-                  <TableCell>
-                    <Link className="underline" href={promoCodesHref({ campaign: entry.campaignId ?? "none" })}>
-                      {entry.campaignId ? `Campaign ${entry.name ?? entry.campaignId.slice(0, 8)}` : "Single bookings"}
-                    </Link>
-                  </TableCell>
-                  <TableCell>{entry.issued}</TableCell>
-                  <TableCell>{entry.redeemed}</TableCell>
-                  <TableCell>{rate(entry.redeemed, entry.issued)}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+          <DataTable
+            label="By campaign"
+            columns={byCampaignColumns}
+            rows={counts.byCampaign}
+            rowKey={(entry) => entry.campaignId ?? "single"}
+            testIdPrefix="by-campaign-"
+            empty=""
+          />
         )}
       </section>
 
-      <form key={JSON.stringify(query)} className="flex flex-wrap items-end gap-2" role="search" action="/promo-codes">
-        <FilterField id="pc-q" label="Code starts with">
-          <Input id="pc-q" name="q" defaultValue={query.q} className="w-44 font-mono" placeholder="D9DZ4…" />
-        </FilterField>
-        <FilterField id="pc-status" label="Status">
-          <Select id="pc-status" name="status" defaultValue={query.status} className="w-48">
-            {PROMO_STATUSES.map((status) => (
-              <option key={status} value={status}>
-                {promoStatusLabels[status]}
-              </option>
-            ))}
-          </Select>
-        </FilterField>
-        <FilterField id="pc-source" label="Origin">
-          <Select id="pc-source" name="source" defaultValue={query.source} className="w-56">
-            {PROMO_SOURCES.map((source) => (
-              <option key={source} value={source}>
-                {promoSourceLabels[source]}
-              </option>
-            ))}
-          </Select>
-        </FilterField>
-        <FilterField id="pc-campaign" label="Campaign">
-          <Select id="pc-campaign" name="campaign" defaultValue={query.campaign ?? ""} className="w-56">
-            <option value="">Any</option>
-            <option value="none">Single bookings</option>
-            {campaigns.map((campaign) => (
-              <option key={campaign.id} value={campaign.id}>
-                {campaign.name}
-              </option>
-            ))}
-          </Select>
-        </FilterField>
-        <FilterField id="pc-dates" label="Dates of">
-          <Select id="pc-dates" name="dates" defaultValue={query.dates} className="w-32">
-            <option value="issued">Issue</option>
-            <option value="redeemed">Redemption</option>
-          </Select>
-        </FilterField>
-        <FilterField id="pc-from" label="From">
-          <Input id="pc-from" name="from" type="date" defaultValue={query.from} />
-        </FilterField>
-        <FilterField id="pc-to" label="To">
-          <Input id="pc-to" name="to" type="date" defaultValue={query.to} />
-        </FilterField>
+      <FilterBar action="/promo-codes" state={query} filtered={filterKey !== ""}>
+        <TextFilter name="q" label="Code starts with" value={query.q} className="w-44 font-mono" placeholder="D9DZ4…" />
+        <SelectFilter name="status" label="Status" value={query.status} options={promoStatusLabels} />
+        <SelectFilter name="source" label="Origin" value={query.source} options={promoSourceLabels} />
+        <SelectFilter
+          name="campaign"
+          label="Campaign"
+          value={query.campaign}
+          any="Any"
+          options={[["none", "Single bookings"], ...campaigns.map((campaign) => [campaign.id, campaign.name] as const)]}
+        />
+        <SelectFilter name="dates" label="Dates of" value={query.dates} options={dateFieldOptions} />
+        <DateRangeFilter from={query.from} to={query.to} />
         {query.intent && <input type="hidden" name="intent" value={query.intent} />}
-        <Button type="submit" size="sm">
-          Filter
-        </Button>
-        {filterKey && (
-          <Link href="/promo-codes" className={buttonVariants({ variant: "ghost", size: "sm" })}>
-            Clear
-          </Link>
-        )}
-      </form>
+      </FilterBar>
 
       {query.intent && (
         <p className="text-sm">
@@ -189,17 +145,7 @@ export default async function PromoCodesPage({ searchParams }: { searchParams: P
         <p className="text-sm text-muted-foreground" data-testid="promo-total">
           {total} code{total === 1 ? "" : "s"} match.
         </p>
-        {mayExport &&
-          (total > PROMO_CODE_EXPORT_MAX_ROWS ? (
-            <span className="text-xs text-muted-foreground">
-              Export holds at most {PROMO_CODE_EXPORT_MAX_ROWS.toLocaleString("en-GB")} codes: narrow the filter.
-            </span>
-          ) : (
-            <a className={buttonVariants({ variant: "outline", size: "sm" })} href={exportHref} download>
-              <Download className="h-4 w-4" aria-hidden />
-              Export CSV
-            </a>
-          ))}
+        {mayExport && <ExportLink href={exportHref} total={total} max={PROMO_CODE_EXPORT_MAX_ROWS} what="codes" />}
       </div>
       <PromoCodeTable rows={rows} />
       <Pagination page={query.page} pageSize={pageSize} total={total} />

@@ -3,15 +3,17 @@ import { requirePermission } from "@/lib/auth/staff";
 
 import { staffListQuerySchema } from "@/lib/staff/schemas";
 import { listStaff } from "@/lib/staff/staff";
+import { FilterBar, SearchFilter, SelectFilter } from "@/components/list/filter-bar";
+import { ListHeader } from "@/components/list/list-header";
 import { Pagination } from "@/components/pagination";
-import { Button } from "@/components/ui/button";
-import { Input, Select } from "@/components/ui/input";
 import { AddStaffDialog } from "./add-staff-dialog";
 import { StaffTable } from "./staff-table";
-import { parseSearchParams, type RawSearchParams } from "@/lib/url-params";
+import { isFiltered, parseSearchParams, type RawSearchParams } from "@/lib/url-params";
 import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 
 export const metadata: Metadata = { title: "Staff" };
+
+const statusOptions = { all: "All", active: "Active", disabled: "Disabled" };
 
 export default async function StaffPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const me = await requirePermission("staff.manage");
@@ -19,36 +21,15 @@ export default async function StaffPage({ searchParams }: { searchParams: Promis
   const { rows, total, pageSize } = await listStaff(query);
   return (
     <div className="flex flex-col gap-4">
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        <div>
-          <h1 className="text-xl font-semibold">Staff</h1>
-          <p className="text-sm text-muted-foreground">Who can use this console, and with which role.</p>
-        </div>
-        <AddStaffDialog />
-      </div>
+      <ListHeader title="Staff" actions={<AddStaffDialog />}>
+        Who can use this console, and with which role.
+      </ListHeader>
       <IgnoredParamsNotice names={ignored} />
-      <form className="flex flex-wrap items-end gap-2" role="search" action="/staff">
-        <div className="flex flex-col gap-1">
-          <label htmlFor="staff-q" className="text-xs text-muted-foreground">
-            Search staff
-          </label>
-          <Input id="staff-q" name="q" defaultValue={query.q} placeholder="Name or email" className="w-64" />
-        </div>
-        <div className="flex flex-col gap-1">
-          <label htmlFor="staff-status" className="text-xs text-muted-foreground">
-            Status
-          </label>
-          <Select id="staff-status" name="status" defaultValue={query.status} className="w-36">
-            <option value="all">All</option>
-            <option value="active">Active</option>
-            <option value="disabled">Disabled</option>
-          </Select>
-        </div>
+      <FilterBar action="/staff" state={query} filtered={isFiltered(staffListQuerySchema, query)}>
+        <SearchFilter label="Search staff" value={query.q} hint="Name or email" />
+        <SelectFilter name="status" label="Status" value={query.status} options={statusOptions} />
         <input type="hidden" name="sort" value={query.sort} />
-        <Button type="submit" variant="outline">
-          Apply
-        </Button>
-      </form>
+      </FilterBar>
       <StaffTable
         rows={rows.map((row) => ({
           ...row,

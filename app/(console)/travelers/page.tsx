@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { Download } from "lucide-react";
 import { requirePermission } from "@/lib/auth/staff";
 import { may } from "@/lib/auth/roles";
 import {
@@ -9,7 +8,6 @@ import {
   DEFAULT_TRAVELER_SORT,
   describeFilter,
   esimFilterLabels,
-  esimFilters,
   filterKey,
   parseTravelerQuery,
   readTravelerQuery,
@@ -20,10 +18,10 @@ import {
 import { exactTravelerMatch, searchTravelers, TRAVELER_EXPORT_MAX_ROWS } from "@/lib/travelers/queries";
 import { listTeamViews } from "@/lib/travelers/views";
 import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
+import { ExportLink } from "@/components/list/export-link";
+import { FilterBar, NumberFilter, SelectFilter, TextFilter } from "@/components/list/filter-bar";
+import { ListHeader } from "@/components/list/list-header";
 import { Pagination } from "@/components/pagination";
-import { Button, buttonVariants } from "@/components/ui/button";
-import { FilterField } from "@/components/ui/field";
-import { Input, Select } from "@/components/ui/input";
 import type { RawSearchParams } from "@/lib/url-params";
 import { cn } from "@/lib/utils";
 import { DeleteViewButton, SaveViewDialog } from "./saved-views";
@@ -71,13 +69,10 @@ export default async function TravelersPage({ searchParams }: { searchParams: Pr
 
   return (
     <div className="flex flex-col gap-4">
-      <div>
-        <h1 className="text-xl font-semibold">Travelers</h1>
-        <p className="text-sm text-muted-foreground">
-          Everyone the console has heard of from Hubby. Search by external_user_id, ICCID, booking id or package id
-          (exact or the start of it); an exact id opens the traveler. Times in UTC.
-        </p>
-      </div>
+      <ListHeader title="Travelers">
+        Everyone the console has heard of from Hubby. Search by external_user_id, ICCID, booking id or package id (exact
+        or the start of it); an exact id opens the traveler. Times in UTC.
+      </ListHeader>
       <IgnoredParamsNotice names={ignored} />
 
       <nav aria-label="Views" className="flex flex-wrap items-center gap-2">
@@ -101,77 +96,36 @@ export default async function TravelersPage({ searchParams }: { searchParams: Pr
         ))}
       </nav>
 
-      <form key={JSON.stringify(query)} className="flex flex-wrap items-end gap-2" role="search" action="/travelers">
-        <FilterField id="traveler-q" label="Search travelers">
-          <Input
-            id="traveler-q"
-            name="q"
-            defaultValue={query.q}
-            className="w-80"
-            placeholder="cust_123456, 8931…, booking_…, pkg_…"
-            autoFocus
-          />
-        </FilterField>
-        <FilterField id="traveler-esim" label="eSIM">
-          <Select id="traveler-esim" name="esim" defaultValue={query.esim ?? ""} className="w-52">
-            <option value="">Any</option>
-            {esimFilters.map((value) => (
-              <option key={value} value={value}>
-                {esimFilterLabels[value]}
-              </option>
-            ))}
-          </Select>
-        </FilterField>
-        <FilterField id="traveler-departing" label="Departing within (hours)">
-          <Input
-            id="traveler-departing"
-            name="departing"
-            type="number"
-            min={1}
-            defaultValue={query.departing ?? ""}
-            className="w-40"
-          />
-        </FilterField>
-        <FilterField id="traveler-crossed" label="Crossed usage">
-          <Select id="traveler-crossed" name="crossed" defaultValue={query.crossed ?? ""} className="w-28">
-            <option value="">Any</option>
-            {usageThresholds.map((value) => (
-              <option key={value} value={value}>
-                {value}%
-              </option>
-            ))}
-          </Select>
-        </FilterField>
-        <FilterField id="traveler-crossed-days" label="…in the last (days)">
-          <Input
-            id="traveler-crossed-days"
-            name="crossedDays"
-            type="number"
-            min={1}
-            defaultValue={query.crossedDays}
-            className="w-32"
-          />
-        </FilterField>
-        <FilterField id="traveler-idle" label="No activity for (days)">
-          <Input
-            id="traveler-idle"
-            name="idle"
-            type="number"
-            min={1}
-            defaultValue={query.idle ?? ""}
-            className="w-36"
-          />
-        </FilterField>
+      <FilterBar
+        action="/travelers"
+        state={query}
+        filtered={currentFilter !== ""}
+        clearHref={travelersHref({ hide: query.hide })}
+        submitLabel="Search"
+      >
+        <TextFilter
+          name="q"
+          label="Search travelers"
+          value={query.q}
+          className="w-80"
+          placeholder="cust_123456, 8931…, booking_…, pkg_…"
+          autoFocus
+        />
+        <SelectFilter name="esim" label="eSIM" value={query.esim} any="Any" options={esimFilterLabels} />
+        <NumberFilter name="departing" label="Departing within (hours)" value={query.departing} className="w-40" />
+        <SelectFilter
+          name="crossed"
+          label="Crossed usage"
+          value={query.crossed === undefined ? "" : String(query.crossed)}
+          any="Any"
+          options={usageThresholds.map((value) => [String(value), `${value}%`] as const)}
+        />
+        <NumberFilter name="crossedDays" label="…in the last (days)" value={query.crossedDays} className="w-32" />
+        <NumberFilter name="idle" label="No activity for (days)" value={query.idle} className="w-36" />
         <input type="hidden" name="go" value="1" />
         {query.sort !== DEFAULT_TRAVELER_SORT && <input type="hidden" name="sort" value={query.sort} />}
         {query.hide.length > 0 && <input type="hidden" name="hide" value={query.hide.join(",")} />}
-        <Button type="submit">Search</Button>
-        {currentFilter && (
-          <Link className={buttonVariants({ variant: "ghost" })} href={travelersHref({ hide: query.hide })}>
-            Clear
-          </Link>
-        )}
-      </form>
+      </FilterBar>
 
       {query.q && submitted && total === 0 && (
         <p className="text-sm text-muted-foreground">
@@ -184,16 +138,7 @@ export default async function TravelersPage({ searchParams }: { searchParams: Pr
       )}
 
       <TravelerTable rows={rows} sort={query.sort} hidden={query.hide}>
-        {total > TRAVELER_EXPORT_MAX_ROWS ? (
-          <span className="text-xs text-muted-foreground">
-            Export holds at most {TRAVELER_EXPORT_MAX_ROWS.toLocaleString("en-GB")} travelers: narrow the filter.
-          </span>
-        ) : (
-          <a className={buttonVariants({ variant: "outline", size: "sm" })} href={exportHref} download>
-            <Download className="h-4 w-4" aria-hidden />
-            Export CSV
-          </a>
-        )}
+        <ExportLink href={exportHref} total={total} max={TRAVELER_EXPORT_MAX_ROWS} what="travelers" />
         {mayManageViews && (
           <SaveViewDialog query={currentFilter ? viewQuery(query) : ""} description={describeFilter(query)} />
         )}

@@ -1,4 +1,4 @@
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { DataTable, type Column } from "@/components/data-table";
 
 export type FieldChangeRow = {
   id: string;
@@ -9,31 +9,27 @@ export type FieldChangeRow = {
   after: string | null;
 };
 
+const columns: Column<FieldChangeRow>[] = [
+  { id: "traveler", header: "Traveler", className: "font-mono text-xs", cell: (row) => row.traveler },
+  { id: "record", header: "Record", className: "font-mono text-xs", cell: (row) => row.record },
+  { id: "field", header: "Field", className: "font-mono text-xs", cell: (row) => row.field },
+  {
+    id: "before",
+    header: "Before",
+    className: "font-mono text-xs text-muted-foreground",
+    cell: (row) => row.before ?? "∅",
+  },
+  { id: "after", header: "After", className: "font-mono text-xs", cell: (row) => row.after ?? "∅" },
+];
+
 /** Field-by-field before/after, shared by the replay dry run and "Refresh from Hubby". */
 export function FieldChanges({ rows }: { rows: FieldChangeRow[] }) {
-  const withTraveler = rows.some((row) => row.traveler);
   return (
-    <Table>
-      <TableHeader>
-        <TableRow>
-          {withTraveler && <TableHead>Traveler</TableHead>}
-          <TableHead>Record</TableHead>
-          <TableHead>Field</TableHead>
-          <TableHead>Before</TableHead>
-          <TableHead>After</TableHead>
-        </TableRow>
-      </TableHeader>
-      <TableBody>
-        {rows.map((row) => (
-          <TableRow key={row.id}>
-            {withTraveler && <TableCell className="font-mono text-xs">{row.traveler}</TableCell>}
-            <TableCell className="font-mono text-xs">{row.record}</TableCell>
-            <TableCell className="font-mono text-xs">{row.field}</TableCell>
-            <TableCell className="font-mono text-xs text-muted-foreground">{row.before ?? "∅"}</TableCell>
-            <TableCell className="font-mono text-xs">{row.after ?? "∅"}</TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+    <DataTable
+      columns={columns}
+      rows={rows}
+      hidden={rows.some((row) => row.traveler) ? [] : ["traveler"]}
+      empty="No field changes."
+    />
   );
 }

@@ -1,6 +1,4 @@
-import { FilterField } from "@/components/ui/field";
 import type { Metadata } from "next";
-import Link from "next/link";
 import { AlertTriangle } from "lucide-react";
 import { requirePermission } from "@/lib/auth/staff";
 import { may } from "@/lib/auth/roles";
@@ -13,14 +11,15 @@ import {
   webhookStatuses,
 } from "@/lib/webhooks/queries";
 import { Pagination } from "@/components/pagination";
-import { Button, buttonVariants } from "@/components/ui/button";
-import { Input, Select } from "@/components/ui/input";
+import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "@/components/list/filter-bar";
+import { ListHeader } from "@/components/list/list-header";
+import { utcStamp } from "@/lib/format";
 import { EventsPerHourChart } from "./health-chart";
 import { latestReconciliation } from "@/lib/webhooks/reconcile";
 import { ReconciliationPanel } from "./reconciliation-panel";
 import { ReplayMatching } from "./replay-matching";
 import { WebhookTable } from "./webhook-table";
-import { parseSearchParams, type RawSearchParams } from "@/lib/url-params";
+import { isFiltered, parseSearchParams, type RawSearchParams } from "@/lib/url-params";
 import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 
 export const metadata: Metadata = { title: "Webhooks" };
@@ -61,18 +60,12 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
     webhookHealth({ hours: HEALTH_HOURS, silenceHours: getEnv().HUBBY_WEBHOOK_SILENCE_HOURS }),
     mayReconcile ? latestReconciliation() : null,
   ]);
-  const filtered = Boolean(
-    query.type || query.status !== "all" || query.from || query.to || query.user || query.booking || query.package,
-  );
 
   return (
     <div className="flex flex-col gap-4">
-      <div>
-        <h1 className="text-xl font-semibold">Webhooks</h1>
-        <p className="text-sm text-muted-foreground">
-          Every event Hubby delivered, stored before it was acknowledged. Times in UTC.
-        </p>
-      </div>
+      <ListHeader title="Webhooks">
+        Every event Hubby delivered, stored before it was acknowledged. Times in UTC.
+      </ListHeader>
 
       <section aria-labelledby="health-heading" className="flex flex-col gap-3 rounded-lg border p-4">
         <h2 id="health-heading" className="text-sm font-semibold">
@@ -127,8 +120,8 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
         <EventsPerHourChart series={health.series} types={health.types} />
         <p className="text-xs text-muted-foreground">
           Last event received:{" "}
-          {health.lastReceivedAt ? `${health.lastReceivedAt.replace("T", " ").slice(0, 19)} UTC` : "never"}. Lag is the
-          time from the event&apos;s own timestamp to its arrival.
+          {health.lastReceivedAt ? utcStamp(health.lastReceivedAt, { precision: "second" }) : "never"}. Lag is the time
+          from the event&apos;s own timestamp to its arrival.
         </p>
       </section>
 
@@ -136,52 +129,15 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
 
       <IgnoredParamsNotice names={ignored} />
 
-      <form key={JSON.stringify(query)} className="flex flex-wrap items-end gap-2" role="search" action="/webhooks">
-        <FilterField id="wh-type" label="Event type">
-          <Select id="wh-type" name="type" defaultValue={query.type} className="w-60">
-            <option value="">All types</option>
-            {types.map((type) => (
-              <option key={type} value={type}>
-                {type}
-              </option>
-            ))}
-          </Select>
-        </FilterField>
-        <FilterField id="wh-status" label="Status">
-          <Select id="wh-status" name="status" defaultValue={query.status} className="w-36">
-            <option value="all">All</option>
-            {webhookStatuses.map((status) => (
-              <option key={status} value={status}>
-                {status}
-              </option>
-            ))}
-          </Select>
-        </FilterField>
-        <FilterField id="wh-user" label="external_user_id">
-          <Input id="wh-user" name="user" defaultValue={query.user} className="w-44" />
-        </FilterField>
-        <FilterField id="wh-booking" label="booking_id">
-          <Input id="wh-booking" name="booking" defaultValue={query.booking} className="w-40" />
-        </FilterField>
-        <FilterField id="wh-package" label="package_id">
-          <Input id="wh-package" name="package" defaultValue={query.package} className="w-40" />
-        </FilterField>
-        <FilterField id="wh-from" label="From">
-          <Input id="wh-from" name="from" type="date" defaultValue={query.from} className="w-40" />
-        </FilterField>
-        <FilterField id="wh-to" label="To">
-          <Input id="wh-to" name="to" type="date" defaultValue={query.to} className="w-40" />
-        </FilterField>
+      <FilterBar action="/webhooks" state={query} filtered={isFiltered(webhookQuerySchema, query)}>
+        <SelectFilter name="type" label="Event type" value={query.type} any="All types" options={types} />
+        <SelectFilter name="status" label="Status" value={query.status} all="All" options={webhookStatuses} />
+        <TextFilter name="user" label="external_user_id" value={query.user} />
+        <TextFilter name="booking" label="booking_id" value={query.booking} className="w-40" />
+        <TextFilter name="package" label="package_id" value={query.package} className="w-40" />
+        <DateRangeFilter from={query.from} to={query.to} />
         {query.sort !== "-receivedAt" && <input type="hidden" name="sort" value={query.sort} />}
-        <Button type="submit" variant="outline">
-          Apply
-        </Button>
-        {filtered && (
-          <Link href="/webhooks" className={buttonVariants({ variant: "ghost" })}>
-            Clear filters
-          </Link>
-        )}
-      </form>
+      </FilterBar>
 
       {may(staff, "webhooks.replay") && total > 0 && (
         <ReplayMatching

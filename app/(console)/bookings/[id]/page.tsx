@@ -11,10 +11,11 @@ import { promoCodesOfIntent } from "@/lib/promo-codes/queries";
 import { Badge } from "@/components/ui/badge";
 import { intentStatusVariant, KIND_LABELS } from "../booking-table";
 import { IntentActions } from "./intent-actions";
+import { utcStamp } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Booking" };
 
-const time = (iso: string | null) => (iso ? `${iso.slice(0, 19).replace("T", " ")} UTC` : "—");
+const time = (iso: string | null) => utcStamp(iso, { precision: "second" });
 
 function Json({ value, testId }: { value: unknown; testId: string }) {
   return (

@@ -1,20 +1,71 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { audit } from "@/lib/audit/audit";
-
 import { requirePermission } from "@/lib/auth/staff";
-import { HUBBY_PER_PAGE, hubbyBookingsQuerySchema, listHubbyBookings } from "@/lib/bookings/at-hubby";
+import {
+  HUBBY_PER_PAGE,
+  hubbyBookingsQuerySchema,
+  listHubbyBookings,
+  type HubbyBookingRow,
+} from "@/lib/bookings/at-hubby";
 import { HubbyApiError, hubbyForPage } from "@/lib/hubby";
 import { getRequestId } from "@/lib/request-id";
 import { Badge } from "@/components/ui/badge";
-import { buttonVariants } from "@/components/ui/button";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { parseSearchParams, type RawSearchParams } from "@/lib/url-params";
-import { cn } from "@/lib/utils";
+import { DataTable, type Column } from "@/components/data-table";
 import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
+import { ListHeader } from "@/components/list/list-header";
+import { PageLink } from "@/components/pagination";
 import { BookingsTabs } from "../bookings-tabs";
 
 export const metadata: Metadata = { title: "Bookings at Hubby" };
+
+const columns: Column<HubbyBookingRow>[] = [
+  { id: "id", header: "Hubby booking", className: "font-mono text-xs", cell: (row) => row.id },
+  { id: "reference", header: "Reference", className: "font-mono text-xs", cell: (row) => row.reference ?? "—" },
+  {
+    id: "travelers",
+    header: "Travelers",
+    className: "text-sm",
+    cell: (row) =>
+      row.travelers.length === 0
+        ? "—"
+        : row.travelers.map((traveler, index) => (
+            <span key={traveler}>
+              {index > 0 && ", "}
+              <Link className="font-mono text-xs underline" href={`/travelers/${encodeURIComponent(traveler)}`}>
+                {traveler}
+              </Link>
+            </span>
+          )),
+  },
+  { id: "destinations", header: "Destinations", cell: (row) => row.destinations.join(", ") || "—" },
+  { id: "departure", header: "Departure", className: "whitespace-nowrap text-sm", cell: (row) => row.departure ?? "—" },
+  {
+    id: "status",
+    header: "Status at Hubby",
+    cell: (row) => (row.status ? <Badge variant="info">{row.status}</Badge> : "—"),
+  },
+  {
+    id: "created",
+    header: "Created",
+    className: "whitespace-nowrap text-sm",
+    cell: (row) => row.createdAt?.replace("T", " ").slice(0, 16) ?? "—",
+  },
+  {
+    id: "console",
+    header: "In the console",
+    className: "text-sm",
+    cell: (row) =>
+      row.intentId ? (
+        <Link className="underline" href={`/bookings/${row.intentId}`}>
+          Issued here
+        </Link>
+      ) : (
+        <span className="text-muted-foreground">Not from the console</span>
+      ),
+  },
+];
 
 export default async function HubbyBookingsPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const staff = await requirePermission("bookings.view");
@@ -40,27 +91,14 @@ export default async function HubbyBookingsPage({ searchParams }: { searchParams
     });
   }
   const href = (page: number, perPage = query.perPage) => `/bookings/hubby?page=${page}&perPage=${perPage}`;
-  const pageButton = (enabled: boolean, page: number, label: string) =>
-    enabled ? (
-      <Link className={buttonVariants({ variant: "outline", size: "sm" })} href={href(page)}>
-        {label}
-      </Link>
-    ) : (
-      <span className={cn(buttonVariants({ variant: "outline", size: "sm" }), "opacity-50")} aria-disabled>
-        {label}
-      </span>
-    );
 
   return (
     <div className="flex flex-col gap-4">
-      <div>
-        <h1 className="text-xl font-semibold">Bookings</h1>
-        <p className="text-sm text-muted-foreground">
-          Every booking Hubby holds for you, as <span className="font-mono">GET /api/bookings</span> lists it, including
-          bookings your own systems made. The status is Hubby&apos;s; a booking issued from the console links to its
-          record here.
-        </p>
-      </div>
+      <ListHeader title="Bookings">
+        Every booking Hubby holds for you, as <span className="font-mono">GET /api/bookings</span> lists it, including
+        bookings your own systems made. The status is Hubby&apos;s; a booking issued from the console links to its
+        record here.
+      </ListHeader>
       <BookingsTabs current="hubby" />
       <IgnoredParamsNotice names={ignored} />
 
@@ -84,65 +122,13 @@ export default async function HubbyBookingsPage({ searchParams }: { searchParams
               {listing.unreadable} booking(s) on this page could not be read (no id): they are not shown.
             </p>
           )}
-          <Table aria-label="Bookings at Hubby">
-            <TableHeader>
-              <TableRow>
-                <TableHead>Hubby booking</TableHead>
-                <TableHead>Reference</TableHead>
-                <TableHead>Travelers</TableHead>
-                <TableHead>Destinations</TableHead>
-                <TableHead>Departure</TableHead>
-                <TableHead>Status at Hubby</TableHead>
-                <TableHead>Created</TableHead>
-                <TableHead>In the console</TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {listing.rows.length === 0 && (
-                <TableRow>
-                  <TableCell colSpan={8} className="text-muted-foreground">
-                    {query.page === 1 ? "Hubby holds no bookings for you yet." : "No bookings on this page."}
-                  </TableCell>
-                </TableRow>
-              )}
-              {listing.rows.map((row) => (
-                <TableRow key={row.id} data-testid={`hubby-booking-${row.id}`}>
-                  <TableCell className="font-mono text-xs">{row.id}</TableCell>
-                  <TableCell className="font-mono text-xs">{row.reference ?? "—"}</TableCell>
-                  <TableCell className="text-sm">
-                    {row.travelers.length === 0
-                      ? "—"
-                      : row.travelers.map((traveler, index) => (
-                          <span key={traveler}>
-                            {index > 0 && ", "}
-                            <Link
-                              className="font-mono text-xs underline"
-                              href={`/travelers/${encodeURIComponent(traveler)}`}
-                            >
-                              {traveler}
-                            </Link>
-                          </span>
-                        ))}
-                  </TableCell>
-                  <TableCell>{row.destinations.join(", ") || "—"}</TableCell>
-                  <TableCell className="whitespace-nowrap text-sm">{row.departure ?? "—"}</TableCell>
-                  <TableCell>{row.status ? <Badge variant="info">{row.status}</Badge> : "—"}</TableCell>
-                  <TableCell className="whitespace-nowrap text-sm">
-                    {row.createdAt?.replace("T", " ").slice(0, 16) ?? "—"}
-                  </TableCell>
-                  <TableCell className="text-sm">
-                    {row.intentId ? (
-                      <Link className="underline" href={`/bookings/${row.intentId}`}>
-                        Issued here
-                      </Link>
-                    ) : (
-                      <span className="text-muted-foreground">Not from the console</span>
-                    )}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+          <DataTable
+            label="Bookings at Hubby"
+            columns={columns}
+            rows={listing.rows}
+            testIdPrefix="hubby-booking-"
+            empty={query.page === 1 ? "Hubby holds no bookings for you yet." : "No bookings on this page."}
+          />
           <nav
             aria-label="Pagination"
             className="flex flex-wrap items-center justify-between gap-2 text-sm text-muted-foreground"
@@ -165,8 +151,8 @@ export default async function HubbyBookingsPage({ searchParams }: { searchParams
                   </Link>
                 ),
               )}
-              {pageButton(query.page > 1, query.page - 1, "Previous")}
-              {pageButton(listing.hasNext, query.page + 1, "Next")}
+              <PageLink href={query.page > 1 ? href(query.page - 1) : null} label="Previous" />
+              <PageLink href={listing.hasNext ? href(query.page + 1) : null} label="Next" />
             </span>
           </nav>
         </>

@@ -3,18 +3,21 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Pagination } from "@/components/pagination";
 import { Badge } from "@/components/ui/badge";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-
+import { DataTable, type Column } from "@/components/data-table";
 import { requirePermission } from "@/lib/auth/staff";
 import { formatMoney } from "@/lib/bookings/quote";
 import {
+  CAMPAIGN_PAGE_SIZE,
   campaignPageQuerySchema,
   campaignProgress,
   campaignRows,
   getCampaign,
   ROW_FILTERS,
+  type CampaignRowView,
+  type PerDestination,
   type RowFilter,
 } from "@/lib/campaigns/queries";
+import { utcStamp } from "@/lib/format";
 import { ensureCampaignCheck } from "@/lib/campaigns/dry-run";
 import { campaignFunnel } from "@/lib/campaigns/funnel";
 import { ensureCampaignWorker } from "@/lib/campaigns/worker";
@@ -37,7 +40,46 @@ const STATUS_VARIANT = {
   done: "success",
 } as const;
 
-const when = (date: Date | null) => (date ? `${date.toISOString().slice(0, 16).replace("T", " ")} UTC` : "—");
+const when = (date: Date | null) => utcStamp(date);
+
+const perDestinationColumns = (money: (cents: number) => string): Column<PerDestination>[] => [
+  { id: "destination", header: "Destination", cell: (entry) => entry.destination },
+  { id: "packages", header: "Packages", cell: (entry) => entry.rows },
+  { id: "cost", header: "B2B cost", cell: (entry) => money(entry.costCents) },
+  { id: "value", header: "B2C value", cell: (entry) => money(entry.priceCents) },
+];
+
+const rowColumns: Column<CampaignRowView>[] = [
+  { id: "line", header: "Line", cell: (row) => row.line },
+  { id: "outcome", header: "Outcome", cell: (row) => (row.state === "review" ? "needs review" : row.state) },
+  {
+    id: "traveler",
+    header: "Traveler",
+    className: "font-mono text-xs",
+    cell: (row) => row.externalUserId || <span className="font-sans text-muted-foreground">promo code</span>,
+  },
+  { id: "destination", header: "Destination", cell: (row) => row.destinations.join(";") },
+  {
+    id: "booking",
+    header: "Booking",
+    className: "font-mono text-xs",
+    cell: (row) =>
+      row.intentId ? (
+        <Link className="underline" href={`/bookings/${row.intentId}`}>
+          {row.hubbyBookingId ?? "intent"}
+        </Link>
+      ) : (
+        "—"
+      ),
+  },
+  {
+    id: "packages",
+    header: "Packages",
+    className: "font-mono text-xs",
+    cell: (row) => row.packageIds.join(", ") || "—",
+  },
+  { id: "error", header: "Error", className: "text-sm text-destructive", cell: (row) => row.error ?? "" },
+];
 
 export default async function CampaignPage({
   params,
@@ -144,26 +186,13 @@ export default async function CampaignPage({
             </p>
           )}
           {campaign.perDestination.length > 0 && (
-            <Table aria-label="Per destination">
-              <TableHeader>
-                <TableRow>
-                  <TableHead>Destination</TableHead>
-                  <TableHead>Packages</TableHead>
-                  <TableHead>B2B cost</TableHead>
-                  <TableHead>B2C value</TableHead>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {campaign.perDestination.slice(0, 50).map((entry) => (
-                  <TableRow key={entry.destination}>
-                    <TableCell>{entry.destination}</TableCell>
-                    <TableCell>{entry.rows}</TableCell>
-                    <TableCell>{money(entry.costCents)}</TableCell>
-                    <TableCell>{money(entry.priceCents)}</TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
+            <DataTable
+              label="Per destination"
+              columns={perDestinationColumns(money)}
+              rows={campaign.perDestination.slice(0, 50)}
+              rowKey={(entry) => entry.destination}
+              empty=""
+            />
           )}
           {draft && (
             <RunButton
@@ -242,50 +271,14 @@ export default async function CampaignPage({
               </Link>
             ))}
           </nav>
-          <Table aria-label="Campaign rows">
-            <TableHeader>
-              <TableRow>
-                <TableHead>Line</TableHead>
-                <TableHead>Outcome</TableHead>
-                <TableHead>Traveler</TableHead>
-                <TableHead>Destination</TableHead>
-                <TableHead>Booking</TableHead>
-                <TableHead>Packages</TableHead>
-                <TableHead>Error</TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {rows.rows.length === 0 && (
-                <TableRow>
-                  <TableCell colSpan={7} className="text-muted-foreground">
-                    No rows here.
-                  </TableCell>
-                </TableRow>
-              )}
-              {rows.rows.map((row) => (
-                <TableRow key={row.line}>
-                  <TableCell>{row.line}</TableCell>
-                  <TableCell>{row.state === "review" ? "needs review" : row.state}</TableCell>
-                  <TableCell className="font-mono text-xs">
-                    {row.externalUserId || <span className="font-sans text-muted-foreground">promo code</span>}
-                  </TableCell>
-                  <TableCell>{row.destinations.join(";")}</TableCell>
-                  <TableCell className="font-mono text-xs">
-                    {row.intentId ? (
-                      <Link className="underline" href={`/bookings/${row.intentId}`}>
-                        {row.hubbyBookingId ?? "intent"}
-                      </Link>
-                    ) : (
-                      "—"
-                    )}
-                  </TableCell>
-                  <TableCell className="font-mono text-xs">{row.packageIds.join(", ") || "—"}</TableCell>
-                  <TableCell className="text-sm text-destructive">{row.error ?? ""}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-          <Pagination page={page} pageSize={50} total={rows.total} />
+          <DataTable
+            label="Campaign rows"
+            columns={rowColumns}
+            rows={rows.rows}
+            rowKey={(row) => String(row.line)}
+            empty="No rows here."
+          />
+          <Pagination page={page} pageSize={CAMPAIGN_PAGE_SIZE} total={rows.total} />
         </section>
       )}
     </div>

@@ -5,6 +5,7 @@ import { notFound } from "next/navigation";
 import { requirePermission } from "@/lib/auth/staff";
 import { may } from "@/lib/auth/roles";
 import { getWebhookEvent } from "@/lib/webhooks/queries";
+import { utcStamp } from "@/lib/format";
 import { parseRouteParams } from "@/lib/url-params";
 import { latestReconciliation } from "@/lib/webhooks/reconcile";
 import { Badge } from "@/components/ui/badge";
@@ -34,7 +35,17 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
 /** Webhook events are numbered (a bigint): at most 18 digits, so every id fits. */
 const webhookEventRouteParams = z.object({ id: z.string().regex(/^\d{1,18}$/) });
 
-const utc = (value: string | null) => (value ? `${value.replace("T", " ").slice(0, 23)} UTC` : "—");
+const utc = (value: string | null) => utcStamp(value, { precision: "millisecond" });
+
+/** The inbox narrowed to this event's traveler, booking or package. */
+function InboxLink({ param, value }: { param: string; value: string | null }) {
+  if (!value) return "—";
+  return (
+    <Link className="font-mono hover:underline" href={`/webhooks?${new URLSearchParams({ [param]: value })}`}>
+      {value}
+    </Link>
+  );
+}
 
 export default async function WebhookEventPage({ params }: { params: Promise<{ id: string }> }) {
   const staff = await requirePermission("webhooks.view");
@@ -78,40 +89,13 @@ export default async function WebhookEventPage({ params }: { params: Promise<{ i
               {event.error ?? (event.status === "processed" ? "Applied to the console's model." : "—")}
             </Row>
             <Row label="Traveler">
-              {event.externalUserId ? (
-                <Link
-                  className="font-mono hover:underline"
-                  href={`/webhooks?user=${encodeURIComponent(event.externalUserId)}`}
-                >
-                  {event.externalUserId}
-                </Link>
-              ) : (
-                "—"
-              )}
+              <InboxLink param="user" value={event.externalUserId} />
             </Row>
             <Row label="Booking">
-              {event.bookingId ? (
-                <Link
-                  className="font-mono hover:underline"
-                  href={`/webhooks?booking=${encodeURIComponent(event.bookingId)}`}
-                >
-                  {event.bookingId}
-                </Link>
-              ) : (
-                "—"
-              )}
+              <InboxLink param="booking" value={event.bookingId} />
             </Row>
             <Row label="Package">
-              {event.packageId ? (
-                <Link
-                  className="font-mono hover:underline"
-                  href={`/webhooks?package=${encodeURIComponent(event.packageId)}`}
-                >
-                  {event.packageId}
-                </Link>
-              ) : (
-                "—"
-              )}
+              <InboxLink param="package" value={event.packageId} />
             </Row>
           </dl>
         </section>

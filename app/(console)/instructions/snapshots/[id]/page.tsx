@@ -7,10 +7,11 @@ import { getSnapshot } from "@/lib/instructions/snapshots";
 import { phoneOsLabels } from "@/lib/instructions/schemas";
 import { parseRouteParams, uuidRouteParams } from "@/lib/url-params";
 import { PlatformNotes, PreviewViewer } from "../../preview-view";
+import { utcStamp } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Instructions snapshot" };
 
-const utc = (value: Date) => `${value.toISOString().replace("T", " ").slice(0, 19)} UTC`;
+const utc = (value: Date) => utcStamp(value, { precision: "second" });
 
 /** A saved preview, staff-only, rendered the same safe way as a live one. */
 export default async function SnapshotPage({ params }: { params: Promise<{ id: string }> }) {
