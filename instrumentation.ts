@@ -1,14 +1,33 @@
 /**
- * Next.js calls register() once when the server starts. In the Node.js runtime (not the edge), the destination
- * catalog is read from Hubby in the background when it is empty or stale, campaigns left running by a stop or a
- * crash get their worker back here, and dry runs left checking start again from their stored file; NEXT_RUNTIME is
- * set by Next.js itself, not by us.
+ * Next.js calls register() once when the server starts. In the Node.js runtime (not the edge) it starts the job
+ * system (lib/jobs/) with the handlers of each domain, queues a catalog read when the catalog is empty or stale,
+ * gives campaigns left running by a stop or a crash their worker back, and starts again the dry runs left checking
+ * from their stored file. NEXT_RUNTIME is set by Next.js itself, not by us. scripts/server.ts stops the job
+ * system on SIGTERM.
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { startJobs } = await import("./lib/jobs/jobs");
+  const catalog = await import("./lib/catalog/background");
+  const { registerMaintenanceJobs } = await import("./lib/maintenance/maintenance");
+  const { registerReconciliationJobs } = await import("./lib/webhooks/reconcile");
+  catalog.registerCatalogJobs();
+  registerMaintenanceJobs();
+  registerReconciliationJobs();
+  const jobsStarted = await startJobs().then(
+    () => true,
+    (error: unknown) => {
+      // /api/health then reports the job system as not running; requests are still served.
+      console.error("[jobs] could not start the job system:", error);
+      return false;
+    },
+  );
   // Not awaited: the start never waits on Hubby; pages say "being read from Hubby" until it is in.
-  const { keepCatalogFresh } = await import("./lib/catalog/background");
-  keepCatalogFresh();
+  if (jobsStarted) {
+    void catalog.refreshCatalogAtStartWhenStale().catch((error: unknown) => {
+      console.error("[catalog] could not queue the catalog refresh:", error);
+    });
+  }
   const { resumeRunningCampaigns } = await import("./lib/campaigns/worker");
   const { resumeCheckingCampaigns } = await import("./lib/campaigns/dry-run");
   const resumed = await resumeRunningCampaigns().catch((error: unknown) => {

@@ -1,7 +1,7 @@
 /** @type {import('next').NextConfig} */
 module.exports = {
   // PGlite loads its wasm from its own files; bundling it breaks with "The path argument must be of type string".
-  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "@node-rs/argon2"],
+  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "@node-rs/argon2", "pg-boss"],
   // forbidden() renders app/forbidden.tsx with a 403 status.
   // Server actions and the proxy buffer a request body before any check runs, so both are capped at what the
   // largest form needs (a booking for a few thousand travelers). Campaign files go to their own streaming route,

@@ -30,6 +30,11 @@ export type Database = {
   prepared<T extends Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]>;
   /** Runs fn in one transaction on one connection with the raw driver (hot paths that Prisma would slow down). */
   transaction<T>(fn: (sql: SqlRunner) => Promise<T>): Promise<T>;
+  /**
+   * The executor pg-boss runs its SQL through (lib/jobs/): parameterised statements, and with no values possibly
+   * several statements at once (its schema and maintenance scripts), answering the last statement's rows.
+   */
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[]; rowCount: number }>;
   /** Runs fn holding a session-level lock so concurrent processes (e.g. two app instances migrating) take turns. */
   withExclusiveLock<T>(key: number, fn: (sql: SqlRunner) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -143,6 +148,16 @@ function openPglite(dataDir: string): Database {
         }),
       );
     },
+    async executeSql(text, values) {
+      // PGlite's query() is the extended protocol (one statement); exec() is the simple protocol (several).
+      if (values && values.length > 0) {
+        const result = await pglite.query<Record<string, unknown>>(text, values);
+        return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+      }
+      const results = await pglite.exec(text);
+      const last = results.at(-1);
+      return { rows: (last?.rows ?? []) as Record<string, unknown>[], rowCount: last?.affectedRows ?? 0 };
+    },
     withExclusiveLock(_key, fn) {
       const run = queue.then(() => fn(sql));
       queue = run.catch(() => undefined);
@@ -252,6 +267,13 @@ function openPostgres(connectionString: string, max: number): Database {
       } finally {
         client.release();
       }
+    },
+    async executeSql(text, values) {
+      // With no values pg sends the simple protocol, which answers one result per statement of a script.
+      const result = (await pool.query(text, values && values.length > 0 ? values : undefined)) as
+        pg.QueryResult | pg.QueryResult[];
+      const last = Array.isArray(result) ? result.at(-1) : result;
+      return { rows: last?.rows ?? [], rowCount: last?.rowCount ?? 0 };
     },
     async withExclusiveLock(key, fn) {
       const client = await pool.connect();

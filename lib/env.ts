@@ -22,6 +22,8 @@ const schema = z
     ),
     PGLITE_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default("./data/pglite")),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    /** Days the Hubby API log keeps a call; the hourly maintenance job deletes older ones. */
+    API_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
     NEXTAUTH_SECRET: optionalString,
     NEXTAUTH_URL: optionalUrl,
     ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email().optional()),

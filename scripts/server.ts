@@ -4,6 +4,7 @@ import next from "next";
 import { closeDatabase, getDatabase } from "../lib/db";
 import { getEnv } from "../lib/env";
 import { flushApiLog } from "../lib/hubby/api-log";
+import { stopJobs } from "../lib/jobs/jobs";
 import { createConsoleServer } from "../lib/server/http-server";
 import { handleWebhookRequest, isWebhookRequest, WEBHOOK_PATH } from "../lib/webhooks/node-handler";
 
@@ -98,11 +99,14 @@ async function main() {
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    // Finish requests in flight (an acknowledged webhook is already committed), then close the database cleanly.
+    // Finish requests in flight (an acknowledged webhook is already committed) and running jobs, then close the
+    // database cleanly.
     const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
     httpServer.closeIdleConnections();
     await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
     await app.close().catch(() => undefined);
+    // Running jobs finish, or are handed back to be tried again (here after a restart, or on another instance).
+    await stopJobs().catch((error: unknown) => console.error("[jobs] stop failed:", error));
     await flushApiLog().catch(() => undefined);
     await closeDatabase().catch(() => undefined);
     process.exit(signal === "SIGINT" ? 130 : 143);

@@ -29,3 +29,11 @@ export async function checkThrottle(email: string, ip: string, now = new Date())
 export async function recordLoginAttempt(email: string, ip: string, success: boolean): Promise<void> {
   await db().loginAttempt.create({ data: { email, ip, success } });
 }
+
+/** Deletes attempts that left the window and no longer count (the hourly maintenance job); answers how many. */
+export async function deleteExpiredLoginAttempts(now = new Date()): Promise<number> {
+  const { count } = await db().loginAttempt.deleteMany({
+    where: { at: { lt: new Date(now.getTime() - THROTTLE_WINDOW_MS) } },
+  });
+  return count;
+}

@@ -1,103 +1,86 @@
 import "server-only";
 import { audit } from "../audit/audit";
+import { db } from "../db";
 import { hubbyFor } from "../hubby";
 import type { HubbyClient } from "../hubby/client";
+import { queueIsBusy } from "../jobs/admin";
+import { registerJobHandler, sendJob } from "../jobs/jobs";
 import { catalogAsOf, refreshCatalog } from "./catalog";
 
 /**
- * Keeps the cached catalog from being empty or old without anyone pressing Refresh: at server start (instrumentation
- * .ts) and then every hour, the catalog is re-read from Hubby in the background when it was never read or is older
- * than a day. Pages show "being read from Hubby" meanwhile instead of "as of never". Nothing waits on it, so a
- * Hubby that is down never delays the start; the failure is shown and audited, and Refresh still works.
+ * Keeps the cached catalog from being empty or old without anyone pressing Refresh: the "catalog-refresh" job
+ * (lib/jobs/queues.ts) re-reads it from Hubby every 6 hours, and once at start when it was never read or is older
+ * than a day. It is one job across all instances, tried again with backoff when Hubby fails; pages show "being
+ * read from Hubby" while one waits or runs. Nothing waits on it, so a Hubby that is down never delays the start;
+ * each failure is shown and audited, and Refresh still works.
  */
 
 export const CATALOG_MAX_AGE_MS = 24 * 3_600_000;
-const CHECK_EVERY_MS = 3_600_000;
 
 type CatalogHubby = Pick<HubbyClient, "listDestinations" | "getDestination">;
-
-export type CatalogRefreshOutcome =
-  | { outcome: "fresh"; asOf: Date }
-  | { outcome: "refreshed"; destinations: number; bundles: number }
-  | { outcome: "failed"; message: string };
-
-type RefreshState = {
-  running: Promise<CatalogRefreshOutcome> | null;
-  startedAt: Date | null;
-  lastFailure: { at: Date; message: string } | null;
-  timer: NodeJS.Timeout | null;
-};
-
-// On globalThis: instrumentation.ts and the pages are bundled separately but run in one process, and both must see
-// the same refresh.
-const globalForRefresh = globalThis as typeof globalThis & { __consoleCatalogRefresh?: RefreshState };
-
-function refreshState(): RefreshState {
-  globalForRefresh.__consoleCatalogRefresh ??= { running: null, startedAt: null, lastFailure: null, timer: null };
-  return globalForRefresh.__consoleCatalogRefresh;
-}
 
 /** Never read, or read longer ago than `maxAgeMs`. */
 export function isCatalogStale(asOf: Date | null, now: Date, maxAgeMs: number = CATALOG_MAX_AGE_MS): boolean {
   return asOf === null || now.getTime() - asOf.getTime() >= maxAgeMs;
 }
 
-async function runRefresh(hubby: CatalogHubby | undefined): Promise<CatalogRefreshOutcome> {
+/**
+ * One background read of the catalog, audited either way. Throws on failure, so the job is tried again later.
+ * `hubby` is for tests.
+ */
+export async function refreshCatalogInBackground(
+  trigger: "schedule" | "start",
+  hubby?: CatalogHubby,
+): Promise<{ destinations: number; bundles: number }> {
   try {
     const counts = await refreshCatalog(hubby ?? (await hubbyFor(null)).withContext({ background: true }));
-    await audit({ action: "catalog.refresh", result: "ok", details: { ...counts, trigger: "background" } });
-    return { outcome: "refreshed", ...counts };
+    await audit({ action: "catalog.refresh", result: "ok", details: { ...counts, trigger } });
+    console.log(`[catalog] read from Hubby: ${counts.destinations} destinations, ${counts.bundles} bundles`);
+    return counts;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await audit({ action: "catalog.refresh", result: "error", details: { message, trigger: "background" } });
-    return { outcome: "failed", message };
+    await audit({ action: "catalog.refresh", result: "error", details: { message, trigger } });
+    console.log(`[catalog] could not be read from Hubby: ${message}`);
+    throw error;
   }
 }
 
-/**
- * Re-reads the catalog when it is stale; a call while one refresh runs joins it. Never throws: a failure is the
- * outcome (and is shown on the catalog and booking screens until a refresh succeeds).
- */
-export async function refreshCatalogWhenStale(
-  options: { hubby?: CatalogHubby; now?: Date; maxAgeMs?: number } = {},
-): Promise<CatalogRefreshOutcome> {
-  const state = refreshState();
-  if (state.running) return state.running;
-  const asOf = await catalogAsOf();
-  if (!isCatalogStale(asOf, options.now ?? new Date(), options.maxAgeMs)) return { outcome: "fresh", asOf: asOf! };
-  if (state.running) return state.running;
-  state.startedAt = new Date();
-  state.running = runRefresh(options.hubby).then((outcome) => {
-    state.lastFailure = outcome.outcome === "failed" ? { at: new Date(), message: outcome.message } : null;
-    state.running = null;
-    return outcome;
+/** Registers the catalog-refresh job's handler (instrumentation.ts, before the job system starts). */
+export function registerCatalogJobs(): void {
+  registerJobHandler("catalog-refresh", async ({ trigger }) => {
+    await refreshCatalogInBackground(trigger);
   });
-  return state.running;
 }
 
-/** Started once per process from instrumentation.ts: a refresh now if needed, then an hourly check. */
-export function keepCatalogFresh(log: (line: string) => void = console.log): void {
-  const state = refreshState();
-  const check = () =>
-    void refreshCatalogWhenStale().then((result) => {
-      if (result.outcome === "refreshed") {
-        log(`[catalog] read from Hubby: ${result.destinations} destinations, ${result.bundles} bundles`);
-      } else if (result.outcome === "failed") {
-        log(`[catalog] could not be read from Hubby: ${result.message}`);
-      }
-    });
-  check();
-  state.timer ??= setInterval(check, CHECK_EVERY_MS).unref();
+/** At start: queues a refresh when the catalog is empty or older than a day (two instances queue one). */
+export async function refreshCatalogAtStartWhenStale(now = new Date()): Promise<boolean> {
+  if (!isCatalogStale(await catalogAsOf(), now)) return false;
+  await sendJob("catalog-refresh", { trigger: "start" });
+  return true;
 }
 
 export type CatalogRefreshStatus = {
   running: boolean;
-  startedAt: Date | null;
   lastFailure: { at: Date; message: string } | null;
 };
 
-/** For the screens: whether a background refresh is reading Hubby now, and why the last one failed. */
-export function catalogRefreshStatus(): CatalogRefreshStatus {
-  const state = refreshState();
-  return { running: state.running !== null, startedAt: state.startedAt, lastFailure: state.lastFailure };
+/**
+ * For the screens: whether a background refresh waits or reads Hubby now, and why the latest refresh failed
+ * (none once a later one succeeded).
+ */
+export async function catalogRefreshStatus(): Promise<CatalogRefreshStatus> {
+  const [running, latest] = await Promise.all([
+    queueIsBusy("catalog-refresh"),
+    db().auditEntry.findFirst({
+      where: { action: "catalog.refresh" },
+      orderBy: { id: "desc" },
+      select: { at: true, result: true, details: true },
+    }),
+  ]);
+  const details = latest?.details as { message?: unknown } | null | undefined;
+  const lastFailure =
+    latest && latest.result === "error"
+      ? { at: latest.at, message: typeof details?.message === "string" ? details.message : "Hubby did not answer" }
+      : null;
+  return { running, lastFailure };
 }

@@ -1,7 +1,9 @@
 import "server-only";
-import { db } from "../db";
+import { db, getDatabase } from "../db";
 import type { Prisma } from "../generated/prisma/client";
+import { hubbyFor } from "../hubby";
 import type { HubbyClient } from "../hubby/client";
+import { registerJobHandler, sendJob } from "../jobs/jobs";
 import type { UserDashboard } from "../hubby/schemas";
 import type { Facts } from "./facts";
 import { project } from "./projection";
@@ -13,7 +15,6 @@ import { diff, type FieldChange } from "./snapshot";
  * Dashboard facts carry the time of the read, so they win over older webhook facts but never lower usage.
  */
 
-const STALE_AFTER_MS = 5 * 60_000;
 const CONCURRENCY = 4;
 
 /** What a dashboard says, as projection facts: the eSIM state and each package with its usage. */
@@ -112,93 +113,155 @@ export async function travelersWithActivePackages(now = new Date()): Promise<str
 
 export type RunStarter = { id: string; email: string };
 
-/** Creates a run and works through it in the background; the caller returns at once with the run id. */
+/**
+ * Creates a run with its travelers and queues the job that reads them ("traveler-refresh-run"), in one
+ * transaction: the job exists exactly when the run does. A run of all active travelers while one is running
+ * answers that run. The caller returns at once with the run id.
+ */
 export async function startReconciliation(
-  hubby: HubbyClient,
   starter: RunStarter,
   scope: { kind: "all_active" } | { kind: "traveler"; externalUserId: string },
 ): Promise<string> {
-  const running = await db().reconciliationRun.findFirst({
-    where: { status: "running", updatedAt: { gt: new Date(Date.now() - STALE_AFTER_MS) } },
-    select: { id: true },
-  });
-  if (running && scope.kind === "all_active") return String(running.id);
+  if (scope.kind === "all_active") {
+    const running = await db().reconciliationRun.findFirst({
+      where: { status: "running", scope: "all_active" },
+      select: { id: true },
+    });
+    if (running) return String(running.id);
+  }
   const targets = scope.kind === "traveler" ? [scope.externalUserId] : await travelersWithActivePackages();
-  const run = await db().reconciliationRun.create({
-    data: {
-      status: "running",
-      scope: scope.kind,
-      externalUserId: scope.kind === "traveler" ? scope.externalUserId : null,
-      total: targets.length,
-      startedById: starter.id,
-      startedByEmail: starter.email,
-    },
+  return getDatabase().transaction(async (tx) => {
+    const [run] = await tx.query<{ id: string }>(
+      `INSERT INTO "ReconciliationRun" (status, scope, "externalUserId", total, "startedById", "startedByEmail", "updatedAt")
+       VALUES ('running', $1, $2, $3, $4::uuid, $5, now()) RETURNING id::text AS id`,
+      [scope.kind, scope.kind === "traveler" ? scope.externalUserId : null, targets.length, starter.id, starter.email],
+    );
+    const runId = run!.id;
+    if (targets.length > 0) {
+      await tx.query(
+        `INSERT INTO "ReconciliationTarget" ("runId", "externalUserId") SELECT $1::bigint, unnest($2::text[])`,
+        [runId, targets],
+      );
+    }
+    await sendJob("traveler-refresh-run", { runId }, { transaction: tx });
+    return runId;
   });
-  const work = runReconciliation(hubby, run.id, targets);
-  if (scope.kind === "traveler") await work;
-  else void work;
-  return String(run.id);
 }
 
-async function runReconciliation(hubby: HubbyClient, runId: bigint, targets: string[]) {
-  let next = 0;
-  const errors: string[] = [];
-  try {
-    await Promise.all(
-      Array.from({ length: Math.min(CONCURRENCY, targets.length) }, async () => {
-        while (next < targets.length) {
-          const externalUserId = targets[next++]!;
-          let changes: FieldChange[] = [];
-          let failed = false;
-          try {
-            changes = await refreshTraveler(hubby, externalUserId);
-          } catch (error) {
-            failed = true;
-            errors.push(`${externalUserId}: ${error instanceof Error ? error.message : String(error)}`);
-          }
-          if (changes.length) {
-            await db().reconciliationChange.createMany({
-              data: changes.map((change) => ({
-                runId,
-                externalUserId,
-                record: `${change.table} ${change.key}`,
-                field: change.field,
-                before: change.before,
-                after: change.after,
-              })),
-            });
-          }
-          await db().reconciliationRun.update({
-            where: { id: runId },
-            data: {
-              done: { increment: 1 },
-              ...(changes.length ? { changed: { increment: 1 } } : {}),
-              ...(failed ? { failed: { increment: 1 } } : {}),
-            },
-          });
-        }
-      }),
-    );
-    await db().reconciliationRun.update({
-      where: { id: runId },
-      data: { status: "done", finishedAt: new Date(), error: errors.slice(0, 5).join("\n").slice(0, 2_000) || null },
-    });
-  } catch (error) {
-    console.error(`[reconcile] run ${runId} failed:`, error);
-    await db()
-      .reconciliationRun.update({
-        where: { id: runId },
-        data: {
-          status: "failed",
-          finishedAt: new Date(),
-          error: error instanceof Error ? error.message.slice(0, 2_000) : "failed",
-        },
-      })
-      .catch(() => undefined);
+/** Waits up to `timeoutMs` for a run to leave "running" (a one-traveler refresh, which staff wait for). */
+export async function waitForReconciliation(runId: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const run = await db().reconciliationRun.findUnique({ where: { id: BigInt(runId) }, select: { status: true } });
+    if (!run || run.status !== "running") return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
-/** The latest runs with their changes, for the panel; a run with no progress for 5 minutes was interrupted. */
+/** Records one traveler read: its changes, the target done and the run's counters, together. */
+async function recordTarget(runId: bigint, externalUserId: string, changes: FieldChange[], failed: boolean) {
+  await db().$transaction(async (tx) => {
+    if (changes.length) {
+      await tx.reconciliationChange.createMany({
+        data: changes.map((change) => ({
+          runId,
+          externalUserId,
+          record: `${change.table} ${change.key}`,
+          field: change.field,
+          before: change.before,
+          after: change.after,
+        })),
+      });
+    }
+    await tx.reconciliationTarget.update({
+      where: { runId_externalUserId: { runId, externalUserId } },
+      data: { doneAt: new Date() },
+    });
+    await tx.reconciliationRun.update({
+      where: { id: runId },
+      data: {
+        done: { increment: 1 },
+        ...(changes.length ? { changed: { increment: 1 } } : {}),
+        ...(failed ? { failed: { increment: 1 } } : {}),
+      },
+    });
+  });
+}
+
+/**
+ * The job: reads the run's travelers not read yet, CONCURRENCY at a time. A run resumed after a crash or a stop
+ * (its job tried again) goes on where it stopped; a traveler read but not yet recorded is read again, which
+ * changes nothing the second time. A traveler Hubby cannot answer counts as failed; the run goes on.
+ */
+export async function workReconciliationRun(runId: bigint, hubby?: HubbyClient): Promise<void> {
+  const run = await db().reconciliationRun.findUnique({ where: { id: runId } });
+  if (!run || run.status !== "running") return;
+  const client =
+    hubby ??
+    (await hubbyFor(run.startedById ? { id: run.startedById, email: run.startedByEmail ?? "" } : null)).withContext({
+      background: true,
+    });
+  const pending = await db().reconciliationTarget.findMany({
+    where: { runId, doneAt: null },
+    orderBy: { externalUserId: "asc" },
+    select: { externalUserId: true },
+  });
+  let next = 0;
+  const errors: string[] = [];
+  await Promise.all(
+    Array.from({ length: Math.min(CONCURRENCY, pending.length) }, async () => {
+      while (next < pending.length) {
+        const { externalUserId } = pending[next++]!;
+        let changes: FieldChange[] = [];
+        let failed = false;
+        try {
+          changes = await refreshTraveler(client, externalUserId);
+        } catch (error) {
+          failed = true;
+          errors.push(`${externalUserId}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        await recordTarget(runId, externalUserId, changes, failed);
+      }
+    }),
+  );
+  const previousErrors = run.error ? [run.error] : [];
+  await db().reconciliationRun.update({
+    where: { id: runId },
+    data: {
+      status: "done",
+      finishedAt: new Date(),
+      error: [...previousErrors, ...errors].slice(0, 5).join("\n").slice(0, 2_000) || null,
+    },
+  });
+}
+
+/** Registers the "traveler-refresh-run" job's handler (instrumentation.ts). */
+export function registerReconciliationJobs(): void {
+  registerJobHandler("traveler-refresh-run", async ({ runId }, job) => {
+    try {
+      await workReconciliationRun(BigInt(runId));
+    } catch (error) {
+      console.error(`[reconcile] run ${runId} failed (attempt ${job.attempt}):`, error);
+      // Tried again by the job system; after the last attempt the run says so instead of staying "running".
+      if (job.lastAttempt) {
+        await db()
+          .reconciliationRun.update({
+            where: { id: BigInt(runId) },
+            data: {
+              status: "failed",
+              finishedAt: new Date(),
+              error: error instanceof Error ? error.message.slice(0, 2_000) : "failed",
+            },
+          })
+          .catch(() => undefined);
+      }
+      throw error;
+    }
+  });
+}
+
+/** The latest run with its changes, for the panel. */
 export async function latestReconciliation(externalUserId?: string) {
   const run = await db().reconciliationRun.findFirst({
     where: externalUserId ? { scope: "traveler", externalUserId } : {},
@@ -206,10 +269,9 @@ export async function latestReconciliation(externalUserId?: string) {
     include: { changes: { take: 100, orderBy: { id: "asc" } } },
   });
   if (!run) return null;
-  const interrupted = run.status === "running" && run.updatedAt.getTime() < Date.now() - STALE_AFTER_MS;
   return {
     id: String(run.id),
-    status: interrupted ? "interrupted" : run.status,
+    status: run.status,
     scope: run.scope,
     externalUserId: run.externalUserId,
     total: run.total,

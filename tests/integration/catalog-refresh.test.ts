@@ -1,17 +1,28 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   CATALOG_MAX_AGE_MS,
   catalogRefreshStatus,
   isCatalogStale,
-  refreshCatalogWhenStale,
+  refreshCatalogAtStartWhenStale,
+  refreshCatalogInBackground,
+  registerCatalogJobs,
 } from "@/lib/catalog/background";
 import { catalogAsOf } from "@/lib/catalog/catalog";
-import { db } from "@/lib/db";
+import { db, getDatabase } from "@/lib/db";
 import { hubbyFor } from "@/lib/hubby";
+import { startJobs, stopJobs } from "@/lib/jobs/jobs";
+import { eventually, testJobSchema } from "../support/jobs";
 import { withConsoleSandbox } from "../support/sandbox";
 
-// The catalog read in the background at start (instrumentation.ts) when it is empty or older than a day.
+// The catalog read by the "catalog-refresh" job: at start when empty or older than a day, then every 6 hours.
 const harness = withConsoleSandbox();
+const schema = testJobSchema();
+
+beforeAll(async () => {
+  registerCatalogJobs();
+  await startJobs({ schema, pollingIntervalSeconds: 0.5, schedules: false });
+});
+afterAll(() => stopJobs(1_000));
 
 /** The console's Hubby client, counting how often the destination list is read. */
 async function countingHubby() {
@@ -27,42 +38,49 @@ async function countingHubby() {
   return counter;
 }
 
+async function catalogJobs(state: string) {
+  const rows = await getDatabase().sql.query<{ count: number }>(
+    `SELECT count(*)::int AS count FROM ${schema}.job WHERE name = 'catalog-refresh' AND state = $1`,
+    [state],
+  );
+  return rows[0]!.count;
+}
+
 describe("the background catalog refresh", () => {
-  it("reads an empty catalog once, even when asked twice at once, and audits it", async () => {
+  it("is queued once at start when the catalog is empty (a second start while it waits adds none), and audited", async () => {
     expect(await catalogAsOf()).toBeNull();
-    const hubby = await countingHubby();
-    const [first, second] = await Promise.all([refreshCatalogWhenStale({ hubby }), refreshCatalogWhenStale({ hubby })]);
-    expect(first).toEqual({ outcome: "refreshed", destinations: 44, bundles: expect.any(Number) });
-    expect(second).toBe(first);
-    expect(hubby.lists).toBe(1);
-    expect(catalogRefreshStatus()).toMatchObject({ running: false, lastFailure: null });
+    expect(await refreshCatalogAtStartWhenStale()).toBe(true);
+    // Another instance starting at the same moment queues nothing more: the queue keeps one waiting refresh.
+    expect(await refreshCatalogAtStartWhenStale()).toBe(true);
+    expect(await catalogJobs("created")).toBeLessThanOrEqual(1);
+    await eventually("the catalog to be read", async () => ((await catalogAsOf()) ? true : undefined));
+    await eventually("the job to complete", async () => ((await catalogJobs("completed")) === 1 ? true : undefined));
     expect(await db().catalogDestination.count()).toBe(44);
     const entry = await db().auditEntry.findFirstOrThrow({ where: { action: "catalog.refresh" } });
-    expect(entry).toMatchObject({ actorId: null, result: "ok", details: { trigger: "background", destinations: 44 } });
+    expect(entry).toMatchObject({ actorId: null, result: "ok", details: { trigger: "start", destinations: 44 } });
+    expect(await catalogRefreshStatus()).toEqual({ running: false, lastFailure: null });
   });
 
-  it("leaves a fresh catalog alone and re-reads one older than a day", async () => {
-    const hubby = await countingHubby();
+  it("leaves a fresh catalog alone at start; one older than a day is stale; a scheduled read re-reads it", async () => {
     const asOf = (await catalogAsOf())!;
-    expect(await refreshCatalogWhenStale({ hubby })).toEqual({ outcome: "fresh", asOf });
-    expect(hubby.lists).toBe(0);
-    const tomorrow = new Date(asOf.getTime() + CATALOG_MAX_AGE_MS);
-    expect(await refreshCatalogWhenStale({ hubby, now: tomorrow })).toMatchObject({ outcome: "refreshed" });
+    expect(await refreshCatalogAtStartWhenStale()).toBe(false);
+    expect(isCatalogStale(asOf, new Date(asOf.getTime() + CATALOG_MAX_AGE_MS))).toBe(true);
+    expect(isCatalogStale(null, new Date())).toBe(true);
+    const hubby = await countingHubby();
+    expect(await refreshCatalogInBackground("schedule", hubby)).toMatchObject({ destinations: 44 });
     expect(hubby.lists).toBe(1);
     expect((await catalogAsOf())!.getTime()).toBeGreaterThan(asOf.getTime());
-    expect(isCatalogStale(null, new Date())).toBe(true);
   });
 
-  it("a Hubby that fails leaves the cached catalog, says why, and is audited", async () => {
+  it("a Hubby that fails leaves the cached catalog, says why, is audited, and throws so the job is tried again", async () => {
     harness.sandbox.faults.add({ kind: "status", status: 503, method: "GET", path: "/destinations", times: 10 });
     const before = await catalogAsOf();
-    const result = await refreshCatalogWhenStale({ maxAgeMs: 0 });
-    expect(result).toMatchObject({ outcome: "failed", message: expect.any(String) });
-    expect(catalogRefreshStatus().lastFailure).toMatchObject({ message: expect.any(String) });
+    await expect(refreshCatalogInBackground("schedule")).rejects.toThrow();
+    expect((await catalogRefreshStatus()).lastFailure).toMatchObject({ message: expect.any(String) });
     expect(await catalogAsOf()).toEqual(before);
     expect(await db().auditEntry.count({ where: { action: "catalog.refresh", result: "error" } })).toBe(1);
     harness.sandbox.faults.clear();
-    expect(await refreshCatalogWhenStale({ maxAgeMs: 0 })).toMatchObject({ outcome: "refreshed" });
-    expect(catalogRefreshStatus().lastFailure).toBeNull();
+    await refreshCatalogInBackground("schedule");
+    expect((await catalogRefreshStatus()).lastFailure).toBeNull();
   });
 });

@@ -1,15 +1,30 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reconcileAction } from "@/app/(console)/webhooks/actions";
 import { db } from "@/lib/db";
 import { SANDBOX_CREDENTIALS } from "@/lib/env";
-import { latestReconciliation, travelersWithActivePackages } from "@/lib/webhooks/reconcile";
+import { startJobs, stopJobs } from "@/lib/jobs/jobs";
+import {
+  latestReconciliation,
+  registerReconciliationJobs,
+  travelersWithActivePackages,
+  workReconciliationRun,
+} from "@/lib/webhooks/reconcile";
+import type { HubbyClient } from "@/lib/hubby/client";
 import { form, signInAs } from "../support/factories";
+import { testJobSchema } from "../support/jobs";
 import { withConsoleSandbox } from "../support/sandbox";
 
 // "Refresh from Hubby" against the sandbox: events the console never received are recovered from the dashboard.
 const DAY = 86_400_000;
 
 const harness = withConsoleSandbox({ webhookStatus: () => 500 }); // every webhook is lost
+
+// Runs are worked by the "traveler-refresh-run" job.
+beforeAll(async () => {
+  registerReconciliationJobs();
+  await startJobs({ schema: testJobSchema(), pollingIntervalSeconds: 0.5, schedules: false });
+});
+afterAll(() => stopJobs(1_000));
 
 async function waitForRun() {
   for (let attempt = 0; attempt < 100; attempt++) {
@@ -70,6 +85,38 @@ describe("reconciliation", () => {
       expect(await waitForRun()).toMatchObject({ scope: "all_active", status: "done", total: 1, failed: 0 });
     }
     expect(await db().auditEntry.count({ where: { action: "webhooks.reconcile", result: "ok" } })).toBe(2);
+  });
+
+  it("a run resumed after a crash reads only the travelers it had not read yet", async () => {
+    // As a crash leaves it: one traveler read and recorded, two not.
+    const run = await db().reconciliationRun.create({
+      data: {
+        status: "running",
+        scope: "all_active",
+        total: 3,
+        done: 1,
+        targets: {
+          create: [
+            { externalUserId: "read_before", doneAt: new Date() },
+            { externalUserId: "b" },
+            { externalUserId: "c" },
+          ],
+        },
+      },
+    });
+    const asked: string[] = [];
+    const hubby = {
+      getUserDashboard: async (externalUserId: string) => {
+        asked.push(externalUserId);
+        throw new Error("Hubby answered 503");
+      },
+    } as unknown as HubbyClient;
+    await workReconciliationRun(run.id, hubby);
+    expect(asked.sort()).toEqual(["b", "c"]);
+    const after = await db().reconciliationRun.findUniqueOrThrow({ where: { id: run.id } });
+    expect(after).toMatchObject({ status: "done", done: 3, failed: 2 });
+    expect(after.error).toContain("b: Hubby answered 503");
+    expect(await db().reconciliationTarget.count({ where: { runId: run.id, doneAt: null } })).toBe(0);
   });
 
   it("is for admins only", async () => {

@@ -94,7 +94,7 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
   await requirePermission("catalog.view");
   const { values: query, ignored } = parseSearchParams(catalogQuerySchema, await searchParams);
   const [rows, asOf] = await Promise.all([searchCatalog(query), catalogAsOf()]);
-  const reading = catalogRefreshStatus();
+  const reading = await catalogRefreshStatus();
   const countries = rows.filter((row) => row.kind === "country");
   const regions = rows.filter((row) => row.kind === "region");
 

@@ -3,8 +3,7 @@ import { z } from "zod";
 import { runAction, type ActionResult } from "@/lib/actions";
 import { ActionError } from "@/lib/errors";
 import { webhookQuerySchema } from "@/lib/webhooks/queries";
-import { hubbyFor } from "@/lib/hubby";
-import { startReconciliation } from "@/lib/webhooks/reconcile";
+import { startReconciliation, waitForReconciliation } from "@/lib/webhooks/reconcile";
 import { replayEvent, replayMatching, type ReplayOutcome } from "@/lib/webhooks/replay";
 
 const replayOneSchema = z.object({
@@ -67,6 +66,8 @@ export async function replayMatchingAction(
   );
 }
 
+// One traveler is quick: staff wait for it (the panel keeps refreshing if it takes longer).
+const ONE_TRAVELER_WAIT_MS = 15_000;
 const reconcileSchema = z.object({
   externalUserId: z.string().trim().min(1).max(200).optional(),
 });
@@ -83,7 +84,9 @@ export async function reconcileAction(_prev: unknown, form: FormData): Promise<A
         const scope = input.externalUserId
           ? { kind: "traveler" as const, externalUserId: input.externalUserId }
           : { kind: "all_active" as const };
-        return { runId: await startReconciliation(await hubbyFor(staff), staff, scope) };
+        const runId = await startReconciliation(staff, scope);
+        if (scope.kind === "traveler") await waitForReconciliation(runId, ONE_TRAVELER_WAIT_MS);
+        return { runId };
       },
       audit: ({ runId }, input) => ({
         targetType: "reconciliation_run",

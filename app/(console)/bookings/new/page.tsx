@@ -53,7 +53,7 @@ export default async function NewBookingPage({ searchParams }: { searchParams: P
   }
 
   const [catalog, asOf, limit] = await Promise.all([loadCatalog(), catalogAsOf(), supportTopUpLimit()]);
-  const reading = catalogRefreshStatus();
+  const reading = await catalogRefreshStatus();
   const defaults: TopUpDefaults | null =
     topUp && catalog.length > 0 ? await topUpDefaults(query.externalUserId, catalog, await hubbyForPage(staff)) : null;
   const options = destinationOptions(catalog);

@@ -1,0 +1,74 @@
+import { z } from "zod";
+
+/**
+ * Every queue of the console's one job system, declared here and nowhere else: its payload (checked when a job is
+ * sent and again when it is worked), how often and how late a failed job is tried again, how long a job may stay
+ * active before it counts as abandoned (its worker died; another instance takes it after this), how many run at
+ * once per instance, and an optional schedule (cron, UTC) that fires once per period across all instances.
+ *
+ * Handlers live with their domain and are registered at start (lib/jobs/registry.ts); this file knows no domain.
+ */
+export type QueueDeclaration = {
+  label: string;
+  payload: z.ZodType<Record<string, unknown>>;
+  /** Further attempts after the first one fails. */
+  retryLimit: number;
+  retryDelaySeconds: number;
+  /** Doubles the delay on every further attempt (with jitter). */
+  retryBackoff: boolean;
+  expireInSeconds: number;
+  /** Jobs of this queue worked at once by one instance. */
+  concurrency: number;
+  /**
+   * `stately`: at most one job waiting and one running, so a second request while one waits is dropped (a refresh
+   * asked twice is one refresh); `standard`: every job sent runs.
+   */
+  policy: "standard" | "stately";
+  schedule?: { cron: string; payload: Record<string, unknown> };
+};
+
+export const queues = {
+  "catalog-refresh": {
+    label: "Catalog refresh from Hubby",
+    payload: z.object({ trigger: z.enum(["schedule", "start"]) }),
+    retryLimit: 3,
+    retryDelaySeconds: 60,
+    retryBackoff: true,
+    expireInSeconds: 15 * 60,
+    concurrency: 1,
+    policy: "stately",
+    schedule: { cron: "0 */6 * * *", payload: { trigger: "schedule" } },
+  },
+  maintenance: {
+    label: "Maintenance (expired sign-in attempts, old API log rows)",
+    payload: z.object({ trigger: z.enum(["schedule", "staff"]) }),
+    retryLimit: 2,
+    retryDelaySeconds: 300,
+    retryBackoff: false,
+    expireInSeconds: 30 * 60,
+    concurrency: 1,
+    policy: "stately",
+    schedule: { cron: "17 * * * *", payload: { trigger: "schedule" } },
+  },
+  "traveler-refresh-run": {
+    label: "Refresh travelers from Hubby",
+    payload: z.object({ runId: z.string().regex(/^\d+$/) }),
+    retryLimit: 5,
+    retryDelaySeconds: 30,
+    retryBackoff: true,
+    // A run of thousands of travelers takes long; the run resumes where it stopped, so an expiry only re-reads
+    // the travelers not yet done.
+    expireInSeconds: 60 * 60,
+    concurrency: 1,
+    policy: "standard",
+  },
+} as const satisfies Record<string, QueueDeclaration>;
+
+export type QueueName = keyof typeof queues;
+export type QueuePayload<Q extends QueueName> = z.infer<(typeof queues)[Q]["payload"]>;
+
+export const queueNames = Object.keys(queues) as QueueName[];
+
+export function isQueueName(value: unknown): value is QueueName {
+  return typeof value === "string" && Object.hasOwn(queues, value);
+}
