@@ -1,7 +1,13 @@
 import "server-only";
 import { db } from "./db";
 import { appVersion } from "./env";
+import { jobSystemStatus } from "./jobs/jobs";
 
+/**
+ * What GET /api/health answers: "ok" when the database answers and this instance's job system runs; "degraded"
+ * (still 200: the instance serves requests, and other instances may do the background work) when the job system
+ * does not run; "unavailable" (503) when the database does not answer.
+ */
 export async function checkHealth(timeoutMs = 3_000) {
   const started = Date.now();
   let database: { reachable: boolean; latencyMs?: number; error?: string };
@@ -15,5 +21,7 @@ export async function checkHealth(timeoutMs = 3_000) {
     console.error("[health] database check failed:", error);
     database = { reachable: false, error: "database unreachable" };
   }
-  return { status: database.reachable ? "ok" : "unavailable", version: appVersion, database } as const;
+  const jobs = { running: jobSystemStatus().running };
+  const status = !database.reachable ? "unavailable" : jobs.running ? "ok" : "degraded";
+  return { status, version: appVersion, database, jobs } as const;
 }

@@ -14,6 +14,7 @@ describe("navigation", () => {
       "/staff",
       "/audit",
       "/api-log",
+      "/jobs",
       "/account",
     ]);
     expect(homeFor("admin")).toBe("/travelers");
@@ -25,6 +26,7 @@ describe("navigation", () => {
       expect(hrefs).not.toContain("/staff");
       expect(hrefs).not.toContain("/audit");
       expect(hrefs).not.toContain("/api-log");
+      expect(hrefs).not.toContain("/jobs");
       expect(hrefs).toContain("/webhooks");
       expect(hrefs).toContain("/instructions");
       expect(hrefs.includes("/campaigns")).toBe(role === "campaign_manager");

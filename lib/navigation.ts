@@ -12,6 +12,7 @@ export const screens = [
   { href: "/staff", label: "Staff", icon: "users", permission: "staff.manage" },
   { href: "/audit", label: "Audit log", icon: "scroll-text", permission: "audit.read" },
   { href: "/api-log", label: "Hubby API log", icon: "activity", permission: "apiLog.read" },
+  { href: "/jobs", label: "Jobs", icon: "activity", permission: "jobs.manage" },
   { href: "/account", label: "My account", icon: "user-cog", permission: "account.manage" },
 ] as const satisfies readonly { href: string; label: string; icon: string; permission: Permission }[];
 

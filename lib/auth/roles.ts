@@ -39,6 +39,7 @@ export const permissions = {
   "staff.manage": ["admin"],
   "audit.read": ["admin"],
   "apiLog.read": ["admin"],
+  "jobs.manage": ["admin"],
   "account.manage": everyone,
 } as const satisfies Record<string, readonly StaffRole[]>;
 
