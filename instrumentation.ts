@@ -14,20 +14,18 @@ export async function register() {
   catalog.registerCatalogJobs();
   registerMaintenanceJobs();
   registerReconciliationJobs();
-  const jobsStarted = await startJobs().then(
-    () => true,
+  // Not awaited: Next.js holds every request until register() returns, and the start never waits on pg-boss's
+  // schema check or on Hubby. /api/health says "degraded" until the job system runs; a catalog that is empty or
+  // stale is queued for reading once it does (pages say "being read from Hubby" until it is in).
+  void startJobs().then(
+    () =>
+      catalog.refreshCatalogAtStartWhenStale().catch((error: unknown) => {
+        console.error("[catalog] could not queue the catalog refresh:", error);
+      }),
     (error: unknown) => {
-      // /api/health then reports the job system as not running; requests are still served.
       console.error("[jobs] could not start the job system:", error);
-      return false;
     },
   );
-  // Not awaited: the start never waits on Hubby; pages say "being read from Hubby" until it is in.
-  if (jobsStarted) {
-    void catalog.refreshCatalogAtStartWhenStale().catch((error: unknown) => {
-      console.error("[catalog] could not queue the catalog refresh:", error);
-    });
-  }
   const { resumeRunningCampaigns } = await import("./lib/campaigns/worker");
   const { resumeCheckingCampaigns } = await import("./lib/campaigns/dry-run");
   const resumed = await resumeRunningCampaigns().catch((error: unknown) => {

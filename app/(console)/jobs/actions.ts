@@ -4,7 +4,7 @@ import { z } from "zod";
 import { ActionError, formToObject, runAction, type ActionResult } from "@/lib/actions";
 import { audit } from "@/lib/audit/audit";
 import { rolesFor } from "@/lib/auth/roles";
-import { cancelJob, retryJob } from "@/lib/jobs/admin";
+import { cancelJob, retryJob, type JobCommandResult } from "@/lib/jobs/admin";
 import { queueNames } from "@/lib/jobs/queues";
 
 const jobsRoles = rolesFor("jobs.manage");
@@ -15,16 +15,21 @@ const jobSchema = z.object({
 
 type JobCommand = { queue: string; id: string };
 
-/** Gives a failed job one more attempt. */
-export async function retryJobAction(_prev: unknown, form: FormData): Promise<ActionResult<JobCommand>> {
+/** One audited command on one job; `unchanged` is the message when the job was not in a state it applies to. */
+function jobCommand(
+  action: "jobs.retry" | "jobs.cancel",
+  command: (queue: string, id: string) => Promise<JobCommandResult>,
+  unchanged: string,
+  form: FormData,
+): Promise<ActionResult<JobCommand>> {
   return runAction(
-    { action: "jobs.retry", roles: jobsRoles, schema: jobSchema, input: formToObject(form) },
+    { action, roles: jobsRoles, schema: jobSchema, input: formToObject(form) },
     async ({ queue, id }, { staff, requestId }) => {
-      const { changed } = await retryJob(queue, id);
-      if (!changed) throw new ActionError("This job is no longer failed: there is nothing to retry.");
+      const { changed } = await command(queue, id);
+      if (!changed) throw new ActionError(unchanged);
       await audit({
         actor: staff,
-        action: "jobs.retry",
+        action,
         targetType: "job",
         targetId: id,
         result: "ok",
@@ -37,24 +42,12 @@ export async function retryJobAction(_prev: unknown, form: FormData): Promise<Ac
   );
 }
 
+/** Gives a failed job one more attempt. */
+export async function retryJobAction(_prev: unknown, form: FormData): Promise<ActionResult<JobCommand>> {
+  return jobCommand("jobs.retry", retryJob, "This job is no longer failed: there is nothing to retry.", form);
+}
+
 /** Cancels a job that waits, waits for a retry, or runs. */
 export async function cancelJobAction(_prev: unknown, form: FormData): Promise<ActionResult<JobCommand>> {
-  return runAction(
-    { action: "jobs.cancel", roles: jobsRoles, schema: jobSchema, input: formToObject(form) },
-    async ({ queue, id }, { staff, requestId }) => {
-      const { changed } = await cancelJob(queue, id);
-      if (!changed) throw new ActionError("This job has already finished: there is nothing to cancel.");
-      await audit({
-        actor: staff,
-        action: "jobs.cancel",
-        targetType: "job",
-        targetId: id,
-        result: "ok",
-        details: { queue },
-        requestId,
-      });
-      revalidatePath("/jobs");
-      return { queue, id };
-    },
-  );
+  return jobCommand("jobs.cancel", cancelJob, "This job has already finished: there is nothing to cancel.", form);
 }
