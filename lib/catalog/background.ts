@@ -48,6 +48,9 @@ export async function refreshCatalogInBackground(
 /** Registers the catalog-refresh job's handler (instrumentation.ts, before the job system starts). */
 export function registerCatalogJobs(): void {
   registerJobHandler("catalog-refresh", async ({ trigger }) => {
+    // Instances starting together each queue a read of the empty catalog; the queue runs them one after the
+    // other, so the later ones find it fresh and read nothing.
+    if (trigger === "start" && !isCatalogStale(await catalogAsOf(), new Date())) return;
     await refreshCatalogInBackground(trigger);
   });
 }

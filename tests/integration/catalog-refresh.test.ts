@@ -10,7 +10,7 @@ import {
 import { catalogAsOf } from "@/lib/catalog/catalog";
 import { db, getDatabase } from "@/lib/db";
 import { hubbyFor } from "@/lib/hubby";
-import { startJobs, stopJobs } from "@/lib/jobs/jobs";
+import { sendJob, startJobs, stopJobs } from "@/lib/jobs/jobs";
 import { eventually, testJobSchema } from "../support/jobs";
 import { withConsoleSandbox } from "../support/sandbox";
 
@@ -66,6 +66,13 @@ describe("the background catalog refresh", () => {
     expect(await refreshCatalogAtStartWhenStale()).toBe(false);
     expect(isCatalogStale(asOf, new Date(asOf.getTime() + CATALOG_MAX_AGE_MS))).toBe(true);
     expect(isCatalogStale(null, new Date())).toBe(true);
+    // A "start" job queued by a second instance before the first read finished runs after it and reads nothing.
+    const readsBefore = await db().auditEntry.count({ where: { action: "catalog.refresh" } });
+    await sendJob("catalog-refresh", { trigger: "start" });
+    await eventually("the second start job to complete", async () =>
+      (await catalogJobs("completed")) === 2 ? true : undefined,
+    );
+    expect(await db().auditEntry.count({ where: { action: "catalog.refresh" } })).toBe(readsBefore);
     const hubby = await countingHubby();
     expect(await refreshCatalogInBackground("schedule", hubby)).toMatchObject({ destinations: 44 });
     expect(hubby.lists).toBe(1);
