@@ -1,35 +1,26 @@
 "use client";
-import { useActionState } from "react";
-import type { ActionResult } from "@/lib/actions";
-import { Button } from "@/components/ui/button";
+import { ActionButton } from "@/components/action/action-button";
+import { ActionMessage } from "@/components/action/action-message";
+import { useServerAction } from "@/components/action/use-server-action";
 import { cancelJobAction, retryJobAction } from "./actions";
-
-type Result = ActionResult<{ queue: string; id: string }> | null;
 
 /** Retry (a failed job) or Cancel (a waiting or running one), with the refusal shown next to the button. */
 export function JobCommand({ command, queue, id }: { command: "retry" | "cancel"; queue: string; id: string }) {
-  const [state, action, pending] = useActionState<Result, FormData>(
-    command === "retry" ? retryJobAction : cancelJobAction,
-    null,
-  );
+  const call = useServerAction(command === "retry" ? retryJobAction : cancelJobAction, { refresh: true });
+  const label = command === "retry" ? "Retry" : "Cancel";
   return (
-    <form action={action} className="flex items-center gap-2">
-      <input type="hidden" name="queue" value={queue} />
-      <input type="hidden" name="id" value={id} />
-      <Button
-        type="submit"
+    <div className="flex items-center gap-2">
+      <ActionButton
+        action={call.run}
+        fields={{ queue, id }}
         variant="outline"
         size="sm"
-        disabled={pending}
-        aria-label={`${command === "retry" ? "Retry" : "Cancel"} job ${id}`}
+        pending={call.pending}
+        aria-label={`${label} job ${id}`}
       >
-        {command === "retry" ? "Retry" : "Cancel"}
-      </Button>
-      {state?.ok === false && (
-        <span role="alert" className="text-xs text-red-700 dark:text-red-300">
-          {state.message}
-        </span>
-      )}
-    </form>
+        {label}
+      </ActionButton>
+      <ActionMessage failure={call.failure} fields={["queue", "id"]} className="text-xs" />
+    </div>
   );
 }
