@@ -1,13 +1,10 @@
 "use server";
-import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { ActionError, formToObject, runAction, type ActionResult } from "@/lib/actions";
-import { audit } from "@/lib/audit/audit";
-import { rolesFor } from "@/lib/auth/roles";
+import { runAction, type ActionResult } from "@/lib/actions";
+import { ActionError } from "@/lib/errors";
 import { cancelJob, retryJob, type JobCommandResult } from "@/lib/jobs/admin";
 import { queueNames } from "@/lib/jobs/queues";
 
-const jobsRoles = rolesFor("jobs.manage");
 const jobSchema = z.object({
   queue: z.enum(queueNames as [string, ...string[]], { message: "Unknown queue." }),
   id: z.uuid({ message: "Not a job id." }),
@@ -23,22 +20,20 @@ function jobCommand(
   form: FormData,
 ): Promise<ActionResult<JobCommand>> {
   return runAction(
-    { action, roles: jobsRoles, schema: jobSchema, input: formToObject(form) },
-    async ({ queue, id }, { staff, requestId }) => {
-      const { changed } = await command(queue, id);
-      if (!changed) throw new ActionError(unchanged);
-      await audit({
-        actor: staff,
-        action,
-        targetType: "job",
-        targetId: id,
-        result: "ok",
-        details: { queue },
-        requestId,
-      });
-      revalidatePath("/jobs");
-      return { queue, id };
+    {
+      action,
+      permission: "jobs.manage",
+      schema: jobSchema,
+      subject: ({ id }) => ({ targetType: "job", targetId: id }),
+      run: async ({ queue, id }) => {
+        const { changed } = await command(queue, id);
+        if (!changed) throw new ActionError(unchanged);
+        return { queue, id };
+      },
+      audit: ({ queue }) => ({ details: { queue } }),
+      revalidate: ["/jobs"],
     },
+    form,
   );
 }
 

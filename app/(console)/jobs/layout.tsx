@@ -1,9 +1,8 @@
-import { requireStaff } from "@/lib/auth/staff";
-import { rolesFor } from "@/lib/auth/roles";
+import { requirePermission } from "@/lib/auth/staff";
 
 // The role check runs here, above this screen's loading boundary, so a refused request answers 403 (not a
 // streamed 200). The page checks again where it reads data.
 export default async function Layout({ children }: { children: React.ReactNode }) {
-  await requireStaff(...rolesFor("jobs.manage"));
+  await requirePermission("jobs.manage");
   return children;
 }

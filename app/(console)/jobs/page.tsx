@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
-import { requireStaff } from "@/lib/auth/staff";
-import { rolesFor } from "@/lib/auth/roles";
+import { requirePermission } from "@/lib/auth/staff";
 import { failedJobs, openJobs, queueOverview, type JobSummary } from "@/lib/jobs/admin";
 import { jobSystemStatus } from "@/lib/jobs/jobs";
 import { Badge } from "@/components/ui/badge";
@@ -68,7 +67,7 @@ function JobTable({
 }
 
 export default async function JobsPage() {
-  await requireStaff(...rolesFor("jobs.manage"));
+  await requirePermission("jobs.manage");
   const status = jobSystemStatus();
   if (!status.running) {
     return (
