@@ -37,6 +37,7 @@ const domainOrder = [
   "bookings",
   "promo-codes",
   "campaigns",
+  "maintenance",
 ];
 
 const libEntries = fs.readdirSync(path.join(root, "lib"), { withFileTypes: true });
