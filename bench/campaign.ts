@@ -6,7 +6,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import type { z } from "zod";
 import type { faultRuleSchema } from "../lib/hubby-sandbox/faults";
-import { ensureBuild, freePort, groupRss, root, waitForHealth } from "./support";
+import { ensureBuild, freePort, groupRss, quietSandboxOptions, root, waitForHealth } from "./support";
 
 /**
  * `npm run bench:campaign`: a campaign of N rows (10 000) against the built-in sandbox with a fixed latency
@@ -54,21 +54,7 @@ type SandboxRequest =
 
 async function sandboxProcess() {
   const { startSandbox } = await import("../lib/hubby-sandbox/sandbox");
-  const sandbox = await startSandbox({
-    credentials: CREDENTIALS,
-    webhook: {
-      url: "http://127.0.0.1:9/hook",
-      apiKey: "bench_whk",
-      authHeader: "x-api-key",
-      authPrefix: "",
-      timestampHeader: "x-hubby-timestamp",
-    },
-    clockSpeed: 0,
-    tickMs: 0,
-    duplicateRate: 0,
-    travelers: 0,
-    deliveriesPaused: true,
-  });
+  const sandbox = await startSandbox({ ...quietSandboxOptions(CREDENTIALS, "bench_whk"), deliveriesPaused: true });
   process.on("message", (message: SandboxRequest) => {
     const reply = (result: unknown) => process.send!({ id: message.id, result });
     if (message.op === "fault") reply(sandbox.faults.add(message.rule));

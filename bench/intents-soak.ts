@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { parseArgs } from "node:util";
-import { openBenchDatabase } from "./support";
+import { openBenchDatabase, quietSandboxOptions } from "./support";
 
 /**
  * `npm run bench:intents-soak`: 1,000 bookings through the intent state machine (lib/bookings/intents.ts), 8 at a
@@ -39,20 +39,7 @@ async function main() {
   const { db } = database;
 
   // Webhooks are not part of this measure: they go to a port nothing listens on and are dropped after retries.
-  const sandbox = await startSandbox({
-    credentials: CREDENTIALS,
-    webhook: {
-      url: "http://127.0.0.1:9/hook",
-      apiKey: "whk_bench_soak",
-      authHeader: "x-api-key",
-      authPrefix: "",
-      timestampHeader: "x-hubby-timestamp",
-    },
-    clockSpeed: 0,
-    tickMs: 0,
-    duplicateRate: 0,
-    travelers: 0,
-  });
+  const sandbox = await startSandbox(quietSandboxOptions(CREDENTIALS, "whk_bench_soak"));
   const clientWith = (timeoutMs: number) =>
     new HubbyClient({ baseUrl: `${sandbox.url}/api`, ...CREDENTIALS, retryBaseDelayMs: 1, timeoutMs });
   // A short timeout for the POST (so injected timeouts are quick), a patient one for the look-ups.

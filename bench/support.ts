@@ -144,3 +144,24 @@ export async function openBenchDatabase(databaseUrl?: string) {
   await migrate(database);
   return { kind: databaseUrl ? "PostgreSQL" : "in-memory PGlite", database, db, close: closeDatabase };
 }
+
+/**
+ * A sandbox for measuring bookings alone: no simulated clock, no seeded travelers, no duplicate deliveries, and
+ * webhooks addressed to a port nothing listens on (dropped after their retries).
+ */
+export function quietSandboxOptions(credentials: { apiKey: string; apiSecret: string }, webhookKey: string) {
+  return {
+    credentials,
+    webhook: {
+      url: "http://127.0.0.1:9/hook",
+      apiKey: webhookKey,
+      authHeader: "x-api-key",
+      authPrefix: "",
+      timestampHeader: "x-hubby-timestamp",
+    },
+    clockSpeed: 0,
+    tickMs: 0,
+    duplicateRate: 0,
+    travelers: 0,
+  };
+}
