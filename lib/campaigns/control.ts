@@ -9,7 +9,8 @@ import {
 } from "../bookings/intents";
 import { db } from "../db";
 import { saveFunnelViews } from "./funnel";
-import { settleRow, startCampaignWorker } from "./worker";
+import { queueCampaignRun } from "./jobs";
+import { settleRow } from "./worker";
 
 /**
  * Starting, pausing, resuming and cancelling a campaign: each a conditional UPDATE on its status, so a double
@@ -47,7 +48,7 @@ export async function startCampaign(id: string, checksum: string, staff: Staff) 
   });
   if (count === 0) throw new CampaignRefusal("The campaign has already been started.");
   await saveFunnelViews({ id, name: campaign.name }, staff);
-  void startCampaignWorker(id);
+  await queueCampaignRun(id);
 }
 
 async function move(
@@ -68,7 +69,7 @@ export async function pauseCampaign(id: string) {
 
 export async function resumeCampaign(id: string) {
   await move(id, "paused", "running");
-  void startCampaignWorker(id);
+  await queueCampaignRun(id);
 }
 
 /** Rows not yet sent stay unsent; rows in flight finish and are recorded. */

@@ -3,7 +3,7 @@ import crypto from "node:crypto";
 import { CsvError } from "csv-parse";
 import { audit } from "../audit/audit";
 import { loadCatalog } from "../catalog/catalog";
-import { db, getDatabase } from "../db";
+import { db } from "../db";
 import type { Prisma } from "../generated/prisma/client";
 import { bookingReference } from "../bookings/request";
 import {
@@ -26,17 +26,16 @@ import {
  * batches (checkedRows counts them for the page) and leaves a draft with its totals, or a `rejected` campaign with
  * the reason when the file turns out unreadable further down. dryRunCampaign does both and waits for the end.
  *
- * One check per campaign at a time: this process keeps its checks in a map, and every write of a check is
- * conditional on the campaign's updatedAt still being the value that check last wrote (its lease). A restart or
- * another app instance takes a check over only once that value is older than CHECK_LEASE_MS (on PGlite at once: it
- * is one process's database); the check that lost its lease stops at its next batch without writing anything.
+ * The check runs as a `campaign-check` job (lib/campaigns/jobs.ts): one at a time per campaign across instances, tried
+ * again from the stored file when its instance died (after the job's expiry) or it failed. Every write is
+ * conditional on the campaign still being `checking`, so a check whose campaign was settled meanwhile writes nothing.
  */
 
 /** Rows stored per write: small enough that the server answers other requests in between (see nextTurn). */
 export const BATCH = 200;
 export const MAX_ROWS = 100_000;
-/** A check writes at least once per batch; one silent for this long is taken to have died with its process. */
-export const CHECK_LEASE_MS = 30_000;
+/** A write of the check (a batch of rows) may take this long before its transaction gives up. */
+const WRITE_TIMEOUT_MS = 30_000;
 const RECENT_MS = 7 * 86_400_000;
 /** Rows read at upload time to estimate the file's row count from its size. */
 const SAMPLE_ROWS = 200;
@@ -169,159 +168,68 @@ export async function uploadCampaign(input: UploadInput): Promise<UploadResult> 
 export type CheckOutcome =
   | { outcome: "stored"; summary: DryRunSummary }
   | { outcome: "rejected"; message: string }
-  /** Not this process's to run: not `checking` (any more), or another check holds a live lease on it. */
-  | { outcome: "skipped"; retryInMs?: number }
-  /** Another process took the check over (this one had gone silent for longer than the lease). */
-  | { outcome: "superseded" }
-  /** An unexpected error (logged); the campaign stays `checking` and is taken over once its lease runs out. */
+  /** Nothing to check: the campaign is not `checking` (any more). */
+  | { outcome: "skipped" }
+  /** An unexpected error (logged); the campaign is rejected with a reference when that could be written. */
   | { outcome: "failed"; message: string };
 
 export type CheckOptions = {
-  /** Take the check over when its last write is older than this (0: at once, e.g. the upload that created it). */
-  takeOverAfterMs?: number;
   /** The time departures are compared with (tests). */
   now?: number;
   maxRows?: number;
   /** The upload's request, for the audit entry. */
   requestId?: string;
-  /** Wait this long before starting (the upload: see UPLOAD_HEAD_START_MS). */
-  delayMs?: number;
 };
 
 /**
- * How long the check started by an upload waits: the browser's redirect and the first render of the campaign page
- * go first, instead of sharing the server's one thread with the check's first batches.
+ * How long the job queued by an upload waits: the browser's redirect and the first render of the campaign page go
+ * first, instead of sharing the server's one thread with the check's first batches.
  */
 export const UPLOAD_HEAD_START_MS = 1000;
 
-/** Another process took the check over: stop without writing. */
-class LostLease extends Error {}
+/** The campaign stopped being `checking` while this check ran: stop without writing. */
+class NotChecking extends Error {}
 /** The file cannot be checked (too many rows, its header changed): the message is shown as is. */
 class Unusable extends Error {}
 
-/** A campaign's checks in this process (on globalThis: Next.js may load this module more than once). */
-const globalChecks = globalThis as unknown as { __campaignChecks?: Map<string, Promise<CheckOutcome>> };
-const checks = (globalChecks.__campaignChecks ??= new Map());
-
-/** Starts this process's check of a `checking` campaign unless one is already under way here; never rejects. */
-export function startCampaignCheck(campaignId: string, options: CheckOptions = {}): Promise<CheckOutcome> {
-  const current = checks.get(campaignId);
-  if (current) return current;
-  const work = new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 0))
-    .then(() => checkCampaign(campaignId, options))
-    .catch((error: unknown): CheckOutcome => {
-      console.error(`[campaigns] the check of ${campaignId} stopped:`, error);
-      return { outcome: "failed", message: error instanceof Error ? error.message : String(error) };
-    })
-    .finally(() => checks.delete(campaignId));
-  checks.set(campaignId, work);
-  return work;
-}
-
-/** How long a silent check is left alone before this process takes it over. */
-function takeOverDelay(): number {
-  return getDatabase().kind === "pglite" ? 0 : CHECK_LEASE_MS;
-}
-
-/** On server start: checks left `checking` by a stop or a crash start again from their stored file. */
-export async function resumeCheckingCampaigns(): Promise<number> {
-  const campaigns = await db().campaign.findMany({ where: { status: "checking" }, select: { id: true } });
-  for (const campaign of campaigns) resumeCheck(campaign.id);
-  return campaigns.length;
-}
-
-function resumeCheck(campaignId: string) {
-  void startCampaignCheck(campaignId, { takeOverAfterMs: takeOverDelay() }).then((result) => {
-    // Still leased by a check that may be alive elsewhere: look again when the lease would have run out.
-    if (result.outcome === "skipped" && result.retryInMs !== undefined) {
-      setTimeout(() => resumeCheck(campaignId), result.retryInMs + 100).unref();
-    }
-  });
-}
-
-/** A `checking` campaign with no check in this process (seen from its page): take it over if it has gone silent. */
-export function ensureCampaignCheck(campaignId: string) {
-  if (!checks.has(campaignId)) void startCampaignCheck(campaignId, { takeOverAfterMs: takeOverDelay() });
-}
-
-/** A value after both the current lease and the clock, so a lease is never written twice. */
-const nextLease = (lease: Date) => new Date(Math.max(Date.now(), lease.getTime() + 1));
-
 type Claimed = {
-  lease: Date;
-  campaign: {
-    id: string;
-    name: string;
-    checksum: string;
-    mapping: unknown;
-    actorId: string | null;
-    actorEmail: string;
-  };
+  id: string;
+  name: string;
+  checksum: string;
+  mapping: unknown;
+  actorId: string | null;
+  actorEmail: string;
 };
-
-/**
- * The guarded status update: one UPDATE takes the lease of a `checking` campaign whose last write is at least
- * `takeOverAfterMs` old, and moves it past that write, so two claimants never both get it.
- */
-async function claimCheck(
-  campaignId: string,
-  takeOverAfterMs: number,
-): Promise<{ ok: true; claimed: Claimed } | { ok: false; retryInMs?: number }> {
-  const now = Date.now();
-  const [taken] = await db().$queryRaw<{ updatedAt: Date }[]>`
-    UPDATE "Campaign"
-    SET "checkedRows" = 0, "updatedAt" = GREATEST(${new Date(now)}::timestamptz, "updatedAt" + interval '1 millisecond')
-    WHERE "id" = ${campaignId}::uuid AND "status" = 'checking'
-      AND "updatedAt" <= ${new Date(now - takeOverAfterMs)}::timestamptz
-    RETURNING "updatedAt"`;
-  if (!taken) {
-    const campaign = await db().campaign.findUnique({
-      where: { id: campaignId },
-      select: { status: true, updatedAt: true },
-    });
-    if (campaign?.status !== "checking") return { ok: false };
-    return { ok: false, retryInMs: Math.max(1000, campaign.updatedAt.getTime() + takeOverAfterMs - Date.now()) };
-  }
-  const campaign = await db().campaign.findUniqueOrThrow({
-    where: { id: campaignId },
-    select: { id: true, name: true, checksum: true, mapping: true, actorId: true, actorEmail: true },
-  });
-  return { ok: true, claimed: { lease: new Date(taken.updatedAt), campaign } };
-}
 
 type PendingRow = Prisma.CampaignRowCreateManyInput;
 
 /**
- * Runs the check of one campaign to its end (draft or rejected) while it holds the lease. Exported for tests that
- * play two processes; the app goes through startCampaignCheck.
+ * Runs the check of one `checking` campaign to its end (draft or rejected), from the stored file. The app runs it
+ * as a `campaign-check` job; dryRunCampaign (scripts, the bench, tests) calls it directly.
  */
 export async function checkCampaign(campaignId: string, options: CheckOptions = {}): Promise<CheckOutcome> {
-  const claim = await claimCheck(campaignId, options.takeOverAfterMs ?? 0);
-  if (!claim.ok) return { outcome: "skipped", retryInMs: claim.retryInMs };
-  const { campaign } = claim.claimed;
-  let lease = claim.claimed.lease;
+  const campaign: Claimed | null = await db().campaign.findFirst({
+    where: { id: campaignId, status: "checking" },
+    select: { id: true, name: true, checksum: true, mapping: true, actorId: true, actorEmail: true },
+  });
+  if (!campaign) return { outcome: "skipped" };
   const now = options.now ?? Date.now();
   const maxRows = options.maxRows ?? MAX_ROWS;
   const actor = campaign.actorId ? { id: campaign.actorId, email: campaign.actorEmail } : null;
 
-  /** One transaction that first proves this check still holds the lease, then writes; the lease moves on. */
+  /** One transaction that first proves the campaign is still being checked, then writes. */
   const write = async (
     data: Prisma.CampaignUpdateManyMutationInput,
     more?: (tx: Prisma.TransactionClient) => Promise<unknown>,
   ) => {
-    const next = nextLease(lease);
     await db().$transaction(
       async (tx) => {
-        const { count } = await tx.campaign.updateMany({
-          where: { id: campaignId, status: "checking", updatedAt: lease },
-          data: { ...data, updatedAt: next },
-        });
-        if (count === 0) throw new LostLease();
+        const { count } = await tx.campaign.updateMany({ where: { id: campaignId, status: "checking" }, data });
+        if (count === 0) throw new NotChecking();
         await more?.(tx);
       },
-      { timeout: CHECK_LEASE_MS, maxWait: CHECK_LEASE_MS },
+      { timeout: WRITE_TIMEOUT_MS, maxWait: WRITE_TIMEOUT_MS },
     );
-    lease = next;
   };
 
   const reject = async (message: string, checkedRows: number) => {
@@ -343,7 +251,7 @@ export async function checkCampaign(campaignId: string, options: CheckOptions = 
 
   try {
     // Whatever an earlier, interrupted check stored is thrown away: this one starts again from the stored file.
-    await db().campaignRow.deleteMany({ where: { campaignId } });
+    await write({ checkedRows: 0 }, (tx) => tx.campaignRow.deleteMany({ where: { campaignId } }));
     const [file] = await db().$queryRaw<{ content: string }[]>`
       SELECT encode("content", 'base64') AS "content" FROM "CampaignFile" WHERE "campaignId" = ${campaignId}::uuid`;
     if (!file)
@@ -398,7 +306,7 @@ export async function checkCampaign(campaignId: string, options: CheckOptions = 
     });
     return { outcome: "stored", summary };
   } catch (error) {
-    if (error instanceof LostLease) return { outcome: "superseded" };
+    if (error instanceof NotChecking) return { outcome: "skipped" };
     // Not the file's fault (a bug, the database): say so and end the check, rather than retry it for ever.
     const reference = crypto.randomUUID().slice(0, 8);
     console.error(`[campaigns] the check of ${campaignId} stopped (reference ${reference}):`, error);
@@ -408,8 +316,8 @@ export async function checkCampaign(campaignId: string, options: CheckOptions = 
         0,
       );
     } catch (rejectError) {
-      if (rejectError instanceof LostLease) return { outcome: "superseded" };
-      throw rejectError;
+      if (rejectError instanceof NotChecking) return { outcome: "skipped" };
+      return { outcome: "failed", message: (rejectError as Error).message ?? String(rejectError) };
     }
   }
 }
@@ -604,7 +512,7 @@ export async function dryRunCampaign(input: DryRunInput): Promise<DryRunResult> 
   for await (const chunk of input.source) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
   const uploaded = await uploadCampaign({ ...input, content: Buffer.concat(chunks) });
   if (uploaded.outcome !== "checking") return uploaded;
-  const checked = await startCampaignCheck(uploaded.campaignId, { now: input.now });
+  const checked = await checkCampaign(uploaded.campaignId, { now: input.now });
   if (checked.outcome === "stored")
     return { outcome: "stored", campaignId: uploaded.campaignId, summary: checked.summary };
   if (checked.outcome === "rejected") return { outcome: "invalid", message: checked.message };

@@ -22,13 +22,15 @@ import { db } from "../db";
 import { autoResend, getEnv } from "../env";
 import { Prisma } from "../generated/prisma/client";
 import { hubbyFor } from "../hubby";
+import { createBatcher } from "../jobs/batcher";
 import type { CreateBookingInput } from "../hubby/schemas";
 import { promoCodesOfReply } from "../promo-codes/codes";
 import { promoCodesOfSettled, storePromoCodesOfIntents, type PromoCodeBatch } from "../promo-codes/store";
 import { campaignClientKey } from "./dry-run";
 
 /**
- * The campaign worker runs inside the server process (PGlite is one process's database). Each row becomes a
+ * The campaign worker: a campaign is worked by the job system's `campaign-run` jobs (lib/campaigns/jobs.ts), one
+ * slice at a time, one instance at a time per campaign (a `stately` queue keyed by campaign). Each row becomes a
  * BookingIntent with the key campaign-<id>-<line>, so a row is issued at most once whatever happens: the intent
  * ledger claims PENDING → SENDING before the only POST, and a row found again (after a crash, a lost lease or a
  * second instance) is reconciled, never sent again.
@@ -50,6 +52,11 @@ const STATUS_POLL_MS = 500;
 const IDLE_POLL_MS = 1_000;
 const EXPIRED_CHECK_MS = 1_000;
 const SENT_BATCH_MS = 25;
+/**
+ * How long one `campaign-run` job takes new rows before it hands the campaign to the next job (its queue's expiry,
+ * 90 s, leaves room for the rows in flight to finish).
+ */
+export const SLICE_MS = 20_000;
 
 export async function campaignConcurrency(): Promise<number> {
   const row = await db().consoleSetting.findUnique({ where: { key: CONCURRENCY_KEY } });
@@ -311,33 +318,26 @@ async function writeRowOutcome(
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export type WorkerOptions = { hubby?: BookingsHubby; concurrency?: number; quietMs?: number; signal?: AbortSignal };
+export type WorkerOptions = {
+  hubby?: BookingsHubby;
+  concurrency?: number;
+  quietMs?: number;
+  signal?: AbortSignal;
+  /** Stop taking new rows after this long and answer "more" if rows are left (a job's slice). */
+  sliceMs?: number;
+  /** Rows in a row without a reply from Hubby at the end of the previous slice (the breaker counts across slices). */
+  noReplyRun?: number;
+};
 
-const running = new Map<string, Promise<void>>();
-
-/** Starts this process's worker for a running campaign unless one is already working on it. */
-export function startCampaignWorker(campaignId: string, options: WorkerOptions = {}): Promise<void> {
-  const current = running.get(campaignId);
-  if (current) return current;
-  const work = runCampaign(campaignId, options)
-    .catch((error) => console.error(`[campaigns] worker for ${campaignId} stopped:`, error))
-    .finally(() => running.delete(campaignId));
-  running.set(campaignId, work);
-  return work;
-}
-
-/** On server start (and lazily from the campaign pages): pick up campaigns left running by a stop or a crash. */
-export async function resumeRunningCampaigns(): Promise<number> {
-  const campaigns = await db().campaign.findMany({ where: { status: "running" }, select: { id: true } });
-  for (const campaign of campaigns) void startCampaignWorker(campaign.id);
-  return campaigns.length;
-}
+/** How a call of runCampaign ended: the campaign is done, was stopped (paused, cancelled), or has rows left. */
+export type RunOutcome = { outcome: "done" | "stopped" | "more"; noReplyRun: number };
 
 /**
- * Works the campaign until no row is left to send or settle (then marks it done), or until it is paused or
- * cancelled. `concurrency` lanes each claim one row at a time; the breaker pauses after a run of lost replies.
+ * Works the campaign until no row is left to send or settle (then marks it done), until it is paused or
+ * cancelled, or until its slice ends. `concurrency` lanes each claim one row at a time; the breaker pauses after a
+ * run of lost replies.
  */
-export async function runCampaign(campaignId: string, options: WorkerOptions = {}): Promise<void> {
+export async function runCampaign(campaignId: string, options: WorkerOptions = {}): Promise<RunOutcome> {
   // No one waits on a row's call: its API log entry is written in a batch (lib/hubby/api-log.ts).
   const hubby = options.hubby ?? (await hubbyFor(null)).withContext({ background: true });
   const concurrency = options.concurrency ?? (await campaignConcurrency());
@@ -345,8 +345,12 @@ export async function runCampaign(campaignId: string, options: WorkerOptions = {
     where: { id: campaignId },
     select: { id: true, name: true, status: true, startedById: true, startedByEmail: true },
   });
-  let active = campaign.status === "running";
+  let noReplyRun = options.noReplyRun ?? 0;
+  if (campaign.status !== "running") return { outcome: "stopped", noReplyRun };
+  let active = true;
+  const sliceEnds = options.sliceMs === undefined ? Infinity : Date.now() + options.sliceMs;
   const stopped = () => !active || options.signal?.aborted === true;
+  const sliceOver = () => Date.now() >= sliceEnds;
   const watcher = setInterval(() => {
     db()
       .campaign.findUnique({ where: { id: campaignId }, select: { status: true } })
@@ -355,7 +359,6 @@ export async function runCampaign(campaignId: string, options: WorkerOptions = {
       })
       .catch(() => undefined);
   }, STATUS_POLL_MS);
-  let noReplyRun = 0;
 
   // One claim fills every lane: the lanes share a small queue of claimed rows instead of a claim each. Leases run
   // out in seconds, so looking for expired ones once a second is enough (one statement fewer per claim).
@@ -393,37 +396,20 @@ export async function runCampaign(campaignId: string, options: WorkerOptions = {
     settling.add(tracked);
   };
   // Confirmed rows wait a moment for neighbours and are written together (one statement for up to 2 × lanes).
-  let sentBatch: {
-    rowId: bigint;
-    intentId: string;
-    line: number;
-    outcome: SendOutcome;
-    done: () => void;
-    failed: (error: unknown) => void;
-  }[] = [];
-  let sentTimer: NodeJS.Timeout | null = null;
-  const flushSent = () => {
-    if (sentTimer) clearTimeout(sentTimer);
-    sentTimer = null;
-    const batch = sentBatch;
-    sentBatch = [];
-    settleSentRows(campaign, batch, options.quietMs).then(
-      () => batch.forEach((entry) => entry.done()),
-      (error: unknown) => batch.forEach((entry) => entry.failed(error)),
-    );
-  };
+  type SentRow = { rowId: bigint; intentId: string; line: number; outcome: SendOutcome };
+  const sentRows = createBatcher<SentRow>({
+    flushMs: SENT_BATCH_MS,
+    maxBatch: concurrency * 2,
+    write: (entries) => settleSentRows(campaign, entries, options.quietMs),
+  });
   const settleSent = (rowId: bigint, intentId: string, outcome: SendOutcome, line: number) =>
-    new Promise<void>((done, failed) => {
-      sentBatch.push({ rowId, intentId, line, outcome, done, failed });
-      if (sentBatch.length >= concurrency * 2) flushSent();
-      else sentTimer ??= setTimeout(flushSent, SENT_BATCH_MS);
-    });
+    sentRows.add({ rowId, intentId, line, outcome });
   const settled = async (max = 0) => {
-    if (max === 0 && sentBatch.length > 0) flushSent();
+    if (max === 0) void sentRows.flush();
     while (settling.size > max) await Promise.race(settling);
   };
   const lane = async () => {
-    while (!stopped()) {
+    while (!stopped() && !sliceOver()) {
       await settled(concurrency * 4);
       const row = await nextRow();
       if (!row) return;
@@ -444,6 +430,7 @@ export async function runCampaign(campaignId: string, options: WorkerOptions = {
 
   try {
     while (!stopped()) {
+      if (sliceOver()) return { outcome: "more", noReplyRun };
       exhausted = false;
       await Promise.all(Array.from({ length: concurrency }, lane));
       // A claim started ahead of time may still be landing: its rows are handed back below with the rest.
@@ -464,6 +451,7 @@ export async function runCampaign(campaignId: string, options: WorkerOptions = {
         });
       }
       if (stopped()) break;
+      if (sliceOver()) return { outcome: "more", noReplyRun };
       const open = await db().campaignRow.count({
         where: { campaignId, state: { in: ["pending", "sending", "unknown"] } },
       });
@@ -472,7 +460,7 @@ export async function runCampaign(campaignId: string, options: WorkerOptions = {
           where: { id: campaignId, status: "running" },
           data: { status: "done", finishedAt: new Date() },
         });
-        break;
+        return { outcome: "done", noReplyRun };
       }
       // Rows held by another worker or waiting out a quiet period: look again shortly.
       await sleep(IDLE_POLL_MS);
@@ -480,15 +468,7 @@ export async function runCampaign(campaignId: string, options: WorkerOptions = {
   } finally {
     clearInterval(watcher);
     await settled();
+    await sentRows.flush();
   }
-}
-
-/** Whether this process is working on the campaign (for the page's "worker" line). */
-export function isWorking(campaignId: string): boolean {
-  return running.has(campaignId);
-}
-
-/** A running campaign with no worker in this process (e.g. the instrumentation hook did not run): start one. */
-export function ensureCampaignWorker(campaignId: string) {
-  if (!running.has(campaignId)) void startCampaignWorker(campaignId);
+  return { outcome: "stopped", noReplyRun };
 }

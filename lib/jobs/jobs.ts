@@ -1,6 +1,7 @@
 import "server-only";
 import PgBoss from "pg-boss";
 import { getDatabase, type Database, type SqlRunner } from "../db";
+import { flushBatchers } from "./batcher";
 import { queueNames, queues, type QueueDeclaration, type QueueName, type QueuePayload } from "./queues";
 
 /**
@@ -46,6 +47,8 @@ type JobSystemState = {
   starting: Promise<void> | null;
   pollingIntervalSeconds: number;
   lastError: { at: Date; message: string } | null;
+  /** This process's workers per queue, woken when this process sends them a job (no wait for their next poll). */
+  workers: Map<QueueName, string[]>;
 };
 
 // On globalThis: instrumentation.ts, the pages and scripts/server.ts load separate copies of this module in one
@@ -61,6 +64,7 @@ function state(): JobSystemState {
     starting: null,
     pollingIntervalSeconds: 2,
     lastError: null,
+    workers: new Map(),
   };
   return globalForJobs.__consoleJobs;
 }
@@ -82,8 +86,10 @@ function recordError(error: unknown) {
 
 async function startWorkers(boss: PgBoss, queue: QueueName) {
   const declaration = queues[queue];
+  const ids: string[] = [];
+  state().workers.set(queue, ids);
   for (let worker = 0; worker < declaration.concurrency; worker++) {
-    await boss.work<Record<string, unknown>>(
+    const id = await boss.work<Record<string, unknown>>(
       queue,
       { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: state().pollingIntervalSeconds },
       async ([job]) => {
@@ -95,6 +101,7 @@ async function startWorkers(boss: PgBoss, queue: QueueName) {
         await handler(payload, { id: job.id, queue, attempt: job.retryCount + 1, lastAttempt });
       },
     );
+    ids.push(id);
   }
 }
 
@@ -149,6 +156,7 @@ export async function startJobs(options: StartJobsOptions = {}): Promise<void> {
       if (schedule) await boss.schedule(queue, schedule.cron, schedule.payload, { tz: "UTC" });
       else await boss.unschedule(queue);
     }
+    if (database.kind === "pglite") await handBackOrphanedJobs(boss, database, schema);
     current.pollingIntervalSeconds = options.pollingIntervalSeconds ?? 2;
     current.schema = schema;
     current.database = database;
@@ -162,6 +170,19 @@ export async function startJobs(options: StartJobsOptions = {}): Promise<void> {
 }
 
 /**
+ * PGlite is one process's database (its directory is locked): a job still `active` when the process starts was
+ * held by a process that is gone (killed, or stopped past its grace period). It is failed now, so it is tried again
+ * after its retry delay rather than after its expiry. On PostgreSQL another instance may be working on it: expiry
+ * decides there.
+ */
+async function handBackOrphanedJobs(boss: PgBoss, database: Database, schema: string) {
+  const orphans = await database.executeSql(`SELECT name, id FROM ${schema}.job WHERE state = 'active'`, []);
+  for (const orphan of orphans.rows as { name: string; id: string }[]) {
+    await boss.fail(orphan.name, orphan.id, { message: "The process working on this job stopped before it ended." });
+  }
+}
+
+/**
  * Stops taking jobs, lets the running ones finish for up to `timeoutMs`, then hands the rest back as failed
  * attempts (they are tried again, here or on another instance, after their retry delay).
  */
@@ -171,7 +192,18 @@ export async function stopJobs(timeoutMs = 20_000): Promise<void> {
   const boss = current.boss;
   if (!boss) return;
   current.boss = null;
+  current.workers.clear();
   await boss.stop({ graceful: true, wait: true, close: false, timeout: timeoutMs });
+  // What the stopped jobs queued for a batched write (the API log of their last calls) is stored before the
+  // database closes.
+  await flushBatchers();
+}
+
+/** The boss, once the start under way (instrumentation.ts does not wait for it) has finished. */
+async function startedBoss(): Promise<PgBoss> {
+  const starting = state().starting;
+  if (starting) await starting.catch(() => undefined);
+  return runningBoss();
 }
 
 function runningBoss(): PgBoss {
@@ -190,10 +222,13 @@ export async function sendJob<Q extends QueueName>(
   payload: QueuePayload<Q>,
   options: { startAfterSeconds?: number; transaction?: SqlRunner } = {},
 ): Promise<string | null> {
-  const data = queues[queue].payload.parse(payload);
+  const declaration: QueueDeclaration = queues[queue];
+  const data = declaration.payload.parse(payload);
   const transaction = options.transaction;
-  return runningBoss().send(queue, data, {
+  const boss = await startedBoss();
+  const id = await boss.send(queue, data, {
     ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
+    ...(declaration.keyedBy ? { singletonKey: String(data[declaration.keyedBy]) } : {}),
     ...(transaction
       ? {
           db: {
@@ -202,6 +237,12 @@ export async function sendJob<Q extends QueueName>(
         }
       : {}),
   });
+  // A job due now is taken by this process's idle worker at once (committed: a job sent in a transaction waits for
+  // the worker's next poll, as it may not be visible yet).
+  if (id && !options.startAfterSeconds && !transaction) {
+    for (const worker of state().workers.get(queue) ?? []) boss.notifyWorker(worker);
+  }
+  return id;
 }
 
 export type JobSystemStatus = { running: boolean; lastError: { at: Date; message: string } | null };

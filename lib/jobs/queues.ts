@@ -24,6 +24,11 @@ export type QueueDeclaration = {
    * asked twice is one refresh); `standard`: every job sent runs.
    */
   policy: "standard" | "stately";
+  /**
+   * A payload field whose value is the job's key: a `stately` queue then holds at most one waiting and one running
+   * job per key (one campaign's run is worked by one instance at a time, while other campaigns run beside it).
+   */
+  keyedBy?: string;
   schedule?: { cron: string; payload: Record<string, unknown> };
 };
 
@@ -61,6 +66,33 @@ export const queues = {
     expireInSeconds: 60 * 60,
     concurrency: 1,
     policy: "standard",
+  },
+  "campaign-run": {
+    label: "Campaign run",
+    payload: z.object({ campaignId: z.string().uuid(), noReplyRun: z.number().int().min(0).optional() }),
+    // A run is worked in slices (lib/campaigns/run-job.ts): each job sends rows for at most a slice, then queues
+    // the next one. A slice whose instance died expires after this and is taken by another instance; its rows in
+    // flight are reconciled, never sent twice (the intent ledger).
+    retryLimit: 10,
+    retryDelaySeconds: 2,
+    retryBackoff: true,
+    expireInSeconds: 90,
+    concurrency: 4,
+    policy: "stately",
+    keyedBy: "campaignId",
+  },
+  "campaign-check": {
+    label: "Campaign dry-run check",
+    payload: z.object({ campaignId: z.string().uuid(), requestId: z.string().max(100).optional() }),
+    retryLimit: 3,
+    retryDelaySeconds: 5,
+    retryBackoff: true,
+    // The longest check (100 000 rows) takes well under a minute; a check whose instance died starts again from
+    // the stored file after this.
+    expireInSeconds: 10 * 60,
+    concurrency: 2,
+    policy: "stately",
+    keyedBy: "campaignId",
   },
 } as const satisfies Record<string, QueueDeclaration>;
 

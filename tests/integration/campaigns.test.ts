@@ -1,17 +1,13 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dryRunAction } from "@/app/(console)/campaigns/new/upload";
 import { refreshCatalog } from "@/lib/catalog/catalog";
 import { retryFailedRows, settleReviewRows, startCampaign } from "@/lib/campaigns/control";
 import { campaignProgress } from "@/lib/campaigns/queries";
 import { resetEnvCache } from "@/lib/env";
-import {
-  CHECK_LEASE_MS,
-  checkCampaign,
-  dryRunCampaign,
-  resumeCheckingCampaigns,
-  startCampaignCheck,
-  uploadCampaign,
-} from "@/lib/campaigns/dry-run";
+import { checkCampaign, dryRunCampaign, uploadCampaign } from "@/lib/campaigns/dry-run";
+import { queueCampaignCheck, queueUnfinishedCampaigns, registerCampaignJobs } from "@/lib/campaigns/jobs";
+import { getDatabase } from "@/lib/db";
+import { startJobs, stopJobs } from "@/lib/jobs/jobs";
 import { claimRows, runCampaign } from "@/lib/campaigns/worker";
 import { campaignFunnel } from "@/lib/campaigns/funnel";
 import { db } from "@/lib/db";
@@ -19,6 +15,7 @@ import { parseTravelerQuery } from "@/lib/travelers/filters";
 import { countTravelers, searchTravelers } from "@/lib/travelers/queries";
 import { form, makeStaff, signInAs } from "../support/factories";
 import { hubbyThatCannotProveAbsence } from "../support/strict-hubby";
+import { eventually, testJobSchema } from "../support/jobs";
 import { clientFor, sandboxPerFile, testSandboxShapes } from "../support/sandbox";
 
 // Campaigns against the sandbox: the dry run stores what it will send, the worker sends each row exactly once —
@@ -28,10 +25,19 @@ const harness = sandboxPerFile({ clearFaults: true });
 let hubby: ReturnType<typeof clientFor>["client"];
 let actor: { id: string; email: string };
 
+const jobSchema = testJobSchema();
+
 beforeAll(async () => {
   hubby = clientFor(harness.sandbox, { timeoutMs: 2_000 }).client;
   await refreshCatalog(hubby);
   actor = await makeStaff("campaign_manager");
+  // The dry-run checks queued by uploads run as jobs, as in the app.
+  registerCampaignJobs({ hubby });
+  await startJobs({ schema: jobSchema, pollingIntervalSeconds: 0.5, schedules: false });
+});
+
+afterAll(async () => {
+  await stopJobs(5_000);
 });
 
 const inTwoDays = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
@@ -195,7 +201,7 @@ describe("campaign dry run in the background", () => {
   it("a file that turns out unreadable further down is rejected with the reason, and keeps no rows", async () => {
     // An unclosed quote at line 2,502: the first rows read fine, so the upload accepts it.
     const id = await upload(file("broken", 2500, `broken_x,"GR,1GB,,${inTwoDays},,\n`) + file("after", 50), "broken");
-    expect(await startCampaignCheck(id)).toMatchObject({ outcome: "rejected" });
+    expect(await checkCampaign(id)).toMatchObject({ outcome: "rejected" });
     const campaign = await db().campaign.findUniqueOrThrow({ where: { id } });
     expect(campaign.status).toBe("rejected");
     expect(campaign.statusNote).toMatch(/^The file is not readable CSV: /);
@@ -252,12 +258,10 @@ describe("campaign dry run in the background", () => {
         raw: {},
       })),
     });
-    await db().campaign.update({
-      where: { id },
-      data: { checkedRows: 1000, updatedAt: new Date(Date.now() - 2 * CHECK_LEASE_MS) },
-    });
+    await db().campaign.update({ where: { id }, data: { checkedRows: 1000 } });
 
-    expect(await resumeCheckingCampaigns()).toBeGreaterThanOrEqual(1);
+    // Its job was lost with the process (as for a campaign checked before the job system): the start queues one.
+    expect((await queueUnfinishedCampaigns()).checking).toBeGreaterThanOrEqual(1);
     const draft = await settled(id);
     expect(draft).toMatchObject({ status: "draft", rowCount: 2500, checkedRows: 2500, validCount: 2500 });
     const lines = await db().campaignRow.findMany({ where: { campaignId: id }, select: { line: true, payload: true } });
@@ -268,35 +272,32 @@ describe("campaign dry run in the background", () => {
     expect(await fileStored(id)).toBe(0);
   });
 
-  it("one check at a time: a double start shares the check, a live lease is left alone, a takeover stops the other", async () => {
-    const id = await upload(file("twice", 6000), "twice");
-    // Another process sees the lease written a moment ago and leaves it.
-    const skipped = await checkCampaign(id, { takeOverAfterMs: CHECK_LEASE_MS });
-    expect(skipped).toMatchObject({ outcome: "skipped", retryInMs: expect.any(Number) });
-
-    const first = startCampaignCheck(id);
-    expect(startCampaignCheck(id)).toBe(first);
-    // A process that takes the lease over (as if the first had gone silent) starts again; the first one stops at
-    // its next batch without writing.
-    await waitFor(async () => (await db().campaign.findUniqueOrThrow({ where: { id } })).checkedRows >= 1000);
-    let takeover = await checkCampaign(id, { takeOverAfterMs: 0 });
-    // A write of the first check can land between reading the clock and taking the lease: then try again.
-    for (
-      let attempt = 0;
-      takeover.outcome === "skipped" && takeover.retryInMs !== undefined && attempt < 5;
-      attempt++
-    ) {
-      takeover = await checkCampaign(id, { takeOverAfterMs: 0 });
-    }
-    expect(takeover).toMatchObject({ outcome: "stored" });
-    expect(await first).toEqual({ outcome: "superseded" });
+  it("one check at a time: a second request while one waits is dropped, and the check runs once", async () => {
+    const id = await upload(file("twice", 2000), "twice");
+    await queueCampaignCheck(id);
+    await queueCampaignCheck(id);
+    const jobs = await eventually(
+      "the check's job to complete",
+      async () => {
+        const rows = await getDatabase().sql.query<{ state: string }>(
+          `SELECT state::text AS state FROM ${jobSchema}.job WHERE name = 'campaign-check' AND singleton_key = $1`,
+          [id],
+        );
+        return rows.length > 0 && rows.every((row) => row.state === "completed") ? rows : undefined;
+      },
+      60_000,
+    );
+    expect(jobs).toHaveLength(1);
     expect(await db().campaign.findUniqueOrThrow({ where: { id } })).toMatchObject({
       status: "draft",
-      rowCount: 6000,
-      validCount: 6000,
+      rowCount: 2000,
+      validCount: 2000,
     });
-    expect(await rowsOf(id)).toBe(6000);
+    expect(await rowsOf(id)).toBe(2000);
     expect(await auditOf(id, "campaigns.dry_run")).toHaveLength(1);
+    // A check asked for a campaign that is no longer being checked does nothing.
+    expect(await checkCampaign(id)).toEqual({ outcome: "skipped" });
+    expect(await rowsOf(id)).toBe(2000);
   }, 60_000);
 });
 

@@ -18,9 +18,7 @@ import {
   type RowFilter,
 } from "@/lib/campaigns/queries";
 import { utcStamp } from "@/lib/format";
-import { ensureCampaignCheck } from "@/lib/campaigns/dry-run";
 import { campaignFunnel } from "@/lib/campaigns/funnel";
-import { ensureCampaignWorker } from "@/lib/campaigns/worker";
 import { promoCodesHref } from "@/lib/promo-codes/filters";
 import { campaignStepLabels, travelersHref } from "@/lib/travelers/filters";
 import { parseRouteParams, parseSearchParams, uuidRouteParams, type RawSearchParams } from "@/lib/url-params";
@@ -94,8 +92,6 @@ export default async function CampaignPage({
   if (!campaign) notFound();
   const { id } = campaign;
   const { values: query, ignored } = parseSearchParams(campaignPageQuerySchema, await searchParams);
-  if (campaign.status === "running") ensureCampaignWorker(id);
-  if (campaign.status === "checking") ensureCampaignCheck(id);
 
   const checking = campaign.status === "checking";
   const rejected = campaign.status === "rejected";

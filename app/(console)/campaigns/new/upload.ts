@@ -2,7 +2,8 @@ import "server-only";
 import { z } from "zod";
 import { runAction, type ActionResult } from "@/lib/actions";
 import { ActionError } from "@/lib/errors";
-import { startCampaignCheck, UPLOAD_HEAD_START_MS, uploadCampaign } from "@/lib/campaigns/dry-run";
+import { uploadCampaign } from "@/lib/campaigns/dry-run";
+import { queueCampaignCheck } from "@/lib/campaigns/jobs";
 import { CAMPAIGN_FIELDS, type ColumnMapping } from "@/lib/campaigns/rows";
 
 export type DryRunData =
@@ -68,8 +69,8 @@ export async function dryRunAction(_prev: unknown, form: FormData): Promise<Acti
         });
         if (result.outcome === "invalid") throw new ActionError(result.message);
         if (result.outcome === "checking") {
-          // Runs on in this process after the reply; it audits campaigns.dry_run when it ends.
-          void startCampaignCheck(result.campaignId, { requestId, delayMs: UPLOAD_HEAD_START_MS });
+          // A job of the job system; it audits campaigns.dry_run when it ends.
+          await queueCampaignCheck(result.campaignId, requestId);
         }
         return { result, fileName, bytes: content.length };
       },

@@ -1,7 +1,5 @@
 import { requirePermission } from "@/lib/auth/staff";
-import { ensureCampaignCheck } from "@/lib/campaigns/dry-run";
 import { campaignProgress } from "@/lib/campaigns/queries";
-import { ensureCampaignWorker } from "@/lib/campaigns/worker";
 import { parseRouteParams, uuidRouteParams } from "@/lib/url-params";
 
 /** GET /campaigns/<id>/progress: what the progress bars poll (the dry run's rows checked, or the run's counts). */
@@ -10,8 +8,5 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   const route = parseRouteParams(uuidRouteParams, await params);
   const progress = route && (await campaignProgress(route.id));
   if (!route || !progress) return Response.json({ message: "No such campaign." }, { status: 404 });
-  const { id } = route;
-  if (progress.status === "running") ensureCampaignWorker(id);
-  if (progress.status === "checking") ensureCampaignCheck(id);
   return Response.json(progress, { headers: { "Cache-Control": "no-store" } });
 }
