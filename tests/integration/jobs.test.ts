@@ -139,4 +139,33 @@ describe("the job system", () => {
     await stopJobs(1_000);
     expect(jobSystemStatus().running).toBe(false);
   });
+
+  it.runIf(getDatabase().kind === "pglite")(
+    "on PGlite, a job left active by a process that is gone is handed back at start, not after its expiry",
+    async () => {
+      // PGlite's directory is locked to one process: whatever is active when the job system starts was held by a
+      // process that died (the campaign crash bench kills the console this way).
+      const gone = await instance();
+      await gone.createQueue("test-orphan", {
+        name: "test-orphan",
+        retryLimit: 2,
+        retryDelay: 0,
+        expireInSeconds: 3_600,
+      });
+      const id = (await gone.send("test-orphan", { n: 1 }))!;
+      expect((await gone.fetch("test-orphan")).map((job) => job.id)).toEqual([id]);
+      await gone.stop({ graceful: false, close: false });
+      started.splice(started.indexOf(gone), 1);
+      expect((await jobRow("test-orphan", id))?.state).toBe("active");
+
+      await startJobs({ schema, pollingIntervalSeconds: 0.5, schedules: false });
+      try {
+        const row = await jobRow("test-orphan", id);
+        expect(row?.state).toBe("retry");
+        expect(JSON.stringify(row?.output)).toContain("stopped before it ended");
+      } finally {
+        await stopJobs(1_000);
+      }
+    },
+  );
 });
