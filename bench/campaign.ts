@@ -10,15 +10,16 @@ import { ensureBuild, freePort, groupRss, quietSandboxOptions, root, waitForHeal
 
 /**
  * `npm run bench:campaign`: a campaign of N rows (10 000) against the built-in sandbox with a fixed latency
- * injected on POST /api/bookings (50 ms). Dry-runs the file, then runs the campaign worker (lib/campaigns/worker.ts)
- * at the configured concurrency, and prints rows/s against the ideal (concurrency ÷ latency), peak RSS, RSS growth
+ * injected on POST /api/bookings (50 ms). Dry-runs the file, then queues the campaign on the job system
+ * (lib/campaigns/jobs.ts: `campaign-run` jobs, one slice after another) with the configured concurrency, and prints rows/s against the ideal (concurrency ÷ latency), peak RSS, RSS growth
  * and the duplicates found at the sandbox (bookings per booking_id reference, which must all be 1). The sandbox
  * runs in its own process, as Hubby would: the measured process holds only the worker and the database.
  *
  * --crash (`npm run bench:campaign:crash`): the campaign runs inside the real console (`npm start`, production
  * build), which is killed with SIGKILL (the whole process group) at a random moment and started again; the
  * console resumes the campaign on start. When the sandbox stops receiving bookings the console is stopped and the
- * database read: every row must be issued exactly once at the sandbox. A row whose request never left the killed
+ * database read: every row must be issued exactly once at the sandbox. The campaign's job, left active by the killed
+ * process, is handed back when the console starts again (PGlite) or once it expires (PostgreSQL). A row whose request never left the killed
  * process ends FAILED after reconciliation; the bench then clicks "retry failed rows" as staff would, which
  * reconciles again and sends once.
  *
@@ -129,7 +130,8 @@ async function main() {
   const { HubbyClient } = await import("../lib/hubby/client");
   const { refreshCatalog } = await import("../lib/catalog/catalog");
   const { dryRunCampaign } = await import("../lib/campaigns/dry-run");
-  const { runCampaign } = await import("../lib/campaigns/worker");
+  const { registerCampaignJobs, queueCampaignRun } = await import("../lib/campaigns/jobs");
+  const { startJobs, stopJobs } = await import("../lib/jobs/jobs");
   const { retryFailedRows } = await import("../lib/campaigns/control");
 
   const sandbox = await startSandboxProcess();
@@ -177,6 +179,12 @@ async function main() {
   let rssBefore: number;
   let peakRss: number;
   if (!args.crash) {
+    registerCampaignJobs({
+      hubby: hubby.withContext({ background: true }),
+      concurrency: CONCURRENCY,
+      quietMs: TIMEOUT_MS,
+    });
+    await startJobs({ schedules: false, pollingIntervalSeconds: 0.5 });
     const memoryBefore = process.memoryUsage();
     rssBefore = memoryBefore.rss;
     peakRss = rssBefore;
@@ -184,12 +192,15 @@ async function main() {
     started = Date.now();
     const cpu = process.cpuUsage();
     const sandboxCpu = await sandbox.cpu();
-    await runCampaign(campaignId, {
-      hubby: hubby.withContext({ background: true }),
-      concurrency: CONCURRENCY,
-      quietMs: TIMEOUT_MS,
-    });
+    // As in the console: Run queues the campaign on the job system, whose slices work it to the end.
+    await queueCampaignRun(campaignId);
+    for (;;) {
+      const { status } = await db().campaign.findUniqueOrThrow({ where: { id: campaignId }, select: { status: true } });
+      if (status !== "running") break;
+      await sleep(50);
+    }
     ms = Date.now() - started;
+    await stopJobs();
     clearInterval(sampler);
     const used = process.cpuUsage(cpu);
     if (process.env.BENCH_MEMORY) console.log({ before: memoryBefore, after: process.memoryUsage() });
