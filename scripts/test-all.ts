@@ -10,8 +10,9 @@ import pg from "pg";
 // server; one summary at the end.
 //
 // `npm run validate` (--validate) is what CI runs (.ci/run): type check, lint and format check first, then the layers
-// of `npm test`, with the integration suite again on PostgreSQL beside the end-to-end journeys (VALIDATE_POSTGRES_URL, by default the local server
-// at postgres://postgres@127.0.0.1:5432/test; `-- --no-postgres` leaves that layer out, and the summary says so).
+// of `npm test`, with the integration suite again on PostgreSQL beside the end-to-end journeys (VALIDATE_POSTGRES_URL,
+// by default the local server at postgres://postgres@127.0.0.1:5432/test; `-- --no-postgres` leaves that layer out,
+// and the summary says so).
 
 type Counts = { passed: number; failed: number; skipped: number };
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "console-tests-"));
