@@ -56,6 +56,8 @@ export async function startConsole(options: {
   port?: number;
   env?: Record<string, string | undefined>;
   root?: string;
+  /** How long to wait for GET /api/health to answer 200 (default 90 s). */
+  healthTimeoutMs?: number;
   /** Called as soon as the process runs (before it is healthy), with its stop: for a signal handler. */
   onSpawn?: (stop: () => Promise<void>) => void;
 }): Promise<ConsoleServer> {
@@ -138,7 +140,7 @@ export async function startConsole(options: {
   options.onSpawn?.(stop);
   const server = { url, sandboxUrl: `http://127.0.0.1:${sandboxPort}`, logFile, child, stop };
   try {
-    await waitForHealth(url, child, logFile);
+    await waitForHealth(url, child, logFile, options.healthTimeoutMs ?? HEALTH_TIMEOUT_MS);
   } catch (error) {
     await stop();
     throw error;
@@ -146,8 +148,8 @@ export async function startConsole(options: {
   return server;
 }
 
-async function waitForHealth(url: string, child: ChildProcess, logFile: string) {
-  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+async function waitForHealth(url: string, child: ChildProcess, logFile: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
   let exited = child.exitCode !== null;
   child.once("exit", () => (exited = true));
   let last = "no answer yet";
@@ -163,6 +165,6 @@ async function waitForHealth(url: string, child: ChildProcess, logFile: string) 
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new Error(
-    `The server did not answer GET /api/health with 200 within ${HEALTH_TIMEOUT_MS / 1000} s (last: ${last}).\n\n${logTail(logFile)}`,
+    `The server did not answer GET /api/health with 200 within ${timeoutMs / 1000} s (last: ${last}).\n\n${logTail(logFile)}`,
   );
 }

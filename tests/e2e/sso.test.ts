@@ -38,6 +38,8 @@ beforeAll(async () => {
   sso = await startConsole({
     dir: dataDir,
     port,
+    // A second server starting while the shared one runs: on a loaded machine that takes longer than the first.
+    healthTimeoutMs: 180_000,
     env: {
       OIDC_ISSUER: idp.issuer,
       OIDC_CLIENT_ID: idp.clientId,
@@ -52,7 +54,7 @@ beforeAll(async () => {
       HUBBY_SANDBOX_TRAVELERS: "0",
     },
   });
-}, 150_000);
+}, 240_000);
 
 afterAll(async () => {
   await sso?.stop();
