@@ -29,6 +29,34 @@ const schema = z
     ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email().optional()),
     ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(12, "must be at least 12 characters").optional()),
     ADMIN_NAME: z.preprocess(emptyToUndefined, z.string().default("Administrator")),
+    /** OpenID Connect single sign-on (off unless OIDC_ISSUER is set): see the README's "Single sign-on". */
+    OIDC_ISSUER: optionalUrl,
+    OIDC_CLIENT_ID: optionalString,
+    OIDC_CLIENT_SECRET: optionalString,
+    OIDC_BUTTON_LABEL: z.preprocess(emptyToUndefined, z.string().max(60).default("Sign in with single sign-on")),
+    OIDC_SCOPES: z.preprocess(emptyToUndefined, z.string().default("openid email profile")),
+    /** The ID-token (or userinfo) claim holding the user's groups or roles, e.g. `groups`. */
+    OIDC_ROLE_CLAIM: z.preprocess(emptyToUndefined, z.string().default("groups")),
+    /** `claim value=console role` pairs separated by commas: `admins=admin,cm=campaign_manager,agents=support`. */
+    OIDC_ROLE_MAP: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .optional()
+        .transform((value, ctx) => {
+          if (value === undefined) return undefined;
+          const parsed = parseRoleMap(value);
+          if (typeof parsed === "string") {
+            ctx.addIssue({ code: "custom", message: parsed });
+            return z.NEVER;
+          }
+          return parsed;
+        }),
+    ),
+    /** Password sign-in off, except for ADMIN_EMAIL (the break-glass admin); needs OIDC. */
+    SSO_ONLY: z
+      .preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).default("false"))
+      .transform((value) => value === "true" || value === "1"),
     HUBBY_API_BASE_URL: optionalUrl,
     HUBBY_API_KEY: optionalString,
     HUBBY_API_SECRET: optionalString,
@@ -94,6 +122,18 @@ const schema = z
         message: "ADMIN_EMAIL and ADMIN_PASSWORD must be set together",
       });
     }
+    const oidcParts = [value.OIDC_ISSUER, value.OIDC_CLIENT_ID, value.OIDC_CLIENT_SECRET, value.OIDC_ROLE_MAP];
+    if (oidcParts.some(Boolean) && !oidcParts.every(Boolean)) {
+      const names = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_ROLE_MAP"] as const;
+      ctx.addIssue({
+        code: "custom",
+        path: [names[oidcParts.findIndex((part) => !part)]!],
+        message: "is required: OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and OIDC_ROLE_MAP are set together",
+      });
+    }
+    if (value.SSO_ONLY && !value.OIDC_ISSUER) {
+      ctx.addIssue({ code: "custom", path: ["SSO_ONLY"], message: "needs single sign-on configured (OIDC_ISSUER …)" });
+    }
     if (value.NODE_ENV === "production" && value.HUBBY_API_BASE_URL && !value.HUBBY_WEBHOOK_API_KEY) {
       ctx.addIssue({
         code: "custom",
@@ -111,6 +151,46 @@ const schema = z
   });
 
 export type Env = z.infer<typeof schema>;
+
+const ROLE_NAMES = ["admin", "campaign_manager", "support"] as const;
+export type OidcRoleMap = { value: string; role: (typeof ROLE_NAMES)[number] }[];
+
+/**
+ * `admins=admin,cm=campaign_manager`: each pair splits at its last `=`, so a claim value may itself contain `=`
+ * (an LDAP-style group name); answers the pairs, or what is wrong with them.
+ */
+export function parseRoleMap(text: string): OidcRoleMap | string {
+  const pairs: OidcRoleMap = [];
+  for (const raw of text.split(",")) {
+    const entry = raw.trim();
+    if (!entry) continue;
+    const at = entry.lastIndexOf("=");
+    const value = at > 0 ? entry.slice(0, at).trim() : "";
+    const role = at > 0 ? entry.slice(at + 1).trim() : "";
+    if (!value) return `has "${entry}", which is not "claim value=role"`;
+    if (!(ROLE_NAMES as readonly string[]).includes(role)) {
+      return `maps "${value}" to "${role}", which is not one of ${ROLE_NAMES.join(", ")}`;
+    }
+    pairs.push({ value, role: role as OidcRoleMap[number]["role"] });
+  }
+  return pairs.length > 0 ? pairs : "must map at least one claim value to a role";
+}
+
+/** Single sign-on settings, or null when OIDC is not configured. */
+export function oidcSettings(env: Env = getEnv()) {
+  if (!env.OIDC_ISSUER || !env.OIDC_CLIENT_ID || !env.OIDC_CLIENT_SECRET || !env.OIDC_ROLE_MAP) return null;
+  return {
+    issuer: env.OIDC_ISSUER,
+    clientId: env.OIDC_CLIENT_ID,
+    clientSecret: env.OIDC_CLIENT_SECRET,
+    buttonLabel: env.OIDC_BUTTON_LABEL,
+    scopes: env.OIDC_SCOPES,
+    roleClaim: env.OIDC_ROLE_CLAIM,
+    roleMap: env.OIDC_ROLE_MAP,
+    ssoOnly: env.SSO_ONLY,
+  };
+}
+export type OidcSettings = NonNullable<ReturnType<typeof oidcSettings>>;
 
 export class EnvError extends Error {
   constructor(public readonly problems: string[]) {

@@ -7,13 +7,16 @@ declare module "next-auth" {
     sessionVersion?: number;
   }
   interface Session {
-    user: DefaultSession["user"] & { id: string; sessionVersion: number };
+    /** sessionId: the server-side session record (lib/auth/sessions.ts) this cookie stands for. */
+    user: DefaultSession["user"] & { id: string; sessionVersion: number; sessionId?: string };
   }
 }
 
 declare module "next-auth/jwt" {
   interface JWT {
     sv?: number;
+    /** The StaffSession id; a cookie whose session ended is refused. */
+    sid?: string;
     role?: StaffRole;
   }
 }

@@ -3,12 +3,14 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { db } from "../db";
-import { getEnv } from "../env";
+import { getEnv, oidcSettings } from "../env";
 import { audit } from "../audit/audit";
 import { verifyAgainstDummy, verifyPassword } from "./password";
 import { checkThrottle, recordLoginAttempt } from "./throttle";
 import { demoStaffAllowed, isDemoStaffEmail } from "./demo";
 import { isStaffRole } from "./roles";
+import { sessionCallbacks, SESSION_MAX_AGE_SECONDS } from "./session-callbacks";
+import { admitSsoUser, OIDC_PROVIDER_ID, oidcProvider, passwordSignInAllowed, refusePasswordSignIn } from "./sso";
 
 export const THROTTLED_ERROR = "TooManyAttempts";
 
@@ -96,9 +98,10 @@ let cached: NextAuthOptions | undefined;
 
 /** Built on first use: `next build` imports this module without production secrets. */
 export function getAuthOptions(): NextAuthOptions {
+  const oidc = oidcSettings();
   cached ??= {
     secret: getEnv().NEXTAUTH_SECRET,
-    session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
     // One short line per problem: a forged or stale session cookie is routine on a public console, and the
     // default logger prints a 3 KB stack trace for each one.
     logger: {
@@ -120,16 +123,23 @@ export function getAuthOptions(): NextAuthOptions {
           password: { label: "Password", type: "password" },
         },
         async authorize(credentials, req) {
-          return authorizeCredentials(credentials, clientIp(req?.headers));
+          const ip = clientIp(req?.headers);
+          if (!passwordSignInAllowed(credentials?.email)) return refusePasswordSignIn(credentials?.email, ip);
+          return authorizeCredentials(credentials, ip);
         },
       }),
+      ...(oidc ? [oidcProvider(oidc)] : []),
     ],
     callbacks: {
-      async jwt({ token, user }) {
+      async signIn({ user, account, profile }) {
+        return account?.provider === OIDC_PROVIDER_ID ? admitSsoUser(user, profile as Record<string, unknown>) : true;
+      },
+      async jwt({ token, user, account }) {
         if (user && "sessionVersion" in user) {
           token.sub = user.id;
           token.sv = user.sessionVersion;
           token.role = isStaffRole(user.role) ? user.role : undefined;
+          token.sid = await sessionCallbacks.start(user.id, user.sessionVersion ?? -1, account?.provider, clientIp);
         }
         return token;
       },
@@ -137,12 +147,14 @@ export function getAuthOptions(): NextAuthOptions {
         if (session.user && token.sub) {
           session.user.id = token.sub;
           session.user.sessionVersion = typeof token.sv === "number" ? token.sv : -1;
+          session.user.sessionId = typeof token.sid === "string" ? token.sid : undefined;
         }
         return session;
       },
     },
     events: {
       async signOut({ token }) {
+        if (token?.sub && typeof token.sid === "string") await sessionCallbacks.end(token.sub, token.sid);
         if (token?.sub && typeof token.email === "string") {
           await audit({
             actor: { id: token.sub, email: token.email },

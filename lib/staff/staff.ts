@@ -3,6 +3,7 @@ import { db, isRecordNotFound, isUniqueViolation } from "../db";
 import type { Prisma } from "../generated/prisma/client";
 import { ActionError, ValidationError } from "../errors";
 import { hashPassword, verifyPassword } from "../auth/password";
+import { endSessions } from "../auth/sessions";
 import type { StaffRole } from "../auth/roles";
 import type { StaffListQuery } from "./schemas";
 
@@ -132,8 +133,16 @@ export async function resetStaffPassword(id: string, password: string) {
   return user;
 }
 
-/** Changing one's own password keeps the current session (sessionVersion is returned for the new token). */
-export async function changeOwnPassword(id: string, currentPassword: string, newPassword: string) {
+/**
+ * Changing one's own password keeps the session it was changed from (`keepSessionId`) and ends every other one: a
+ * browser left signed in elsewhere, or a copied cookie, stops working. Answers how many sessions ended.
+ */
+export async function changeOwnPassword(
+  id: string,
+  currentPassword: string,
+  newPassword: string,
+  keepSessionId: string | undefined,
+): Promise<number> {
   const user = await db().staffUser.findUnique({ where: { id }, select: { passwordHash: true } });
   if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) {
     // A refusal, not a form mistake: audited, so repeated guesses show in the audit log.
@@ -142,6 +151,7 @@ export async function changeOwnPassword(id: string, currentPassword: string, new
     });
   }
   await db().staffUser.update({ where: { id }, data: { passwordHash: await hashPassword(newPassword) } });
+  return endSessions(id, "password_changed", keepSessionId);
 }
 
 export async function getStaffProfile(id: string) {

@@ -1,5 +1,8 @@
 "use server";
+import { z } from "zod";
 import { runAction, type ActionResult } from "@/lib/actions";
+import { revokeOwnSession } from "@/lib/auth/sessions";
+import { currentSessionId } from "@/lib/auth/staff";
 import { changeOwnPasswordSchema } from "@/lib/staff/schemas";
 import { changeOwnPassword } from "@/lib/staff/staff";
 
@@ -9,11 +12,40 @@ export async function changeOwnPasswordAction(_prev: unknown, form: FormData): P
       action: "account.change_password",
       permission: "account.manage",
       schema: changeOwnPasswordSchema,
-      run: async (input, { staff }) => {
-        await changeOwnPassword(staff.id, input.currentPassword, input.newPassword);
-        return staff.id;
-      },
-      audit: (staffId) => ({ targetType: "staff", targetId: staffId }),
+      run: async (input, { staff }) => ({
+        staffId: staff.id,
+        otherSessionsEnded: await changeOwnPassword(
+          staff.id,
+          input.currentPassword,
+          input.newPassword,
+          await currentSessionId(),
+        ),
+      }),
+      audit: (changed) => ({
+        targetType: "staff",
+        targetId: changed.staffId,
+        details: { otherSessionsEnded: changed.otherSessionsEnded },
+      }),
+      revalidate: ["/account"],
+      reply: () => null,
+    },
+    form,
+  );
+}
+
+const endSessionSchema = z.object({ id: z.uuid("Unknown session.") });
+
+/** "Sign out" on one of one's own sessions: it ends on the server, so that browser is signed out at its next request. */
+export async function endSessionAction(_prev: unknown, form: FormData): Promise<ActionResult<null>> {
+  return runAction(
+    {
+      action: "account.end_session",
+      permission: "account.manage",
+      schema: endSessionSchema,
+      run: (input, { staff }) => revokeOwnSession(staff.id, input.id),
+      subject: (input) => ({ targetType: "session", targetId: input.id }),
+      audit: () => ({}),
+      revalidate: ["/account"],
       reply: () => null,
     },
     form,

@@ -1,18 +1,23 @@
 import type { Metadata } from "next";
-import { requirePermission } from "@/lib/auth/staff";
+import { activeSessions } from "@/lib/auth/sessions";
+import { currentSessionId, requirePermission } from "@/lib/auth/staff";
 import { roleLabels } from "@/lib/auth/roles";
 import { getStaffProfile } from "@/lib/staff/staff";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { ChangePasswordForm } from "./change-password-form";
 import { formatDateTime } from "@/lib/format";
+import { SessionsTable } from "./sessions-table";
 
 export const metadata: Metadata = { title: "My account" };
 
 export default async function AccountPage() {
   const staff = await requirePermission("account.manage");
-  const profile = await getStaffProfile(staff.id);
+  const [profile, sessions] = await Promise.all([
+    getStaffProfile(staff.id),
+    currentSessionId().then((current) => activeSessions(staff.id, current)),
+  ]);
   return (
-    <div className="flex max-w-2xl flex-col gap-4">
+    <div className="flex max-w-4xl flex-col gap-4">
       <h1 className="text-xl font-semibold">My account</h1>
       <Card>
         <CardHeader>
@@ -35,10 +40,24 @@ export default async function AccountPage() {
       <Card>
         <CardHeader>
           <CardTitle>Change password</CardTitle>
-          <CardDescription>At least 12 characters. You stay signed in on this device.</CardDescription>
+          <CardDescription>
+            At least 12 characters. You stay signed in in this browser; your other sessions end.
+          </CardDescription>
         </CardHeader>
         <CardContent>
           <ChangePasswordForm />
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Active sessions</CardTitle>
+          <CardDescription>
+            Browsers signed in to your account. Signing one out ends it at once; use the header&apos;s Sign out for this
+            browser.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <SessionsTable sessions={sessions} />
         </CardContent>
       </Card>
     </div>

@@ -1,6 +1,14 @@
 "use server";
+import { z } from "zod";
 import { runAction, type ActionResult } from "@/lib/actions";
-import { changeRoleSchema, createStaffSchema, resetPasswordSchema, setDisabledSchema } from "@/lib/staff/schemas";
+import { signOutEverywhere } from "@/lib/auth/sessions";
+import {
+  changeRoleSchema,
+  createStaffSchema,
+  resetPasswordSchema,
+  setDisabledSchema,
+  staffIdSchema,
+} from "@/lib/staff/schemas";
 import { changeStaffRole, createStaff, resetStaffPassword, setStaffDisabled } from "@/lib/staff/staff";
 
 type Reply = Promise<ActionResult<{ email: string }>>;
@@ -69,6 +77,25 @@ export async function resetPasswordAction(_prev: unknown, form: FormData): Reply
       subject: byId,
       run: (input) => resetStaffPassword(input.id, input.password),
       audit: (changed) => ({ details: { email: changed.email } }),
+    },
+    form,
+  );
+}
+
+/** Ends every session of a staff member at once (audited with how many ended). */
+export async function signOutEverywhereAction(
+  _prev: unknown,
+  form: FormData,
+): Promise<ActionResult<{ email: string; ended: number }>> {
+  return runAction(
+    {
+      ...staffScreen,
+      action: "staff.sign_out_everywhere",
+      schema: z.object({ id: staffIdSchema }),
+      subject: byId,
+      run: (input) => signOutEverywhere(input.id),
+      audit: (result) => ({ details: result }),
+      reply: (result) => result,
     },
     form,
   );

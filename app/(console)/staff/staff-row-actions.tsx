@@ -6,6 +6,7 @@ import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { changeRoleAction, resetPasswordAction, setDisabledAction } from "./actions";
 import { roleOptions } from "./add-staff-dialog";
+import { SignOutEverywhereDialog } from "./sign-out-everywhere-dialog";
 import type { StaffRow } from "./staff-table";
 
 function RoleDialog({ staff }: { staff: StaffRow }) {
@@ -94,6 +95,7 @@ export function StaffRowActions({ staff, isSelf }: { staff: StaffRow; isSelf: bo
     <div className="flex justify-end gap-2">
       <RoleDialog staff={staff} />
       <ResetPasswordDialog staff={staff} />
+      <SignOutEverywhereDialog staff={staff} />
       <DisableDialog staff={staff} isSelf={isSelf} />
     </div>
   );
