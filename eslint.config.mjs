@@ -38,6 +38,7 @@ const domainOrder = [
   "promo-codes",
   "campaigns",
   "maintenance",
+  "overview",
 ];
 
 const libEntries = fs.readdirSync(path.join(root, "lib"), { withFileTypes: true });
