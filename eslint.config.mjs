@@ -39,6 +39,7 @@ const domainOrder = [
   "campaigns",
   "maintenance",
   "overview",
+  "search",
 ];
 
 const libEntries = fs.readdirSync(path.join(root, "lib"), { withFileTypes: true });
