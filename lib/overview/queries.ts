@@ -5,6 +5,7 @@ import { campaignFunnel, type FunnelStep } from "../campaigns/funnel";
 import { parseTravelerQuery, travelersHref } from "../travelers/filters";
 import { countTravelers, searchTravelers } from "../travelers/queries";
 import { webhookHealth } from "../webhooks/queries";
+import { eventsPerDayAndType } from "./daily-events";
 import type { OverviewRange } from "./range";
 
 /**
@@ -39,7 +40,7 @@ export type ActivityKey = keyof typeof activityEvents;
 
 /**
  * Travelers known, packages active now, and eSIM installs and package activations per day of the range, as Hubby
- * reported them (the webhooks received that day: the (eventType, receivedAt) index serves each type).
+ * reported them (the webhooks received that day, from the daily counts of lib/overview/daily-events.ts).
  */
 export async function travelerActivity(range: OverviewRange, now: Date = new Date()) {
   const [travelers, activePackages, perDay] = await Promise.all([
@@ -47,11 +48,7 @@ export async function travelerActivity(range: OverviewRange, now: Date = new Dat
     db().travelerPackage.count({
       where: { activatedAt: { not: null }, expiresAt: { gt: now }, usagePercent: { lt: 100 } },
     }),
-    db().$queryRaw<{ day: string; eventType: string; count: bigint }[]>`
-      SELECT ${utcDay(`"receivedAt"`)} AS day, "eventType", COUNT(*) AS count FROM "WebhookEvent"
-      WHERE "eventType" IN (${Prisma.join(Object.values(activityEvents))})
-        AND "receivedAt" >= ${range.start} AND "receivedAt" < ${range.end}
-      GROUP BY 1, 2`,
+    eventsPerDayAndType(range, now),
   ]);
   const keyOf = Object.fromEntries(Object.entries(activityEvents).map(([key, type]) => [type, key])) as Record<
     string,
@@ -60,7 +57,9 @@ export async function travelerActivity(range: OverviewRange, now: Date = new Dat
   const series = dailySeries(
     range,
     Object.keys(activityEvents) as ActivityKey[],
-    perDay.map((row) => ({ day: row.day, key: keyOf[row.eventType]!, value: Number(row.count) })),
+    perDay
+      .filter((row) => keyOf[row.eventType] !== undefined)
+      .map((row) => ({ day: row.day, key: keyOf[row.eventType]!, value: row.count })),
   );
   return {
     travelers,
@@ -77,11 +76,8 @@ export const MAX_EVENT_TYPES = 8;
 export const OTHER_EVENT_TYPE = "other";
 
 /** Webhook events received per day by event type (the busiest types, the rest as "other"). */
-export async function webhookEventsPerDay(range: OverviewRange) {
-  const rows = await db().$queryRaw<{ day: string; eventType: string; count: bigint }[]>`
-    SELECT ${utcDay(`"receivedAt"`)} AS day, "eventType", COUNT(*) AS count FROM "WebhookEvent"
-    WHERE "receivedAt" >= ${range.start} AND "receivedAt" < ${range.end}
-    GROUP BY 1, 2`;
+export async function webhookEventsPerDay(range: OverviewRange, now: Date = new Date()) {
+  const rows = await eventsPerDayAndType(range, now);
   const totals = new Map<string, number>();
   for (const row of rows) totals.set(row.eventType, (totals.get(row.eventType) ?? 0) + Number(row.count));
   const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([type]) => type);
@@ -93,7 +89,7 @@ export async function webhookEventsPerDay(range: OverviewRange) {
     rows.map((row) => ({
       day: row.day,
       key: shown.includes(row.eventType) ? row.eventType : OTHER_EVENT_TYPE,
-      value: Number(row.count),
+      value: row.count,
     })),
   );
   return { types, series, total: [...totals.values()].reduce((sum, value) => sum + value, 0) };

@@ -241,6 +241,21 @@ describe("the overview's aggregations", () => {
     ).toBe(2);
   });
 
+  it("keeps the counts of days that are over, and counts today afresh on every call", async () => {
+    const before = await travelerActivity(range, NOW);
+    await event("esim.installed", hours(-1));
+    await event("esim.installed", new Date("2026-06-12T10:00:00.000Z"));
+    const after = await travelerActivity(range, NOW);
+    expect(after.series.find((point) => point.day === "2026-06-15")!.installs).toBe(
+      before.series.find((point) => point.day === "2026-06-15")!.installs + 1,
+    );
+    // A day that is over cannot gain events in real life (receivedAt is the time of receipt): kept as read.
+    expect(after.series.find((point) => point.day === "2026-06-12")!.installs).toBe(2);
+    await db().webhookEvent.deleteMany({
+      where: { receivedAt: { in: [hours(-1), new Date("2026-06-12T10:00:00.000Z")] } },
+    });
+  });
+
   it("sums spend and value of confirmed bookings per day and spreads them per destination", async () => {
     const { byCurrency } = await spendAndValue(range);
     expect(byCurrency).toHaveLength(1);
