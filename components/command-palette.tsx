@@ -137,7 +137,7 @@ export function CommandPalette({
         onClick={() => setOpen(true)}
         className="flex items-center gap-2 rounded-md border border-border px-2 py-1 text-xs text-muted-foreground hover:bg-muted"
       >
-        Search…
+        Jump to…
         <kbd className="rounded border border-border px-1">Ctrl K</kbd>
       </button>
       <Dialog
