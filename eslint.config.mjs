@@ -38,6 +38,8 @@ const domainOrder = [
   "promo-codes",
   "campaigns",
   "maintenance",
+  "overview",
+  "search",
 ];
 
 const libEntries = fs.readdirSync(path.join(root, "lib"), { withFileTypes: true });

@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { homeFor, screensFor } from "./navigation";
 
 describe("navigation", () => {
-  it("shows admins every screen, and sends them to Travelers", () => {
+  it("shows admins every screen, and sends them to the overview", () => {
     expect(screensFor("admin").map((s) => s.href)).toEqual([
+      "/",
       "/travelers",
       "/bookings",
       "/campaigns",
@@ -17,7 +18,7 @@ describe("navigation", () => {
       "/jobs",
       "/account",
     ]);
-    expect(homeFor("admin")).toBe("/travelers");
+    expect(homeFor("admin")).toBe("/");
   });
 
   it("hides admin screens from other roles", () => {
@@ -31,7 +32,7 @@ describe("navigation", () => {
       expect(hrefs).toContain("/instructions");
       expect(hrefs.includes("/campaigns")).toBe(role === "campaign_manager");
       expect(hrefs).toContain("/promo-codes");
-      expect(homeFor(role)).toBe("/travelers");
+      expect(homeFor(role)).toBe("/");
       expect(homeFor(role)).toBe(hrefs[0]);
     }
   });

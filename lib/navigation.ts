@@ -1,7 +1,12 @@
 import { may, type Permission, type StaffRole } from "./auth/roles";
 
-/** The screens that exist. An entry appears in the sidebar only for roles that may use it. */
+/**
+ * The screens that exist. An entry appears in the sidebar only for roles that may use it. The overview has no
+ * permission of its own: every signed-in role has it, and each of its widgets is decided by the role matrix
+ * (lib/overview/widgets.ts, docs/decisions/0045).
+ */
 export const screens = [
+  { href: "/", label: "Overview", icon: "layout-dashboard", permission: null },
   { href: "/travelers", label: "Travelers", icon: "plane", permission: "travelers.search" },
   { href: "/bookings", label: "Bookings", icon: "ticket", permission: "bookings.view" },
   { href: "/campaigns", label: "Campaigns", icon: "megaphone", permission: "campaigns.run" },
@@ -14,15 +19,15 @@ export const screens = [
   { href: "/api-log", label: "Hubby API log", icon: "activity", permission: "apiLog.read" },
   { href: "/jobs", label: "Jobs", icon: "activity", permission: "jobs.manage" },
   { href: "/account", label: "My account", icon: "user-cog", permission: "account.manage" },
-] as const satisfies readonly { href: string; label: string; icon: string; permission: Permission }[];
+] as const satisfies readonly { href: string; label: string; icon: string; permission: Permission | null }[];
 
 export type Screen = (typeof screens)[number];
 
 export function screensFor(role: StaffRole): Screen[] {
-  return screens.filter((screen) => may({ role }, screen.permission));
+  return screens.filter((screen) => screen.permission === null || may({ role }, screen.permission));
 }
 
-/** Where `/` sends a role: the first screen it uses. */
+/** Where signing in leads a role: the overview, every role's home. */
 export function homeFor(role: StaffRole): string {
-  return screensFor(role)[0]?.href ?? "/account";
+  return screensFor(role)[0]?.href ?? "/";
 }

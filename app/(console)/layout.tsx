@@ -3,6 +3,8 @@ import { requireStaff } from "@/lib/auth/staff";
 import { roleLabels } from "@/lib/auth/roles";
 import { hubbyEnvironment } from "@/lib/env";
 import { screensFor } from "@/lib/navigation";
+import { CommandPalette } from "@/components/command-palette";
+import { paletteCommandsFor } from "@/components/command-palette-commands";
 import { EnvironmentBadge } from "@/components/shell/environment-badge";
 import { Sidebar } from "@/components/shell/sidebar";
 import { SignOutButton } from "@/components/shell/sign-out-button";
@@ -24,6 +26,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
           <div className="flex items-center gap-3">
             <span className="text-sm font-semibold md:hidden">Hubby console</span>
             <EnvironmentBadge environment={hubbyEnvironment()} />
+            <CommandPalette {...paletteCommandsFor(staff.role)} />
           </div>
           <div className="flex items-center gap-3 text-sm">
             <span className="text-right leading-tight">

@@ -5,6 +5,7 @@ import {
   Activity,
   BookOpen,
   Globe,
+  LayoutDashboard,
   Megaphone,
   Plane,
   ScrollText,
@@ -19,6 +20,7 @@ import type { Screen } from "@/lib/navigation";
 import { cn } from "@/lib/utils";
 
 const icons: Record<Screen["icon"], LucideIcon> = {
+  "layout-dashboard": LayoutDashboard,
   plane: Plane,
   ticket: Ticket,
   globe: Globe,

@@ -34,9 +34,9 @@ afterEach(async () => {
 });
 
 const roles = [
-  { account: DEMO.admin, home: "/travelers", adminScreens: true },
-  { account: DEMO.campaigns, home: "/travelers", adminScreens: false },
-  { account: DEMO.support, home: "/travelers", adminScreens: false },
+  { account: DEMO.admin, home: "/", adminScreens: true },
+  { account: DEMO.campaigns, home: "/", adminScreens: false },
+  { account: DEMO.support, home: "/", adminScreens: false },
 ] as const;
 
 describe("sign-in", () => {
@@ -58,13 +58,12 @@ describe("sign-in", () => {
     },
   );
 
-  it.each(roles)("/ sends $account.role to $home", async ({ account, home }) => {
+  it.each(roles)("/ is $account.role's overview", async ({ account, home }) => {
     await page.goto("/login");
     await signIn(page, account.email, account.password);
     await page.goto("/account");
     await page.goto("/");
-    await page.waitForURL((url) => url.pathname === home);
-    await page.getByRole("heading", { level: 1 }).waitFor();
+    await page.getByRole("heading", { level: 1, name: "Overview" }).waitFor();
     expect(pathOf(page)).toBe(home);
   });
 
@@ -81,7 +80,7 @@ describe("sign-in", () => {
     expect(pathOf(page)).toBe("/login");
     // The right password still works (and clears the failure for this account).
     await signIn(page, DEMO.campaigns.email, DEMO.campaigns.password);
-    expect(pathOf(page)).toBe("/travelers");
+    expect(pathOf(page)).toBe("/");
   });
 
   it("an unknown email shows the same generic message", async () => {
@@ -112,9 +111,9 @@ describe("sign-in with a callbackUrl", () => {
     );
     await page.goto(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
     await submitSignIn(page, DEMO.admin.email, DEMO.admin.password);
-    await page.waitForURL((url) => url.origin !== E2E_URL || (url.pathname !== "/login" && url.pathname !== "/"));
+    await page.waitForURL((url) => url.origin !== E2E_URL || url.pathname !== "/login");
     expect(new URL(page.url()).origin).toBe(E2E_URL);
-    expect(pathOf(page)).toBe("/travelers");
+    expect(pathOf(page)).toBe("/");
   });
 
   it("a same-origin callbackUrl with a query is kept", async () => {
@@ -129,7 +128,7 @@ describe("sign-out", () => {
   it("returns to /login, and /staff then redirects to /login", async () => {
     await page.goto("/login");
     await signIn(page, DEMO.admin.email, DEMO.admin.password);
-    expect(pathOf(page)).toBe("/travelers");
+    expect(pathOf(page)).toBe("/");
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL((url) => url.pathname === "/login");

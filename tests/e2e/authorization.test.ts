@@ -105,7 +105,7 @@ describe("a support user and staff management", () => {
     expect(await row.getByText("Active", { exact: true }).count()).toBe(1);
     expect(await row.getByText("Disabled", { exact: true }).count()).toBe(0);
     const targetSession = await signedIn(target);
-    expect(pathOf(targetSession.page)).toBe("/travelers");
+    expect(pathOf(targetSession.page)).toBe("/");
 
     // The refusal is in the audit log.
     await admin.page.goto("/audit?q=staff.set_disabled&result=refused");

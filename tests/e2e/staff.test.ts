@@ -29,7 +29,7 @@ describe("staff management", () => {
     const newcomer = await session();
     await newcomer.page.goto("/login");
     await signIn(newcomer.page, member.email, member.password);
-    expect(pathOf(newcomer.page)).toBe("/travelers");
+    expect(pathOf(newcomer.page)).toBe("/");
     const header = newcomer.page.getByRole("banner");
     expect(await textOf(header.getByTestId("current-user"))).toBe(member.name);
     expect(await textOf(header.getByTestId("current-role"))).toBe("Campaign manager");
@@ -50,7 +50,7 @@ describe("staff management", () => {
 
   it("the staff list shows the demo staff to an admin", async () => {
     const admin = await browser.signedIn(DEMO.admin);
-    expect(pathOf(admin.page)).toBe("/travelers");
+    expect(pathOf(admin.page)).toBe("/");
     await admin.page.goto("/staff");
     await expectScreen(admin.page, "Staff");
     for (const account of [DEMO.admin, DEMO.campaigns, DEMO.support]) {

@@ -244,13 +244,12 @@ export async function failedSignIn(page: Page, email: string, password: string):
 }
 
 /**
- * Signs in and waits until the console has loaded on the role's home. The form's callback is `/` unless the login
- * page was reached with a callbackUrl; `/` redirects to the home screen, possibly client-side once the page streams,
- * so wait until the address is neither /login nor /.
+ * Signs in and waits until the console has loaded on the role's home. The form's callback is `/` (the overview,
+ * every role's home) unless the login page was reached with a callbackUrl.
  */
 export async function signIn(page: Page, email: string, password: string) {
   await submitSignIn(page, email, password);
-  await page.waitForURL((url) => url.pathname !== "/login" && url.pathname !== "/", { waitUntil: "load" });
+  await page.waitForURL((url) => url.pathname !== "/login", { waitUntil: "load" });
   await page.getByRole("button", { name: "Sign out" }).waitFor();
 }
 

@@ -30,6 +30,7 @@ describe("travelers", () => {
     const externalUserId = await travelerWithQueuedPackage();
     const { page, context } = await browser.signedIn(DEMO.support);
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: E2E_URL });
+    await page.goto("/travelers");
     await expectScreen(page, "Travelers");
     await page.getByLabel("Search travelers", { exact: true }).fill(externalUserId);
     await page.getByRole("button", { name: "Search" }).click();

@@ -4,6 +4,15 @@ import { copySupportSummaryAction, redeemPackageAction } from "@/app/(console)/t
 import { DataLeftMeter, PackageMeter, UsageMeter } from "@/app/(console)/travelers/[externalUserId]/meters";
 import { OverviewTab } from "@/app/(console)/travelers/[externalUserId]/overview-tab";
 import { UsageTab } from "@/app/(console)/travelers/[externalUserId]/usage-tab";
+import {
+  HubbyDownBanner,
+  LiveIccid,
+  LivePanel,
+  LiveStatus,
+  TravelerFromHubby,
+  TravelerNotFound,
+  TravelerPageView,
+} from "@/app/(console)/travelers/[externalUserId]/traveler-view";
 import { POST } from "@/app/api/webhooks/hubby/route";
 import { db } from "@/lib/db";
 import { SANDBOX_CREDENTIALS, resetEnvCache } from "@/lib/env";
@@ -14,7 +23,7 @@ import { travelerGaps, travelerTimeline, usageSamples } from "@/lib/travelers/tr
 import { refreshTraveler } from "@/lib/webhooks/reconcile";
 import { sampleEvent, type handledEvents } from "@/lib/webhooks/samples";
 import { form, signInAs } from "../support/factories";
-import { textOf } from "../support/render";
+import { textOfStreamed } from "../support/render";
 import { startReceiver, startTestSandbox } from "../support/sandbox";
 import { setSession } from "../support/session";
 import { WEBHOOK_KEY, webhookRequest } from "../support/webhooks";
@@ -38,11 +47,27 @@ async function send(
   expect(response.status).toBe(200);
 }
 
-/** The page's own server components (no hooks), rendered in place; every other component gives its children. */
-const renderedInPlace = new Set<unknown>([OverviewTab, UsageTab, DataLeftMeter, PackageMeter, UsageMeter]);
+/**
+ * The page's own server components (no hooks), rendered in place, its streamed parts awaited; every other component
+ * gives its children.
+ */
+const renderedInPlace = new Set<unknown>([
+  OverviewTab,
+  UsageTab,
+  DataLeftMeter,
+  PackageMeter,
+  UsageMeter,
+  TravelerPageView,
+  TravelerFromHubby,
+  TravelerNotFound,
+  LiveIccid,
+  LiveStatus,
+  HubbyDownBanner,
+  LivePanel,
+]);
 
 const renderPage = async (externalUserId: string, searchParams: Record<string, string> = {}) =>
-  textOf(
+  textOfStreamed(
     await TravelerPage({
       params: Promise.resolve({ externalUserId: encodeURIComponent(externalUserId) }),
       searchParams: Promise.resolve(searchParams),

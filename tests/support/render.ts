@@ -16,3 +16,27 @@ export function textOf(node: ReactNode, renderInPlace: ReadonlySet<unknown> = ne
   }
   return "";
 }
+
+/**
+ * textOf for a tree that streams: components in `renderInPlace` may be async (a page's Suspense parts) and are
+ * awaited; a Suspense boundary gives its content, not its fallback (what the browser shows once all has streamed).
+ */
+export async function textOfStreamed(
+  node: ReactNode,
+  renderInPlace: ReadonlySet<unknown> = new Set(),
+): Promise<string> {
+  if (node === null || node === undefined || typeof node === "boolean") return "";
+  if (typeof node === "string" || typeof node === "number") return String(node);
+  if (Array.isArray(node)) {
+    const parts = await Promise.all(node.map((child: ReactNode) => textOfStreamed(child, renderInPlace)));
+    return parts.join("");
+  }
+  if (isValidElement<{ children?: ReactNode }>(node)) {
+    if (renderInPlace.has(node.type)) {
+      const rendered = await (node.type as (props: unknown) => ReactNode | Promise<ReactNode>)(node.props);
+      return textOfStreamed(rendered, renderInPlace);
+    }
+    return textOfStreamed(node.props.children, renderInPlace);
+  }
+  return "";
+}

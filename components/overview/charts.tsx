@@ -1,0 +1,91 @@
+"use client";
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
+
+const palette = ["#0f766e", "#6366f1", "#f59e0b", "#ef4444", "#0ea5e9", "#84cc16", "#a855f7", "#64748b"];
+const dayFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+const formatDay = (value: unknown) => dayFormat.format(new Date(`${String(value)}T00:00:00Z`));
+
+type Point = Record<string, number | string>;
+type SeriesKey = { key: string; label: string };
+
+/** Daily counts stacked by key (e.g. webhook events by type); the series is aggregated on the server. */
+export function StackedDailyChart({ series, keys, label }: { series: Point[]; keys: SeriesKey[]; label: string }) {
+  return (
+    <div className="h-56 w-full" role="img" aria-label={label}>
+      <ResponsiveContainer width="100%" height="100%">
+        <BarChart data={series} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="day" tickFormatter={formatDay} fontSize={11} minTickGap={16} />
+          <YAxis allowDecimals={false} fontSize={11} />
+          <Tooltip labelFormatter={formatDay} />
+          <Legend wrapperStyle={{ fontSize: 11 }} />
+          {keys.map((entry, index) => (
+            <Bar
+              key={entry.key}
+              dataKey={entry.key}
+              name={entry.label}
+              stackId="day"
+              fill={palette[index % palette.length]}
+            />
+          ))}
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
+
+/** Daily lines on one axis (installs and activations; cost and price in one currency). */
+export function DailyLinesChart({
+  series,
+  keys,
+  label,
+  money,
+}: {
+  series: Point[];
+  keys: SeriesKey[];
+  label: string;
+  /** The currency when the values are cents: the axis and tooltip show whole units. */
+  money?: string;
+}) {
+  const format = money
+    ? (value: unknown) =>
+        new Intl.NumberFormat("en-GB", { style: "currency", currency: money, maximumFractionDigits: 0 }).format(
+          Number(value) / 100,
+        )
+    : (value: unknown) => new Intl.NumberFormat("en-GB").format(Number(value));
+  return (
+    <div className="h-48 w-full" role="img" aria-label={label}>
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart data={series} margin={{ top: 8, right: 8, bottom: 0, left: money ? 8 : -16 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="day" tickFormatter={formatDay} fontSize={11} minTickGap={16} />
+          <YAxis allowDecimals={false} fontSize={11} tickFormatter={format} />
+          <Tooltip labelFormatter={formatDay} formatter={(value) => format(value)} />
+          <Legend wrapperStyle={{ fontSize: 11 }} />
+          {keys.map((entry, index) => (
+            <Line
+              key={entry.key}
+              dataKey={entry.key}
+              name={entry.label}
+              type="monotone"
+              dot={false}
+              stroke={palette[index % palette.length]}
+              strokeWidth={2}
+            />
+          ))}
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
