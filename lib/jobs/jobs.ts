@@ -1,6 +1,8 @@
 import "server-only";
 import PgBoss from "pg-boss";
 import { getDatabase, type Database, type SqlRunner } from "../db";
+import { errorFields, log } from "../log";
+import { recordJobRun } from "../metrics";
 import { flushBatchers } from "./batcher";
 import { queueNames, queues, type QueueDeclaration, type QueueName, type QueuePayload } from "./queues";
 
@@ -81,7 +83,7 @@ export function registerJobHandler<Q extends QueueName>(queue: Q, handler: JobHa
 function recordError(error: unknown) {
   const message = error instanceof Error ? error.message : String(error);
   state().lastError = { at: new Date(), message };
-  console.error(`[jobs] ${message}`);
+  log("jobs").error({ error: message }, "job system error");
 }
 
 async function startWorkers(boss: PgBoss, queue: QueueName) {
@@ -98,7 +100,22 @@ async function startWorkers(boss: PgBoss, queue: QueueName) {
         if (!handler) throw new Error(`No handler is registered for the queue "${queue}".`);
         const payload = declaration.payload.parse(job.data) as QueuePayload<QueueName>;
         const lastAttempt = job.retryCount >= job.retryLimit;
-        await handler(payload, { id: job.id, queue, attempt: job.retryCount + 1, lastAttempt });
+        const attempt = job.retryCount + 1;
+        const started = performance.now();
+        try {
+          await handler(payload, { id: job.id, queue, attempt, lastAttempt });
+        } catch (error) {
+          const durationMs = Math.round(performance.now() - started);
+          recordJobRun(queue, "failed", durationMs);
+          log("jobs").warn(
+            { queue, jobId: job.id, attempt, lastAttempt, durationMs, ...errorFields(error) },
+            "job failed",
+          );
+          throw error;
+        }
+        const durationMs = Math.round(performance.now() - started);
+        recordJobRun(queue, "completed", durationMs);
+        log("jobs").info({ queue, jobId: job.id, attempt, durationMs }, "job completed");
       },
     );
     ids.push(id);
