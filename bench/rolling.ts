@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import pg from "pg";
@@ -8,7 +9,8 @@ import { ensureBuild, freePort, spawnConsole, stopConsole } from "./support";
  * `npm run bench:rolling`: a rolling restart under load. Two consoles started as `npm start` starts them (production
  * build) share one fresh PostgreSQL database behind a small round-robin proxy written here, which sends requests
  * only to instances whose GET /api/health/ready answers 200 (polled every 200 ms, as a load balancer does) and
- * tries the other instance when a connection is refused (nothing was sent). Signed webhooks and page requests
+ * tries the other instance when a connection is refused (nothing was sent) or, for GETs and webhooks (stored once
+ * per event id), reset before any answer. Signed webhooks and page requests
  * (the sign-in page, a signed-in screen) go through the proxy while each instance in turn is stopped with SIGTERM
  * and started again. Prints requests sent, answers that were not 2xx, and webhooks acknowledged vs stored.
  *
@@ -30,12 +32,16 @@ const webhookSettings = {
   timestampHeader: "x-hubby-timestamp",
 };
 
-type Backend = { name: string; port: number; ready: boolean };
+function idempotent(request: http.IncomingMessage): boolean {
+  return request.method === "GET" || request.url === "/api/webhooks/hubby";
+}
+
+type Backend = { name: string; port: number; ready: boolean; slowProbes: number };
 
 /** The proxy: round-robin over ready backends; a refused connection is tried on the next one. */
 async function startProxy(backends: Backend[]) {
   let next = 0;
-  const stats = { retriedAfterRefusal: 0, noBackend: 0 };
+  const stats = { retriedAfterRefusal: 0, retriedAfterReset: 0, noBackend: 0 };
   const forward = (
     request: http.IncomingMessage,
     body: Buffer,
@@ -66,8 +72,17 @@ async function startProxy(backends: Backend[]) {
     upstream.on("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "ECONNREFUSED" && !response.headersSent) {
         // Nothing reached the instance: it stopped listening before the readiness poll saw it go.
+        if (backend.ready) console.log(`[proxy] ${backend.name}: not ready (connection refused)`);
         backend.ready = false;
         stats.retriedAfterRefusal += 1;
+        forward(request, body, response, triesLeft - 1);
+        return;
+      }
+      if (error.code === "ECONNRESET" && !response.headersSent && idempotent(request)) {
+        // A connection still in the listen queue when the instance closed its listener is reset. Retried only
+        // where a repeat is harmless (as a balancer's "retry on reset" for idempotent routes): GETs, and webhooks,
+        // which the console stores once per event id.
+        stats.retriedAfterReset += 1;
         forward(request, body, response, triesLeft - 1);
         return;
       }
@@ -83,24 +98,28 @@ async function startProxy(backends: Backend[]) {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   let polling = true;
-  const poll = async () => {
+  // One probe loop per backend, so a slow or starting instance never delays noticing that another one stops.
+  const probe = async (backend: Backend) => {
     while (polling) {
-      await Promise.all(
-        backends.map(async (backend) => {
-          try {
-            const reply = await fetch(`http://127.0.0.1:${backend.port}/api/health/ready`, {
-              signal: AbortSignal.timeout(1_000),
-            });
-            backend.ready = reply.status === 200;
-          } catch {
-            backend.ready = false;
-          }
-        }),
-      );
+      let answer: string;
+      try {
+        const reply = await fetch(`http://127.0.0.1:${backend.port}/api/health/ready`, {
+          signal: AbortSignal.timeout(2_000),
+        });
+        answer = reply.status === 200 ? "ready" : `${reply.status} ${await reply.text()}`;
+      } catch (error) {
+        answer = (error as Error).name === "TimeoutError" ? "timeout" : "refused";
+      }
+      // As balancers do: an explicit "not ready" or a refused connection counts at once; a slow answer on a
+      // busy machine only after three in a row.
+      backend.slowProbes = answer === "timeout" ? backend.slowProbes + 1 : 0;
+      const ready = answer === "ready" || (answer === "timeout" && backend.ready && backend.slowProbes < 3);
+      if (ready !== backend.ready) console.log(`[proxy] ${backend.name}: ${ready ? "ready" : `not ready (${answer})`}`);
+      backend.ready = ready;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   };
-  const polled = poll();
+  const polled = Promise.all(backends.map(probe));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     stats,
@@ -119,6 +138,8 @@ type Tally = {
   errors: number;
   webhooksAcknowledged: number;
   pages: number;
+  /** The first few answers that were not 2xx, to say what went wrong. */
+  samples: string[];
 };
 
 function count(tally: Tally, status: number) {
@@ -129,8 +150,11 @@ function count(tally: Tally, status: number) {
 async function request(url: string, init: RequestInit, tally: Tally): Promise<Response | undefined> {
   try {
     const response = await fetch(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(30_000) });
-    await response.arrayBuffer();
+    const text = await response.text();
     count(tally, response.status);
+    if ((response.status < 200 || response.status >= 300) && tally.samples.length < 5) {
+      tally.samples.push(`${response.status} ${new URL(url).pathname}: ${text.slice(0, 200)}`);
+    }
     return response;
   } catch {
     tally.sent += 1;
@@ -161,16 +185,19 @@ async function signIn(proxyUrl: string): Promise<string> {
 }
 
 async function waitReady(backend: Backend, child: ReturnType<typeof spawnConsole>) {
+  let last = "no answer";
   for (let attempt = 0; attempt < 1_200; attempt++) {
     if (child.exitCode !== null) throw new Error(`${backend.name} exited during start-up`);
     try {
-      if ((await fetch(`http://127.0.0.1:${backend.port}/api/health/ready`)).status === 200) return;
+      const response = await fetch(`http://127.0.0.1:${backend.port}/api/health/ready`);
+      if (response.status === 200) return;
+      last = `${response.status} ${await response.text()}`;
     } catch {
       // starting
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`${backend.name} did not become ready`);
+  throw new Error(`${backend.name} did not become ready (last answer: ${last})`);
 }
 
 async function main() {
@@ -181,23 +208,27 @@ async function main() {
   await admin.query(`CREATE DATABASE "${name}"`);
   const databaseUrl = new URL(PG_ADMIN_URL);
   databaseUrl.pathname = `/${name}`;
+  const backends: Backend[] = [
+    { name: "instance A", port: await freePort(), ready: false, slowProbes: 0 },
+    { name: "instance B", port: await freePort(), ready: false, slowProbes: 0 },
+  ];
+  const proxy = await startProxy(backends);
   const env = {
     DATABASE_URL: databaseUrl.toString(),
+    // One session secret and public URL for both: a session signed in on one instance is valid on the other.
+    NEXTAUTH_SECRET: crypto.randomBytes(32).toString("hex"),
+    NEXTAUTH_URL: proxy.url,
     HUBBY_WEBHOOK_API_KEY: KEY,
     HUBBY_WEBHOOK_SIGNING_SECRET: SECRET,
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: "warn",
-    // Time for the proxy's readiness poll to see the instance go before it stops listening.
-    SHUTDOWN_DELAY_SECONDS: "1",
+    // Time for the proxy's readiness poll (every 200 ms, slower on a busy machine) to see the instance go before it
+    // stops listening.
+    SHUTDOWN_DELAY_SECONDS: "3",
   };
-  const backends: Backend[] = [
-    { name: "instance A", port: await freePort(), ready: false },
-    { name: "instance B", port: await freePort(), ready: false },
-  ];
   const children = backends.map((backend) => spawnConsole(backend.port, env, "inherit"));
-  const proxy = await startProxy(backends);
-  const tally: Tally = { sent: 0, statuses: new Map(), errors: 0, webhooksAcknowledged: 0, pages: 0 };
+  const tally: Tally = { sent: 0, statuses: new Map(), errors: 0, webhooksAcknowledged: 0, pages: 0, samples: [] };
   let loading = true;
   const loads: Promise<void>[] = [];
   try {
@@ -279,7 +310,10 @@ async function main() {
   console.log(`  failed requests:          ${tally.errors} (no answer at all)`);
   console.log(`  webhooks acknowledged:    ${tally.webhooksAcknowledged}`);
   console.log(`  webhooks stored:          ${stored}`);
-  console.log(`  proxy retries (refused):  ${proxy.stats.retriedAfterRefusal}`);
+  console.log(
+    `  proxy retries:            ${proxy.stats.retriedAfterRefusal} after a refused connection, ${proxy.stats.retriedAfterReset} after a reset`,
+  );
+  for (const sample of tally.samples) console.log(`  not 2xx: ${sample}`);
   process.exitCode = non2xxCount === 0 && tally.errors === 0 && stored === tally.webhooksAcknowledged ? 0 : 1;
 }
 

@@ -3,7 +3,6 @@ import { db } from "./db";
 import { appVersion } from "./env";
 import { jobSystemStatus } from "./jobs/jobs";
 import { errorFields, log } from "./log";
-import { readMigrationFiles } from "./migrations";
 
 /**
  * The instance's health, three ways:
@@ -52,21 +51,32 @@ export async function checkHealth(timeoutMs = 3_000) {
   return { status, version: appVersion, database, jobs } as const;
 }
 
-let migrationNames: string[] | undefined;
+const globalForMigrations = globalThis as typeof globalThis & { __consoleExpectedMigrations?: string[] };
+
+/**
+ * The migrations this build ships, set by scripts/server.ts at start (it reads prisma/migrations); kept on
+ * globalThis so the Next.js bundle never reads the migrations folder itself.
+ */
+export function setExpectedMigrations(names: string[]) {
+  globalForMigrations.__consoleExpectedMigrations = names;
+}
 
 export type Readiness = { ready: boolean; version: string; reasons: string[] };
 
 export async function checkReadiness(timeoutMs = 3_000): Promise<Readiness> {
+  // Stopping is answered at once, without the database: balancers must see it while the instance still serves.
+  if (isShuttingDown()) return { ready: false, version: appVersion, reasons: ["shutting down"] };
   const reasons: string[] = [];
-  if (isShuttingDown()) reasons.push("shutting down");
   try {
-    migrationNames ??= readMigrationFiles().map((file) => file.name);
+    const expected = globalForMigrations.__consoleExpectedMigrations ?? [];
+    if (!globalForMigrations.__consoleExpectedMigrations)
+      reasons.push("migrations not known (not started by npm start)");
     const applied = await withTimeout(
       db().$queryRawUnsafe<{ name: string }[]>(`SELECT name FROM "_console_migrations"`),
       timeoutMs,
     );
     const appliedNames = new Set(applied.map((row) => row.name));
-    const pending = migrationNames.filter((name) => !appliedNames.has(name));
+    const pending = expected.filter((name) => !appliedNames.has(name));
     if (pending.length) reasons.push(`${pending.length} migration(s) not applied`);
   } catch (error) {
     log("health").error(errorFields(error), "readiness: database check failed");

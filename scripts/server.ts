@@ -5,10 +5,11 @@ import next from "next";
 import { decode } from "next-auth/jwt";
 import { closeDatabase, getDatabase } from "../lib/db";
 import { getEnv } from "../lib/env";
-import { markShuttingDown } from "../lib/health";
+import { markShuttingDown, setExpectedMigrations } from "../lib/health";
 import { flushApiLog } from "../lib/hubby/api-log";
 import { stopJobs } from "../lib/jobs/jobs";
 import { errorFields, log } from "../lib/log";
+import { readMigrationFiles } from "../lib/migrations";
 const REQUEST_ID_HEADER = "x-request-id";
 import { createConsoleServer } from "../lib/server/http-server";
 import { handleWebhookRequest, isWebhookRequest, WEBHOOK_PATH } from "../lib/webhooks/node-handler";
@@ -83,6 +84,7 @@ async function main() {
   process.title = `hubby-console (${options.dev ? "dev" : "start"})`;
   const logger = log("server");
   await getDatabase().sql.query("SELECT 1");
+  setExpectedMigrations(readMigrationFiles().map((file) => file.name));
 
   const env = getEnv();
   let stopping = false;

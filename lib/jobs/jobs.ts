@@ -154,6 +154,19 @@ export function createBoss(database: Database, options: Omit<StartJobsOptions, "
   });
 }
 
+const JOB_SETUP_LOCK_KEY = 72_410_003;
+
+async function declareQueues(boss: PgBoss) {
+  for (const queue of queueNames) {
+    await boss.createQueue(queue, queueOptions(queue));
+    // createQueue leaves an existing queue as it is: bring it to what queues.ts declares now.
+    await boss.updateQueue(queue, queueOptions(queue));
+    const schedule = (queues[queue] as QueueDeclaration).schedule;
+    if (schedule) await boss.schedule(queue, schedule.cron, schedule.payload, { tz: "UTC" });
+    else await boss.unschedule(queue);
+  }
+}
+
 /** Starts this process's boss: its schema, the declared queues and schedules, and workers for registered handlers. */
 export async function startJobs(options: StartJobsOptions = {}): Promise<void> {
   const current = state();
@@ -164,15 +177,18 @@ export async function startJobs(options: StartJobsOptions = {}): Promise<void> {
     const schema = options.schema ?? "pgboss";
     const boss = createBoss(database, { ...options, schema });
     boss.on("error", recordError);
-    await boss.start();
-    for (const queue of queueNames) {
-      await boss.createQueue(queue, queueOptions(queue));
-      // createQueue leaves an existing queue as it is: bring it to what queues.ts declares now.
-      await boss.updateQueue(queue, queueOptions(queue));
-      const schedule = (queues[queue] as QueueDeclaration).schedule;
-      if (schedule) await boss.schedule(queue, schedule.cron, schedule.payload, { tz: "UTC" });
-      else await boss.unschedule(queue);
-    }
+    // Instances starting together take turns: with two fresh instances setting up the same schema, queues and
+    // schedules at once, one of them was seen never to get its job system running (issue 25, decisions/0035).
+    await database.withExclusiveLock(JOB_SETUP_LOCK_KEY, async () => {
+      await boss.start();
+      try {
+        await declareQueues(boss);
+      } catch (error) {
+        // Not kept half-started: the next startJobs() begins again with a new boss.
+        await boss.stop({ graceful: false, close: false }).catch(() => undefined);
+        throw error;
+      }
+    });
     if (database.kind === "pglite") await handBackOrphanedJobs(boss, database, schema);
     current.pollingIntervalSeconds = options.pollingIntervalSeconds ?? 2;
     current.schema = schema;

@@ -3,7 +3,8 @@ import { GET } from "@/app/api/metrics/route";
 import { GET as ready } from "@/app/api/health/ready/route";
 import { GET as live } from "@/app/api/health/live/route";
 import { resetEnvCache } from "@/lib/env";
-import { isShuttingDown, markShuttingDown } from "@/lib/health";
+import { isShuttingDown, markShuttingDown, setExpectedMigrations } from "@/lib/health";
+import { readMigrationFiles } from "@/lib/migrations";
 import { registerJobHandler, sendJob, startJobs, stopJobs } from "@/lib/jobs/jobs";
 import { authorizeCredentials } from "@/lib/auth/options";
 import { clientFor, sandboxPerFile } from "../support/sandbox";
@@ -101,6 +102,11 @@ describe("GET /api/metrics", () => {
 describe("probes", () => {
   it("live answers 200; ready answers 200 only while the job system runs and the instance is not stopping", async () => {
     expect((await live()).status).toBe(200);
+    setExpectedMigrations([...readMigrationFiles().map((file) => file.name), "29991231000000_from_a_newer_build"]);
+    const behind = await ready();
+    expect(behind.status).toBe(503);
+    expect(await behind.json()).toMatchObject({ reasons: expect.arrayContaining(["1 migration(s) not applied"]) });
+    setExpectedMigrations(readMigrationFiles().map((file) => file.name));
     await stopJobs(1_000);
     const withoutJobs = await ready();
     expect(withoutJobs.status).toBe(503);

@@ -273,5 +273,5 @@ describe.skipIf(!postgresUrl)("npm start, twice at once, on one fresh PostgreSQL
     for (const [what, value] of Object.entries({ ...secrets, sessionCookie: sessionValue })) {
       expect(output.includes(value), `${what} appears in the logs`).toBe(false);
     }
-  });
+  }, 300_000);
 });
