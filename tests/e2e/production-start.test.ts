@@ -5,7 +5,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sandbox } from "@/lib/hubby-sandbox/sandbox";
-import { ensureBuild, freePort } from "../../bench/support";
+import { freePort } from "../../bench/support";
 import { startReceiver, startTestSandbox } from "../support/sandbox";
 import { envelope } from "../support/webhooks";
 
@@ -15,10 +15,26 @@ import { envelope } from "../support/webhooks";
 // pages that call Hubby, webhooks, a metrics scrape), a graceful stop with a webhook in flight, and a search of
 // everything both processes printed for the secrets they were given.
 //
-// PostgreSQL only: PGlite is one process's database (the db-lock test covers a second process being refused).
-// It needs a production build (built here when .next is missing or older than the sources; CI's PostgreSQL run
-// comes after the e2e suite has built it).
-const postgresUrl = process.env.TEST_DATABASE_URL;
+// In the e2e project: it needs the production build `npm run test:e2e` makes first. PostgreSQL only (PGlite is one
+// process's database; the db-lock test covers a second process being refused): TEST_DATABASE_URL, else
+// VALIDATE_POSTGRES_URL, else the local server. Skipped when none answers, except in CI, where it must run.
+const postgresUrl =
+  process.env.TEST_DATABASE_URL || process.env.VALIDATE_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/test";
+
+async function postgresAnswers(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 3_000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+const postgresReachable = await postgresAnswers();
+if (!postgresReachable && process.env.CI) throw new Error(`No PostgreSQL answers at ${postgresUrl}.`);
 
 const secrets = {
   apiSecret: `sk_${crypto.randomBytes(12).toString("hex")}`,
@@ -130,9 +146,8 @@ async function stop(instance: Instance) {
   return instance.exited;
 }
 
-describe.skipIf(!postgresUrl)("npm start, twice at once, on one fresh PostgreSQL database", () => {
+describe.skipIf(!postgresReachable)("npm start, twice at once, on one fresh PostgreSQL database", () => {
   beforeAll(async () => {
-    ensureBuild();
     const name = `start_${process.pid}_${Date.now()}`;
     await adminQuery(`CREATE DATABASE "${name}"`);
     const url = new URL(postgresUrl!);
@@ -143,7 +158,7 @@ describe.skipIf(!postgresUrl)("npm start, twice at once, on one fresh PostgreSQL
       webhookUrl: sandboxReceiver.url,
       credentials: { apiKey: "pk_ops_test", apiSecret: secrets.apiSecret },
     });
-  }, 900_000);
+  });
 
   afterAll(async () => {
     for (const instance of instances) {
