@@ -9,7 +9,7 @@ import { getEnv, type Env } from "./env";
  *
  * Nothing logs headers, bodies or credentials: callers pass the few fields a line needs (request id, route, status,
  * latency, staff id). The redaction list is a second line of defence for a field passed by mistake; the log test
- * (tests/integration/production-start.test.ts) greps a whole journey's output for the secrets.
+ * (tests/e2e/production-start.test.ts) greps a whole journey's output for the secrets.
  *
  * On globalThis: scripts/server.ts and Next.js's bundled copy of this module run in one process and share one
  * logger (and one stdout stream).
