@@ -1,4 +1,4 @@
-# Stateless app image: configuration from the environment, data in PostgreSQL (DATABASE_URL).
+# Stateless app image: configuration from the environment, data in PostgreSQL (DATABASE_URL). README "Deployment".
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -11,8 +11,17 @@ RUN npm run build && npm prune --omit=dev
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=3000
+# Owned by root and read-only to the app, except Next.js's cache directory, which it writes at run time.
 COPY --from=build /app ./
+RUN mkdir -p .next/cache && chown -R node:node .next/cache
+# Non-root: the image's unprivileged `node` user (uid 1000).
 USER node
 EXPOSE 3000
-# Migrates (with an advisory lock, so several instances can start together), bootstraps ADMIN_EMAIL, then serves.
+# Liveness only (the process answers HTTP): Docker restarts a hung container; balancers use /api/health/ready.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=120s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# SIGTERM (docker stop) starts a graceful stop bounded by SHUTDOWN_TIMEOUT_SECONDS (20 s): give it longer than that,
+# e.g. `docker stop -t 30` or compose's stop_grace_period.
+STOPSIGNAL SIGTERM
+# Migrates and bootstraps under advisory locks, so several instances can start together, then serves.
 CMD ["node_modules/.bin/tsx", "--conditions=react-server", "scripts/run-server.ts", "start"]

@@ -7,6 +7,8 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { startJobs } = await import("./lib/jobs/jobs");
+  const { errorFields, log } = await import("./lib/log");
+  const logger = log("start");
   const catalog = await import("./lib/catalog/background");
   const { registerMaintenanceJobs } = await import("./lib/maintenance/maintenance");
   const { registerReconciliationJobs } = await import("./lib/webhooks/reconcile");
@@ -18,17 +20,24 @@ export async function register() {
   // Not awaited: Next.js holds every request until register() returns, and the start never waits on pg-boss's
   // schema check or on Hubby. /api/health says "degraded" until the job system runs; a catalog that is empty or
   // stale is queued for reading once it does (pages say "being read from Hubby" until it is in).
-  void startJobs().then(
-    async () => {
-      await catalog.refreshCatalogAtStartWhenStale().catch((error: unknown) => {
-        console.error("[catalog] could not queue the catalog refresh:", error);
-      });
-      await campaigns.queueUnfinishedCampaigns().catch((error: unknown) => {
-        console.error("[campaigns] could not queue the campaigns left running or checking:", error);
-      });
-    },
-    (error: unknown) => {
-      console.error("[jobs] could not start the job system:", error);
-    },
-  );
+  // Tried again every 5 s until it runs: a database that is briefly unreachable at start must not leave this
+  // instance without its job system (and so never ready) until the next restart.
+  const startJobSystem = (attempt: number): void => {
+    void startJobs().then(
+      async () => {
+        logger.info({ attempt }, "job system running");
+        await catalog.refreshCatalogAtStartWhenStale().catch((error: unknown) => {
+          logger.error(errorFields(error), "could not queue the catalog refresh");
+        });
+        await campaigns.queueUnfinishedCampaigns().catch((error: unknown) => {
+          logger.error(errorFields(error), "could not queue the campaigns left running or checking");
+        });
+      },
+      (error: unknown) => {
+        logger.error({ attempt, ...errorFields(error) }, "could not start the job system; trying again in 5 s");
+        setTimeout(() => startJobSystem(attempt + 1), 5_000).unref();
+      },
+    );
+  };
+  startJobSystem(1);
 }

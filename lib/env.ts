@@ -77,6 +77,20 @@ const schema = z
     TRUST_PROXY: z
       .preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).default("false"))
       .transform((value) => value === "true" || value === "1"),
+    /**
+     * Minimum level of the JSON log lines on stdout (pino; pretty when NODE_ENV is development). Unset: info, or
+     * warn under tests (lib/log.ts).
+     */
+    LOG_LEVEL: z.preprocess(
+      emptyToUndefined,
+      z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+    ),
+    /** Bearer token for GET /api/metrics (Prometheus); unset: the endpoint answers 404. */
+    METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, "must be at least 16 characters").optional()),
+    /** After SIGTERM: seconds the instance answers not-ready while still serving, so balancers stop sending. */
+    SHUTDOWN_DELAY_SECONDS: z.coerce.number().min(0).max(60).default(0),
+    /** After SIGTERM: the longest wait for requests, webhook intakes and jobs in flight before exiting anyway. */
+    SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(1).max(300).default(20),
     HUBBY_SANDBOX_PORT: z.coerce.number().int().min(1).max(65_535).default(4010),
     HUBBY_SANDBOX_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default("./data/sandbox")),
     HUBBY_SANDBOX_CLOCK_SPEED: z.coerce.number().min(0).max(100_000).default(60),

@@ -1,4 +1,5 @@
 import { closeDatabase, databaseLabel, getDatabase } from "../lib/db";
+import { log } from "../lib/log";
 import { migrate } from "../lib/migrations";
 import { bootstrapStaff, type BootstrapReport } from "../lib/staff/bootstrap";
 
@@ -7,7 +8,8 @@ export async function prepareDatabase(options: { bootstrap: boolean }): Promise<
   try {
     const database = getDatabase();
     const applied = await migrate(database);
-    console.log(
+    log("start").info(
+      { database: databaseLabel(), applied },
       applied.length
         ? `Database ${databaseLabel()}: applied ${applied.length} migration(s): ${applied.join(", ")}`
         : `Database ${databaseLabel()}: up to date`,
@@ -20,14 +22,16 @@ export async function prepareDatabase(options: { bootstrap: boolean }): Promise<
 
 export function printBootstrapReport(report: BootstrapReport | undefined) {
   if (!report) return;
-  if (report.admin?.created) console.log(`Created admin ${report.admin.email} from ADMIN_EMAIL.`);
-  if (report.admin?.updated) console.log(`Updated admin ${report.admin.email} from ADMIN_EMAIL / ADMIN_PASSWORD.`);
+  const logger = log("start");
+  if (report.admin?.created) logger.info(`Created admin ${report.admin.email} from ADMIN_EMAIL.`);
+  if (report.admin?.updated) logger.info(`Updated admin ${report.admin.email} from ADMIN_EMAIL / ADMIN_PASSWORD.`);
   if (report.demoDisabled.length) {
-    console.log(
+    logger.warn(
       `Demo staff disabled (not on the built-in Hubby sandbox, or ADMIN_EMAIL is set): ${report.demoDisabled.join(", ")}. ` +
         "They cannot sign in while the console runs against a real Hubby.",
     );
   }
+  // The demo staff's published passwords, for the person at the terminal (built-in sandbox only): not log lines.
   if (report.demoCredentials.length) {
     const width = Math.max(...report.demoCredentials.map((c) => c.email.length));
     console.log(`\n  Demo staff (built-in Hubby sandbox only${report.demoSeeded ? ", just created" : ""}):`);

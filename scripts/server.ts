@@ -1,10 +1,16 @@
 import "./satisfy-server-only";
+import crypto from "node:crypto";
 import http from "node:http";
 import next from "next";
+import { decode } from "next-auth/jwt";
 import { closeDatabase, getDatabase } from "../lib/db";
 import { getEnv } from "../lib/env";
+import { markShuttingDown, setExpectedMigrations } from "../lib/health";
 import { flushApiLog } from "../lib/hubby/api-log";
 import { stopJobs } from "../lib/jobs/jobs";
+import { errorFields, log } from "../lib/log";
+import { readMigrationFiles } from "../lib/migrations";
+const REQUEST_ID_HEADER = "x-request-id";
 import { createConsoleServer } from "../lib/server/http-server";
 import { handleWebhookRequest, isWebhookRequest, WEBHOOK_PATH } from "../lib/webhooks/node-handler";
 
@@ -40,6 +46,33 @@ function parseArguments(argv: string[]): Options {
   return options;
 }
 
+/** The request id proxy.ts and the Hubby client carry on: the caller's when well-formed, else a fresh one. */
+function assignRequestId(request: http.IncomingMessage): string {
+  const given = request.headers[REQUEST_ID_HEADER];
+  const valid = typeof given === "string" && /^[A-Za-z0-9-]{8,64}$/.test(given) ? given : undefined;
+  const requestId = valid ?? crypto.randomUUID();
+  request.headers[REQUEST_ID_HEADER] = requestId;
+  return requestId;
+}
+
+/** The signed-in staff member's id for the request log, read from the session cookie; undefined when none. */
+async function staffIdOf(request: http.IncomingMessage, secret: string | undefined): Promise<string | undefined> {
+  const cookieHeader = request.headers.cookie;
+  if (!secret || !cookieHeader || !cookieHeader.includes("next-auth.session-token")) return undefined;
+  const token = cookieHeader
+    .split(";")
+    .map((part) => part.trim())
+    .find((part) => part.startsWith("next-auth.session-token=") || part.startsWith("__Secure-next-auth.session-token="))
+    ?.split("=")[1];
+  if (!token) return undefined;
+  try {
+    const decoded = await decode({ token, secret });
+    return typeof decoded?.sub === "string" ? decoded.sub : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function main() {
   let options: Options;
   try {
@@ -49,9 +82,13 @@ async function main() {
     process.exit(2);
   }
   process.title = `hubby-console (${options.dev ? "dev" : "start"})`;
+  const logger = log("server");
   await getDatabase().sql.query("SELECT 1");
+  setExpectedMigrations(readMigrationFiles().map((file) => file.name));
 
   const env = getEnv();
+  let stopping = false;
+  const inFlight = new Set<http.ServerResponse>();
   // Filled in once Next.js is prepared; the server listens only after that, so no request arrives before.
   const nextJs: { handle?: ReturnType<ReturnType<typeof next>["getRequestHandler"]> } = {};
   const httpServer = createConsoleServer(
@@ -63,16 +100,52 @@ async function main() {
       ownBodyLimitPaths: ["/api/campaigns/upload", WEBHOOK_PATH],
     },
     (request: http.IncomingMessage, response: http.ServerResponse) => {
+      const started = performance.now();
+      const requestId = assignRequestId(request);
+      response.setHeader(REQUEST_ID_HEADER, requestId);
+      // While stopping, every answer closes its connection: a kept-alive socket would hold the stop up.
+      if (stopping) response.setHeader("connection", "close");
+      inFlight.add(response);
+      response.once("close", () => {
+        inFlight.delete(response);
+        void logRequest(request, response, requestId, started);
+      });
       const handled = isWebhookRequest(request)
         ? handleWebhookRequest(request, response)
         : nextJs.handle!(request, response);
       handled.catch((error: unknown) => {
-        console.error(`[server] ${request.method} ${request.url} failed:`, error);
+        logger.error({ requestId, method: request.method, route: routeOf(request), ...errorFields(error) }, "failed");
         if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain" });
         response.end("Internal Server Error");
       });
     },
   );
+
+  /** One line per request: id, method, route (path without the query, which may carry tokens), status, latency. */
+  async function logRequest(
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+    requestId: string,
+    started: number,
+  ) {
+    const route = routeOf(request);
+    const quiet = route.startsWith("/_next/") || route.startsWith("/api/health");
+    if (!logger.isLevelEnabled(quiet ? "debug" : "info")) return;
+    const staffId = await staffIdOf(request, env.NEXTAUTH_SECRET);
+    logger[quiet ? "debug" : "info"](
+      {
+        requestId,
+        method: request.method,
+        route,
+        status: response.statusCode,
+        latencyMs: Math.round((performance.now() - started) * 10) / 10,
+        ...(staffId ? { staffId } : {}),
+        ...(response.writableFinished ? {} : { aborted: true }),
+      },
+      "request",
+    );
+  }
+
   const app = next({
     dev: options.dev,
     dir: process.cwd(),
@@ -83,7 +156,8 @@ async function main() {
   await app.prepare();
   nextJs.handle = app.getRequestHandler();
   httpServer.on("error", (error: NodeJS.ErrnoException) => {
-    console.error(
+    logger.fatal(
+      { code: error.code },
       error.code === "EADDRINUSE"
         ? `Port ${options.port} is in use: another console is running. Stop it, or set PORT.`
         : `Could not start the server: ${error.message}`,
@@ -92,30 +166,64 @@ async function main() {
   });
   httpServer.listen(options.port, options.hostname, () => {
     const shown = !options.hostname || options.hostname === "0.0.0.0" ? "localhost" : options.hostname;
-    console.log(`Console ready on http://${shown}:${options.port} (${options.dev ? "development" : "production"})`);
+    logger.info(
+      { port: options.port, mode: options.dev ? "development" : "production" },
+      `Console ready on http://${shown}:${options.port} (${options.dev ? "development" : "production"})`,
+    );
   });
 
-  let stopping = false;
+  /**
+   * A graceful stop, bounded by SHUTDOWN_TIMEOUT_SECONDS: answer not-ready at once (balancers route elsewhere),
+   * keep serving for SHUTDOWN_DELAY_SECONDS, stop accepting connections, let requests and webhook intakes in
+   * flight finish (an acknowledged webhook is committed before its 200), hand running jobs back, flush the API
+   * log, checkpoint and close the database, exit.
+   */
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    // Finish requests in flight (an acknowledged webhook is already committed) and running jobs, then close the
-    // database cleanly.
-    const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    markShuttingDown();
+    const deadline = Date.now() + env.SHUTDOWN_TIMEOUT_SECONDS * 1000;
+    const remainingMs = () => Math.max(1_000, deadline - Date.now());
+    logger.info({ signal, inFlight: inFlight.size }, "stopping: not ready from now on");
+    if (env.SHUTDOWN_DELAY_SECONDS > 0) await sleep(env.SHUTDOWN_DELAY_SECONDS * 1000);
+    const closed = new Promise<boolean>((resolve) => httpServer.close(() => resolve(true)));
+    // A socket kept alive between requests would keep close() waiting; ones that go idle later are closed too.
     httpServer.closeIdleConnections();
-    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+    const idleCloser = setInterval(() => httpServer.closeIdleConnections(), 100);
+    const finished = await Promise.race([closed, sleep(remainingMs()).then(() => false)]);
+    clearInterval(idleCloser);
+    if (!finished) {
+      logger.warn({ inFlight: inFlight.size }, "requests still running at the shutdown deadline: closing them");
+      httpServer.closeAllConnections();
+    }
     await app.close().catch(() => undefined);
     // Running jobs finish, or are handed back to be tried again (here after a restart, or on another instance).
-    await stopJobs().catch((error: unknown) => console.error("[jobs] stop failed:", error));
+    await stopJobs(remainingMs()).catch((error: unknown) => logger.error(errorFields(error), "job system stop failed"));
     await flushApiLog().catch(() => undefined);
+    // PGlite runs with fsync off: a checkpoint writes everything to its files before they are closed.
+    if (getDatabase().kind === "pglite")
+      await getDatabase()
+        .sql.exec("CHECKPOINT")
+        .catch(() => undefined);
     await closeDatabase().catch(() => undefined);
+    logger.info({ signal }, "stopped");
     process.exit(signal === "SIGINT" ? 130 : 143);
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
 }
 
+function routeOf(request: http.IncomingMessage): string {
+  const url = request.url ?? "/";
+  const query = url.indexOf("?");
+  return (query >= 0 ? url.slice(0, query) : url).slice(0, 200);
+}
+
+function sleep(ms: number) {
+  return new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+}
+
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  log("server").fatal(errorFields(error), "could not start");
   process.exit(1);
 });

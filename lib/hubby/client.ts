@@ -18,6 +18,8 @@ import {
 } from "./schemas";
 import { signRequest, type SignedPathMode } from "./signing";
 import { sendHttp, TransportError, type HttpReply } from "./transport";
+import { errorFields, log } from "../log";
+import { recordHubbyCall } from "../metrics";
 
 /**
  * The typed Hubby client: one method per partner endpoint (reference §4), HMAC signing (§2), zod-parsed replies
@@ -369,6 +371,19 @@ export class HubbyClient {
       error?: HubbyApiError;
     },
   ) {
+    const durationMs = Math.round(performance.now() - outcome.started);
+    recordHubbyCall(spec.endpoint, outcome.status, durationMs);
+    log("hubby").info(
+      {
+        endpoint: spec.endpoint,
+        status: outcome.status,
+        durationMs,
+        attempt: outcome.attempt,
+        requestId: outcome.requestId,
+        ...(outcome.error ? { errorKind: outcome.error.kind } : {}),
+      },
+      "hubby call",
+    );
     if (!this.config.recorder) return;
     try {
       const recorded = this.config.recorder({
@@ -396,7 +411,7 @@ export class HubbyClient {
 
   private recordFailed(requestId: string, error: unknown) {
     // The log must never turn a good Hubby call into a failure.
-    console.error(`[hubby] could not record API call ${requestId}:`, error);
+    log("hubby").error({ requestId, ...errorFields(error) }, "could not record the API call");
   }
 }
 

@@ -1,6 +1,8 @@
 import "server-only";
 import PgBoss from "pg-boss";
 import { getDatabase, type Database, type SqlRunner } from "../db";
+import { errorFields, log } from "../log";
+import { recordJobRun } from "../metrics";
 import { flushBatchers } from "./batcher";
 import { queueNames, queues, type QueueDeclaration, type QueueName, type QueuePayload } from "./queues";
 
@@ -81,7 +83,7 @@ export function registerJobHandler<Q extends QueueName>(queue: Q, handler: JobHa
 function recordError(error: unknown) {
   const message = error instanceof Error ? error.message : String(error);
   state().lastError = { at: new Date(), message };
-  console.error(`[jobs] ${message}`);
+  log("jobs").error({ error: message }, "job system error");
 }
 
 async function startWorkers(boss: PgBoss, queue: QueueName) {
@@ -98,7 +100,22 @@ async function startWorkers(boss: PgBoss, queue: QueueName) {
         if (!handler) throw new Error(`No handler is registered for the queue "${queue}".`);
         const payload = declaration.payload.parse(job.data) as QueuePayload<QueueName>;
         const lastAttempt = job.retryCount >= job.retryLimit;
-        await handler(payload, { id: job.id, queue, attempt: job.retryCount + 1, lastAttempt });
+        const attempt = job.retryCount + 1;
+        const started = performance.now();
+        try {
+          await handler(payload, { id: job.id, queue, attempt, lastAttempt });
+        } catch (error) {
+          const durationMs = Math.round(performance.now() - started);
+          recordJobRun(queue, "failed", durationMs);
+          log("jobs").warn(
+            { queue, jobId: job.id, attempt, lastAttempt, durationMs, ...errorFields(error) },
+            "job failed",
+          );
+          throw error;
+        }
+        const durationMs = Math.round(performance.now() - started);
+        recordJobRun(queue, "completed", durationMs);
+        log("jobs").info({ queue, jobId: job.id, attempt, durationMs }, "job completed");
       },
     );
     ids.push(id);
@@ -137,6 +154,19 @@ export function createBoss(database: Database, options: Omit<StartJobsOptions, "
   });
 }
 
+const JOB_SETUP_LOCK_KEY = 72_410_003;
+
+async function declareQueues(boss: PgBoss) {
+  for (const queue of queueNames) {
+    await boss.createQueue(queue, queueOptions(queue));
+    // createQueue leaves an existing queue as it is: bring it to what queues.ts declares now.
+    await boss.updateQueue(queue, queueOptions(queue));
+    const schedule = (queues[queue] as QueueDeclaration).schedule;
+    if (schedule) await boss.schedule(queue, schedule.cron, schedule.payload, { tz: "UTC" });
+    else await boss.unschedule(queue);
+  }
+}
+
 /** Starts this process's boss: its schema, the declared queues and schedules, and workers for registered handlers. */
 export async function startJobs(options: StartJobsOptions = {}): Promise<void> {
   const current = state();
@@ -147,15 +177,18 @@ export async function startJobs(options: StartJobsOptions = {}): Promise<void> {
     const schema = options.schema ?? "pgboss";
     const boss = createBoss(database, { ...options, schema });
     boss.on("error", recordError);
-    await boss.start();
-    for (const queue of queueNames) {
-      await boss.createQueue(queue, queueOptions(queue));
-      // createQueue leaves an existing queue as it is: bring it to what queues.ts declares now.
-      await boss.updateQueue(queue, queueOptions(queue));
-      const schedule = (queues[queue] as QueueDeclaration).schedule;
-      if (schedule) await boss.schedule(queue, schedule.cron, schedule.payload, { tz: "UTC" });
-      else await boss.unschedule(queue);
-    }
+    // Instances starting together take turns: with two fresh instances setting up the same schema, queues and
+    // schedules at once, one of them was seen never to get its job system running (issue 25, decisions/0035).
+    await database.withExclusiveLock(JOB_SETUP_LOCK_KEY, async () => {
+      await boss.start();
+      try {
+        await declareQueues(boss);
+      } catch (error) {
+        // Not kept half-started: the next startJobs() begins again with a new boss.
+        await boss.stop({ graceful: false, close: false }).catch(() => undefined);
+        throw error;
+      }
+    });
     if (database.kind === "pglite") await handBackOrphanedJobs(boss, database, schema);
     current.pollingIntervalSeconds = options.pollingIntervalSeconds ?? 2;
     current.schema = schema;

@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "../db";
+import { db, getDatabase } from "../db";
 import { getEnv } from "../env";
 import { hashPassword, verifyPassword } from "../auth/password";
 import type { StaffRole } from "../auth/roles";
@@ -42,19 +42,36 @@ async function ensureConfiguredAdmin(): Promise<BootstrapReport["admin"]> {
   return { email, created: false, updated: true };
 }
 
+/**
+ * Start-up runs this in every instance, and a deployment starts its replicas together: the whole bootstrap holds
+ * one PostgreSQL advisory lock (in one process, PGlite's queue), so the instances take turns and each later one
+ * finds the work done. Without it two fresh instances both created the ADMIN_EMAIL admin and one crashed on the
+ * unique email (issue 25). Demo staff are inserted with skipDuplicates as well: a second line of defence that
+ * costs nothing.
+ */
+const BOOTSTRAP_LOCK_KEY = 72_410_002;
+
 export async function bootstrapStaff(): Promise<BootstrapReport> {
+  return getDatabase().withExclusiveLock(BOOTSTRAP_LOCK_KEY, () => bootstrapStaffHoldingLock());
+}
+
+async function bootstrapStaffHoldingLock(): Promise<BootstrapReport> {
   const env = getEnv();
   const admin = await ensureConfiguredAdmin();
   const demoAllowed = demoStaffAllowed(env);
   const demoDisabled = demoAllowed ? [] : await disableDemoStaff();
   let demoSeeded = false;
   if (demoAllowed && (await db().staffUser.count()) === 0) {
+    const data = [];
     for (const demo of DEMO_STAFF) {
-      await db().staffUser.create({
-        data: { email: demo.email, name: demo.name, role: demo.role, passwordHash: await hashPassword(demo.password) },
+      data.push({
+        email: demo.email,
+        name: demo.name,
+        role: demo.role,
+        passwordHash: await hashPassword(demo.password),
       });
     }
-    demoSeeded = true;
+    demoSeeded = (await db().staffUser.createMany({ data, skipDuplicates: true })).count > 0;
   }
   const demoCredentials: BootstrapReport["demoCredentials"] = [];
   if (demoAllowed) {

@@ -1,6 +1,8 @@
 import "server-only";
 import { ingestWebhook, MAX_WEBHOOK_BYTES, type IntakeResult } from "./intake";
 import type { HeaderReader } from "./verify";
+import { isHandledEvent } from "./envelope";
+import { recordWebhookIntake } from "../metrics";
 
 /**
  * Hubby's webhook receiver, `POST /api/webhooks/hubby`, independent of the HTTP server that carries it. Its two
@@ -28,6 +30,7 @@ export type WebhookReply = { status: number; json: string; headers: Record<strin
 
 /** Null when the sender went away before its body arrived: there is no one to answer. */
 export async function receiveWebhook(delivery: WebhookDelivery): Promise<WebhookReply | null> {
+  const startedAt = performance.now();
   if (delivery.method !== "POST") {
     return reply({ status: 405, body: { error: "Method not allowed: use POST." } }, { allow: "POST" });
   }
@@ -42,6 +45,7 @@ export async function receiveWebhook(delivery: WebhookDelivery): Promise<Webhook
     console.error("[webhooks] intake failed:", error);
     result = { status: 503, body: { error: "Temporarily unable to store the event; retry later." } };
   }
+  recordWebhookIntake(body, result, startedAt, isHandledEvent);
   return reply(result);
 }
 

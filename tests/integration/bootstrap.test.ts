@@ -64,6 +64,20 @@ describe("bootstrapStaff", () => {
   });
 });
 
+describe("bootstrap run by several instances at once", () => {
+  it("creates the ADMIN_EMAIL admin once and the demo staff once, whichever instance comes first", async () => {
+    const reports = await Promise.all([bootstrapStaff(), bootstrapStaff(), bootstrapStaff()]);
+    expect(reports.filter((report) => report.demoSeeded)).toHaveLength(1);
+    expect(await db().staffUser.count()).toBe(3);
+
+    await db().staffUser.deleteMany();
+    withEnv({ ADMIN_EMAIL: "boss@example.test", ADMIN_PASSWORD: "a-long-admin-password" });
+    const withAdmin = await Promise.all([bootstrapStaff(), bootstrapStaff(), bootstrapStaff()]);
+    expect(withAdmin.map((report) => report.admin?.created).sort()).toEqual([false, false, true]);
+    expect(await db().staffUser.count({ where: { email: "boss@example.test" } })).toBe(1);
+  });
+});
+
 describe("demo staff outside the built-in sandbox", () => {
   const production = {
     HUBBY_API_BASE_URL: "https://api.hubbyesim.com/api",

@@ -1,0 +1,60 @@
+import { db } from "@/lib/db";
+import { queueOverview } from "@/lib/jobs/admin";
+import { jobSystemStatus } from "@/lib/jobs/jobs";
+import { errorFields, log } from "@/lib/log";
+import { metrics } from "@/lib/metrics";
+
+/**
+ * The gauges that describe the shared database rather than this instance, read at scrape time: job queues, campaign
+ * rows by outcome, and the sign-in failures and throttles the audit trail keeps. A gauge whose read fails keeps no
+ * stale value: it is emptied, and the failure logged, so the scrape still answers with everything else.
+ */
+export async function refreshDatabaseGauges() {
+  const { jobQueueDepth, campaignRows, signInProblems } = metrics();
+  await Promise.all([
+    refresh(
+      "job queues",
+      () => jobQueueDepth.reset(),
+      async () => {
+        if (!jobSystemStatus().running) return;
+        for (const queue of await queueOverview()) {
+          jobQueueDepth.set({ queue: queue.queue, state: "queued" }, queue.queued);
+          jobQueueDepth.set({ queue: queue.queue, state: "active" }, queue.active);
+          jobQueueDepth.set({ queue: queue.queue, state: "failed" }, queue.failed);
+        }
+      },
+    ),
+    refresh(
+      "campaign rows",
+      () => campaignRows.reset(),
+      async () => {
+        const rows = await db().campaignRow.groupBy({ by: ["state"], _count: { _all: true } });
+        for (const row of rows) campaignRows.set({ outcome: row.state }, row._count._all);
+      },
+    ),
+    refresh(
+      "sign-in events",
+      () => signInProblems.reset(),
+      async () => {
+        const kinds = { "auth.sign_in_failed": "failed", "auth.throttled": "throttled" } as const;
+        const rows = await db().auditEntry.groupBy({
+          by: ["action"],
+          where: { action: { in: Object.keys(kinds) } },
+          _count: { _all: true },
+        });
+        for (const kind of Object.values(kinds)) signInProblems.set({ kind }, 0);
+        for (const row of rows) signInProblems.set({ kind: kinds[row.action as keyof typeof kinds] }, row._count._all);
+      },
+    ),
+  ]);
+}
+
+async function refresh(what: string, reset: () => void, read: () => Promise<void>) {
+  reset();
+  try {
+    await read();
+  } catch (error) {
+    reset();
+    log("metrics").error({ gauge: what, ...errorFields(error) }, "could not read a gauge");
+  }
+}

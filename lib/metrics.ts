@@ -1,0 +1,136 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+/**
+ * The console's Prometheus metrics (prom-client), served by GET /api/metrics (app/api/metrics/route.ts) when
+ * METRICS_TOKEN is set. Two kinds:
+ *
+ * - Events of this instance, counted where they happen: webhook intakes, Hubby calls, job runs. Sum them across
+ *   instances (`sum by (…) (rate(…))`).
+ * - State of the shared database, read at scrape time: job queue depths, campaign rows by outcome, sign-in
+ *   failures and throttles recorded in the audit trail. Every instance reports the same values: take `max`.
+ *
+ * On globalThis: the webhook receiver runs in scripts/server.ts's copy of this module and the route in Next.js's
+ * bundled copy; both must count into the one registry.
+ */
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+function createMetrics() {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service: "hubby-console" });
+  collectDefaultMetrics({ register: registry, prefix: "console_process_" });
+  return {
+    registry,
+    webhookIntakes: new Counter({
+      name: "console_webhook_intakes_total",
+      help: "Webhook deliveries answered, by event type (unknown types as 'other') and outcome.",
+      labelNames: ["type", "outcome"] as const,
+      registers: [registry],
+    }),
+    webhookIntakeSeconds: new Histogram({
+      name: "console_webhook_intake_seconds",
+      help: "Time from the delivery's arrival to its answer (body read, verified, stored, projected).",
+      labelNames: ["outcome"] as const,
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    hubbyCalls: new Counter({
+      name: "console_hubby_calls_total",
+      help: "Calls to Hubby's API by endpoint and HTTP status ('none' when no reply came).",
+      labelNames: ["endpoint", "status"] as const,
+      registers: [registry],
+    }),
+    hubbyCallSeconds: new Histogram({
+      name: "console_hubby_call_seconds",
+      help: "Duration of one call to Hubby's API (one attempt), by endpoint.",
+      labelNames: ["endpoint"] as const,
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    jobRuns: new Counter({
+      name: "console_job_runs_total",
+      help: "Background job attempts run by this instance, by queue and outcome (completed or failed).",
+      labelNames: ["queue", "outcome"] as const,
+      registers: [registry],
+    }),
+    jobSeconds: new Histogram({
+      name: "console_job_seconds",
+      help: "Duration of one background job attempt, by queue.",
+      labelNames: ["queue"] as const,
+      buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300],
+      registers: [registry],
+    }),
+    jobQueueDepth: new Gauge({
+      name: "console_job_queue_jobs",
+      help: "Jobs in the shared queues by state (queued, active, failed kept for retry); same on every instance.",
+      labelNames: ["queue", "state"] as const,
+      registers: [registry],
+    }),
+    campaignRows: new Gauge({
+      name: "console_campaign_rows",
+      help: "Campaign rows in the shared database by outcome (sent, failed, review, …); same on every instance.",
+      labelNames: ["outcome"] as const,
+      registers: [registry],
+    }),
+    signInProblems: new Gauge({
+      name: "console_sign_in_events",
+      help: "Sign-in failures and throttled attempts kept in the audit trail; same on every instance.",
+      labelNames: ["kind"] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type ConsoleMetrics = ReturnType<typeof createMetrics>;
+
+const globalForMetrics = globalThis as typeof globalThis & { __consoleMetrics?: ConsoleMetrics };
+
+export function metrics(): ConsoleMetrics {
+  globalForMetrics.__consoleMetrics ??= createMetrics();
+  return globalForMetrics.__consoleMetrics;
+}
+
+/**
+ * Counts one answered webhook delivery. The type comes from the body's `event` only when `isKnownType` accepts it,
+ * so a sender cannot grow the label set; the outcome from the answer (processed, duplicate, unauthorized, …).
+ */
+export function recordWebhookIntake(
+  rawBody: Buffer | null,
+  answer: { status: number; body: Record<string, unknown> },
+  startedAt: number,
+  isKnownType: (type: string) => boolean,
+) {
+  let type = "other";
+  if (rawBody) {
+    try {
+      const event = (JSON.parse(rawBody.toString("utf8")) as { event?: unknown }).event;
+      if (typeof event === "string" && isKnownType(event)) type = event;
+    } catch {
+      // Not JSON: counted as "other" (the intake quarantined or refused it).
+    }
+  }
+  const outcome = webhookOutcome(answer);
+  metrics().webhookIntakes.inc({ type, outcome });
+  metrics().webhookIntakeSeconds.observe({ outcome }, (performance.now() - startedAt) / 1000);
+}
+
+function webhookOutcome(answer: { status: number; body: Record<string, unknown> }): string {
+  if (answer.status === 200) {
+    if (answer.body.duplicate === true) return "duplicate";
+    return typeof answer.body.status === "string" ? answer.body.status : "stored";
+  }
+  if (answer.status === 401) return "unauthorized";
+  if (answer.status === 413) return "too_large";
+  if (answer.status === 503) return "unavailable";
+  return `http_${answer.status}`;
+}
+
+export function recordHubbyCall(endpoint: string, status: number | null, durationMs: number) {
+  metrics().hubbyCalls.inc({ endpoint, status: status === null ? "none" : String(status) });
+  metrics().hubbyCallSeconds.observe({ endpoint }, durationMs / 1000);
+}
+
+export function recordJobRun(queue: string, outcome: "completed" | "failed", durationMs: number) {
+  metrics().jobRuns.inc({ queue, outcome });
+  metrics().jobSeconds.observe({ queue }, durationMs / 1000);
+}
