@@ -114,7 +114,10 @@ async function webhookLag(settings: RuleSettings, now: Date): Promise<Finding[]>
 
 async function recentApiCalls(settings: RuleSettings, now: Date) {
   return db().apiCall.findMany({
-    where: { at: { gte: new Date(now.getTime() - 15 * MINUTE) }, ...(settings.scope ? { endpoint: settings.scope } : {}) },
+    where: {
+      at: { gte: new Date(now.getTime() - 15 * MINUTE) },
+      ...(settings.scope ? { endpoint: settings.scope } : {}),
+    },
     select: { ok: true, durationMs: true },
   });
 }

@@ -74,25 +74,23 @@ export async function listIncidents(asker: Asker, query: IncidentQuery) {
           orderBy: [{ resolvedAt: { sort: "desc", nulls: "first" } }, { openedAt: "desc" }, { id: "desc" }],
           ...window,
         });
-        return rows.map(
-          (row): IncidentRow => ({
-            id: row.id.toString(),
-            ruleKey: row.ruleKey as AlertRuleKey,
-            ruleLabel: alertRules[row.ruleKey as AlertRuleKey]?.label ?? row.ruleKey,
-            title: row.title,
-            summary: row.summary,
-            link: row.link,
-            openedAt: row.openedAt,
-            lastSeenAt: row.lastSeenAt,
-            reminders: row.reminders,
-            resolvedAt: row.resolvedAt,
-            acknowledgedAt: row.acknowledgedAt,
-            acknowledgedBy: row.acknowledgedByName
-              ? `${row.acknowledgedByName} (${row.acknowledgedByEmail})`
-              : row.acknowledgedByEmail,
-            deliveryError: row.deliveryError,
-          }),
-        );
+        return rows.map((row): IncidentRow => ({
+          id: row.id.toString(),
+          ruleKey: row.ruleKey as AlertRuleKey,
+          ruleLabel: alertRules[row.ruleKey as AlertRuleKey]?.label ?? row.ruleKey,
+          title: row.title,
+          summary: row.summary,
+          link: row.link,
+          openedAt: row.openedAt,
+          lastSeenAt: row.lastSeenAt,
+          reminders: row.reminders,
+          resolvedAt: row.resolvedAt,
+          acknowledgedAt: row.acknowledgedAt,
+          acknowledgedBy: row.acknowledgedByName
+            ? `${row.acknowledgedByName} (${row.acknowledgedByEmail})`
+            : row.acknowledgedByEmail,
+          deliveryError: row.deliveryError,
+        }));
       },
       total: () => db().alertIncident.count({ where }),
     },

@@ -46,8 +46,7 @@ const escapeHtml = (text: string) =>
 export function emailFor(notice: IncidentNotice, kind: NoticeKind) {
   const digest = kind === "resolved" ? null : digestTravelers(notice.details);
   const subject = `[Hubby console] ${kindLabels[kind]}: ${notice.title}`;
-  const lead =
-    kind === "resolved" ? `Resolved: the condition is no longer true.\n\n${notice.summary}` : notice.summary;
+  const lead = kind === "resolved" ? `Resolved: the condition is no longer true.\n\n${notice.summary}` : notice.summary;
   const lines = [lead, "", `Open: ${absolute(notice.link)}`];
   if (digest) {
     lines.push("", "Travelers:");
@@ -67,9 +66,7 @@ export function emailFor(notice: IncidentNotice, kind: NoticeKind) {
               `<li><a href="${escapeHtml(absolute(traveler.link))}">${escapeHtml(traveler.externalUserId)}</a> ${escapeHtml(traveler.note)}</li>`,
           )
           .join("")}</ul>${
-          digest.total > digest.travelers.length
-            ? `<p>…and ${digest.total - digest.travelers.length} more.</p>`
-            : ""
+          digest.total > digest.travelers.length ? `<p>…and ${digest.total - digest.travelers.length} more.</p>` : ""
         }`
       : "",
     `<p><a href="${escapeHtml(absolute(`/alerts?incident=${notice.id}`))}">The incident</a> · choose your alert emails on My account.</p>`,

@@ -13,6 +13,11 @@ export type RuleView = RuleSettings & {
   updatedByEmail: string | null;
 };
 
+/** HUBBY_WEBHOOK_SILENCE_HOURS (the inbox's warning before alerts existed) stays the silence rule's default. */
+function envDefaults(key: AlertRuleKey): Partial<RuleSettings> {
+  return key === "webhook_silence" ? { threshold: getEnv().HUBBY_WEBHOOK_SILENCE_HOURS } : {};
+}
+
 export async function ruleSettings(): Promise<RuleView[]> {
   const rows = await db().alertRule.findMany();
   const byKey = new Map(rows.map((row) => [row.key, row]));
@@ -28,7 +33,7 @@ export async function ruleSettings(): Promise<RuleView[]> {
           updatedAt: row.updatedAt,
           updatedByEmail: row.updatedByEmail,
         }
-      : { key, ...defaultSettings(key), updatedAt: null, updatedByEmail: null };
+      : { key, ...defaultSettings(key), ...envDefaults(key), updatedAt: null, updatedByEmail: null };
   });
 }
 

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type PgBoss from "pg-boss";
 import { evaluateAlerts } from "@/lib/alerts/evaluate";
 import {
@@ -45,7 +45,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await smtp.close();
   await chat.close();
-  for (const name of ["SMTP_URL", "ALERT_EMAIL_FROM", "ALERT_CHAT_WEBHOOK_URL", "NEXTAUTH_URL"]) delete process.env[name];
+  for (const name of ["SMTP_URL", "ALERT_EMAIL_FROM", "ALERT_CHAT_WEBHOOK_URL", "NEXTAUTH_URL"])
+    delete process.env[name];
   resetEnvCache();
 });
 
@@ -117,9 +118,9 @@ describe("alert incidents", () => {
       name: "Test admin",
       role: "admin",
     });
-    await expect(
-      acknowledgeIncident(incident!.id.toString(), { ...support, role: "support" }),
-    ).rejects.toThrow("Already acknowledged by Test admin.");
+    await expect(acknowledgeIncident(incident!.id.toString(), { ...support, role: "support" })).rejects.toThrow(
+      "Already acknowledged by Test admin.",
+    );
     expect(await evaluateAlerts({ now: new Date(t0.getTime() + 9 * HOUR) })).toMatchObject({ reminded: 0 });
     expect(smtp.messages).toHaveLength(2);
 
@@ -235,9 +236,7 @@ describe("alert incidents", () => {
     // default) do not, nor the support member who opted out.
     expect(smtp.recipients).toEqual([["support@console.test"]]);
     const [digest] = smtp.messages;
-    expect(digest!.subject).toBe(
-      "[Hubby console] Alert: 3 travelers departing within 48 h without an installed eSIM",
-    );
+    expect(digest!.subject).toBe("[Hubby console] Alert: 3 travelers departing within 48 h without an installed eSIM");
     const listed = [...digest!.text!.matchAll(/^- (\S+) \(departs [^)]+\): (\S+)$/gm)].map((match) => [
       match[1],
       match[2],

@@ -4,6 +4,8 @@ import { roleLabels } from "@/lib/auth/roles";
 import { getStaffProfile } from "@/lib/staff/staff";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { ChangePasswordForm } from "./change-password-form";
+import { AlertEmailsSection } from "./alert-emails-section";
+import { may } from "@/lib/auth/roles";
 import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "My account" };
@@ -41,6 +43,7 @@ export default async function AccountPage() {
           <ChangePasswordForm />
         </CardContent>
       </Card>
+      {may(staff, "alerts.view") && <AlertEmailsSection staff={staff} />}
     </div>
   );
 }
