@@ -12,6 +12,12 @@ const POLL_MS = 15_000;
  */
 export function AlertBell({ initialUnread }: { initialUnread: number }) {
   const [unread, setUnread] = useState(initialUnread);
+  // A server refresh (after an action) renders the layout again with a fresh count: take it.
+  const [rendered, setRendered] = useState(initialUnread);
+  if (rendered !== initialUnread) {
+    setRendered(initialUnread);
+    setUnread(initialUnread);
+  }
   const pathname = usePathname();
   useEffect(() => {
     let stopped = false;
@@ -32,7 +38,9 @@ export function AlertBell({ initialUnread }: { initialUnread: number }) {
       clearInterval(timer);
     };
   }, [pathname]);
-  const label = unread === 0 ? "Alerts: nothing new" : `Alerts: ${unread} new`;
+  // The Alerts page marks everything it lists as seen.
+  const shown = pathname === "/alerts" ? 0 : unread;
+  const label = shown === 0 ? "Alerts: nothing new" : `Alerts: ${shown} new`;
   return (
     <Link
       href="/alerts"
@@ -42,12 +50,12 @@ export function AlertBell({ initialUnread }: { initialUnread: number }) {
       className="relative inline-flex h-8 w-8 items-center justify-center rounded-md hover:bg-muted"
     >
       <Bell className="h-4 w-4" aria-hidden />
-      {unread > 0 && (
+      {shown > 0 && (
         <span
           data-testid="alert-bell-count"
           className="absolute -right-1 -top-1 min-w-4 rounded-full bg-red-600 px-1 text-center text-[10px] font-semibold leading-4 text-white"
         >
-          {unread > 99 ? "99+" : unread}
+          {shown > 99 ? "99+" : shown}
         </span>
       )}
     </Link>
