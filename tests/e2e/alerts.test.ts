@@ -15,9 +15,6 @@ describe("alerts", () => {
     await expectScreen(page, "Alert rules");
 
     const rule = page.getByTestId("rule-webhook_auth_failures");
-    await rule.getByLabel("refusals per 10 minutes (alert above)").fill("-1");
-    await rule.getByRole("button", { name: `Save rule ${RULE}` }).click();
-    await rule.getByText("Between 0 and 1000000").waitFor();
     await rule.getByLabel("refusals per 10 minutes (alert above)").fill("0");
     await rule.getByRole("button", { name: `Save rule ${RULE}` }).click();
     await page.getByText(`Rule "${RULE}" saved.`).waitFor();

@@ -2,7 +2,7 @@
 import { ActionButton } from "@/components/action/action-button";
 import { ActionMessage } from "@/components/action/action-message";
 import { useServerAction } from "@/components/action/use-server-action";
-import { acknowledgeIncidentAction } from "./actions";
+import { acknowledgeIncidentAction } from "../actions";
 
 /** "I am on it": records who acknowledged the incident; the refusal (already acknowledged) shows beside it. */
 export function AcknowledgeButton({ id }: { id: string }) {
