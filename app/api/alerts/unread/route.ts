@@ -10,7 +10,10 @@ export const dynamic = "force-dynamic";
  */
 export async function GET() {
   const staff = await getCurrentStaff();
-  if (!staff) return Response.json({ message: "Sign in again." }, { status: 401 });
+  // Signed out (or disabled) while a page polls: answered 200 with no count, since a browser logs every 401 fetch as
+  // a console error; the next navigation takes the staff member to /login anyway.
+  if (!staff)
+    return Response.json({ unread: null, message: "Sign in again." }, { headers: { "Cache-Control": "no-store" } });
   if (!may(staff, "alerts.view")) return Response.json({ message: "Forbidden." }, { status: 403 });
   return Response.json({ unread: await unreadIncidentCount(staff) }, { headers: { "Cache-Control": "no-store" } });
 }
