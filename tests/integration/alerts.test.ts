@@ -252,6 +252,103 @@ describe("alert incidents", () => {
     expect(chat.bodies[0]!.text).toContain("• <https://console.example.test/travelers/cust_soon_a|cust_soon_a>");
   });
 
+  it("reads Hubby's health from the API log: error rate and unreachable, with the scope an admin set", async () => {
+    await db().apiCall.deleteMany();
+    const now = new Date();
+    const call = (endpoint: string, ok: boolean, status: number | null, secondsAgo = 60) => ({
+      at: new Date(now.getTime() - secondsAgo * 1000),
+      environment: "SANDBOX",
+      method: endpoint.split(" ")[0]!,
+      endpoint,
+      path: "/api/x",
+      status,
+      ok,
+      durationMs: 40,
+      requestId: crypto.randomUUID(),
+      ...(status === null ? { errorKind: "network", errorMessage: "connect ECONNREFUSED" } : {}),
+    });
+    await db().apiCall.createMany({
+      data: [
+        ...Array.from({ length: 6 }, () => call("GET /destinations", true, 200, 120)),
+        // An hour old: outside the 15 minutes.
+        ...Array.from({ length: 10 }, () => call("POST /bookings", false, 503, 3_600)),
+        ...Array.from({ length: 3 }, () => call("POST /bookings", false, null, 30)),
+      ],
+    });
+    // 3 failed of 9 in 15 minutes is 33 %, over the default 20 %; the last 3 calls got no reply at all.
+    await evaluateAlerts({ now });
+    const open = await db().alertIncident.findMany({ where: { resolvedAt: null }, orderBy: { ruleKey: "asc" } });
+    expect(open.map((incident) => [incident.ruleKey, incident.title, incident.link])).toEqual([
+      ["hubby_error_rate", "Hubby API errors at 33 %", "/api-log"],
+      ["hubby_unreachable", "Hubby is unreachable", "/api-log"],
+    ]);
+    // Scoped to one endpoint: only its calls count (too few to judge, so the incident resolves), and the link
+    // opens the API log filtered to it.
+    await updateRule(
+      { key: "hubby_error_rate", enabled: true, threshold: 20, remindHours: 2, scope: "GET /destinations" },
+      { id: admin.id, email: admin.email },
+    );
+    await evaluateAlerts({ now });
+    expect(await db().alertIncident.count({ where: { ruleKey: "hubby_error_rate", resolvedAt: null } })).toBe(0);
+    await db().apiCall.createMany({ data: [call("GET /destinations", false, 500, 10)] });
+    await evaluateAlerts({ now });
+    expect(
+      await db().alertIncident.findFirstOrThrow({ where: { ruleKey: "hubby_error_rate", resolvedAt: null } }),
+    ).toMatchObject({ title: "Hubby API errors at 14 %", link: "/api-log?endpoint=GET+%2Fdestinations" });
+    await db().apiCall.deleteMany();
+  });
+
+  it("opens one incident per campaign paused by its breaker, emailed to campaign managers by default", async () => {
+    const campaign = (name: string) =>
+      db().campaign.create({
+        data: {
+          name,
+          fileName: `${name}.csv`,
+          checksum: crypto.randomUUID(),
+          status: "paused",
+          statusNote: "Paused by the circuit breaker: 5 rows in a row got no reply from Hubby.",
+          rowCount: 10,
+          validCount: 10,
+          errorCount: 0,
+          travelers: 10,
+          packages: 10,
+          costCents: 0,
+          priceCents: 0,
+          currency: "EUR",
+          perDestination: [],
+          mapping: {},
+          actorEmail: admin.email,
+        },
+      });
+    const spring = await campaign("Spring");
+    const summer = await campaign("Summer");
+    await evaluateAlerts({ now: new Date(Date.now() + MINUTE) });
+    const open = await db().alertIncident.findMany({
+      where: { ruleKey: "campaign_breaker_paused", resolvedAt: null },
+      orderBy: { title: "asc" },
+    });
+    expect(open.map((incident) => [incident.scope, incident.link])).toEqual([
+      [`campaign:${spring.id}`, `/campaigns/${spring.id}`],
+      [`campaign:${summer.id}`, `/campaigns/${summer.id}`],
+    ]);
+    expect(smtp.recipients.flat().sort()).toEqual([
+      "admin@console.test",
+      "admin@console.test",
+      "manager@console.test",
+      "manager@console.test",
+    ]);
+
+    // Resumed: that campaign's incident resolves, the other stays open.
+    await db().campaign.update({ where: { id: spring.id }, data: { status: "running", statusNote: null } });
+    expect(await evaluateAlerts({ now: new Date(Date.now() + 2 * MINUTE) })).toMatchObject({ resolved: 1 });
+    expect(
+      (await db().alertIncident.findMany({ where: { ruleKey: "campaign_breaker_paused", resolvedAt: null } })).map(
+        (incident) => incident.scope,
+      ),
+    ).toEqual([`campaign:${summer.id}`]);
+    await db().campaign.deleteMany();
+  });
+
   it("counts unread incidents per staff member, only of rules their role may open", async () => {
     await unknownIntent();
     await db().campaign.deleteMany();
