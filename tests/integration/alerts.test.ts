@@ -57,6 +57,8 @@ beforeEach(async () => {
   await db().bookingIntent.deleteMany();
   await db().travelerBooking.deleteMany();
   await db().traveler.deleteMany();
+  await db().apiCall.deleteMany();
+  await db().campaign.deleteMany();
   smtp.messages.length = 0;
   smtp.recipients.length = 0;
   chat.bodies.length = 0;
@@ -282,10 +284,10 @@ describe("alert incidents", () => {
       ["hubby_error_rate", "Hubby API errors at 33 %", "/api-log"],
       ["hubby_unreachable", "Hubby is unreachable", "/api-log"],
     ]);
-    // Scoped to one endpoint: only its calls count (too few to judge, so the incident resolves), and the link
-    // opens the API log filtered to it.
+    // Scoped to one endpoint (and a lower threshold): only its calls count, none failed, so the incident resolves;
+    // once one fails the link opens the API log filtered to it.
     await updateRule(
-      { key: "hubby_error_rate", enabled: true, threshold: 20, remindHours: 2, scope: "GET /destinations" },
+      { key: "hubby_error_rate", enabled: true, threshold: 10, remindHours: 2, scope: "GET /destinations" },
       { id: admin.id, email: admin.email },
     );
     await evaluateAlerts({ now });
