@@ -50,8 +50,8 @@ describe("alerts", () => {
     expect(await link.getAttribute("href")).toBe("/webhooks");
     const id = ((await row.getAttribute("data-testid")) ?? "").replace("incident-", "");
     await row.getByRole("button", { name: `Acknowledge incident ${id}` }).click();
-    // The action refreshes the page: the button gives way to who acknowledged it.
-    await page.getByTestId(`acknowledged-by-${id}`).waitFor();
+    // The action refreshes the page: acknowledged, the incident leaves this list of open, unacknowledged ones.
+    await row.waitFor({ state: "detached" });
     await page.goto(`/alerts?incident=${id}`);
     const acknowledged = page.getByTestId(`acknowledged-by-${id}`);
     await acknowledged.waitFor();
