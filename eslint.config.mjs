@@ -37,6 +37,7 @@ const domainOrder = [
   "bookings",
   "promo-codes",
   "campaigns",
+  "alerts",
   "maintenance",
   "overview",
   "search",

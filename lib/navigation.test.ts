@@ -16,6 +16,8 @@ describe("navigation", () => {
       "/audit",
       "/api-log",
       "/jobs",
+      "/alerts",
+      "/alerts/rules",
       "/account",
     ]);
     expect(homeFor("admin")).toBe("/");
@@ -28,6 +30,8 @@ describe("navigation", () => {
       expect(hrefs).not.toContain("/audit");
       expect(hrefs).not.toContain("/api-log");
       expect(hrefs).not.toContain("/jobs");
+      expect(hrefs).not.toContain("/alerts/rules");
+      expect(hrefs).toContain("/alerts");
       expect(hrefs).toContain("/webhooks");
       expect(hrefs).toContain("/instructions");
       expect(hrefs.includes("/campaigns")).toBe(role === "campaign_manager");

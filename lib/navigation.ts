@@ -18,6 +18,8 @@ export const screens = [
   { href: "/audit", label: "Audit log", icon: "scroll-text", permission: "audit.read" },
   { href: "/api-log", label: "Hubby API log", icon: "activity", permission: "apiLog.read" },
   { href: "/jobs", label: "Jobs", icon: "activity", permission: "jobs.manage" },
+  { href: "/alerts", label: "Alerts", icon: "bell", permission: "alerts.view" },
+  { href: "/alerts/rules", label: "Alert rules", icon: "bell-cog", permission: "alerts.manage" },
   { href: "/account", label: "My account", icon: "user-cog", permission: "account.manage" },
 ] as const satisfies readonly { href: string; label: string; icon: string; permission: Permission | null }[];
 

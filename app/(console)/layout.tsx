@@ -1,10 +1,12 @@
 import Link from "next/link";
 import { requireStaff } from "@/lib/auth/staff";
-import { roleLabels } from "@/lib/auth/roles";
+import { may, roleLabels } from "@/lib/auth/roles";
+import { unreadIncidentCount } from "@/lib/alerts/incidents";
 import { hubbyEnvironment } from "@/lib/env";
 import { screensFor } from "@/lib/navigation";
 import { CommandPalette } from "@/components/command-palette";
 import { paletteCommandsFor } from "@/components/command-palette-commands";
+import { AlertBell } from "@/components/shell/alert-bell";
 import { EnvironmentBadge } from "@/components/shell/environment-badge";
 import { Sidebar } from "@/components/shell/sidebar";
 import { SignOutButton } from "@/components/shell/sign-out-button";
@@ -29,6 +31,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
             <CommandPalette {...paletteCommandsFor(staff.role)} />
           </div>
           <div className="flex items-center gap-3 text-sm">
+            {may(staff, "alerts.view") && <AlertBell initialUnread={await unreadIncidentCount(staff)} />}
             <span className="text-right leading-tight">
               <span className="block font-medium" data-testid="current-user">
                 {staff.name}

@@ -3,6 +3,8 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import {
   Activity,
+  Bell,
+  BellRing,
   BookOpen,
   Globe,
   LayoutDashboard,
@@ -32,6 +34,8 @@ const icons: Record<Screen["icon"], LucideIcon> = {
   "scroll-text": ScrollText,
   activity: Activity,
   "user-cog": UserCog,
+  bell: Bell,
+  "bell-cog": BellRing,
 };
 
 export function Sidebar({ screens }: { screens: Pick<Screen, "href" | "label" | "icon">[] }) {

@@ -41,6 +41,10 @@ export const permissions = {
   "apiLog.read": ["admin"],
   "jobs.manage": ["admin"],
   "account.manage": everyone,
+  // Incidents a role may act on (each rule names the permission of the screen it links to); acknowledging is
+  // saying "I am on it", open to everyone who sees the incident.
+  "alerts.view": everyone,
+  "alerts.manage": ["admin"],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof permissions;

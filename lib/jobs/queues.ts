@@ -94,6 +94,19 @@ export const queues = {
     policy: "stately",
     keyedBy: "campaignId",
   },
+  "alerts-evaluate": {
+    label: "Alerts: evaluate the rules",
+    payload: z.object({ trigger: z.enum(["schedule", "staff"]) }),
+    // The next minute evaluates again: a failed run is not worth a retry that would overlap it.
+    retryLimit: 0,
+    retryDelaySeconds: 30,
+    retryBackoff: false,
+    expireInSeconds: 5 * 60,
+    concurrency: 1,
+    // Stately: one evaluation waiting and one running at most, whatever the number of instances.
+    policy: "stately",
+    schedule: { cron: "* * * * *", payload: { trigger: "schedule" } },
+  },
 } as const satisfies Record<string, QueueDeclaration>;
 
 export type QueueName = keyof typeof queues;

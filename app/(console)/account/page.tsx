@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
 import { activeSessions } from "@/lib/auth/sessions";
 import { currentSessionId, requirePermission } from "@/lib/auth/staff";
-import { roleLabels } from "@/lib/auth/roles";
+import { may, roleLabels } from "@/lib/auth/roles";
 import { getStaffProfile } from "@/lib/staff/staff";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { ChangePasswordForm } from "./change-password-form";
+import { AlertEmailsSection } from "./alert-emails-section";
 import { formatDateTime } from "@/lib/format";
 import { SessionsTable } from "./sessions-table";
 
@@ -60,6 +61,7 @@ export default async function AccountPage() {
           <SessionsTable sessions={sessions} />
         </CardContent>
       </Card>
+      {may(staff, "alerts.view") && <AlertEmailsSection staff={staff} />}
     </div>
   );
 }

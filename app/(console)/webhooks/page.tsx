@@ -21,10 +21,18 @@ import { ReplayMatching } from "./replay-matching";
 import { WebhookTable } from "./webhook-table";
 import { isFiltered, parseSearchParams, type RawSearchParams } from "@/lib/url-params";
 import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
+import { openIncidents } from "@/lib/alerts/incidents";
+import Link from "next/link";
 
 export const metadata: Metadata = { title: "Webhooks" };
 
 const HEALTH_HOURS = 24;
+const WEBHOOK_ALERT_RULES = [
+  "webhook_silence",
+  "webhook_auth_failures",
+  "webhook_failed_events",
+  "webhook_lag_p95",
+] as const;
 
 function Figure({ label, value, tone }: { label: string; value: string | number; tone?: "warning" | "danger" }) {
   const color =
@@ -54,12 +62,16 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
   const staff = await requirePermission("webhooks.view");
   const { values: query, ignored } = parseSearchParams(webhookQuerySchema, await searchParams);
   const mayReconcile = may(staff, "webhooks.reconcile");
-  const [{ rows, total, pageSize }, types, health, reconciliation] = await Promise.all([
+  const [{ rows, total, pageSize }, types, health, reconciliation, incidents] = await Promise.all([
     listWebhookEvents(query),
     listEventTypes(),
     webhookHealth({ hours: HEALTH_HOURS, silenceHours: getEnv().HUBBY_WEBHOOK_SILENCE_HOURS }),
     mayReconcile ? latestReconciliation() : null,
+    // The banner and the panel read the alert incidents, so they say what the bell, email and chat said.
+    openIncidents(WEBHOOK_ALERT_RULES),
   ]);
+  const silence = incidents.find((incident) => incident.ruleKey === "webhook_silence");
+  const otherIncidents = incidents.filter((incident) => incident !== silence);
 
   return (
     <div className="flex flex-col gap-4">
@@ -71,15 +83,41 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
         <h2 id="health-heading" className="text-sm font-semibold">
           Intake health, last {HEALTH_HOURS} hours
         </h2>
-        {health.silenceWarning && (
+        {silence && (
           <p
             role="alert"
+            data-testid="silence-banner"
             className="flex items-center gap-2 rounded-md bg-amber-100 p-2 text-sm text-amber-900 dark:bg-amber-900/40 dark:text-amber-100"
           >
             <AlertTriangle className="h-4 w-4" aria-hidden />
-            No webhook has arrived for more than {health.silenceWarning.hours} hours while {health.activePackages}{" "}
-            package(s) are active. Check the webhook URL and key with Hubby, and refresh travelers from Hubby.
+            {silence.summary}{" "}
+            <Link href={`/alerts?incident=${silence.id}`} className="underline">
+              {silence.acknowledgedAt
+                ? `Acknowledged by ${silence.acknowledgedByName ?? silence.acknowledgedByEmail}`
+                : "Open incident"}
+            </Link>
           </p>
+        )}
+        {otherIncidents.length > 0 && (
+          <ul
+            className="flex flex-col gap-1 text-sm"
+            aria-label="Open webhook incidents"
+            data-testid="webhook-incidents"
+          >
+            {otherIncidents.map((incident) => (
+              <li key={incident.id} className="flex items-center gap-2 text-red-700 dark:text-red-300">
+                <AlertTriangle className="h-4 w-4" aria-hidden />
+                <Link href={`/alerts?incident=${incident.id}`} className="underline">
+                  {incident.title}
+                </Link>
+                {incident.acknowledgedAt && (
+                  <span className="text-xs text-muted-foreground">
+                    acknowledged by {incident.acknowledgedByName ?? incident.acknowledgedByEmail}
+                  </span>
+                )}
+              </li>
+            ))}
+          </ul>
         )}
         <div className="grid grid-cols-2 gap-2 sm:grid-cols-4 lg:grid-cols-8">
           <Figure label="Events" value={health.total} />

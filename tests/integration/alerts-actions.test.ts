@@ -1,0 +1,136 @@
+import { describe, expect, it } from "vitest";
+import {
+  acknowledgeIncidentAction,
+  evaluateNowAction,
+  setChatWebhookAction,
+  updateRuleAction,
+} from "@/app/(console)/alerts/actions";
+import { saveAlertEmailsAction } from "@/app/(console)/account/subscription-actions";
+import { emailRecipients } from "@/lib/alerts/notify";
+import { ruleSettings } from "@/lib/alerts/settings";
+import { subscriptionsFor } from "@/lib/alerts/incidents";
+import { db } from "@/lib/db";
+import { FORBIDDEN_MESSAGE } from "@/lib/errors";
+import { form, signInAs } from "../support/factories";
+
+// The alert screens' actions through the action runner: who may do what, form mistakes by field, audit entries.
+
+const ruleForm = (values: Record<string, string>) =>
+  form({ key: "hubby_error_rate", enabled: "on", threshold: "35", remindHours: "2", scope: "", ...values });
+
+describe("alert rule actions", () => {
+  it("an admin changes a rule (audited); bad thresholds and scopes are refused by field", async () => {
+    const admin = await signInAs("admin");
+    expect(await updateRuleAction(null, ruleForm({ threshold: "101" }))).toMatchObject({
+      ok: false,
+      fieldErrors: { threshold: [expect.stringContaining("Between 0 and 100")] },
+    });
+    expect(await updateRuleAction(null, ruleForm({ scope: "bookings" }))).toMatchObject({
+      ok: false,
+      fieldErrors: { scope: ["An endpoint as the API log names it, e.g. POST /bookings."] },
+    });
+    expect(await updateRuleAction(null, form({ key: "nonsense", threshold: "1", remindHours: "1" }))).toMatchObject({
+      ok: false,
+      fieldErrors: { key: ["Unknown rule."] },
+    });
+    expect(
+      await updateRuleAction(null, ruleForm({ enabled: "", scope: "POST /bookings", threshold: "35.5" })),
+    ).toMatchObject({ ok: true, data: { key: "hubby_error_rate" } });
+    const rule = (await ruleSettings()).find((setting) => setting.key === "hubby_error_rate");
+    expect(rule).toMatchObject({ enabled: false, threshold: 35.5, scope: "POST /bookings", remindHours: 2 });
+    expect(
+      await db().auditEntry.findFirstOrThrow({ where: { action: "alerts.rule_update", result: "ok" } }),
+    ).toMatchObject({
+      actorId: admin.id,
+      targetType: "alert_rule",
+      targetId: "hubby_error_rate",
+      details: { enabled: false, threshold: 35.5, scope: "POST /bookings", remindHours: 2 },
+    });
+
+    expect(await setChatWebhookAction(null, form({ url: "ftp://chat.example/hook" }))).toMatchObject({
+      ok: false,
+      fieldErrors: { url: ["An http:// or https:// URL, or empty."] },
+    });
+    expect(await setChatWebhookAction(null, form({ url: "https://hooks.example.test/T1/B2/secret" }))).toMatchObject({
+      ok: true,
+    });
+    const entry = await db().auditEntry.findFirstOrThrow({ where: { action: "alerts.chat_webhook" } });
+    // The webhook URL is its secret: the audit says that one is set, not which.
+    expect(JSON.stringify(entry.details)).not.toContain("secret");
+    expect(await evaluateNowAction(null, form({}))).toMatchObject({ ok: true, data: { failedRules: [] } });
+  });
+
+  it.each(["support", "campaign_manager"] as const)("%s may not change rules nor the chat webhook", async (role) => {
+    await signInAs(role);
+    expect(await updateRuleAction(null, ruleForm({}))).toEqual({ ok: false, message: FORBIDDEN_MESSAGE });
+    expect(await setChatWebhookAction(null, form({ url: "" }))).toEqual({ ok: false, message: FORBIDDEN_MESSAGE });
+    expect(await evaluateNowAction(null, form({}))).toEqual({ ok: false, message: FORBIDDEN_MESSAGE });
+    expect(await db().auditEntry.count({ where: { action: "alerts.rule_update", result: "refused" } })).toBeGreaterThan(
+      0,
+    );
+  });
+
+  it("acknowledging an incident a role cannot see is refused as if it did not exist", async () => {
+    const incident = await db().alertIncident.create({
+      data: {
+        ruleKey: "campaign_finished",
+        scope: "campaign:x",
+        openScope: "campaign:x",
+        title: "Campaign finished",
+        summary: "done",
+        link: "/campaigns/x",
+        lastSeenAt: new Date(),
+        lastNotifiedAt: new Date(),
+      },
+    });
+    await signInAs("support");
+    expect(await acknowledgeIncidentAction(null, form({ id: incident.id.toString() }))).toMatchObject({
+      ok: false,
+      message: "This incident does not exist.",
+    });
+    const manager = await signInAs("campaign_manager");
+    expect(await acknowledgeIncidentAction(null, form({ id: incident.id.toString() }))).toMatchObject({ ok: true });
+    expect(await db().alertIncident.findUniqueOrThrow({ where: { id: incident.id } })).toMatchObject({
+      acknowledgedById: manager.id,
+      acknowledgedByEmail: manager.email,
+    });
+  });
+});
+
+describe("alert emails on My account", () => {
+  it("a support agent starts from the role's defaults and chooses; the choice decides the recipients", async () => {
+    const agent = await signInAs("support");
+    const before = await subscriptionsFor(agent);
+    expect(before.filter((entry) => entry.email).map((entry) => entry.key)).toEqual([
+      "departures_not_installed",
+      "usage_crossed_80",
+    ]);
+    // Hubby's API rules link to the API log, which support cannot open: not offered.
+    expect(before.map((entry) => entry.key)).not.toContain("hubby_error_rate");
+    expect(await emailRecipients("departures_not_installed")).toContain(agent.email);
+
+    const choice = new FormData();
+    choice.append("rules", "usage_crossed_80");
+    choice.append("rules", "booking_intent_unknown");
+    expect(await saveAlertEmailsAction(null, choice)).toEqual({
+      ok: true,
+      data: { emailRules: ["usage_crossed_80", "booking_intent_unknown"] },
+    });
+    expect(await emailRecipients("departures_not_installed")).not.toContain(agent.email);
+    expect(await emailRecipients("booking_intent_unknown")).toContain(agent.email);
+    expect(await db().auditEntry.findFirstOrThrow({ where: { action: "account.alert_emails" } })).toMatchObject({
+      actorId: agent.id,
+      targetId: agent.id,
+    });
+
+    const refused = new FormData();
+    refused.append("rules", "hubby_unreachable");
+    expect(await saveAlertEmailsAction(null, refused)).toMatchObject({
+      ok: false,
+      message: "Your role does not see some of these alerts.",
+    });
+    // Nothing checked: no alert email at all.
+    expect(await saveAlertEmailsAction(null, new FormData())).toEqual({ ok: true, data: { emailRules: [] } });
+    expect(await emailRecipients("usage_crossed_80")).not.toContain(agent.email);
+  });
+});
