@@ -222,11 +222,22 @@ export async function runForwardingPass(clock: Clock = () => new Date()): Promis
   }
 }
 
-type EngineState = { running: Promise<void> | null; again: boolean; timer: NodeJS.Timeout | null };
+type EngineState = {
+  /** Set by registerForwarding: this process forwards on its own (tests drive runForwardingPass instead). */
+  automatic: boolean;
+  running: Promise<void> | null;
+  again: boolean;
+  timer: NodeJS.Timeout | null;
+};
 const globalEngine = globalThis as typeof globalThis & { __forwardingEngine?: EngineState };
 function engine(): EngineState {
-  globalEngine.__forwardingEngine ??= { running: null, again: false, timer: null };
+  globalEngine.__forwardingEngine ??= { automatic: false, running: null, again: false, timer: null };
   return globalEngine.__forwardingEngine;
+}
+
+/** After staff made something due: forward it now where this process forwards on its own. */
+function nudge() {
+  if (engine().automatic) void kickForwarding();
 }
 
 /** Starts a pass now, or one more after the running one: the receiver calls this after every stored event. */
@@ -267,6 +278,7 @@ async function timeNextRetry() {
 
 /** Registers the sweep job's handler and the receiver's listener, and syncs HUBBY_FORWARD_ENDPOINTS (instrumentation.ts). */
 export function registerForwarding(): void {
+  engine().automatic = true;
   registerJobHandler("forward-sweep", async () => {
     await kickForwarding();
   });
@@ -285,7 +297,7 @@ export async function retryMessage(id: bigint): Promise<{ endpointId: number }> 
     where: { id },
     data: { status: "pending", nextAttemptAt: new Date(), claimedUntil: null },
   });
-  void kickForwarding();
+  nudge();
   return { endpointId: message.endpointId };
 }
 
@@ -295,7 +307,7 @@ export async function recoverFailed(endpointId: number, since: Date): Promise<nu
     where: { endpointId, status: "failed", createdAt: { gte: since } },
     data: { status: "pending", nextAttemptAt: new Date(), claimedUntil: null },
   });
-  if (count > 0) void kickForwarding();
+  if (count > 0) nudge();
   return count;
 }
 
@@ -313,7 +325,7 @@ export async function forwardEventAgain(eventId: bigint): Promise<number> {
     }),
     db().webhookEvent.update({ where: { id: eventId }, data: { forwardPending: true } }),
   ]);
-  void kickForwarding();
+  nudge();
   return reset.count;
 }
 
@@ -338,6 +350,6 @@ export async function sendTestEvent(endpointId: number): Promise<bigint> {
     },
     select: { id: true },
   });
-  void kickForwarding();
+  nudge();
   return message.id;
 }
