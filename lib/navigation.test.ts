@@ -15,6 +15,7 @@ describe("navigation", () => {
       "/audit",
       "/api-log",
       "/jobs",
+      "/forwarding",
       "/account",
     ]);
     expect(homeFor("admin")).toBe("/travelers");
@@ -27,6 +28,7 @@ describe("navigation", () => {
       expect(hrefs).not.toContain("/audit");
       expect(hrefs).not.toContain("/api-log");
       expect(hrefs).not.toContain("/jobs");
+      expect(hrefs).not.toContain("/forwarding");
       expect(hrefs).toContain("/webhooks");
       expect(hrefs).toContain("/instructions");
       expect(hrefs.includes("/campaigns")).toBe(role === "campaign_manager");

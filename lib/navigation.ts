@@ -13,6 +13,7 @@ export const screens = [
   { href: "/audit", label: "Audit log", icon: "scroll-text", permission: "audit.read" },
   { href: "/api-log", label: "Hubby API log", icon: "activity", permission: "apiLog.read" },
   { href: "/jobs", label: "Jobs", icon: "activity", permission: "jobs.manage" },
+  { href: "/forwarding", label: "Forwarding", icon: "webhook", permission: "forwarding.manage" },
   { href: "/account", label: "My account", icon: "user-cog", permission: "account.manage" },
 ] as const satisfies readonly { href: string; label: string; icon: string; permission: Permission }[];
 

@@ -40,6 +40,8 @@ export const permissions = {
   "audit.read": ["admin"],
   "apiLog.read": ["admin"],
   "jobs.manage": ["admin"],
+  // Endpoints receive every traveler's events and their secrets sign them: admins only.
+  "forwarding.manage": ["admin"],
   "account.manage": everyone,
 } as const satisfies Record<string, readonly StaffRole[]>;
 

@@ -137,12 +137,13 @@ async function attempt(message: ClaimedMessage, clock: Clock): Promise<"delivere
   const at = new Date(sentAt.getTime() + outcome.latencyMs);
   const delivered = outcome.kind === "reply" && isSuccess(outcome.status);
   const attempts = message.attempts + 1;
-  const retryAt = delivered ? null : nextAttemptAt(attempts, at);
-  const status = delivered ? "delivered" : retryAt ? "pending" : "failed";
   const statusCode = outcome.kind === "reply" ? outcome.status : null;
+  // 410 Gone: the receiver says it will never take this; the message fails now (staff recover it once fixed).
+  const gone = statusCode === 410;
+  const retryAt = delivered || gone ? null : nextAttemptAt(attempts, at);
+  const status = delivered ? "delivered" : retryAt ? "pending" : "failed";
   const error =
     outcome.kind === "error" ? outcome.error : delivered ? null : `The endpoint answered ${outcome.status}.`;
-  const gone = statusCode === 410;
   const failingSince = delivered ? null : (endpoint.failingSince ?? at);
   const disableReason = gone
     ? "The endpoint answered 410 Gone."

@@ -149,7 +149,7 @@ describe("delivery", () => {
     expect(failing.received.at(-1)!.webhookId).toBe(failing.received[0]!.webhookId);
   });
 
-  it("disables an endpoint at once on 410 Gone and sends it nothing more", async () => {
+  it("disables an endpoint at once on 410 Gone, fails that message and sends nothing more until enabled", async () => {
     const gone = await receiver({ status: () => 410 });
     const { endpoint } = await endpointFor(gone.url);
     await store("package.activated");
@@ -169,6 +169,13 @@ describe("delivery", () => {
       endpointInputSchema.parse({ url: gone.url, enabled: "on", headers: "", eventTypes: "" }),
     );
     await runForwardingPass(() => later);
+    // The message answered 410 failed at once; the one that waited is delivered; recovering sends the first.
+    expect(await messagesOf(endpoint.id)).toMatchObject([
+      { status: "failed", attempts: 1, lastStatus: 410 },
+      { status: "delivered" },
+    ]);
+    expect(await recoverFailed(endpoint.id, new Date(Date.now() - 60_000))).toBe(1);
+    await runForwardingPass();
     expect(await messagesOf(endpoint.id)).toMatchObject([{ status: "delivered" }, { status: "delivered" }]);
   });
 
