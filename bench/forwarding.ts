@@ -212,12 +212,17 @@ async function run(
         missing: 0,
         idMismatches: 0,
       };
+      console.log(`[bench] ${row.database}, ${endpointCount} endpoint(s): intake ${intake.toFixed(0)} events/s`);
       if (endpointCount === 0) return row;
       const complete = await allDelivered(receivers, eventIds);
       const lastArrival = Math.max(...receivers.flatMap((r) => [...r.firstArrival.values()]));
       const measuredIds = new Set(measured.map(eventIdOf));
       row.deliveriesPerSecond = (measuredIds.size * endpointCount * 1000) / (lastArrival - started);
-      if (!complete) console.log(`[bench] not every event was delivered within ${DELIVERY_TIMEOUT_MS / 1000} s`);
+      console.log(
+        complete
+          ? `[bench]   every event at every endpoint: ${row.deliveriesPerSecond.toFixed(0)} deliveries/s`
+          : `[bench]   not every event was delivered within ${DELIVERY_TIMEOUT_MS / 1000} s`,
+      );
       if (pacedRate) {
         const pacedBodies = workload().bodies.slice(0, PACED_EVENTS);
         const sentAt = await paced(url, pacedBodies, pacedRate);

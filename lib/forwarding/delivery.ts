@@ -145,45 +145,47 @@ async function attempt(message: ClaimedMessage, clock: Clock): Promise<"delivere
   const error =
     outcome.kind === "error" ? outcome.error : delivered ? null : `The endpoint answered ${outcome.status}.`;
   const failingSince = delivered ? null : (endpoint.failingSince ?? at);
+  // The endpoint as read before this attempt: disabled only once, by whichever attempt first qualifies.
   const disableReason = gone
     ? "The endpoint answered 410 Gone."
     : !delivered && failedTooLong(failingSince, at)
       ? "Every attempt failed for 5 days."
       : null;
-  await db().$transaction([
-    db().forwardAttempt.create({
-      data: {
-        messageId: BigInt(message.id),
-        endpointId: endpoint.id,
-        at,
-        succeeded: delivered,
-        statusCode,
-        latencyMs: outcome.latencyMs,
-        error,
-        response: outcome.kind === "reply" ? outcome.reply : null,
-      },
-    }),
-    db().forwardMessage.update({
-      where: { id: BigInt(message.id) },
-      data: {
-        status,
-        attempts,
-        lastAttemptAt: at,
-        lastStatus: statusCode,
-        lastError: error,
-        nextAttemptAt: retryAt,
-        claimedUntil: null,
-        ...(delivered ? { deliveredAt: at } : {}),
-      },
-    }),
-    db().forwardEndpoint.update({
-      where: { id: endpoint.id },
-      data: {
-        failingSince,
-        ...(disableReason && endpoint.disabledAt === null ? { disabledAt: at, disabledReason: disableReason } : {}),
-      },
-    }),
-  ]);
+  // One statement, so the attempt, the message and the endpoint change together without a transaction
+  // (PostgreSQL runs every data-modifying CTE whether or not it is read).
+  await getDatabase().sql.query(
+    `WITH attempt AS (
+       INSERT INTO "ForwardAttempt" ("messageId", "endpointId", "at", "succeeded", "statusCode", "latencyMs", "error",
+         "response")
+       VALUES ($1::bigint, $2::int, $3::timestamptz, $4::boolean, $5::int, $6::int, $7::text, $8::text) RETURNING 1
+     ), message AS (
+       UPDATE "ForwardMessage" SET "status" = $9::"ForwardMessageStatus", "attempts" = $10::int,
+         "lastAttemptAt" = $3::timestamptz, "lastStatus" = $5::int, "lastError" = $7::text,
+         "nextAttemptAt" = $11::timestamptz, "claimedUntil" = NULL,
+         "deliveredAt" = CASE WHEN $4::boolean THEN $3::timestamptz ELSE "deliveredAt" END
+       WHERE id = $1::bigint RETURNING 1
+     )
+     UPDATE "ForwardEndpoint" SET
+       "failingSince" = CASE WHEN $4::boolean THEN NULL ELSE COALESCE("failingSince", $3::timestamptz) END,
+       "disabledReason" = CASE WHEN $12::text IS NOT NULL AND "disabledAt" IS NULL THEN $12::text
+         ELSE "disabledReason" END,
+       "disabledAt" = CASE WHEN $12::text IS NOT NULL AND "disabledAt" IS NULL THEN $3::timestamptz ELSE "disabledAt" END
+     WHERE id = $2::int`,
+    [
+      message.id,
+      endpoint.id,
+      at.toISOString(),
+      delivered,
+      statusCode,
+      outcome.latencyMs,
+      error,
+      outcome.kind === "reply" ? outcome.reply : null,
+      status,
+      attempts,
+      retryAt?.toISOString() ?? null,
+      disableReason,
+    ],
+  );
   if (disableReason && endpoint.disabledAt === null) {
     console.error(`[forwarding] endpoint ${endpoint.id} (${endpoint.url}) disabled: ${disableReason}`);
   }
@@ -319,15 +321,19 @@ export async function recoverFailed(endpointId: number, since: Date): Promise<nu
 export async function forwardEventAgain(eventId: bigint): Promise<number> {
   const event = await db().webhookEvent.findUnique({ where: { id: eventId }, select: { id: true } });
   if (!event) throw new ActionError("This event no longer exists.");
-  const [reset] = await db().$transaction([
-    db().forwardMessage.updateMany({
-      where: { eventId, status: { not: "pending" } },
-      data: { status: "pending", nextAttemptAt: new Date(), claimedUntil: null },
-    }),
-    db().webhookEvent.update({ where: { id: eventId }, data: { forwardPending: true } }),
-  ]);
+  // One statement rather than a Prisma transaction: on PGlite a Prisma transaction beside the engine's raw ones
+  // can wait on each other for ever.
+  const [reset] = await getDatabase().sql.query<{ count: number }>(
+    `WITH flagged AS (UPDATE "WebhookEvent" SET "forwardPending" = true WHERE id = $1::bigint RETURNING 1),
+     reopened AS (
+       UPDATE "ForwardMessage" SET "status" = 'pending', "nextAttemptAt" = now(), "claimedUntil" = NULL
+       WHERE "eventId" = $1::bigint AND "status" <> 'pending' RETURNING 1
+     )
+     SELECT (SELECT count(*) FROM reopened)::int AS count, (SELECT count(*) FROM flagged)::int AS flagged`,
+    [String(eventId)],
+  );
   nudge();
-  return reset.count;
+  return reset?.count ?? 0;
 }
 
 /** Staff: a sample event sent to one endpoint, signed like the rest and logged like the rest. */
