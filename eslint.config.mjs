@@ -31,6 +31,7 @@ const domainOrder = [
   "server",
   "catalog",
   "webhooks",
+  "forwarding",
   "staff",
   "instructions",
   "travelers",

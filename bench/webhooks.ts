@@ -27,12 +27,12 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const KEY = "whk_bench_key";
+export const KEY = "whk_bench_key";
 /** BENCH_BASELINE=event-row: the baseline stores only the event row (no projection), a stricter yardstick. */
 const EVENT_ROW_ONLY = process.env.BENCH_BASELINE === "event-row";
 const str = (value: unknown) => (typeof value === "string" ? value : null);
-const SECRET = "whsec_bench_secret";
-const settings = {
+export const SECRET = "whsec_bench_secret";
+export const settings = {
   apiKey: KEY,
   authHeader: "x-api-key",
   authPrefix: "",
@@ -51,7 +51,7 @@ type Result = {
 };
 
 /** The workload: realistic events for 200 travelers, 5% of deliveries repeating an earlier event. */
-function workload(): { bodies: string[]; unique: number } {
+export function workload(): { bodies: string[]; unique: number } {
   const bodies: string[] = [];
   const sent: string[] = [];
   for (let index = 0; index < EVENTS; index++) {
@@ -74,7 +74,7 @@ function workload(): { bodies: string[]; unique: number } {
   return { bodies, unique: sent.length };
 }
 
-async function drive(url: string, bodies: string[]) {
+export async function drive(url: string, bodies: string[]) {
   const latencies: number[] = [];
   let errors = 0;
   let next = 0;
@@ -111,7 +111,7 @@ async function drive(url: string, bodies: string[]) {
 
 type Measured = Awaited<ReturnType<typeof drive>>;
 
-function summarise(parts: Measured[]) {
+export function summarise(parts: Measured[]) {
   const latencies = parts.flatMap((part) => part.latencies).sort((a, b) => a - b);
   const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
   const seconds = parts.reduce((sum, part) => sum + part.seconds, 0);
@@ -326,7 +326,10 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+// bench/forwarding.ts imports the workload and the driver: run only when started as this file.
+if (path.basename(process.argv[1] ?? "") === "webhooks.ts") {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -10,6 +10,13 @@ const emptyToUndefined = (value: unknown) => (typeof value === "string" && value
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 const optionalUrl = z.preprocess(emptyToUndefined, z.url().optional());
 
+const forwardEndpointSchema = z.object({
+  url: z.url({ protocol: /^https?$/, error: "url must be an http(s) URL" }),
+  secret: z.string().regex(/^whsec_[A-Za-z0-9+/]{16,}={0,2}$/, "secret must be whsec_ followed by base64"),
+  events: z.array(z.string().min(1).max(200)).optional(),
+});
+export type ConfiguredForwardEndpoint = z.infer<typeof forwardEndpointSchema>;
+
 const schema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -135,6 +142,26 @@ const schema = z
     ALERT_EMAIL_FROM: optionalString,
     /** A Slack-compatible incoming webhook for alerts (the rules screen can set one too; this one wins). */
     ALERT_CHAT_WEBHOOK_URL: optionalUrl,
+    /**
+     * Partner endpoints that receive Hubby's webhooks from the console, declared as code: a JSON array of
+     * `{url, secret, events?}` (events omitted: every type). They show read-only on the Forwarding screen.
+     */
+    HUBBY_FORWARD_ENDPOINTS: z.preprocess(
+      (value) => {
+        const text = emptyToUndefined(value);
+        if (text === undefined) return [];
+        try {
+          return JSON.parse(String(text));
+        } catch {
+          return "not JSON";
+        }
+      },
+      z.array(forwardEndpointSchema, { error: "must be a JSON array of {url, secret, events?}" }).default([]),
+    ),
+    /** Lets forwarded webhooks reach loopback, link-local and private addresses (a partner's internal backend). */
+    HUBBY_FORWARD_ALLOW_PRIVATE: z
+      .preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).default("false"))
+      .transform((value) => value === "true" || value === "1"),
   })
   .superRefine((value, ctx) => {
     if (value.NODE_ENV === "production" && !value.NEXTAUTH_SECRET) {

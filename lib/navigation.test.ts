@@ -18,6 +18,7 @@ describe("navigation", () => {
       "/jobs",
       "/alerts",
       "/alerts/rules",
+      "/forwarding",
       "/account",
     ]);
     expect(homeFor("admin")).toBe("/");
@@ -32,6 +33,7 @@ describe("navigation", () => {
       expect(hrefs).not.toContain("/jobs");
       expect(hrefs).not.toContain("/alerts/rules");
       expect(hrefs).toContain("/alerts");
+      expect(hrefs).not.toContain("/forwarding");
       expect(hrefs).toContain("/webhooks");
       expect(hrefs).toContain("/instructions");
       expect(hrefs.includes("/campaigns")).toBe(role === "campaign_manager");

@@ -20,6 +20,7 @@ export const screens = [
   { href: "/jobs", label: "Jobs", icon: "activity", permission: "jobs.manage" },
   { href: "/alerts", label: "Alerts", icon: "bell", permission: "alerts.view" },
   { href: "/alerts/rules", label: "Alert rules", icon: "bell-cog", permission: "alerts.manage" },
+  { href: "/forwarding", label: "Forwarding", icon: "webhook", permission: "forwarding.manage" },
   { href: "/account", label: "My account", icon: "user-cog", permission: "account.manage" },
 ] as const satisfies readonly { href: string; label: string; icon: string; permission: Permission | null }[];
 

@@ -81,6 +81,8 @@ export async function startConsole(options: {
     // The browsers stand behind a "proxy": each test context sends its own X-Forwarded-For, so the sign-in
     // throttle counts it as its own IP (tests/e2e/support.ts).
     TRUST_PROXY: "true",
+    // tests/e2e/forwarding.test.ts forwards webhooks to a receiver it starts on loopback.
+    HUBBY_FORWARD_ALLOW_PRIVATE: "true",
   };
   // A fresh sandbox database: no external Postgres, no real Hubby, no configured admin, so the demo staff are seeded.
   for (const name of [

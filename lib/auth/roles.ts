@@ -40,6 +40,8 @@ export const permissions = {
   "audit.read": ["admin"],
   "apiLog.read": ["admin"],
   "jobs.manage": ["admin"],
+  // Endpoints receive every traveler's events and their secrets sign them: admins only.
+  "forwarding.manage": ["admin"],
   "account.manage": everyone,
   // Incidents a role may act on (each rule names the permission of the screen it links to); acknowledging is
   // saying "I am on it", open to everyone who sees the incident.

@@ -107,6 +107,18 @@ export const queues = {
     policy: "stately",
     schedule: { cron: "* * * * *", payload: { trigger: "schedule" } },
   },
+  "forward-sweep": {
+    label: "Forward webhooks to partner endpoints (retries, recovery)",
+    payload: z.object({ trigger: z.enum(["schedule", "staff"]) }),
+    // The next minute's sweep does the same work: a failed sweep needs no retry of its own.
+    retryLimit: 0,
+    retryDelaySeconds: 60,
+    retryBackoff: false,
+    expireInSeconds: 15 * 60,
+    concurrency: 1,
+    policy: "stately",
+    schedule: { cron: "* * * * *", payload: { trigger: "schedule" } },
+  },
 } as const satisfies Record<string, QueueDeclaration>;
 
 export type QueueName = keyof typeof queues;

@@ -46,7 +46,29 @@ export async function receiveWebhook(delivery: WebhookDelivery): Promise<Webhook
     result = { status: 503, body: { error: "Temporarily unable to store the event; retry later." } };
   }
   recordWebhookIntake(body, result, startedAt, isHandledEvent);
+  if (result.status === 200 && result.body.duplicate !== true) notifyStored();
   return reply(result);
+}
+
+// On globalThis: instrumentation.ts (which registers the listener) and scripts/server.ts (which serves the
+// receiver) load separate copies of this module in one process.
+const storedListeners = globalThis as typeof globalThis & { __webhookStoredListener?: () => void };
+
+/**
+ * Registers the one listener told, after the fact, that a new event was committed (never for a duplicate):
+ * lib/forwarding/ starts forwarding at once instead of at its next sweep. The event row itself says what is
+ * left to forward, so a listener that never ran (a crash right after the commit) loses nothing.
+ */
+export function onWebhookStored(listener: (() => void) | null): void {
+  storedListeners.__webhookStoredListener = listener ?? undefined;
+}
+
+function notifyStored() {
+  try {
+    storedListeners.__webhookStoredListener?.();
+  } catch (error) {
+    console.error("[webhooks] the stored-event listener failed:", error);
+  }
 }
 
 /**

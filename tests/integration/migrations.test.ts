@@ -34,8 +34,10 @@ const catalogQuery = `
  * Indexes that exist only in migrations, because schema.prisma cannot express them. Keep this list short and say why.
  * - Traveler_lastEventAt_externalUserId_idx: ("lastEventAt" DESC NULLS LAST, "externalUserId") for the travelers
  *   list's default sort; Prisma has no NULLS LAST.
+ * - WebhookEvent_forwardPending_idx: the events still to be forwarded (WHERE "forwardPending"); Prisma 6 has no
+ *   partial index, and a full one would grow with every event.
  */
-const migrationOnlyIndexes = ["Traveler_lastEventAt_externalUserId_idx"];
+const migrationOnlyIndexes = ["Traveler_lastEventAt_externalUserId_idx", "WebhookEvent_forwardPending_idx"];
 const indexQuery = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'
   AND tablename <> '_console_migrations' ORDER BY indexname`;
 

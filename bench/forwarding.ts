@@ -1,0 +1,291 @@
+import crypto from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import fs from "node:fs";
+import pg from "pg";
+import { Webhook } from "standardwebhooks";
+import { deliveryHeaders } from "../lib/webhooks/samples";
+import { ensureBuild, freePort, spawnConsole, stopConsole, waitForHealth } from "./support";
+import { drive, KEY, SECRET, settings, summarise, workload } from "./webhooks";
+
+/**
+ * `npm run bench:forwarding`: the intake bench's load (bench/webhooks.ts) sent to the console started as
+ * `npm start` runs it, with no forwarding endpoint, with one and with three (local receivers that verify every
+ * signature with standardwebhooks), on PGlite and on PostgreSQL. Per run: intake events/s at full speed, then the
+ * time until every event reached every endpoint (deliveries/s); then a paced run at half the intake's capacity
+ * (without forwarding) measuring receive → delivered p50/p99 per delivery.
+ *
+ * BENCH_EVENTS (default 3000; the first 200 warm up), BENCH_CONCURRENCY (16), BENCH_PG_URL
+ * (postgres://postgres@127.0.0.1:5432/postgres), BENCH_DATABASES (pglite,postgres).
+ */
+
+const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const DATABASES = (process.env.BENCH_DATABASES ?? "pglite,postgres").split(",");
+const PACED_EVENTS = Number(process.env.BENCH_PACED_EVENTS ?? 600);
+const DELIVERY_TIMEOUT_MS = 120_000;
+
+type Receiver = {
+  url: string;
+  secret: string;
+  /** event_id → when it first arrived (ms, performance clock). */
+  firstArrival: Map<string, number>;
+  webhookIds: Map<string, string>;
+  requests: number;
+  signatureFailures: number;
+  sameIdMismatch: number;
+  close(): Promise<void>;
+};
+
+async function startReceiver(): Promise<Receiver> {
+  const secret = `whsec_${crypto.randomBytes(24).toString("base64")}`;
+  const verifier = new Webhook(secret);
+  const receiver: Receiver = {
+    url: "",
+    secret,
+    firstArrival: new Map(),
+    webhookIds: new Map(),
+    requests: 0,
+    signatureFailures: 0,
+    sameIdMismatch: 0,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      const at = performance.now();
+      const body = Buffer.concat(chunks).toString("utf8");
+      receiver.requests++;
+      const header = (name: string) => String(request.headers[name] ?? "");
+      try {
+        verifier.verify(body, {
+          "webhook-id": header("webhook-id"),
+          "webhook-timestamp": header("webhook-timestamp"),
+          "webhook-signature": header("webhook-signature"),
+        });
+      } catch {
+        receiver.signatureFailures++;
+      }
+      const eventId = (JSON.parse(body) as { event_id: string }).event_id;
+      if (!receiver.firstArrival.has(eventId)) receiver.firstArrival.set(eventId, at);
+      const known = receiver.webhookIds.get(eventId);
+      if (known && known !== header("webhook-id")) receiver.sameIdMismatch++;
+      receiver.webhookIds.set(eventId, header("webhook-id"));
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+  return receiver;
+}
+
+async function freshDatabase(
+  kind: string,
+  temp: string,
+): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+  if (kind === "pglite") {
+    const dir = path.join(temp, `pglite-${crypto.randomBytes(4).toString("hex")}`);
+    return { env: { PGLITE_DATA_DIR: dir, DATABASE_URL: "" }, drop: async () => undefined };
+  }
+  const name = `bench_forwarding_${process.pid}_${crypto.randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    env: { DATABASE_URL: url.toString() },
+    async drop() {
+      const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+async function withConsole<T>(env: Record<string, string>, run: (webhookUrl: string) => Promise<T>): Promise<T> {
+  const port = await freePort();
+  const child = spawnConsole(
+    port,
+    { ...env, HUBBY_WEBHOOK_API_KEY: KEY, HUBBY_WEBHOOK_SIGNING_SECRET: SECRET, HUBBY_FORWARD_ALLOW_PRIVATE: "true" },
+    "inherit",
+  );
+  try {
+    await waitForHealth(`http://127.0.0.1:${port}`, child);
+    return await run(`http://127.0.0.1:${port}/api/webhooks/hubby`);
+  } finally {
+    await stopConsole(child);
+  }
+}
+
+const eventIdOf = (body: string) => (JSON.parse(body) as { event_id: string }).event_id;
+
+async function allDelivered(receivers: Receiver[], eventIds: Set<string>) {
+  const deadline = performance.now() + DELIVERY_TIMEOUT_MS;
+  while (performance.now() < deadline) {
+    if (receivers.every((receiver) => [...eventIds].every((id) => receiver.firstArrival.has(id)))) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
+
+/** Sends `bodies` at `perSecond`, answering when each was sent (performance clock), by event_id. */
+async function paced(url: string, bodies: string[], perSecond: number) {
+  const sentAt = new Map<string, number>();
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let index = 0; index < bodies.length; index++) {
+    const due = started + (index * 1000) / perSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const body = bodies[index]!;
+    const id = eventIdOf(body);
+    if (!sentAt.has(id)) sentAt.set(id, performance.now());
+    inFlight.push(
+      new Promise<void>((resolve) => {
+        const request = http.request(url, { method: "POST", agent, headers: deliveryHeaders(body, settings) }, (r) => {
+          r.resume();
+          r.on("end", () => resolve());
+        });
+        request.on("error", () => resolve());
+        request.end(body);
+      }),
+    );
+  }
+  await Promise.all(inFlight);
+  agent.destroy();
+  return sentAt;
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+};
+
+type Row = {
+  database: string;
+  endpoints: number;
+  intake: number;
+  deliveriesPerSecond: number | null;
+  p50: number | null;
+  p99: number | null;
+  signatureFailures: number;
+  missing: number;
+  idMismatches: number;
+};
+
+async function run(
+  kind: string,
+  endpointCount: number,
+  bodies: string[],
+  temp: string,
+  pacedRate?: number,
+): Promise<Row> {
+  const receivers = await Promise.all(Array.from({ length: endpointCount }, () => startReceiver()));
+  const database = await freshDatabase(kind, temp);
+  const forwardEnv: Record<string, string> = receivers.length
+    ? { HUBBY_FORWARD_ENDPOINTS: JSON.stringify(receivers.map((r) => ({ url: r.url, secret: r.secret }))) }
+    : {};
+  try {
+    return await withConsole({ ...database.env, ...forwardEnv }, async (url) => {
+      await drive(url, bodies.slice(0, 200));
+      const measured = bodies.slice(200);
+      const started = performance.now();
+      const intake = summarise([await drive(url, measured)]).eventsPerSecond;
+      const eventIds = new Set(bodies.map(eventIdOf));
+      const row: Row = {
+        database: kind === "pglite" ? "PGlite" : "PostgreSQL",
+        endpoints: endpointCount,
+        intake,
+        deliveriesPerSecond: null,
+        p50: null,
+        p99: null,
+        signatureFailures: 0,
+        missing: 0,
+        idMismatches: 0,
+      };
+      console.log(`[bench] ${row.database}, ${endpointCount} endpoint(s): intake ${intake.toFixed(0)} events/s`);
+      if (endpointCount === 0) return row;
+      const complete = await allDelivered(receivers, eventIds);
+      const lastArrival = Math.max(...receivers.flatMap((r) => [...r.firstArrival.values()]));
+      const measuredIds = new Set(measured.map(eventIdOf));
+      row.deliveriesPerSecond = (measuredIds.size * endpointCount * 1000) / (lastArrival - started);
+      console.log(
+        complete
+          ? `[bench]   every event at every endpoint: ${row.deliveriesPerSecond.toFixed(0)} deliveries/s`
+          : `[bench]   not every event was delivered within ${DELIVERY_TIMEOUT_MS / 1000} s`,
+      );
+      if (pacedRate) {
+        const pacedBodies = workload().bodies.slice(0, PACED_EVENTS);
+        const sentAt = await paced(url, pacedBodies, pacedRate);
+        await allDelivered(receivers, new Set(sentAt.keys()));
+        const latencies = receivers.flatMap((r) =>
+          [...sentAt].flatMap(([id, at]) => (r.firstArrival.has(id) ? [r.firstArrival.get(id)! - at] : [])),
+        );
+        row.p50 = percentile(latencies, 0.5);
+        row.p99 = percentile(latencies, 0.99);
+        for (const id of sentAt.keys()) eventIds.add(id);
+      }
+      row.signatureFailures = receivers.reduce((sum, r) => sum + r.signatureFailures, 0);
+      row.idMismatches = receivers.reduce((sum, r) => sum + r.sameIdMismatch, 0);
+      row.missing = receivers.reduce((sum, r) => sum + [...eventIds].filter((id) => !r.firstArrival.has(id)).length, 0);
+      return row;
+    });
+  } finally {
+    for (const receiver of receivers) await receiver.close();
+    await database.drop();
+  }
+}
+
+async function main() {
+  ensureBuild();
+  const temp = fs.mkdtempSync(path.join(os.tmpdir(), "hubby-bench-forwarding-"));
+  const rows: Row[] = [];
+  try {
+    for (const kind of DATABASES) {
+      const baseline = await run(kind, 0, workload().bodies, temp);
+      rows.push(baseline);
+      const half = baseline.intake / 2;
+      rows.push(await run(kind, 1, workload().bodies, temp));
+      rows.push(await run(kind, 3, workload().bodies, temp, half));
+    }
+  } finally {
+    fs.rmSync(temp, { recursive: true, force: true });
+  }
+  console.log(
+    `\nForwarding (intake load of bench:webhooks, ${process.env.BENCH_EVENTS ?? 3000} deliveries, 5% duplicates; latency at half the intake's capacity, ${PACED_EVENTS} events), ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(1)}\n`,
+  );
+  console.log(
+    "database    endpoints  intake ev/s  vs none  deliveries/s  p50 ms  p99 ms  bad sigs  missing  id changes",
+  );
+  let failed = false;
+  for (const row of rows) {
+    const none = rows.find((other) => other.database === row.database && other.endpoints === 0)!;
+    const ratio = row.intake / none.intake;
+    const fmt = (value: number | null, digits = 0) => (value === null ? "—" : value.toFixed(digits));
+    console.log(
+      `${row.database.padEnd(11)} ${String(row.endpoints).padStart(9)} ${fmt(row.intake).padStart(12)} ${`${(ratio * 100).toFixed(0)}%`.padStart(8)} ${fmt(row.deliveriesPerSecond).padStart(13)} ${fmt(row.p50).padStart(7)} ${fmt(row.p99).padStart(7)} ${String(row.signatureFailures).padStart(9)} ${String(row.missing).padStart(8)} ${String(row.idMismatches).padStart(11)}`,
+    );
+    if (row.endpoints === 3 && ratio < 0.8) failed = true;
+    if (row.p99 !== null && row.p99 > 2000) failed = true;
+    if (row.signatureFailures > 0 || row.missing > 0 || row.idMismatches > 0) failed = true;
+  }
+  console.log("targets: intake with 3 endpoints ≥ 80% of none; p99 ≤ 2000 ms; 0 bad signatures; 0 missing");
+  if (failed) {
+    console.log("FAILED: a target was missed.");
+    process.exit(1);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

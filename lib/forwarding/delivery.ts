@@ -1,0 +1,362 @@
+import "server-only";
+import crypto from "node:crypto";
+import { db, getDatabase } from "../db";
+import { getEnv } from "../env";
+import { ActionError } from "../errors";
+import { registerJobHandler } from "../jobs/jobs";
+import { sampleEvent } from "../webhooks/samples";
+import { onWebhookStored } from "../webhooks/receiver";
+import { headersOf, signingSecrets, syncConfiguredEndpoints } from "./endpoints";
+import { failedTooLong, isSuccess, nextAttemptAt } from "./schedule";
+import { signatureHeaders } from "./signing";
+import { postWebhook } from "./transport";
+
+/**
+ * The forwarding engine (docs/decisions/0030). The stored webhook row is the outbox: its `forwardPending` column
+ * defaults to true, so the intake writes nothing more. After the commit the receiver tells this engine
+ * (onWebhookStored), which turns pending events into one message per subscribed endpoint ("fan-out") and delivers
+ * the due messages at once. The "forward-sweep" job runs the same pass every minute on whichever instance gets it:
+ * it delivers scheduled retries and whatever a crashed instance left. A message is taken for one attempt with a
+ * claim that runs out (CLAIM_MS), so after a crash another instance sends it again with the same webhook-id.
+ */
+
+/** Messages fanned out per statement. */
+const FAN_OUT_BATCH = 500;
+/** Attempts in flight at once per instance. */
+const CONCURRENCY = 48;
+/** How long a claimed message is left to its instance (longer than an attempt's timeout and rate-limit wait). */
+const CLAIM_MS = 120_000;
+/** Retries due within this are timed in-process; later ones are left to the minute sweep. */
+const TIMED_RETRY_HORIZON_MS = 60_000;
+
+type Clock = () => Date;
+
+type ClaimedMessage = {
+  id: string;
+  endpointId: number;
+  eventId: string | null;
+  webhookId: string;
+  attempts: number;
+  orderingKey: string | null;
+};
+
+/** Makes the messages of pending events, and marks those events forwarded; answers how many events it took. */
+export async function fanOut(limit = FAN_OUT_BATCH): Promise<number> {
+  const rows = await getDatabase().transaction((sql) =>
+    sql.query<{ events: number }>(
+      `WITH pending AS (
+         SELECT id, "eventType", "externalUserId", "receivedAt" FROM "WebhookEvent"
+         WHERE "forwardPending" ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
+       ), marked AS (
+         UPDATE "WebhookEvent" w SET "forwardPending" = false FROM pending p WHERE w.id = p.id RETURNING w.id
+       ), made AS (
+         INSERT INTO "ForwardMessage" ("endpointId", "eventId", "webhookId", "eventType", "orderingKey", "receivedAt",
+           "status", "nextAttemptAt")
+         SELECT e.id, p.id, 'msg_' || p.id || '_' || e.id, p."eventType",
+           CASE WHEN e.ordered THEN p."externalUserId" END, p."receivedAt", 'pending', p."receivedAt"
+         FROM pending p JOIN "ForwardEndpoint" e ON e.enabled
+           AND (cardinality(e."eventTypes") = 0 OR p."eventType" = ANY(e."eventTypes"))
+         ON CONFLICT ("endpointId", "eventId") DO NOTHING RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM marked)::int AS events, (SELECT count(*) FROM made)::int AS messages`,
+      [limit],
+    ),
+  );
+  return rows[0]?.events ?? 0;
+}
+
+/**
+ * Takes up to `limit` messages due at `now` for enabled endpoints. For an ordered endpoint a traveler's message
+ * waits while an earlier one of the same traveler is still pending (being tried or waiting for its retry).
+ */
+async function claimDue(now: Date, limit: number): Promise<ClaimedMessage[]> {
+  return getDatabase().transaction((sql) =>
+    sql.query<ClaimedMessage>(
+      `WITH due AS (
+         SELECT m.id FROM "ForwardMessage" m JOIN "ForwardEndpoint" e ON e.id = m."endpointId"
+         WHERE m.status = 'pending' AND m."nextAttemptAt" <= $1
+           AND (m."claimedUntil" IS NULL OR m."claimedUntil" < $1)
+           AND e.enabled AND e."disabledAt" IS NULL
+           AND (m."orderingKey" IS NULL OR NOT EXISTS (
+             SELECT 1 FROM "ForwardMessage" o WHERE o."endpointId" = m."endpointId"
+               AND o."orderingKey" = m."orderingKey" AND o.status = 'pending' AND o.id < m.id))
+         ORDER BY m."nextAttemptAt", m.id LIMIT $2 FOR UPDATE OF m SKIP LOCKED
+       )
+       UPDATE "ForwardMessage" m SET "claimedUntil" = $3 FROM due WHERE m.id = due.id
+       RETURNING m.id::text AS id, m."endpointId" AS "endpointId", m."eventId"::text AS "eventId",
+         m."webhookId" AS "webhookId", m.attempts, m."orderingKey" AS "orderingKey"`,
+      [now, limit, new Date(now.getTime() + CLAIM_MS)],
+    ),
+  );
+}
+
+/** Per endpoint, when its next attempt may start (its rate limit, in this instance). */
+const nextSlot = new Map<number, number>();
+
+async function waitForSlot(endpointId: number, perSecond: number | null) {
+  if (!perSecond) return;
+  const now = Date.now();
+  const slot = Math.max(now, nextSlot.get(endpointId) ?? 0);
+  nextSlot.set(endpointId, slot + 1000 / perSecond);
+  if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
+}
+
+/** One attempt of one claimed message, recorded with its outcome. */
+async function attempt(message: ClaimedMessage, clock: Clock): Promise<"delivered" | "retry" | "failed"> {
+  const [endpoint, event, own] = await Promise.all([
+    db().forwardEndpoint.findUnique({ where: { id: message.endpointId } }),
+    message.eventId
+      ? db().webhookEvent.findUnique({
+          where: { id: BigInt(message.eventId) },
+          select: { rawBody: true, rawBytes: true },
+        })
+      : null,
+    message.eventId
+      ? null
+      : db().forwardMessage.findUnique({ where: { id: BigInt(message.id) }, select: { body: true } }),
+  ]);
+  if (!endpoint) return "failed";
+  // Hubby's envelope as it arrived, byte for byte (the exact bytes when they were not UTF-8 text).
+  const body = event
+    ? event.rawBytes
+      ? Buffer.from(event.rawBytes)
+      : Buffer.from(event.rawBody, "utf8")
+    : Buffer.from(own?.body ?? "", "utf8");
+  await waitForSlot(endpoint.id, endpoint.rateLimitPerSecond);
+  const sentAt = clock();
+  const outcome = await postWebhook(
+    endpoint.url,
+    {
+      ...headersOf(endpoint.headers),
+      "user-agent": "hubby-console-forwarder",
+      ...signatureHeaders(message.webhookId, sentAt, body, signingSecrets(endpoint, sentAt)),
+    },
+    body,
+    { allowPrivate: getEnv().HUBBY_FORWARD_ALLOW_PRIVATE },
+  );
+  const at = new Date(sentAt.getTime() + outcome.latencyMs);
+  const delivered = outcome.kind === "reply" && isSuccess(outcome.status);
+  const attempts = message.attempts + 1;
+  const statusCode = outcome.kind === "reply" ? outcome.status : null;
+  // 410 Gone: the receiver says it will never take this; the message fails now (staff recover it once fixed).
+  const gone = statusCode === 410;
+  const retryAt = delivered || gone ? null : nextAttemptAt(attempts, at);
+  const status = delivered ? "delivered" : retryAt ? "pending" : "failed";
+  const error =
+    outcome.kind === "error" ? outcome.error : delivered ? null : `The endpoint answered ${outcome.status}.`;
+  const failingSince = delivered ? null : (endpoint.failingSince ?? at);
+  // The endpoint as read before this attempt: disabled only once, by whichever attempt first qualifies.
+  const disableReason = gone
+    ? "The endpoint answered 410 Gone."
+    : !delivered && failedTooLong(failingSince, at)
+      ? "Every attempt failed for 5 days."
+      : null;
+  // One statement, so the attempt, the message and the endpoint change together without a transaction
+  // (PostgreSQL runs every data-modifying CTE whether or not it is read).
+  await getDatabase().sql.query(
+    `WITH attempt AS (
+       INSERT INTO "ForwardAttempt" ("messageId", "endpointId", "at", "succeeded", "statusCode", "latencyMs", "error",
+         "response")
+       VALUES ($1::bigint, $2::int, $3::timestamptz, $4::boolean, $5::int, $6::int, $7::text, $8::text) RETURNING 1
+     ), message AS (
+       UPDATE "ForwardMessage" SET "status" = $9::"ForwardMessageStatus", "attempts" = $10::int,
+         "lastAttemptAt" = $3::timestamptz, "lastStatus" = $5::int, "lastError" = $7::text,
+         "nextAttemptAt" = $11::timestamptz, "claimedUntil" = NULL,
+         "deliveredAt" = CASE WHEN $4::boolean THEN $3::timestamptz ELSE "deliveredAt" END
+       WHERE id = $1::bigint RETURNING 1
+     )
+     UPDATE "ForwardEndpoint" SET
+       "failingSince" = CASE WHEN $4::boolean THEN NULL ELSE COALESCE("failingSince", $3::timestamptz) END,
+       "disabledReason" = CASE WHEN $12::text IS NOT NULL AND "disabledAt" IS NULL THEN $12::text
+         ELSE "disabledReason" END,
+       "disabledAt" = CASE WHEN $12::text IS NOT NULL AND "disabledAt" IS NULL THEN $3::timestamptz ELSE "disabledAt" END
+     WHERE id = $2::int`,
+    [
+      message.id,
+      endpoint.id,
+      at.toISOString(),
+      delivered,
+      statusCode,
+      outcome.latencyMs,
+      error,
+      outcome.kind === "reply" ? outcome.reply : null,
+      status,
+      attempts,
+      retryAt?.toISOString() ?? null,
+      disableReason,
+    ],
+  );
+  if (disableReason && endpoint.disabledAt === null) {
+    console.error(`[forwarding] endpoint ${endpoint.id} (${endpoint.url}) disabled: ${disableReason}`);
+  }
+  return status === "pending" ? "retry" : status;
+}
+
+export type PassOutcome = { events: number; delivered: number; retrying: number; failed: number };
+
+/**
+ * One forwarding pass: fans out every pending event and delivers every message due, up to CONCURRENCY at once,
+ * until nothing is left to take (a message finishing may free an ordered successor). `clock` is injectable so
+ * tests run the retry schedule without waiting for it.
+ */
+export async function runForwardingPass(clock: Clock = () => new Date()): Promise<PassOutcome> {
+  const outcome: PassOutcome = { events: 0, delivered: 0, retrying: 0, failed: 0 };
+  const running = new Set<Promise<void>>();
+  for (;;) {
+    for (let taken = FAN_OUT_BATCH; taken === FAN_OUT_BATCH;) {
+      taken = await fanOut();
+      outcome.events += taken;
+    }
+    const free = CONCURRENCY - running.size;
+    const claimed = free > 0 ? await claimDue(clock(), free) : [];
+    for (const message of claimed) {
+      const work: Promise<void> = attempt(message, clock)
+        .then((result) => {
+          if (result === "delivered") outcome.delivered++;
+          else if (result === "retry") outcome.retrying++;
+          else outcome.failed++;
+        })
+        .catch((error: unknown) => console.error(`[forwarding] message ${message.id}:`, error))
+        .finally(() => running.delete(work));
+      running.add(work);
+    }
+    if (running.size === 0 && claimed.length === 0) return outcome;
+    if (claimed.length === 0 || running.size >= CONCURRENCY) await Promise.race(running);
+  }
+}
+
+type EngineState = {
+  /** Set by registerForwarding: this process forwards on its own (tests drive runForwardingPass instead). */
+  automatic: boolean;
+  running: Promise<void> | null;
+  again: boolean;
+  timer: NodeJS.Timeout | null;
+};
+const globalEngine = globalThis as typeof globalThis & { __forwardingEngine?: EngineState };
+function engine(): EngineState {
+  globalEngine.__forwardingEngine ??= { automatic: false, running: null, again: false, timer: null };
+  return globalEngine.__forwardingEngine;
+}
+
+/** After staff made something due: forward it now where this process forwards on its own. */
+function nudge() {
+  if (engine().automatic) void kickForwarding();
+}
+
+/** Starts a pass now, or one more after the running one: the receiver calls this after every stored event. */
+export function kickForwarding(): Promise<void> {
+  const state = engine();
+  if (state.running) {
+    state.again = true;
+    return state.running;
+  }
+  state.running = (async () => {
+    do {
+      state.again = false;
+      await runForwardingPass().catch((error: unknown) => console.error("[forwarding] pass failed:", error));
+    } while (state.again);
+    await timeNextRetry().catch(() => undefined);
+  })().finally(() => {
+    state.running = null;
+  });
+  return state.running;
+}
+
+/** Retries due within the next minute (the 5 s one) are timed here; later ones are the sweep's. */
+async function timeNextRetry() {
+  const next = await db().forwardMessage.findFirst({
+    where: { status: "pending", nextAttemptAt: { not: null } },
+    orderBy: { nextAttemptAt: "asc" },
+    select: { nextAttemptAt: true },
+  });
+  const state = engine();
+  if (state.timer) clearTimeout(state.timer);
+  state.timer = null;
+  if (!next?.nextAttemptAt) return;
+  const wait = next.nextAttemptAt.getTime() - Date.now();
+  if (wait > TIMED_RETRY_HORIZON_MS) return;
+  state.timer = setTimeout(() => void kickForwarding(), Math.max(wait, 0) + 10);
+  state.timer.unref();
+}
+
+/** Registers the sweep job's handler and the receiver's listener, and syncs HUBBY_FORWARD_ENDPOINTS (instrumentation.ts). */
+export function registerForwarding(): void {
+  engine().automatic = true;
+  registerJobHandler("forward-sweep", async () => {
+    await kickForwarding();
+  });
+  onWebhookStored(() => void kickForwarding());
+  void syncConfiguredEndpoints()
+    .then(() => kickForwarding())
+    .catch((error: unknown) => console.error("[forwarding] could not load HUBBY_FORWARD_ENDPOINTS:", error));
+}
+
+/** Staff: try one message again now (one more attempt when its schedule is used up). */
+export async function retryMessage(id: bigint): Promise<{ endpointId: number }> {
+  const message = await db().forwardMessage.findUnique({ where: { id }, select: { endpointId: true, status: true } });
+  if (!message) throw new ActionError("This message no longer exists.");
+  if (message.status === "pending") throw new ActionError("This message is already waiting for its next attempt.");
+  await db().forwardMessage.update({
+    where: { id },
+    data: { status: "pending", nextAttemptAt: new Date(), claimedUntil: null },
+  });
+  nudge();
+  return { endpointId: message.endpointId };
+}
+
+/** Staff: every failed message of an endpoint created since `since` is tried again; answers how many. */
+export async function recoverFailed(endpointId: number, since: Date): Promise<number> {
+  const { count } = await db().forwardMessage.updateMany({
+    where: { endpointId, status: "failed", createdAt: { gte: since } },
+    data: { status: "pending", nextAttemptAt: new Date(), claimedUntil: null },
+  });
+  if (count > 0) nudge();
+  return count;
+}
+
+/**
+ * Staff: forward a stored event again (a replay in the inbox does not). Its existing messages are sent again with
+ * their webhook-id; endpoints that subscribe now and never had it get it too.
+ */
+export async function forwardEventAgain(eventId: bigint): Promise<number> {
+  const event = await db().webhookEvent.findUnique({ where: { id: eventId }, select: { id: true } });
+  if (!event) throw new ActionError("This event no longer exists.");
+  // One statement rather than a Prisma transaction: on PGlite a Prisma transaction beside the engine's raw ones
+  // can wait on each other for ever.
+  const [reset] = await getDatabase().sql.query<{ count: number }>(
+    `WITH flagged AS (UPDATE "WebhookEvent" SET "forwardPending" = true WHERE id = $1::bigint RETURNING 1),
+     reopened AS (
+       UPDATE "ForwardMessage" SET "status" = 'pending', "nextAttemptAt" = now(), "claimedUntil" = NULL
+       WHERE "eventId" = $1::bigint AND "status" <> 'pending' RETURNING 1
+     )
+     SELECT (SELECT count(*) FROM reopened)::int AS count, (SELECT count(*) FROM flagged)::int AS flagged`,
+    [String(eventId)],
+  );
+  nudge();
+  return reset?.count ?? 0;
+}
+
+/** Staff: a sample event sent to one endpoint, signed like the rest and logged like the rest. */
+export async function sendTestEvent(endpointId: number): Promise<bigint> {
+  const endpoint = await db().forwardEndpoint.findUnique({ where: { id: endpointId }, select: { id: true } });
+  if (!endpoint) throw new ActionError("This endpoint no longer exists.");
+  const now = new Date();
+  const sample = sampleEvent(
+    "package.activated",
+    { externalUserId: "test_traveler", bookingId: "test_booking", packageId: "test_package" },
+    now,
+  );
+  const message = await db().forwardMessage.create({
+    data: {
+      endpointId,
+      webhookId: `msg_test_${crypto.randomUUID().replaceAll("-", "")}`,
+      eventType: "package.activated",
+      body: JSON.stringify(sample),
+      receivedAt: now,
+      nextAttemptAt: now,
+    },
+    select: { id: true },
+  });
+  nudge();
+  return message.id;
+}
