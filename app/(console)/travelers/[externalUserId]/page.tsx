@@ -4,7 +4,9 @@ import { notFound } from "next/navigation";
 import { Button } from "@/components/ui/button";
 import QRCode from "qrcode";
 import { AlertTriangle } from "lucide-react";
+import { audit } from "@/lib/audit/audit";
 import { requirePermission } from "@/lib/auth/staff";
+import { getRequestId } from "@/lib/request-id";
 import { may } from "@/lib/auth/roles";
 import { hubbyEnvironment } from "@/lib/env";
 import { HubbyApiError, hubbyForPage } from "@/lib/hubby";
@@ -50,6 +52,17 @@ export default async function TravelerPage({
   if (!route) notFound();
   const { externalUserId } = route;
   const { values: view, ignored } = readTravelerView(await searchParams);
+  // Every opening of a traveler's page is a read of personal data: recorded before anything is read.
+  await audit({
+    actor: staff,
+    action: "travelers.view",
+    targetType: "traveler",
+    targetId: externalUserId,
+    externalUserId,
+    result: "ok",
+    details: { tab: view.tab },
+    requestId: await getRequestId(),
+  });
   const fetchedAt = new Date();
   let live: UserDashboard | null = null;
   let problem: string | null = null;
