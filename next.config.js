@@ -14,6 +14,11 @@ module.exports = {
   poweredByHeader: false,
   // The dev server is often opened as http://127.0.0.1:3000 as well as localhost.
   allowedDevOrigins: ["127.0.0.1"],
+  // The security headers of everything Next.js serves, static files included (decision 0043). The same values as
+  // BASE_SECURITY_HEADERS in lib/security-headers.ts (lib/security-headers.test.ts compares them); proxy.ts sets a
+  // page policy with a nonce over the Content-Security-Policy here, and the console's server sets them on what
+  // Next.js never sees (the webhook receiver). HSTS here only when a trusted proxy says https (the console's server
+  // drops X-Forwarded-Proto otherwise); the proxy and the server also send it when NEXTAUTH_URL is https.
   async headers() {
     return [
       {
@@ -22,8 +27,22 @@ module.exports = {
           { key: "X-Content-Type-Options", value: "nosniff" },
           { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
           { key: "X-Frame-Options", value: "DENY" },
-          { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
+          {
+            key: "Permissions-Policy",
+            value:
+              "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), hid=(), midi=(), " +
+              "magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), browsing-topics=()",
+          },
+          {
+            key: "Content-Security-Policy",
+            value: "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+          },
         ],
+      },
+      {
+        source: "/:path*",
+        has: [{ type: "header", key: "x-forwarded-proto", value: "https" }],
+        headers: [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }],
       },
     ];
   },

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { connection } from "next/server";
 import { Toaster } from "sonner";
 import "./globals.css";
 
@@ -14,7 +15,10 @@ export const metadata: Metadata = {
   },
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Rendered per request, never prerendered: Next.js puts each request's CSP nonce (proxy.ts) on its scripts, and a
+  // page built ahead of time would carry none (decision 0043).
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-screen antialiased">

@@ -6,6 +6,7 @@ import { audit, type AuditInput } from "./audit/audit";
 import { countRefusal } from "./audit/refusals";
 import { may, targetRefusal, type Permission, type TargetOf } from "./auth/roles";
 import { requireStaff, type CurrentStaff } from "./auth/staff";
+import { clientAddress } from "./client-ip";
 import { ActionError, FORBIDDEN_MESSAGE, ValidationError, fieldErrorsOf, type FieldErrors } from "./errors";
 import { formToObject } from "./forms";
 import { HubbyApiError } from "./hubby/errors";
@@ -147,11 +148,10 @@ async function signedIn(action: string): Promise<CurrentStaff> {
   }
 }
 
-/** The caller's address as the server saw it (X-Forwarded-For survives only behind a trusted proxy). */
+/** The caller's address as the server saw it (lib/client-ip.ts). */
 export async function callerAddress(): Promise<string | null> {
   try {
-    const list = await headers();
-    return list.get("x-forwarded-for")?.split(",")[0]?.trim() || list.get("x-real-ip") || null;
+    return clientAddress(await headers());
   } catch {
     return null;
   }

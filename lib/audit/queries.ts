@@ -10,6 +10,10 @@ export const AUDIT_PAGE_SIZE = 50;
 export const auditQuerySchema = z.object({
   q: z.string().trim().max(200).catch(""),
   result: z.enum(["all", "ok", "error", "refused"]).catch("all"),
+  /** An action, or the start of one (`travelers.` for every traveler read). */
+  action: z.string().trim().max(100).catch(""),
+  /** A traveler's external_user_id: entries about them, and reads that gave them out (exports). */
+  traveler: z.string().trim().max(200).catch(""),
   from: calendarDateParam,
   to: calendarDateParam,
   page: pageParam(),
@@ -31,6 +35,14 @@ const listSelect = {
 
 export async function listAuditEntries(query: AuditQuery) {
   const where: Prisma.AuditEntryWhereInput = {
+    AND: [
+      query.action ? { action: { startsWith: query.action } } : {},
+      query.traveler
+        ? {
+            OR: [{ externalUserId: query.traveler }, { travelers: { some: { externalUserId: query.traveler } } }],
+          }
+        : {},
+    ],
     ...(query.q
       ? {
           OR: [

@@ -11,6 +11,8 @@ import { demoStaffAllowed, isDemoStaffEmail } from "./demo";
 import { isStaffRole } from "./roles";
 import { sessionCallbacks, SESSION_MAX_AGE_SECONDS } from "./session-callbacks";
 import { admitSsoUser, OIDC_PROVIDER_ID, oidcProvider, passwordSignInAllowed, refusePasswordSignIn } from "./sso";
+import { clientAddress } from "../client-ip";
+import { servedOverHttps } from "../security-headers";
 
 export const THROTTLED_ERROR = "TooManyAttempts";
 
@@ -19,11 +21,9 @@ const credentialsSchema = z.object({
   password: z.string().max(1024),
 });
 
+/** The address the sign-in throttle counts (lib/client-ip.ts: never the hops a client wrote itself). */
 export function clientIp(headers: Record<string, unknown> | undefined): string {
-  const forwarded = headers?.["x-forwarded-for"];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.toString().split(",")[0]?.trim();
-  const realIp = headers?.["x-real-ip"]?.toString().trim();
-  return (first || realIp || "unknown").slice(0, 64);
+  return clientAddress(headers) ?? "unknown";
 }
 
 /** Checks credentials with throttling and auditing; returns the user for the session, or null (generic error). */
@@ -102,6 +102,9 @@ export function getAuthOptions(): NextAuthOptions {
   cached ??= {
     secret: getEnv().NEXTAUTH_SECRET,
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+    // Secure (and __Secure- prefixed) cookies whenever the console's public URL is https (what next-auth infers too,
+    // said here so that it cannot drift: NEXTAUTH_URL must be set to the https URL behind a proxy, see README).
+    useSecureCookies: servedOverHttps(getEnv().NEXTAUTH_URL, null),
     // One short line per problem: a forged or stale session cookie is routine on a public console, and the
     // default logger prints a 3 KB stack trace for each one.
     logger: {

@@ -1,4 +1,5 @@
 import http from "node:http";
+import { responseSecurityHeaders, servedOverHttps } from "../security-headers";
 
 /**
  * The console's node:http server, with the limits a public server needs (scripts/server.ts puts the webhook
@@ -8,7 +9,10 @@ import http from "node:http";
  * - idle keep-alive connections close after KEEP_ALIVE_TIMEOUT_MS, and a connection serves at most
  *   MAX_REQUESTS_PER_SOCKET requests;
  * - `X-Forwarded-*` headers are dropped unless a proxy in front is declared trusted (TRUST_PROXY), so a client
- *   cannot choose the host the origin check compares with, or the IP the sign-in throttle counts;
+ *   cannot choose the host the origin check compares with, or the IP the sign-in throttle counts; X-Forwarded-For
+ *   is then the connection's peer address (lib/client-ip.ts reads it);
+ * - every response carries the security headers (lib/security-headers.ts), also those Next.js never sees (the
+ *   webhook receiver, the refusals below); Next.js and the proxy set the page ones over them;
  * - a state-changing request from another origin (a server action, a form, a route) gets 403 here, where Next.js
  *   would answer a cross-origin server action with a 500;
  * - a body larger than MAX_BODY_BYTES (what the largest form needs) gets 413 before anything reads it, where Next.js
@@ -63,7 +67,9 @@ export function createConsoleServer(options: ConsoleServerOptions, handler: Hand
   server.maxRequestsPerSocket = MAX_REQUESTS_PER_SOCKET;
 
   server.on("request", (request: http.IncomingMessage, response: http.ServerResponse) => {
-    if (!options.trustProxy) dropForwardedHeaders(request);
+    if (!options.trustProxy) replaceForwardedHeaders(request);
+    const https = servedOverHttps(options.publicUrl, firstValue(request.headers["x-forwarded-proto"]));
+    for (const [name, value] of Object.entries(responseSecurityHeaders(https))) response.setHeader(name, value);
     const path = (request.url ?? "/").split("?")[0]!;
     const refusal = crossOriginRefusal(request, path, options);
     if (refusal) {
@@ -84,8 +90,15 @@ export function createConsoleServer(options: ConsoleServerOptions, handler: Hand
   return server;
 }
 
-export function dropForwardedHeaders(request: http.IncomingMessage) {
+/** Drops what the client wrote in X-Forwarded-*; X-Forwarded-For becomes the peer address of the connection. */
+export function replaceForwardedHeaders(request: http.IncomingMessage) {
   for (const name of FORWARDED_HEADERS) delete request.headers[name];
+  const peer = request.socket.remoteAddress;
+  if (peer) request.headers["x-forwarded-for"] = peer;
+}
+
+function firstValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /** Why a request from another origin is refused, or null when it is same-origin (or carries no Origin). */

@@ -4,11 +4,11 @@ import { CappedBody, senderAddress } from "./receiver";
 const headers = (values: Record<string, string>) => ({ get: (name: string) => values[name] ?? null });
 
 describe("senderAddress", () => {
-  it("takes the first hop of X-Forwarded-For, then X-Real-IP, then the peer", () => {
+  it("takes the nearest hop of X-Forwarded-For (a sender writes the ones before it), never X-Real-IP, then the peer", () => {
     expect(
       senderAddress(headers({ "x-forwarded-for": " 198.51.100.7 , 10.0.0.1", "x-real-ip": "192.0.2.1" }), "127.0.0.1"),
-    ).toBe("198.51.100.7");
-    expect(senderAddress(headers({ "x-real-ip": "192.0.2.1" }), "127.0.0.1")).toBe("192.0.2.1");
+    ).toBe("10.0.0.1");
+    expect(senderAddress(headers({ "x-real-ip": "192.0.2.1" }), "127.0.0.1")).toBe("127.0.0.1");
     expect(senderAddress(headers({ "x-forwarded-for": "" }), "127.0.0.1")).toBe("127.0.0.1");
     expect(senderAddress(headers({}), null)).toBeNull();
   });

@@ -1,4 +1,5 @@
 import "server-only";
+import { clientAddress } from "../client-ip";
 import { ingestWebhook, MAX_WEBHOOK_BYTES, type IntakeResult } from "./intake";
 import type { HeaderReader } from "./verify";
 import { isHandledEvent } from "./envelope";
@@ -72,13 +73,11 @@ function notifyStored() {
 }
 
 /**
- * The sender's address for the refusal counts: the first hop of X-Forwarded-For, else X-Real-IP, else the peer.
- * The forwarded headers are the proxy's word: the console's own server (lib/server/http-server.ts) removes them
- * unless TRUST_PROXY says a proxy in front sets them, so a sender cannot choose the address it is counted under.
+ * The sender's address for the refusal counts: the nearest hop of X-Forwarded-For (lib/client-ip.ts: the address
+ * the console's server or a trusted proxy saw, never the hops a sender wrote itself), else the peer.
  */
 export function senderAddress(headers: HeaderReader, remoteAddress: string | null): string | null {
-  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || headers.get("x-real-ip") || remoteAddress || null;
+  return clientAddress(headers) ?? remoteAddress ?? null;
 }
 
 /** Body chunks kept up to a cap: `add` says false, and keeps nothing more, once the total passes it. */

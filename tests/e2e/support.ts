@@ -83,6 +83,23 @@ type ErrorWatch = { errors: BrowserError[]; expected: ExpectedBrowserError[] };
 
 const errorWatches = new WeakMap<BrowserContext, ErrorWatch>();
 
+/**
+ * Chromium's console line for anything the Content-Security-Policy blocked ("Refused to execute inline script
+ * because it violates the following Content Security Policy directive: …"), and the line the page's own listener
+ * below logs. Such an error fails the test whatever expectBrowserError() declared: no page may violate the policy.
+ */
+export const CSP_VIOLATION = /Content Security Policy/i;
+
+/** Logs every `securitypolicyviolation` event as a console error, in case Chromium's own line is not an error. */
+function reportPolicyViolations() {
+  document.addEventListener("securitypolicyviolation", (event) => {
+    console.error(
+      `Content Security Policy violation: ${event.effectiveDirective} blocked ${event.blockedURI || "inline"} ` +
+        `(${event.sourceFile || "?"}:${event.lineNumber})`,
+    );
+  });
+}
+
 function watchBrowserErrors(context: BrowserContext) {
   const watch: ErrorWatch = { errors: [], expected: [] };
   errorWatches.set(context, watch);
@@ -112,6 +129,9 @@ export function expectBrowserError(target: BrowserContext | Page, pattern: RegEx
   const watch = errorWatches.get(context);
   if (!watch) throw new Error("expectBrowserError(): the context was not opened with newContext().");
   if (!reason.trim()) throw new Error("expectBrowserError(): say why the error is expected.");
+  if (pattern.test("Refused to execute inline script because it violates the following Content Security Policy")) {
+    throw new Error(`expectBrowserError(): ${pattern} would excuse a Content-Security-Policy violation.`);
+  }
   // Declared again (a helper called in a loop): one declaration covers every occurrence.
   if (watch.expected.some((expected) => String(expected.pattern) === String(pattern))) return;
   watch.expected.push({ pattern, reason, seen: 0 });
@@ -129,6 +149,7 @@ export function checkBrowserErrors(context: BrowserContext) {
   const watch = errorWatches.get(context);
   if (!watch) return;
   const unexpected = watch.errors.filter((error) => {
+    if (CSP_VIOLATION.test(error.text)) return true;
     const match = watch.expected.find((expected) => error.source === "console" && expected.pattern.test(error.text));
     if (match) match.seen += 1;
     return !match;
@@ -161,6 +182,7 @@ export async function newContext(browser: Browser, options: { ip?: string } = {}
   context.setDefaultTimeout(20_000);
   context.setDefaultNavigationTimeout(30_000);
   watchBrowserErrors(context);
+  await context.addInitScript(reportPolicyViolations);
   return context;
 }
 

@@ -6,7 +6,7 @@ import { formatDateTime } from "@/lib/format";
 import { isFiltered, parseSearchParams, type RawSearchParams } from "@/lib/url-params";
 import { DataTable, type Column } from "@/components/data-table";
 import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
-import { DateRangeFilter, FilterBar, SearchFilter, SelectFilter } from "@/components/list/filter-bar";
+import { DateRangeFilter, FilterBar, SearchFilter, SelectFilter, TextFilter } from "@/components/list/filter-bar";
 import { ListHeader } from "@/components/list/list-header";
 import { Pagination } from "@/components/pagination";
 import { Badge } from "@/components/ui/badge";
@@ -70,7 +70,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   return (
     <div className="flex flex-col gap-4">
       <ListHeader title="Audit log">
-        Every sign-in and privileged action: who, what, on whom, and the result. Times in UTC.
+        Every sign-in, privileged action and read of a traveler&apos;s personal data (page views, exports): who, what,
+        on whom, and the result. Times in UTC.
       </ListHeader>
       <IgnoredParamsNotice names={ignored} />
       {refusedTotal > 0 && (
@@ -88,6 +89,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       )}
       <FilterBar action="/audit" state={query} filtered={isFiltered(auditQuerySchema, query)}>
         <SearchFilter label="Search audit log" value={query.q} hint="Action, actor email, target, request id" />
+        <TextFilter name="action" label="Action" value={query.action} placeholder="e.g. travelers.view" />
+        <TextFilter name="traveler" label="Traveler" value={query.traveler} placeholder="external_user_id" />
         <SelectFilter name="result" label="Result" value={query.result} options={resultOptions} />
         <DateRangeFilter from={query.from} to={query.to} />
       </FilterBar>

@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
+import { audit } from "@/lib/audit/audit";
 import { requirePermission } from "@/lib/auth/staff";
+import { getRequestId } from "@/lib/request-id";
 import { hubbyForPage } from "@/lib/hubby";
 import { readTravelerView, travelerRouteParams } from "@/lib/travelers/timeline";
 import { storedTraveler } from "@/lib/travelers/traveler";
@@ -26,6 +28,17 @@ export default async function TravelerPage({
   if (!route) notFound();
   const { externalUserId } = route;
   const { values: view, ignored } = readTravelerView(await searchParams);
+  // Every opening of a traveler's page is a read of personal data: recorded before anything is read.
+  await audit({
+    actor: staff,
+    action: "travelers.view",
+    targetType: "traveler",
+    targetId: externalUserId,
+    externalUserId,
+    result: "ok",
+    details: { tab: view.tab },
+    requestId: await getRequestId(),
+  });
   const fetchedAt = new Date();
   const hubby = await hubbyForPage(staff);
   const liveResult = askHubby(hubby, externalUserId);

@@ -1,4 +1,4 @@
-import { audit } from "@/lib/audit/audit";
+import { audit, recordTravelersRead } from "@/lib/audit/audit";
 
 import { requirePermission } from "@/lib/auth/staff";
 import { csvLine, csvStream } from "@/lib/csv";
@@ -34,6 +34,17 @@ const line = (row: TravelerRow) =>
     row.lastEventAt,
   ]);
 
+/** Each batch's travelers are listed under the export's audit entry before the batch is sent. */
+async function* recordedBatches(batches: AsyncGenerator<TravelerRow[]>, entryId: bigint) {
+  for await (const batch of batches) {
+    await recordTravelersRead(
+      entryId,
+      batch.map((row) => row.externalUserId),
+    );
+    yield batch;
+  }
+}
+
 /**
  * GET /travelers/export.csv?<the list's filter>: every matching traveler (not only the shown page), by
  * external_user_id, streamed in batches. Refused with a message above TRAVELER_EXPORT_MAX_ROWS. Audited.
@@ -61,9 +72,21 @@ export async function GET(request: Request) {
       { status: 413, headers: { "content-type": "text/plain; charset=utf-8" } },
     );
   }
-  await audit({ actor: staff, action: "travelers.export", result: "ok", details, requestId });
+  const entryId = await audit({ actor: staff, action: "travelers.export", result: "ok", details, requestId });
+  // Personal data leaves only recorded: without the entry there is nothing to list the travelers under.
+  if (entryId === null) {
+    return new Response("The export could not be recorded in the audit log; try again.\n", {
+      status: 503,
+      headers: { "content-type": "text/plain; charset=utf-8" },
+    });
+  }
 
-  const body = csvStream(HEADER, exportTravelers(filter, now), line, `travelers.export request ${requestId}`);
+  const body = csvStream(
+    HEADER,
+    recordedBatches(exportTravelers(filter, now), entryId),
+    line,
+    `travelers.export request ${requestId}`,
+  );
   const stamp = now.toISOString().slice(0, 16).replace(/[-:]/g, "").replace("T", "-");
   return new Response(body, {
     headers: {
