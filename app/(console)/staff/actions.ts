@@ -10,6 +10,8 @@ import {
   staffIdSchema,
 } from "@/lib/staff/schemas";
 import { changeStaffRole, createStaff, resetStaffPassword, setStaffDisabled } from "@/lib/staff/staff";
+import { resetTwoFactor } from "@/lib/auth/two-factor";
+import { staffIdInputSchema } from "@/lib/auth/two-factor-schemas";
 
 type Reply = Promise<ActionResult<{ email: string }>>;
 /** Every action on the staff screen: admins only, the screen revalidated, the browser told whose account changed. */
@@ -96,6 +98,21 @@ export async function signOutEverywhereAction(
       run: (input) => signOutEverywhere(input.id),
       audit: (result) => ({ details: result }),
       reply: (result) => result,
+    },
+    form,
+  );
+}
+
+/** A lost phone: the member's TOTP and recovery codes are removed and their sessions end (audited). */
+export async function resetTwoFactorAction(_prev: unknown, form: FormData): Reply {
+  return runAction(
+    {
+      ...staffScreen,
+      action: "staff.reset_two_factor",
+      schema: staffIdInputSchema,
+      subject: byId,
+      run: (input) => resetTwoFactor(input.id),
+      audit: (changed) => ({ details: { email: changed.email, hadTwoFactor: changed.hadTwoFactor } }),
     },
     form,
   );

@@ -3,6 +3,7 @@ import { requirePermission } from "@/lib/auth/staff";
 
 import { staffListQuerySchema } from "@/lib/staff/schemas";
 import { listStaff } from "@/lib/staff/staff";
+import { staffWithTwoFactor } from "@/lib/auth/two-factor";
 import { FilterBar, SearchFilter, SelectFilter } from "@/components/list/filter-bar";
 import { ListHeader } from "@/components/list/list-header";
 import { Pagination } from "@/components/pagination";
@@ -19,6 +20,7 @@ export default async function StaffPage({ searchParams }: { searchParams: Promis
   const me = await requirePermission("staff.manage");
   const { values: query, ignored } = parseSearchParams(staffListQuerySchema, await searchParams);
   const { rows, total, pageSize } = await listStaff(query);
+  const withTwoFactor = await staffWithTwoFactor(rows.map((row) => row.id));
   return (
     <div className="flex flex-col gap-4">
       <ListHeader title="Staff" actions={<AddStaffDialog />}>
@@ -33,6 +35,7 @@ export default async function StaffPage({ searchParams }: { searchParams: Promis
       <StaffTable
         rows={rows.map((row) => ({
           ...row,
+          twoFactor: withTwoFactor.has(row.id),
           lastLoginAt: row.lastLoginAt?.toISOString() ?? null,
           createdAt: row.createdAt.toISOString(),
         }))}
