@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { changeRoleAction, resetPasswordAction, resetTwoFactorAction, setDisabledAction } from "./actions";
-import { roleOptions } from "./add-staff-dialog";
+import { roleOptions } from "./invite-staff-dialog";
 import { SignOutEverywhereDialog } from "./sign-out-everywhere-dialog";
 import type { StaffRow } from "./staff-table";
 
