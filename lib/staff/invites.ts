@@ -63,6 +63,7 @@ export async function createInvite(input: {
         name: input.name,
         role: input.role,
         invitedById: input.invitedBy.id,
+        createdAt: now,
         expiresAt: new Date(now.getTime() + INVITE_TTL_MS),
       },
     });
