@@ -11,7 +11,8 @@ import {
 // Early redirect for signed-out browsers, a request id and the security headers on every request. Never the only
 // check: every page, route handler and server action calls requireStaff.
 const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
-const PUBLIC_PATHS = ["/login", "/api/auth", "/api/health"];
+// /invite: a person without an account yet opens their invitation link there.
+const PUBLIC_PATHS = ["/login", "/api/auth", "/api/health", "/invite"];
 // Not a route: a rewrite here renders the not-found page with its 404.
 const NOT_FOUND_PATH = "/_not-found";
 

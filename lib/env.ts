@@ -64,6 +64,20 @@ const schema = z
     SSO_ONLY: z
       .preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).default("false"))
       .transform((value) => value === "true" || value === "1"),
+    /** Who must sign in with a second factor (TOTP) after the password: nobody, admins, or every password account. */
+    REQUIRE_2FA_FOR: z.preprocess(emptyToUndefined, z.enum(["none", "admin", "all"]).default("none")),
+    /** Outgoing mail (invites, alerts): smtp://user:pass@host:587 or smtps://…:465; unset = no email is sent. */
+    SMTP_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(
+          /^smtps?:\/\/[^\s]+$/,
+          "must be an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.com:587",
+        )
+        .optional(),
+    ),
+    MAIL_FROM: z.preprocess(emptyToUndefined, z.string().max(320).default("Hubby console <console@localhost>")),
     HUBBY_API_BASE_URL: optionalUrl,
     HUBBY_API_KEY: optionalString,
     HUBBY_API_SECRET: optionalString,

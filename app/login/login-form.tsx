@@ -4,6 +4,7 @@ import { signIn } from "next-auth/react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
+import { secondFactorChallenge, TwoFactorStep, type SecondFactorChallenge } from "./two-factor-step";
 
 const GENERIC_ERROR = "Wrong email or password.";
 const THROTTLED_ERROR = "Too many failed sign-in attempts. Wait 15 minutes and try again, or ask an admin.";
@@ -11,6 +12,7 @@ const THROTTLED_ERROR = "Too many failed sign-in attempts. Wait 15 minutes and t
 export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
   const [error, setError] = useState<string>();
   const [pending, setPending] = useState(false);
+  const [secondFactor, setSecondFactor] = useState<SecondFactorChallenge | null>(null);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -23,6 +25,12 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
         password: String(form.get("password") ?? ""),
         redirect: false,
       });
+      const challenge = secondFactorChallenge(result?.error);
+      if (challenge) {
+        setSecondFactor(challenge);
+        setPending(false);
+        return;
+      }
       if (!result || result.error) {
         setError(result?.error === "TooManyAttempts" ? THROTTLED_ERROR : GENERIC_ERROR);
         setPending(false);
@@ -34,6 +42,10 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
       setError("The console could not be reached. Check your connection and try again.");
       setPending(false);
     }
+  }
+
+  if (secondFactor) {
+    return <TwoFactorStep step={secondFactor} callbackUrl={callbackUrl} onRestart={() => setSecondFactor(null)} />;
   }
 
   // method="post": a submit before hydration must never put the password in the URL.

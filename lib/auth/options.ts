@@ -13,12 +13,18 @@ import { sessionCallbacks, SESSION_MAX_AGE_SECONDS } from "./session-callbacks";
 import { admitSsoUser, OIDC_PROVIDER_ID, oidcProvider, passwordSignInAllowed, refusePasswordSignIn } from "./sso";
 import { clientAddress } from "../client-ip";
 import { servedOverHttps } from "../security-headers";
+import { authorizeSecondFactor, secondFactorChallenge } from "./two-factor";
 
 export const THROTTLED_ERROR = "TooManyAttempts";
 
 const credentialsSchema = z.object({
   email: z.string().trim().toLowerCase().max(320),
   password: z.string().max(1024),
+});
+
+const twoFactorCredentialsSchema = z.object({
+  challenge: z.string().max(200),
+  code: z.string().max(64).optional(),
 });
 
 /** The address the sign-in throttle counts (lib/client-ip.ts: never the hops a client wrote itself). */
@@ -72,6 +78,11 @@ export async function authorizeCredentials(raw: unknown, ip: string) {
     });
     return null;
   }
+
+  // TOTP on, or required for the role: no session yet, only the challenge for the code step (lib/auth/two-factor.ts).
+  // Failures are not cleared here, or a known password would reset the count of wrong codes.
+  const secondFactor = await secondFactorChallenge(user);
+  if (secondFactor) throw new Error(secondFactor);
 
   await recordLoginAttempt(email, ip, true);
   await db().loginAttempt.deleteMany({ where: { email, success: false } });
@@ -132,6 +143,17 @@ export function getAuthOptions(): NextAuthOptions {
         },
       }),
       ...(oidc ? [oidcProvider(oidc)] : []),
+      // The second step of a password sign-in with TOTP: the challenge the password step gave, and a code.
+      CredentialsProvider({
+        id: "two-factor",
+        name: "Two-factor code",
+        credentials: { challenge: { type: "text" }, code: { type: "text" } },
+        async authorize(credentials, req) {
+          const input = twoFactorCredentialsSchema.safeParse(credentials);
+          if (!input.success) return null;
+          return authorizeSecondFactor(input.data, clientIp(req?.headers), THROTTLED_ERROR);
+        },
+      }),
     ],
     callbacks: {
       async signIn({ user, account, profile }) {

@@ -1,7 +1,7 @@
 import "server-only";
-import { db, isRecordNotFound, isUniqueViolation } from "../db";
+import { db, isRecordNotFound } from "../db";
 import type { Prisma } from "../generated/prisma/client";
-import { ActionError, ValidationError } from "../errors";
+import { ActionError } from "../errors";
 import { hashPassword, verifyPassword } from "../auth/password";
 import { endSessions } from "../auth/sessions";
 import type { StaffRole } from "../auth/roles";
@@ -38,26 +38,6 @@ export async function listStaff(query: StaffListQuery) {
     db().staffUser.count({ where }),
   ]);
   return { rows, total, pageSize: STAFF_PAGE_SIZE };
-}
-
-export async function createStaff(input: { email: string; name: string; role: StaffRole; password: string }) {
-  try {
-    return await db().staffUser.create({
-      data: {
-        email: input.email,
-        name: input.name,
-        role: input.role,
-        passwordHash: await hashPassword(input.password),
-      },
-      select: { id: true, email: true, role: true },
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) {
-      const message = "A staff member with this email already exists.";
-      throw new ValidationError({ email: [message] }, message);
-    }
-    throw error;
-  }
 }
 
 async function findOrFail(tx: Prisma.TransactionClient, id: string) {

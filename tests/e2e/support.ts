@@ -326,18 +326,52 @@ export async function expectScreen(page: Page, heading: string) {
   }
 }
 
-/** As a signed-in admin: adds a staff member through the "Add staff" dialog and waits for their row. */
-export async function addStaff(page: Page, member: NewStaffMember, listUrl = "/staff") {
+/**
+ * As a signed-in admin: invites a staff member through the "Invite staff" dialog (no SMTP in the e2e server, so the
+ * dialog shows the link) and answers the invitation link.
+ */
+export async function inviteStaff(page: Page, member: Omit<NewStaffMember, "password">, listUrl = "/staff") {
   if (pathAndQuery(page) !== listUrl) await page.goto(listUrl);
   await expectScreen(page, "Staff");
-  await page.getByRole("button", { name: "Add staff" }).click();
-  const dialog = page.getByRole("dialog", { name: "Add staff" });
+  await page.getByRole("button", { name: "Invite staff" }).click();
+  const dialog = page.getByRole("dialog", { name: "Invite staff" });
   await dialog.getByLabel("Name", { exact: true }).fill(member.name);
   await dialog.getByLabel("Email", { exact: true }).fill(member.email);
   await dialog.getByLabel("Role", { exact: true }).selectOption({ label: member.role });
-  await dialog.getByLabel("Initial password", { exact: true }).fill(member.password);
-  await dialog.getByRole("button", { name: "Add staff member" }).click();
+  await dialog.getByRole("button", { name: "Create invitation link" }).click();
+  const link = await dialog.getByLabel("Invitation link", { exact: true }).inputValue();
+  expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]{40,}$/);
+  await dialog.getByRole("button", { name: "Done" }).click();
   await dialog.waitFor({ state: "hidden" });
+  return link;
+}
+
+/** Opens an invitation link, chooses the password twice and waits until the new member is signed in. */
+export async function acceptInvite(page: Page, link: string, password: string) {
+  await page.goto(link);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByLabel("Repeat the password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Create my account" }).click();
+  await page.getByRole("button", { name: "Sign out" }).waitFor();
+}
+
+/**
+ * As a signed-in admin: adds a staff member the way the console does, by invitation: the admin creates the link and
+ * the member accepts it in a browser of their own (closed afterwards, its console errors checked), then the admin
+ * waits for their row.
+ */
+export async function addStaff(page: Page, member: NewStaffMember, listUrl = "/staff") {
+  const link = await inviteStaff(page, member, listUrl);
+  const browser = page.context().browser();
+  if (!browser) throw new Error("addStaff(): the admin's page has no browser.");
+  const invitee = await newContext(browser);
+  try {
+    await acceptInvite(await invitee.newPage(), link, member.password);
+  } finally {
+    await invitee.close();
+  }
+  checkBrowserErrors(invitee);
+  await page.goto(listUrl);
   await staffRow(page, member.email).waitFor();
 }
 

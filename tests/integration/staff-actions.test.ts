@@ -4,7 +4,7 @@ import { FORBIDDEN_MESSAGE } from "@/lib/actions";
 import { verifyPassword } from "@/lib/auth/password";
 import {
   changeRoleAction,
-  createStaffAction,
+  inviteStaffAction,
   resetPasswordAction,
   setDisabledAction,
 } from "@/app/(console)/staff/actions";
@@ -13,16 +13,8 @@ import { form, makeStaff, signInAs, TEST_PASSWORD } from "../support/factories";
 import { setSession } from "../support/session";
 
 const staffActions = {
-  "staff.create": (target: { id: string }) =>
-    createStaffAction(
-      null,
-      form({
-        email: `new-${target.id.slice(0, 6)}@example.test`,
-        name: "New",
-        role: "support",
-        password: "long-enough-password",
-      }),
-    ),
+  "staff.invite": (target: { id: string }) =>
+    inviteStaffAction(null, form({ email: `new-${target.id.slice(0, 6)}@example.test`, name: "New", role: "support" })),
   "staff.change_role": (target: { id: string }) => changeRoleAction(null, form({ id: target.id, role: "admin" })),
   "staff.set_disabled": (target: { id: string }) => setDisabledAction(null, form({ id: target.id, disabled: "true" })),
   "staff.reset_password": (target: { id: string }) =>
@@ -60,41 +52,30 @@ describe("staff actions refuse every role but admin", () => {
 });
 
 describe("staff actions as admin", () => {
-  it("adds a staff member with an argon2id hash and audits it", async () => {
+  it("invites a staff member (no account until they accept) and audits it", async () => {
     const admin = await signInAs("admin");
-    const result = await createStaffAction(
+    const result = await inviteStaffAction(
       null,
-      form({
-        email: " New.Person@Example.test ",
-        name: "New Person",
-        role: "campaign_manager",
-        password: "a-strong-password",
-      }),
+      form({ email: " New.Person@Example.test ", name: "New Person", role: "campaign_manager" }),
     );
-    expect(result).toEqual({ ok: true, data: { email: "new.person@example.test" } });
-    const created = await db().staffUser.findUniqueOrThrow({ where: { email: "new.person@example.test" } });
-    expect(created.passwordHash).toMatch(/^\$argon2id\$/);
-    expect(await db().auditEntry.findFirst({ where: { action: "staff.create", actorId: admin.id } })).toMatchObject({
+    expect(result).toMatchObject({ ok: true, data: { email: "new.person@example.test", emailed: false } });
+    expect(await db().staffUser.count({ where: { email: "new.person@example.test" } })).toBe(0);
+    const invite = await db().staffInvite.findFirstOrThrow({ where: { email: "new.person@example.test" } });
+    expect(await db().auditEntry.findFirst({ where: { action: "staff.invite", actorId: admin.id } })).toMatchObject({
       result: "ok",
-      targetId: created.id,
+      targetId: invite.id,
     });
   });
 
-  it("explains bad input field by field and refuses a duplicate email", async () => {
+  it("explains bad input field by field and refuses the email of an existing member", async () => {
     await signInAs("admin");
-    const bad = await createStaffAction(
-      null,
-      form({ email: "not-an-email", name: "", role: "root", password: "short" }),
-    );
+    const bad = await inviteStaffAction(null, form({ email: "not-an-email", name: "", role: "root" }));
     expect(bad.ok).toBe(false);
     if (bad.ok) return;
-    expect(Object.keys(bad.fieldErrors ?? {}).sort()).toEqual(["email", "name", "password", "role"]);
+    expect(Object.keys(bad.fieldErrors ?? {}).sort()).toEqual(["email", "name", "role"]);
 
     const existing = await makeStaff("support");
-    const duplicate = await createStaffAction(
-      null,
-      form({ email: existing.email, name: "Dup", role: "support", password: "a-strong-password" }),
-    );
+    const duplicate = await inviteStaffAction(null, form({ email: existing.email, name: "Dup", role: "support" }));
     expect(duplicate).toMatchObject({ ok: false, fieldErrors: { email: [expect.stringContaining("already exists")] } });
   });
 

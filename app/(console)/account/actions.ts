@@ -3,6 +3,8 @@ import { z } from "zod";
 import { runAction, type ActionResult } from "@/lib/actions";
 import { revokeOwnSession } from "@/lib/auth/sessions";
 import { currentSessionId } from "@/lib/auth/staff";
+import { beginEnrolment, confirmEnrolment, type EnrolmentSetup } from "@/lib/auth/two-factor";
+import { beginEnrolmentSchema, confirmEnrolmentSchema } from "@/lib/auth/two-factor-schemas";
 import { changeOwnPasswordSchema } from "@/lib/staff/schemas";
 import { changeOwnPassword } from "@/lib/staff/staff";
 
@@ -47,6 +49,39 @@ export async function endSessionAction(_prev: unknown, form: FormData): Promise<
       audit: () => ({}),
       revalidate: ["/account"],
       reply: () => null,
+    },
+    form,
+  );
+}
+
+/** Starts setting TOTP up: a new secret waits for its first code (nothing changes for sign-in until then). */
+export async function beginTwoFactorAction(_prev: unknown, form: FormData): Promise<ActionResult<EnrolmentSetup>> {
+  return runAction(
+    {
+      action: "account.two_factor_begin",
+      permission: "account.manage",
+      schema: beginEnrolmentSchema,
+      run: (_input, { staff }) => beginEnrolment(staff),
+      // Nothing is on yet; the confirmation below is the change worth an entry.
+      audit: () => null,
+    },
+    form,
+  );
+}
+
+/** Turns TOTP on with the first code; answers the recovery codes, shown once. */
+export async function confirmTwoFactorAction(
+  _prev: unknown,
+  form: FormData,
+): Promise<ActionResult<{ recoveryCodes: string[] }>> {
+  return runAction(
+    {
+      action: "account.two_factor_enrol",
+      permission: "account.manage",
+      schema: confirmEnrolmentSchema,
+      run: async (input, { staff }) => ({ staffId: staff.id, ...(await confirmEnrolment(staff.id, input.code)) }),
+      audit: (result) => ({ targetType: "staff", targetId: result.staffId }),
+      reply: (result) => ({ recoveryCodes: result.recoveryCodes }),
     },
     form,
   );

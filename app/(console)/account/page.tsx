@@ -6,6 +6,8 @@ import { getStaffProfile } from "@/lib/staff/staff";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { ChangePasswordForm } from "./change-password-form";
 import { AlertEmailsSection } from "./alert-emails-section";
+import { TwoFactorSetup } from "./two-factor-card";
+import { twoFactorRequiredFor, twoFactorStatus } from "@/lib/auth/two-factor";
 import { formatDateTime } from "@/lib/format";
 import { SessionsTable } from "./sessions-table";
 
@@ -13,10 +15,12 @@ export const metadata: Metadata = { title: "My account" };
 
 export default async function AccountPage() {
   const staff = await requirePermission("account.manage");
-  const [profile, sessions] = await Promise.all([
+  const [profile, sessions, twoFactor] = await Promise.all([
     getStaffProfile(staff.id),
     currentSessionId().then((current) => activeSessions(staff.id, current)),
+    twoFactorStatus(staff.id),
   ]);
+  const required = twoFactorRequiredFor(staff.role);
   return (
     <div className="flex max-w-4xl flex-col gap-4">
       <h1 className="text-xl font-semibold">My account</h1>
@@ -36,6 +40,26 @@ export default async function AccountPage() {
             <dt className="text-muted-foreground">Last sign-in</dt>
             <dd>{profile?.lastLoginAt ? `${formatDateTime(profile.lastLoginAt)} UTC` : "—"}</dd>
           </dl>
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Two-factor sign-in</CardTitle>
+          <CardDescription>
+            {required
+              ? "Required for your role: after your password, a code from an authenticator app."
+              : "After your password, a code from an authenticator app on your phone."}
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          {twoFactor.enabled ? (
+            <p className="text-sm" data-testid="two-factor-status">
+              On since {formatDateTime(twoFactor.enabledAt)} UTC. {twoFactor.recoveryCodesLeft} of 10 recovery codes
+              left. Lost your phone? Sign in with a recovery code and ask an admin to reset two-factor.
+            </p>
+          ) : (
+            <TwoFactorSetup />
+          )}
         </CardContent>
       </Card>
       <Card>

@@ -2,16 +2,17 @@
 import { z } from "zod";
 import { runAction, type ActionResult } from "@/lib/actions";
 import { signOutEverywhere } from "@/lib/auth/sessions";
-import {
-  changeRoleSchema,
-  createStaffSchema,
-  resetPasswordSchema,
-  setDisabledSchema,
-  staffIdSchema,
-} from "@/lib/staff/schemas";
-import { changeStaffRole, createStaff, resetStaffPassword, setStaffDisabled } from "@/lib/staff/staff";
+import { headers } from "next/headers";
+import { getEnv } from "@/lib/env";
+import { changeRoleSchema, resetPasswordSchema, setDisabledSchema, staffIdSchema } from "@/lib/staff/schemas";
+import { changeStaffRole, resetStaffPassword, setStaffDisabled } from "@/lib/staff/staff";
+import { createInvite, revokeInvite } from "@/lib/staff/invites";
+import { inviteIdSchema, inviteStaffSchema } from "@/lib/staff/invites-schemas";
+import { resetTwoFactor } from "@/lib/auth/two-factor";
+import { staffIdInputSchema } from "@/lib/auth/two-factor-schemas";
 
 type Reply = Promise<ActionResult<{ email: string }>>;
+export type InviteReply = { email: string; emailed: boolean; link: string | null; mailError: string | null };
 /** Every action on the staff screen: admins only, the screen revalidated, the browser told whose account changed. */
 const staffScreen = {
   permission: "staff.manage",
@@ -20,21 +21,59 @@ const staffScreen = {
 } as const;
 const byId = (input: { id: string }) => ({ targetType: "staff", targetId: input.id });
 
-export async function createStaffAction(_prev: unknown, form: FormData): Reply {
+/** Invites a person by email (or gives the link to copy when no SMTP is set); they choose their own password. */
+export async function inviteStaffAction(_prev: unknown, form: FormData): Promise<ActionResult<InviteReply>> {
   return runAction(
     {
-      ...staffScreen,
-      action: "staff.create",
-      schema: createStaffSchema,
-      run: (input) => createStaff(input),
-      audit: (created) => ({
-        targetType: "staff",
-        targetId: created.id,
-        details: { email: created.email, role: created.role },
+      permission: "staff.manage",
+      revalidate: ["/staff"],
+      action: "staff.invite",
+      schema: inviteStaffSchema,
+      run: async (input, { staff }) => createInvite({ ...input, invitedBy: staff, baseUrl: await consoleOrigin() }),
+      audit: (invite) => ({
+        targetType: "staff_invite",
+        targetId: invite.id,
+        details: { email: invite.email, role: invite.role, emailed: invite.emailed },
+      }),
+      reply: (invite) => ({
+        email: invite.email,
+        emailed: invite.emailed,
+        link: invite.link ?? null,
+        mailError: invite.mailError ?? null,
       }),
     },
     form,
   );
+}
+
+export async function revokeInviteAction(_prev: unknown, form: FormData): Reply {
+  return runAction(
+    {
+      ...staffScreen,
+      action: "staff.invite_revoke",
+      schema: inviteIdSchema,
+      subject: (input) => ({ targetType: "staff_invite", targetId: input.id }),
+      run: (input) => revokeInvite(input.id),
+      audit: (invite) => ({ details: { email: invite.email } }),
+    },
+    form,
+  );
+}
+
+/** The console's public origin for links: NEXTAUTH_URL, else the origin this request came to. */
+async function consoleOrigin(): Promise<string> {
+  const configured = getEnv().NEXTAUTH_URL;
+  if (configured) return new URL(configured).origin;
+  const fallback = `http://localhost:${getEnv().PORT}`;
+  try {
+    const list = await headers();
+    const host = list.get("x-forwarded-host") ?? list.get("host");
+    const protocol = list.get("x-forwarded-proto") === "https" ? "https" : "http";
+    return host ? new URL(`${protocol}://${host}`).origin : fallback;
+  } catch {
+    // Outside a request (scripts, tests): the console's own port.
+    return fallback;
+  }
 }
 
 export async function changeRoleAction(_prev: unknown, form: FormData): Reply {
@@ -96,6 +135,21 @@ export async function signOutEverywhereAction(
       run: (input) => signOutEverywhere(input.id),
       audit: (result) => ({ details: result }),
       reply: (result) => result,
+    },
+    form,
+  );
+}
+
+/** A lost phone: the member's TOTP and recovery codes are removed and their sessions end (audited). */
+export async function resetTwoFactorAction(_prev: unknown, form: FormData): Reply {
+  return runAction(
+    {
+      ...staffScreen,
+      action: "staff.reset_two_factor",
+      schema: staffIdInputSchema,
+      subject: byId,
+      run: (input) => resetTwoFactor(input.id),
+      audit: (changed) => ({ details: { email: changed.email, hadTwoFactor: changed.hadTwoFactor } }),
     },
     form,
   );

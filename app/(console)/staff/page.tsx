@@ -3,10 +3,14 @@ import { requirePermission } from "@/lib/auth/staff";
 
 import { staffListQuerySchema } from "@/lib/staff/schemas";
 import { listStaff } from "@/lib/staff/staff";
+import { staffWithTwoFactor } from "@/lib/auth/two-factor";
 import { FilterBar, SearchFilter, SelectFilter } from "@/components/list/filter-bar";
 import { ListHeader } from "@/components/list/list-header";
 import { Pagination } from "@/components/pagination";
-import { AddStaffDialog } from "./add-staff-dialog";
+import { InviteStaffDialog } from "./invite-staff-dialog";
+import { PendingInvites } from "./pending-invites";
+import { INVITE_TTL_HOURS, listPendingInvites } from "@/lib/staff/invites";
+import { mailConfigured } from "@/lib/mail";
 import { StaffTable } from "./staff-table";
 import { isFiltered, parseSearchParams, type RawSearchParams } from "@/lib/url-params";
 import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
@@ -19,9 +23,16 @@ export default async function StaffPage({ searchParams }: { searchParams: Promis
   const me = await requirePermission("staff.manage");
   const { values: query, ignored } = parseSearchParams(staffListQuerySchema, await searchParams);
   const { rows, total, pageSize } = await listStaff(query);
+  const [withTwoFactor, invites] = await Promise.all([
+    staffWithTwoFactor(rows.map((row) => row.id)),
+    listPendingInvites(),
+  ]);
   return (
     <div className="flex flex-col gap-4">
-      <ListHeader title="Staff" actions={<AddStaffDialog />}>
+      <ListHeader
+        title="Staff"
+        actions={<InviteStaffDialog emailConfigured={mailConfigured()} ttlHours={INVITE_TTL_HOURS} />}
+      >
         Who can use this console, and with which role.
       </ListHeader>
       <IgnoredParamsNotice names={ignored} />
@@ -33,6 +44,7 @@ export default async function StaffPage({ searchParams }: { searchParams: Promis
       <StaffTable
         rows={rows.map((row) => ({
           ...row,
+          twoFactor: withTwoFactor.has(row.id),
           lastLoginAt: row.lastLoginAt?.toISOString() ?? null,
           createdAt: row.createdAt.toISOString(),
         }))}
@@ -40,6 +52,7 @@ export default async function StaffPage({ searchParams }: { searchParams: Promis
         sort={query.sort}
       />
       <Pagination page={query.page} pageSize={pageSize} total={total} />
+      <PendingInvites rows={invites.map((invite) => ({ ...invite, expiresAt: invite.expiresAt.toISOString() }))} />
     </div>
   );
 }

@@ -4,8 +4,8 @@ import { useDialogAction } from "@/components/action/use-server-action";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
-import { changeRoleAction, resetPasswordAction, setDisabledAction } from "./actions";
-import { roleOptions } from "./add-staff-dialog";
+import { changeRoleAction, resetPasswordAction, resetTwoFactorAction, setDisabledAction } from "./actions";
+import { roleOptions } from "./invite-staff-dialog";
 import { SignOutEverywhereDialog } from "./sign-out-everywhere-dialog";
 import type { StaffRow } from "./staff-table";
 
@@ -90,12 +90,32 @@ function ResetPasswordDialog({ staff }: { staff: StaffRow }) {
   );
 }
 
+function ResetTwoFactorDialog({ staff }: { staff: StaffRow }) {
+  const dialog = useDialogAction(resetTwoFactorAction, { success: () => `Two-factor of ${staff.email} reset.` });
+  return (
+    <ActionDialog
+      action={dialog}
+      trigger={
+        <Button variant="outline" size="sm" aria-label={`Reset two-factor of ${staff.email}`}>
+          Reset 2FA
+        </Button>
+      }
+      title="Reset two-factor sign-in"
+      description={`${staff.email} loses their authenticator app and recovery codes and is signed out everywhere. Their next sign-in asks for a new set-up where two-factor is required.`}
+      fields={{ id: staff.id }}
+      submit="Reset two-factor"
+      submitVariant="destructive"
+    />
+  );
+}
+
 export function StaffRowActions({ staff, isSelf }: { staff: StaffRow; isSelf: boolean }) {
   return (
     <div className="flex justify-end gap-2">
       <RoleDialog staff={staff} />
       <ResetPasswordDialog staff={staff} />
       <SignOutEverywhereDialog staff={staff} />
+      {staff.twoFactor && <ResetTwoFactorDialog staff={staff} />}
       <DisableDialog staff={staff} isSelf={isSelf} />
     </div>
   );

@@ -11,6 +11,7 @@ export type StaffRow = {
   name: string;
   role: StaffRole;
   disabled: boolean;
+  twoFactor: boolean;
   lastLoginAt: string | null;
   createdAt: string;
 };
@@ -29,6 +30,11 @@ export function StaffTable({ rows, currentUserId, sort }: { rows: StaffRow[]; cu
       header: "Status",
       cell: (row) =>
         row.disabled ? <Badge variant="danger">Disabled</Badge> : <Badge variant="success">Active</Badge>,
+    },
+    {
+      id: "twoFactor",
+      header: "Two-factor",
+      cell: (row) => (row.twoFactor ? "On" : <span className="text-muted-foreground">Off</span>),
     },
     {
       id: "lastLoginAt",

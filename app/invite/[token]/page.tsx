@@ -1,0 +1,49 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { connection } from "next/server";
+import { PASSWORD_MIN_LENGTH } from "@/lib/auth/password-policy";
+import { roleLabels } from "@/lib/auth/roles";
+import { formatDateTime } from "@/lib/format";
+import { homeFor } from "@/lib/navigation";
+import { inviteState, unusableInviteMessage } from "@/lib/staff/invites";
+import { AcceptInviteForm } from "./accept-form";
+
+// The token is in the path: no Referer may carry it to another site, and no search engine may keep it.
+export const metadata: Metadata = {
+  title: "Your invitation",
+  referrer: "no-referrer",
+  robots: { index: false, follow: false },
+};
+
+/** Public by design (proxy.ts): the single-use token is the invitee's only credential until they have a password. */
+export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {
+  await connection();
+  const { token } = await params;
+  const invite = await inviteState(token);
+  return (
+    <main className="flex min-h-screen items-center justify-center p-4">
+      <div className="w-full max-w-sm rounded-lg border border-border bg-card p-6 shadow-sm">
+        <h1 className="mb-4 text-lg font-semibold">Hubby partner console</h1>
+        {invite.status === "open" ? (
+          <div className="flex flex-col gap-4">
+            <p className="text-sm">
+              Welcome, {invite.name}. Choose a password for <strong>{invite.email}</strong> ({roleLabels[invite.role]}
+              ). This link works once, until {formatDateTime(invite.expiresAt)} UTC.
+              {invite.twoFactorRequired && " Your role also signs in with an authenticator app: keep your phone ready."}
+            </p>
+            <AcceptInviteForm token={token} minLength={PASSWORD_MIN_LENGTH} home={homeFor(invite.role)} />
+          </div>
+        ) : (
+          <div className="flex flex-col gap-3">
+            <p role="alert" className="text-sm">
+              {unusableInviteMessage(invite.status)}
+            </p>
+            <Link href="/login" className="text-sm underline">
+              Go to the login page
+            </Link>
+          </div>
+        )}
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,16 @@
+import { z } from "zod";
+
+export const totpCodeSchema = z
+  .string()
+  .transform((value) => value.replace(/\s+/g, ""))
+  .pipe(z.string().regex(/^\d{6}$/, "Enter the 6-digit code from your authenticator app."));
+
+export const beginEnrolmentSchema = z.object({});
+export const confirmEnrolmentSchema = z.object({ code: totpCodeSchema });
+
+/** The enrolment step of a sign-in (app/login): the challenge the password step gave. */
+export const challengeSchema = z.object({ challenge: z.string().min(20).max(200) });
+export const challengeEnrolmentSchema = challengeSchema.extend({ code: totpCodeSchema });
+
+/** The staff member an admin resets two-factor for. */
+export const staffIdInputSchema = z.object({ id: z.uuid("Unknown staff member.") });
