@@ -142,16 +142,6 @@ const schema = z
       .min(30)
       .max(7 * 86_400)
       .default(3_600),
-    /** smtp://user:pass@host:587 or smtps://…:465; unset: no email is sent (alerts stay in the app). */
-    SMTP_URL: z.preprocess(
-      emptyToUndefined,
-      z
-        .string()
-        .regex(/^smtps?:\/\/[^\s]+$/, "must be an smtp:// or smtps:// URL")
-        .optional(),
-    ),
-    /** The sender of the console's emails. */
-    MAIL_FROM: z.preprocess(emptyToUndefined, z.string().default("Hubby console <console@localhost>")),
     /** The sender of alert emails, when it differs from MAIL_FROM. */
     ALERT_EMAIL_FROM: optionalString,
     /** A Slack-compatible incoming webhook for alerts (the rules screen can set one too; this one wins). */
