@@ -122,6 +122,9 @@ async function main() {
     process.env.PGLITE_DATA_DIR = dataDir;
   }
   process.env.HUBBY_TIMEOUT_MS = String(TIMEOUT_MS);
+  // The worker is measured, not the terminal: one pretty log line per Hubby call (lib/log.ts, development) would
+  // share its CPU (`LOG_LEVEL=info npm run bench:campaign` shows it).
+  process.env.LOG_LEVEL ??= "warn";
   process.env.NEXTAUTH_SECRET ??= "bench-campaign-secret-0123456789abcdef";
   if (args.crash) ensureBuild();
 
