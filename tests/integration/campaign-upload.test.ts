@@ -1,8 +1,10 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/campaigns/upload/route";
 import { MAX_UPLOAD_BYTES } from "@/app/(console)/campaigns/new/limits";
 import { refreshCatalog } from "@/lib/catalog/catalog";
-import { db } from "@/lib/db";
+import { db, getDatabase } from "@/lib/db";
+import { startJobs, stopJobs } from "@/lib/jobs/jobs";
+import { testJobSchema } from "../support/jobs";
 import { signInAs } from "../support/factories";
 import { setSession } from "../support/session";
 import { clientFor, sandboxPerFile } from "../support/sandbox";
@@ -10,10 +12,15 @@ import { clientFor, sandboxPerFile } from "../support/sandbox";
 // POST /api/campaigns/upload: the caller is checked before the body is read, and the body is read through a cap,
 // so the advertised 24 MB / 100,000 rows work and anything larger is refused with a message, never a 500.
 const harness = sandboxPerFile();
+const jobSchema = testJobSchema();
 
 beforeAll(async () => {
   await refreshCatalog(clientFor(harness.sandbox).client);
+  // The upload queues the file's check on the job system, as in the app.
+  await startJobs({ schema: jobSchema, pollingIntervalSeconds: 0.5, schedules: false });
 });
+
+afterAll(() => stopJobs(1_000));
 
 const inTwoDays = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
 const HEADER = "external_user_id,destination,size,package_type,departure_date,locale,custom_branding\n";
@@ -79,6 +86,12 @@ describe("campaign upload route", () => {
     expect(campaign.status).toBe("checking");
     const stored = await db().campaignFile.findUniqueOrThrow({ where: { campaignId: campaign.id } });
     expect(stored.content.length).toBe(Buffer.byteLength(text));
+    // Its check is queued on the job system (no handler runs here, so it waits).
+    const jobs = await getDatabase().sql.query<{ state: string }>(
+      `SELECT state::text AS state FROM ${jobSchema}.job WHERE name = 'campaign-check' AND singleton_key = $1`,
+      [campaign.id],
+    );
+    expect(jobs.map((job) => job.state)).toEqual(["created"]);
   }, 120_000);
 
   it("refuses a file over 24 MB with a message, declared or not, reading no more than the cap", async () => {

@@ -54,10 +54,16 @@ describe("the background catalog refresh", () => {
     expect(await refreshCatalogAtStartWhenStale()).toBe(true);
     expect(await catalogJobs("created")).toBeLessThanOrEqual(1);
     await eventually("the catalog to be read", async () => ((await catalogAsOf()) ? true : undefined));
-    await eventually("the job to complete", async () => ((await catalogJobs("completed")) === 1 ? true : undefined));
+    // The idle worker is woken by the first send, so the second start may find it already running and queue one
+    // more; that one finds the catalog fresh and reads nothing. Either way Hubby's list is read once.
+    await eventually("the jobs to complete", async () =>
+      (await catalogJobs("created")) + (await catalogJobs("active")) === 0 ? true : undefined,
+    );
+    expect(await catalogJobs("completed")).toBeGreaterThanOrEqual(1);
     expect(await db().catalogDestination.count()).toBe(44);
-    const entry = await db().auditEntry.findFirstOrThrow({ where: { action: "catalog.refresh" } });
-    expect(entry).toMatchObject({ actorId: null, result: "ok", details: { trigger: "start", destinations: 44 } });
+    const entries = await db().auditEntry.findMany({ where: { action: "catalog.refresh" } });
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ actorId: null, result: "ok", details: { trigger: "start", destinations: 44 } });
     expect(await catalogRefreshStatus()).toEqual({ running: false, lastFailure: null });
   });
 

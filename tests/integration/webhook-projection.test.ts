@@ -129,7 +129,8 @@ async function snapshot() {
 
 /** Half the time through the real route (one statement per event), otherwise through the replay path. */
 async function applyAll(events: object[], viaRoute: boolean) {
-  await db().$executeRawUnsafe(`TRUNCATE "WebhookEvent", ${tables.map((t) => `"${t}"`).join(", ")}`);
+  // CASCADE: forwarding's messages reference the events (none are made here: no endpoint exists).
+  await db().$executeRawUnsafe(`TRUNCATE "WebhookEvent", ${tables.map((t) => `"${t}"`).join(", ")} CASCADE`);
   const receivedAt = new Date("2026-07-15T13:00:00Z");
   for (const event of events) {
     if (viaRoute) {
