@@ -42,7 +42,7 @@ describe("invites", () => {
     await invitee.page.getByLabel("Repeat the password", { exact: true }).fill(member.password);
     await invitee.page.getByRole("button", { name: "Create my account" }).click();
     await invitee.page.getByRole("button", { name: "Sign out" }).waitFor();
-    expect(pathOf(invitee.page)).toBe("/travelers");
+    expect(pathOf(invitee.page)).toBe("/");
     const header = invitee.page.getByRole("banner");
     expect(await textOf(header.getByTestId("current-user"))).toBe(member.name);
     expect(await textOf(header.getByTestId("current-role"))).toBe("Campaign manager");

@@ -68,7 +68,8 @@ const browser = browserPerFile();
 async function signInWithSso(page: Page, username: string) {
   await page.goto(at("/login"));
   await page.getByRole("button", { name: BUTTON, exact: true }).click();
-  const inConsole = (url: URL) => url.origin === sso.url && url.pathname !== "/login" && url.pathname !== "/";
+  // Signed in, every role lands on the overview at "/".
+  const inConsole = (url: URL) => url.origin === sso.url && !url.pathname.startsWith("/login");
   await page.waitForURL(
     (url) => (url.origin === idp.issuer && url.pathname.startsWith("/interaction/")) || inConsole(url),
   );

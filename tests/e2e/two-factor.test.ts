@@ -71,7 +71,7 @@ describe("two-factor sign-in", () => {
     await passwordThenCodeStep(withCode.page, member);
     await submitCode(withCode.page, totpCode(secret, Date.now() + 30_000));
     await withCode.page.getByRole("button", { name: "Sign out" }).waitFor();
-    expect(pathOf(withCode.page)).toBe("/travelers");
+    expect(pathOf(withCode.page)).toBe("/");
 
     // A recovery code signs in once.
     const withRecovery = await browser.open();
