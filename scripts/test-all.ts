@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,9 +10,8 @@ import pg from "pg";
 // server; one summary at the end.
 //
 // `npm run validate` (--validate) is what CI runs (.ci/run): type check, lint and format check first, then the layers
-// of `npm test`, with the integration suite again on PostgreSQL beside the end-to-end journeys (VALIDATE_POSTGRES_URL,
-// by default the local server at postgres://postgres@127.0.0.1:5432/test; `-- --no-postgres` leaves that layer out,
-// and the summary says so).
+// of `npm test`, then the integration suite again on PostgreSQL (VALIDATE_POSTGRES_URL, by default the local server
+// at postgres://postgres@127.0.0.1:5432/test; `-- --no-postgres` leaves that layer out, and the summary says so).
 
 type Counts = { passed: number; failed: number; skipped: number };
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "console-tests-"));
@@ -42,42 +41,6 @@ function run(label: string, command: string, args: string[], reportFile?: string
   console.log(`\n━━ ${label} ━━`);
   const result = spawnSync(command, args, { stdio: "inherit", env });
   return { label, status: result.status ?? 1, counts: reportFile ? readCounts(reportFile) : undefined };
-}
-
-/**
- * A layer run beside another: its output goes to a file and is printed once it has ended, so the two layers' logs
- * do not interleave.
- */
-function runBeside(
-  label: string,
-  command: string,
-  args: string[],
-  reportFile: string,
-  env = process.env,
-): Promise<Result> {
-  const logFile = path.join(tmp, `${label.replace(/[^a-z]+/gi, "-")}.log`);
-  const log = fs.openSync(logFile, "w");
-  console.log(`\n━━ ${label}: started beside the next layer; its output follows when it ends ━━`);
-  const child = spawn(command, args, { stdio: ["ignore", log, log], env });
-  return new Promise((resolve) => {
-    child.on("close", (code) => {
-      fs.closeSync(log);
-      console.log(`\n━━ ${label} ━━`);
-      process.stdout.write(fs.readFileSync(logFile, "utf8"));
-      resolve({ label, status: code ?? 1, counts: readCounts(reportFile) });
-    });
-  });
-}
-
-/** Like run, without blocking the event loop (a layer runs beside it). */
-function runAsync(label: string, command: string, args: string[], reportFile?: string): Promise<Result> {
-  console.log(`\n━━ ${label} ━━`);
-  const child = spawn(command, args, { stdio: "inherit" });
-  return new Promise((resolve) => {
-    child.on("close", (code) =>
-      resolve({ label, status: code ?? 1, counts: reportFile ? readCounts(reportFile) : undefined }),
-    );
-  });
 }
 
 async function postgresAnswers(url: string): Promise<boolean> {
@@ -129,35 +92,28 @@ async function main(): Promise<number> {
       ],
       fastReport,
     ),
-  );
-  // The PostgreSQL run goes beside the end-to-end journeys: those spend much of their time waiting on the browser
-  // and the server, time the integration suite uses (CI's wall time, not its work, is what this saves).
-  let postgresLayer: Promise<Result> | undefined;
-  if (withPostgres) {
-    const label = `Integration tests on PostgreSQL (${new URL(postgresUrl).host})`;
-    if (await postgresAnswers(postgresUrl)) {
-      // Without the documented-shapes project: it would add about 1.5 minutes for the same Hubby replies.
-      const env = { ...process.env, TEST_DATABASE_URL: postgresUrl };
-      const vitestArgs = [vitest, "run", "--project", "integration", ...jsonArgs(postgresReport)];
-      postgresLayer = runBeside(label, process.execPath, vitestArgs, postgresReport, env);
-    } else {
-      const note =
-        `no PostgreSQL answers at ${postgresUrl}: start it (README, "Running on PostgreSQL"), point ` +
-        "VALIDATE_POSTGRES_URL at one, or leave this layer out with `npm run validate -- --no-postgres`";
-      console.error(`\n━━ ${label} ━━\n${note}`);
-      postgresLayer = Promise.resolve({ label, status: 1, note });
-    }
-  }
-  results.push(
-    await runAsync(
+    run(
       "End-to-end journeys (Chromium)",
       bin("tsx"),
       ["--conditions=react-server", "scripts/test-e2e.ts", ...jsonArgs(e2eReport)],
       e2eReport,
     ),
   );
-  if (postgresLayer) results.push(await postgresLayer);
-  else if (validate) {
+  if (withPostgres) {
+    const label = `Integration tests on PostgreSQL (${new URL(postgresUrl).host})`;
+    if (await postgresAnswers(postgresUrl)) {
+      // Without the documented-shapes project: it would add about 1.5 minutes for the same Hubby replies.
+      const env = { ...process.env, TEST_DATABASE_URL: postgresUrl };
+      const vitestArgs = [vitest, "run", "--project", "integration", ...jsonArgs(postgresReport)];
+      results.push(run(label, process.execPath, vitestArgs, postgresReport, env));
+    } else {
+      const note =
+        `no PostgreSQL answers at ${postgresUrl}: start it (README, "Running on PostgreSQL"), point ` +
+        "VALIDATE_POSTGRES_URL at one, or leave this layer out with `npm run validate -- --no-postgres`";
+      console.error(`\n━━ ${label} ━━\n${note}`);
+      results.push({ label, status: 1, note });
+    }
+  } else if (validate) {
     results.push({ label: "Integration tests on PostgreSQL", status: 0, note: "left out (--no-postgres)" });
   }
 
