@@ -6,7 +6,7 @@ import { db } from "../db";
 import { getEnv, oidcSettings } from "../env";
 import { audit } from "../audit/audit";
 import { verifyAgainstDummy, verifyPassword } from "./password";
-import { checkThrottle, recordLoginAttempt } from "./throttle";
+import { checkThrottle, recordLoginAttempt, recordSuccessfulSignIn } from "./throttle";
 import { demoStaffAllowed, isDemoStaffEmail } from "./demo";
 import { isStaffRole } from "./roles";
 import { sessionCallbacks, SESSION_MAX_AGE_SECONDS } from "./session-callbacks";
@@ -84,17 +84,7 @@ export async function authorizeCredentials(raw: unknown, ip: string) {
   const secondFactor = await secondFactorChallenge(user);
   if (secondFactor) throw new Error(secondFactor);
 
-  await recordLoginAttempt(email, ip, true);
-  await db().loginAttempt.deleteMany({ where: { email, success: false } });
-  await db().staffUser.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
-  await audit({
-    actor: { id: user.id, email: user.email },
-    action: "auth.sign_in",
-    targetType: "staff",
-    targetId: user.id,
-    result: "ok",
-    details: { ip },
-  });
+  await recordSuccessfulSignIn(user, ip, {});
   return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
 }
 

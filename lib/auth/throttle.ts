@@ -1,4 +1,5 @@
 import "server-only";
+import { audit } from "../audit/audit";
 import { db } from "../db";
 
 /** 5 failures per account and per IP in 15 minutes; stored in the database so every app instance sees them. */
@@ -36,4 +37,26 @@ export async function deleteExpiredLoginAttempts(now = new Date()): Promise<numb
     where: { at: { lt: new Date(now.getTime() - THROTTLE_WINDOW_MS) } },
   });
   return count;
+}
+
+/**
+ * A completed sign-in (password alone, or password then second factor): the attempt counted as a success, earlier
+ * failures of the address cleared, the last sign-in time kept, and the sign-in audited with `details`.
+ */
+export async function recordSuccessfulSignIn(
+  user: { id: string; email: string },
+  ip: string,
+  details: Record<string, unknown>,
+): Promise<void> {
+  await recordLoginAttempt(user.email, ip, true);
+  await db().loginAttempt.deleteMany({ where: { email: user.email, success: false } });
+  await db().staffUser.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
+  await audit({
+    actor: { id: user.id, email: user.email },
+    action: "auth.sign_in",
+    targetType: "staff",
+    targetId: user.id,
+    result: "ok",
+    details: { ip, ...details },
+  });
 }

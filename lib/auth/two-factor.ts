@@ -7,7 +7,7 @@ import { ActionError, ValidationError } from "../errors";
 import { audit } from "../audit/audit";
 import { hashPassword, verifyPassword } from "./password";
 import type { StaffRole } from "./roles";
-import { checkThrottle, recordLoginAttempt } from "./throttle";
+import { checkThrottle, recordLoginAttempt, recordSuccessfulSignIn } from "./throttle";
 import {
   acceptedTotpStep,
   looksLikeRecoveryCode,
@@ -150,20 +150,13 @@ export async function authorizeSecondFactor(
   // Single use: of two requests racing with one challenge, only the one that deletes it signs in.
   const { count } = await db().signInChallenge.deleteMany({ where: { tokenHash: challenge.tokenHash } });
   if (count === 0) throw new Error(TWO_FACTOR_EXPIRED_ERROR);
-  await recordLoginAttempt(user.email, ip, true);
-  await db().loginAttempt.deleteMany({ where: { email: user.email, success: false } });
-  await db().staffUser.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
   const recoveryCodesLeft =
     method === "recovery_code"
       ? await db().staffRecoveryCode.count({ where: { staffId: user.id, usedAt: null } })
       : undefined;
-  await audit({
-    actor: { id: user.id, email: user.email },
-    action: "auth.sign_in",
-    targetType: "staff",
-    targetId: user.id,
-    result: "ok",
-    details: { ip, secondFactor: method, ...(recoveryCodesLeft !== undefined ? { recoveryCodesLeft } : {}) },
+  await recordSuccessfulSignIn(user, ip, {
+    secondFactor: method,
+    ...(recoveryCodesLeft !== undefined ? { recoveryCodesLeft } : {}),
   });
   return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
 }
