@@ -202,12 +202,16 @@ export type PassOutcome = { events: number; delivered: number; retrying: number;
 export async function runForwardingPass(clock: Clock = () => new Date()): Promise<PassOutcome> {
   const outcome: PassOutcome = { events: 0, delivered: 0, retrying: 0, failed: 0 };
   const running = new Set<Promise<void>>();
+  // Attempts finished so far: one that finishes while a claim is being read may free an ordered successor the claim
+  // could not see yet, so the pass ends only after a claim that started with nothing finishing during it.
+  let finished = 0;
   for (;;) {
     for (let taken = FAN_OUT_BATCH; taken === FAN_OUT_BATCH;) {
       taken = await fanOut();
       outcome.events += taken;
     }
     const free = CONCURRENCY - running.size;
+    const finishedBeforeClaim = finished;
     const claimed = free > 0 ? await claimDue(clock(), free) : [];
     for (const message of claimed) {
       const work: Promise<void> = attempt(message, clock)
@@ -217,11 +221,14 @@ export async function runForwardingPass(clock: Clock = () => new Date()): Promis
           else outcome.failed++;
         })
         .catch((error: unknown) => console.error(`[forwarding] message ${message.id}:`, error))
-        .finally(() => running.delete(work));
+        .finally(() => {
+          finished++;
+          running.delete(work);
+        });
       running.add(work);
     }
-    if (running.size === 0 && claimed.length === 0) return outcome;
-    if (claimed.length === 0 || running.size >= CONCURRENCY) await Promise.race(running);
+    if (running.size === 0 && claimed.length === 0 && finished === finishedBeforeClaim) return outcome;
+    if (running.size > 0 && (claimed.length === 0 || running.size >= CONCURRENCY)) await Promise.race(running);
   }
 }
 
