@@ -10,7 +10,8 @@ import { openBenchDatabase } from "./support";
  * measures, one call at a time, each widget's aggregation (lib/overview/queries.ts) over the default range (the last
  * 30 days) and a 90-day range, and all of them together as the page runs them (each widget streams on its own, so
  * the page's server time is that of the slowest, run concurrently). Prints p50/p95/p99 against the target
- * (≤ 300 ms at p95) and drops the database unless --keep. The daily webhook counts of days that are over are kept
+ * (≤ 300 ms at p95), then the command palette's search (lib/search/search.ts) as an admin for a prefix of each kind of
+ * id it answers (≤ 100 ms at p95), and drops the database unless --keep. The daily webhook counts of days that are over are kept
  * per process (lib/overview/daily-events.ts); the first call after a start, which reads them, is reported apart.
  *
  * Options: --travelers N (100000), --bookings N (20000), --iterations N (100), --budget S (30: seconds per metric,
@@ -20,6 +21,7 @@ import { openBenchDatabase } from "./support";
 
 const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const TARGET_MS = 300;
+const SEARCH_TARGET_MS = 100;
 
 const { values: args } = parseArgs({
   options: {
@@ -147,6 +149,7 @@ async function main() {
     const overview = await import("../lib/overview/queries");
     const { resolveOverviewRange } = await import("../lib/overview/range");
     const { forgetClosedDays } = await import("../lib/overview/daily-events");
+    const { searchEverything } = await import("../lib/search/search");
 
     if (!reuse) {
       console.log(`[bench] seeding ${name}: ${TRAVELERS} travelers, ${TRAVELERS * 20} webhook events …`);
@@ -196,6 +199,32 @@ async function main() {
         { target: null, before: forgetClosedDays, iterations: MIN_SAMPLES },
       ),
     );
+
+    // What support types into Ctrl/⌘K: the start of an id as it reads it off a ticket. Each query is asked as an
+    // admin, who may open every kind, so every lookup runs.
+    const sample = (
+      await database.sql.query<{ externalUserId: string; iccid: string; bookingId: string; eventId: string }>(
+        `SELECT t."externalUserId", t.iccid, b."bookingId", (SELECT max(id)::text FROM "WebhookEvent") AS "eventId"
+         FROM "Traveler" t JOIN "TravelerBooking" b ON b."externalUserId" = t."externalUserId"
+         WHERE t.iccid IS NOT NULL ORDER BY t."externalUserId" OFFSET 1000 LIMIT 1`,
+      )
+    )[0];
+    if (sample) {
+      const admin = { role: "admin" as const };
+      const queries = [
+        ["ICCID prefix (12 digits)", sample.iccid.slice(0, 12)],
+        ["external_user_id prefix (8 characters)", sample.externalUserId.slice(0, 8)],
+        ["booking id prefix (8 characters)", sample.bookingId.slice(0, 8)],
+        ["webhook event number", sample.eventId],
+        ["two characters (many matches)", sample.externalUserId.slice(0, 2)],
+        ["nothing matches", "zz-no-such-id"],
+      ] as const;
+      for (const [label, q] of queries) {
+        results.push(
+          await measure(`command palette: ${label}`, () => searchEverything(admin, q), { target: SEARCH_TARGET_MS }),
+        );
+      }
+    }
     await close();
 
     const client = new pg.Client({ connectionString: databaseUrl });

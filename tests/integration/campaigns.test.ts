@@ -85,7 +85,8 @@ describe("campaign dry run", () => {
     expect(harness.sandbox.world.bookings.length).toBe(before);
   });
 
-  it("stores a 50,000-row file in batches", async () => {
+  // Storage batching reads no Hubby reply: run once, not again with documented shapes.
+  it.skipIf(documented)("stores a 50,000-row file in batches", async () => {
     const started = Date.now();
     const campaign = await dryRun(file("big", 50_000));
     expect(campaign).toMatchObject({ rowCount: 50_000, validCount: 50_000, travelers: 50_000, packages: 50_000 });

@@ -162,7 +162,8 @@ describe("webhook projection", () => {
       ),
       { numRuns: 40 },
     );
-  });
+    // 40 runs of up to 16 transactions each: ~3 s on a quiet machine, ten times that on a loaded one.
+  }, 120_000);
 
   it("keeps the highest usage and the newest eSIM state", async () => {
     const state = await applyAll(
