@@ -166,7 +166,9 @@ export async function sendChatTest(): Promise<{ fromEnv: boolean }> {
       text: `*Test*: the Hubby console's alerts reach this channel. <${absolute("/alerts")}|Open the alerts>`,
     });
   } catch (error) {
-    throw new ActionError(`The chat webhook did not take the test message: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ActionError(
+      `The chat webhook did not take the test message: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   return { fromEnv: chat.fromEnv };
 }

@@ -47,7 +47,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await smtp.close();
   await chat.close();
-  for (const name of ["SMTP_URL", "ALERT_EMAIL_FROM", "ALERT_CHAT_WEBHOOK_URL", "ALERT_CHAT_ALLOW_PRIVATE", "NEXTAUTH_URL"])
+  for (const name of [
+    "SMTP_URL",
+    "ALERT_EMAIL_FROM",
+    "ALERT_CHAT_WEBHOOK_URL",
+    "ALERT_CHAT_ALLOW_PRIVATE",
+    "NEXTAUTH_URL",
+  ])
     delete process.env[name];
   resetEnvCache();
 });
@@ -389,6 +395,25 @@ describe("alert incidents", () => {
       expect(smtp.messages).toHaveLength(1);
     } finally {
       process.env.ALERT_CHAT_ALLOW_PRIVATE = "true";
+      resetEnvCache();
+    }
+  });
+
+  it("works with no SMTP and no chat configured (the sandbox's default): the incident is in the app only", async () => {
+    process.env.SMTP_URL = "";
+    process.env.ALERT_CHAT_WEBHOOK_URL = "";
+    resetEnvCache();
+    try {
+      await unknownIntent();
+      expect(await evaluateAlerts({ now: new Date(Date.now() + HOUR) })).toMatchObject({ opened: 1 });
+      const [incident] = await db().alertIncident.findMany();
+      expect(incident).toMatchObject({ ruleKey: "booking_intent_unknown", deliveryError: null, resolvedAt: null });
+      expect(await unreadIncidentCount({ id: admin.id, role: "admin" })).toBe(1);
+      expect(smtp.messages).toHaveLength(0);
+      expect(chat.bodies).toHaveLength(0);
+    } finally {
+      process.env.SMTP_URL = smtp.url;
+      process.env.ALERT_CHAT_WEBHOOK_URL = chat.url;
       resetEnvCache();
     }
   });

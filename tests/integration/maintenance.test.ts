@@ -66,7 +66,8 @@ describe("maintenance", () => {
     await incident("acknowledged, open for 120 days", 120, null, true);
 
     expect(await runMaintenance(now)).toMatchObject({ alertIncidents: 1 });
-    const titles = async () => (await db().alertIncident.findMany({ orderBy: { title: "asc" } })).map((row) => row.title);
+    const titles = async () =>
+      (await db().alertIncident.findMany({ orderBy: { title: "asc" } })).map((row) => row.title);
     expect(await titles()).toEqual(["acknowledged, open for 120 days", "open for 200 days", "resolved 89 days ago"]);
     // Two days later the second one is past 90 days too; the open ones stay.
     expect(await runMaintenance(new Date(now.getTime() + 2 * DAY))).toMatchObject({ alertIncidents: 1 });

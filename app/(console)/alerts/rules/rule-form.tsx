@@ -93,7 +93,14 @@ export function TestChatButton() {
   });
   return (
     <div className="flex items-center gap-2">
-      <ActionButton action={call.run} fields={{}} size="sm" variant="outline" pending={call.pending} pendingLabel="Sending…">
+      <ActionButton
+        action={call.run}
+        fields={{}}
+        size="sm"
+        variant="outline"
+        pending={call.pending}
+        pendingLabel="Sending…"
+      >
         Send a test message
       </ActionButton>
       <ActionMessage failure={call.failure} />
