@@ -107,13 +107,13 @@ export async function emailRecipients(ruleKey: AlertRuleKey): Promise<string[]> 
 
 const CHAT_TIMEOUT_MS = 10_000;
 /** The setting that lets the chat webhook reach private addresses, named in refusals so staff know what to set. */
-export const CHAT_ALLOW_SETTING = "ALERT_CHAT_ALLOW_PRIVATE";
+const CHAT_ALLOW_SETTING = "ALERT_CHAT_ALLOW_PRIVATE";
 
 /**
  * Posts one message to the chat webhook through the filtering agent (lib/outbound.ts): the URL is typed by an
  * admin, so without ALERT_CHAT_ALLOW_PRIVATE it may not reach the console's own network. Throws a sentence.
  */
-export async function postChat(url: string, body: { text: string }): Promise<void> {
+async function postChat(url: string, body: { text: string }): Promise<void> {
   const outcome = await postOutbound(url, {}, Buffer.from(JSON.stringify(body), "utf8"), {
     allowPrivate: getEnv().ALERT_CHAT_ALLOW_PRIVATE,
     timeoutMs: CHAT_TIMEOUT_MS,
