@@ -176,7 +176,7 @@ async function main() {
         ["webhook events per day", () => overview.webhookEventsPerDay(range)],
         ["spend and value", () => overview.spendAndValue(range)],
         ["campaigns with funnel", () => overview.campaignsWithFunnel()],
-        ["Hubby API and webhook health", () => overview.hubbyHealth({ silenceHours: 6 })],
+        ["Hubby API and webhook health", () => overview.hubbyHealth()],
       ] as const;
 
     console.log(`[bench] measuring, up to ${ITERATIONS} calls per metric …`);

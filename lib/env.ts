@@ -147,6 +147,15 @@ const schema = z
     /** A Slack-compatible incoming webhook for alerts (the rules screen can set one too; this one wins). */
     ALERT_CHAT_WEBHOOK_URL: optionalUrl,
     /**
+     * Lets the chat webhook reach loopback, link-local and private addresses (a chat server inside the company's
+     * network). Apart from HUBBY_FORWARD_ALLOW_PRIVATE: opening one destination must not open the other.
+     */
+    ALERT_CHAT_ALLOW_PRIVATE: z
+      .preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).default("false"))
+      .transform((value) => value === "true" || value === "1"),
+    /** Days a resolved alert incident is kept; the hourly maintenance job deletes older ones. */
+    ALERT_INCIDENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(90),
+    /**
      * Partner endpoints that receive Hubby's webhooks from the console, declared as code: a JSON array of
      * `{url, secret, events?}` (events omitted: every type). They show read-only on the Forwarding screen.
      */

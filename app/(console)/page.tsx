@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import { requireStaff } from "@/lib/auth/staff";
 import { may } from "@/lib/auth/roles";
-import { getEnv } from "@/lib/env";
 import { resolveOverviewRange } from "@/lib/overview/range";
 import { widgetsFor, type OverviewWidgetId } from "@/lib/overview/widgets";
 import type { RawSearchParams } from "@/lib/url-params";
@@ -33,9 +32,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
     spend: { node: <SpendWidget range={range} /> },
     campaigns: { node: <CampaignsWidget /> },
     health: {
-      node: (
-        <HealthWidget silenceHours={getEnv().HUBBY_WEBHOOK_SILENCE_HOURS} mayReadApiLog={may(staff, "apiLog.read")} />
-      ),
+      node: <HealthWidget mayReadApiLog={may(staff, "apiLog.read")} />,
       wide: true,
     },
   };

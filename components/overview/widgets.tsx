@@ -260,8 +260,8 @@ export async function CampaignsWidget() {
 const seconds = (value: number | null) =>
   value === null ? "—" : value < 120 ? `${Math.round(value)} s` : `${Math.round(value / 60)} min`;
 
-export async function HealthWidget({ silenceHours, mayReadApiLog }: { silenceHours: number; mayReadApiLog: boolean }) {
-  const health = await hubbyHealth({ silenceHours });
+export async function HealthWidget({ mayReadApiLog }: { mayReadApiLog: boolean }) {
+  const health = await hubbyHealth();
   const { api, webhooks } = health;
   return (
     <div className="grid gap-4 sm:grid-cols-2">
@@ -296,11 +296,15 @@ export async function HealthWidget({ silenceHours, mayReadApiLog }: { silenceHou
           <Figure label="p95 delay, event to receipt" value={seconds(webhooks.lagSeconds.p95)} />
         </div>
         <p className="text-xs text-muted-foreground">Last received: {utcStamp(webhooks.lastReceivedAt)}.</p>
-        {webhooks.silenceWarning && (
-          <p role="alert" className="flex items-center gap-2 rounded-md bg-amber-100 p-2 text-xs text-amber-900">
+        {webhooks.silence && (
+          <p
+            role="alert"
+            data-testid="health-silence"
+            className="flex items-center gap-2 rounded-md bg-amber-100 p-2 text-xs text-amber-900"
+          >
             <AlertTriangle className="h-4 w-4 shrink-0" aria-hidden />
-            No webhook for over {webhooks.silenceWarning.hours} h while {formatNumber(webhooks.activePackages)} packages
-            are active.
+            {webhooks.silence.summary}
+            {webhooks.silence.acknowledgedBy ? ` Acknowledged by ${webhooks.silence.acknowledgedBy}.` : ""}
           </p>
         )}
         <Link className="text-xs underline" href="/webhooks">

@@ -1,6 +1,7 @@
 import "server-only";
 import { refusalsSince } from "../audit/refusals";
 import { db } from "../db";
+import { endpointsInTrouble } from "../forwarding/queries";
 import { searchTravelers, travelerQuerySchema } from "../travelers/queries";
 import { filterParams } from "../travelers/filters";
 import type { AlertRuleKey, RuleSettings } from "./rules";
@@ -305,6 +306,35 @@ async function bookingIntentUnknown(settings: RuleSettings, now: Date): Promise<
   ];
 }
 
+/** The endpoint as staff know it: its description, else its host (the URL's path may carry a token). */
+function endpointName(endpoint: { id: number; url: string; description: string }): string {
+  if (endpoint.description) return endpoint.description;
+  return URL.canParse(endpoint.url) ? new URL(endpoint.url).host : `endpoint ${endpoint.id}`;
+}
+
+async function forwardingEndpointFailing(settings: RuleSettings, now: Date): Promise<Finding[]> {
+  const endpoints = await endpointsInTrouble(new Date(now.getTime() - settings.threshold * MINUTE));
+  return endpoints.map((endpoint) => {
+    const name = endpointName(endpoint);
+    const failed = endpoint.failedMessages ? ` ${plural(endpoint.failedMessages, "message")} failed for good.` : "";
+    const disabled = endpoint.disabledAt !== null;
+    return {
+      scope: `endpoint:${endpoint.id}`,
+      title: disabled ? `Forwarding to ${name} is disabled` : `Forwarding to ${name} is failing`,
+      summary: disabled
+        ? `The console disabled forwarding to ${name} at ${endpoint.disabledAt!.toISOString()}: ${endpoint.disabledReason ?? "no reason recorded."} Nothing is sent to it until an admin enables it again.${failed}`
+        : `Every attempt to forward to ${name} has failed since ${endpoint.failingSince!.toISOString()} (alert after ${settings.threshold} min); events wait and are retried on the schedule.${failed}`,
+      link: `/forwarding/endpoints/${endpoint.id}`,
+      details: {
+        endpointId: endpoint.id,
+        disabledAt: endpoint.disabledAt?.toISOString() ?? null,
+        failingSince: endpoint.failingSince?.toISOString() ?? null,
+        failedMessages: endpoint.failedMessages,
+      },
+    };
+  });
+}
+
 export const conditions: Record<AlertRuleKey, (settings: RuleSettings, now: Date) => Promise<Finding[]>> = {
   webhook_silence: webhookSilence,
   webhook_auth_failures: webhookAuthFailures,
@@ -319,4 +349,5 @@ export const conditions: Record<AlertRuleKey, (settings: RuleSettings, now: Date
   departures_not_installed: departuresNotInstalled,
   usage_crossed_80: usageCrossed80,
   booking_intent_unknown: bookingIntentUnknown,
+  forwarding_endpoint_failing: forwardingEndpointFailing,
 };

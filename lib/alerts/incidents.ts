@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { may, type Asker } from "../auth/roles";
-import { db } from "../db";
+import { db, getDatabase } from "../db";
 import { ActionError } from "../errors";
 import { pageParam, readListPage } from "../list-query";
 import type { Prisma } from "../generated/prisma/client";
@@ -135,6 +135,30 @@ export async function openIncidents(ruleKeys: readonly AlertRuleKey[]) {
     },
   });
   return rows.map((row) => ({ ...row, id: row.id.toString(), ruleKey: row.ruleKey as AlertRuleKey }));
+}
+
+/** Rows deleted per statement, so one maintenance run never holds a long lock. */
+const DELETE_BATCH = 5_000;
+
+/**
+ * Deletes incidents resolved before the cutoff (the maintenance job, ALERT_INCIDENT_RETENTION_DAYS); answers how
+ * many. Open and acknowledged-but-open incidents stay whatever their age. An incident is its own notification
+ * record (reminders, delivery error, who acknowledged), and the bell's read marks are per staff member, not per
+ * incident, so nothing else refers to it.
+ */
+export async function deleteResolvedIncidentsBefore(cutoff: Date): Promise<number> {
+  const { sql } = getDatabase();
+  let deleted = 0;
+  for (;;) {
+    const rows = await sql.query<{ id: string }>(
+      `DELETE FROM "AlertIncident" WHERE id IN (
+         SELECT id FROM "AlertIncident" WHERE "resolvedAt" < $1 ORDER BY id LIMIT ${DELETE_BATCH})
+       RETURNING id`,
+      [cutoff],
+    );
+    deleted += rows.length;
+    if (rows.length < DELETE_BATCH) return deleted;
+  }
 }
 
 export const acknowledgeSchema = z.object({ id: z.string().regex(/^\d{1,18}$/, "Not an incident id.") });

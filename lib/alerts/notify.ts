@@ -2,7 +2,9 @@ import "server-only";
 import { may } from "../auth/roles";
 import { db } from "../db";
 import { getEnv } from "../env";
+import { ActionError } from "../errors";
 import { mailConfigured, sendMail } from "../mail";
+import { describeOutboundError, postOutbound } from "../outbound";
 import type { DigestTraveler } from "./conditions";
 import { alertRules, roleEmailDefaults, type AlertRuleKey } from "./rules";
 import { chatWebhook } from "./settings";
@@ -104,16 +106,23 @@ export async function emailRecipients(ruleKey: AlertRuleKey): Promise<string[]> 
 }
 
 const CHAT_TIMEOUT_MS = 10_000;
+/** The setting that lets the chat webhook reach private addresses, named in refusals so staff know what to set. */
+const CHAT_ALLOW_SETTING = "ALERT_CHAT_ALLOW_PRIVATE";
 
+/**
+ * Posts one message to the chat webhook through the filtering agent (lib/outbound.ts): the URL is typed by an
+ * admin, so without ALERT_CHAT_ALLOW_PRIVATE it may not reach the console's own network. Throws a sentence.
+ */
 async function postChat(url: string, body: { text: string }): Promise<void> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(CHAT_TIMEOUT_MS),
-    redirect: "error",
+  const outcome = await postOutbound(url, {}, Buffer.from(JSON.stringify(body), "utf8"), {
+    allowPrivate: getEnv().ALERT_CHAT_ALLOW_PRIVATE,
+    timeoutMs: CHAT_TIMEOUT_MS,
+    keptReplyBytes: 500,
   });
-  if (!response.ok) throw new Error(`the chat webhook answered HTTP ${response.status}`);
+  if (outcome.kind === "error") throw new Error(describeOutboundError(outcome.error, CHAT_ALLOW_SETTING));
+  if (outcome.status < 200 || outcome.status > 299) {
+    throw new Error(`the chat webhook answered HTTP ${outcome.status}`);
+  }
 }
 
 export async function deliver(notice: IncidentNotice, kind: NoticeKind): Promise<void> {
@@ -143,4 +152,23 @@ export async function deliver(notice: IncidentNotice, kind: NoticeKind): Promise
     where: { id: BigInt(notice.id) },
     data: { deliveryError: problems.length ? problems.join("; ").slice(0, 2_000) : null },
   });
+}
+
+/**
+ * "Send a test message" on the rules screen: posts to the chat webhook in use, so an admin sees at once whether it
+ * is refused, unreachable or answered (an ActionError with the reason, never a stack trace).
+ */
+export async function sendChatTest(): Promise<{ fromEnv: boolean }> {
+  const chat = await chatWebhook();
+  if (!chat.url) throw new ActionError("No chat webhook is set: save one first.");
+  try {
+    await postChat(chat.url, {
+      text: `*Test*: the Hubby console's alerts reach this channel. <${absolute("/alerts")}|Open the alerts>`,
+    });
+  } catch (error) {
+    throw new ActionError(
+      `The chat webhook did not take the test message: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  return { fromEnv: chat.fromEnv };
 }

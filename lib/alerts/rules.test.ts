@@ -21,6 +21,10 @@ describe("alert rules", () => {
     expect(roleEmailDefaults.support).toEqual(["departures_not_installed", "usage_crossed_80"]);
     expect(roleEmailDefaults.campaign_manager.every((key) => alertRules[key].group === "campaigns")).toBe(true);
     expect(roleEmailDefaults.admin).toContain("hubby_unreachable");
+    expect(roleEmailDefaults.admin).toContain("forwarding_endpoint_failing");
+    // Forwarding's screens are admin-only, so only admins see (and may subscribe to) its incidents.
+    expect(alertRules.forwarding_endpoint_failing.permission).toBe("forwarding.manage");
+    expect(roleEmailDefaults.support).not.toContain("forwarding_endpoint_failing");
     expect(roleEmailDefaults.admin).not.toContain("departures_not_installed");
   });
 });

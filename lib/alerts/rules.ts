@@ -20,10 +20,11 @@ export const alertRuleKeys = [
   "departures_not_installed",
   "usage_crossed_80",
   "booking_intent_unknown",
+  "forwarding_endpoint_failing",
 ] as const;
 export type AlertRuleKey = (typeof alertRuleKeys)[number];
 
-export type AlertGroup = "webhooks" | "hubby" | "campaigns" | "travelers" | "bookings";
+export type AlertGroup = "webhooks" | "hubby" | "campaigns" | "travelers" | "bookings" | "forwarding";
 
 export type AlertRuleDefinition = {
   key: AlertRuleKey;
@@ -203,6 +204,18 @@ export const alertRules: Record<AlertRuleKey, AlertRuleDefinition> = {
     remindHours: 4,
     permission: "bookings.view",
   }),
+  forwarding_endpoint_failing: rule({
+    key: "forwarding_endpoint_failing",
+    label: "Forwarding endpoint failing or disabled",
+    group: "forwarding",
+    // The retry schedule tries again after 5 s, 5 min and 30 min: an hour of failures is more than a blip.
+    thresholdLabel: "minutes of failed attempts (a disabled endpoint alerts at once)",
+    threshold: 60,
+    min: 0,
+    max: 7_200,
+    remindHours: 6,
+    permission: "forwarding.manage",
+  }),
 };
 
 export const alertGroupLabels: Record<AlertGroup, string> = {
@@ -211,6 +224,7 @@ export const alertGroupLabels: Record<AlertGroup, string> = {
   campaigns: "Campaigns",
   travelers: "Travelers",
   bookings: "Bookings",
+  forwarding: "Forwarding",
 };
 
 /** The rules whose email reaches a role when its staff have not chosen (account page, "Alert emails"). */

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { db } from "../db";
 import { getEnv } from "../env";
 import { ValidationError } from "../errors";
+import { refusedDestination } from "../outbound";
 import { alertRuleKeys, alertRules, defaultSettings, type AlertRuleKey, type RuleSettings } from "./rules";
 
 /** The rules' settings as admins left them (a rule without a row runs with its defaults), and the chat webhook. */
@@ -99,7 +100,11 @@ export async function chatWebhook(): Promise<{ url: string | null; fromEnv: bool
   return { url: typeof row?.value === "string" && row.value ? row.value : null, fromEnv: false };
 }
 
+/** Refuses, as a field error, a URL the chat delivery would refuse (a private address without the setting). */
 export async function setChatWebhook(url: string, actor: { id: string; email: string }): Promise<void> {
+  const refused =
+    url && !getEnv().ALERT_CHAT_ALLOW_PRIVATE ? await refusedDestination(url, "ALERT_CHAT_ALLOW_PRIVATE") : null;
+  if (refused) throw new ValidationError({ url: [refused] });
   await db().consoleSetting.upsert({
     where: { key: CHAT_WEBHOOK_SETTING },
     create: { key: CHAT_WEBHOOK_SETTING, value: url, updatedById: actor.id, updatedByEmail: actor.email },

@@ -146,3 +146,24 @@ export async function pendingCounts(): Promise<Map<number, number>> {
   });
   return new Map(rows.map((row) => [row.endpointId, row._count._all]));
 }
+
+/**
+ * Enabled endpoints the console disabled, or whose every attempt has failed since before `failingBefore`, with their
+ * failed messages (the alerts' "forwarding endpoint failing or disabled" rule). An endpoint an admin switched off
+ * is left out: whoever did it knows.
+ */
+export async function endpointsInTrouble(failingBefore: Date) {
+  const endpoints = await db().forwardEndpoint.findMany({
+    where: { enabled: true, OR: [{ disabledAt: { not: null } }, { failingSince: { lte: failingBefore } }] },
+    select: { id: true, url: true, description: true, failingSince: true, disabledAt: true, disabledReason: true },
+    orderBy: { id: "asc" },
+  });
+  if (endpoints.length === 0) return [];
+  const failed = await db().forwardMessage.groupBy({
+    by: ["endpointId"],
+    where: { endpointId: { in: endpoints.map((endpoint) => endpoint.id) }, status: "failed" },
+    _count: { _all: true },
+  });
+  const failedBy = new Map(failed.map((row) => [row.endpointId, row._count._all]));
+  return endpoints.map((endpoint) => ({ ...endpoint, failedMessages: failedBy.get(endpoint.id) ?? 0 }));
+}

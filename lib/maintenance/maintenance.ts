@@ -1,4 +1,5 @@
 import "server-only";
+import { deleteResolvedIncidentsBefore } from "../alerts/incidents";
 import { audit } from "../audit/audit";
 import { deleteExpiredLoginAttempts } from "../auth/throttle";
 import { getDatabase } from "../db";
@@ -7,7 +8,8 @@ import { registerJobHandler } from "../jobs/jobs";
 
 /**
  * The hourly "maintenance" job (lib/jobs/queues.ts): deletes sign-in attempts that no longer count towards the
- * throttle, and Hubby API log rows older than API_LOG_RETENTION_DAYS. Once an hour across all instances.
+ * throttle, Hubby API log rows older than API_LOG_RETENTION_DAYS and alert incidents resolved more than
+ * ALERT_INCIDENT_RETENTION_DAYS ago. Once an hour across all instances.
  */
 
 /** Rows deleted per statement, so one run never holds a long lock on a large API log. */
@@ -28,20 +30,25 @@ export async function deleteApiCallsBefore(cutoff: Date): Promise<number> {
   }
 }
 
-export type MaintenanceOutcome = { loginAttempts: number; apiCalls: number };
+export type MaintenanceOutcome = { loginAttempts: number; apiCalls: number; alertIncidents: number };
+
+const DAY_MS = 24 * 3_600_000;
 
 export async function runMaintenance(now = new Date()): Promise<MaintenanceOutcome> {
-  const retentionMs = getEnv().API_LOG_RETENTION_DAYS * 24 * 3_600_000;
+  const env = getEnv();
   const loginAttempts = await deleteExpiredLoginAttempts(now);
-  const apiCalls = await deleteApiCallsBefore(new Date(now.getTime() - retentionMs));
-  return { loginAttempts, apiCalls };
+  const apiCalls = await deleteApiCallsBefore(new Date(now.getTime() - env.API_LOG_RETENTION_DAYS * DAY_MS));
+  const alertIncidents = await deleteResolvedIncidentsBefore(
+    new Date(now.getTime() - env.ALERT_INCIDENT_RETENTION_DAYS * DAY_MS),
+  );
+  return { loginAttempts, apiCalls, alertIncidents };
 }
 
 /** Registers the maintenance job's handler (instrumentation.ts). */
 export function registerMaintenanceJobs(): void {
   registerJobHandler("maintenance", async ({ trigger }) => {
     const outcome = await runMaintenance();
-    if (outcome.loginAttempts > 0 || outcome.apiCalls > 0) {
+    if (outcome.loginAttempts > 0 || outcome.apiCalls > 0 || outcome.alertIncidents > 0) {
       await audit({ action: "maintenance.run", result: "ok", details: { ...outcome, trigger } });
     }
   });

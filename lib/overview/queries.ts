@@ -4,6 +4,7 @@ import { Prisma } from "../generated/prisma/client";
 import { campaignFunnel, type FunnelStep } from "../campaigns/funnel";
 import { parseTravelerQuery, travelersHref } from "../travelers/filters";
 import { countTravelers, searchTravelers } from "../travelers/queries";
+import { openIncidents } from "../alerts/incidents";
 import { refusalsSince } from "../audit/refusals";
 import { eventsPerDayAndType } from "./daily-events";
 import type { OverviewRange } from "./range";
@@ -245,13 +246,14 @@ export const HEALTH_HOURS = 24;
 /**
  * Hubby API health (every HTTP attempt the console made in the last 24 h: failures, slow calls, the last failure)
  * and webhook health over the same window (received, failed or quarantined, refused for auth, delay from event to
- * receipt, the last one received, silence while packages are active). Every figure is a range on an indexed time
- * column: the overview asks for less than the inbox's health panel, which also counts duplicates.
+ * receipt, the last one received). Every figure is a range on an indexed time column: the overview asks for less
+ * than the inbox's health panel, which also counts duplicates. Silence is the open "webhooks silent" alert incident,
+ * as on the inbox: the threshold an admin set on /alerts/rules, acknowledged or not, says the same on both screens.
  */
-export async function hubbyHealth(options: { silenceHours: number; now?: Date }) {
+export async function hubbyHealth(options: { now?: Date } = {}) {
   const now = options.now ?? new Date();
   const since = new Date(now.getTime() - HEALTH_HOURS * 3_600_000);
-  const [calls, lastFailure, webhooks, lastEvent, authFailures, activePackages] = await Promise.all([
+  const [calls, lastFailure, webhooks, lastEvent, authFailures, [silence]] = await Promise.all([
     db().$queryRaw<{ total: bigint; failed: bigint; p95: number | null }[]>`
       SELECT COUNT(*) AS total, COUNT(*) FILTER (WHERE NOT "ok") AS failed,
         percentile_cont(0.95) WITHIN GROUP (ORDER BY "durationMs") AS p95
@@ -270,15 +272,11 @@ export async function hubbyHealth(options: { silenceHours: number; now?: Date })
       FROM "WebhookEvent" WHERE "receivedAt" >= ${since}`,
     db().webhookEvent.findFirst({ orderBy: { receivedAt: "desc" }, select: { receivedAt: true } }),
     refusalsSince("webhook", since),
-    db().travelerPackage.count({
-      where: { activatedAt: { not: null }, expiresAt: { gt: now }, usagePercent: { lt: 100 } },
-    }),
+    openIncidents(["webhook_silence"]),
   ]);
   const total = Number(calls[0]?.total ?? 0);
   const failed = Number(calls[0]?.failed ?? 0);
   const lastReceivedAt = lastEvent?.receivedAt ?? null;
-  const silentFor = lastReceivedAt ? now.getTime() - lastReceivedAt.getTime() : null;
-  const silent = (silentFor === null || silentFor > options.silenceHours * 3_600_000) && activePackages > 0;
   const seconds = (value: number | null | undefined) => (value === null || value === undefined ? null : Number(value));
   return {
     hours: HEALTH_HOURS,
@@ -302,8 +300,13 @@ export async function hubbyHealth(options: { silenceHours: number; now?: Date })
       authFailures,
       lastReceivedAt: lastReceivedAt?.toISOString() ?? null,
       lagSeconds: { p50: seconds(webhooks[0]?.p50), p95: seconds(webhooks[0]?.p95) },
-      silenceWarning: silent ? { hours: options.silenceHours } : null,
-      activePackages,
+      silence: silence
+        ? {
+            incidentId: silence.id,
+            summary: silence.summary,
+            acknowledgedBy: silence.acknowledgedAt ? (silence.acknowledgedByName ?? silence.acknowledgedByEmail) : null,
+          }
+        : null,
     },
   };
 }

@@ -14,6 +14,17 @@ describe("alerts", () => {
     await page.waitForURL((url) => url.pathname === "/alerts/rules");
     await expectScreen(page, "Alert rules");
 
+    // The chat webhook may not point into the console's own network (no ALERT_CHAT_ALLOW_PRIVATE here): the
+    // refusal is a sentence beside the field, and nothing is saved.
+    await page.getByLabel("Chat webhook URL (Slack-compatible)").fill("http://127.0.0.1:9/hooks/chat");
+    await page.getByRole("button", { name: "Save webhook" }).click();
+    await page
+      .getByText(
+        "127.0.0.1 is a loopback, private or link-local address, refused unless ALERT_CHAT_ALLOW_PRIVATE=true.",
+      )
+      .waitFor();
+    expect(await page.getByRole("button", { name: "Send a test message" }).count()).toBe(0);
+
     const rule = page.getByTestId("rule-webhook_auth_failures");
     await rule.getByLabel("refusals per 10 minutes (alert above)").fill("0");
     await rule.getByRole("button", { name: `Save rule ${RULE}` }).click();

@@ -3,6 +3,7 @@ import {
   acknowledgeIncidentAction,
   evaluateNowAction,
   setChatWebhookAction,
+  testChatWebhookAction,
   updateRuleAction,
 } from "@/app/(console)/alerts/actions";
 import { saveAlertEmailsAction } from "@/app/(console)/account/subscription-actions";
@@ -10,8 +11,10 @@ import { emailRecipients } from "@/lib/alerts/notify";
 import { ruleSettings } from "@/lib/alerts/settings";
 import { subscriptionsFor } from "@/lib/alerts/incidents";
 import { db } from "@/lib/db";
+import { resetEnvCache } from "@/lib/env";
 import { FORBIDDEN_MESSAGE } from "@/lib/errors";
 import { form, signInAs } from "../support/factories";
+import { startChatReceiver } from "../support/smtp-sink";
 
 // The alert screens' actions through the action runner: who may do what, form mistakes by field, audit entries.
 
@@ -94,6 +97,65 @@ describe("alert rule actions", () => {
       acknowledgedById: manager.id,
       acknowledgedByEmail: manager.email,
     });
+  });
+});
+
+function setEnv(name: string, value: string | undefined) {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+  resetEnvCache();
+}
+
+describe("the chat webhook goes out through the filtering agent", () => {
+  it("refuses a loopback or private URL when saved and when tested, unless ALERT_CHAT_ALLOW_PRIVATE is set", async () => {
+    await signInAs("admin");
+    await db().consoleSetting.deleteMany({ where: { key: "alerts.chatWebhookUrl" } });
+    const refusal = "is a loopback, private or link-local address, refused unless ALERT_CHAT_ALLOW_PRIVATE=true.";
+    const refused: Array<[string, RegExp]> = [
+      ["http://127.0.0.1:9/hook", /^127\.0\.0\.1 /],
+      ["http://10.1.2.3/hook", /^10\.1\.2\.3 /],
+      ["http://[::1]:9/hook", /^::1 /],
+      // A name is resolved first: localhost is loopback too (IPv4 or IPv6, as the resolver orders them).
+      ["http://localhost:9/hook", /^localhost \((127\.0\.0\.1|::1)\) /],
+    ];
+    for (const [url, where] of refused) {
+      const result = await setChatWebhookAction(null, form({ url }));
+      expect(result).toMatchObject({ ok: false, message: "Please correct the highlighted fields." });
+      const [message] = (!result.ok && result.fieldErrors?.url) || [];
+      expect(message).toMatch(where);
+      expect(message!.endsWith(refusal)).toBe(true);
+    }
+    expect(await db().consoleSetting.findUnique({ where: { key: "alerts.chatWebhookUrl" } })).toBeNull();
+
+    // Set in the environment, it cannot be refused at saving: the test message says why nothing will arrive.
+    const chat = await startChatReceiver();
+    try {
+      setEnv("ALERT_CHAT_WEBHOOK_URL", chat.url);
+      expect(await testChatWebhookAction(null, form({}))).toEqual({
+        ok: false,
+        message: `The chat webhook did not take the test message: 127.0.0.1 ${refusal}`,
+      });
+      expect(chat.bodies).toHaveLength(0);
+
+      setEnv("ALERT_CHAT_ALLOW_PRIVATE", "true");
+      expect(await testChatWebhookAction(null, form({}))).toEqual({ ok: true, data: { sent: true } });
+      expect(chat.bodies).toHaveLength(1);
+      expect(chat.bodies[0]!.text).toMatch(/^\*Test\*: the Hubby console's alerts reach this channel\./);
+      chat.status = 404;
+      expect(await testChatWebhookAction(null, form({}))).toEqual({
+        ok: false,
+        message: "The chat webhook did not take the test message: the chat webhook answered HTTP 404",
+      });
+
+      setEnv("ALERT_CHAT_WEBHOOK_URL", undefined);
+      expect(await setChatWebhookAction(null, form({ url: chat.url }))).toMatchObject({ ok: true });
+      expect(await db().auditEntry.count({ where: { action: "alerts.chat_test" } })).toBeGreaterThanOrEqual(3);
+    } finally {
+      await chat.close();
+      setEnv("ALERT_CHAT_WEBHOOK_URL", undefined);
+      setEnv("ALERT_CHAT_ALLOW_PRIVATE", undefined);
+      await db().consoleSetting.deleteMany({ where: { key: "alerts.chatWebhookUrl" } });
+    }
   });
 });
 

@@ -34,6 +34,8 @@ beforeAll(async () => {
   process.env.SMTP_URL = smtp.url;
   process.env.ALERT_EMAIL_FROM = "Alerts <alerts@console.test>";
   process.env.ALERT_CHAT_WEBHOOK_URL = chat.url;
+  // The local chat receiver listens on loopback, which the chat's filtering agent refuses without this.
+  process.env.ALERT_CHAT_ALLOW_PRIVATE = "true";
   process.env.NEXTAUTH_URL = "https://console.example.test";
   resetEnvCache();
   const adminUser = await makeStaff("admin", { email: "admin@console.test" });
@@ -45,7 +47,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await smtp.close();
   await chat.close();
-  for (const name of ["SMTP_URL", "ALERT_EMAIL_FROM", "ALERT_CHAT_WEBHOOK_URL", "NEXTAUTH_URL"])
+  for (const name of [
+    "SMTP_URL",
+    "ALERT_EMAIL_FROM",
+    "ALERT_CHAT_WEBHOOK_URL",
+    "ALERT_CHAT_ALLOW_PRIVATE",
+    "NEXTAUTH_URL",
+  ])
     delete process.env[name];
   resetEnvCache();
 });
@@ -370,6 +378,44 @@ describe("alert incidents", () => {
     expect(await evaluateAlerts({ now: new Date(Date.now() + 3 * HOUR) })).toMatchObject({ resolved: 1 });
     expect(smtp.messages).toHaveLength(before);
     expect(await unreadIncidentCount({ id: admin.id, role: "admin" })).toBe(0);
+  });
+
+  it("refuses to post to a loopback chat URL without ALERT_CHAT_ALLOW_PRIVATE, and says so on the incident", async () => {
+    process.env.ALERT_CHAT_ALLOW_PRIVATE = "false";
+    resetEnvCache();
+    try {
+      await unknownIntent();
+      await evaluateAlerts({ now: new Date(Date.now() + HOUR) });
+      const [incident] = await db().alertIncident.findMany();
+      expect(incident?.deliveryError).toBe(
+        "chat: 127.0.0.1 is a loopback, private or link-local address, refused unless ALERT_CHAT_ALLOW_PRIVATE=true.",
+      );
+      // Nothing reached the receiver; the email still went out.
+      expect(chat.bodies).toHaveLength(0);
+      expect(smtp.messages).toHaveLength(1);
+    } finally {
+      process.env.ALERT_CHAT_ALLOW_PRIVATE = "true";
+      resetEnvCache();
+    }
+  });
+
+  it("works with no SMTP and no chat configured (the sandbox's default): the incident is in the app only", async () => {
+    process.env.SMTP_URL = "";
+    process.env.ALERT_CHAT_WEBHOOK_URL = "";
+    resetEnvCache();
+    try {
+      await unknownIntent();
+      expect(await evaluateAlerts({ now: new Date(Date.now() + HOUR) })).toMatchObject({ opened: 1 });
+      const [incident] = await db().alertIncident.findMany();
+      expect(incident).toMatchObject({ ruleKey: "booking_intent_unknown", deliveryError: null, resolvedAt: null });
+      expect(await unreadIncidentCount({ id: admin.id, role: "admin" })).toBe(1);
+      expect(smtp.messages).toHaveLength(0);
+      expect(chat.bodies).toHaveLength(0);
+    } finally {
+      process.env.SMTP_URL = smtp.url;
+      process.env.ALERT_CHAT_WEBHOOK_URL = chat.url;
+      resetEnvCache();
+    }
   });
 
   it("records a chat delivery that failed on the incident, and keeps the incident", async () => {

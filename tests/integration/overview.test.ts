@@ -291,11 +291,44 @@ describe("the overview's aggregations", () => {
   });
 
   it("reports Hubby API calls of the last 24 h with the latest failure, and the webhooks' health", async () => {
-    const health = await hubbyHealth({ silenceHours: 6, now: NOW });
+    const health = await hubbyHealth({ now: NOW });
     expect(health.api).toMatchObject({ total: 3, failed: 1 });
     expect(health.api.lastFailure).toMatchObject({ endpoint: "GET /native/user-dashboard", status: 503 });
     expect(health.api.p95Ms).toBeGreaterThanOrEqual(800);
     expect(health.webhooks.lastReceivedAt).toBe("2026-06-16T00:00:00.000Z");
+    expect(health.webhooks.silence).toBeNull();
+  });
+
+  it("says webhooks are silent exactly when the inbox does: while the alert incident is open", async () => {
+    const incident = await db().alertIncident.create({
+      data: {
+        ruleKey: "webhook_silence",
+        scope: "",
+        openScope: "",
+        title: "No webhook for more than 2 hours",
+        summary: "No webhook has arrived for more than 2 hours while 3 packages are active.",
+        link: "/webhooks",
+        lastSeenAt: NOW,
+        lastNotifiedAt: NOW,
+      },
+    });
+    try {
+      expect((await hubbyHealth({ now: NOW })).webhooks.silence).toEqual({
+        incidentId: incident.id.toString(),
+        summary: "No webhook has arrived for more than 2 hours while 3 packages are active.",
+        acknowledgedBy: null,
+      });
+      await db().alertIncident.update({
+        where: { id: incident.id },
+        data: { acknowledgedAt: NOW, acknowledgedByEmail: "ops@example.test", acknowledgedByName: "Ops" },
+      });
+      expect((await hubbyHealth({ now: NOW })).webhooks.silence).toMatchObject({ acknowledgedBy: "Ops" });
+      // Resolved: the home says nothing more, like the inbox.
+      await db().alertIncident.update({ where: { id: incident.id }, data: { openScope: null, resolvedAt: NOW } });
+      expect((await hubbyHealth({ now: NOW })).webhooks.silence).toBeNull();
+    } finally {
+      await db().alertIncident.deleteMany();
+    }
   });
 
   it("shows running campaigns first, each with its funnel", async () => {

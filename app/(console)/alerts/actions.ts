@@ -3,6 +3,7 @@ import { z } from "zod";
 import { runAction, type ActionResult } from "@/lib/actions";
 import { evaluateAlerts, type EvaluationOutcome } from "@/lib/alerts/evaluate";
 import { acknowledgeIncident, acknowledgeSchema } from "@/lib/alerts/incidents";
+import { sendChatTest } from "@/lib/alerts/notify";
 import { chatWebhookSchema, ruleInputSchema, setChatWebhook, updateRule } from "@/lib/alerts/settings";
 import { ActionError } from "@/lib/errors";
 
@@ -55,6 +56,22 @@ export async function setChatWebhookAction(_prev: unknown, form: FormData): Prom
       // The URL of an incoming webhook is its secret: the audit entry says whether one is set, not which.
       audit: ({ set }) => ({ details: { set } }),
       revalidate: ["/alerts/rules"],
+    },
+    form,
+  );
+}
+
+/** Posts a test message to the chat webhook in use; a refused or failing URL answers with the reason. */
+export async function testChatWebhookAction(_prev: unknown, form: FormData): Promise<ActionResult<{ sent: true }>> {
+  return runAction(
+    {
+      action: "alerts.chat_test",
+      permission: "alerts.manage",
+      schema: z.object({}),
+      subject: () => ({ targetType: "setting", targetId: "alerts.chatWebhookUrl" }),
+      run: () => sendChatTest(),
+      audit: ({ fromEnv }) => ({ details: { fromEnv } }),
+      reply: () => ({ sent: true as const }),
     },
     form,
   );

@@ -6,7 +6,7 @@ import { formatDateTime } from "@/lib/format";
 import { mailConfigured } from "@/lib/mail";
 import { ListHeader } from "@/components/list/list-header";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { ChatWebhookForm, EvaluateNowButton, RuleForm } from "./rule-form";
+import { ChatWebhookForm, EvaluateNowButton, RuleForm, TestChatButton } from "./rule-form";
 
 export const metadata: Metadata = { title: "Alert rules" };
 
@@ -36,6 +36,7 @@ export default async function AlertRulesPage() {
           ) : (
             <ChatWebhookForm url={chat.url ?? ""} />
           )}
+          {chat.url && <TestChatButton />}
           <EvaluateNowButton />
         </CardContent>
       </Card>

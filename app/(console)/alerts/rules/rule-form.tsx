@@ -7,7 +7,7 @@ import { useServerAction } from "@/components/action/use-server-action";
 import { FilterField } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import type { AlertRuleDefinition, RuleSettings } from "@/lib/alerts/rules";
-import { evaluateNowAction, setChatWebhookAction, updateRuleAction } from "../actions";
+import { evaluateNowAction, setChatWebhookAction, testChatWebhookAction, updateRuleAction } from "../actions";
 
 /** One rule's switch, threshold, reminder interval and scope, saved together (audited). */
 export function RuleForm({ rule, settings }: { rule: AlertRuleDefinition; settings: RuleSettings }) {
@@ -83,6 +83,28 @@ export function ChatWebhookForm({ url }: { url: string }) {
       </SubmitButton>
       <ActionMessage failure={failure} fields={["url"]} />
     </form>
+  );
+}
+
+/** Posts a test message to the chat webhook in use; a refusal or failure shows its reason beside the button. */
+export function TestChatButton() {
+  const call = useServerAction(testChatWebhookAction, {
+    onSuccess: () => toast.success("Test message sent to the chat webhook."),
+  });
+  return (
+    <div className="flex items-center gap-2">
+      <ActionButton
+        action={call.run}
+        fields={{}}
+        size="sm"
+        variant="outline"
+        pending={call.pending}
+        pendingLabel="Sending…"
+      >
+        Send a test message
+      </ActionButton>
+      <ActionMessage failure={call.failure} />
+    </div>
   );
 }
 
