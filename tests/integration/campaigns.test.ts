@@ -86,13 +86,17 @@ describe("campaign dry run", () => {
   });
 
   // Storage batching reads no Hubby reply: run once, not again with documented shapes.
-  it.skipIf(documented)("stores a 50,000-row file in batches", async () => {
-    const started = Date.now();
-    const campaign = await dryRun(file("big", 50_000));
-    expect(campaign).toMatchObject({ rowCount: 50_000, validCount: 50_000, travelers: 50_000, packages: 50_000 });
-    expect(await db().campaignRow.count({ where: { campaignId: campaign.id } })).toBe(50_000);
-    console.log(`[campaigns] 50,000-row dry run stored in ${Date.now() - started} ms`);
-  }, 180_000);
+  it.skipIf(documented)(
+    "stores a 50,000-row file in batches",
+    async () => {
+      const started = Date.now();
+      const campaign = await dryRun(file("big", 50_000));
+      expect(campaign).toMatchObject({ rowCount: 50_000, validCount: 50_000, travelers: 50_000, packages: 50_000 });
+      expect(await db().campaignRow.count({ where: { campaignId: campaign.id } })).toBe(50_000);
+      console.log(`[campaigns] 50,000-row dry run stored in ${Date.now() - started} ms`);
+    },
+    180_000,
+  );
 
   it("asks for a mapping when the headers differ", async () => {
     const result = await dryRunCampaign({
