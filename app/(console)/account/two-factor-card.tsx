@@ -106,7 +106,8 @@ export function TwoFactorManage({ required }: { required: boolean }) {
               >
                 {(props) => <Input name="proof" type="password" autoComplete="one-time-code" required {...props} />}
               </Field>
-              <ActionMessage failure={regenerate.failure} fields={["proof"]} />
+              {/* A wrong code or password is said under the field; other refusals (throttled) here. */}
+              <ActionMessage failure={regenerate.fieldErrors?.proof ? null : regenerate.failure} />
               <SubmitButton pending={regenerate.pending} pendingLabel="Making codes…">
                 Make new codes
               </SubmitButton>
@@ -118,7 +119,7 @@ export function TwoFactorManage({ required }: { required: boolean }) {
         <p className="text-xs text-muted-foreground">Your role requires two-factor: it cannot be turned off.</p>
       ) : (
         <ActionDialog
-          action={disable}
+          action={{ ...disable, failure: disable.fieldErrors?.code ? null : disable.failure }}
           trigger={
             <Button variant="outline" size="sm">
               Turn off two-factor
