@@ -101,9 +101,7 @@ describe("a password reset link", () => {
     expect(await signsIn(member.email, TEST_PASSWORD)).toBe(false);
     expect(await signsIn(member.email, NEW_PASSWORD)).toBe(true);
     for (const session of sessions) expect(await isSessionActive(session, member.id, 1)).toBe(false);
-    expect(
-      await db().staffSession.count({ where: { id: { in: sessions }, endedReason: "password_reset" } }),
-    ).toBe(2);
+    expect(await db().staffSession.count({ where: { id: { in: sessions }, endedReason: "password_reset" } })).toBe(2);
     expect(
       await db().auditEntry.findFirst({ where: { action: "staff.password_reset_complete", actorId: member.id } }),
     ).toMatchObject({ result: "ok", targetId: member.id, details: { sessionsEnded: 2, requestedById: admin.id } });

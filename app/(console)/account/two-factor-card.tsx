@@ -131,9 +131,7 @@ export function TwoFactorManage({ required }: { required: boolean }) {
           submitVariant="destructive"
         >
           <Field id="disable-code" label="Code from your authenticator app" errors={disable.fieldErrors?.code}>
-            {(props) => (
-              <Input name="code" inputMode="numeric" autoComplete="one-time-code" required {...props} />
-            )}
+            {(props) => <Input name="code" inputMode="numeric" autoComplete="one-time-code" required {...props} />}
           </Field>
         </ActionDialog>
       )}

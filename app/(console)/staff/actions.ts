@@ -114,7 +114,10 @@ export type PasswordResetReply = { email: string; emailed: boolean; link: string
  * Sends a member a single-use link to choose a new password (or gives it to copy when no SMTP is set); the admin
  * never types or sees a password. Their current password works until the link is used.
  */
-export async function sendPasswordResetAction(_prev: unknown, form: FormData): Promise<ActionResult<PasswordResetReply>> {
+export async function sendPasswordResetAction(
+  _prev: unknown,
+  form: FormData,
+): Promise<ActionResult<PasswordResetReply>> {
   return runAction(
     {
       ...staffScreen,
