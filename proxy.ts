@@ -11,8 +11,9 @@ import {
 // Early redirect for signed-out browsers, a request id and the security headers on every request. Never the only
 // check: every page, route handler and server action calls requireStaff.
 const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token"];
-// /invite: a person without an account yet opens their invitation link there.
-const PUBLIC_PATHS = ["/login", "/api/auth", "/api/health", "/invite"];
+// /invite: a person without an account yet opens their invitation link there; /password-reset: a member who cannot
+// sign in opens the reset link an admin sent (the single-use token is the credential, lib/staff/password-resets.ts).
+const PUBLIC_PATHS = ["/login", "/api/auth", "/api/health", "/invite", "/password-reset"];
 // Not a route: a rewrite here renders the not-found page with its 404.
 const NOT_FOUND_PATH = "/_not-found";
 

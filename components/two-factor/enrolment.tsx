@@ -70,14 +70,16 @@ export function RecoveryCodes({
   codes,
   onDone,
   doneLabel,
+  message = "Two-factor sign-in is on.",
 }: {
   codes: string[];
   onDone: () => void;
   doneLabel: string;
+  message?: string;
 }) {
   return (
     <div className="flex flex-col gap-3">
-      <FormMessage ok message="Two-factor sign-in is on." />
+      <FormMessage ok message={message} />
       <p className="text-sm">
         Keep these recovery codes somewhere safe, away from your phone. Each one signs you in once if you lose your
         authenticator app. They are shown only now.

@@ -9,7 +9,7 @@ export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 const LAST_SEEN_RESOLUTION_MS = 60_000;
 
 export type SessionMethod = "password" | "sso";
-export type SessionEndReason = "sign_out" | "revoked" | "password_changed" | "signed_out_everywhere";
+export type SessionEndReason = "sign_out" | "revoked" | "password_changed" | "password_reset" | "signed_out_everywhere";
 
 /** Records a new signed-in browser; its id goes into the session cookie. */
 export async function startSession(input: {

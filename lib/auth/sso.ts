@@ -103,8 +103,9 @@ export async function admitSsoUser(user: User, claims: Claims | undefined): Prom
             name: name.slice(0, 200),
             role,
             ssoSubject: subject,
-            // Nobody knows this password: the account signs in through the provider (or after an admin's reset).
+            // Nobody knows this password: the account signs in through the provider only.
             passwordHash: await hashPassword(crypto.randomBytes(32).toString("base64url")),
+            hasPassword: false,
             lastLoginAt: new Date(),
           },
         });

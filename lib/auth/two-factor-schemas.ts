@@ -14,3 +14,14 @@ export const challengeEnrolmentSchema = challengeSchema.extend({ code: totpCodeS
 
 /** The staff member an admin resets two-factor for. */
 export const staffIdInputSchema = z.object({ id: z.uuid("Unknown staff member.") });
+
+/** New recovery codes from /account: the current TOTP code or the password. */
+export const regenerateRecoveryCodesSchema = z.object({
+  // Not trimmed: a password may begin or end with a space.
+  proof: z
+    .string()
+    .max(256)
+    .refine((value) => value.trim() !== "", "Enter the code from your authenticator app, or your password."),
+});
+/** Turning one's own TOTP off from /account: the current code. */
+export const disableTwoFactorSchema = z.object({ code: totpCodeSchema });

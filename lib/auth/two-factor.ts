@@ -348,3 +348,69 @@ export async function resetTwoFactor(staffId: string): Promise<{ email: string; 
     return { email: user.email, hadTwoFactor: count > 0 };
   });
 }
+
+// ── The member's own second factor (/account) ────────────────────────────────────────────────────────────
+
+const THROTTLED_MESSAGE = "Too many failed attempts. Wait 15 minutes and try again, or ask an admin.";
+const WRONG_PROOF = "That is neither the code your authenticator app shows now nor your password.";
+
+type Member = { id: string; email: string; role: StaffRole };
+
+/**
+ * Checks what the member typed to prove it is them: a TOTP code, or (when `password` is allowed) their password.
+ * Under the sign-in throttle: a wrong answer counts as a failed sign-in for the account and the IP, and a throttled
+ * account is refused before anything is checked, so these forms cannot be used to guess around it.
+ */
+async function proveMember(member: Member, answer: string, ip: string, accept: "code" | "code_or_password") {
+  const throttle = await checkThrottle(member.email, ip);
+  if (throttle.throttled) throw new ActionError(THROTTLED_MESSAGE);
+  const compact = answer.replace(/\s+/g, "");
+  let proven = false;
+  if (/^\d{6}$/.test(compact)) {
+    proven = await acceptTotp(member.id, compact);
+  } else if (accept === "code_or_password") {
+    const user = await db().staffUser.findUnique({ where: { id: member.id }, select: { passwordHash: true } });
+    proven = !!user && (await verifyPassword(user.passwordHash, answer));
+  }
+  if (!proven) {
+    await recordLoginAttempt(member.email, ip, false);
+    const message = accept === "code" ? WRONG_CODE : WRONG_PROOF;
+    // A refusal, not a form mistake: audited by runAction, so repeated guesses show in the audit log.
+    throw new ActionError(message, { fieldErrors: { [accept === "code" ? "code" : "proof"]: [message] } });
+  }
+}
+
+/**
+ * New recovery codes for a member with TOTP on: the old ten stop working, the new ten are answered once.
+ * Needs the current TOTP code or the password.
+ */
+export async function regenerateRecoveryCodes(
+  member: Member,
+  proof: string,
+  ip: string,
+): Promise<{ recoveryCodes: string[] }> {
+  if (!(await enabledTwoFactor(member.id))) throw new ActionError("Two-factor sign-in is not on for your account.");
+  await proveMember(member, proof, ip, "code_or_password");
+  const recoveryCodes = await db().$transaction((tx) => storeRecoveryCodes(tx, member.id));
+  return { recoveryCodes };
+}
+
+/**
+ * Turns the member's own TOTP off (needs the current code); refused where REQUIRE_2FA_FOR covers their role, since
+ * their next sign-in would have to enrol again anyway.
+ */
+export async function disableOwnTwoFactor(member: Member, code: string, ip: string): Promise<{ staffId: string }> {
+  if (twoFactorRequiredFor(member.role)) {
+    throw new ActionError(
+      "Two-factor sign-in is required for your role (REQUIRE_2FA_FOR), so it cannot be turned off. If you lost your phone, ask an admin to reset it.",
+    );
+  }
+  if (!(await enabledTwoFactor(member.id))) throw new ActionError("Two-factor sign-in is already off.");
+  await proveMember(member, code, ip, "code");
+  await db().$transaction(async (tx) => {
+    await tx.staffTwoFactor.deleteMany({ where: { staffId: member.id } });
+    await tx.staffRecoveryCode.deleteMany({ where: { staffId: member.id } });
+    await tx.signInChallenge.deleteMany({ where: { staffId: member.id } });
+  });
+  return { staffId: member.id };
+}

@@ -19,3 +19,6 @@ export const acceptInviteSchema = z
     path: ["confirmPassword"],
     message: "The two passwords differ.",
   });
+
+/** The member chooses a new password through a reset link: the same rules as an invite. */
+export const completePasswordResetSchema = acceptInviteSchema;

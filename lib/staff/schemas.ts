@@ -27,7 +27,6 @@ export const setDisabledSchema = z.object({
   id: staffIdSchema,
   disabled: z.enum(["true", "false"]).transform((v) => v === "true"),
 });
-export const resetPasswordSchema = z.object({ id: staffIdSchema, password: passwordSchema });
 export const changeOwnPasswordSchema = z
   .object({ currentPassword: z.string().min(1, "Enter your current password."), newPassword: passwordSchema })
   .refine((v) => v.currentPassword !== v.newPassword, {

@@ -1,5 +1,5 @@
 import "server-only";
-import { db, isRecordNotFound } from "../db";
+import { db } from "../db";
 import type { Prisma } from "../generated/prisma/client";
 import { ActionError } from "../errors";
 import { hashPassword, verifyPassword } from "../auth/password";
@@ -33,7 +33,16 @@ export async function listStaff(query: StaffListQuery) {
       ],
       skip: (query.page - 1) * STAFF_PAGE_SIZE,
       take: STAFF_PAGE_SIZE,
-      select: { id: true, email: true, name: true, role: true, disabled: true, lastLoginAt: true, createdAt: true },
+      select: {
+        id: true,
+        email: true,
+        name: true,
+        role: true,
+        disabled: true,
+        hasPassword: true,
+        lastLoginAt: true,
+        createdAt: true,
+      },
     }),
     db().staffUser.count({ where }),
   ]);
@@ -94,23 +103,6 @@ export async function setStaffDisabled(id: string, disabled: boolean, actorId: s
     },
     (user) => disabled && user.role === "admin" && !user.disabled,
   );
-}
-
-export async function resetStaffPassword(id: string, password: string) {
-  const passwordHash = await hashPassword(password);
-  const user = await db()
-    .staffUser.update({
-      where: { id },
-      data: { passwordHash, sessionVersion: { increment: 1 } },
-      select: { email: true },
-    })
-    .catch((error: unknown) => {
-      if (isRecordNotFound(error)) {
-        throw new ActionError("This staff member no longer exists.");
-      }
-      throw error;
-    });
-  return user;
 }
 
 /**

@@ -68,6 +68,49 @@ describe("migrations", () => {
     await pglite.close();
   });
 
+  it("mark the accounts single sign-on created as having no password, from their creation audit entry", async () => {
+    const pglite = new PGlite("memory://");
+    const database = pgliteDatabase(pglite);
+    const files = readMigrationFiles();
+    const at = files.findIndex((file) => file.name.endsWith("_staff_has_password"));
+    expect(at).toBeGreaterThan(0);
+    await migrate(database, files.slice(0, at));
+    const staff = {
+      ssoCreated: "00000000-0000-4000-8000-000000000001",
+      linkedPassword: "00000000-0000-4000-8000-000000000002",
+      ssoCreatedThenReset: "00000000-0000-4000-8000-000000000003",
+      passwordOnly: "00000000-0000-4000-8000-000000000004",
+    };
+    for (const [name, id] of Object.entries(staff)) {
+      await pglite.query(
+        `INSERT INTO "StaffUser" (id, email, name, role, "passwordHash", "ssoSubject", "updatedAt")
+         VALUES ($1, $2, $3, 'support', 'hash', $4, now())`,
+        [id, `${name}@example.test`, name, name === "passwordOnly" ? null : `sub-${name}`],
+      );
+    }
+    const entry = (action: string, id: string, details: object) =>
+      pglite.query(`INSERT INTO "AuditEntry" (action, "targetId", result, details) VALUES ($1, $2, 'ok', $3)`, [
+        action,
+        id,
+        JSON.stringify(details),
+      ]);
+    await entry("auth.sign_in", staff.ssoCreated, { method: "sso", created: true });
+    await entry("auth.sign_in", staff.linkedPassword, { method: "sso" });
+    await entry("auth.sign_in", staff.ssoCreatedThenReset, { method: "sso", created: true });
+    await entry("staff.reset_password", staff.ssoCreatedThenReset, { email: "x" });
+    await migrate(database, files.slice(0, at + 1));
+    const rows = await pglite.query<{ id: string; hasPassword: boolean }>(
+      `SELECT id::text AS id, "hasPassword" FROM "StaffUser" ORDER BY id`,
+    );
+    expect(rows.rows).toEqual([
+      { id: staff.ssoCreated, hasPassword: false },
+      { id: staff.linkedPassword, hasPassword: true },
+      { id: staff.ssoCreatedThenReset, hasPassword: true },
+      { id: staff.passwordOnly, hasPassword: true },
+    ]);
+    await pglite.close();
+  });
+
   // Runs the Prisma CLI (wasm schema engine) and two databases: over 30 s when the full suite shares 2 busy CPUs.
   it("produce exactly the schema in prisma/schema.prisma", { timeout: 180_000 }, async () => {
     const migrated = new PGlite("memory://");

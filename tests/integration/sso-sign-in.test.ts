@@ -73,7 +73,14 @@ describe("admitting a user the provider signed in", () => {
     const user = profileUser(claims);
     expect(await admitSsoUser(user, claims)).toBe(true);
     const created = await db().staffUser.findUniqueOrThrow({ where: { ssoSubject: claims.sub } });
-    expect(created).toMatchObject({ email: claims.email, role: "support", name: "Pat Person", disabled: false });
+    // Created by single sign-on: no password anyone knows, so the staff screen offers no reset link.
+    expect(created).toMatchObject({
+      email: claims.email,
+      role: "support",
+      name: "Pat Person",
+      disabled: false,
+      hasPassword: false,
+    });
     expect(user).toMatchObject({ id: created.id, role: "support", sessionVersion: created.sessionVersion });
     const first = await db().auditEntry.findFirst({ where: { action: "auth.sign_in", actorId: created.id } });
     expect(first?.details).toMatchObject({ method: "sso", role: "support", created: true });
@@ -106,6 +113,8 @@ describe("admitting a user the provider signed in", () => {
     expect(await db().staffUser.findUniqueOrThrow({ where: { id: existing.id } })).toMatchObject({
       ssoSubject: claims.sub,
       role: "support",
+      // Its own password stays, and so does the reset link for it.
+      hasPassword: true,
     });
     const impostor = identity(["admins"], { email: existing.email });
     expect(await admitSsoUser(profileUser(impostor), impostor)).toBe("/login/sso-refused?reason=linked-elsewhere");

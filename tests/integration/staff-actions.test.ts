@@ -5,7 +5,7 @@ import { verifyPassword } from "@/lib/auth/password";
 import {
   changeRoleAction,
   inviteStaffAction,
-  resetPasswordAction,
+  sendPasswordResetAction,
   setDisabledAction,
 } from "@/app/(console)/staff/actions";
 import { changeOwnPasswordAction } from "@/app/(console)/account/actions";
@@ -17,8 +17,7 @@ const staffActions = {
     inviteStaffAction(null, form({ email: `new-${target.id.slice(0, 6)}@example.test`, name: "New", role: "support" })),
   "staff.change_role": (target: { id: string }) => changeRoleAction(null, form({ id: target.id, role: "admin" })),
   "staff.set_disabled": (target: { id: string }) => setDisabledAction(null, form({ id: target.id, disabled: "true" })),
-  "staff.reset_password": (target: { id: string }) =>
-    resetPasswordAction(null, form({ id: target.id, password: "another-long-password" })),
+  "staff.password_reset_send": (target: { id: string }) => sendPasswordResetAction(null, form({ id: target.id })),
 };
 
 describe("staff actions refuse every role but admin", () => {
@@ -32,6 +31,7 @@ describe("staff actions refuse every role but admin", () => {
         const after = await db().staffUser.findUniqueOrThrow({ where: { id: target.id } });
         expect(after).toMatchObject({ role: "support", disabled: false, sessionVersion: 1 });
         expect(await verifyPassword(after.passwordHash, TEST_PASSWORD)).toBe(true);
+        expect(await db().staffInvite.count({ where: { staffId: target.id } })).toBe(0);
         const entry = await db().auditEntry.findFirst({
           where: { action, actorId: actor.id },
           orderBy: { at: "desc" },
@@ -95,15 +95,14 @@ describe("staff actions as admin", () => {
     expect(actions).toEqual(["staff.change_role", "staff.disable", "staff.enable"]);
   });
 
-  it("resets a password and signs the user out everywhere", async () => {
+  it("sends a password reset link: the admin never types a password, and the current one keeps working", async () => {
     await signInAs("admin");
     const target = await makeStaff("support");
-    expect(await resetPasswordAction(null, form({ id: target.id, password: "brand-new-password" }))).toMatchObject({
-      ok: true,
-    });
+    const result = await sendPasswordResetAction(null, form({ id: target.id }));
+    expect(result).toMatchObject({ ok: true, data: { email: target.email, emailed: false } });
     const stored = await db().staffUser.findUniqueOrThrow({ where: { id: target.id } });
-    expect(stored.sessionVersion).toBe(2);
-    expect(await verifyPassword(stored.passwordHash, "brand-new-password")).toBe(true);
+    expect(stored.sessionVersion).toBe(1);
+    expect(await verifyPassword(stored.passwordHash, TEST_PASSWORD)).toBe(true);
   });
 
   it("never disables or demotes the last enabled admin, and never disables oneself", async () => {
@@ -125,10 +124,7 @@ describe("staff actions as admin", () => {
 
   it("reports an unknown staff id clearly", async () => {
     await signInAs("admin");
-    const result = await resetPasswordAction(
-      null,
-      form({ id: "00000000-0000-4000-8000-000000000000", password: "brand-new-password" }),
-    );
+    const result = await sendPasswordResetAction(null, form({ id: "00000000-0000-4000-8000-000000000000" }));
     expect(result).toMatchObject({ ok: false, message: "This staff member no longer exists." });
     expect(await setDisabledAction(null, form({ id: "not-a-uuid", disabled: "true" }))).toMatchObject({
       ok: false,

@@ -1,10 +1,21 @@
 "use server";
 import { z } from "zod";
-import { runAction, type ActionResult } from "@/lib/actions";
+import { callerAddress, runAction, type ActionResult } from "@/lib/actions";
 import { revokeOwnSession } from "@/lib/auth/sessions";
 import { currentSessionId } from "@/lib/auth/staff";
-import { beginEnrolment, confirmEnrolment, type EnrolmentSetup } from "@/lib/auth/two-factor";
-import { beginEnrolmentSchema, confirmEnrolmentSchema } from "@/lib/auth/two-factor-schemas";
+import {
+  beginEnrolment,
+  confirmEnrolment,
+  disableOwnTwoFactor,
+  regenerateRecoveryCodes,
+  type EnrolmentSetup,
+} from "@/lib/auth/two-factor";
+import {
+  beginEnrolmentSchema,
+  confirmEnrolmentSchema,
+  disableTwoFactorSchema,
+  regenerateRecoveryCodesSchema,
+} from "@/lib/auth/two-factor-schemas";
 import { changeOwnPasswordSchema } from "@/lib/staff/schemas";
 import { changeOwnPassword } from "@/lib/staff/staff";
 
@@ -82,6 +93,44 @@ export async function confirmTwoFactorAction(
       run: async (input, { staff }) => ({ staffId: staff.id, ...(await confirmEnrolment(staff.id, input.code)) }),
       audit: (result) => ({ targetType: "staff", targetId: result.staffId }),
       reply: (result) => ({ recoveryCodes: result.recoveryCodes }),
+    },
+    form,
+  );
+}
+
+/** Ten new recovery codes (the old ones stop working), shown once; needs the current code or the password. */
+export async function regenerateRecoveryCodesAction(
+  _prev: unknown,
+  form: FormData,
+): Promise<ActionResult<{ recoveryCodes: string[] }>> {
+  return runAction(
+    {
+      action: "account.recovery_codes_regenerate",
+      permission: "account.manage",
+      schema: regenerateRecoveryCodesSchema,
+      run: async (input, { staff }) => ({
+        staffId: staff.id,
+        ...(await regenerateRecoveryCodes(staff, input.proof, (await callerAddress()) ?? "unknown")),
+      }),
+      audit: (result) => ({ targetType: "staff", targetId: result.staffId }),
+      revalidate: ["/account"],
+      reply: (result) => ({ recoveryCodes: result.recoveryCodes }),
+    },
+    form,
+  );
+}
+
+/** Turns one's own two-factor off with the current code (refused where REQUIRE_2FA_FOR covers the role). */
+export async function disableTwoFactorAction(_prev: unknown, form: FormData): Promise<ActionResult<null>> {
+  return runAction(
+    {
+      action: "account.two_factor_disable",
+      permission: "account.manage",
+      schema: disableTwoFactorSchema,
+      run: async (input, { staff }) => disableOwnTwoFactor(staff, input.code, (await callerAddress()) ?? "unknown"),
+      audit: (result) => ({ targetType: "staff", targetId: result.staffId }),
+      revalidate: ["/account"],
+      reply: () => null,
     },
     form,
   );

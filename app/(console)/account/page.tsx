@@ -6,7 +6,7 @@ import { getStaffProfile } from "@/lib/staff/staff";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { ChangePasswordForm } from "./change-password-form";
 import { AlertEmailsSection } from "./alert-emails-section";
-import { TwoFactorSetup } from "./two-factor-card";
+import { TwoFactorManage, TwoFactorSetup } from "./two-factor-card";
 import { twoFactorRequiredFor, twoFactorStatus } from "@/lib/auth/two-factor";
 import { formatDateTime } from "@/lib/format";
 import { SessionsTable } from "./sessions-table";
@@ -53,10 +53,13 @@ export default async function AccountPage() {
         </CardHeader>
         <CardContent>
           {twoFactor.enabled ? (
-            <p className="text-sm" data-testid="two-factor-status">
-              On since {formatDateTime(twoFactor.enabledAt)} UTC. {twoFactor.recoveryCodesLeft} of 10 recovery codes
-              left. Lost your phone? Sign in with a recovery code and ask an admin to reset two-factor.
-            </p>
+            <div className="flex flex-col gap-3">
+              <p className="text-sm" data-testid="two-factor-status">
+                On since {formatDateTime(twoFactor.enabledAt)} UTC. {twoFactor.recoveryCodesLeft} of 10 recovery codes
+                left. Lost your phone? Sign in with a recovery code and ask an admin to reset two-factor.
+              </p>
+              <TwoFactorManage required={required} />
+            </div>
           ) : (
             <TwoFactorSetup />
           )}

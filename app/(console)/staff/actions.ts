@@ -4,8 +4,9 @@ import { runAction, type ActionResult } from "@/lib/actions";
 import { signOutEverywhere } from "@/lib/auth/sessions";
 import { headers } from "next/headers";
 import { getEnv } from "@/lib/env";
-import { changeRoleSchema, resetPasswordSchema, setDisabledSchema, staffIdSchema } from "@/lib/staff/schemas";
-import { changeStaffRole, resetStaffPassword, setStaffDisabled } from "@/lib/staff/staff";
+import { changeRoleSchema, setDisabledSchema, staffIdSchema } from "@/lib/staff/schemas";
+import { changeStaffRole, setStaffDisabled } from "@/lib/staff/staff";
+import { createPasswordReset } from "@/lib/staff/password-resets";
 import { createInvite, revokeInvite } from "@/lib/staff/invites";
 import { inviteIdSchema, inviteStaffSchema } from "@/lib/staff/invites-schemas";
 import { resetTwoFactor } from "@/lib/auth/two-factor";
@@ -107,15 +108,31 @@ export async function setDisabledAction(_prev: unknown, form: FormData): Reply {
   );
 }
 
-export async function resetPasswordAction(_prev: unknown, form: FormData): Reply {
+export type PasswordResetReply = { email: string; emailed: boolean; link: string | null; mailError: string | null };
+
+/**
+ * Sends a member a single-use link to choose a new password (or gives it to copy when no SMTP is set); the admin
+ * never types or sees a password. Their current password works until the link is used.
+ */
+export async function sendPasswordResetAction(
+  _prev: unknown,
+  form: FormData,
+): Promise<ActionResult<PasswordResetReply>> {
   return runAction(
     {
       ...staffScreen,
-      action: "staff.reset_password",
-      schema: resetPasswordSchema,
+      action: "staff.password_reset_send",
+      schema: z.object({ id: staffIdSchema }),
       subject: byId,
-      run: (input) => resetStaffPassword(input.id, input.password),
-      audit: (changed) => ({ details: { email: changed.email } }),
+      run: async (input, { staff }) =>
+        createPasswordReset({ staffId: input.id, requestedBy: staff, baseUrl: await consoleOrigin() }),
+      audit: (reset) => ({ details: { email: reset.email, resetId: reset.id, emailed: reset.emailed } }),
+      reply: (reset) => ({
+        email: reset.email,
+        emailed: reset.emailed,
+        link: reset.link ?? null,
+        mailError: reset.mailError ?? null,
+      }),
     },
     form,
   );

@@ -3,9 +3,10 @@ import { ActionDialog } from "@/components/action/action-dialog";
 import { useDialogAction } from "@/components/action/use-server-action";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
-import { Input, Select } from "@/components/ui/input";
-import { changeRoleAction, resetPasswordAction, resetTwoFactorAction, setDisabledAction } from "./actions";
+import { Select } from "@/components/ui/input";
+import { changeRoleAction, resetTwoFactorAction, setDisabledAction } from "./actions";
 import { roleOptions } from "./invite-staff-dialog";
+import { SendPasswordResetDialog } from "./send-password-reset-dialog";
 import { SignOutEverywhereDialog } from "./sign-out-everywhere-dialog";
 import type { StaffRow } from "./staff-table";
 
@@ -63,33 +64,6 @@ function DisableDialog({ staff, isSelf }: { staff: StaffRow; isSelf: boolean }) 
   );
 }
 
-function ResetPasswordDialog({ staff }: { staff: StaffRow }) {
-  const dialog = useDialogAction(resetPasswordAction, { success: () => `Password of ${staff.email} reset.` });
-  return (
-    <ActionDialog
-      action={dialog}
-      trigger={
-        <Button variant="outline" size="sm" aria-label={`Reset password of ${staff.email}`}>
-          Reset password
-        </Button>
-      }
-      title="Reset password"
-      description={`${staff.email} will be signed out everywhere; give them the new password through a safe channel.`}
-      fields={{ id: staff.id }}
-      submit="Reset password"
-    >
-      <Field
-        id={`password-${staff.id}`}
-        label="New password"
-        hint="At least 12 characters."
-        errors={dialog.fieldErrors?.password}
-      >
-        {(props) => <Input name="password" type="password" autoComplete="new-password" required {...props} />}
-      </Field>
-    </ActionDialog>
-  );
-}
-
 function ResetTwoFactorDialog({ staff }: { staff: StaffRow }) {
   const dialog = useDialogAction(resetTwoFactorAction, { success: () => `Two-factor of ${staff.email} reset.` });
   return (
@@ -113,7 +87,7 @@ export function StaffRowActions({ staff, isSelf }: { staff: StaffRow; isSelf: bo
   return (
     <div className="flex justify-end gap-2">
       <RoleDialog staff={staff} />
-      <ResetPasswordDialog staff={staff} />
+      <SendPasswordResetDialog staff={staff} />
       <SignOutEverywhereDialog staff={staff} />
       {staff.twoFactor && <ResetTwoFactorDialog staff={staff} />}
       <DisableDialog staff={staff} isSelf={isSelf} />

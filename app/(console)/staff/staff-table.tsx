@@ -11,6 +11,8 @@ export type StaffRow = {
   name: string;
   role: StaffRole;
   disabled: boolean;
+  /** False for accounts single sign-on created: no password to reset. */
+  hasPassword: boolean;
   twoFactor: boolean;
   lastLoginAt: string | null;
   createdAt: string;
