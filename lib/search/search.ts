@@ -34,18 +34,21 @@ type TravelerHit = { externalUserId: string; key: string; matched: string };
 /** Travelers whose external_user_id, ICCID, booking id or package id starts with q (each key its own index). */
 async function travelerHits(q: string): Promise<SearchResult[]> {
   const pattern = prefixPattern(q);
+  // `ORDER BY … USING ~<~` is the text_pattern_ops index's own (byte) order, so a prefix that matches nearly every
+  // traveler (an ICCID's issuer digits) reads six index entries; ordered by the collation instead, PostgreSQL sorted
+  // every match (94 ms at 100,000 travelers, 0.1 ms now).
   const rows = await db().$queryRaw<TravelerHit[]>`
     (SELECT "externalUserId", 'external_user_id' AS key, "externalUserId" AS matched FROM "Traveler"
-      WHERE "externalUserId" LIKE ${pattern} ORDER BY "externalUserId" LIMIT ${SEARCH_LIMIT})
+      WHERE "externalUserId" LIKE ${pattern} ORDER BY "externalUserId" USING ~<~ LIMIT ${SEARCH_LIMIT})
     UNION ALL
     (SELECT "externalUserId", 'ICCID' AS key, "iccid" AS matched FROM "Traveler"
-      WHERE "iccid" LIKE ${pattern} ORDER BY "iccid" LIMIT ${SEARCH_LIMIT})
+      WHERE "iccid" LIKE ${pattern} ORDER BY "iccid" USING ~<~ LIMIT ${SEARCH_LIMIT})
     UNION ALL
     (SELECT "externalUserId", 'booking id' AS key, "bookingId" AS matched FROM "TravelerBooking"
-      WHERE "bookingId" LIKE ${pattern} ORDER BY "bookingId" LIMIT ${SEARCH_LIMIT})
+      WHERE "bookingId" LIKE ${pattern} ORDER BY "bookingId" USING ~<~ LIMIT ${SEARCH_LIMIT})
     UNION ALL
     (SELECT "externalUserId", 'package id' AS key, "packageId" AS matched FROM "TravelerPackage"
-      WHERE "packageId" LIKE ${pattern} ORDER BY "packageId" LIMIT ${SEARCH_LIMIT})`;
+      WHERE "packageId" LIKE ${pattern} ORDER BY "packageId" USING ~<~ LIMIT ${SEARCH_LIMIT})`;
   const seen = new Set<string>();
   return rows
     .filter((row) => !seen.has(row.externalUserId) && seen.add(row.externalUserId))
