@@ -36,7 +36,7 @@ const schema = z
     ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email().optional()),
     ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(12, "must be at least 12 characters").optional()),
     ADMIN_NAME: z.preprocess(emptyToUndefined, z.string().default("Administrator")),
-    /** OpenID Connect single sign-on (off unless OIDC_ISSUER is set): see the README's "Single sign-on". */
+    /** OpenID Connect single sign-on (off unless OIDC_ISSUER is set): see docs/identity.md, "Single sign-on". */
     OIDC_ISSUER: optionalUrl,
     OIDC_CLIENT_ID: optionalString,
     OIDC_CLIENT_SECRET: optionalString,

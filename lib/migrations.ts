@@ -5,7 +5,7 @@ import type { Database, SqlRunner } from "./db";
 
 /**
  * Applies prisma/migrations/<name>/migration.sql in name order, each in a transaction, recorded with a checksum.
- * Prisma's own `migrate deploy` hangs on PGlite and fails through adapter-pg (see README "Migrations").
+ * Prisma's own `migrate deploy` hangs on PGlite and fails through adapter-pg (see docs/architecture.md, "Databases and migrations").
  */
 
 export const MIGRATIONS_DIR = path.join(process.cwd(), "prisma", "migrations");

@@ -6,7 +6,7 @@ import { MIGRATIONS_DIR, readMigrationFiles } from "../lib/migrations";
 
 // npm run db:migration:new -- <name>
 // Authors a migration as SQL with `prisma migrate diff` (wasm, offline) from the schema at the last committed
-// migration to prisma/schema.prisma. `prisma migrate dev` cannot run on PGlite (README "Migrations").
+// migration to prisma/schema.prisma. `prisma migrate dev` cannot run on PGlite (docs/architecture.md, "Databases and migrations").
 
 const name = (process.argv[2] ?? "").replace(/[^a-z0-9_]/gi, "_").toLowerCase();
 if (!name) {

@@ -108,7 +108,7 @@ async function main(): Promise<number> {
       results.push(run(label, process.execPath, vitestArgs, postgresReport, env));
     } else {
       const note =
-        `no PostgreSQL answers at ${postgresUrl}: start it (README, "Running on PostgreSQL"), point ` +
+        `no PostgreSQL answers at ${postgresUrl}: start it (docs/deployment.md, "Running on PostgreSQL"), point ` +
         "VALIDATE_POSTGRES_URL at one, or leave this layer out with `npm run validate -- --no-postgres`";
       console.error(`\n━━ ${label} ━━\n${note}`);
       results.push({ label, status: 1, note });

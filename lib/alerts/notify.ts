@@ -76,7 +76,7 @@ export function emailFor(notice: IncidentNotice, kind: NoticeKind) {
   return { subject, text: lines.join("\n"), html };
 }
 
-/** Slack's incoming-webhook JSON: `text` with mrkdwn links (<url|label>). Teams and Google Chat: see the README. */
+/** Slack's incoming-webhook JSON: `text` with mrkdwn links (<url|label>). Teams and Google Chat: see docs/guide.md, "Alerts". */
 export function chatMessageFor(notice: IncidentNotice, kind: NoticeKind): { text: string } {
   const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   const lines = [`*${kindLabels[kind]}*: <${absolute(notice.link)}|${escape(notice.title)}>`, escape(notice.summary)];

@@ -6,7 +6,7 @@ import type { HeaderReader } from "./verify";
 /**
  * The webhook receiver (lib/webhooks/receiver.ts) on node:http: scripts/server.ts calls it ahead of Next.js in the
  * same process and on the same port, because the Next.js request pipeline costs several times the intake itself
- * (README "Webhooks from Hubby: measured", docs/decisions/0003-custom-http-server.md). Outside proxy.ts by
+ * (docs/guide.md, "Webhooks from Hubby", "Measured", docs/decisions/0003-custom-http-server.md). Outside proxy.ts by
  * construction; never redirects.
  */
 
