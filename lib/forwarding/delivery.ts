@@ -3,6 +3,7 @@ import crypto from "node:crypto";
 import { db, getDatabase } from "../db";
 import { getEnv } from "../env";
 import { ActionError } from "../errors";
+import { recordForwardAttempt } from "../metrics";
 import { registerJobHandler } from "../jobs/jobs";
 import { sampleEvent } from "../webhooks/samples";
 import { onWebhookStored } from "../webhooks/receiver";
@@ -38,6 +39,7 @@ type ClaimedMessage = {
   webhookId: string;
   attempts: number;
   orderingKey: string | null;
+  receivedAt: Date | null;
 };
 
 /** Makes the messages of pending events, and marks those events forwarded; answers how many events it took. */
@@ -84,7 +86,8 @@ async function claimDue(now: Date, limit: number): Promise<ClaimedMessage[]> {
        )
        UPDATE "ForwardMessage" m SET "claimedUntil" = $3 FROM due WHERE m.id = due.id
        RETURNING m.id::text AS id, m."endpointId" AS "endpointId", m."eventId"::text AS "eventId",
-         m."webhookId" AS "webhookId", m.attempts, m."orderingKey" AS "orderingKey"`,
+         m."webhookId" AS "webhookId", m.attempts, m."orderingKey" AS "orderingKey",
+         m."receivedAt" AS "receivedAt"`,
       [now, limit, new Date(now.getTime() + CLAIM_MS)],
     ),
   );
@@ -189,7 +192,9 @@ async function attempt(message: ClaimedMessage, clock: Clock): Promise<"delivere
   if (disableReason && endpoint.disabledAt === null) {
     console.error(`[forwarding] endpoint ${endpoint.id} (${endpoint.url}) disabled: ${disableReason}`);
   }
-  return status === "pending" ? "retry" : status;
+  const result = status === "pending" ? "retry" : status;
+  recordForwardAttempt(endpoint.id, result, message.receivedAt ? new Date(message.receivedAt) : null, at);
+  return result;
 }
 
 export type PassOutcome = { events: number; delivered: number; retrying: number; failed: number };
