@@ -8,18 +8,18 @@ import pg from "pg";
 import { Webhook } from "standardwebhooks";
 import { deliveryHeaders } from "../lib/webhooks/samples";
 import { ensureBuild, freePort, spawnConsole, stopConsole, waitForHealth } from "./support";
-import { drive, KEY, SECRET, settings, summarise, workload } from "./webhooks";
+import { drive, KEY, SECRET, settings, workload } from "./webhooks";
 
 /**
  * `npm run bench:forwarding`: the intake bench's load (bench/webhooks.ts: realistic signed events, 5% duplicates)
  * sent to the console started as `npm start` runs it, with no forwarding endpoint, with one and with three (local
  * receivers that verify every signature with standardwebhooks), on PGlite and, when a PostgreSQL server is given, on
- * PostgreSQL. Per run: intake events/s at full speed, then the time until every event reached every endpoint
- * (deliveries/s); with endpoints, a paced run at half the intake's capacity (measured without forwarding) gives
- * receive → delivered p50/p99 per delivery.
+ * PostgreSQL. The three consoles run side by side and take the load in alternating rounds (see run()): intake
+ * events/s at full speed, the time until every event reached every endpoint (deliveries/s); then, with endpoints, a
+ * paced run at half the intake's capacity (measured without forwarding) gives receive → delivered p50/p99.
  *
- * BENCH_EVENTS (default 3000 per run, the first 200 warm up; `--large` sends three times as many),
- * BENCH_CONCURRENCY (16), BENCH_PACED_EVENTS (600), BENCH_DATABASE_URL or BENCH_PG_URL (a PostgreSQL URL whose user
+ * BENCH_EVENTS (default 3000 per console, the first 200 warm up; `--large` sends three times as many),
+ * BENCH_CONCURRENCY (16), BENCH_ROUNDS (4), BENCH_PACED_EVENTS (600), BENCH_DATABASE_URL or BENCH_PG_URL (a PostgreSQL URL whose user
  * may create databases: each run gets a fresh database beside it, dropped afterwards; without one, PGlite only).
  */
 
@@ -28,6 +28,9 @@ const DATABASES = PG_ADMIN_URL ? ["pglite", "postgres"] : ["pglite"];
 const LARGE = process.argv.includes("--large");
 const PACED_EVENTS = Number(process.env.BENCH_PACED_EVENTS ?? 600) * (LARGE ? 3 : 1);
 const DELIVERY_TIMEOUT_MS = 120_000;
+/** The intake is measured in this many slices per console, alternating the consoles' order. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+const ENDPOINT_COUNTS = [0, 1, 3];
 
 /** The load of one run: the intake bench's workload, three of them with --large. */
 const load = () => (LARGE ? [workload(), workload(), workload()].flatMap((part) => part.bodies) : workload().bodies);
@@ -191,25 +194,86 @@ type Row = {
   idMismatches: number;
 };
 
-async function run(kind: string, endpointCount: number, temp: string, pacedRate?: number): Promise<Row> {
-  const receivers = await Promise.all(Array.from({ length: endpointCount }, () => startReceiver()));
-  const database = await freshDatabase(kind, temp);
-  const forwardEnv: Record<string, string> = receivers.length
-    ? { HUBBY_FORWARD_ENDPOINTS: JSON.stringify(receivers.map((r) => ({ url: r.url, secret: r.secret }))) }
-    : {};
-  const bodies = load();
+/** One console under test: its own fresh database, and `endpointCount` receivers declared as its endpoints. */
+type Setup = { endpoints: number; receivers: Receiver[]; url: string; bodies: string[]; sent: Set<string> };
+
+/** Starts the consoles with 0, 1 and 3 endpoints side by side, each on its own fresh database, and runs `body`. */
+async function withSetups<T>(kind: string, temp: string, body: (setups: Setup[]) => Promise<T>): Promise<T> {
+  const setups: Setup[] = [];
+  const cleanups: (() => Promise<void>)[] = [];
+  const start = async (index: number): Promise<T> => {
+    if (index === ENDPOINT_COUNTS.length) return body(setups);
+    const endpointCount = ENDPOINT_COUNTS[index]!;
+    const receivers = await Promise.all(Array.from({ length: endpointCount }, () => startReceiver()));
+    const database = await freshDatabase(kind, temp);
+    cleanups.push(async () => {
+      for (const receiver of receivers) await receiver.close();
+      await database.drop();
+    });
+    const forwardEnv: Record<string, string> = receivers.length
+      ? { HUBBY_FORWARD_ENDPOINTS: JSON.stringify(receivers.map((r) => ({ url: r.url, secret: r.secret }))) }
+      : {};
+    return withConsole({ ...database.env, ...forwardEnv }, (url) => {
+      setups.push({ endpoints: endpointCount, receivers, url, bodies: load(), sent: new Set() });
+      return start(index + 1);
+    });
+  };
   try {
-    return await withConsole({ ...database.env, ...forwardEnv }, async (url) => {
-      await drive(url, bodies.slice(0, 200));
-      const measured = bodies.slice(200);
-      const started = performance.now();
-      const intake = summarise([await drive(url, measured)]).eventsPerSecond;
-      const eventIds = new Set(bodies.map(eventIdOf));
-      const row: Row = {
-        database: kind === "pglite" ? "PGlite" : "PostgreSQL",
-        endpoints: endpointCount,
+    return await start(0);
+  } finally {
+    for (const cleanup of cleanups) await cleanup();
+  }
+}
+
+/**
+ * The three consoles take the same load in ROUNDS slices, in an order that turns each round (0-1-3, 3-1-0, …), so
+ * that a shared machine's changing load slows each alike. A console with endpoints is driven while it forwards, and
+ * the round waits until it has delivered everything before the next console's slice, so one console's forwarding
+ * never runs during another's measurement.
+ */
+async function run(kind: string, temp: string): Promise<Row[]> {
+  return withSetups(kind, temp, async (setups) => {
+    const database = kind === "pglite" ? "PGlite" : "PostgreSQL";
+    const intakeSeconds = new Map<Setup, number>();
+    const deliverySeconds = new Map<Setup, number>();
+    const complete = new Map<Setup, boolean>();
+    for (const setup of setups) {
+      const warmUp = setup.bodies.slice(0, 200);
+      await drive(setup.url, warmUp);
+      for (const id of warmUp.map(eventIdOf)) setup.sent.add(id);
+      await allDelivered(setup.receivers, setup.sent);
+    }
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? setups : [...setups].reverse();
+      for (const setup of order) {
+        const measured = setup.bodies.slice(200);
+        const size = Math.ceil(measured.length / ROUNDS);
+        const slice = measured.slice(round * size, (round + 1) * size);
+        const started = performance.now();
+        const { seconds } = await drive(setup.url, slice);
+        intakeSeconds.set(setup, (intakeSeconds.get(setup) ?? 0) + seconds);
+        const ids = new Set(slice.map(eventIdOf));
+        for (const id of ids) setup.sent.add(id);
+        if (setup.endpoints === 0) continue;
+        complete.set(setup, (await allDelivered(setup.receivers, ids)) && (complete.get(setup) ?? true));
+        const lastArrival = Math.max(
+          ...setup.receivers.flatMap((r) => [...ids].flatMap((id) => r.firstArrival.get(id) ?? [])),
+        );
+        deliverySeconds.set(setup, (deliverySeconds.get(setup) ?? 0) + (lastArrival - started) / 1000);
+      }
+    }
+    const rows = setups.map((setup): Row => {
+      const measuredCount = setup.bodies.length - 200;
+      const measuredIds = new Set(setup.bodies.slice(200).map(eventIdOf));
+      const intake = measuredCount / intakeSeconds.get(setup)!;
+      console.log(`[bench] ${database}, ${setup.endpoints} endpoint(s): intake ${intake.toFixed(0)} events/s`);
+      return {
+        database,
+        endpoints: setup.endpoints,
         intake,
-        deliveriesPerSecond: null,
+        deliveriesPerSecond: setup.endpoints
+          ? (measuredIds.size * setup.endpoints) / deliverySeconds.get(setup)!
+          : null,
         pacedRate: null,
         p50: null,
         p99: null,
@@ -217,43 +281,35 @@ async function run(kind: string, endpointCount: number, temp: string, pacedRate?
         missing: 0,
         idMismatches: 0,
       };
-      console.log(`[bench] ${row.database}, ${endpointCount} endpoint(s): intake ${intake.toFixed(0)} events/s`);
-      if (endpointCount === 0) return row;
-      const complete = await allDelivered(receivers, eventIds);
-      const measuredIds = new Set(measured.map(eventIdOf));
-      const lastArrival = Math.max(
-        ...receivers.flatMap((r) => [...measuredIds].flatMap((id) => r.firstArrival.get(id) ?? [])),
-      );
-      row.deliveriesPerSecond = (measuredIds.size * endpointCount * 1000) / (lastArrival - started);
-      console.log(
-        complete
-          ? `[bench]   every event at every endpoint: ${row.deliveriesPerSecond.toFixed(0)} deliveries/s`
-          : `[bench]   not every event was delivered within ${DELIVERY_TIMEOUT_MS / 1000} s`,
-      );
-      if (pacedRate && complete) {
-        const pacedBodies = load().slice(0, PACED_EVENTS);
-        const sentAt = await paced(url, pacedBodies, pacedRate);
-        await allDelivered(receivers, new Set(sentAt.keys()));
-        const latencies = receivers.flatMap((r) =>
+    });
+    // Receive → delivered at half the intake's capacity without forwarding, one console at a time.
+    const pacedRate = rows[0]!.intake / 2;
+    for (const [index, setup] of setups.entries()) {
+      if (setup.endpoints === 0) continue;
+      const row = rows[index]!;
+      if (complete.get(setup)) {
+        const sentAt = await paced(setup.url, load().slice(0, PACED_EVENTS), pacedRate);
+        await allDelivered(setup.receivers, new Set(sentAt.keys()));
+        const latencies = setup.receivers.flatMap((r) =>
           [...sentAt].flatMap(([id, at]) => (r.firstArrival.has(id) ? [r.firstArrival.get(id)! - at] : [])),
         );
         row.pacedRate = pacedRate;
         row.p50 = percentile(latencies, 0.5);
         row.p99 = percentile(latencies, 0.99);
         console.log(
-          `[bench]   paced at ${pacedRate.toFixed(0)} events/s: receive → delivered p50 ${row.p50.toFixed(0)} ms, p99 ${row.p99.toFixed(0)} ms`,
+          `[bench]   ${setup.endpoints} endpoint(s) paced at ${pacedRate.toFixed(0)} events/s: receive → delivered p50 ${row.p50.toFixed(0)} ms, p99 ${row.p99.toFixed(0)} ms`,
         );
-        for (const id of sentAt.keys()) eventIds.add(id);
+        for (const id of sentAt.keys()) setup.sent.add(id);
       }
-      row.signatureFailures = receivers.reduce((sum, r) => sum + r.signatureFailures, 0);
-      row.idMismatches = receivers.reduce((sum, r) => sum + r.sameIdMismatch, 0);
-      row.missing = receivers.reduce((sum, r) => sum + [...eventIds].filter((id) => !r.firstArrival.has(id)).length, 0);
-      return row;
-    });
-  } finally {
-    for (const receiver of receivers) await receiver.close();
-    await database.drop();
-  }
+      row.signatureFailures = setup.receivers.reduce((sum, r) => sum + r.signatureFailures, 0);
+      row.idMismatches = setup.receivers.reduce((sum, r) => sum + r.sameIdMismatch, 0);
+      row.missing = setup.receivers.reduce(
+        (sum, r) => sum + [...setup.sent].filter((id) => !r.firstArrival.has(id)).length,
+        0,
+      );
+    }
+    return rows;
+  });
 }
 
 const verdict = (passed: boolean) => (passed ? "PASS" : "FAIL");
@@ -304,12 +360,9 @@ async function main() {
   try {
     for (const kind of DATABASES) {
       const started = performance.now();
-      const baseline = await run(kind, 0, temp);
-      // Latency is measured at half the intake's capacity without forwarding.
-      const half = baseline.intake / 2;
-      const rows = [baseline, await run(kind, 1, temp, half), await run(kind, 3, temp, half)];
+      const rows = await run(kind, temp);
       results.push(rows);
-      console.log(`[bench] ${baseline.database} took ${((performance.now() - started) / 1000).toFixed(0)} s`);
+      console.log(`[bench] ${rows[0]!.database} took ${((performance.now() - started) / 1000).toFixed(0)} s`);
     }
   } finally {
     fs.rmSync(temp, { recursive: true, force: true });
