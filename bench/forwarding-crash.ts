@@ -111,7 +111,10 @@ async function main() {
       sent += counts.sent;
       cut += counts.cut;
       await killer;
-      await new Promise((resolve) => victim.exitCode !== null || victim.once("exit", resolve));
+      // A child killed by a signal keeps exitCode null: signalCode says it is gone.
+      if (victim.exitCode === null && victim.signalCode === null) {
+        await new Promise((resolve) => victim.once("exit", resolve));
+      }
       console.log(
         `round ${round}: killed after ${Math.round(killAfter)} ms; ${acknowledged.size} acknowledged, ` +
           `${everything.firstArrival.size} + ${subset.firstArrival.size} delivered so far`,
