@@ -72,6 +72,30 @@ function createMetrics() {
       labelNames: ["outcome"] as const,
       registers: [registry],
     }),
+    forwardDeliveries: new Counter({
+      name: "console_forward_deliveries_total",
+      help: "Forwarding attempts made by this instance, by endpoint id and outcome (delivered, retry, failed).",
+      labelNames: ["endpoint", "outcome"] as const,
+      registers: [registry],
+    }),
+    forwardDeliverySeconds: new Histogram({
+      name: "console_forward_delivery_seconds",
+      help: "Time from an event's receipt to its delivery at an endpoint (retries included), by endpoint id.",
+      labelNames: ["endpoint"] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 15, 60, 300, 1800, 7200, 43200, 129600],
+      registers: [registry],
+    }),
+    forwardPending: new Gauge({
+      name: "console_forward_messages_pending",
+      help: "Forwarding messages waiting for their first or next attempt, by endpoint id; same on every instance.",
+      labelNames: ["endpoint"] as const,
+      registers: [registry],
+    }),
+    forwardEndpointsDisabled: new Gauge({
+      name: "console_forward_endpoints_disabled",
+      help: "Endpoints the console disabled (410 Gone, or 5 days of failures) until staff enable them; same on every instance.",
+      registers: [registry],
+    }),
     signInProblems: new Gauge({
       name: "console_sign_in_events",
       help: "Sign-in failures and throttled attempts kept in the audit trail; same on every instance.",
@@ -133,4 +157,24 @@ export function recordHubbyCall(endpoint: string, status: number | null, duratio
 export function recordJobRun(queue: string, outcome: "completed" | "failed", durationMs: number) {
   metrics().jobRuns.inc({ queue, outcome });
   metrics().jobSeconds.observe({ queue }, durationMs / 1000);
+}
+
+/**
+ * Counts one forwarding attempt. The endpoint label is the endpoint's id (a small set staff or configuration made,
+ * never a URL, which may carry credentials); a delivered attempt also observes receipt → delivered.
+ */
+export function recordForwardAttempt(
+  endpointId: number,
+  outcome: "delivered" | "retry" | "failed",
+  receivedAt: Date | null,
+  deliveredAt: Date,
+) {
+  const endpoint = String(endpointId);
+  metrics().forwardDeliveries.inc({ endpoint, outcome });
+  if (outcome === "delivered" && receivedAt) {
+    metrics().forwardDeliverySeconds.observe(
+      { endpoint },
+      Math.max(0, deliveredAt.getTime() - receivedAt.getTime()) / 1000,
+    );
+  }
 }

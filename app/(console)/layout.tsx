@@ -10,6 +10,7 @@ import { AlertBell } from "@/components/shell/alert-bell";
 import { EnvironmentBadge } from "@/components/shell/environment-badge";
 import { Sidebar } from "@/components/shell/sidebar";
 import { SignOutButton } from "@/components/shell/sign-out-button";
+import { DisabledEndpointsNotice } from "./forwarding/disabled-endpoints-notice";
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   const staff = await requireStaff();
@@ -46,6 +47,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
         <div className="border-b border-border md:hidden">
           <Sidebar screens={screensFor(staff.role)} />
         </div>
+        <DisabledEndpointsNotice role={staff.role} />
         <main className="flex-1 p-4 md:p-6">{children}</main>
       </div>
     </div>

@@ -3,6 +3,8 @@ import crypto from "node:crypto";
 import { db, getDatabase } from "../db";
 import { getEnv } from "../env";
 import { ActionError } from "../errors";
+import { recordForwardAttempt } from "../metrics";
+import { namedBatcher } from "../jobs/batcher";
 import { registerJobHandler } from "../jobs/jobs";
 import { sampleEvent } from "../webhooks/samples";
 import { onWebhookStored } from "../webhooks/receiver";
@@ -26,6 +28,11 @@ const FAN_OUT_BATCH = 500;
 const CONCURRENCY = 48;
 /** How long a claimed message is left to its instance (longer than an attempt's timeout and rate-limit wait). */
 const CLAIM_MS = 120_000;
+/**
+ * How long a stored event waits for neighbours before a pass starts: a pass per event would cost the database as much
+ * as the intake itself (fan-out, claim, endpoint read), a pass per few milliseconds of events shares that cost.
+ */
+const COALESCE_MS = 20;
 /** Retries due within this are timed in-process; later ones are left to the minute sweep. */
 const TIMED_RETRY_HORIZON_MS = 60_000;
 
@@ -38,13 +45,18 @@ type ClaimedMessage = {
   webhookId: string;
   attempts: number;
   orderingKey: string | null;
+  receivedAt: Date | null;
+  /** What is sent, read with the claim: the stored event's text, its exact bytes when not UTF-8, or a test body. */
+  rawBody: string | null;
+  rawBytes: Uint8Array | null;
+  ownBody: string | null;
 };
 
 /** Makes the messages of pending events, and marks those events forwarded; answers how many events it took. */
 export async function fanOut(limit = FAN_OUT_BATCH): Promise<number> {
-  const rows = await getDatabase().transaction((sql) =>
-    sql.query<{ events: number }>(
-      `WITH pending AS (
+  // One statement, so no transaction around it (BEGIN and COMMIT would be two more round trips per pass).
+  const rows = await getDatabase().sql.query<{ events: number }>(
+    `WITH pending AS (
          SELECT id, "eventType", "externalUserId", "receivedAt" FROM "WebhookEvent"
          WHERE "forwardPending" ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
        ), marked AS (
@@ -59,8 +71,7 @@ export async function fanOut(limit = FAN_OUT_BATCH): Promise<number> {
          ON CONFLICT ("endpointId", "eventId") DO NOTHING RETURNING 1
        )
        SELECT (SELECT count(*) FROM marked)::int AS events, (SELECT count(*) FROM made)::int AS messages`,
-      [limit],
-    ),
+    [limit],
   );
   return rows[0]?.events ?? 0;
 }
@@ -70,10 +81,9 @@ export async function fanOut(limit = FAN_OUT_BATCH): Promise<number> {
  * waits while an earlier one of the same traveler is still pending (being tried or waiting for its retry).
  */
 async function claimDue(now: Date, limit: number): Promise<ClaimedMessage[]> {
-  return getDatabase().transaction((sql) =>
-    sql.query<ClaimedMessage>(
-      `WITH due AS (
-         SELECT m.id FROM "ForwardMessage" m JOIN "ForwardEndpoint" e ON e.id = m."endpointId"
+  return getDatabase().sql.query<ClaimedMessage>(
+    `WITH due AS (
+         SELECT m.id, m."eventId" FROM "ForwardMessage" m JOIN "ForwardEndpoint" e ON e.id = m."endpointId"
          WHERE m.status = 'pending' AND m."nextAttemptAt" <= $1
            AND (m."claimedUntil" IS NULL OR m."claimedUntil" < $1)
            AND e.enabled AND e."disabledAt" IS NULL
@@ -82,11 +92,12 @@ async function claimDue(now: Date, limit: number): Promise<ClaimedMessage[]> {
                AND o."orderingKey" = m."orderingKey" AND o.status = 'pending' AND o.id < m.id))
          ORDER BY m."nextAttemptAt", m.id LIMIT $2 FOR UPDATE OF m SKIP LOCKED
        )
-       UPDATE "ForwardMessage" m SET "claimedUntil" = $3 FROM due WHERE m.id = due.id
+       UPDATE "ForwardMessage" m SET "claimedUntil" = $3 FROM due LEFT JOIN "WebhookEvent" w ON w.id = due."eventId"
+       WHERE m.id = due.id
        RETURNING m.id::text AS id, m."endpointId" AS "endpointId", m."eventId"::text AS "eventId",
-         m."webhookId" AS "webhookId", m.attempts, m."orderingKey" AS "orderingKey"`,
-      [now, limit, new Date(now.getTime() + CLAIM_MS)],
-    ),
+         m."webhookId" AS "webhookId", m.attempts, m."orderingKey" AS "orderingKey",
+         m."receivedAt" AS "receivedAt", w."rawBody" AS "rawBody", w."rawBytes" AS "rawBytes", m.body AS "ownBody"`,
+    [now, limit, new Date(now.getTime() + CLAIM_MS)],
   );
 }
 
@@ -101,27 +112,26 @@ async function waitForSlot(endpointId: number, perSecond: number | null) {
   if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
 }
 
+type Endpoint = NonNullable<Awaited<ReturnType<typeof endpointsOf>>[number]>;
+
+/** The endpoints of a claimed batch, read once for all its messages. */
+function endpointsOf(ids: number[]) {
+  return db().forwardEndpoint.findMany({ where: { id: { in: ids } } });
+}
+
 /** One attempt of one claimed message, recorded with its outcome. */
-async function attempt(message: ClaimedMessage, clock: Clock): Promise<"delivered" | "retry" | "failed"> {
-  const [endpoint, event, own] = await Promise.all([
-    db().forwardEndpoint.findUnique({ where: { id: message.endpointId } }),
-    message.eventId
-      ? db().webhookEvent.findUnique({
-          where: { id: BigInt(message.eventId) },
-          select: { rawBody: true, rawBytes: true },
-        })
-      : null,
-    message.eventId
-      ? null
-      : db().forwardMessage.findUnique({ where: { id: BigInt(message.id) }, select: { body: true } }),
-  ]);
+async function attempt(
+  message: ClaimedMessage,
+  endpoint: Endpoint | undefined,
+  clock: Clock,
+): Promise<"delivered" | "retry" | "failed"> {
   if (!endpoint) return "failed";
   // Hubby's envelope as it arrived, byte for byte (the exact bytes when they were not UTF-8 text).
-  const body = event
-    ? event.rawBytes
-      ? Buffer.from(event.rawBytes)
-      : Buffer.from(event.rawBody, "utf8")
-    : Buffer.from(own?.body ?? "", "utf8");
+  const body = message.eventId
+    ? message.rawBytes
+      ? Buffer.from(message.rawBytes)
+      : Buffer.from(message.rawBody ?? "", "utf8")
+    : Buffer.from(message.ownBody ?? "", "utf8");
   await waitForSlot(endpoint.id, endpoint.rateLimitPerSecond);
   const sentAt = clock();
   const outcome = await postWebhook(
@@ -151,6 +161,20 @@ async function attempt(message: ClaimedMessage, clock: Clock): Promise<"delivere
     : !delivered && failedTooLong(failingSince, at)
       ? "Every attempt failed for 5 days."
       : null;
+  if (delivered && endpoint.failingSince === null) {
+    // The common case changes nothing on the endpoint: recorded with its neighbours in one statement.
+    await deliveredAttempts.add({
+      messageId: message.id,
+      endpointId: endpoint.id,
+      at: at.toISOString(),
+      statusCode,
+      latencyMs: outcome.latencyMs,
+      response: outcome.kind === "reply" ? outcome.reply : null,
+      attempts,
+    });
+    recordForwardAttempt(endpoint.id, "delivered", message.receivedAt ? new Date(message.receivedAt) : null, at);
+    return "delivered";
+  }
   // One statement, so the attempt, the message and the endpoint change together without a transaction
   // (PostgreSQL runs every data-modifying CTE whether or not it is read).
   await getDatabase().sql.query(
@@ -189,8 +213,55 @@ async function attempt(message: ClaimedMessage, clock: Clock): Promise<"delivere
   if (disableReason && endpoint.disabledAt === null) {
     console.error(`[forwarding] endpoint ${endpoint.id} (${endpoint.url}) disabled: ${disableReason}`);
   }
-  return status === "pending" ? "retry" : status;
+  const result = status === "pending" ? "retry" : status;
+  recordForwardAttempt(endpoint.id, result, message.receivedAt ? new Date(message.receivedAt) : null, at);
+  return result;
 }
+
+type DeliveredAttempt = {
+  messageId: string;
+  endpointId: number;
+  at: string;
+  statusCode: number | null;
+  latencyMs: number;
+  response: string | null;
+  attempts: number;
+};
+
+/**
+ * Group commit of successful attempts to endpoints that were not failing (lib/jobs/batcher.ts): attempts finishing
+ * within a few milliseconds of each other are stored, and their messages marked delivered, by one statement. An
+ * attempt counts as finished only once its batch is stored; after a crash before that, the claim runs out and the
+ * message is sent again with the same webhook-id (at least once).
+ */
+const deliveredAttempts = namedBatcher<DeliveredAttempt>("forward-attempts", {
+  flushMs: 5,
+  maxBatch: 200,
+  write: async (entries) => {
+    await getDatabase().sql.query(
+      `WITH done AS (
+         SELECT * FROM unnest($1::bigint[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::text[], $7::int[])
+           AS t("messageId", "endpointId", at, "statusCode", "latencyMs", response, attempts)
+       ), attempt AS (
+         INSERT INTO "ForwardAttempt" ("messageId", "endpointId", "at", "succeeded", "statusCode", "latencyMs", "response")
+         SELECT "messageId", "endpointId", at, true, "statusCode", "latencyMs", response FROM done RETURNING 1
+       )
+       UPDATE "ForwardMessage" m SET "status" = 'delivered', "attempts" = d.attempts, "lastAttemptAt" = d.at,
+         "lastStatus" = d."statusCode", "lastError" = NULL, "nextAttemptAt" = NULL, "claimedUntil" = NULL,
+         "deliveredAt" = d.at
+       FROM done d WHERE m.id = d."messageId"`,
+      [
+        entries.map((entry) => entry.messageId),
+        entries.map((entry) => entry.endpointId),
+        entries.map((entry) => entry.at),
+        entries.map((entry) => entry.statusCode),
+        entries.map((entry) => entry.latencyMs),
+        entries.map((entry) => entry.response),
+        entries.map((entry) => entry.attempts),
+      ],
+    );
+  },
+});
 
 export type PassOutcome = { events: number; delivered: number; retrying: number; failed: number };
 
@@ -213,8 +284,13 @@ export async function runForwardingPass(clock: Clock = () => new Date()): Promis
     const free = CONCURRENCY - running.size;
     const finishedBeforeClaim = finished;
     const claimed = free > 0 ? await claimDue(clock(), free) : [];
+    const endpoints = claimed.length
+      ? new Map(
+          (await endpointsOf([...new Set(claimed.map((message) => message.endpointId))])).map((row) => [row.id, row]),
+        )
+      : new Map<number, Endpoint>();
     for (const message of claimed) {
-      const work: Promise<void> = attempt(message, clock)
+      const work: Promise<void> = attempt(message, endpoints.get(message.endpointId), clock)
         .then((result) => {
           if (result === "delivered") outcome.delivered++;
           else if (result === "retry") outcome.retrying++;
@@ -238,10 +314,12 @@ type EngineState = {
   running: Promise<void> | null;
   again: boolean;
   timer: NodeJS.Timeout | null;
+  /** A pass asked for by a stored event, starting after COALESCE_MS. */
+  soon: NodeJS.Timeout | null;
 };
 const globalEngine = globalThis as typeof globalThis & { __forwardingEngine?: EngineState };
 function engine(): EngineState {
-  globalEngine.__forwardingEngine ??= { automatic: false, running: null, again: false, timer: null };
+  globalEngine.__forwardingEngine ??= { automatic: false, running: null, again: false, timer: null, soon: null };
   return globalEngine.__forwardingEngine;
 }
 
@@ -269,6 +347,19 @@ export function kickForwarding(): Promise<void> {
   return state.running;
 }
 
+/** After a stored event: a pass shortly, shared with the events stored meanwhile (or one more after the running one). */
+function kickSoon() {
+  const state = engine();
+  if (state.running) {
+    state.again = true;
+    return;
+  }
+  state.soon ??= setTimeout(() => {
+    state.soon = null;
+    void kickForwarding();
+  }, COALESCE_MS);
+}
+
 /** Retries due within the next minute (the 5 s one) are timed here; later ones are the sweep's. */
 async function timeNextRetry() {
   const next = await db().forwardMessage.findFirst({
@@ -292,7 +383,7 @@ export function registerForwarding(): void {
   registerJobHandler("forward-sweep", async () => {
     await kickForwarding();
   });
-  onWebhookStored(() => void kickForwarding());
+  onWebhookStored(kickSoon);
   void syncConfiguredEndpoints()
     .then(() => kickForwarding())
     .catch((error: unknown) => console.error("[forwarding] could not load HUBBY_FORWARD_ENDPOINTS:", error));

@@ -128,13 +128,17 @@ export async function endpointHealth(endpointIds: number[], hours = 24, now = ne
   return health;
 }
 
-/** Endpoints the console disabled (410, or 5 days of failures): the screens say so loudly. */
+/**
+ * Endpoints the console disabled (410, or 5 days of failures) and nobody enabled again: every console page says so
+ * loudly to admins, and /api/metrics counts them. A paused endpoint (enabled off by staff) is not one of them.
+ */
 export async function disabledEndpoints() {
-  return db().forwardEndpoint.findMany({
+  const rows = await db().forwardEndpoint.findMany({
     where: { enabled: true, disabledAt: { not: null } },
-    select: { id: true, url: true, disabledAt: true, disabledReason: true },
+    select: { id: true, url: true, disabledAt: true, disabledReason: true, source: true },
     orderBy: { id: "asc" },
   });
+  return rows.map(({ source, ...row }) => ({ ...row, readOnly: source === "config" }));
 }
 
 /** Messages waiting per endpoint (not yet delivered nor failed). */

@@ -59,15 +59,27 @@ describe("forwarding", () => {
     await untilShown(page, logUrl, async (current) => (await current.getByText("failed", { exact: true }).count()) > 0);
     expect(await messages.count()).toBe(1);
     expect(await messages.first().textContent()).toContain("package.activated");
-    await page.goto("/forwarding");
-    const banner = page.getByRole("alert").filter({ hasText: "was disabled" });
-    expect(await banner.textContent()).toContain("The endpoint answered 410 Gone.");
+    // The console layout announces it on every page an admin opens, not only on the forwarding screens.
+    const banner = page.getByTestId("forwarding-disabled-notice").getByRole("alert");
+    for (const path of ["/", "/forwarding"]) {
+      await page.goto(path);
+      const text = (await banner.textContent()) ?? "";
+      expect(text).toContain("An endpoint was disabled");
+      expect(text).toContain(receiver.url);
+      expect(text).toContain("The endpoint answered 410 Gone.");
+      expect(text).toMatch(/since \d{4}-\d{2}-\d{2}/);
+    }
 
-    // Enabled again, then every failed message since yesterday is sent again.
-    await page.goto(endpointPath);
+    // Enabled again through the banner's link, then every failed message since yesterday is sent again.
+    await banner.getByRole("link", { name: "Re-enable" }).click();
+    await page.waitForURL((url) => url.pathname === endpointPath);
     await page.getByLabel("Enabled").check();
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByText("Saved.").waitFor();
+    await page.goto("/");
+    await page.getByTestId("current-user").waitFor();
+    expect(await page.getByTestId("forwarding-disabled-notice").count()).toBe(0);
+    await page.goto(endpointPath);
     await page.getByRole("button", { name: "Recover" }).click();
     await page.getByText("1 failed message(s) will be sent again.").waitFor();
     await untilShown(

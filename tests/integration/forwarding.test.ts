@@ -3,6 +3,7 @@ import { db } from "@/lib/db";
 import { EnvError, parseEnv, resetEnvCache } from "@/lib/env";
 import { createEndpoint, rotateSecret, syncConfiguredEndpoints, updateEndpoint } from "@/lib/forwarding/endpoints";
 import { forwardEventAgain, recoverFailed, retryMessage, runForwardingPass } from "@/lib/forwarding/delivery";
+import { disabledEndpoints } from "@/lib/forwarding/queries";
 import { endpointInputSchema } from "@/lib/forwarding/schemas";
 import { MAX_ATTEMPTS, RETRY_DELAYS_MS } from "@/lib/forwarding/schedule";
 import { newSecret } from "@/lib/forwarding/signing";
@@ -210,6 +211,48 @@ describe("delivery", () => {
     status = 200;
     await runForwardingPass(() => new Date(Date.now() + 10_000));
     expect((await db().forwardEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).failingSince).toBeNull();
+  });
+});
+
+describe("the disabled-endpoints notice", () => {
+  it("names each endpoint the console disabled, why and since when, until it is enabled again", async () => {
+    const gone = await receiver({ status: () => 410 });
+    const healthy = await receiver();
+    const { endpoint } = await endpointFor(gone.url);
+    await endpointFor(healthy.url);
+    const paused = await endpointFor((await receiver()).url, { enabled: undefined });
+    expect(await disabledEndpoints()).toEqual([]);
+
+    await store("package.activated");
+    await runForwardingPass();
+    const [announced, ...others] = await disabledEndpoints();
+    expect(others).toEqual([]);
+    expect(announced).toMatchObject({
+      id: endpoint.id,
+      url: gone.url,
+      disabledReason: "The endpoint answered 410 Gone.",
+      readOnly: false,
+    });
+    expect(announced!.disabledAt).toBeInstanceOf(Date);
+    // A paused endpoint (staff turned it off) is not announced.
+    expect(announced!.id).not.toBe(paused.endpoint.id);
+
+    await updateEndpoint(
+      endpoint.id,
+      endpointInputSchema.parse({ url: gone.url, enabled: "on", headers: "", eventTypes: "" }),
+    );
+    expect(await disabledEndpoints()).toEqual([]);
+  });
+
+  it("marks an endpoint from HUBBY_FORWARD_ENDPOINTS read-only, and leaves out one no longer declared", async () => {
+    const gone = await receiver({ status: () => 410 });
+    await syncConfiguredEndpoints([{ url: gone.url, secret: newSecret() }]);
+    await store("package.activated");
+    await runForwardingPass();
+    expect(await disabledEndpoints()).toMatchObject([{ url: gone.url, readOnly: true }]);
+    // No longer declared: removed on purpose, not a failure to announce.
+    await syncConfiguredEndpoints([]);
+    expect(await disabledEndpoints()).toEqual([]);
   });
 });
 

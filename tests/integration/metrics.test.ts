@@ -11,6 +11,11 @@ import { clientFor, sandboxPerFile } from "../support/sandbox";
 import { envelope, nodeReceiverPerFile } from "../support/webhooks";
 import { eventually, testJobSchema } from "../support/jobs";
 import { makeStaff } from "../support/factories";
+import { startForwardReceiver } from "../support/forward-receiver";
+import { db } from "@/lib/db";
+import { createEndpoint } from "@/lib/forwarding/endpoints";
+import { runForwardingPass } from "@/lib/forwarding/delivery";
+import { endpointInputSchema } from "@/lib/forwarding/schemas";
 
 // GET /api/metrics (Prometheus text) and the two probes, against the real database, a real test sandbox for the
 // Hubby calls and the production webhook receiver on a loopback port.
@@ -96,6 +101,59 @@ describe("GET /api/metrics", () => {
     expect(sample(text, "console_sign_in_events", { kind: "failed" })).toBe(1);
     expect(sample(text, "console_sign_in_events", { kind: "throttled" })).toBe(0);
     expect(text).toContain("# TYPE console_campaign_rows gauge");
+  });
+});
+
+describe("forwarding metrics", () => {
+  it("count deliveries by endpoint and outcome, time receipt → delivered, and show what waits and what is disabled", async () => {
+    setToken(TOKEN);
+    process.env.HUBBY_FORWARD_ALLOW_PRIVATE = "true";
+    resetEnvCache();
+    const ok = await startForwardReceiver();
+    let flakyStatus = 500;
+    const flaky = await startForwardReceiver({ status: () => flakyStatus });
+    const gone = await startForwardReceiver({ status: () => 410 });
+    try {
+      await db().forwardEndpoint.deleteMany();
+      await db().webhookEvent.updateMany({ where: { forwardPending: true }, data: { forwardPending: false } });
+      const endpointFor = async (url: string) =>
+        (await createEndpoint(endpointInputSchema.parse({ url, enabled: "on", headers: "", eventTypes: "" }))).endpoint
+          .id;
+      const [okId, flakyId, goneId] = [
+        await endpointFor(ok.url),
+        await endpointFor(flaky.url),
+        await endpointFor(gone.url),
+      ];
+      const body = envelope("package.activated", { external_user_id: "metrics-fwd", booking_id: "b2" });
+      expect((await webhooks.receiver.deliver(body)).status).toBe(200);
+      await runForwardingPass();
+
+      let text = await (await scrape(`Bearer ${TOKEN}`)).text();
+      const deliveries = "console_forward_deliveries_total";
+      expect(sample(text, deliveries, { endpoint: String(okId), outcome: "delivered" })).toBe(1);
+      expect(sample(text, deliveries, { endpoint: String(flakyId), outcome: "retry" })).toBe(1);
+      expect(sample(text, deliveries, { endpoint: String(goneId), outcome: "failed" })).toBe(1);
+      expect(sample(text, "console_forward_delivery_seconds_count", { endpoint: String(okId) })).toBe(1);
+      expect(sample(text, "console_forward_delivery_seconds_count", { endpoint: String(flakyId) })).toBeUndefined();
+      // The flaky endpoint's message waits for its retry; the 410 disabled the third endpoint.
+      expect(sample(text, "console_forward_messages_pending", { endpoint: String(flakyId) })).toBe(1);
+      expect(sample(text, "console_forward_messages_pending", { endpoint: String(okId) })).toBeUndefined();
+      expect(text).toMatch(/^console_forward_endpoints_disabled\{[^}]*\} 1$/m);
+
+      flakyStatus = 200;
+      await runForwardingPass(() => new Date(Date.now() + 10_000));
+      await db().forwardEndpoint.update({ where: { id: goneId }, data: { disabledAt: null, disabledReason: null } });
+      text = await (await scrape(`Bearer ${TOKEN}`)).text();
+      expect(sample(text, deliveries, { endpoint: String(flakyId), outcome: "delivered" })).toBe(1);
+      expect(sample(text, "console_forward_delivery_seconds_count", { endpoint: String(flakyId) })).toBe(1);
+      expect(sample(text, "console_forward_messages_pending", { endpoint: String(flakyId) })).toBeUndefined();
+      expect(text).toMatch(/^console_forward_endpoints_disabled\{[^}]*\} 0$/m);
+    } finally {
+      delete process.env.HUBBY_FORWARD_ALLOW_PRIVATE;
+      resetEnvCache();
+      await db().forwardEndpoint.deleteMany();
+      for (const receiver of [ok, flaky, gone]) await receiver.close();
+    }
   });
 });
 

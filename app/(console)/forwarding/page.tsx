@@ -2,18 +2,19 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePermission } from "@/lib/auth/staff";
 import { listEndpoints } from "@/lib/forwarding/endpoints";
-import { disabledEndpoints, endpointHealth, pendingCounts } from "@/lib/forwarding/queries";
+import { endpointHealth, pendingCounts } from "@/lib/forwarding/queries";
 import { DataTable, type Column } from "@/components/data-table";
 import { ListHeader } from "@/components/list/list-header";
 import { Badge } from "@/components/ui/badge";
-import { DisabledBanner, formatHealth } from "./shared";
+import { formatHealth } from "./shared";
 import { AddEndpointDialog } from "./endpoint-form";
 
 export const metadata: Metadata = { title: "Forwarding" };
 
 export default async function ForwardingPage() {
   await requirePermission("forwarding.manage");
-  const [endpoints, disabled, pending] = await Promise.all([listEndpoints(), disabledEndpoints(), pendingCounts()]);
+  // Disabled endpoints are announced by the console layout's notice (disabled-endpoints-notice.tsx), on every page.
+  const [endpoints, pending] = await Promise.all([listEndpoints(), pendingCounts()]);
   const health = await endpointHealth(endpoints.map((endpoint) => endpoint.id));
   type Row = (typeof endpoints)[number];
   const columns: Column<Row>[] = [
@@ -58,7 +59,6 @@ export default async function ForwardingPage() {
         signed like Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature). Failed deliveries are retried
         for about 33 hours.
       </ListHeader>
-      <DisabledBanner endpoints={disabled} />
       <div className="flex gap-2">
         <AddEndpointDialog />
         <Link href="/forwarding/log" className="self-start text-sm underline">

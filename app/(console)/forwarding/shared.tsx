@@ -7,7 +7,7 @@ import { utcStamp } from "@/lib/format";
 export function DisabledBanner({
   endpoints,
 }: {
-  endpoints: { id: number; url: string; disabledAt: Date | null; disabledReason: string | null }[];
+  endpoints: { id: number; url: string; disabledAt: Date | null; disabledReason: string | null; readOnly: boolean }[];
 }) {
   if (endpoints.length === 0) return null;
   return (
@@ -26,7 +26,14 @@ export function DisabledBanner({
             <Link href={`/forwarding/endpoints/${endpoint.id}`} className="font-mono text-xs underline">
               {endpoint.url}
             </Link>{" "}
-            since {utcStamp(endpoint.disabledAt)}: {endpoint.disabledReason}
+            since {utcStamp(endpoint.disabledAt)}: {endpoint.disabledReason}{" "}
+            {endpoint.readOnly ? (
+              <span>Declared in HUBBY_FORWARD_ENDPOINTS, so it is not re-enabled from the console.</span>
+            ) : (
+              <Link href={`/forwarding/endpoints/${endpoint.id}#settings-heading`} className="font-medium underline">
+                Re-enable
+              </Link>
+            )}
           </li>
         ))}
       </ul>

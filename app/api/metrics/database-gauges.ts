@@ -1,4 +1,5 @@
 import { db } from "@/lib/db";
+import { disabledEndpoints, pendingCounts } from "@/lib/forwarding/queries";
 import { queueOverview } from "@/lib/jobs/admin";
 import { jobSystemStatus } from "@/lib/jobs/jobs";
 import { errorFields, log } from "@/lib/log";
@@ -6,11 +7,11 @@ import { metrics } from "@/lib/metrics";
 
 /**
  * The gauges that describe the shared database rather than this instance, read at scrape time: job queues, campaign
- * rows by outcome, and the sign-in failures and throttles the audit trail keeps. A gauge whose read fails keeps no
+ * rows by outcome, forwarding messages waiting and endpoints disabled, and the sign-in failures and throttles the audit trail keeps. A gauge whose read fails keeps no
  * stale value: it is emptied, and the failure logged, so the scrape still answers with everything else.
  */
 export async function refreshDatabaseGauges() {
-  const { jobQueueDepth, campaignRows, signInProblems } = metrics();
+  const { jobQueueDepth, campaignRows, signInProblems, forwardPending, forwardEndpointsDisabled } = metrics();
   await Promise.all([
     refresh(
       "job queues",
@@ -30,6 +31,18 @@ export async function refreshDatabaseGauges() {
       async () => {
         const rows = await db().campaignRow.groupBy({ by: ["state"], _count: { _all: true } });
         for (const row of rows) campaignRows.set({ outcome: row.state }, row._count._all);
+      },
+    ),
+    refresh(
+      "forwarding",
+      () => {
+        forwardPending.reset();
+        forwardEndpointsDisabled.reset();
+      },
+      async () => {
+        const [pending, disabled] = await Promise.all([pendingCounts(), disabledEndpoints()]);
+        for (const [endpointId, count] of pending) forwardPending.set({ endpoint: String(endpointId) }, count);
+        forwardEndpointsDisabled.set(disabled.length);
       },
     ),
     refresh(

@@ -8,7 +8,7 @@ import { endpointHealth } from "@/lib/forwarding/queries";
 import { utcStamp } from "@/lib/format";
 import { parseRouteParams } from "@/lib/url-params";
 import { Panel } from "@/components/ui/panel";
-import { DisabledBanner, formatHealth } from "../../shared";
+import { formatHealth } from "../../shared";
 import { DeliveryHealthChart } from "../../health-chart";
 import { EditEndpointForm } from "../../endpoint-form";
 import { DeleteEndpoint, RecoverFailed, RotateSecret, SendTestEvent } from "../../commands";
@@ -41,7 +41,6 @@ export default async function EndpointPage({ params }: { params: Promise<Record<
             : `Added ${utcStamp(endpoint.createdAt)}.`}
         </p>
       </div>
-      {endpoint.disabledAt && endpoint.enabled && <DisabledBanner endpoints={[endpoint]} />}
       <Panel headingId="health-heading" title="Health, last 24 hours">
         <p className="text-sm" data-testid="endpoint-health">
           {formatHealth(health)}
