@@ -7,6 +7,7 @@ import { closeDatabase, getDatabase } from "../lib/db";
 import { getEnv } from "../lib/env";
 import { markShuttingDown, setExpectedMigrations } from "../lib/health";
 import { flushApiLog } from "../lib/hubby/api-log";
+import { stopForwarding } from "../lib/forwarding/delivery";
 import { stopJobs } from "../lib/jobs/jobs";
 import { errorFields, log } from "../lib/log";
 import { readMigrationFiles } from "../lib/migrations";
@@ -197,6 +198,8 @@ async function main() {
       httpServer.closeAllConnections();
     }
     await app.close().catch(() => undefined);
+    // Forwarding attempts under way are recorded before the database closes; nothing new is taken.
+    await stopForwarding().catch((error: unknown) => logger.error(errorFields(error), "forwarding stop failed"));
     // Running jobs finish, or are handed back to be tried again (here after a restart, or on another instance).
     await stopJobs(remainingMs()).catch((error: unknown) => logger.error(errorFields(error), "job system stop failed"));
     await flushApiLog().catch(() => undefined);

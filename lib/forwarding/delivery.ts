@@ -283,7 +283,8 @@ export async function runForwardingPass(clock: Clock = () => new Date()): Promis
     }
     const free = CONCURRENCY - running.size;
     const finishedBeforeClaim = finished;
-    const claimed = free > 0 ? await claimDue(clock(), free) : [];
+    // Stopping: the attempts under way finish (and are recorded), nothing more is taken.
+    const claimed = free > 0 && !engine().stopping ? await claimDue(clock(), free) : [];
     const endpoints = claimed.length
       ? new Map(
           (await endpointsOf([...new Set(claimed.map((message) => message.endpointId))])).map((row) => [row.id, row]),
@@ -316,10 +317,19 @@ type EngineState = {
   timer: NodeJS.Timeout | null;
   /** A pass asked for by a stored event, starting after COALESCE_MS. */
   soon: NodeJS.Timeout | null;
+  /** Set by stopForwarding: no pass starts and a running one takes nothing more. */
+  stopping: boolean;
 };
 const globalEngine = globalThis as typeof globalThis & { __forwardingEngine?: EngineState };
 function engine(): EngineState {
-  globalEngine.__forwardingEngine ??= { automatic: false, running: null, again: false, timer: null, soon: null };
+  globalEngine.__forwardingEngine ??= {
+    automatic: false,
+    running: null,
+    again: false,
+    timer: null,
+    soon: null,
+    stopping: false,
+  };
   return globalEngine.__forwardingEngine;
 }
 
@@ -331,6 +341,7 @@ function nudge() {
 /** Starts a pass now, or one more after the running one: the receiver calls this after every stored event. */
 export function kickForwarding(): Promise<void> {
   const state = engine();
+  if (state.stopping) return Promise.resolve();
   if (state.running) {
     state.again = true;
     return state.running;
@@ -350,6 +361,7 @@ export function kickForwarding(): Promise<void> {
 /** After a stored event: a pass shortly, shared with the events stored meanwhile (or one more after the running one). */
 function kickSoon() {
   const state = engine();
+  if (state.stopping) return;
   if (state.running) {
     state.again = true;
     return;
@@ -375,6 +387,19 @@ async function timeNextRetry() {
   if (wait > TIMED_RETRY_HORIZON_MS) return;
   state.timer = setTimeout(() => void kickForwarding(), Math.max(wait, 0) + 10);
   state.timer.unref();
+}
+
+/**
+ * A graceful stop (scripts/server.ts, before the database closes): no new pass, the running one finishes the attempts
+ * it holds and takes nothing more. What it did not take stays pending for the next start or another instance.
+ */
+export async function stopForwarding(): Promise<void> {
+  const state = engine();
+  state.stopping = true;
+  for (const timer of [state.timer, state.soon]) if (timer) clearTimeout(timer);
+  state.timer = null;
+  state.soon = null;
+  await state.running;
 }
 
 /** Registers the sweep job's handler and the receiver's listener, and syncs HUBBY_FORWARD_ENDPOINTS (instrumentation.ts). */

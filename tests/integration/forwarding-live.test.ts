@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
-import { kickForwarding, registerForwarding } from "@/lib/forwarding/delivery";
+import { kickForwarding, registerForwarding, stopForwarding } from "@/lib/forwarding/delivery";
 import { createEndpoint } from "@/lib/forwarding/endpoints";
 import { endpointInputSchema } from "@/lib/forwarding/schemas";
 import { startJobs, stopJobs } from "@/lib/jobs/jobs";
@@ -54,5 +54,24 @@ describe("live forwarding", () => {
       (await db().forwardMessage.count({ where: { status: { not: "delivered" } } })) === 0 ? true : undefined,
     );
     expect(await db().forwardMessage.count({ where: { status: "delivered" } })).toBe(120);
+  });
+
+  // Last in the file: the engine stays stopped.
+  it("after a graceful stop, a stored event stays pending for the next start instead of starting a pass", async () => {
+    const receiver = await startForwardReceiver();
+    const { secret } = await createEndpoint(
+      endpointInputSchema.parse({ url: receiver.url, enabled: "on", headers: "", eventTypes: "" }),
+    );
+    receiver.secrets = [secret];
+    await stopForwarding();
+    const reply = await harness.receiver.deliver(
+      envelope("package.activated", { external_user_id: "after_stop" }, { event_id: "evt_after_stop" }),
+    );
+    expect(reply.status).toBe(200);
+    await kickForwarding();
+    expect(receiver.received).toEqual([]);
+    const stored = await db().webhookEvent.findFirst({ where: { eventId: "evt_after_stop" } });
+    expect(stored?.forwardPending).toBe(true);
+    await receiver.close();
   });
 });
