@@ -295,7 +295,11 @@ export async function HealthWidget({ silenceHours, mayReadApiLog }: { silenceHou
           <Figure label="refused (auth)" value={formatNumber(webhooks.authFailures)} />
           <Figure label="p95 delay, event to receipt" value={seconds(webhooks.lagSeconds.p95)} />
         </div>
-        <p className="text-xs text-muted-foreground">Last received: {utcStamp(webhooks.lastReceivedAt)}.</p>
+        <p className="text-xs text-muted-foreground">
+          Last received: {utcStamp(webhooks.lastReceivedAt)}.
+          {webhooks.backfilledExcluded > 0 &&
+            ` ${formatNumber(webhooks.backfilledExcluded)} backfilled events excluded from the delay (dated before the window).`}
+        </p>
         {webhooks.silenceWarning && (
           <p role="alert" className="flex items-center gap-2 rounded-md bg-amber-100 p-2 text-xs text-amber-900">
             <AlertTriangle className="h-4 w-4 shrink-0" aria-hidden />
