@@ -4,8 +4,14 @@ import { runAction, type ActionResult } from "@/lib/actions";
 import { signOutEverywhere } from "@/lib/auth/sessions";
 import { headers } from "next/headers";
 import { getEnv } from "@/lib/env";
-import { changeRoleSchema, resetPasswordSchema, setDisabledSchema, staffIdSchema } from "@/lib/staff/schemas";
-import { changeStaffRole, resetStaffPassword, setStaffDisabled } from "@/lib/staff/staff";
+import {
+  changeRoleSchema,
+  renameStaffSchema,
+  resetPasswordSchema,
+  setDisabledSchema,
+  staffIdSchema,
+} from "@/lib/staff/schemas";
+import { changeStaffRole, renameStaff, resetStaffPassword, setStaffDisabled } from "@/lib/staff/staff";
 import { createInvite, revokeInvite } from "@/lib/staff/invites";
 import { inviteIdSchema, inviteStaffSchema } from "@/lib/staff/invites-schemas";
 import { resetTwoFactor } from "@/lib/auth/two-factor";
@@ -84,6 +90,21 @@ export async function changeRoleAction(_prev: unknown, form: FormData): Reply {
       schema: changeRoleSchema,
       subject: byId,
       run: (input) => changeStaffRole(input.id, input.role),
+      audit: (change) => ({ details: change }),
+    },
+    form,
+  );
+}
+
+/** Renames a staff member; audited with the old and new name. */
+export async function renameStaffAction(_prev: unknown, form: FormData): Reply {
+  return runAction(
+    {
+      ...staffScreen,
+      action: "staff.rename",
+      schema: renameStaffSchema,
+      subject: byId,
+      run: (input) => renameStaff(input.id, input.name),
       audit: (change) => ({ details: change }),
     },
     form,
