@@ -12,6 +12,8 @@ export type DialogAction = {
   open: boolean;
   setOpen: (open: boolean) => void;
   run: (form: FormData) => void;
+  /** useServerAction's submit handler, used with `keepValues`. */
+  submit?: (event: React.FormEvent<HTMLFormElement>) => void;
   pending: boolean;
   failure: ActionFailure | null;
 };
@@ -21,7 +23,7 @@ export type DialogAction = {
  * refusal, the submit button.
  */
 export function ActionDialog({
-  action: { open, setOpen, run, pending, failure },
+  action: { open, setOpen, run, submit: submitForm, pending, failure },
   trigger,
   title,
   description,
@@ -30,6 +32,7 @@ export function ActionDialog({
   pendingLabel,
   submitVariant,
   children,
+  keepValues = false,
 }: {
   action: DialogAction;
   trigger: React.ReactNode;
@@ -40,6 +43,8 @@ export function ActionDialog({
   pendingLabel?: React.ReactNode;
   submitVariant?: ButtonProps["variant"];
   children?: React.ReactNode;
+  /** Keep what was typed when the server refuses (a form `action` is reset by React after every call). */
+  keepValues?: boolean;
 }) {
   return (
     <Dialog open={open} onOpenChange={setOpen}>
@@ -47,7 +52,10 @@ export function ActionDialog({
       <DialogContent>
         <DialogTitle>{title}</DialogTitle>
         <DialogDescription>{description}</DialogDescription>
-        <form action={run} className="mt-4 flex flex-col gap-3">
+        <form
+          {...(keepValues && submitForm ? { onSubmit: submitForm } : { action: run })}
+          className="mt-4 flex flex-col gap-3"
+        >
           <HiddenFields values={fields} />
           {children}
           <ActionMessage failure={failure} />

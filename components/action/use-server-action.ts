@@ -1,6 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useActionState, useState } from "react";
+import { startTransition, useActionState, useState, type FormEvent } from "react";
 import { toast } from "sonner";
 import type { ActionResult } from "@/lib/actions";
 
@@ -56,7 +56,17 @@ export function useServerAction<T>(action: FormAction<T>, options: ServerActionO
     null,
   );
   const failure: ActionFailure | null = result && !result.ok ? result : null;
-  return { result, run, pending, failure, fieldErrors: failure?.fieldErrors };
+  /**
+   * For `<form onSubmit={submit}>`: sends the form without React's reset of a form `action` (which empties every
+   * field and puts selects back to their default even when the server refuses), so a refusal keeps what was typed
+   * beside its field errors.
+   */
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    startTransition(() => run(form));
+  };
+  return { result, run, submit, pending, failure, fieldErrors: failure?.fieldErrors };
 }
 
 /**

@@ -295,7 +295,11 @@ export async function HealthWidget({ mayReadApiLog }: { mayReadApiLog: boolean }
           <Figure label="refused (auth)" value={formatNumber(webhooks.authFailures)} />
           <Figure label="p95 delay, event to receipt" value={seconds(webhooks.lagSeconds.p95)} />
         </div>
-        <p className="text-xs text-muted-foreground">Last received: {utcStamp(webhooks.lastReceivedAt)}.</p>
+        <p className="text-xs text-muted-foreground">
+          Last received: {utcStamp(webhooks.lastReceivedAt)}.
+          {webhooks.backfilledExcluded > 0 &&
+            ` ${formatNumber(webhooks.backfilledExcluded)} backfilled events excluded from the delay (dated before the window).`}
+        </p>
         {webhooks.silence && (
           <p
             role="alert"

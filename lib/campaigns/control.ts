@@ -8,7 +8,6 @@ import {
   type BookingsHubby,
 } from "../bookings/intents";
 import { db } from "../db";
-import { saveFunnelViews } from "./funnel";
 import { queueCampaignRun } from "./jobs";
 import { settleRow } from "./worker";
 
@@ -47,7 +46,6 @@ export async function startCampaign(id: string, checksum: string, staff: Staff) 
     data: { status: "running", startedById: staff.id, startedByEmail: staff.email, startedAt: new Date() },
   });
   if (count === 0) throw new CampaignRefusal("The campaign has already been started.");
-  await saveFunnelViews({ id, name: campaign.name }, staff);
   await queueCampaignRun(id);
 }
 

@@ -86,10 +86,16 @@ export function snapshotTitle(inputs: unknown, format: string): string {
 export type SnapshotEntry = { id: string; at: Date; staffEmail: string | null; title: string; href: string };
 
 /** The traveler's saved previews, newest first. */
-export async function instructionSnapshotsFor(externalUserId: string, limit = 20): Promise<SnapshotEntry[]> {
+export async function instructionSnapshotsFor(
+  externalUserId: string,
+  limit = 20,
+  /** A further condition (the traveler timeline's page cursor). */
+  where: Prisma.InstructionSnapshotWhereInput = {},
+): Promise<SnapshotEntry[]> {
   const rows = await db().instructionSnapshot.findMany({
-    where: { externalUserId },
-    orderBy: { createdAt: "desc" },
+    where: { ...where, externalUserId },
+    // The id breaks ties, so the timeline's pages never repeat or skip one.
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: Math.max(1, Math.min(limit, 200)),
     select: { id: true, createdAt: true, staffEmail: true, inputs: true, format: true },
   });

@@ -263,12 +263,15 @@ export async function hubbyHealth(options: { now?: Date } = {}) {
       orderBy: { at: "desc" },
       select: { at: true, endpoint: true, status: true, errorKind: true, errorMessage: true },
     }),
-    db().$queryRaw<{ total: bigint; failed: bigint; p50: number | null; p95: number | null }[]>`
+    // Delay only over events whose own time is in the window too: backfilled history would read as hundreds of
+    // hours of lag (as in the inbox's health panel, lib/webhooks/queries.ts); those are counted apart.
+    db().$queryRaw<{ total: bigint; failed: bigint; p50: number | null; p95: number | null; backfilled: bigint }[]>`
       SELECT COUNT(*) AS total, COUNT(*) FILTER (WHERE "status" IN ('failed', 'quarantined')) AS failed,
         percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM ("receivedAt" - "eventAt")))
-          FILTER (WHERE "eventAt" IS NOT NULL) AS p50,
+          FILTER (WHERE "eventAt" >= ${since}) AS p50,
         percentile_cont(0.95) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM ("receivedAt" - "eventAt")))
-          FILTER (WHERE "eventAt" IS NOT NULL) AS p95
+          FILTER (WHERE "eventAt" >= ${since}) AS p95,
+        COUNT(*) FILTER (WHERE "eventAt" < ${since}) AS backfilled
       FROM "WebhookEvent" WHERE "receivedAt" >= ${since}`,
     db().webhookEvent.findFirst({ orderBy: { receivedAt: "desc" }, select: { receivedAt: true } }),
     refusalsSince("webhook", since),
@@ -300,6 +303,7 @@ export async function hubbyHealth(options: { now?: Date } = {}) {
       authFailures,
       lastReceivedAt: lastReceivedAt?.toISOString() ?? null,
       lagSeconds: { p50: seconds(webhooks[0]?.p50), p95: seconds(webhooks[0]?.p95) },
+      backfilledExcluded: Number(webhooks[0]?.backfilled ?? 0),
       silence: silence
         ? {
             incidentId: silence.id,

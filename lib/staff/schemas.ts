@@ -15,14 +15,17 @@ export const passwordSchema = z
 export const roleSchema = z.enum(staffRoles, "Choose a role.");
 export const staffIdSchema = z.uuid("Unknown staff member.");
 
+export const staffNameSchema = z.string().trim().min(1, "Enter a name.").max(120, "Use at most 120 characters.");
+
 export const createStaffSchema = z.object({
   email: emailSchema,
-  name: z.string().trim().min(1, "Enter a name.").max(120),
+  name: staffNameSchema,
   role: roleSchema,
   password: passwordSchema,
 });
 
 export const changeRoleSchema = z.object({ id: staffIdSchema, role: roleSchema });
+export const renameStaffSchema = z.object({ id: staffIdSchema, name: staffNameSchema });
 export const setDisabledSchema = z.object({
   id: staffIdSchema,
   disabled: z.enum(["true", "false"]).transform((v) => v === "true"),

@@ -89,6 +89,16 @@ export async function changeStaffRole(id: string, role: StaffRole) {
   );
 }
 
+/** Renames a staff member (the name shown in lists and audit entries); the email, their sign-in, stays. */
+export async function renameStaff(id: string, name: string) {
+  return db().$transaction(async (tx) => {
+    const user = await tx.staffUser.findUnique({ where: { id }, select: { email: true, name: true } });
+    if (!user) throw new ActionError("This staff member no longer exists.");
+    await tx.staffUser.update({ where: { id }, data: { name } });
+    return { email: user.email, from: user.name, to: name };
+  });
+}
+
 export async function setStaffDisabled(id: string, disabled: boolean, actorId: string) {
   if (disabled && id === actorId) throw new ActionError("You cannot disable your own account.");
   return withAdminGuard(

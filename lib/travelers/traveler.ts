@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "../db";
+import { Prisma } from "../generated/prisma/client";
 import { instructionSnapshotsFor } from "../instructions/snapshots";
 import type { HubbyClient } from "../hubby/client";
 import { HubbyApiError } from "../hubby/errors";
@@ -8,7 +9,17 @@ import { detectGaps, type Gap } from "./gaps";
 import { livePackages, queueLabel } from "./live";
 import { esimDataMeter } from "./meters";
 import { supportSummaryText } from "./summary";
-import { timelineKinds, type TimelineEntry, type TimelineKind } from "./timeline";
+import {
+  afterCursor,
+  comparePositions,
+  TIMELINE_PAGE_SIZE,
+  timelineKinds,
+  timelinePage,
+  type TimelineEntry,
+  type TimelineKind,
+  type TimelinePosition,
+  type TimelineSource,
+} from "./timeline";
 import type { UsageReading } from "./usage";
 
 export type { TimelineEntry } from "./timeline";
@@ -60,63 +71,124 @@ export type StoredTraveler = Awaited<ReturnType<typeof storedTraveler>>;
 
 export type TimelineOptions = {
   kinds?: readonly TimelineKind[];
+  /** Entries per page (TIMELINE_PAGE_SIZE). */
   limit?: number;
+  /** The page: entries after this position; the newest page without it. */
+  before?: TimelinePosition | null;
   /** Links into admin-only screens (the Hubby API log, the audit log) for staff who may read them. */
   links?: { apiLog?: boolean; audit?: boolean };
 };
 
+export type TimelinePageResult = {
+  entries: TimelineEntry[];
+  /** The cursor of the next (older) page, or null on the last page. */
+  next: TimelinePosition | null;
+  /** Entries of the chosen kinds on every page together. */
+  total: number;
+};
+
+/**
+ * Audit actions that only record a read (issue 21's read auditing: the audit log keeps them); on the timeline
+ * they would bury the traveler's own events under every opening of the page.
+ */
+const readOnlyAuditActions = ["travelers.view"];
+
 const installedWords = (value: boolean | null) =>
   value === true ? "eSIM installed" : value === false ? "eSIM not installed" : "eSIM state not given";
 
+/** Prisma's where for a time column and a bigint or uuid id, after the cursor in the timeline's order. */
+function afterWhere<Id>(
+  source: TimelineSource,
+  cursor: TimelinePosition | null,
+  timeField: string,
+  id: (text: string) => Id,
+) {
+  const rule = afterCursor(source, cursor);
+  switch (rule.kind) {
+    case "all":
+      return {};
+    case "atOrBefore":
+      return { [timeField]: { lte: rule.at } };
+    case "before":
+      return { [timeField]: { lt: rule.at } };
+    case "beforeOrSameAtSmallerId":
+      return { OR: [{ [timeField]: { lt: rule.at } }, { [timeField]: rule.at, id: { lt: id(rule.id) } }] };
+  }
+}
+
+const bigintId = (text: string) => (/^\d{1,19}$/.test(text) ? BigInt(text) : 0n);
+const uuidId = (text: string) =>
+  /^[0-9a-f-]{36}$/i.test(text) ? text.toLowerCase() : "00000000-0000-0000-0000-000000000000";
+
 /**
- * The journey: webhooks, staff actions (audit), Hubby API calls and booking milestones (departure, within cutoff,
- * about to depart), newest first. Each kind reads at most `limit` rows, only when asked for.
+ * The journey, one page at a time: webhooks (at the event's own time), staff actions (audit entries other than
+ * reads, saved instruction previews), Hubby API calls and booking milestones (departure, within cutoff, about to
+ * depart), newest first. Each source reads at most one page (plus one, to know whether more follow) after the
+ * cursor, only when its kind is asked for; the page is the first `limit` of their merge.
  */
 export async function travelerTimeline(
   externalUserId: string,
   options: TimelineOptions = {},
-): Promise<TimelineEntry[]> {
-  const limit = options.limit ?? 60;
+): Promise<TimelinePageResult> {
+  const limit = options.limit ?? TIMELINE_PAGE_SIZE;
+  const take = limit + 1;
+  const cursor = options.before ?? null;
   const kinds = new Set(options.kinds ?? timelineKinds);
   const none = Promise.resolve([]);
-  const [events, audits, calls, bookings, snapshots] = await Promise.all([
+  const zero = Promise.resolve(0);
+  const auditWhere = { externalUserId, action: { notIn: readOnlyAuditActions } };
+  const webhookAfter = (() => {
+    const rule = afterCursor("webhook", cursor);
+    const at = Prisma.sql`COALESCE("eventAt", "receivedAt")`;
+    switch (rule.kind) {
+      case "all":
+        return Prisma.empty;
+      case "atOrBefore":
+        return Prisma.sql`AND ${at} <= ${rule.at}`;
+      case "before":
+        return Prisma.sql`AND ${at} < ${rule.at}`;
+      case "beforeOrSameAtSmallerId":
+        return Prisma.sql`AND (${at} < ${rule.at} OR (${at} = ${rule.at} AND "id" < ${bigintId(rule.id)}))`;
+    }
+  })();
+  const [events, audits, calls, bookings, snapshots, counts] = await Promise.all([
     kinds.has("webhook")
-      ? db().webhookEvent.findMany({
-          where: { externalUserId },
-          orderBy: { receivedAt: "desc" },
-          take: limit,
-          select: {
-            id: true,
-            eventType: true,
-            eventAt: true,
-            receivedAt: true,
-            status: true,
-            bookingId: true,
-            packageId: true,
-          },
-        })
+      ? db().$queryRaw<
+          {
+            id: bigint;
+            eventType: string;
+            at: Date;
+            status: string;
+            bookingId: string | null;
+            packageId: string | null;
+          }[]
+        >`
+          SELECT "id", "eventType", COALESCE("eventAt", "receivedAt") AS "at", "status", "bookingId", "packageId"
+          FROM "WebhookEvent" WHERE "externalUserId" = ${externalUserId} ${webhookAfter}
+          ORDER BY COALESCE("eventAt", "receivedAt") DESC, "id" DESC LIMIT ${take}`
       : none,
     kinds.has("staff")
       ? db().auditEntry.findMany({
-          where: { externalUserId },
-          orderBy: { at: "desc" },
-          take: limit,
-          select: { at: true, action: true, actorEmail: true, result: true, requestId: true },
+          where: { ...auditWhere, ...afterWhere("audit", cursor, "at", bigintId) },
+          orderBy: [{ at: "desc" }, { id: "desc" }],
+          take,
+          select: { id: true, at: true, action: true, actorEmail: true, result: true, requestId: true },
         })
       : none,
     kinds.has("hubby")
       ? db().apiCall.findMany({
-          where: { externalUserId },
-          orderBy: { at: "desc" },
-          take: limit,
-          select: { at: true, endpoint: true, status: true, ok: true, requestId: true, staffEmail: true },
+          where: { externalUserId, ...afterWhere("hubby", cursor, "at", bigintId) },
+          orderBy: [{ at: "desc" }, { id: "desc" }],
+          take,
+          select: { id: true, at: true, endpoint: true, status: true, ok: true, requestId: true, staffEmail: true },
         })
       : none,
+    // A traveler has a handful of bookings: their milestones are made here and paged with the rest.
     kinds.has("milestone")
       ? db().travelerBooking.findMany({
           where: { externalUserId },
           orderBy: { firstSeenAt: "desc" },
-          take: limit,
+          take: 500,
           select: {
             bookingId: true,
             departureDate: true,
@@ -128,17 +200,38 @@ export async function travelerTimeline(
           },
         })
       : none,
-    kinds.has("staff") ? instructionSnapshotsFor(externalUserId, limit) : none,
+    kinds.has("staff")
+      ? instructionSnapshotsFor(externalUserId, take, afterWhere("snapshot", cursor, "createdAt", uuidId))
+      : none,
+    Promise.all([
+      kinds.has("webhook") ? db().webhookEvent.count({ where: { externalUserId } }) : zero,
+      kinds.has("staff") ? db().auditEntry.count({ where: auditWhere }) : zero,
+      kinds.has("hubby") ? db().apiCall.count({ where: { externalUserId } }) : zero,
+      kinds.has("staff") ? db().instructionSnapshot.count({ where: { externalUserId } }) : zero,
+    ]),
   ]);
   const now = Date.now();
   const milestones: TimelineEntry[] = bookings.flatMap((booking) => {
     const href = `/webhooks?booking=${encodeURIComponent(booking.bookingId)}`;
-    const milestone = (at: Date | null, title: string, detail: string, tone: TimelineEntry["tone"]) =>
-      at ? [{ at: at.toISOString(), kind: "milestone" as const, title, detail, href, tone }] : [];
+    const milestone = (at: Date | null, step: number, title: string, detail: string, tone: TimelineEntry["tone"]) =>
+      at
+        ? [
+            {
+              at: at.toISOString(),
+              kind: "milestone" as const,
+              title,
+              detail,
+              href,
+              tone,
+              position: { at: at.getTime(), source: "milestone" as const, id: `${step}:${booking.bookingId}` },
+            },
+          ]
+        : [];
     // The reminders say whether the eSIM was on the phone by then; not yet is worth a look.
-    const reminder = (at: Date | null, title: string, esimInstalled: boolean | null) =>
+    const reminder = (at: Date | null, step: number, title: string, esimInstalled: boolean | null) =>
       milestone(
         at,
+        step,
         title,
         `${booking.bookingId} · ${installedWords(esimInstalled)}`,
         esimInstalled === false ? "warning" : "default",
@@ -147,26 +240,34 @@ export async function travelerTimeline(
     return [
       ...milestone(
         departure,
+        3,
         departure && departure.getTime() > now ? "Departure (upcoming)" : "Departure",
         `${booking.bookingId} · departure_date ${booking.departureDate ?? "?"}`,
         "default",
       ),
-      ...reminder(booking.withinCutoffAt, "Within cutoff", booking.withinCutoffEsimInstalled),
-      ...reminder(booking.aboutToDepartAt, "About to depart", booking.aboutToDepartEsimInstalled),
+      ...reminder(booking.withinCutoffAt, 1, "Within cutoff", booking.withinCutoffEsimInstalled),
+      ...reminder(booking.aboutToDepartAt, 2, "About to depart", booking.aboutToDepartEsimInstalled),
     ];
   });
+  const milestonesAfter = cursor
+    ? milestones.filter((entry) => comparePositions(entry.position!, cursor) > 0)
+    : milestones;
   const entries: TimelineEntry[] = [
-    ...events.map((event) => ({
-      at: (event.eventAt ?? event.receivedAt).toISOString(),
-      kind: "webhook" as const,
-      title: event.eventType,
-      detail:
-        [event.bookingId, event.packageId, event.status !== "processed" ? event.status : null]
-          .filter(Boolean)
-          .join(" · ") || null,
-      href: `/webhooks/${event.id}`,
-      tone: event.status === "processed" ? ("default" as const) : ("warning" as const),
-    })),
+    ...events.map((event) => {
+      const at = new Date(event.at);
+      return {
+        at: at.toISOString(),
+        kind: "webhook" as const,
+        title: event.eventType,
+        detail:
+          [event.bookingId, event.packageId, event.status !== "processed" ? event.status : null]
+            .filter(Boolean)
+            .join(" · ") || null,
+        href: `/webhooks/${event.id}`,
+        tone: event.status === "processed" ? ("default" as const) : ("warning" as const),
+        position: { at: at.getTime(), source: "webhook" as const, id: String(event.id) },
+      };
+    }),
     ...audits.map((entry) => ({
       at: entry.at.toISOString(),
       kind: "staff" as const,
@@ -174,6 +275,7 @@ export async function travelerTimeline(
       detail: `${entry.actorEmail ?? "system"} · ${entry.result}`,
       href: options.links?.audit && entry.requestId ? `/audit?q=${encodeURIComponent(entry.requestId)}` : null,
       tone: entry.result === "ok" ? ("success" as const) : ("danger" as const),
+      position: { at: entry.at.getTime(), source: "audit" as const, id: String(entry.id) },
     })),
     ...calls.map((call) => ({
       at: call.at.toISOString(),
@@ -182,6 +284,7 @@ export async function travelerTimeline(
       detail: `${call.status ?? "no response"} · ${call.staffEmail ?? "system"} · request ${call.requestId}`,
       href: options.links?.apiLog ? `/api-log?q=${encodeURIComponent(call.requestId)}` : null,
       tone: call.ok ? ("default" as const) : ("danger" as const),
+      position: { at: call.at.getTime(), source: "hubby" as const, id: String(call.id) },
     })),
     // What staff saved of Hubby's instructions: what the traveler was (or would be) shown.
     ...snapshots.map((snapshot) => ({
@@ -191,10 +294,13 @@ export async function travelerTimeline(
       detail: snapshot.staffEmail,
       href: snapshot.href,
       tone: "default" as const,
+      position: { at: snapshot.at.getTime(), source: "snapshot" as const, id: snapshot.id },
     })),
-    ...milestones,
+    ...milestonesAfter,
   ];
-  return entries.sort((a, b) => Date.parse(b.at) - Date.parse(a.at)).slice(0, limit);
+  const page = timelinePage(entries, limit);
+  const total = counts.reduce((sum, count) => sum + count, 0) + milestones.length;
+  return { ...page, total };
 }
 
 const journeyEventTypes = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { burnRate, chartRows, projectionLine, usagePoints, type UsagePoint } from "./usage";
+import { burnRate, chartRows, projectionLine, usageChartAxes, usagePoints, type UsagePoint } from "./usage";
 
 const GB = 1_073_741_824;
 const day = (n: number) => new Date(Date.UTC(2026, 6, 1) + n * 86_400_000).toISOString();
@@ -142,5 +142,28 @@ describe("chartRows", () => {
       { t: Date.parse(day(5)), percent: 50, usedGb: 0.5, projected: 50 },
       { t: Date.parse(day(10)), projected: 100 },
     ]);
+  });
+});
+
+describe("usageChartAxes", () => {
+  // Where a value sits on its axis, 0 (bottom) to 1 (top).
+  const height = (value: number, [min, max]: [number, number]) => (value - min) / (max - min);
+
+  it("ties the GB axis to the package size, so a reading's percent and GB sit at the same height", () => {
+    const points = [point(0, 0, 0), point(3, 16, 0.16 * 5 * GB)];
+    const axes = usageChartAxes(points, 5 * GB);
+    expect(axes).toEqual({ percent: [0, 100], gb: [0, 5] });
+    const rows = chartRows(points, []);
+    const reading = rows.at(-1)!;
+    expect(height(reading.usedGb!, axes.gb!)).toBeCloseTo(height(reading.percent!, axes.percent), 3);
+  });
+
+  it("infers the size from a reading with both numbers when the package total is unknown", () => {
+    const axes = usageChartAxes([point(0, 0, 0), point(2, 20, GB / 5), point(4, 50, GB / 2)], null);
+    expect(axes.gb).toEqual([0, 1]);
+  });
+
+  it("draws no GB axis when nothing says how large the package is", () => {
+    expect(usageChartAxes([point(0, 0, 0), point(2, 20)], null).gb).toBeNull();
   });
 });

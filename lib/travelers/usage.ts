@@ -182,3 +182,26 @@ export function chartRows(
   for (const point of projection) row(point.at).projected = point.percent;
   return [...rows.values()].sort((a, b) => a.t - b.t);
 }
+
+export type UsageChartAxes = {
+  percent: [number, number];
+  /** The GB axis, tied to the percent axis (0 to the package's size), or null when the size cannot be known. */
+  gb: [number, number] | null;
+};
+
+/**
+ * The chart's two y axes, made to agree: the GB axis runs from 0 to the package's size, so 16 % and the GB used at
+ * that reading sit at the same height. The size is the package's total when known, else what a reading with both
+ * numbers implies (bytes ÷ share); without either there is no GB axis (a free-scaling one would contradict the
+ * percent axis).
+ */
+export function usageChartAxes(points: UsagePoint[], totalBytes: number | null): UsageChartAxes {
+  const implied = points.find((point) => point.usedBytes !== null && point.usedBytes > 0 && point.percent > 0);
+  const size =
+    totalBytes !== null && totalBytes > 0
+      ? totalBytes
+      : implied
+        ? (implied.usedBytes as number) / (implied.percent / 100)
+        : null;
+  return { percent: [0, 100], gb: size === null ? null : [0, Math.round((size / GIB) * 1000) / 1000] };
+}

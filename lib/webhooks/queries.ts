@@ -122,10 +122,14 @@ export async function webhookHealth(options: { hours: number; silenceHours: numb
       refusalsSince("webhook", since),
       refusalReasonsSince("webhook", since, 8),
       db().webhookEvent.aggregate({ where: { lastDuplicateAt: { gte: since } }, _sum: { duplicates: true } }),
-      db().$queryRaw<{ p50: number | null; p95: number | null }[]>`
-      SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY lag) AS p50, percentile_cont(0.95) WITHIN GROUP (ORDER BY lag) AS p95
-      FROM (SELECT EXTRACT(EPOCH FROM ("receivedAt" - "eventAt")) AS lag FROM "WebhookEvent"
-            WHERE "receivedAt" >= ${since} AND "eventAt" IS NOT NULL) AS lags`,
+      // Delivery delay only over events whose own time is in the window too: backfilled history (replays,
+      // imports, a sandbox's past) would otherwise read as hundreds of hours of lag. Those are counted apart.
+      db().$queryRaw<{ p50: number | null; p95: number | null; backfilled: bigint }[]>`
+      SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY lag) FILTER (WHERE NOT backfilled) AS p50,
+        percentile_cont(0.95) WITHIN GROUP (ORDER BY lag) FILTER (WHERE NOT backfilled) AS p95,
+        COUNT(*) FILTER (WHERE backfilled) AS backfilled
+      FROM (SELECT EXTRACT(EPOCH FROM ("receivedAt" - "eventAt")) AS lag, "eventAt" < ${since} AS backfilled
+            FROM "WebhookEvent" WHERE "receivedAt" >= ${since} AND "eventAt" IS NOT NULL) AS lags`,
       db().webhookEvent.findFirst({ orderBy: { receivedAt: "desc" }, select: { receivedAt: true } }),
       db().travelerPackage.count({
         where: { activatedAt: { not: null }, expiresAt: { gt: now }, usagePercent: { lt: 100 } },
@@ -169,6 +173,8 @@ export async function webhookHealth(options: { hours: number; silenceHours: numb
       .reduce((sum, entry) => sum + entry.count, 0),
     duplicates: duplicates._sum.duplicates ?? 0,
     lagSeconds: { p50: lag[0]?.p50 ?? null, p95: lag[0]?.p95 ?? null },
+    /** Events received in the window whose event time lies before it: left out of the lag. */
+    backfilledExcluded: Number(lag[0]?.backfilled ?? 0),
     lastReceivedAt: lastReceivedAt?.toISOString() ?? null,
     activePackages,
     silenceWarning: silent ? { hours: options.silenceHours } : null,

@@ -17,22 +17,30 @@ import { diff, type FieldChange } from "./snapshot";
 
 const CONCURRENCY = 4;
 
-/** What a dashboard says, as projection facts: the eSIM state and each package with its usage. */
-export function dashboardFacts(dashboard: UserDashboard, at: Date, previousState: string | null): Facts[] {
+/** The eSIM state the console had stored before a dashboard read. */
+export type PreviousEsim = { esimState: string | null; iccid: string | null } | null;
+
+/**
+ * What a dashboard says, as projection facts: the eSIM state and each package with its usage. A dashboard that
+ * confirms the stored state (same eSIM, same state) is no transition: its eSIM fact is left out, so the time the
+ * state was first seen (the Installed date lists show) is kept instead of becoming the time of the read.
+ */
+export function dashboardFacts(dashboard: UserDashboard, at: Date, previous: PreviousEsim): Facts[] {
   const externalUserId = dashboard.user.external_user_id;
   const facts: Facts[] = [];
   const esim = dashboard.current_esim;
   if (esim) {
     const onDevice = esim.status === "INSTALLED" || esim.status === "ENABLED";
     // RELEASED after having been installed means the profile was removed from the device.
-    const state = onDevice ? "installed" : previousState === "installed" ? "removed" : null;
+    const state = onDevice ? "installed" : previous?.esimState === "installed" ? "removed" : null;
+    const unchanged = state !== null && previous?.esimState === state && previous.iccid === esim.iccid;
     facts.push({
       at,
       eventType: "hubby.dashboard",
       externalUserId,
       bookingId: null,
       packageId: null,
-      ...(state ? { esim: { iccid: esim.iccid, state } } : {}),
+      ...(state && !unchanged ? { esim: { iccid: esim.iccid, state } } : {}),
     });
   }
   for (const pkg of dashboard.current_esim_packages) {
@@ -89,8 +97,11 @@ export async function refreshTraveler(hubby: HubbyClient, externalUserId: string
   const at = new Date();
   return db().$transaction(async (tx) => {
     const before = await travelerRows(tx, externalUserId);
-    const previous = await tx.traveler.findUnique({ where: { externalUserId }, select: { esimState: true } });
-    for (const facts of dashboardFacts(dashboard, at, previous?.esimState ?? null)) {
+    const previous = await tx.traveler.findUnique({
+      where: { externalUserId },
+      select: { esimState: true, iccid: true },
+    });
+    for (const facts of dashboardFacts(dashboard, at, previous)) {
       await project((text, values) => tx.$executeRawUnsafe(text, ...values), facts);
     }
     const after = await travelerRows(tx, externalUserId);
@@ -298,8 +309,11 @@ export type ReconciliationView = NonNullable<Awaited<ReturnType<typeof latestRec
 export async function rememberDashboard(dashboard: UserDashboard): Promise<void> {
   const externalUserId = dashboard.user.external_user_id;
   await db().$transaction(async (tx) => {
-    const previous = await tx.traveler.findUnique({ where: { externalUserId }, select: { esimState: true } });
-    const facts = dashboardFacts(dashboard, new Date(), previous?.esimState ?? null);
+    const previous = await tx.traveler.findUnique({
+      where: { externalUserId },
+      select: { esimState: true, iccid: true },
+    });
+    const facts = dashboardFacts(dashboard, new Date(), previous);
     if (facts.length === 0) {
       facts.push({ at: new Date(), eventType: "hubby.dashboard", externalUserId, bookingId: null, packageId: null });
     }

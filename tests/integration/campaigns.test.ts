@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dryRunAction } from "@/app/(console)/campaigns/new/upload";
 import { refreshCatalog } from "@/lib/catalog/catalog";
@@ -11,7 +13,9 @@ import { startJobs, stopJobs } from "@/lib/jobs/jobs";
 import { claimRows, runCampaign } from "@/lib/campaigns/worker";
 import { campaignFunnel } from "@/lib/campaigns/funnel";
 import { db } from "@/lib/db";
-import { parseTravelerQuery } from "@/lib/travelers/filters";
+import { campaignStepLabels, campaignSteps, parseTravelerQuery, type CampaignStep } from "@/lib/travelers/filters";
+import { listTeamViews, TRAVELERS_SCREEN } from "@/lib/travelers/views";
+import { MIGRATIONS_DIR } from "@/lib/migrations";
 import { countTravelers, searchTravelers } from "@/lib/travelers/queries";
 import { form, makeStaff, signInAs } from "../support/factories";
 import { hubbyThatCannotProveAbsence } from "../support/strict-hubby";
@@ -530,6 +534,43 @@ describe("campaign funnel", () => {
     );
     expect(await countTravelers(parseTravelerQuery(`campaign=${campaign.id}&step=crossed80`))).toBe(1);
     expect(await countTravelers(parseTravelerQuery(`campaign=not-a-uuid&step=issued`))).toBeGreaterThanOrEqual(5);
+  });
+
+  it("starting a campaign saves no team views: its funnel stays on its page, out of everyone's travelers chips", async () => {
+    const campaign = await dryRun(file("no_views", 1), "no views");
+    await startCampaign(campaign.id, campaign.checksum, actor);
+    await eventually("the run to finish", async () => {
+      const { status } = await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } });
+      return status === "running" ? undefined : status;
+    });
+    expect(await listTeamViews()).toEqual([]);
+  });
+
+  it("the migration removes the funnel views earlier starts saved, and keeps views staff made or renamed", async () => {
+    const campaign = await dryRun(file("old_views", 1), "Summer promo");
+    const generated = (step: CampaignStep) => ({
+      screen: TRAVELERS_SCREEN,
+      name: `Summer promo (${campaign.id.slice(0, 8)}) · ${campaignStepLabels[step]}`,
+      query: `campaign=${campaign.id}&step=${step}`,
+      createdByEmail: actor.email,
+    });
+    await db().savedView.createMany({
+      data: [
+        ...campaignSteps.map(generated),
+        { ...generated("installed"), name: "Summer: who has not installed" },
+        { screen: TRAVELERS_SCREEN, name: "eSIM removed in GR", query: "esim=removed&destination=GR" },
+      ],
+    });
+    const sql = fs.readFileSync(
+      path.join(MIGRATIONS_DIR, "20261204160000_drop_campaign_funnel_views", "migration.sql"),
+      "utf8",
+    );
+    await db().$executeRawUnsafe(sql);
+    expect((await listTeamViews()).map((view) => view.name).sort()).toEqual([
+      "Summer: who has not installed",
+      "eSIM removed in GR",
+    ]);
+    await db().savedView.deleteMany({});
   });
 });
 

@@ -5,6 +5,7 @@ import { verifyPassword } from "@/lib/auth/password";
 import {
   changeRoleAction,
   inviteStaffAction,
+  renameStaffAction,
   sendPasswordResetAction,
   setDisabledAction,
 } from "@/app/(console)/staff/actions";
@@ -16,6 +17,7 @@ const staffActions = {
   "staff.invite": (target: { id: string }) =>
     inviteStaffAction(null, form({ email: `new-${target.id.slice(0, 6)}@example.test`, name: "New", role: "support" })),
   "staff.change_role": (target: { id: string }) => changeRoleAction(null, form({ id: target.id, role: "admin" })),
+  "staff.rename": (target: { id: string }) => renameStaffAction(null, form({ id: target.id, name: "Renamed" })),
   "staff.set_disabled": (target: { id: string }) => setDisabledAction(null, form({ id: target.id, disabled: "true" })),
   "staff.password_reset_send": (target: { id: string }) => sendPasswordResetAction(null, form({ id: target.id })),
 };
@@ -158,5 +160,41 @@ describe("my account", () => {
     await expect(
       changeOwnPasswordAction(null, form({ currentPassword: TEST_PASSWORD, newPassword: "a-new-long-password" })),
     ).rejects.toMatchObject({ digest: expect.stringMatching(/^NEXT_REDIRECT/) });
+  });
+});
+
+describe("renaming staff", () => {
+  it("an admin renames a member: the name changes, the email stays, and the entry names both names", async () => {
+    const target = await makeStaff("support");
+    const before = await db().staffUser.findUniqueOrThrow({ where: { id: target.id } });
+    await signInAs("admin");
+    expect(await renameStaffAction(null, form({ id: target.id, name: "  Dana Field  " }))).toMatchObject({
+      ok: true,
+      data: { email: before.email },
+    });
+    const after = await db().staffUser.findUniqueOrThrow({ where: { id: target.id } });
+    expect(after).toMatchObject({ name: "Dana Field", email: before.email, role: before.role });
+    const entry = await db().auditEntry.findFirstOrThrow({ where: { targetId: target.id, action: "staff.rename" } });
+    expect(entry).toMatchObject({ result: "ok", targetType: "staff" });
+    expect(entry.details).toMatchObject({ email: before.email, from: before.name, to: "Dana Field" });
+  });
+
+  it("an empty or overlong name is refused beside the field, and nothing changes", async () => {
+    const target = await makeStaff("support");
+    const before = await db().staffUser.findUniqueOrThrow({ where: { id: target.id } });
+    await signInAs("admin");
+    expect(await renameStaffAction(null, form({ id: target.id, name: "   " }))).toMatchObject({
+      ok: false,
+      fieldErrors: { name: ["Enter a name."] },
+    });
+    expect(await renameStaffAction(null, form({ id: target.id, name: "x".repeat(121) }))).toMatchObject({
+      ok: false,
+      fieldErrors: { name: ["Use at most 120 characters."] },
+    });
+    expect(await renameStaffAction(null, form({ id: crypto.randomUUID(), name: "Ghost" }))).toMatchObject({
+      ok: false,
+      message: "This staff member no longer exists.",
+    });
+    expect((await db().staffUser.findUniqueOrThrow({ where: { id: target.id } })).name).toBe(before.name);
   });
 });

@@ -121,7 +121,7 @@ afterAll(async () => {
 
 describe("journey timeline", () => {
   it("merges webhooks with booking milestones newest first, linking each webhook to its detail", async () => {
-    const timeline = await travelerTimeline("journey_gaps");
+    const timeline = (await travelerTimeline("journey_gaps")).entries;
     const milestones = timeline.filter((entry) => entry.kind === "milestone");
     expect(milestones.map((entry) => entry.title)).toEqual(["Departure", "About to depart", "Within cutoff"]);
     expect(milestones[0]).toMatchObject({
@@ -137,7 +137,7 @@ describe("journey timeline", () => {
   });
 
   it("reads only the kinds asked for", async () => {
-    const onlyMilestones = await travelerTimeline("journey_gaps", { kinds: ["milestone"] });
+    const onlyMilestones = (await travelerTimeline("journey_gaps", { kinds: ["milestone"] })).entries;
     expect(new Set(onlyMilestones.map((entry) => entry.kind))).toEqual(new Set(["milestone"]));
   });
 
@@ -169,10 +169,10 @@ describe("journey timeline", () => {
   it("links Hubby calls and staff actions to the admin logs only when asked to", async () => {
     await signInAs("support");
     await copySupportSummaryAction(null, form({ externalUserId: "journey_gaps" }));
-    const plain = await travelerTimeline("journey_gaps", { kinds: ["hubby", "staff"] });
+    const plain = (await travelerTimeline("journey_gaps", { kinds: ["hubby", "staff"] })).entries;
     expect(plain.length).toBeGreaterThan(0);
     expect(plain.every((entry) => entry.href === null)).toBe(true);
-    const admin = await travelerTimeline("journey_gaps", {
+    const { entries: admin } = await travelerTimeline("journey_gaps", {
       kinds: ["hubby", "staff"],
       links: { apiLog: true, audit: true },
     });

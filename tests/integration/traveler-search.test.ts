@@ -58,7 +58,7 @@ describe("traveler search", () => {
   });
 
   it("builds the timeline newest first", async () => {
-    const timeline = await travelerTimeline("cust_100001");
+    const timeline = (await travelerTimeline("cust_100001")).entries;
     expect(timeline.map((entry) => entry.kind)).toEqual(["webhook", "webhook", "webhook"]);
   });
 });

@@ -5,6 +5,7 @@ import { SANDBOX_CREDENTIALS } from "@/lib/env";
 import { startJobs, stopJobs } from "@/lib/jobs/jobs";
 import {
   latestReconciliation,
+  refreshTraveler,
   registerReconciliationJobs,
   travelersWithActivePackages,
   workReconciliationRun,
@@ -122,5 +123,44 @@ describe("reconciliation", () => {
   it("is for admins only", async () => {
     await signInAs("support");
     expect(await reconcileAction(null, form({}))).toMatchObject({ ok: false });
+  });
+
+  it("keeps the time an eSIM was first seen installed when a refresh only confirms it (the list's Installed date)", async () => {
+    const installedAt = new Date("2026-03-01T08:00:00Z");
+    const removedAt = new Date("2026-03-02T09:00:00Z");
+    await db().traveler.createMany({
+      data: [
+        {
+          externalUserId: "kept_install",
+          iccid: "8900000000000000001",
+          esimState: "installed",
+          esimStateAt: installedAt,
+        },
+        { externalUserId: "reinstalled", iccid: "8900000000000000002", esimState: "removed", esimStateAt: removedAt },
+      ].map((row) => ({ ...row, firstSeenAt: installedAt, lastSeenAt: removedAt })),
+    });
+    const dashboard = (externalUserId: string, iccid: string) => ({
+      user: { external_user_id: externalUserId, has_universal_esim: false },
+      package_queues: [],
+      current_esim: { iccid, status: "INSTALLED" },
+      current_esim_packages: [],
+    });
+    const hubby = {
+      getUserDashboard: async (externalUserId: string) =>
+        externalUserId === "kept_install"
+          ? dashboard("kept_install", "8900000000000000001")
+          : dashboard("reinstalled", "8900000000000000002"),
+    } as unknown as HubbyClient;
+
+    const before = Date.now();
+    await refreshTraveler(hubby, "kept_install");
+    await refreshTraveler(hubby, "reinstalled");
+    const kept = await db().traveler.findUniqueOrThrow({ where: { externalUserId: "kept_install" } });
+    expect(kept).toMatchObject({ esimState: "installed", esimStateAt: installedAt });
+    expect(kept.lastSeenAt.getTime()).toBeGreaterThanOrEqual(before);
+    // A state the dashboard changes is news: it carries the time of the read.
+    const changed = await db().traveler.findUniqueOrThrow({ where: { externalUserId: "reinstalled" } });
+    expect(changed.esimState).toBe("installed");
+    expect(changed.esimStateAt!.getTime()).toBeGreaterThanOrEqual(before);
   });
 });

@@ -4,8 +4,8 @@ import { runAction, type ActionResult } from "@/lib/actions";
 import { signOutEverywhere } from "@/lib/auth/sessions";
 import { headers } from "next/headers";
 import { getEnv } from "@/lib/env";
-import { changeRoleSchema, setDisabledSchema, staffIdSchema } from "@/lib/staff/schemas";
-import { changeStaffRole, setStaffDisabled } from "@/lib/staff/staff";
+import { changeRoleSchema, renameStaffSchema, setDisabledSchema, staffIdSchema } from "@/lib/staff/schemas";
+import { changeStaffRole, renameStaff, setStaffDisabled } from "@/lib/staff/staff";
 import { createPasswordReset } from "@/lib/staff/password-resets";
 import { createInvite, revokeInvite } from "@/lib/staff/invites";
 import { inviteIdSchema, inviteStaffSchema } from "@/lib/staff/invites-schemas";
@@ -85,6 +85,21 @@ export async function changeRoleAction(_prev: unknown, form: FormData): Reply {
       schema: changeRoleSchema,
       subject: byId,
       run: (input) => changeStaffRole(input.id, input.role),
+      audit: (change) => ({ details: change }),
+    },
+    form,
+  );
+}
+
+/** Renames a staff member; audited with the old and new name. */
+export async function renameStaffAction(_prev: unknown, form: FormData): Reply {
+  return runAction(
+    {
+      ...staffScreen,
+      action: "staff.rename",
+      schema: renameStaffSchema,
+      subject: byId,
+      run: (input) => renameStaff(input.id, input.name),
       audit: (change) => ({ details: change }),
     },
     form,

@@ -77,7 +77,8 @@ export function InviteStaffDialog({ emailConfigured, ttlHours }: { emailConfigur
             </Button>
           </div>
         ) : (
-          <form action={invite.run} className="mt-4 flex flex-col gap-3">
+          // onSubmit, not action: a refused invitation keeps the name, email and role beside its field errors.
+          <form onSubmit={invite.submit} className="mt-4 flex flex-col gap-3">
             <Field id="invite-name" label="Name" errors={errors?.name}>
               {(props) => <Input name="name" required {...props} />}
             </Field>

@@ -3,8 +3,8 @@ import { ActionDialog } from "@/components/action/action-dialog";
 import { useDialogAction } from "@/components/action/use-server-action";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
-import { Select } from "@/components/ui/input";
-import { changeRoleAction, resetTwoFactorAction, setDisabledAction } from "./actions";
+import { Input, Select } from "@/components/ui/input";
+import { changeRoleAction, renameStaffAction, resetTwoFactorAction, setDisabledAction } from "./actions";
 import { roleOptions } from "./invite-staff-dialog";
 import { SendPasswordResetDialog } from "./send-password-reset-dialog";
 import { SignOutEverywhereDialog } from "./sign-out-everywhere-dialog";
@@ -27,6 +27,29 @@ function RoleDialog({ staff }: { staff: StaffRow }) {
     >
       <Field id={`role-${staff.id}`} label="Role" errors={dialog.fieldErrors?.role}>
         {(props) => <Select name="role" defaultValue={staff.role} options={roleOptions} {...props} />}
+      </Field>
+    </ActionDialog>
+  );
+}
+
+function RenameDialog({ staff }: { staff: StaffRow }) {
+  const dialog = useDialogAction(renameStaffAction, { success: (changed) => `${changed.email} renamed.` });
+  return (
+    <ActionDialog
+      action={dialog}
+      keepValues
+      trigger={
+        <Button variant="outline" size="sm" aria-label={`Edit ${staff.email}`}>
+          Edit
+        </Button>
+      }
+      title="Edit staff member"
+      description={`The name shown for ${staff.email} in lists and the audit log; their email (sign-in) stays.`}
+      fields={{ id: staff.id }}
+      submit="Save name"
+    >
+      <Field id={`name-${staff.id}`} label="Name" errors={dialog.fieldErrors?.name}>
+        {(props) => <Input name="name" defaultValue={staff.name} required {...props} />}
       </Field>
     </ActionDialog>
   );
@@ -86,6 +109,7 @@ function ResetTwoFactorDialog({ staff }: { staff: StaffRow }) {
 export function StaffRowActions({ staff, isSelf }: { staff: StaffRow; isSelf: boolean }) {
   return (
     <div className="flex justify-end gap-2">
+      <RenameDialog staff={staff} />
       <RoleDialog staff={staff} />
       <SendPasswordResetDialog staff={staff} />
       <SignOutEverywhereDialog staff={staff} />

@@ -136,6 +136,12 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
             value={`${seconds(health.lagSeconds.p50)} / ${seconds(health.lagSeconds.p95)}`}
           />
         </div>
+        {health.backfilledExcluded > 0 && (
+          <p className="text-xs text-muted-foreground" data-testid="backfilled-excluded">
+            {health.backfilledExcluded} backfilled events excluded from the lag: received in the last {health.hours} h
+            but dated before it (replays or history), so their age is not a delivery delay.
+          </p>
+        )}
         {health.signedButOld > 0 && (
           <p
             role="alert"

@@ -3,10 +3,12 @@ import { AlertTriangle } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import { utc } from "@/lib/travelers/format";
 import {
+  TIMELINE_PAGE_SIZE,
   timelineKindLabels,
   timelineKinds,
   travelerViewHref,
   type TimelineEntry,
+  type TimelinePosition,
   type TravelerView,
 } from "@/lib/travelers/timeline";
 import { cn } from "@/lib/utils";
@@ -25,18 +27,29 @@ const chip = (active: boolean) =>
     active ? "border-primary bg-primary text-primary-foreground" : "border-border hover:bg-muted",
   );
 
-/** The journey, newest first, with its filters held in the URL (`?tab=timeline&kinds=&gaps=`). */
+/**
+ * The journey, newest first, a page at a time, with its filters and page held in the URL
+ * (`?tab=timeline&kinds=&gaps=&before=`).
+ */
 export function TimelineTab({
   externalUserId,
   view,
   entries,
+  next,
+  total,
   gapCount,
 }: {
   externalUserId: string;
   view: TravelerView;
   entries: TimelineEntry[];
+  /** The next (older) page's cursor, null on the last page. */
+  next: TimelinePosition | null;
+  /** Entries of the chosen kinds on all pages. */
+  total: number;
   gapCount: number;
 }) {
+  // Filters start from the newest page again.
+  const first = { ...view, before: undefined };
   const allKinds = view.kinds.length === timelineKinds.length;
   // From "everything", a kind narrows to that kind; after that, kinds toggle on and off (none left = everything).
   const toggle = (kind: (typeof timelineKinds)[number]) => {
@@ -45,14 +58,14 @@ export function TimelineTab({
       : view.kinds.includes(kind)
         ? view.kinds.filter((k) => k !== kind)
         : [...view.kinds, kind];
-    return travelerViewHref(externalUserId, { ...view, kinds: chosen.length ? chosen : [...timelineKinds] });
+    return travelerViewHref(externalUserId, { ...first, kinds: chosen.length ? chosen : [...timelineKinds] });
   };
   return (
     <div className="flex flex-col gap-3">
       <nav aria-label="Timeline filters" className="flex flex-wrap items-center gap-2">
         <span className="text-xs text-muted-foreground">Show:</span>
         <Link
-          href={travelerViewHref(externalUserId, { ...view, kinds: [...timelineKinds], gapsOnly: false })}
+          href={travelerViewHref(externalUserId, { ...first, kinds: [...timelineKinds], gapsOnly: false })}
           aria-current={allKinds && !view.gapsOnly ? "true" : undefined}
           className={chip(allKinds && !view.gapsOnly)}
         >
@@ -67,7 +80,7 @@ export function TimelineTab({
           );
         })}
         <Link
-          href={travelerViewHref(externalUserId, { ...view, gapsOnly: !view.gapsOnly })}
+          href={travelerViewHref(externalUserId, { ...first, gapsOnly: !view.gapsOnly })}
           aria-current={view.gapsOnly ? "true" : undefined}
           className={chip(view.gapsOnly)}
         >
@@ -77,7 +90,7 @@ export function TimelineTab({
       <p className="text-xs text-muted-foreground">
         {view.gapsOnly
           ? "Only the gaps: things that should have happened and did not, or whose webhook never arrived."
-          : `${allKinds ? "Every kind" : view.kinds.map((kind) => timelineKindLabels[kind]).join(", ")}, newest first; gaps are always shown. Times are UTC (webhooks at the event's own time).`}
+          : `${allKinds ? "Every kind" : view.kinds.map((kind) => timelineKindLabels[kind]).join(", ")}, newest first, ${TIMELINE_PAGE_SIZE} a page; gaps are always shown. Times are UTC (webhooks at the event's own time). Opening this page is recorded in the audit log, not here.`}
       </p>
       {entries.length === 0 ? (
         <p className="text-sm text-muted-foreground">{view.gapsOnly ? "No gaps found." : "Nothing yet."}</p>
@@ -86,6 +99,7 @@ export function TimelineTab({
           {entries.map((entry, index) => (
             <li
               key={`${entry.at}-${entry.kind}-${index}`}
+              data-kind={entry.kind}
               className={cn(
                 "flex flex-wrap items-baseline gap-2 rounded px-1",
                 entry.kind === "gap" && entry.tone === "warning" && "bg-amber-50 dark:bg-amber-900/20",
@@ -107,6 +121,24 @@ export function TimelineTab({
             </li>
           ))}
         </ol>
+      )}
+      {!view.gapsOnly && (view.before || next) && (
+        <nav aria-label="Timeline pages" className="flex flex-wrap items-center gap-3 text-sm">
+          <span className="text-xs text-muted-foreground" data-testid="timeline-total">
+            {total} {total === 1 ? "entry" : "entries"} in all
+            {entries[0] && entries.at(-1) ? `; this page ${utc(entries[0].at)} back to ${utc(entries.at(-1)!.at)}` : ""}
+          </span>
+          {view.before && (
+            <Link className="underline" href={travelerViewHref(externalUserId, first)}>
+              Newest
+            </Link>
+          )}
+          {next && (
+            <Link className="underline" href={travelerViewHref(externalUserId, { ...view, before: next })}>
+              Older entries
+            </Link>
+          )}
+        </nav>
       )}
     </div>
   );

@@ -18,6 +18,7 @@ import { dashboardName, esimDataMeter, packageUsages } from "@/lib/travelers/met
 import {
   travelerTabs,
   travelerViewHref,
+  gapsOnPage,
   withGaps,
   type TravelerTab,
   type TravelerView,
@@ -124,8 +125,9 @@ export async function TravelerPageView(props: ViewProps) {
     view.tab === "timeline"
       ? travelerTimeline(externalUserId, {
           kinds: view.kinds,
+          before: view.before ?? null,
           links: { apiLog: may(staff, "apiLog.read"), audit: may(staff, "audit.read") },
-        }).then((entries) => ({ tab: "timeline" as const, entries }))
+        }).then((page) => ({ tab: "timeline" as const, page }))
       : usageSamples(externalUserId).then((samples) => ({
           tab: view.tab === "usage" ? ("usage" as const) : ("overview" as const),
           samples,
@@ -194,7 +196,7 @@ export async function TravelerPageView(props: ViewProps) {
         {travelerTabs.map((tab) => (
           <Link
             key={tab}
-            href={travelerViewHref(externalUserId, { ...view, tab })}
+            href={travelerViewHref(externalUserId, { ...view, tab, before: undefined })}
             aria-current={view.tab === tab ? "page" : undefined}
             className={cn(
               "-mb-px border-b-2 px-3 py-2 text-sm",
@@ -217,7 +219,17 @@ export async function TravelerPageView(props: ViewProps) {
         <TimelineTab
           externalUserId={externalUserId}
           view={view}
-          entries={withGaps(tabData.entries, gaps, view.gapsOnly)}
+          entries={
+            view.gapsOnly
+              ? withGaps([], gaps, true)
+              : withGaps(
+                  tabData.page.entries,
+                  gapsOnPage(gaps, { before: view.before ?? null, next: tabData.page.next }),
+                  false,
+                )
+          }
+          next={view.gapsOnly ? null : tabData.page.next}
+          total={tabData.page.total}
           gapCount={gaps.length}
         />
       ) : (

@@ -22,14 +22,16 @@ export function UsageChart({
   label,
   rows,
   endsAt,
-  showBytes,
+  gbDomain,
 }: {
   label: string;
   rows: UsageChartRow[];
   /** When the package (or the trip's coverage) ends, drawn when it falls within the projection. */
   endsAt: number | null;
-  showBytes: boolean;
+  /** The GB axis tied to the percent axis (0 to the package size, lib/travelers/usage.ts), or null for none. */
+  gbDomain: [number, number] | null;
 }) {
+  const showBytes = gbDomain !== null;
   return (
     <div className="h-56 w-full" role="img" aria-label={`Data used over time, ${label}`}>
       <ResponsiveContainer width="100%" height="100%">
@@ -44,7 +46,9 @@ export function UsageChart({
             fontSize={11}
           />
           <YAxis yAxisId="percent" domain={[0, 100]} unit="%" fontSize={11} />
-          {showBytes && <YAxis yAxisId="bytes" orientation="right" unit=" GB" fontSize={11} />}
+          {gbDomain && (
+            <YAxis yAxisId="bytes" orientation="right" domain={gbDomain} allowDataOverflow unit=" GB" fontSize={11} />
+          )}
           <Tooltip
             labelFormatter={(value) => fullFormat(Number(value))}
             formatter={(value, name) => [

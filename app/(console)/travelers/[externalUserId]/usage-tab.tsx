@@ -16,6 +16,7 @@ import {
   usagePoints,
   type BurnEstimate,
   type UsagePointSource,
+  usageChartAxes,
 } from "@/lib/travelers/usage";
 import { UsageChart } from "./usage-chart";
 
@@ -163,7 +164,11 @@ export function UsageTab({
                     endsAt={
                       estimate.status === "expires_first" && estimate.limitAt ? Date.parse(estimate.limitAt) : null
                     }
-                    showBytes={points.some((point) => point.usedBytes !== null && point.source !== "activation")}
+                    gbDomain={
+                      points.some((point) => point.usedBytes !== null && point.source !== "activation")
+                        ? usageChartAxes(points, pkg.totalBytes).gb
+                        : null
+                    }
                   />
                 )}
                 <table className="w-full max-w-xl text-xs">
