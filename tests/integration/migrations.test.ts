@@ -36,8 +36,14 @@ const catalogQuery = `
  *   list's default sort; Prisma has no NULLS LAST.
  * - WebhookEvent_forwardPending_idx: the events still to be forwarded (WHERE "forwardPending"); Prisma 6 has no
  *   partial index, and a full one would grow with every event.
+ * - TravelerPackage_active_expiresAt_idx: active packages ("expiresAt" INCLUDE "usagePercent" WHERE activated), the
+ *   count the overview and the health panels read; Prisma 6 has no partial index.
  */
-const migrationOnlyIndexes = ["Traveler_lastEventAt_externalUserId_idx", "WebhookEvent_forwardPending_idx"];
+const migrationOnlyIndexes = [
+  "Traveler_lastEventAt_externalUserId_idx",
+  "WebhookEvent_forwardPending_idx",
+  "TravelerPackage_active_expiresAt_idx",
+];
 const indexQuery = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'
   AND tablename <> '_console_migrations' ORDER BY indexname`;
 
