@@ -42,7 +42,23 @@ const columns = (sort: string): Column<WebhookRow>[] => [
       </span>
     ),
   },
-  { id: "traveler", header: "Traveler", cell: (row) => <ParamLink param="user" value={row.externalUserId} /> },
+  {
+    id: "traveler",
+    header: "Traveler",
+    // The traveler's own page; narrowing the list to them is the Traveler filter above.
+    cell: (row) =>
+      row.externalUserId ? (
+        <Link
+          href={`/travelers/${encodeURIComponent(row.externalUserId)}`}
+          className="font-mono text-xs hover:underline"
+          title={`Open traveler ${row.externalUserId}`}
+        >
+          {row.externalUserId}
+        </Link>
+      ) : (
+        <span className="text-muted-foreground">—</span>
+      ),
+  },
   { id: "booking", header: "Booking", cell: (row) => <ParamLink param="booking" value={row.bookingId} /> },
   { id: "package", header: "Package", cell: (row) => <ParamLink param="package" value={row.packageId} /> },
   {
