@@ -6,7 +6,6 @@ import { ActionButton } from "@/components/action/action-button";
 import { ActionDialog } from "@/components/action/action-dialog";
 import { ActionMessage } from "@/components/action/action-message";
 import { ConfirmCheck } from "@/components/action/confirm-check";
-import { HiddenFields } from "@/components/action/hidden-fields";
 import { useDialogAction, useServerAction } from "@/components/action/use-server-action";
 import { Bar } from "@/components/ui/bar";
 import { Button } from "@/components/ui/button";
