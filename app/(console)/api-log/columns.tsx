@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { ApiCallRow } from "@/lib/hubby/api-log-queries";
-import { formatDateTime, formatNumber } from "@/lib/format";
+import { formatNumber, utcStamp } from "@/lib/format";
 import type { Column } from "@/components/data-table";
 import { Badge } from "@/components/ui/badge";
 
@@ -26,7 +26,7 @@ export const apiCallColumns: Column<ApiCallRow>[] = [
     className: "whitespace-nowrap",
     cell: (row) => (
       <Link href={`/api-log/${row.id}`} className="hover:underline" title="Request and response of this attempt">
-        {formatDateTime(row.at, "seconds")}
+        {utcStamp(row.at, { precision: "second", suffix: false })}
       </Link>
     ),
   },

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { auditNames, auditQuerySchema, listAuditEntries, type AuditRow } from "@/lib/audit/queries";
 import { auditTarget, detailSummary, type NameLookup } from "@/lib/audit/describe";
 import { refusalReasonsOfLastDay } from "@/lib/audit/refusals";
-import { formatDateTime } from "@/lib/format";
+import { utcStamp } from "@/lib/format";
 import { isFiltered, parseSearchParams, type RawSearchParams } from "@/lib/url-params";
 import { DataTable, type Column } from "@/components/data-table";
 import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
@@ -29,7 +29,7 @@ const columnsFor = (names: NameLookup): Column<AuditRow>[] => [
     className: "whitespace-nowrap",
     cell: (row) => (
       <Link href={`/audit/${row.id}`} className="hover:underline" title="Every detail of this entry">
-        {formatDateTime(row.at, "seconds")}
+        {utcStamp(row.at, { precision: "second", suffix: false })}
       </Link>
     ),
   },

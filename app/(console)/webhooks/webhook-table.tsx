@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { formatDateTime } from "@/lib/format";
+import { utcStamp } from "@/lib/format";
 import type { WebhookRow } from "@/lib/webhooks/queries";
 import { Badge } from "@/components/ui/badge";
 import { DataTable, type Column } from "@/components/data-table";
@@ -19,7 +19,7 @@ const columns = (sort: string): Column<WebhookRow>[] => [
     header: <SortHeader field="receivedAt" label="Received (UTC)" sort={sort} firstDirection="desc" />,
     cell: (row) => (
       <Link href={`/webhooks/${row.id}`} className="whitespace-nowrap hover:underline">
-        {formatDateTime(row.receivedAt, "seconds")}
+        {utcStamp(row.receivedAt, { precision: "second", suffix: false })}
       </Link>
     ),
   },
@@ -66,7 +66,9 @@ const columns = (sort: string): Column<WebhookRow>[] => [
     header: <SortHeader field="eventAt" label="Event time (UTC)" sort={sort} firstDirection="desc" />,
     cell: (row) =>
       row.eventAt ? (
-        <span className="whitespace-nowrap text-muted-foreground">{formatDateTime(row.eventAt, "seconds")}</span>
+        <span className="whitespace-nowrap text-muted-foreground">
+          {utcStamp(row.eventAt, { precision: "second", suffix: false })}
+        </span>
       ) : (
         <span className="text-muted-foreground">—</span>
       ),
