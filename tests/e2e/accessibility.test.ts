@@ -41,9 +41,10 @@ function webhookSend(event: string, externalUserId: string) {
 
 /**
  * Opens a screen, waits until it has rendered (its h1, every streamed widget in) and runs axe on it. Fails at once if
- * the console's error screen shows instead.
+ * the console's error screen shows instead; axe's findings are collected in `findings` when given, so one run lists
+ * every screen's violations.
  */
-async function checkScreen(page: Page, url: string) {
+async function checkScreen(page: Page, url: string, findings?: string[]) {
   await page.goto(url);
   const heading = page.getByRole("heading", { level: 1 }).first();
   await heading.waitFor();
@@ -51,12 +52,15 @@ async function checkScreen(page: Page, url: string) {
     "This screen could not be shown",
   );
   await page.getByTestId("widget-skeleton").first().waitFor({ state: "detached" });
-  await expectAccessible(page, url);
+  if (!findings) return expectAccessible(page, url);
+  await expectAccessible(page, url).catch((error: Error) => findings.push(error.message));
 }
 
 /** The first row link of the screen's table that leads to `pattern`, e.g. a detail page. */
 async function firstLinkTo(page: Page, pattern: RegExp): Promise<string> {
-  const hrefs = await page.locator("main table a[href]").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+  const hrefs = await page
+    .locator("main table a[href]")
+    .evaluateAll((links) => links.map((a) => a.getAttribute("href")));
   const href = hrefs.find((value): value is string => value !== null && pattern.test(value.split("?")[0]!));
   if (!href) throw new Error(`${pathAndQuery(page)} links to nothing like ${pattern}`);
   return href;
@@ -70,22 +74,26 @@ describe("accessibility (axe-core: no serious or critical violation)", () => {
       webhookSend("esim.installed", traveler);
       const { page } = await browser.signedIn(account);
 
+      const findings: string[] = [];
+      const check = (url: string) => checkScreen(page, url, findings);
+
       const screens = [...screensFor(role).map((screen) => screen.href), ...subScreens[role]];
-      for (const url of screens) await checkScreen(page, url);
+      for (const url of screens) await check(url);
 
       // Detail screens, reached the way staff reach them: from their list.
-      await checkScreen(page, `/webhooks?user=${traveler}`);
-      await checkScreen(page, await firstLinkTo(page, /^\/webhooks\/\d+$/));
-      await checkScreen(page, `/webhooks?user=${traveler}`);
-      await checkScreen(page, await firstLinkTo(page, /^\/travelers\/[^/]+$/));
+      await check(`/webhooks?user=${traveler}`);
+      await check(await firstLinkTo(page, /^\/webhooks\/\d+$/));
+      await check(`/webhooks?user=${traveler}`);
+      await check(await firstLinkTo(page, /^\/travelers\/[^/]+$/));
       expect(pathOf(page)).toBe(`/travelers/${traveler}`);
-      for (const tab of ["timeline", "usage"]) await checkScreen(page, `/travelers/${traveler}?tab=${tab}`);
+      for (const tab of ["timeline", "usage"]) await check(`/travelers/${traveler}?tab=${tab}`);
       if (role === "admin") {
-        await checkScreen(page, "/audit");
-        await checkScreen(page, await firstLinkTo(page, /^\/audit\/\d+$/));
-        await checkScreen(page, "/api-log");
-        await checkScreen(page, await firstLinkTo(page, /^\/api-log\/\d+$/));
+        await check("/audit");
+        await check(await firstLinkTo(page, /^\/audit\/\d+$/));
+        await check("/api-log");
+        await check(await firstLinkTo(page, /^\/api-log\/\d+$/));
       }
+      expect(findings.join("\n")).toBe("");
     },
     240_000,
   );
