@@ -82,11 +82,11 @@ describe("the Hubby API log", () => {
     await page.waitForURL((url) => /^\/api-log\/\d+$/.test(url.pathname));
     await page.getByRole("heading", { level: 1, name: /^GET \/destinations/ }).waitFor();
     await expectAccessible(page);
-    const request = page.getByRole("region", { name: "Request" });
+    const request = page.getByRole("region", { name: "Request", exact: true });
     expect(await request.textContent()).toContain("/destinations");
     // The start-up read is the system's; a Refresh pressed by ensureCatalog() would be the admin's, by name.
     expect(await request.textContent()).toMatch(/system \(no staff member\)|Ada Admin \(admin@demo\.hubby\.test\)/);
-    await page.getByRole("region", { name: "Response" }).getByText("Duration").waitFor();
+    await page.getByRole("region", { name: "Response", exact: true }).getByText("Duration").waitFor();
     await page.getByRole("table", { name: "Attempts of this request" }).getByRole("row").nth(1).waitFor();
   });
 
