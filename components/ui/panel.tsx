@@ -11,11 +11,7 @@ export function Panel({
   ...props
 }: Omit<React.HTMLAttributes<HTMLElement>, "title"> & { headingId: string; title: React.ReactNode }) {
   return (
-    <section
-      className={cn(cardSurface, "flex flex-col gap-3 p-4", className)}
-      aria-labelledby={headingId}
-      {...props}
-    >
+    <section className={cn(cardSurface, "flex flex-col gap-3 p-4", className)} aria-labelledby={headingId} {...props}>
       <h2 id={headingId} className="text-sm font-semibold">
         {title}
       </h2>

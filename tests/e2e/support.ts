@@ -359,7 +359,9 @@ export async function expectAccessible(page: Page, what = pathAndQuery(page)) {
   if (failing.length === 0) return;
   const lines = failing.flatMap((violation) => [
     `  ${violation.id} (${violation.impact}): ${violation.help}`,
-    ...violation.nodes.slice(0, 5).map((node) => `    ${node.target.join(" ")}: ${node.failureSummary?.split("\n")[1]?.trim() ?? ""}`),
+    ...violation.nodes
+      .slice(0, 5)
+      .map((node) => `    ${node.target.join(" ")}: ${node.failureSummary?.split("\n")[1]?.trim() ?? ""}`),
   ]);
   throw new Error(`axe found serious or critical accessibility violations on ${what}:\n${lines.join("\n")}`);
 }
