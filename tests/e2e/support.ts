@@ -338,7 +338,9 @@ const FAILING_IMPACTS = new Set(["serious", "critical"]);
 async function analyzeSettled(page: Page) {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await new AxeBuilder({ page }).analyze();
+      // Frames hold Hubby's own HTML (instruction previews), sandboxed without scripts on purpose: axe cannot run
+      // inside them, and waiting for it to try times the journey out. The console's pages are what is checked.
+      return await new AxeBuilder({ page }).exclude("iframe").analyze();
     } catch (error) {
       const navigated = /Execution context was destroyed|navigat|Target (page|closed)/i.test(String(error));
       if (!navigated || attempt === 3) throw error;
