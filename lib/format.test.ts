@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDateTime, formatNumber, utcStamp } from "./format";
+import { axisTick, formatNumber, utcStamp } from "./format";
 
 describe("utcStamp", () => {
   it("writes UTC digits to the precision asked, whatever the input's offset", () => {
@@ -10,16 +10,19 @@ describe("utcStamp", () => {
     );
   });
 
+  it("writes a day alone as its date", () => {
+    expect(utcStamp("2026-12-03T23:30:00-02:00", { precision: "day", suffix: false })).toBe("2026-12-04");
+  });
+
   it("gives a dash for none or an unreadable value", () => {
     for (const value of [null, undefined, "", "not a date"]) expect(utcStamp(value)).toBe("—");
   });
 });
 
-describe("formatDateTime and formatNumber", () => {
-  it("write UTC dates and grouped digits the same on every machine", () => {
-    expect(formatDateTime("2026-12-03T23:30:00-02:00")).toBe("4 Dec 2026, 01:30");
-    expect(formatDateTime("2026-12-03T13:18:10Z", "seconds")).toBe("3 Dec 2026, 13:18:10");
-    expect(formatDateTime("2026-12-03T13:18:10Z", "day")).toBe("3 Dec 2026");
+describe("axisTick and formatNumber", () => {
+  it("write UTC chart ticks and grouped digits the same on every machine", () => {
+    expect(axisTick("2026-12-03T23:30:00-02:00", "day")).toBe("4 Dec");
+    expect(axisTick("2026-12-03T00:05:00Z", "hour")).toBe("00:05");
     expect(formatNumber(1234567)).toBe("1,234,567");
   });
 });

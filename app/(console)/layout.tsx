@@ -8,6 +8,7 @@ import { CommandPalette } from "@/components/command-palette";
 import { paletteCommandsFor } from "@/components/command-palette-commands";
 import { AlertBell } from "@/components/shell/alert-bell";
 import { EnvironmentBadge } from "@/components/shell/environment-badge";
+import { MobileNav } from "@/components/shell/mobile-nav";
 import { Sidebar } from "@/components/shell/sidebar";
 import { SignOutButton } from "@/components/shell/sign-out-button";
 import { DisabledEndpointsNotice } from "./forwarding/disabled-endpoints-notice";
@@ -44,9 +45,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
             <SignOutButton />
           </div>
         </header>
-        <div className="border-b border-border md:hidden">
-          <Sidebar screens={screensFor(staff.role)} />
-        </div>
+        <MobileNav screens={screensFor(staff.role)} />
         <DisabledEndpointsNotice role={staff.role} />
         <main className="flex-1 p-4 md:p-6">{children}</main>
       </div>

@@ -11,10 +11,10 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
+import { axisTick } from "@/lib/format";
 
 const palette = ["#0f766e", "#6366f1", "#f59e0b", "#ef4444", "#0ea5e9", "#84cc16", "#a855f7", "#64748b"];
-const dayFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
-const formatDay = (value: unknown) => dayFormat.format(new Date(`${String(value)}T00:00:00Z`));
+const formatDay = (value: unknown) => axisTick(`${String(value)}T00:00:00Z`, "day");
 
 type Point = Record<string, number | string>;
 type SeriesKey = { key: string; label: string };

@@ -1,5 +1,6 @@
 import * as React from "react";
 import { cn } from "@/lib/utils";
+import { cardSurface } from "./card";
 
 /** A bordered section of a screen named by its heading (a landmark screen readers and tests can find by name). */
 export function Panel({
@@ -10,11 +11,7 @@ export function Panel({
   ...props
 }: Omit<React.HTMLAttributes<HTMLElement>, "title"> & { headingId: string; title: React.ReactNode }) {
   return (
-    <section
-      className={cn("flex flex-col gap-3 rounded-lg border p-4", className)}
-      aria-labelledby={headingId}
-      {...props}
-    >
+    <section className={cn(cardSurface, "flex flex-col gap-3 p-4", className)} aria-labelledby={headingId} {...props}>
       <h2 id={headingId} className="text-sm font-semibold">
         {title}
       </h2>

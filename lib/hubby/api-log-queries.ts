@@ -138,3 +138,28 @@ export async function listApiEndpoints(): Promise<string[]> {
   const groups = await db().apiCall.groupBy({ by: ["endpoint"], orderBy: { endpoint: "asc" } });
   return groups.map((group) => group.endpoint);
 }
+
+/**
+ * One attempt with everything the detail page shows: the staff member's name (the row keeps their id and email as
+ * they were), and every attempt of the same request, oldest first. Null when there is none with that id.
+ */
+export async function findApiCall(id: string) {
+  if (!/^\d{1,18}$/.test(id)) return null;
+  const call = await db().apiCall.findUnique({ where: { id: BigInt(id) } });
+  if (!call) return null;
+  const [staff, attempts] = await Promise.all([
+    call.staffId
+      ? db().staffUser.findUnique({ where: { id: call.staffId }, select: { name: true, email: true } })
+      : null,
+    db()
+      .apiCall.findMany({
+        where: { requestId: call.requestId },
+        orderBy: [{ at: "asc" }, { id: "asc" }],
+        take: 20,
+        select: listSelect,
+      })
+      .then(withTextIds),
+  ]);
+  return { ...call, id: call.id.toString(), staffName: staff?.name ?? null, attempts };
+}
+export type ApiCallDetail = NonNullable<Awaited<ReturnType<typeof findApiCall>>>;

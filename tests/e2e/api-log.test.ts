@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { DEMO, browserPerFile, expectBrowserError, expectScreen, failedLoad, pathOf } from "./support";
+import {
+  DEMO,
+  browserPerFile,
+  ensureCatalog,
+  expectAccessible,
+  expectBrowserError,
+  expectScreen,
+  failedLoad,
+  pathOf,
+} from "./support";
 
 const FORBIDDEN_HEADING = "You do not have access to this page";
 const HEADING = "Hubby API log";
@@ -51,6 +60,34 @@ describe("the Hubby API log", () => {
     await page.getByRole("link", { name: "Clear filters" }).click();
     await page.waitForURL((url) => url.pathname === "/api-log" && url.search === "");
     expect(await page.getByRole("search").getByLabel("Outcome", { exact: true }).inputValue()).toBe("all");
+  });
+
+  it("rows are one line each and open a detail page with the whole request and response", async () => {
+    const { page } = await browser.signedIn(DEMO.admin);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    // The catalog read at start is a Hubby call of the system; it is in the log by the time the catalog shows.
+    await ensureCatalog(page);
+    await page.goto("/api-log?endpoint=GET%20%2Fdestinations");
+    await expectScreen(page, HEADING);
+    const table = page.getByRole("table", { name: "Hubby API calls" });
+    const row = table.getByRole("row").nth(1);
+    const cellHeights = await row.locator("td").evaluateAll((cells) => cells.map((cell) => cell.clientHeight));
+    expect(Math.max(...cellHeights), "a row is one text line (plus padding)").toBeLessThan(48);
+    const scroll = await page
+      .getByRole("region", { name: "Hubby API calls (scrollable)" })
+      .evaluate((box) => box.scrollWidth - box.clientWidth);
+    expect(scroll, "the table fits a 1280 px screen without sideways scrolling").toBeLessThanOrEqual(0);
+
+    await row.getByRole("link").first().click();
+    await page.waitForURL((url) => /^\/api-log\/\d+$/.test(url.pathname));
+    await page.getByRole("heading", { level: 1, name: /^GET \/destinations/ }).waitFor();
+    await expectAccessible(page);
+    const request = page.getByRole("region", { name: "Request", exact: true });
+    expect(await request.textContent()).toContain("/destinations");
+    // The start-up read is the system's; a Refresh pressed by ensureCatalog() would be the admin's, by name.
+    expect(await request.textContent()).toMatch(/system \(no staff member\)|Ada Admin \(admin@demo\.hubby\.test\)/);
+    await page.getByRole("region", { name: "Response", exact: true }).getByText("Duration").waitFor();
+    await page.getByRole("table", { name: "Attempts of this request" }).getByRole("row").nth(1).waitFor();
   });
 
   it("a malformed URL still shows the screen, with default filters", async () => {

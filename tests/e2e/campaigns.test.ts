@@ -51,6 +51,18 @@ async function runFinished(page: Page, timeout = 60_000) {
   );
 }
 
+/**
+ * Presses the dry run's Run button and confirms: the dialog names the row count and the cost again, and nothing starts
+ * until its own button is pressed.
+ */
+async function confirmRun(page: Page, rows: number) {
+  const dialog = page.getByRole("dialog", { name: new RegExp(`^Run ${rows} rows?, about €\\d`) });
+  await dialog.waitFor();
+  expect(await page.getByRole("progressbar", { name: "Campaign progress" }).count()).toBe(0);
+  await dialog.getByRole("button", { name: `Run ${rows} row${rows === 1 ? "" : "s"}`, exact: true }).click();
+  await dialog.waitFor({ state: "hidden" });
+}
+
 async function sandboxFaults(method: "POST" | "DELETE", rule?: Record<string, unknown>) {
   const response = await fetch(`${SANDBOX_URL}/_sandbox/faults`, {
     method,
@@ -105,6 +117,7 @@ describe("campaigns", () => {
 
     const run = page.getByRole("button", { name: /^Run: issue 3 bookings for €/ });
     await run.click();
+    await confirmRun(page, 3);
     const bar = page.getByRole("progressbar", { name: "Campaign progress" });
     await bar.waitFor({ timeout: 30_000 });
     await runFinished(page);
@@ -165,6 +178,7 @@ describe("campaigns", () => {
     await sandboxFaults("POST", { kind: "latency", method: "POST", path: "/bookings", ms: 8_000 });
     try {
       await run.click();
+      await confirmRun(page, 8);
       await page.getByRole("button", { name: "Pause", exact: true }).click({ timeout: 30_000 });
       await page.getByRole("button", { name: "Resume", exact: true }).waitFor();
       // The controls follow the progress poll; the heading follows the page's refresh after the action, which may
@@ -212,6 +226,7 @@ describe("campaigns", () => {
     await submitUpload(page, `E2E funnel ${tag}`, csv);
     const id = await campaignPage(page);
     await page.getByRole("button", { name: /^Run: issue 2 bookings for €/ }).click({ timeout: 60_000 });
+    await confirmRun(page, 2);
     await runFinished(page);
 
     // The console learns of the travelers from Hubby's webhooks (booking.within_cutoff: departure within 7 days).

@@ -154,7 +154,7 @@ describe("sessions", () => {
     expect(await rows.count()).toBe(2);
     const other = rows.filter({ hasNot: laptop.page.getByText("This browser") });
     const otherTestId = (await other.getAttribute("data-testid"))!;
-    await other.getByRole("button", { name: /^End the session on / }).click();
+    await other.getByRole("button", { name: /^End session on / }).click();
     await laptop.page.getByTestId(otherTestId).waitFor({ state: "detached" });
     expect(await rows.count()).toBe(1);
 

@@ -9,6 +9,7 @@ import {
   type Locator,
   type Page,
 } from "playwright-core";
+import { AxeBuilder } from "@axe-core/playwright";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { FORBIDDEN_MESSAGE } from "@/lib/actions";
 
@@ -324,6 +325,47 @@ export async function expectScreen(page: Page, heading: string) {
     const text = (await page.getByRole("main").textContent())?.replace(/\s+/g, " ").trim();
     throw new Error(`${pathAndQuery(page)} shows the console error screen instead of "${heading}": ${text}`);
   }
+  await expectAccessible(page);
+}
+
+/** The axe-core impacts that fail a test: what blocks or seriously hinders someone using assistive technology. */
+const FAILING_IMPACTS = new Set(["serious", "critical"]);
+
+/**
+ * axe's run, once more if the page navigated under it (a screen that reloads itself, a redirect after an action):
+ * the check is of the page that stays, not an error of the test.
+ */
+async function analyzeSettled(page: Page) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // Frames hold Hubby's own HTML (instruction previews), sandboxed without scripts on purpose: axe cannot run
+      // inside them, and waiting for it to try times the journey out. The console's pages are what is checked.
+      return await new AxeBuilder({ page }).exclude("iframe").analyze();
+    } catch (error) {
+      const navigated = /Execution context was destroyed|navigat|Target (page|closed)/i.test(String(error));
+      if (!navigated || attempt === 3) throw error;
+      await page.waitForLoadState("load");
+    }
+  }
+}
+
+/**
+ * Runs axe-core (every rule of its default set) on the page as it is now and fails, listing rule, impact, help and
+ * the offending elements, on any serious or critical violation. Minor and moderate findings are left to review.
+ * Called by expectScreen(), so every console screen a journey waits for is checked; call it again after opening a
+ * dialog or a menu to check what it shows.
+ */
+export async function expectAccessible(page: Page, what = pathAndQuery(page)) {
+  const results = await analyzeSettled(page);
+  const failing = results.violations.filter((violation) => FAILING_IMPACTS.has(violation.impact ?? ""));
+  if (failing.length === 0) return;
+  const lines = failing.flatMap((violation) => [
+    `  ${violation.id} (${violation.impact}): ${violation.help}`,
+    ...violation.nodes
+      .slice(0, 5)
+      .map((node) => `    ${node.target.join(" ")}: ${node.failureSummary?.split("\n")[1]?.trim() ?? ""}`),
+  ]);
+  throw new Error(`axe found serious or critical accessibility violations on ${what}:\n${lines.join("\n")}`);
 }
 
 /**

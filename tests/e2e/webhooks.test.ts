@@ -48,8 +48,10 @@ describe("the webhook inbox", () => {
     await result.waitFor();
     expect(await result.textContent()).toContain("Nothing would change");
 
-    // The same event is on the traveler's page (stored state: this sample traveler is unknown to the sandbox).
-    await page.goto(`/travelers?q=${user}&go=1`);
+    // The row's traveler leads to the traveler's page (not to a filter of this list), where the same event is
+    // (stored state: this sample traveler is unknown to the sandbox).
+    await page.goto(`/webhooks?user=${user}`);
+    await rows.first().getByRole("link", { name: user, exact: true }).click();
     await page.waitForURL((url) => url.pathname === `/travelers/${user}`);
     await expectScreen(page, user);
     // The timeline is its own tab of the traveler page.

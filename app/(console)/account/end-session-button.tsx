@@ -16,7 +16,7 @@ export function EndSessionButton({ id, device }: { id: string; device: string })
         variant="outline"
         size="sm"
         pending={call.pending}
-        aria-label={`End the session on ${device}`}
+        aria-label={`End session on ${device}`}
       >
         End session
       </ActionButton>

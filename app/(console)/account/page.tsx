@@ -8,7 +8,7 @@ import { ChangePasswordForm } from "./change-password-form";
 import { AlertEmailsSection } from "./alert-emails-section";
 import { TwoFactorManage, TwoFactorSetup } from "./two-factor-card";
 import { twoFactorRequiredFor, twoFactorStatus } from "@/lib/auth/two-factor";
-import { formatDateTime } from "@/lib/format";
+import { utcStamp } from "@/lib/format";
 import { SessionsTable } from "./sessions-table";
 
 export const metadata: Metadata = { title: "My account" };
@@ -38,7 +38,7 @@ export default async function AccountPage() {
             <dt className="text-muted-foreground">Role</dt>
             <dd>{profile ? roleLabels[profile.role] : ""}</dd>
             <dt className="text-muted-foreground">Last sign-in</dt>
-            <dd>{profile?.lastLoginAt ? `${formatDateTime(profile.lastLoginAt)} UTC` : "—"}</dd>
+            <dd>{profile?.lastLoginAt ? utcStamp(profile.lastLoginAt) : "—"}</dd>
           </dl>
         </CardContent>
       </Card>
@@ -55,8 +55,8 @@ export default async function AccountPage() {
           {twoFactor.enabled ? (
             <div className="flex flex-col gap-3">
               <p className="text-sm" data-testid="two-factor-status">
-                On since {formatDateTime(twoFactor.enabledAt)} UTC. {twoFactor.recoveryCodesLeft} of 10 recovery codes
-                left. Lost your phone? Sign in with a recovery code and ask an admin to reset two-factor.
+                On since {utcStamp(twoFactor.enabledAt)}. {twoFactor.recoveryCodesLeft} of 10 recovery codes left. Lost
+                your phone? Sign in with a recovery code and ask an admin to reset two-factor.
               </p>
               <TwoFactorManage required={required} />
             </div>

@@ -1,7 +1,7 @@
 import { DataTable, type Column } from "@/components/data-table";
 import { Badge } from "@/components/ui/badge";
 import type { ActiveSession } from "@/lib/auth/sessions";
-import { formatDateTime } from "@/lib/format";
+import { utcStamp } from "@/lib/format";
 import { EndSessionButton } from "./end-session-button";
 
 const columns: readonly Column<ActiveSession>[] = [
@@ -21,8 +21,8 @@ const columns: readonly Column<ActiveSession>[] = [
     header: "Signed in with",
     cell: (session) => (session.method === "sso" ? "Single sign-on" : "Password"),
   },
-  { id: "created", header: "Signed in", cell: (session) => `${formatDateTime(session.createdAt)} UTC` },
-  { id: "lastSeen", header: "Last seen", cell: (session) => `${formatDateTime(session.lastSeenAt)} UTC` },
+  { id: "created", header: "Signed in", cell: (session) => utcStamp(session.createdAt) },
+  { id: "lastSeen", header: "Last seen", cell: (session) => utcStamp(session.lastSeenAt) },
   {
     id: "actions",
     header: <span className="sr-only">Actions</span>,

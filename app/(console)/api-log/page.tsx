@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { requirePermission } from "@/lib/auth/staff";
 
 import {
@@ -7,17 +6,16 @@ import {
   apiLogQuerySchema,
   listApiCalls,
   listApiEndpoints,
-  type ApiCallRow,
   type ApiLogOutcome,
 } from "@/lib/hubby/api-log-queries";
-import { formatDateTime, formatNumber } from "@/lib/format";
+import { formatNumber } from "@/lib/format";
 import { isFiltered, parseSearchParams, type RawSearchParams } from "@/lib/url-params";
-import { DataTable, type Column } from "@/components/data-table";
+import { DataTable } from "@/components/data-table";
 import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 import { DateRangeFilter, FilterBar, SearchFilter, SelectFilter } from "@/components/list/filter-bar";
 import { ListHeader } from "@/components/list/list-header";
 import { Pagination } from "@/components/pagination";
-import { Badge } from "@/components/ui/badge";
+import { apiCallColumns } from "./columns";
 
 export const metadata: Metadata = { title: "Hubby API log" };
 
@@ -30,111 +28,6 @@ const outcomeOptions = {
   server_error: "Server error (5xx)",
   no_response: "No response (timeout, network)",
 } satisfies Record<ApiLogOutcome, string>;
-
-function statusBadge(row: ApiCallRow): { label: string; variant: "success" | "warning" | "danger" } {
-  if (row.status === null) return { label: row.errorKind ?? "no response", variant: "danger" };
-  if (row.ok) return { label: String(row.status), variant: "success" };
-  if (row.status >= 400 && row.status < 500) return { label: String(row.status), variant: "warning" };
-  return { label: String(row.status), variant: "danger" };
-}
-
-function apiLogHref(params: Record<string, string>) {
-  return `/api-log?${new URLSearchParams(params).toString()}`;
-}
-
-const columns: Column<ApiCallRow>[] = [
-  { id: "at", header: "Time (UTC)", className: "whitespace-nowrap", cell: (row) => formatDateTime(row.at, "seconds") },
-  {
-    id: "endpoint",
-    header: "Endpoint",
-    className: "whitespace-nowrap",
-    cell: (row) => <code className="text-xs">{row.endpoint}</code>,
-  },
-  {
-    id: "path",
-    header: "Path",
-    className: "max-w-64",
-    cell: (row) => (
-      <code className="block truncate text-xs" title={row.path}>
-        {row.path}
-      </code>
-    ),
-  },
-  {
-    id: "status",
-    header: "Status",
-    className: "whitespace-nowrap",
-    cell: (row) => {
-      const badge = statusBadge(row);
-      return (
-        <>
-          <Badge variant={badge.variant}>{badge.label}</Badge>
-          {row.status !== null && row.errorKind && row.errorKind !== "http" && (
-            <span className="ml-1 text-xs text-muted-foreground">{row.errorKind}</span>
-          )}
-        </>
-      );
-    },
-  },
-  {
-    id: "duration",
-    header: "Duration (ms)",
-    headClassName: "text-right",
-    className: "text-right tabular-nums",
-    cell: (row) => formatNumber(row.durationMs),
-  },
-  {
-    id: "attempt",
-    header: "Attempt",
-    className: "whitespace-nowrap",
-    cell: (row) =>
-      row.attempt > 1 && (
-        <span className="text-xs text-muted-foreground" title={`Retry: attempt ${row.attempt}`}>
-          attempt {row.attempt}
-        </span>
-      ),
-  },
-  {
-    id: "staff",
-    header: "Staff",
-    cell: (row) => row.staffEmail ?? <span className="text-muted-foreground">system</span>,
-  },
-  {
-    id: "traveler",
-    header: "Traveler",
-    className: "max-w-40 truncate",
-    cell: (row) =>
-      row.externalUserId ? (
-        <Link className="hover:underline" href={apiLogHref({ q: row.externalUserId })} title={row.externalUserId}>
-          {row.externalUserId}
-        </Link>
-      ) : (
-        <span className="text-muted-foreground">—</span>
-      ),
-  },
-  {
-    id: "error",
-    header: "Error",
-    className: "max-w-md",
-    cell: (row) => (
-      <>
-        {(row.errorMessage || row.errorCode) && (
-          <span className="block truncate text-xs" title={row.errorMessage ?? undefined}>
-            {row.errorMessage}
-            {row.errorCode && <code className="ml-1 text-muted-foreground">[{row.errorCode}]</code>}
-          </span>
-        )}
-        <Link
-          className="text-xs text-muted-foreground hover:underline"
-          href={apiLogHref({ q: row.requestId })}
-          title="Every attempt of this request"
-        >
-          request {row.requestId}
-        </Link>
-      </>
-    ),
-  },
-];
 
 export default async function ApiLogPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   await requirePermission("apiLog.read");
@@ -185,7 +78,8 @@ export default async function ApiLogPage({ searchParams }: { searchParams: Promi
         ))}
       </dl>
       <DataTable
-        columns={columns}
+        label="Hubby API calls"
+        columns={apiCallColumns}
         rows={rows}
         empty={
           <>

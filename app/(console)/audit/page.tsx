@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import { requirePermission } from "@/lib/auth/staff";
-import { auditQuerySchema, listAuditEntries, type AuditRow } from "@/lib/audit/queries";
+import Link from "next/link";
+import { auditNames, auditQuerySchema, listAuditEntries, type AuditRow } from "@/lib/audit/queries";
+import { auditTarget, detailSummary, type NameLookup } from "@/lib/audit/describe";
 import { refusalReasonsOfLastDay } from "@/lib/audit/refusals";
-import { formatDateTime } from "@/lib/format";
+import { utcStamp } from "@/lib/format";
 import { isFiltered, parseSearchParams, type RawSearchParams } from "@/lib/url-params";
 import { DataTable, type Column } from "@/components/data-table";
 import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
@@ -16,23 +18,46 @@ export const metadata: Metadata = { title: "Audit log" };
 const resultVariant = { ok: "success", error: "danger", refused: "warning" } as const;
 const resultOptions = { all: "All", ok: "OK", error: "Error", refused: "Refused" };
 
-const columns: Column<AuditRow>[] = [
-  { id: "at", header: "Time (UTC)", className: "whitespace-nowrap", cell: (row) => formatDateTime(row.at, "seconds") },
+/**
+ * One line per entry: the actor's and the target's names instead of ids, the details as words cut to one line (the
+ * whole entry is on its own page, which the time links to).
+ */
+const columnsFor = (names: NameLookup): Column<AuditRow>[] => [
+  {
+    id: "at",
+    header: "Time (UTC)",
+    className: "whitespace-nowrap",
+    cell: (row) => (
+      <Link href={`/audit/${row.id}`} className="hover:underline" title="Every detail of this entry">
+        {utcStamp(row.at, { precision: "second", suffix: false })}
+      </Link>
+    ),
+  },
   {
     id: "actor",
     header: "Actor",
-    cell: (row) => row.actorEmail ?? <span className="text-muted-foreground">system</span>,
+    className: "max-w-48 truncate",
+    cell: (row) =>
+      row.actorEmail ? (
+        <span title={row.actorEmail}>{(row.actorId && names.get(row.actorId.toLowerCase())) ?? row.actorEmail}</span>
+      ) : (
+        <span className="text-muted-foreground">system</span>
+      ),
   },
-  { id: "action", header: "Action", cell: (row) => <code className="text-xs">{row.action}</code> },
+  {
+    id: "action",
+    header: "Action",
+    className: "whitespace-nowrap",
+    cell: (row) => <code className="text-xs">{row.action}</code>,
+  },
   {
     id: "target",
     header: "Target",
     className: "max-w-48 truncate",
-    cell: (row) => (
-      <span title={row.targetId ?? undefined}>
-        {row.externalUserId ?? (row.targetType ? `${row.targetType} ${row.targetId ?? ""}` : "—")}
-      </span>
-    ),
+    cell: (row) => {
+      const target = auditTarget(row, names);
+      return <span title={target.title}>{target.text}</span>;
+    },
   },
   {
     id: "result",
@@ -44,18 +69,11 @@ const columns: Column<AuditRow>[] = [
   {
     id: "details",
     header: "Details",
-    className: "max-w-md",
-    cell: (row) => (
-      <>
-        <code
-          className="block truncate text-xs text-muted-foreground"
-          title={row.details ? JSON.stringify(row.details) : undefined}
-        >
-          {row.details ? JSON.stringify(row.details) : ""}
-        </code>
-        {row.requestId && <span className="text-xs text-muted-foreground">request {row.requestId}</span>}
-      </>
-    ),
+    className: "max-w-sm truncate text-xs text-muted-foreground",
+    cell: (row) => {
+      const summary = detailSummary(row.details, names, 200);
+      return summary ? <span title={summary}>{summary}</span> : "—";
+    },
   },
 ];
 
@@ -66,6 +84,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     listAuditEntries(query),
     refusalReasonsOfLastDay("action"),
   ]);
+  const names = await auditNames(rows);
   const refusedTotal = refusals.reduce((sum, entry) => sum + entry.count, 0);
   return (
     <div className="flex flex-col gap-4">
@@ -94,7 +113,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <SelectFilter name="result" label="Result" value={query.result} options={resultOptions} />
         <DateRangeFilter from={query.from} to={query.to} />
       </FilterBar>
-      <DataTable columns={columns} rows={rows} empty="No audit entries match." />
+      <DataTable label="Audit entries" columns={columnsFor(names)} rows={rows} empty="No audit entries match." />
       <Pagination page={query.page} pageSize={pageSize} total={total} />
     </div>
   );

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { formatMoney } from "@/lib/bookings/quote";
 import type { BookingRow } from "@/lib/bookings/queries";
-import { formatDateTime } from "@/lib/format";
+import { utcStamp } from "@/lib/format";
 import { Badge } from "@/components/ui/badge";
 import { DataTable, type Column } from "@/components/data-table";
 
@@ -31,7 +31,7 @@ const columns: Column<BookingRow>[] = [
     header: "Created (UTC)",
     cell: (row) => (
       <Link href={`/bookings/${row.id}`} className="whitespace-nowrap hover:underline">
-        {formatDateTime(row.createdAt)}
+        {utcStamp(row.createdAt, { suffix: false })}
       </Link>
     ),
   },

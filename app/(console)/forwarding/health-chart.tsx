@@ -1,7 +1,6 @@
 "use client";
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-
-const hourFormat = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
+import { axisTick, utcStamp } from "@/lib/format";
 
 /** Delivery attempts per hour, succeeded and failed; aggregated on the server. */
 export function DeliveryHealthChart({
@@ -17,9 +16,9 @@ export function DeliveryHealthChart({
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={series} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="hour" tickFormatter={(value: string) => hourFormat.format(new Date(value))} fontSize={11} />
+          <XAxis dataKey="hour" tickFormatter={(value: string) => axisTick(value, "hour")} fontSize={11} />
           <YAxis allowDecimals={false} fontSize={11} />
-          <Tooltip labelFormatter={(value) => `${hourFormat.format(new Date(String(value)))} UTC`} />
+          <Tooltip labelFormatter={(value) => utcStamp(String(value))} />
           <Bar dataKey="succeeded" stackId="attempts" fill="#0f766e" />
           <Bar dataKey="failed" stackId="attempts" fill="#ef4444" />
         </BarChart>

@@ -134,7 +134,7 @@ export function Matrix({
   lpa: string | null;
 }) {
   return (
-    <div className="overflow-x-auto">
+    <div className="overflow-x-auto" role="region" aria-label="Instructions matrix (scrollable)" tabIndex={0}>
       <table className="w-full border-separate border-spacing-2" data-testid="matrix">
         <thead>
           <tr>

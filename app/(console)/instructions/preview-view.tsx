@@ -31,6 +31,8 @@ export function PreviewViewer({
   }
   return (
     <pre
+      role="region"
+      tabIndex={0}
       aria-label={title}
       data-testid={view.kind === "json" ? "instructions-json" : "instructions-text"}
       className={cn(

@@ -5,13 +5,12 @@ import { jobSystemStatus } from "@/lib/jobs/jobs";
 import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { JobCommand } from "./job-command";
+import { utcStamp } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Jobs" };
 
-const timeFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
-
 function when(date: Date | null) {
-  return date ? `${timeFormat.format(date)} UTC` : "—";
+  return utcStamp(date, { precision: "second" });
 }
 
 function JobTable({

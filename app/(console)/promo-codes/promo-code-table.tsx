@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { formatDateTime } from "@/lib/format";
+import { utcStamp } from "@/lib/format";
 import type { PromoCodeRow } from "@/lib/promo-codes/queries";
 import { Badge } from "@/components/ui/badge";
 import { DataTable, type Column } from "@/components/data-table";
@@ -55,7 +55,7 @@ const columns: Column<PromoCodeRow>[] = [
     cell: (row) =>
       row.intentId ? (
         <Link href={`/bookings/${row.intentId}`} className="whitespace-nowrap text-sm hover:underline">
-          {row.issuedAt ? formatDateTime(row.issuedAt) : "booking"}
+          {row.issuedAt ? utcStamp(row.issuedAt, { suffix: false }) : "booking"}
         </Link>
       ) : (
         <span className="text-xs text-muted-foreground">not by the console</span>
@@ -80,7 +80,7 @@ const columns: Column<PromoCodeRow>[] = [
     cell: (row) =>
       row.redeemedAt ? (
         <span className="flex flex-col">
-          <span className="whitespace-nowrap text-sm">{formatDateTime(row.redeemedAt)}</span>
+          <span className="whitespace-nowrap text-sm">{utcStamp(row.redeemedAt, { suffix: false })}</span>
           {row.redemptionBookingId && (
             <span className="font-mono text-xs text-muted-foreground">{row.redemptionBookingId}</span>
           )}

@@ -1,6 +1,6 @@
 "use client";
 import { roleLabels, type StaffRole } from "@/lib/auth/roles";
-import { formatDateTime } from "@/lib/format";
+import { utcStamp } from "@/lib/format";
 import { ActionDialog } from "@/components/action/action-dialog";
 import { useDialogAction } from "@/components/action/use-server-action";
 import { DataTable, type Column } from "@/components/data-table";
@@ -32,7 +32,7 @@ const columns: Column<PendingInviteRow>[] = [
   { id: "name", header: "Name", cell: (row) => row.name },
   { id: "email", header: "Email", cell: (row) => row.email },
   { id: "role", header: "Role", cell: (row) => roleLabels[row.role] },
-  { id: "expiresAt", header: "Link expires", cell: (row) => `${formatDateTime(row.expiresAt)} UTC` },
+  { id: "expiresAt", header: "Link expires", cell: (row) => utcStamp(row.expiresAt) },
   {
     id: "actions",
     header: <span className="sr-only">Actions</span>,

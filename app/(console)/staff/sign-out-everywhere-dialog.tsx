@@ -15,7 +15,7 @@ export function SignOutEverywhereDialog({ staff }: { staff: StaffRow }) {
     <ActionDialog
       action={dialog}
       trigger={
-        <Button variant="outline" size="sm" aria-label={`End every session of ${staff.email}`}>
+        <Button variant="outline" size="sm" aria-label={`End sessions of ${staff.email}`}>
           End sessions
         </Button>
       }

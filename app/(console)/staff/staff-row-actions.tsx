@@ -93,7 +93,7 @@ function ResetTwoFactorDialog({ staff }: { staff: StaffRow }) {
     <ActionDialog
       action={dialog}
       trigger={
-        <Button variant="outline" size="sm" aria-label={`Reset two-factor of ${staff.email}`}>
+        <Button variant="outline" size="sm" aria-label={`Reset 2FA of ${staff.email}`}>
           Reset 2FA
         </Button>
       }

@@ -1,5 +1,5 @@
 import { roleLabels, type StaffRole } from "@/lib/auth/roles";
-import { formatDateTime } from "@/lib/format";
+import { utcStamp } from "@/lib/format";
 import { Badge } from "@/components/ui/badge";
 import { DataTable, type Column } from "@/components/data-table";
 import { SortHeader } from "@/components/list/sort-header";
@@ -42,11 +42,7 @@ export function StaffTable({ rows, currentUserId, sort }: { rows: StaffRow[]; cu
       id: "lastLoginAt",
       header: sortHeader("lastLoginAt", "Last sign-in", sort),
       cell: (row) =>
-        row.lastLoginAt ? (
-          `${formatDateTime(row.lastLoginAt)} UTC`
-        ) : (
-          <span className="text-muted-foreground">Never</span>
-        ),
+        row.lastLoginAt ? utcStamp(row.lastLoginAt) : <span className="text-muted-foreground">Never</span>,
     },
     {
       id: "actions",

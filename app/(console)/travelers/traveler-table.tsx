@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { DataTable, type Column } from "@/components/data-table";
 import { SortHeader } from "@/components/list/sort-header";
 import { useHrefWith } from "@/components/list/use-href-with";
-import { formatDateTime } from "@/lib/format";
+import { utcStamp } from "@/lib/format";
 import { columnLabels, hideableColumns, type HideableColumn, type TravelerSort } from "@/lib/travelers/filters";
 import type { EsimStatus, TravelerRow } from "@/lib/travelers/queries";
 
@@ -26,7 +26,7 @@ const statusBadge: Record<EsimStatus, React.ReactNode> = {
 
 function When({ at, dateOnly = false }: { at: string | null; dateOnly?: boolean }) {
   if (!at) return <span className="text-muted-foreground">—</span>;
-  return <span className="whitespace-nowrap">{formatDateTime(at, dateOnly ? "day" : "minutes")}</span>;
+  return <span className="whitespace-nowrap">{utcStamp(at, { precision: dateOnly ? "day" : "minute" })}</span>;
 }
 
 const columns = (sort: TravelerSort): Column<TravelerRow>[] => [
@@ -46,7 +46,7 @@ const columns = (sort: TravelerSort): Column<TravelerRow>[] => [
     cell: (row) =>
       row.esimStatus === "installed" ? (
         <span className="whitespace-nowrap">
-          yes <span className="text-muted-foreground">· {formatDateTime(row.esimStateAt ?? 0)}</span>
+          yes <span className="text-muted-foreground">· {utcStamp(row.esimStateAt)}</span>
         </span>
       ) : (
         "no"

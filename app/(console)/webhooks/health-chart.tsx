@@ -1,5 +1,6 @@
 "use client";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { axisTick, utcStamp } from "@/lib/format";
 
 const palette = [
   "#0f766e",
@@ -14,7 +15,6 @@ const palette = [
   "#64748b",
   "#f97316",
 ];
-const hourFormat = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
 
 /** Events per hour by type; the series is aggregated on the server. */
 export function EventsPerHourChart({ series, types }: { series: Record<string, number | string>[]; types: string[] }) {
@@ -26,9 +26,9 @@ export function EventsPerHourChart({ series, types }: { series: Record<string, n
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={series} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="hour" tickFormatter={(value: string) => hourFormat.format(new Date(value))} fontSize={11} />
+          <XAxis dataKey="hour" tickFormatter={(value: string) => axisTick(value, "hour")} fontSize={11} />
           <YAxis allowDecimals={false} fontSize={11} />
-          <Tooltip labelFormatter={(value) => `${hourFormat.format(new Date(String(value)))} UTC`} />
+          <Tooltip labelFormatter={(value) => utcStamp(String(value))} />
           <Legend wrapperStyle={{ fontSize: 11 }} />
           {types.map((type, index) => (
             <Bar key={type} dataKey={type} stackId="events" fill={palette[index % palette.length]} />

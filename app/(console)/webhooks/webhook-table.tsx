@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { formatDateTime } from "@/lib/format";
+import { utcStamp } from "@/lib/format";
 import type { WebhookRow } from "@/lib/webhooks/queries";
 import { Badge } from "@/components/ui/badge";
 import { DataTable, type Column } from "@/components/data-table";
@@ -19,7 +19,7 @@ const columns = (sort: string): Column<WebhookRow>[] => [
     header: <SortHeader field="receivedAt" label="Received (UTC)" sort={sort} firstDirection="desc" />,
     cell: (row) => (
       <Link href={`/webhooks/${row.id}`} className="whitespace-nowrap hover:underline">
-        {formatDateTime(row.receivedAt, "seconds")}
+        {utcStamp(row.receivedAt, { precision: "second", suffix: false })}
       </Link>
     ),
   },
@@ -42,7 +42,23 @@ const columns = (sort: string): Column<WebhookRow>[] => [
       </span>
     ),
   },
-  { id: "traveler", header: "Traveler", cell: (row) => <ParamLink param="user" value={row.externalUserId} /> },
+  {
+    id: "traveler",
+    header: "Traveler",
+    // The traveler's own page; narrowing the list to them is the Traveler filter above.
+    cell: (row) =>
+      row.externalUserId ? (
+        <Link
+          href={`/travelers/${encodeURIComponent(row.externalUserId)}`}
+          className="font-mono text-xs hover:underline"
+          title={`Open traveler ${row.externalUserId}`}
+        >
+          {row.externalUserId}
+        </Link>
+      ) : (
+        <span className="text-muted-foreground">—</span>
+      ),
+  },
   { id: "booking", header: "Booking", cell: (row) => <ParamLink param="booking" value={row.bookingId} /> },
   { id: "package", header: "Package", cell: (row) => <ParamLink param="package" value={row.packageId} /> },
   {
@@ -50,7 +66,9 @@ const columns = (sort: string): Column<WebhookRow>[] => [
     header: <SortHeader field="eventAt" label="Event time (UTC)" sort={sort} firstDirection="desc" />,
     cell: (row) =>
       row.eventAt ? (
-        <span className="whitespace-nowrap text-muted-foreground">{formatDateTime(row.eventAt, "seconds")}</span>
+        <span className="whitespace-nowrap text-muted-foreground">
+          {utcStamp(row.eventAt, { precision: "second", suffix: false })}
+        </span>
       ) : (
         <span className="text-muted-foreground">—</span>
       ),

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { connection } from "next/server";
 import { PASSWORD_MIN_LENGTH } from "@/lib/auth/password-policy";
 import { roleLabels } from "@/lib/auth/roles";
-import { formatDateTime } from "@/lib/format";
+import { utcStamp } from "@/lib/format";
 import { homeFor } from "@/lib/navigation";
 import { inviteState, unusableInviteMessage } from "@/lib/staff/invites";
 import { AcceptInviteForm } from "./accept-form";
@@ -28,7 +28,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
           <div className="flex flex-col gap-4">
             <p className="text-sm">
               Welcome, {invite.name}. Choose a password for <strong>{invite.email}</strong> ({roleLabels[invite.role]}
-              ). This link works once, until {formatDateTime(invite.expiresAt)} UTC.
+              ). This link works once, until {utcStamp(invite.expiresAt)}.
               {invite.twoFactorRequired && " Your role also signs in with an authenticator app: keep your phone ready."}
             </p>
             <AcceptInviteForm token={token} minLength={PASSWORD_MIN_LENGTH} home={homeFor(invite.role)} />

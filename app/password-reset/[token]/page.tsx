@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
 import { PASSWORD_MIN_LENGTH } from "@/lib/auth/password-policy";
-import { formatDateTime } from "@/lib/format";
+import { utcStamp } from "@/lib/format";
 import { passwordResetState, unusablePasswordResetMessage } from "@/lib/staff/password-resets";
 import { PasswordResetForm } from "./reset-form";
 
@@ -26,8 +26,8 @@ export default async function PasswordResetPage({ params }: { params: Promise<{ 
           <div className="flex flex-col gap-4">
             <p className="text-sm">
               {reset.name}, choose a new password for <strong>{reset.email}</strong>. This link works once, until{" "}
-              {formatDateTime(reset.expiresAt)} UTC. Your current password works until you save a new one; saving signs
-              you out everywhere.
+              {utcStamp(reset.expiresAt)}. Your current password works until you save a new one; saving signs you out
+              everywhere.
             </p>
             <PasswordResetForm token={token} minLength={PASSWORD_MIN_LENGTH} />
           </div>

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { requirePermission } from "@/lib/auth/staff";
 import { alertGroupLabels, alertRules, type AlertGroup } from "@/lib/alerts/rules";
 import { chatWebhook, ruleSettings } from "@/lib/alerts/settings";
-import { formatDateTime } from "@/lib/format";
+import { utcStamp } from "@/lib/format";
 import { mailConfigured } from "@/lib/mail";
 import { ListHeader } from "@/components/list/list-header";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -54,7 +54,7 @@ export default async function AlertRulesPage() {
                   <RuleForm rule={alertRules[rule.key]} settings={rule} />
                   {rule.updatedAt && (
                     <p className="text-xs text-muted-foreground">
-                      Changed {formatDateTime(rule.updatedAt)} UTC by {rule.updatedByEmail ?? "—"}
+                      Changed {utcStamp(rule.updatedAt)} by {rule.updatedByEmail ?? "—"}
                     </p>
                   )}
                 </section>

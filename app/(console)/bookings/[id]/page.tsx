@@ -17,9 +17,16 @@ export const metadata: Metadata = { title: "Booking" };
 
 const time = (iso: string | null) => utcStamp(iso, { precision: "second" });
 
-function Json({ value, testId }: { value: unknown; testId: string }) {
+function Json({ value, testId, label }: { value: unknown; testId: string; label: string }) {
   return (
-    <pre className="max-h-96 overflow-auto rounded-md bg-muted p-3 text-xs" data-testid={testId}>
+    // Scrolls: focusable and named, so the keyboard reaches all of it (axe: scrollable-region-focusable).
+    <pre
+      className="max-h-96 overflow-auto rounded-md bg-muted p-3 text-xs"
+      data-testid={testId}
+      role="region"
+      aria-label={label}
+      tabIndex={0}
+    >
       {value === null || value === undefined ? "—" : JSON.stringify(value, null, 2)}
     </pre>
   );
@@ -148,11 +155,11 @@ export default async function BookingPage({ params }: { params: Promise<{ id: st
       <div className="grid gap-4 lg:grid-cols-2">
         <section className="flex flex-col gap-2">
           <h2 className="text-sm font-semibold">Request (POST /api/bookings)</h2>
-          <Json value={intent.payload} testId="intent-request" />
+          <Json value={intent.payload} testId="intent-request" label="Request sent to Hubby" />
         </section>
         <section className="flex flex-col gap-2">
           <h2 className="text-sm font-semibold">Hubby&apos;s booking</h2>
-          <Json value={intent.response} testId="intent-response" />
+          <Json value={intent.response} testId="intent-response" label="Hubby's booking" />
         </section>
       </div>
 

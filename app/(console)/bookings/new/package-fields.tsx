@@ -79,7 +79,7 @@ export function PackageFields(props: {
 
       {choice.mode === "catalog" ? (
         <>
-          <div className="flex flex-wrap gap-2" aria-label={`Destinations of package ${index + 1}`}>
+          <div className="flex flex-wrap gap-2" role="group" aria-label={`Destinations of package ${index + 1}`}>
             {choice.destinations.map((id) => (
               <span
                 key={id}

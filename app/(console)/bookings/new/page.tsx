@@ -22,6 +22,7 @@ import { RefreshWhileReading } from "../../catalog/refresh-while-reading";
 import { BookingForm } from "./booking-form";
 import { IssueModeTabs } from "./issue-mode-tabs";
 import { PromoCodesIssue } from "./promo-codes-issue";
+import { utcStamp } from "@/lib/format";
 
 export const metadata: Metadata = { title: "New booking" };
 
@@ -68,12 +69,7 @@ export default async function NewBookingPage({ searchParams }: { searchParams: P
             ? "Queues more data on an existing traveler's eSIM (a data-limited package). Every top-up is audited with its reason."
             : "Issues paid packages to one or more travelers. You will see the exact request and its cost before anything is sent."}{" "}
           <span data-testid="booking-catalog-as-of">
-            Catalog as of{" "}
-            {asOf
-              ? `${asOf.toISOString().slice(0, 16).replace("T", " ")} UTC`
-              : reading.running
-                ? "now: it is being read from Hubby"
-                : "never"}
+            Catalog as of {asOf ? utcStamp(asOf) : reading.running ? "now: it is being read from Hubby" : "never"}
           </span>{" "}
           (
           <Link href="/catalog" className="underline">

@@ -53,7 +53,13 @@ function PreviewFrame(props: {
       </p>
       <details open>
         <summary className="cursor-pointer text-sm font-medium">Exact request: POST /api/bookings</summary>
-        <pre className="mt-2 max-h-96 overflow-auto rounded-md bg-muted p-3 text-xs" data-testid="request-json">
+        <pre
+          className="mt-2 max-h-96 overflow-auto rounded-md bg-muted p-3 text-xs"
+          data-testid="request-json"
+          role="region"
+          aria-label="Exact request"
+          tabIndex={0}
+        >
           {JSON.stringify(props.request, null, 2)}
         </pre>
       </details>

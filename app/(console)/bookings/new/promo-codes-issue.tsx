@@ -14,6 +14,7 @@ import { getRequestId } from "@/lib/request-id";
 import { RefreshCatalogButton } from "../../catalog/refresh-button";
 import { IssueModeTabs } from "./issue-mode-tabs";
 import { PromoCodeForm, type PromoCatalogOption } from "./promo-code-form";
+import { utcStamp } from "@/lib/format";
 
 const sizeSet = new Set<string>(PACKAGE_SIZES);
 
@@ -62,7 +63,7 @@ export async function PromoCodesIssue({ staff }: { staff: CurrentStaff }) {
           <Link href="/promo-codes" className="underline">
             Promo codes
           </Link>
-          . Catalog as of {asOf ? `${asOf.toISOString().slice(0, 16).replace("T", " ")} UTC` : "never"}.
+          . Catalog as of {asOf ? utcStamp(asOf) : "never"}.
         </p>
       </div>
       {catalog.length === 0 ? (

@@ -6,8 +6,6 @@ import { ActionButton } from "@/components/action/action-button";
 import { ActionDialog } from "@/components/action/action-dialog";
 import { ActionMessage } from "@/components/action/action-message";
 import { ConfirmCheck } from "@/components/action/confirm-check";
-import { HiddenFields } from "@/components/action/hidden-fields";
-import { SubmitButton } from "@/components/action/submit-button";
 import { useDialogAction, useServerAction } from "@/components/action/use-server-action";
 import { Bar } from "@/components/ui/bar";
 import { Button } from "@/components/ui/button";
@@ -20,19 +18,33 @@ import {
   startCampaignAction,
 } from "./actions";
 
-/** The dry run's Run button: it names the count and the cost, and carries the checksum of the file it checked. */
-export function RunButton(props: { campaignId: string; checksum: string; label: string; disabled: boolean }) {
-  const { run, pending, failure } = useServerAction(startCampaignAction, { refresh: true });
+/**
+ * The dry run's Run button: it names the count and the cost, and opens a confirmation that names them again ("Run 3
+ * rows, about €12.00") before anything is sent; the form carries the checksum of the file the dry run checked.
+ */
+export function RunButton(props: {
+  campaignId: string;
+  checksum: string;
+  label: string;
+  rows: number;
+  cost: string;
+  disabled: boolean;
+}) {
+  const [open, setOpen] = useState(false);
+  const start = useServerAction(startCampaignAction, { refresh: true, onSuccess: () => setOpen(false) });
+  const rows = `${count(props.rows)} row${props.rows === 1 ? "" : "s"}`;
   return (
-    <form action={run} className="flex flex-col gap-2">
-      <HiddenFields values={{ campaignId: props.campaignId, checksum: props.checksum }} />
-      <div>
-        <SubmitButton disabled={props.disabled} pending={pending} pendingLabel="Starting…">
-          {props.label}
-        </SubmitButton>
-      </div>
-      <ActionMessage failure={failure} />
-    </form>
+    <div>
+      <ActionDialog
+        action={{ ...start, open, setOpen }}
+        trigger={<Button disabled={props.disabled}>{props.label}…</Button>}
+        title={`Run ${rows}, about ${props.cost}?`}
+        description={`Each of the ${rows} is sent to Hubby as a paid booking; the dry run put their B2B cost at about ${props.cost}. Rows with errors are not sent. A running campaign can be paused or cancelled, but bookings already issued stay issued.`}
+        fields={{ campaignId: props.campaignId, checksum: props.checksum }}
+        submit={`Run ${rows}`}
+        pendingLabel="Starting…"
+      />
+    </div>
   );
 }
 

@@ -195,6 +195,8 @@ export default async function CampaignPage({
               campaignId={campaign.id}
               checksum={campaign.checksum}
               disabled={campaign.validCount === 0}
+              rows={campaign.validCount}
+              cost={money(campaign.costCents)}
               label={`Run: issue ${campaign.validCount} booking${campaign.validCount === 1 ? "" : "s"} for ${money(campaign.costCents)}`}
             />
           )}

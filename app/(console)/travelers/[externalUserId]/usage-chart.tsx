@@ -10,12 +10,10 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
+import { axisTick, utcStamp } from "@/lib/format";
 
 /** One row per time: a reading (percent, GB used) and/or a point of the projected burn line. */
 export type UsageChartRow = { t: number; percent?: number; usedGb?: number; projected?: number };
-
-const dayFormat = new Intl.DateTimeFormat("en-GB", { day: "2-digit", month: "short", timeZone: "UTC" });
-const fullFormat = (t: number) => `${new Date(t).toISOString().replace("T", " ").slice(0, 16)} UTC`;
 
 /** Used percent and used GB over time for one package, with the projection and its end; aggregated on the server. */
 export function UsageChart({
@@ -42,7 +40,7 @@ export function UsageChart({
             type="number"
             scale="time"
             domain={["dataMin", "dataMax"]}
-            tickFormatter={(value: number) => dayFormat.format(new Date(value))}
+            tickFormatter={(value: number) => axisTick(value, "day")}
             fontSize={11}
           />
           <YAxis yAxisId="percent" domain={[0, 100]} unit="%" fontSize={11} />
@@ -50,7 +48,7 @@ export function UsageChart({
             <YAxis yAxisId="bytes" orientation="right" domain={gbDomain} allowDataOverflow unit=" GB" fontSize={11} />
           )}
           <Tooltip
-            labelFormatter={(value) => fullFormat(Number(value))}
+            labelFormatter={(value) => utcStamp(Number(value))}
             formatter={(value, name) => [
               name === "GB used" ? `${Number(value).toFixed(2)} GB` : `${Number(value).toFixed(1)}%`,
               name,

@@ -122,7 +122,14 @@ export default async function WebhookEventPage({ params }: { params: Promise<{ i
             {event.exactByteCount} bytes are kept.
           </p>
         )}
-        <pre className="max-h-[32rem] overflow-auto rounded bg-muted p-3 text-xs" data-testid="webhook-body">
+        <pre
+          className="max-h-[32rem] overflow-auto rounded bg-muted p-3 text-xs"
+          data-testid="webhook-body"
+          // Scrolls: focusable and named, so the keyboard reaches all of it (axe: scrollable-region-focusable).
+          role="region"
+          aria-label="Event body"
+          tabIndex={0}
+        >
           {prettyBody(event.rawBody)}
         </pre>
       </section>

@@ -1,0 +1,149 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { screensFor } from "@/lib/navigation";
+import type { StaffRole } from "@/lib/auth/roles";
+import { DEMO, E2E_URL, browserPerFile, expectAccessible, pathAndQuery, pathOf } from "./support";
+
+const browser = browserPerFile();
+
+const roles: { account: (typeof DEMO)[keyof typeof DEMO]; role: StaffRole }[] = [
+  { account: DEMO.admin, role: "admin" },
+  { account: DEMO.campaigns, role: "campaign_manager" },
+  { account: DEMO.support, role: "support" },
+];
+
+/** The screens a role reaches besides the sidebar's: forms and sub-screens linked from them. */
+const subScreens: Record<StaffRole, string[]> = {
+  admin: ["/bookings/new", "/bookings/new?mode=promo", "/bookings/hubby", "/campaigns/new", "/forwarding/log"],
+  campaign_manager: ["/bookings/new", "/campaigns/new"],
+  support: ["/bookings/new?topUp=1"],
+};
+
+/** Sends one webhook for `externalUserId` through the console's intake, so the traveler and the event exist. */
+function webhookSend(event: string, externalUserId: string) {
+  const result = spawnSync(
+    path.join(process.cwd(), "node_modules", ".bin", "tsx"),
+    [
+      "--conditions=react-server",
+      "scripts/webhook-send.ts",
+      event,
+      "--external-user-id",
+      externalUserId,
+      "--url",
+      `${E2E_URL}/api/webhooks/hubby`,
+    ],
+    { encoding: "utf8", env: { ...process.env, HUBBY_API_BASE_URL: "", HUBBY_WEBHOOK_API_KEY: "" } },
+  );
+  expect(result.status, result.stderr + result.stdout).toBe(0);
+}
+
+/**
+ * Opens a screen, waits until it has rendered (its h1, every streamed widget in) and runs axe on it. Fails at once if
+ * the console's error screen shows instead; axe's findings are collected in `findings` when given, so one run lists
+ * every screen's violations.
+ */
+async function checkScreen(page: Page, url: string, findings?: string[]) {
+  await page.goto(url);
+  const heading = page.getByRole("heading", { level: 1 }).first();
+  await heading.waitFor();
+  expect(await heading.textContent(), `${url} shows the console error screen`).not.toBe(
+    "This screen could not be shown",
+  );
+  await page.getByTestId("widget-skeleton").first().waitFor({ state: "detached" });
+  if (!findings) return expectAccessible(page, url);
+  await expectAccessible(page, url).catch((error: Error) => findings.push(error.message));
+}
+
+/** The first row link of the screen's table that leads to `pattern`, e.g. a detail page. */
+async function firstLinkTo(page: Page, pattern: RegExp): Promise<string> {
+  const hrefs = await page
+    .locator("main table a[href]")
+    .evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+  const href = hrefs.find((value): value is string => value !== null && pattern.test(value.split("?")[0]!));
+  if (!href) throw new Error(`${pathAndQuery(page)} links to nothing like ${pattern}`);
+  return href;
+}
+
+describe("accessibility (axe-core: no serious or critical violation)", () => {
+  it.each(roles)(
+    "every console screen $account.role may use",
+    async ({ account, role }) => {
+      const traveler = `e2e_a11y_${role}_${Date.now()}`;
+      webhookSend("esim.installed", traveler);
+      const { page } = await browser.signedIn(account);
+
+      const findings: string[] = [];
+      const check = (url: string) => checkScreen(page, url, findings);
+
+      const screens = [...screensFor(role).map((screen) => screen.href), ...subScreens[role]];
+      for (const url of screens) await check(url);
+
+      // Detail screens, reached the way staff reach them: from their list.
+      await check(`/webhooks?user=${traveler}`);
+      await check(await firstLinkTo(page, /^\/webhooks\/\d+$/));
+      await check(`/webhooks?user=${traveler}`);
+      await check(await firstLinkTo(page, /^\/travelers\/[^/]+$/));
+      expect(pathOf(page)).toBe(`/travelers/${traveler}`);
+      for (const tab of ["timeline", "usage"]) await check(`/travelers/${traveler}?tab=${tab}`);
+      if (role === "admin") {
+        await check("/audit");
+        await check(await firstLinkTo(page, /^\/audit\/\d+$/));
+        await check("/api-log");
+        await check(await firstLinkTo(page, /^\/api-log\/\d+$/));
+      }
+      expect(findings.join("\n")).toBe("");
+    },
+    240_000,
+  );
+
+  it("on a phone the navigation is a menu, closed until its button opens it", async () => {
+    const { page } = await browser.signedIn(DEMO.admin);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await checkScreen(page, "/travelers");
+    const toggle = page.getByRole("button", { name: "Menu", exact: true });
+    const nav = page.getByRole("navigation", { name: "Main" });
+    expect(await toggle.getAttribute("aria-expanded")).toBe("false");
+    expect(await nav.count()).toBe(0);
+    // The screen's own heading is on the first screen, not below a list of every screen.
+    const box = await page.getByRole("heading", { level: 1 }).boundingBox();
+    expect(box!.y).toBeLessThan(844 / 2);
+
+    await toggle.focus();
+    await page.keyboard.press("Enter");
+    expect(await toggle.getAttribute("aria-expanded")).toBe("true");
+    await nav.getByRole("link", { name: "Staff", exact: true }).waitFor();
+    await expectAccessible(page, "/travelers with the menu open");
+    await page.keyboard.press("Escape");
+    expect(await toggle.getAttribute("aria-expanded")).toBe("false");
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe("Menu");
+
+    await toggle.click();
+    await nav.getByRole("link", { name: "Staff", exact: true }).click();
+    await page.waitForURL((url) => url.pathname === "/staff");
+    await page.getByRole("heading", { level: 1, name: "Staff" }).waitFor();
+    expect(await toggle.getAttribute("aria-expanded")).toBe("false");
+
+    // From the md breakpoint up the sidebar shows and the menu button does not.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await nav.getByRole("link", { name: "Travelers", exact: true }).waitFor();
+    expect(await toggle.isVisible()).toBe(false);
+  });
+
+  it("cards and panels draw the theme's border, never the text colour", async () => {
+    const { page } = await browser.signedIn(DEMO.admin);
+    await checkScreen(page, "/webhooks");
+    const colours = await page.evaluate(() => {
+      const probe = document.createElement("div");
+      probe.style.borderColor = "var(--border)";
+      document.body.append(probe);
+      const theme = getComputedStyle(probe).borderTopColor;
+      probe.remove();
+      const sections = [...document.querySelectorAll("main section, main [class*='rounded-lg']")];
+      return { theme, borders: sections.map((element) => getComputedStyle(element).borderTopColor) };
+    });
+    expect(colours.borders.length).toBeGreaterThan(0);
+    expect(new Set(colours.borders)).toEqual(new Set([colours.theme]));
+  });
+});
