@@ -139,6 +139,6 @@ export async function changeOwnPassword(
 export async function getStaffProfile(id: string) {
   return db().staffUser.findUnique({
     where: { id },
-    select: { email: true, name: true, role: true, lastLoginAt: true, createdAt: true },
+    select: { email: true, name: true, role: true, lastLoginAt: true, createdAt: true, hasPassword: true },
   });
 }

@@ -115,6 +115,9 @@ describe("single sign-on with SSO_ONLY", () => {
     expect(await textOf(page.getByRole("table", { name: "Active sessions" }).getByRole("row").nth(1))).toContain(
       "Single sign-on",
     );
+    // No password to change or second factor to enrol: the provider manages both.
+    await page.getByText("managed by your identity provider").waitFor();
+    expect(await page.getByRole("heading", { name: "Change password" }).count()).toBe(0);
 
     idp.accounts.set("casey", { ...idp.accounts.get("casey")!, groups: ["staff", "cm"] });
     await signOut(page);

@@ -42,40 +42,53 @@ export default async function AccountPage() {
           </dl>
         </CardContent>
       </Card>
-      <Card>
-        <CardHeader>
-          <CardTitle>Two-factor sign-in</CardTitle>
-          <CardDescription>
-            {required
-              ? "Required for your role: after your password, a code from an authenticator app."
-              : "After your password, a code from an authenticator app on your phone."}
-          </CardDescription>
-        </CardHeader>
-        <CardContent>
-          {twoFactor.enabled ? (
-            <div className="flex flex-col gap-3">
-              <p className="text-sm" data-testid="two-factor-status">
-                On since {utcStamp(twoFactor.enabledAt)}. {twoFactor.recoveryCodesLeft} of 10 recovery codes left. Lost
-                your phone? Sign in with a recovery code and ask an admin to reset two-factor.
-              </p>
-              <TwoFactorManage required={required} />
-            </div>
-          ) : (
-            <TwoFactorSetup />
-          )}
-        </CardContent>
-      </Card>
-      <Card>
-        <CardHeader>
-          <CardTitle>Change password</CardTitle>
-          <CardDescription>
-            At least 12 characters. You stay signed in in this browser; your other sessions end.
-          </CardDescription>
-        </CardHeader>
-        <CardContent>
-          <ChangePasswordForm />
-        </CardContent>
-      </Card>
+      {profile?.hasPassword === false ? (
+        <Card>
+          <CardHeader>
+            <CardTitle>Password and two-factor</CardTitle>
+            <CardDescription>
+              You sign in with single sign-on: your password and second factor are managed by your identity provider.
+            </CardDescription>
+          </CardHeader>
+        </Card>
+      ) : (
+        <>
+          <Card>
+            <CardHeader>
+              <CardTitle>Two-factor sign-in</CardTitle>
+              <CardDescription>
+                {required
+                  ? "Required for your role: after your password, a code from an authenticator app."
+                  : "After your password, a code from an authenticator app on your phone."}
+              </CardDescription>
+            </CardHeader>
+            <CardContent>
+              {twoFactor.enabled ? (
+                <div className="flex flex-col gap-3">
+                  <p className="text-sm" data-testid="two-factor-status">
+                    On since {utcStamp(twoFactor.enabledAt)}. {twoFactor.recoveryCodesLeft} of 10 recovery codes left.
+                    Lost your phone? Sign in with a recovery code and ask an admin to reset two-factor.
+                  </p>
+                  <TwoFactorManage required={required} />
+                </div>
+              ) : (
+                <TwoFactorSetup />
+              )}
+            </CardContent>
+          </Card>
+          <Card>
+            <CardHeader>
+              <CardTitle>Change password</CardTitle>
+              <CardDescription>
+                At least 12 characters. You stay signed in in this browser; your other sessions end.
+              </CardDescription>
+            </CardHeader>
+            <CardContent>
+              <ChangePasswordForm />
+            </CardContent>
+          </Card>
+        </>
+      )}
       <Card>
         <CardHeader>
           <CardTitle>Active sessions</CardTitle>
