@@ -32,8 +32,9 @@ const TOUR: Stop[] = [
       await page.keyboard.press("Control+k");
       const dialog = page.getByRole("dialog", { name: "Command palette" });
       await dialog.waitFor();
-      await dialog.getByRole("combobox").fill("top");
-      await dialog.getByRole("option").first().waitFor();
+      await dialog.getByRole("combobox").fill("cust_");
+      await dialog.getByRole("option", { name: /^cust_/ }).first().waitFor();
+      await dialog.getByText("Searching…").waitFor({ state: "detached" });
     },
   },
   { name: "travelers", account: DEMO.support, open: at("/travelers", "Travelers") },
