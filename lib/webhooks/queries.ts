@@ -109,32 +109,28 @@ export type WebhookDetail = NonNullable<Awaited<ReturnType<typeof getWebhookEven
 export type WebhookHealth = Awaited<ReturnType<typeof webhookHealth>>;
 
 /** Figures for the health panel over the last `hours`, bucketed per hour (UTC) by event type. */
-export async function webhookHealth(options: { hours: number; silenceHours: number; now?: Date }) {
+export async function webhookHealth(options: { hours: number; now?: Date }) {
   const now = options.now ?? new Date();
   const since = new Date(now.getTime() - options.hours * 3_600_000);
-  const [buckets, byStatus, authFailures, refusalReasons, duplicates, lag, lastEvent, activePackages] =
-    await Promise.all([
-      db().$queryRaw<{ hour: Date; eventType: string; count: bigint }[]>`
+  const [buckets, byStatus, authFailures, refusalReasons, duplicates, lag, lastEvent] = await Promise.all([
+    db().$queryRaw<{ hour: Date; eventType: string; count: bigint }[]>`
       SELECT date_trunc('hour', "receivedAt") AS hour, "eventType", COUNT(*) AS count
       FROM "WebhookEvent" WHERE "receivedAt" >= ${since}
       GROUP BY 1, 2 ORDER BY 1`,
-      db().webhookEvent.groupBy({ by: ["status"], where: { receivedAt: { gte: since } }, _count: { _all: true } }),
-      refusalsSince("webhook", since),
-      refusalReasonsSince("webhook", since, 8),
-      db().webhookEvent.aggregate({ where: { lastDuplicateAt: { gte: since } }, _sum: { duplicates: true } }),
-      // Delivery delay only over events whose own time is in the window too: backfilled history (replays,
-      // imports, a sandbox's past) would otherwise read as hundreds of hours of lag. Those are counted apart.
-      db().$queryRaw<{ p50: number | null; p95: number | null; backfilled: bigint }[]>`
+    db().webhookEvent.groupBy({ by: ["status"], where: { receivedAt: { gte: since } }, _count: { _all: true } }),
+    refusalsSince("webhook", since),
+    refusalReasonsSince("webhook", since, 8),
+    db().webhookEvent.aggregate({ where: { lastDuplicateAt: { gte: since } }, _sum: { duplicates: true } }),
+    // Delivery delay only over events whose own time is in the window too: backfilled history (replays,
+    // imports, a sandbox's past) would otherwise read as hundreds of hours of lag. Those are counted apart.
+    db().$queryRaw<{ p50: number | null; p95: number | null; backfilled: bigint }[]>`
       SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY lag) FILTER (WHERE NOT backfilled) AS p50,
         percentile_cont(0.95) WITHIN GROUP (ORDER BY lag) FILTER (WHERE NOT backfilled) AS p95,
         COUNT(*) FILTER (WHERE backfilled) AS backfilled
       FROM (SELECT EXTRACT(EPOCH FROM ("receivedAt" - "eventAt")) AS lag, "eventAt" < ${since} AS backfilled
             FROM "WebhookEvent" WHERE "receivedAt" >= ${since} AND "eventAt" IS NOT NULL) AS lags`,
-      db().webhookEvent.findFirst({ orderBy: { receivedAt: "desc" }, select: { receivedAt: true } }),
-      db().travelerPackage.count({
-        where: { activatedAt: { not: null }, expiresAt: { gt: now }, usagePercent: { lt: 100 } },
-      }),
-    ]);
+    db().webhookEvent.findFirst({ orderBy: { receivedAt: "desc" }, select: { receivedAt: true } }),
+  ]);
 
   const types = [...new Set(buckets.map((bucket) => bucket.eventType))].sort();
   const series: Record<string, number | string>[] = [];
@@ -156,8 +152,6 @@ export async function webhookHealth(options: { hours: number; silenceHours: numb
   >;
   for (const row of byStatus) counts[row.status] = row._count._all;
   const lastReceivedAt = lastEvent?.receivedAt ?? null;
-  const silentFor = lastReceivedAt ? now.getTime() - lastReceivedAt.getTime() : null;
-  const silent = (silentFor === null || silentFor > options.silenceHours * 3_600_000) && activePackages > 0;
 
   return {
     hours: options.hours,
@@ -176,7 +170,5 @@ export async function webhookHealth(options: { hours: number; silenceHours: numb
     /** Events received in the window whose event time lies before it: left out of the lag. */
     backfilledExcluded: Number(lag[0]?.backfilled ?? 0),
     lastReceivedAt: lastReceivedAt?.toISOString() ?? null,
-    activePackages,
-    silenceWarning: silent ? { hours: options.silenceHours } : null,
   };
 }

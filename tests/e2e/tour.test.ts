@@ -33,7 +33,10 @@ const TOUR: Stop[] = [
       const dialog = page.getByRole("dialog", { name: "Command palette" });
       await dialog.waitFor();
       await dialog.getByRole("combobox").fill("cust_");
-      await dialog.getByRole("option", { name: /^cust_/ }).first().waitFor();
+      await dialog
+        .getByRole("option", { name: /^cust_/ })
+        .first()
+        .waitFor();
       await dialog.getByText("Searching…").waitFor({ state: "detached" });
     },
   },

@@ -59,15 +59,12 @@ describe("inbox queries", () => {
     });
   });
 
-  it("reports health figures and warns when events stop while packages are active", async () => {
-    const health = await webhookHealth({ hours: 24, silenceHours: 6 });
+  // Silence is the "webhooks silent" alert rule's: its incident is what the panel shows (tests/integration/alerts*).
+  it("reports health figures per hour and status", async () => {
+    const health = await webhookHealth({ hours: 24 });
     expect(health.counts).toMatchObject({ processed: 5, unhandled: 1 });
     expect(health.series).toHaveLength(24);
     expect(health.types).toContain("esim.installed");
-    expect(health.silenceWarning).toBeNull();
-    const later = await webhookHealth({ hours: 24, silenceHours: 6, now: new Date(Date.now() + 8 * 3_600_000) });
-    expect(later.activePackages).toBeGreaterThan(0);
-    expect(later.silenceWarning).toEqual({ hours: 6 });
   });
 });
 

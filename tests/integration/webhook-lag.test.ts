@@ -35,7 +35,7 @@ beforeAll(async () => {
 
 describe("webhook delivery lag", () => {
   it("the inbox's health panel measures only events dated within the window and counts the backfilled apart", async () => {
-    const health = await webhookHealth({ hours: 24, silenceHours: 6, now: NOW });
+    const health = await webhookHealth({ hours: 24, now: NOW });
     expect(health.total).toBe(4);
     expect(health.backfilledExcluded).toBe(2);
     expect(health.lagSeconds.p95).not.toBeNull();

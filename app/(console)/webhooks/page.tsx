@@ -65,7 +65,7 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
   const [{ rows, total, pageSize }, types, health, reconciliation, incidents] = await Promise.all([
     listWebhookEvents(query),
     listEventTypes(),
-    webhookHealth({ hours: HEALTH_HOURS, silenceHours: getEnv().HUBBY_WEBHOOK_SILENCE_HOURS }),
+    webhookHealth({ hours: HEALTH_HOURS }),
     mayReconcile ? latestReconciliation() : null,
     // The banner and the panel read the alert incidents, so they say what the bell, email and chat said.
     openIncidents(WEBHOOK_ALERT_RULES),

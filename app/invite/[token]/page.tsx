@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { connection } from "next/server";
+import { TokenLinkPage } from "@/components/token-link-page";
 import { PASSWORD_MIN_LENGTH } from "@/lib/auth/password-policy";
 import { roleLabels } from "@/lib/auth/roles";
 import { utcStamp } from "@/lib/format";
@@ -21,29 +21,17 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   const { token } = await params;
   const invite = await inviteState(token);
   return (
-    <main className="flex min-h-screen items-center justify-center p-4">
-      <div className="w-full max-w-sm rounded-lg border border-border bg-card p-6 shadow-sm">
-        <h1 className="mb-4 text-lg font-semibold">Hubby partner console</h1>
-        {invite.status === "open" ? (
-          <div className="flex flex-col gap-4">
-            <p className="text-sm">
-              Welcome, {invite.name}. Choose a password for <strong>{invite.email}</strong> ({roleLabels[invite.role]}
-              ). This link works once, until {utcStamp(invite.expiresAt)}.
-              {invite.twoFactorRequired && " Your role also signs in with an authenticator app: keep your phone ready."}
-            </p>
-            <AcceptInviteForm token={token} minLength={PASSWORD_MIN_LENGTH} home={homeFor(invite.role)} />
-          </div>
-        ) : (
-          <div className="flex flex-col gap-3">
-            <p role="alert" className="text-sm">
-              {unusableInviteMessage(invite.status)}
-            </p>
-            <Link href="/login" className="text-sm underline">
-              Go to the login page
-            </Link>
-          </div>
-        )}
-      </div>
-    </main>
+    <TokenLinkPage refusal={invite.status === "open" ? null : unusableInviteMessage(invite.status)}>
+      {invite.status === "open" && (
+        <>
+          <p className="text-sm">
+            Welcome, {invite.name}. Choose a password for <strong>{invite.email}</strong> ({roleLabels[invite.role]}
+            ). This link works once, until {utcStamp(invite.expiresAt)}.
+            {invite.twoFactorRequired && " Your role also signs in with an authenticator app: keep your phone ready."}
+          </p>
+          <AcceptInviteForm token={token} minLength={PASSWORD_MIN_LENGTH} home={homeFor(invite.role)} />
+        </>
+      )}
+    </TokenLinkPage>
   );
 }

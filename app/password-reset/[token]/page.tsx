@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { connection } from "next/server";
+import { TokenLinkPage } from "@/components/token-link-page";
 import { PASSWORD_MIN_LENGTH } from "@/lib/auth/password-policy";
 import { utcStamp } from "@/lib/format";
 import { passwordResetState, unusablePasswordResetMessage } from "@/lib/staff/password-resets";
@@ -19,29 +19,17 @@ export default async function PasswordResetPage({ params }: { params: Promise<{ 
   const { token } = await params;
   const reset = await passwordResetState(token);
   return (
-    <main className="flex min-h-screen items-center justify-center p-4">
-      <div className="w-full max-w-sm rounded-lg border border-border bg-card p-6 shadow-sm">
-        <h1 className="mb-4 text-lg font-semibold">Hubby partner console</h1>
-        {reset.status === "open" ? (
-          <div className="flex flex-col gap-4">
-            <p className="text-sm">
-              {reset.name}, choose a new password for <strong>{reset.email}</strong>. This link works once, until{" "}
-              {utcStamp(reset.expiresAt)}. Your current password works until you save a new one; saving signs you out
-              everywhere.
-            </p>
-            <PasswordResetForm token={token} minLength={PASSWORD_MIN_LENGTH} />
-          </div>
-        ) : (
-          <div className="flex flex-col gap-3">
-            <p role="alert" className="text-sm">
-              {unusablePasswordResetMessage(reset.status)}
-            </p>
-            <Link href="/login" className="text-sm underline">
-              Go to the login page
-            </Link>
-          </div>
-        )}
-      </div>
-    </main>
+    <TokenLinkPage refusal={reset.status === "open" ? null : unusablePasswordResetMessage(reset.status)}>
+      {reset.status === "open" && (
+        <>
+          <p className="text-sm">
+            {reset.name}, choose a new password for <strong>{reset.email}</strong>. This link works once, until{" "}
+            {utcStamp(reset.expiresAt)}. Your current password works until you save a new one; saving signs you out
+            everywhere.
+          </p>
+          <PasswordResetForm token={token} minLength={PASSWORD_MIN_LENGTH} />
+        </>
+      )}
+    </TokenLinkPage>
   );
 }
