@@ -112,7 +112,7 @@ describe("a support user and staff management", () => {
     const entry = admin.page
       .getByRole("row")
       .filter({ has: admin.page.getByRole("cell", { name: "staff.set_disabled", exact: true }) })
-      .filter({ has: admin.page.getByRole("cell", { name: DEMO.support.email, exact: true }) })
+      .filter({ has: admin.page.getByRole("cell", { name: DEMO.support.name, exact: true }) })
       .first();
     await entry.waitFor();
     expect(await entry.getByText("refused", { exact: true }).count()).toBe(1);

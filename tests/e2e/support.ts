@@ -338,6 +338,16 @@ const FAILING_IMPACTS = new Set(["serious", "critical"]);
 async function analyzeSettled(page: Page) {
   for (let attempt = 1; ; attempt++) {
     try {
+      // Colour contrast is measured as drawn: a toast fading in is paler than it will be (4.0:1 mid-way, 7:1 once
+      // shown). Finite animations are awaited; endless ones (spinners) are not.
+      await page.evaluate(() =>
+        Promise.all(
+          document
+            .getAnimations()
+            .filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity)
+            .map((animation) => animation.finished.catch(() => undefined)),
+        ),
+      );
       // Frames hold Hubby's own HTML (instruction previews), sandboxed without scripts on purpose: axe cannot run
       // inside them, and waiting for it to try times the journey out. The console's pages are what is checked.
       return await new AxeBuilder({ page }).exclude("iframe").analyze();
