@@ -1,10 +1,8 @@
-import { spawnSync } from "node:child_process";
-import path from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { screensFor } from "@/lib/navigation";
 import type { StaffRole } from "@/lib/auth/roles";
-import { DEMO, E2E_URL, browserPerFile, expectAccessible, pathAndQuery, pathOf } from "./support";
+import { DEMO, browserPerFile, expectAccessible, pathAndQuery, pathOf, webhookSend } from "./support";
 
 const browser = browserPerFile();
 
@@ -20,24 +18,6 @@ const subScreens: Record<StaffRole, string[]> = {
   campaign_manager: ["/bookings/new", "/campaigns/new"],
   support: ["/bookings/new?topUp=1"],
 };
-
-/** Sends one webhook for `externalUserId` through the console's intake, so the traveler and the event exist. */
-function webhookSend(event: string, externalUserId: string) {
-  const result = spawnSync(
-    path.join(process.cwd(), "node_modules", ".bin", "tsx"),
-    [
-      "--conditions=react-server",
-      "scripts/webhook-send.ts",
-      event,
-      "--external-user-id",
-      externalUserId,
-      "--url",
-      `${E2E_URL}/api/webhooks/hubby`,
-    ],
-    { encoding: "utf8", env: { ...process.env, HUBBY_API_BASE_URL: "", HUBBY_WEBHOOK_API_KEY: "" } },
-  );
-  expect(result.status, result.stderr + result.stdout).toBe(0);
-}
 
 /**
  * Opens a screen, waits until it has rendered (its h1, every streamed widget in) and runs axe on it. Fails at once if

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -510,4 +511,26 @@ export async function ensureCatalog(page: Page) {
     await page.getByRole("button", { name: "Refresh from Hubby" }).click();
     await page.getByTestId("destination-GR").waitFor({ timeout: 60_000 });
   }
+}
+
+/**
+ * Sends one correctly authenticated sample webhook for `externalUserId` through the console's intake (the
+ * `webhook:send` script), so the traveler and the event exist; answers what the script printed.
+ */
+export function webhookSend(event: string, externalUserId: string): string {
+  const result = spawnSync(
+    path.join(process.cwd(), "node_modules", ".bin", "tsx"),
+    [
+      "--conditions=react-server",
+      "scripts/webhook-send.ts",
+      event,
+      "--external-user-id",
+      externalUserId,
+      "--url",
+      `${E2E_URL}/api/webhooks/hubby`,
+    ],
+    { encoding: "utf8", env: { ...process.env, HUBBY_API_BASE_URL: "", HUBBY_WEBHOOK_API_KEY: "" } },
+  );
+  expect(result.status, result.stderr + result.stdout).toBe(0);
+  return result.stdout;
 }

@@ -1,27 +1,7 @@
-import { spawnSync } from "node:child_process";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { DEMO, E2E_URL, browserPerFile, expectScreen } from "./support";
+import { DEMO, E2E_URL, browserPerFile, expectScreen, webhookSend } from "./support";
 
 const browser = browserPerFile();
-
-function webhookSend(event: string, externalUserId: string) {
-  const result = spawnSync(
-    path.join(process.cwd(), "node_modules", ".bin", "tsx"),
-    [
-      "--conditions=react-server",
-      "scripts/webhook-send.ts",
-      event,
-      "--external-user-id",
-      externalUserId,
-      "--url",
-      `${E2E_URL}/api/webhooks/hubby`,
-    ],
-    { encoding: "utf8", env: { ...process.env, HUBBY_API_BASE_URL: "", HUBBY_WEBHOOK_API_KEY: "" } },
-  );
-  expect(result.status, result.stderr + result.stdout).toBe(0);
-  return result.stdout;
-}
 
 describe("the webhook inbox", () => {
   it("shows an event sent with webhook:send, and its detail; admins can dry-run a replay", async () => {
