@@ -5,7 +5,14 @@ import { getEnv } from "../env";
 import { ActionError } from "../errors";
 import { flushApiLog } from "../hubby/api-log";
 import { asText, personalDataColumns, quoteIdent, type TableColumns } from "./catalog";
-import { idForms, replaceIdInBytes, scrubPersonalFields, tokenPattern } from "./matching";
+import {
+  idForms,
+  replaceIdInBytes,
+  replaceValues,
+  replaceValuesInBytes,
+  scrubPersonalFields,
+  tokenPattern,
+} from "./matching";
 import { isPseudonym, pseudonymFor } from "./pseudonym";
 
 /**
@@ -27,7 +34,9 @@ export type ErasureOutcome = {
 
 export class LegalHoldError extends ActionError {
   constructor(reason: string) {
-    super(`This traveler is under a legal hold (“${reason}”): their personal data cannot be erased until it is cleared.`);
+    super(
+      `This traveler is under a legal hold (“${reason}”): their personal data cannot be erased until it is cleared.`,
+    );
     this.name = "LegalHoldError";
   }
 }
@@ -52,9 +61,9 @@ export function formParams(forms: Form[]): unknown[] {
 }
 
 /** True when the text expression holds any form as a token (a cheap strpos first, then the token pattern). */
-export function matchCondition(expression: string, forms: Form[]): string {
+export function matchCondition(expression: string, forms: Form[], stride = 3): string {
   return forms
-    .map((_, i) => `(strpos(${expression}, $${3 * i + 1}) > 0 AND ${expression} ~ $${3 * i + 2})`)
+    .map((_, i) => `(strpos(${expression}, $${stride * i + 1}) > 0 AND ${expression} ~ $${stride * i + 2})`)
     .join(" OR ");
 }
 
@@ -181,19 +190,23 @@ async function mergeIntoPseudonym(sql: SqlRunner, externalUserId: string, pseudo
 async function rewriteBytes(sql: SqlRunner, table: string, column: string, identifiers: Identifier[]) {
   const col = quoteIdent(column);
   const literals = identifiers.flatMap((identifier) =>
-    idForms(identifier.value).map((form) => Buffer.from(form, "utf8")),
+    idForms(identifier.value).map((form) => Buffer.from(form, "utf8").toString("hex")),
   );
-  const rows = await sql.query<{ row: string; value: Uint8Array }>(
-    `SELECT ctid::text AS row, ${col} AS value FROM ${quoteIdent(table)}
-      WHERE ${literals.map((_, i) => `position($${i + 1}::bytea IN ${col}) > 0`).join(" OR ")}`,
+  const rows = await sql.query<{ row: string; value: string }>(
+    `SELECT ctid::text AS row, encode(${col}, 'hex') AS value FROM ${quoteIdent(table)}
+      WHERE ${literals.map((_, i) => `position(decode($${i + 1}, 'hex') IN ${col}) > 0`).join(" OR ")}`,
     literals,
   );
   let changed = 0;
   for (const row of rows) {
-    let bytes: Buffer = Buffer.from(row.value);
+    const original = Buffer.from(row.value, "hex");
+    let bytes: Buffer = original;
     for (const identifier of identifiers) bytes = replaceIdInBytes(bytes, identifier.value, identifier.replacement);
-    if (bytes.equals(Buffer.from(row.value))) continue;
-    await sql.query(`UPDATE ${quoteIdent(table)} SET ${col} = $1::bytea WHERE ctid = $2::tid`, [bytes, row.row]);
+    if (bytes.equals(original)) continue;
+    await sql.query(`UPDATE ${quoteIdent(table)} SET ${col} = decode($1, 'hex') WHERE ctid = $2::tid`, [
+      bytes.toString("hex"),
+      row.row,
+    ]);
     changed++;
   }
   return changed;
@@ -201,45 +214,60 @@ async function rewriteBytes(sql: SqlRunner, table: string, column: string, ident
 
 /**
  * Personal keys (email, name, phone…) inside the JSON bodies that now carry the pseudonym: booking payloads with an
- * email, a campaign row's uploaded values, a webhook's payload and its raw body (re-serialised when it changes;
- * its signature no longer matters once stored).
+ * email, a campaign row's uploaded values, a webhook's payload. The values found are replaced too where the same row
+ * keeps the body as text or bytes (a webhook's raw body and exact bytes; their signature no longer matters once
+ * stored).
  */
 async function scrubBodies(sql: SqlRunner, tables: TableColumns[], pseudonym: string): Promise<void> {
   for (const table of tables) {
-    const bodies = table.columns.filter(
-      (column) =>
-        column.kind === "json" || column.kind === "jsonb" || (table.table === "WebhookEvent" && column.name === "rawBody"),
-    );
-    if (bodies.length === 0) continue;
-    const rows = await sql.query<Record<string, unknown>>(
-      `SELECT ctid::text AS "__row", ${bodies.map((column) => `${asText(column)} AS ${quoteIdent(column.name)}`).join(", ")}
-         FROM ${quoteIdent(table.table)}
-        WHERE ${bodies.map((column) => `strpos(${asText(column)}, $1) > 0`).join(" OR ")}`,
+    const json = table.columns.filter((column) => column.kind === "json" || column.kind === "jsonb");
+    if (json.length === 0) continue;
+    const text = table.columns.filter((column) => column.kind === "text");
+    const bytes = table.columns.filter((column) => column.kind === "bytea");
+    const selected = [
+      ...json.map((column) => `${asText(column)} AS ${quoteIdent(column.name)}`),
+      ...text.map((column) => quoteIdent(column.name)),
+      ...bytes.map((column) => `encode(${quoteIdent(column.name)}, 'hex') AS ${quoteIdent(column.name)}`),
+    ];
+    const rows = await sql.query<Record<string, string | null>>(
+      `SELECT ctid::text AS "__row", ${selected.join(", ")} FROM ${quoteIdent(table.table)}
+        WHERE ${json.map((column) => `strpos(${asText(column)}, $1) > 0`).join(" OR ")}`,
       [pseudonym],
     );
     for (const row of rows) {
-      const updates: { column: (typeof bodies)[number]; text: string }[] = [];
-      for (const column of bodies) {
-        const text = row[column.name];
-        if (typeof text !== "string" || !text.includes(pseudonym)) continue;
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          continue;
-        }
-        const scrubbed = scrubPersonalFields(parsed);
-        if (scrubbed.changed) updates.push({ column, text: JSON.stringify(scrubbed.value) });
+      const values: string[] = [];
+      const updates: { sql: string; value: string }[] = [];
+      for (const column of json) {
+        const value = row[column.name];
+        if (typeof value !== "string") continue;
+        const scrubbed = scrubPersonalFields(JSON.parse(value));
+        if (scrubbed.values.length === 0) continue;
+        values.push(...scrubbed.values);
+        updates.push({
+          sql: `${quoteIdent(column.name)} = $${updates.length + 2}::${column.kind}`,
+          value: JSON.stringify(scrubbed.value),
+        });
       }
-      if (updates.length === 0) continue;
-      const sets = updates.map(({ column }, i) => {
-        const cast = column.kind === "json" || column.kind === "jsonb" ? `::${column.kind}` : "";
-        return `${quoteIdent(column.name)} = $${i + 2}${cast}`;
-      });
-      await sql.query(`UPDATE ${quoteIdent(table.table)} SET ${sets.join(", ")} WHERE ctid = $1::tid`, [
-        row.__row,
-        ...updates.map((update) => update.text),
-      ]);
+      if (values.length === 0) continue;
+      for (const column of text) {
+        const value = row[column.name];
+        if (typeof value !== "string") continue;
+        const replaced = replaceValues(value, values);
+        if (replaced !== value)
+          updates.push({ sql: `${quoteIdent(column.name)} = $${updates.length + 2}`, value: replaced });
+      }
+      for (const column of bytes) {
+        const value = row[column.name];
+        if (typeof value !== "string") continue;
+        const replaced = replaceValuesInBytes(Buffer.from(value, "hex"), values).toString("hex");
+        if (replaced !== value) {
+          updates.push({ sql: `${quoteIdent(column.name)} = decode($${updates.length + 2}, 'hex')`, value: replaced });
+        }
+      }
+      await sql.query(
+        `UPDATE ${quoteIdent(table.table)} SET ${updates.map((update) => update.sql).join(", ")} WHERE ctid = $1::tid`,
+        [row.__row, ...updates.map((update) => update.value)],
+      );
     }
   }
 }

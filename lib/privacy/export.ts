@@ -2,7 +2,7 @@ import "server-only";
 import { csvLine } from "../csv";
 import { getDatabase } from "../db";
 import { asText, personalDataColumns, quoteIdent } from "./catalog";
-import { formParams, matchCondition } from "./erasure";
+import { matchCondition } from "./erasure";
 import { bytesContainId, idForms, tokenPattern } from "./matching";
 
 /**
@@ -49,11 +49,16 @@ export async function exportPersonalData(externalUserId: string, exportedBy: str
   for (const table of await personalDataColumns(sql)) {
     const text = table.columns.filter((column) => column.kind !== "bytea");
     const bytes = table.columns.filter((column) => column.kind === "bytea");
-    const params = formParams(forms);
-    const textMatch = text.length > 0 ? text.map((column) => matchCondition(asText(column, "t."), forms)).join(" OR ") : "false";
-    const byteLiterals = bytes.flatMap(() => forms.map((form) => Buffer.from(form.literal, "utf8")));
+    // Only the parameters the statement refers to: PostgreSQL cannot type one it never sees.
+    const params = text.length > 0 ? forms.flatMap((form) => [form.literal, form.pattern]) : [];
+    const textMatch =
+      text.length > 0 ? text.map((column) => matchCondition(asText(column, "t."), forms, 2)).join(" OR ") : "false";
+    const byteLiterals = bytes.flatMap(() => forms.map((form) => Buffer.from(form.literal, "utf8").toString("hex")));
     const byteMatch = bytes.flatMap((column, c) =>
-      forms.map((_, f) => `position($${params.length + c * forms.length + f + 1}::bytea IN t.${quoteIdent(column.name)}) > 0`),
+      forms.map(
+        (_, f) =>
+          `position(decode($${params.length + c * forms.length + f + 1}, 'hex') IN t.${quoteIdent(column.name)}) > 0`,
+      ),
     );
     const rows = await sql.query<{ row: Row; text_match: boolean }>(
       `SELECT to_jsonb(t) AS row, (${textMatch}) AS text_match FROM ${quoteIdent(table.table)} t
@@ -106,7 +111,10 @@ export function exportCsv(data: PersonalDataExport): string {
   for (const [table, rows] of Object.entries(data.tables)) {
     rows.forEach((row, index) => {
       for (const [field, value] of Object.entries(row)) {
-        const cell = value === null || typeof value !== "object" ? (value as string | number | boolean | null) : JSON.stringify(value);
+        const cell =
+          value === null || typeof value !== "object"
+            ? (value as string | number | boolean | null)
+            : JSON.stringify(value);
         lines.push(csvLine([table, index + 1, field, cell]));
       }
     });

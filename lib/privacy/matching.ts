@@ -6,7 +6,6 @@
  * inside JSON text, and URL-encoded in a path or query.
  */
 
-
 /** The forms the id takes in stored text, without repeats. */
 export function idForms(externalUserId: string): string[] {
   const json = JSON.stringify(externalUserId).slice(1, -1);
@@ -50,20 +49,24 @@ export function bytesContainId(bytes: Uint8Array, externalUserId: string): boole
 }
 
 /** JSON keys whose values are a person's details: replaced inside a traveler's stored bodies on erasure. */
-const PERSONAL_KEYS = /^(e[-_]?mail|email_address|phone|phone_number|mobile|first_?name|last_?name|full_?name|name|surname|address|date_?of_?birth|birth_?date)$/i;
+const PERSONAL_KEYS =
+  /^(e[-_]?mail|email_address|phone|phone_number|mobile|first_?name|last_?name|full_?name|name|surname|address|date_?of_?birth|birth_?date)$/i;
 
 export const ERASED_VALUE = "erased";
 
-/** A copy of a JSON value with every personal key's string value replaced; `changed` says whether any was. */
-export function scrubPersonalFields(value: unknown): { value: unknown; changed: boolean } {
-  let changed = false;
+/**
+ * A copy of a JSON value with every personal key's string value replaced; `values` lists what was replaced, so the
+ * same values can be replaced where the body is also kept as text or bytes.
+ */
+export function scrubPersonalFields(value: unknown): { value: unknown; values: string[] } {
+  const values: string[] = [];
   const walk = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(walk);
     if (node && typeof node === "object") {
       return Object.fromEntries(
         Object.entries(node as Record<string, unknown>).map(([key, inner]) => {
           if (PERSONAL_KEYS.test(key) && typeof inner === "string" && inner !== "" && inner !== ERASED_VALUE) {
-            changed = true;
+            values.push(inner);
             return [key, ERASED_VALUE];
           }
           return [key, walk(inner)];
@@ -73,5 +76,25 @@ export function scrubPersonalFields(value: unknown): { value: unknown; changed: 
     return node;
   };
   const result = walk(value);
-  return { value: result, changed };
+  return { value: result, values };
+}
+
+/** Replaces each value (as written inside JSON text) in a stored body kept as text or bytes; short values are kept. */
+export function replaceValues(text: string, values: readonly string[]): string {
+  let result = text;
+  for (const value of values) {
+    if (value.length < 3) continue;
+    result = result.split(JSON.stringify(value).slice(1, -1)).join(ERASED_VALUE);
+  }
+  return result;
+}
+
+export function replaceValuesInBytes(bytes: Buffer, values: readonly string[]): Buffer {
+  let latin1 = bytes.toString("latin1");
+  for (const value of values) {
+    if (value.length < 3) continue;
+    const literal = Buffer.from(JSON.stringify(value).slice(1, -1), "utf8").toString("latin1");
+    latin1 = latin1.split(literal).join(ERASED_VALUE);
+  }
+  return Buffer.from(latin1, "latin1");
 }

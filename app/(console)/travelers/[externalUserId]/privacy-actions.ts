@@ -19,7 +19,11 @@ export async function setLegalHoldAction(_prev: unknown, form: FormData): Promis
       action: "privacy.legal_hold_set",
       permission: "privacy.manage",
       schema: holdSchema,
-      subject: (input) => ({ targetType: "traveler", targetId: input.externalUserId, externalUserId: input.externalUserId }),
+      subject: (input) => ({
+        targetType: "traveler",
+        targetId: input.externalUserId,
+        externalUserId: input.externalUserId,
+      }),
       run: (input, { staff }) => setLegalHold(input.externalUserId, input.reason, staff),
       audit: (change) => ({ details: change }),
       revalidate: (input) => [travelerPath(input.externalUserId)],
@@ -35,7 +39,11 @@ export async function clearLegalHoldAction(_prev: unknown, form: FormData): Prom
       action: "privacy.legal_hold_clear",
       permission: "privacy.manage",
       schema: travelerSchema,
-      subject: (input) => ({ targetType: "traveler", targetId: input.externalUserId, externalUserId: input.externalUserId }),
+      subject: (input) => ({
+        targetType: "traveler",
+        targetId: input.externalUserId,
+        externalUserId: input.externalUserId,
+      }),
       run: (input) => clearLegalHold(input.externalUserId),
       audit: (removed) => ({ details: { before: removed.reason } }),
       revalidate: (input) => [travelerPath(input.externalUserId)],
@@ -59,7 +67,11 @@ export async function eraseTravelerAction(
       action: "privacy.erase",
       permission: "privacy.manage",
       schema: eraseSchema,
-      subject: (input) => ({ targetType: "traveler", targetId: input.externalUserId, externalUserId: input.externalUserId }),
+      subject: (input) => ({
+        targetType: "traveler",
+        targetId: input.externalUserId,
+        externalUserId: input.externalUserId,
+      }),
       run: async (input, { staff }) => {
         if (input.confirmId !== input.externalUserId) {
           throw new ActionError("Type the traveler's id exactly to confirm.", {

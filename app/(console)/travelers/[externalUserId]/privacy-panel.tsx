@@ -112,9 +112,10 @@ export function PrivacyPanel({
             title="Erase this traveler's personal data"
             description={
               <>
-                Every stored mention of <span className="font-mono">{externalUserId}</span> (packages, webhooks, bookings,
-                campaign rows, logs, audit entries) is replaced by a pseudonym, and names, emails and phone numbers in
-                stored bodies by “erased”. Counts stay. This cannot be undone. Hubby keeps its own data: ask Hubby too.
+                Every stored mention of <span className="font-mono">{externalUserId}</span> (packages, webhooks,
+                bookings, campaign rows, logs, audit entries) is replaced by a pseudonym, and names, emails and phone
+                numbers in stored bodies by “erased”. Counts stay. This cannot be undone. Hubby keeps its own data: ask
+                Hubby too.
               </>
             }
             fields={{ externalUserId }}
