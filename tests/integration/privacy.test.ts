@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { eraseTravelerAction, setLegalHoldAction } from "@/app/(console)/travelers/[externalUserId]/privacy-actions";
+import { setRetentionAction } from "@/app/(console)/travelers/privacy-actions";
 import { GET as personalData } from "@/app/(console)/travelers/[externalUserId]/personal-data/route";
 import { FORBIDDEN_MESSAGE } from "@/lib/errors";
 import { db, getDatabase } from "@/lib/db";
@@ -431,7 +432,15 @@ describe("a traveler's personal data", () => {
     const admin = await makeStaff("admin");
     // Off by default: nothing happens.
     expect(await runPrivacyJob()).toMatchObject({ retention: 0 });
-    await setRetentionDays(30, admin);
+    await signInAs("support");
+    expect(await setRetentionAction(null, form({ days: "30" }))).toEqual({ ok: false, message: FORBIDDEN_MESSAGE });
+    await signInAs("admin");
+    expect(await setRetentionAction(null, form({ days: "31" }))).toMatchObject({
+      ok: false,
+      fieldErrors: { days: [expect.any(String)] },
+    });
+    expect(await setRetentionAction(null, form({ days: "30" }))).toEqual({ ok: true, data: { days: 30 } });
+    expect(await db().auditEntry.count({ where: { action: "settings.privacy_retention", result: "ok" } })).toBe(1);
     const outcome = await runPrivacyJob();
     expect(outcome.retention).toBe(1);
     expect(await traces("old_trip_6")).toEqual([]);
