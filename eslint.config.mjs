@@ -35,6 +35,7 @@ const domainOrder = [
   "staff",
   "instructions",
   "travelers",
+  "privacy",
   "bookings",
   "promo-codes",
   "campaigns",

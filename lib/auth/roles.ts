@@ -47,6 +47,10 @@ export const permissions = {
   // saying "I am on it", open to everyone who sees the incident.
   "alerts.view": everyone,
   "alerts.manage": ["admin"],
+  // A traveler's personal data (docs/guide.md, "Personal data"): the full export, erasure, the legal hold and the
+  // retention setting are for admins. Support answers a ticket from the traveler page; a data request goes to an admin.
+  "privacy.export": ["admin"],
+  "privacy.manage": ["admin"],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof permissions;

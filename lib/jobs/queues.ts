@@ -119,6 +119,18 @@ export const queues = {
     policy: "stately",
     schedule: { cron: "* * * * *", payload: { trigger: "schedule" } },
   },
+  privacy: {
+    label: "Personal data: trip-tied retention and erased travelers seen again",
+    payload: z.object({ trigger: z.enum(["schedule", "staff"]) }),
+    // Tomorrow's run does the same work; a failed run is not worth a retry that would overlap it.
+    retryLimit: 1,
+    retryDelaySeconds: 600,
+    retryBackoff: false,
+    expireInSeconds: 60 * 60,
+    concurrency: 1,
+    policy: "stately",
+    schedule: { cron: "41 3 * * *", payload: { trigger: "schedule" } },
+  },
 } as const satisfies Record<string, QueueDeclaration>;
 
 export type QueueName = keyof typeof queues;

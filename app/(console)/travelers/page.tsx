@@ -17,6 +17,7 @@ import {
 } from "@/lib/travelers/filters";
 import { exactTravelerMatch, searchTravelers, TRAVELER_EXPORT_MAX_ROWS } from "@/lib/travelers/queries";
 import { listTeamViews } from "@/lib/travelers/views";
+import { RETENTION_DAY_CHOICES, retentionDays } from "@/lib/privacy/retention";
 import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 import { ExportLink } from "@/components/list/export-link";
 import { FilterBar, NumberFilter, SelectFilter, TextFilter } from "@/components/list/filter-bar";
@@ -24,6 +25,7 @@ import { ListHeader } from "@/components/list/list-header";
 import { Pagination } from "@/components/pagination";
 import type { RawSearchParams } from "@/lib/url-params";
 import { cn } from "@/lib/utils";
+import { RetentionControl } from "./retention-control";
 import { DeleteViewButton, SaveViewDialog } from "./saved-views";
 import { TravelerTable } from "./traveler-table";
 
@@ -74,6 +76,9 @@ export default async function TravelersPage({ searchParams }: { searchParams: Pr
         or the start of it); an exact id opens the traveler. Times in UTC.
       </ListHeader>
       <IgnoredParamsNotice names={ignored} />
+      {may(staff, "privacy.manage") && (
+        <RetentionControl days={await retentionDays()} choices={RETENTION_DAY_CHOICES} />
+      )}
 
       <nav aria-label="Views" className="flex flex-wrap items-center gap-2">
         <ViewLink href={travelersHref({ hide: query.hide })} active={currentFilter === ""}>

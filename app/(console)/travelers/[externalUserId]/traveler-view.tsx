@@ -23,10 +23,13 @@ import {
   type TravelerTab,
   type TravelerView,
 } from "@/lib/travelers/timeline";
+import { legalHoldOf } from "@/lib/privacy/hold";
+import { isPseudonym } from "@/lib/privacy/pseudonym";
 import { storedTraveler, travelerGaps, travelerTimeline, usageSamples } from "@/lib/travelers/traveler";
 import { rememberDashboard } from "@/lib/webhooks/reconcile";
 import { cn } from "@/lib/utils";
 import { OverviewTab } from "./overview-tab";
+import { PrivacyPanel } from "./privacy-panel";
 import { RefreshButton } from "./refresh-button";
 import { SummaryButton } from "./summary-button";
 import { TimelineTab } from "./timeline-tab";
@@ -120,7 +123,8 @@ export function TravelerNotFound({ externalUserId, result }: { externalUserId: s
 /** The header, tabs and stored state at once; the live parts in their own Suspense boundaries. */
 export async function TravelerPageView(props: ViewProps) {
   const { staff, externalUserId, view, ignored, fetchedAt, stored, liveResult } = props;
-  const [gaps, tabData] = await Promise.all([
+  const [hold, gaps, tabData] = await Promise.all([
+    legalHoldOf(externalUserId),
     travelerGaps(externalUserId, fetchedAt),
     view.tab === "timeline"
       ? travelerTimeline(externalUserId, {
@@ -148,6 +152,14 @@ export async function TravelerPageView(props: ViewProps) {
           <div className="flex flex-wrap items-center gap-1">
             <h1 className="font-mono text-xl font-semibold">{externalUserId}</h1>
             <CopyButton label="Copy id" value={externalUserId} what="external_user_id" />
+            {hold && (
+              <span
+                className="rounded bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-900/40 dark:text-amber-100"
+                data-testid="legal-hold-badge"
+              >
+                Legal hold
+              </span>
+            )}
           </div>
           {storedIccid ? (
             <Iccid iccid={storedIccid} />
@@ -236,6 +248,15 @@ export async function TravelerPageView(props: ViewProps) {
         <Suspense fallback={<LivePanelSkeleton />}>
           <LivePanel {...props} tab={tabData.tab} samples={tabData.samples} gaps={gaps} />
         </Suspense>
+      )}
+      {(may(staff, "privacy.export") || may(staff, "privacy.manage")) && (
+        <PrivacyPanel
+          externalUserId={externalUserId}
+          hold={hold && { reason: hold.reason, setAt: hold.setAt.toISOString(), setByEmail: hold.setByEmail }}
+          mayExport={may(staff, "privacy.export")}
+          mayManage={may(staff, "privacy.manage")}
+          erased={isPseudonym(externalUserId)}
+        />
       )}
     </div>
   );
