@@ -10,6 +10,7 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { Panel } from "@/components/ui/panel";
+import { utcStamp } from "@/lib/format";
 import { clearLegalHoldAction, eraseTravelerAction, setLegalHoldAction } from "./privacy-actions";
 
 type Hold = { reason: string; setAt: string; setByEmail: string | null } | null;
@@ -77,7 +78,7 @@ export function PrivacyPanel({
                 Legal hold
               </span>
               <span>
-                “{hold.reason}”, set {hold.setAt.slice(0, 16).replace("T", " ")} UTC
+                “{hold.reason}”, set {utcStamp(hold.setAt)}
                 {hold.setByEmail ? ` by ${hold.setByEmail}` : ""}. Erasure is refused while it stands.
               </span>
               <ActionButton
