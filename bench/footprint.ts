@@ -92,13 +92,14 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 /** What a process of the group is, from its command line. */
 function role(command: string): string {
-  if (/scripts\/server\.ts/.test(command)) return "console: Next.js, webhook receiver, database (server.ts)";
+  if (/^(\/bin\/)?sh\b/.test(command)) return "sh -c (npm's script shell)";
+  if (/^hubby-console|scripts\/server\.ts/.test(command)) return "console: Next.js, webhooks, database (server.ts)";
+  if (/esbuild.*--service/.test(command)) return "esbuild service (tsx's compiler)";
   if (/scripts\/run-server\.ts/.test(command))
     return /tsx\/dist\/cli|\.bin\/tsx/.test(command)
       ? "tsx CLI (relaunches node with its loader)"
-      : "parent: prepare, sandbox, supervise (run-server.ts)";
-  if (/(^|\/)npm(-cli\.js)?\b|npm-cli/.test(command)) return "npm";
-  if (/^(\/bin\/)?sh\b/.test(command)) return "sh -c";
+      : "parent: sandbox, supervise (run-server.ts)";
+  if (/^npm\b|npm-cli/.test(command)) return "npm";
   return command.slice(0, 60);
 }
 

@@ -92,8 +92,8 @@ export function groupRss(pgid: number): number {
  */
 export function spawnConsole(port: number, env: Record<string, string>, stderr: "inherit" | "ignore"): ChildProcess {
   return spawn(
-    path.join(root, "node_modules", ".bin", "tsx"),
-    ["--conditions=react-server", "scripts/run-server.ts", "start", "-p", String(port)],
+    process.execPath,
+    ["--conditions=react-server", "--import", "tsx", "scripts/run-server.ts", "start", "-p", String(port)],
     {
       cwd: root,
       detached: true,

@@ -14,10 +14,12 @@ import { readMigrationFiles } from "../lib/migrations";
 const REQUEST_ID_HEADER = "x-request-id";
 import { createConsoleServer } from "../lib/server/http-server";
 import { handleWebhookRequest, isWebhookRequest, WEBHOOK_PATH } from "../lib/webhooks/node-handler";
+import { prepareDatabase, printBootstrapReport } from "./prepare-database";
 
 /**
- * The console's HTTP server, started by scripts/run-server.ts (`npm run dev` / `npm start`) after it has
- * migrated and bootstrapped: one process, one port. `POST /api/webhooks/hubby` is answered by a plain node:http
+ * The console's HTTP server, started by scripts/run-server.ts (`npm run dev` / `npm start`) once the environment
+ * is valid: it migrates and bootstraps staff itself, then serves on one port. The parent never opens the database,
+ * so the group holds one PGlite and one Prisma client, not two (docs/decisions/0059-memory-footprint.md). `POST /api/webhooks/hubby` is answered by a plain node:http
  * handler (lib/webhooks/node-handler.ts) before Next.js sees the request; everything else goes to Next.js.
  *
  * The process opens the database before Next.js loads: lib/db.ts keeps its instance on globalThis, so Next.js's
@@ -83,7 +85,12 @@ async function main() {
     process.exit(2);
   }
   process.title = `hubby-console (${options.dev ? "dev" : "start"})`;
+  // tsx switched Node's source-map support on to load this file. Left on, Node reads and keeps the source map of
+  // every chunk Next.js loads, sources included: about 60 MB of heap after a warm-up. A production start turns it
+  // off, so its stack traces point into .next/server as under `next start`; development keeps them (decision 0059).
+  if (!options.dev) process.setSourceMapsEnabled(false);
   const logger = log("server");
+  printBootstrapReport(await prepareDatabase({ bootstrap: true, close: false }));
   await getDatabase().sql.query("SELECT 1");
   setExpectedMigrations(readMigrationFiles().map((file) => file.name));
 
