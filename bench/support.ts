@@ -112,9 +112,13 @@ export function spawnConsole(port: number, env: Record<string, string>, stderr: 
   );
 }
 
-/** SIGTERM to the process group, then SIGKILL after 10 s: a stop that always ends. */
+/**
+ * SIGTERM to the process group, then SIGKILL after 10 s: a stop that always ends. Prints the group's memory first
+ * (one line, from /proc), so every long bench ends with the console's footprint under its load.
+ */
 export async function stopConsole(child: ChildProcess) {
   if (child.exitCode !== null) return;
+  console.log(`[bench] console footprint at its stop: ${describeGroupMemory(child.pid!)}`);
   const exited = new Promise((resolve) => child.once("exit", resolve));
   process.kill(-child.pid!, "SIGTERM");
   await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);

@@ -21,11 +21,18 @@ async function main() {
   const sandbox = usesBuiltInSandbox(env) ? await startBuiltInSandbox(env) : undefined;
 
   // A fresh node without the react-server condition this script runs under: Next.js renders with plain React.
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "server.ts"), mode, ...serverArgs], {
-    stdio: "inherit",
-    // This network reaches no telemetry host; do not try.
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
-  });
+  // A production start caps V8's young generation at 2 × 8 MB instead of 2 × 16 MB: resident from the first busy
+  // minute, traded for more frequent, shorter scavenges (decision 0059).
+  const v8Flags = mode === "start" ? ["--max-semi-space-size=8"] : [];
+  const child = spawn(
+    process.execPath,
+    [...v8Flags, "--import", "tsx", path.join(__dirname, "server.ts"), mode, ...serverArgs],
+    {
+      stdio: "inherit",
+      // This network reaches no telemetry host; do not try.
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    },
+  );
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => child.kill(signal));
   }

@@ -1,9 +1,12 @@
 import "./satisfy-server-only";
+import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
+import fs from "node:fs";
 import http from "node:http";
+import path from "node:path";
 import next from "next";
 import { decode } from "next-auth/jwt";
-import { closeDatabase, getDatabase } from "../lib/db";
+import { acquireDirectoryLock, closeDatabase, getDatabase } from "../lib/db";
 import { getEnv } from "../lib/env";
 import { markShuttingDown, setExpectedMigrations } from "../lib/health";
 import { flushApiLog } from "../lib/hubby/api-log";
@@ -90,6 +93,7 @@ async function main() {
   // off, so its stack traces point into .next/server as under `next start`; development keeps them (decision 0059).
   if (!options.dev) process.setSourceMapsEnabled(false);
   const logger = log("server");
+  if (!getEnv().DATABASE_URL) createPgliteDirectoryAside(getEnv().PGLITE_DATA_DIR);
   printBootstrapReport(await prepareDatabase({ bootstrap: true, close: false }));
   await getDatabase().sql.query("SELECT 1");
   setExpectedMigrations(readMigrationFiles().map((file) => file.name));
@@ -221,6 +225,25 @@ async function main() {
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+/**
+ * Creates a new PGlite data directory in a throwaway process. PGlite runs initdb inside the process that creates a
+ * directory and that process keeps most of the memory initdb used (about 500 MB) for as long as it lives; opening an
+ * existing directory costs a fraction of it (decision 0059). The directory lock is held meanwhile, so a second
+ * console started on the same new directory is refused as usual.
+ */
+function createPgliteDirectoryAside(dataDir: string) {
+  if (dataDir.startsWith("memory://") || fs.existsSync(path.join(dataDir, "PG_VERSION"))) return;
+  const release = acquireDirectoryLock(dataDir);
+  try {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const pglite = JSON.stringify(require.resolve("@electric-sql/pglite"));
+    const script = `require(${pglite}).PGlite.create(process.argv[1]).then((db) => db.close())`;
+    execFileSync(process.execPath, ["-e", script, path.resolve(dataDir)], { stdio: "inherit" });
+  } finally {
+    release();
+  }
 }
 
 function routeOf(request: http.IncomingMessage): string {
