@@ -22,8 +22,9 @@ import { prepareDatabase, printBootstrapReport } from "./prepare-database";
 /**
  * The console's HTTP server, started by scripts/run-server.ts (`npm run dev` / `npm start`) once the environment
  * is valid: it migrates and bootstraps staff itself, then serves on one port. The parent never opens the database,
- * so the group holds one PGlite and one Prisma client, not two (docs/decisions/0059-memory-footprint.md). `POST /api/webhooks/hubby` is answered by a plain node:http
- * handler (lib/webhooks/node-handler.ts) before Next.js sees the request; everything else goes to Next.js.
+ * so the group holds one PGlite and one Prisma client, not two (docs/decisions/0059-memory-footprint.md).
+ * `POST /api/webhooks/hubby` is answered by a plain node:http handler (lib/webhooks/node-handler.ts) before Next.js
+ * sees the request; everything else goes to Next.js.
  *
  * The process opens the database before Next.js loads: lib/db.ts keeps its instance on globalThis, so Next.js's
  * bundled copy of lib/db.ts finds and uses the same one (PGlite is one database per process, with one lock).
