@@ -23,5 +23,6 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=120s --retries=3 \
 # SIGTERM (docker stop) starts a graceful stop bounded by SHUTDOWN_TIMEOUT_SECONDS (20 s): give it longer than that,
 # e.g. `docker stop -t 30` or compose's stop_grace_period.
 STOPSIGNAL SIGTERM
-# Migrates and bootstraps under advisory locks, so several instances can start together, then serves.
-CMD ["node_modules/.bin/tsx", "--conditions=react-server", "scripts/run-server.ts", "start"]
+# Migrates and bootstraps under advisory locks, so several instances can start together, then serves. Node with
+# tsx's loader, not the tsx command, which would keep one more Node process alive only to relaunch this one (0059).
+CMD ["node", "--conditions=react-server", "--import", "tsx", "scripts/run-server.ts", "start"]

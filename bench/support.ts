@@ -2,6 +2,7 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_pr
 import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 
 /** What the benches that start the real console (a production build) share. */
@@ -91,8 +92,8 @@ export function groupRss(pgid: number): number {
  */
 export function spawnConsole(port: number, env: Record<string, string>, stderr: "inherit" | "ignore"): ChildProcess {
   return spawn(
-    path.join(root, "node_modules", ".bin", "tsx"),
-    ["--conditions=react-server", "scripts/run-server.ts", "start", "-p", String(port)],
+    process.execPath,
+    ["--conditions=react-server", "--import", "tsx", "scripts/run-server.ts", "start", "-p", String(port)],
     {
       cwd: root,
       detached: true,
@@ -111,9 +112,13 @@ export function spawnConsole(port: number, env: Record<string, string>, stderr: 
   );
 }
 
-/** SIGTERM to the process group, then SIGKILL after 10 s: a stop that always ends. */
+/**
+ * SIGTERM to the process group, then SIGKILL after 10 s: a stop that always ends. Prints the group's memory first
+ * (one line, from /proc), so every long bench ends with the console's footprint under its load.
+ */
 export async function stopConsole(child: ChildProcess) {
   if (child.exitCode !== null) return;
+  console.log(`[bench] console footprint at its stop: ${describeGroupMemory(child.pid!)}`);
   const exited = new Promise((resolve) => child.once("exit", resolve));
   process.kill(-child.pid!, "SIGTERM");
   await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
@@ -164,4 +169,51 @@ export function quietSandboxOptions(credentials: { apiKey: string; apiSecret: st
     duplicateRate: 0,
     travelers: 0,
   };
+}
+
+/** One process of a process group, with its resident (RSS) and proportional (PSS: shared pages split) memory. */
+export type ProcessMemory = { pid: number; ppid: number; command: string; rssBytes: number; pssBytes: number };
+
+/**
+ * Every process whose process group is `pgid` (a detached child and everything it started), read from /proc:
+ * VmRSS from /proc/<pid>/status and Pss from /proc/<pid>/smaps_rollup. RSS counts a shared page (the node binary,
+ * shared libraries) in every process that maps it; PSS splits it between them, so the PSS sum is the group's honest
+ * total. Linux only; an empty list elsewhere.
+ */
+export function processGroupMemory(pgid: number): ProcessMemory[] {
+  let pids: string[];
+  try {
+    pids = fs.readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
+  }
+  const found: ProcessMemory[] = [];
+  for (const pid of pids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      // pid (comm) state ppid pgrp …: comm may hold spaces and parentheses, so read after the last ")".
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[2]) !== pgid) continue;
+      const kb = (text: string, key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? 0);
+      const rss = kb(fs.readFileSync(`/proc/${pid}/status`, "utf8"), "VmRSS");
+      const pss = kb(fs.readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"), "Pss");
+      const command = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean).join(" ");
+      found.push({ pid: Number(pid), ppid: Number(fields[1]), command, rssBytes: rss * 1024, pssBytes: pss * 1024 });
+    } catch {
+      // The process ended while it was being read.
+    }
+  }
+  return found.sort((a, b) => a.pid - b.pid);
+}
+
+/** "412 MB RSS / 305 MB PSS in 4 processes": a long bench's closing line about the console it started. */
+export function describeGroupMemory(pgid: number): string {
+  const processes = processGroupMemory(pgid);
+  const mb = (bytes: number) => Math.round(bytes / 1048576);
+  const rss = processes.reduce((sum, p) => sum + p.rssBytes, 0);
+  const pss = processes.reduce((sum, p) => sum + p.pssBytes, 0);
+  return `${mb(rss)} MB RSS / ${mb(pss)} MB PSS in ${processes.length} processes (load ${os
+    .loadavg()
+    .map((value) => value.toFixed(1))
+    .join(" ")})`;
 }

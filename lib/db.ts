@@ -104,6 +104,15 @@ export function acquireDirectoryLock(dataDir: string): () => void {
 const openDirectories = ((globalThis as { __consolePgliteDirectories?: Set<string> }).__consolePgliteDirectories ??=
   new Set<string>());
 
+/**
+ * PGlite's own start parameters plus a smaller buffer cache. PostgreSQL's default shared_buffers (128 MB) is
+ * allocated and touched inside PGlite's WebAssembly memory at start, so it is resident from the first second whether
+ * or not the data needs it; the embedded database is small, and its files are read through the operating system's
+ * page cache, which is not the process's memory. 16 MB is 2,048 pages, plenty for the console's working set
+ * (docs/decisions/0059-memory-footprint.md). Given at every start (`-c`), never written into the data directory.
+ */
+export const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"];
+
 function openPglite(dataDir: string): Database {
   const inMemory = dataDir.startsWith("memory://");
   const directory = path.resolve(dataDir);
@@ -117,7 +126,7 @@ function openPglite(dataDir: string): Database {
     lockRelease();
   };
   if (!inMemory) fs.mkdirSync(dataDir, { recursive: true });
-  const pglite = new PGlite(inMemory ? dataDir : path.resolve(dataDir));
+  const pglite = new PGlite(inMemory ? dataDir : path.resolve(dataDir), { startParams: PGLITE_START_PARAMS });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   const sql: SqlRunner = {
     async exec(text) {

@@ -3,8 +3,15 @@ import { log } from "../lib/log";
 import { migrate } from "../lib/migrations";
 import { bootstrapStaff, type BootstrapReport } from "../lib/staff/bootstrap";
 
-/** Migrate, then bootstrap staff; closes the database so the server process can open it (PGlite is one process). */
-export async function prepareDatabase(options: { bootstrap: boolean }): Promise<BootstrapReport | undefined> {
+/**
+ * Migrate, then bootstrap staff. A script closes the database afterwards (`close`, the default); the console's server
+ * (scripts/server.ts) prepares in its own process and keeps it open for Next.js (PGlite is one process's).
+ */
+export async function prepareDatabase(options: {
+  bootstrap: boolean;
+  close?: boolean;
+}): Promise<BootstrapReport | undefined> {
+  let prepared = false;
   try {
     const database = getDatabase();
     const applied = await migrate(database);
@@ -14,9 +21,12 @@ export async function prepareDatabase(options: { bootstrap: boolean }): Promise<
         ? `Database ${databaseLabel()}: applied ${applied.length} migration(s): ${applied.join(", ")}`
         : `Database ${databaseLabel()}: up to date`,
     );
-    return options.bootstrap ? await bootstrapStaff() : undefined;
+    const report = options.bootstrap ? await bootstrapStaff() : undefined;
+    prepared = true;
+    return report;
   } finally {
-    await closeDatabase();
+    // A failed preparation always closes: the process is about to stop, and PGlite checkpoints on close.
+    if (options.close !== false || !prepared) await closeDatabase();
   }
 }
 

@@ -1,9 +1,12 @@
 import "./satisfy-server-only";
+import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
+import fs from "node:fs";
 import http from "node:http";
+import path from "node:path";
 import next from "next";
 import { decode } from "next-auth/jwt";
-import { closeDatabase, getDatabase } from "../lib/db";
+import { acquireDirectoryLock, closeDatabase, getDatabase } from "../lib/db";
 import { getEnv } from "../lib/env";
 import { markShuttingDown, setExpectedMigrations } from "../lib/health";
 import { flushApiLog } from "../lib/hubby/api-log";
@@ -14,11 +17,14 @@ import { readMigrationFiles } from "../lib/migrations";
 const REQUEST_ID_HEADER = "x-request-id";
 import { createConsoleServer } from "../lib/server/http-server";
 import { handleWebhookRequest, isWebhookRequest, WEBHOOK_PATH } from "../lib/webhooks/node-handler";
+import { prepareDatabase, printBootstrapReport } from "./prepare-database";
 
 /**
- * The console's HTTP server, started by scripts/run-server.ts (`npm run dev` / `npm start`) after it has
- * migrated and bootstrapped: one process, one port. `POST /api/webhooks/hubby` is answered by a plain node:http
- * handler (lib/webhooks/node-handler.ts) before Next.js sees the request; everything else goes to Next.js.
+ * The console's HTTP server, started by scripts/run-server.ts (`npm run dev` / `npm start`) once the environment
+ * is valid: it migrates and bootstraps staff itself, then serves on one port. The parent never opens the database,
+ * so the group holds one PGlite and one Prisma client, not two (docs/decisions/0059-memory-footprint.md).
+ * `POST /api/webhooks/hubby` is answered by a plain node:http handler (lib/webhooks/node-handler.ts) before Next.js
+ * sees the request; everything else goes to Next.js.
  *
  * The process opens the database before Next.js loads: lib/db.ts keeps its instance on globalThis, so Next.js's
  * bundled copy of lib/db.ts finds and uses the same one (PGlite is one database per process, with one lock).
@@ -83,7 +89,13 @@ async function main() {
     process.exit(2);
   }
   process.title = `hubby-console (${options.dev ? "dev" : "start"})`;
+  // tsx switched Node's source-map support on to load this file. Left on, Node reads and keeps the source map of
+  // every chunk Next.js loads, sources included: about 60 MB of heap after a warm-up. A production start turns it
+  // off, so its stack traces point into .next/server as under `next start`; development keeps them (decision 0059).
+  if (!options.dev) process.setSourceMapsEnabled(false);
   const logger = log("server");
+  if (!getEnv().DATABASE_URL) createPgliteDirectoryAside(getEnv().PGLITE_DATA_DIR);
+  printBootstrapReport(await prepareDatabase({ bootstrap: true, close: false }));
   await getDatabase().sql.query("SELECT 1");
   setExpectedMigrations(readMigrationFiles().map((file) => file.name));
 
@@ -214,6 +226,25 @@ async function main() {
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+/**
+ * Creates a new PGlite data directory in a throwaway process. PGlite runs initdb inside the process that creates a
+ * directory and that process keeps most of the memory initdb used (about 500 MB) for as long as it lives; opening an
+ * existing directory costs a fraction of it (decision 0059). The directory lock is held meanwhile, so a second
+ * console started on the same new directory is refused as usual.
+ */
+function createPgliteDirectoryAside(dataDir: string) {
+  if (dataDir.startsWith("memory://") || fs.existsSync(path.join(dataDir, "PG_VERSION"))) return;
+  const release = acquireDirectoryLock(dataDir);
+  try {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const pglite = JSON.stringify(require.resolve("@electric-sql/pglite"));
+    const script = `require(${pglite}).PGlite.create(process.argv[1]).then((db) => db.close())`;
+    execFileSync(process.execPath, ["-e", script, path.resolve(dataDir)], { stdio: "inherit" });
+  } finally {
+    release();
+  }
 }
 
 function routeOf(request: http.IncomingMessage): string {
