@@ -342,3 +342,79 @@ export function withProjection(insertEvent: Statement, facts: Facts | undefined)
   }
   return { text: `WITH ${parts.join(",\n")}\nSELECT "id"::text AS id FROM ins`, values };
 }
+
+/**
+ * The projection of many stored events, for the intake's group commit: one multi-row upsert per table, whose rows
+ * come from `unnest` over one text array per column. The statement text depends only on the table, so it stays
+ * prepared whatever the batch size. One statement cannot update a row twice (ON CONFLICT DO UPDATE refuses), so a
+ * row key that recurs in the batch goes in a second statement for that table, and so on: the merge rules are
+ * order-independent and idempotent, so this gives the rows `project` would give one event at a time. Tables go in
+ * one fixed order and rows by key, so concurrent batches take their row locks in the same order.
+ */
+export function projectionBatch(factsList: Facts[]): Statement[] {
+  const rounds = new Map<Upsert, { key: string; values: unknown[] }[][]>();
+  const seen = new Map<Upsert, Map<string, number>>();
+  for (const facts of factsList) {
+    for (const { upsert, values } of projectionRows(facts)) {
+      const key = JSON.stringify(conflictColumns(upsert).map((index) => values[index]));
+      let counts = seen.get(upsert);
+      if (!counts) seen.set(upsert, (counts = new Map()));
+      const round = counts.get(key) ?? 0;
+      counts.set(key, round + 1);
+      let tableRounds = rounds.get(upsert);
+      if (!tableRounds) rounds.set(upsert, (tableRounds = []));
+      (tableRounds[round] ??= []).push({ key, values });
+    }
+  }
+  const statements: Statement[] = [];
+  for (const upsert of upsertOrder) {
+    for (const rows of rounds.get(upsert) ?? []) {
+      rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      statements.push({
+        text: batchUpsertText(upsert),
+        values: upsert.columns.map((_, column) => rows.map((row) => asText(row.values[column]))),
+      });
+    }
+  }
+  return statements;
+}
+
+/** Every upsert, in the order the projection applies them (its tables' lock order). */
+const upsertOrder: Upsert[] = [traveler, travelerBooking, travelerPackage, usageSample, promoRedemption, promoCode];
+
+/** A value as the text its column's cast reads (the drivers send parameters as text too). */
+function asText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value.toISOString() : String(value);
+}
+
+const conflictIndexes = new WeakMap<Upsert, number[]>();
+
+/** The columns of the upsert's conflict target, read from the start of its merge rule: `("a", "b") DO UPDATE`. */
+function conflictColumns(upsert: Upsert): number[] {
+  let indexes = conflictIndexes.get(upsert);
+  if (!indexes) {
+    const target = /^\(([^)]*)\)/.exec(upsert.mergeRule)?.[1];
+    if (!target) throw new Error(`No conflict target in the ${upsert.table} upsert`);
+    const names = target.split(",").map((name) => name.trim().replace(/^"|"$/g, ""));
+    indexes = names.map((name) => upsert.columns.findIndex(([column]) => column === name));
+    if (indexes.some((index) => index < 0)) throw new Error(`Conflict target of ${upsert.table} is not its columns`);
+    conflictIndexes.set(upsert, indexes);
+  }
+  return indexes;
+}
+
+const batchTexts = new WeakMap<Upsert, string>();
+
+function batchUpsertText(upsert: Upsert): string {
+  let text = batchTexts.get(upsert);
+  if (text === undefined) {
+    const names = upsert.columns.map(([name]) => `"${name}"`).join(", ");
+    const select = upsert.columns.map(([, type], index) => `v.c${index}::${type}`).join(", ");
+    const arrays = upsert.columns.map((_, index) => `$${index + 1}::text[]`).join(", ");
+    const aliases = upsert.columns.map((_, index) => `c${index}`).join(", ");
+    text = `INSERT INTO "${upsert.table}" AS ${upsert.alias} (${names})\nSELECT ${select}\nFROM unnest(${arrays}) AS v(${aliases})\nON CONFLICT ${upsert.mergeRule}`;
+    batchTexts.set(upsert, text);
+  }
+  return text;
+}
