@@ -19,9 +19,6 @@ export type SqlRunner = {
   query<T extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
 };
 
-/** Runs one statement as a named prepared statement (see Database.prepared). */
-export type PreparedRunner = <T extends Record<string, unknown>>(sql: string, params: unknown[]) => Promise<T[]>;
-
 export type Database = {
   kind: "pglite" | "postgres";
   prisma: PrismaClient;
@@ -33,12 +30,6 @@ export type Database = {
   prepared<T extends Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]>;
   /** Runs fn in one transaction on one connection with the raw driver (hot paths that Prisma would slow down). */
   transaction<T>(fn: (sql: SqlRunner) => Promise<T>): Promise<T>;
-  /**
-   * Runs fn in one transaction on one connection, its statements as named prepared statements like `prepared`
-   * (the webhook intake's group commit). fn must run its SQL only through the runner it is given: on PGlite the
-   * database is held for the whole transaction, so any other call would wait for it.
-   */
-  preparedTransaction<T>(fn: (run: PreparedRunner) => Promise<T>): Promise<T>;
   /**
    * The executor pg-boss runs its SQL through (lib/jobs/): parameterised statements, and with no values possibly
    * several statements at once (its schema and maintenance scripts), answering the last statement's rows.
@@ -137,7 +128,7 @@ function openPglite(dataDir: string): Database {
       return result.rows as never;
     },
   };
-  const { prepared, preparedTransaction } = preparedOnPglite(pglite);
+  const prepared = preparedOnPglite(pglite);
   // PGlite serialises all work in one process, so a lock between processes is the directory lock itself.
   let queue: Promise<unknown> = Promise.resolve();
   return {
@@ -145,7 +136,6 @@ function openPglite(dataDir: string): Database {
     prisma,
     sql,
     prepared,
-    preparedTransaction,
     transaction(fn) {
       return pglite.transaction((tx) =>
         fn({
@@ -192,11 +182,11 @@ function openPglite(dataDir: string): Database {
  * in transaction() would also be safe but adds BEGIN and COMMIT, about 60% more per statement
  * (docs/decisions/0011-pglite-prepared-statements.md).
  */
-function preparedOnPglite(pglite: PGlite): Pick<Database, "prepared" | "preparedTransaction"> {
+function preparedOnPglite(pglite: PGlite): Database["prepared"] {
   const statements = new Map<string, { name: string; paramTypes: number[] }>();
   let counter = 0;
   const send = (message: Uint8Array, syncToFs = false) => pglite.execProtocolStream(message, { syncToFs });
-  const runPrepared = async (text: string, params: unknown[], syncToFs = true) => {
+  const runPrepared = async (text: string, params: unknown[]) => {
     const messages: Awaited<ReturnType<typeof send>> = [];
     try {
       let statement = statements.get(text);
@@ -217,39 +207,15 @@ function preparedOnPglite(pglite: PGlite): Pick<Database, "prepared" | "prepared
       messages.push(...(await send(protocol.serialize.describe({ type: "P" }))));
       messages.push(...(await send(protocol.serialize.execute({}))));
     } finally {
-      messages.push(...(await send(protocol.serialize.sync(), syncToFs)));
+      messages.push(...(await send(protocol.serialize.sync(), true)));
     }
     return parseProtocol.parseResults(messages, pglite.parsers)[0]!.rows;
   };
-  return {
-    async prepared(text, params) {
-      const rows = await pglite.runExclusive(() =>
-        pglite.isInTransaction() ? Promise.resolve(null) : runPrepared(text, params),
-      );
-      return (rows ?? (await pglite.query(text, params)).rows) as never;
-    },
-    /**
-     * BEGIN, fn's statements and COMMIT while holding the query lock, so no other statement joins the transaction
-     * (and it joins no one else's: when another caller's transaction is open it goes through transaction()
-     * instead, unprepared, after that one ends). Only COMMIT writes through to the file system.
-     */
-    async preparedTransaction<T>(fn: (run: PreparedRunner) => Promise<T>): Promise<T> {
-      const run: PreparedRunner = (text, params) => runPrepared(text, params, false) as never;
-      const outcome = await pglite.runExclusive(async () => {
-        if (pglite.isInTransaction()) return null;
-        await runPrepared("BEGIN", [], false);
-        try {
-          const value = await fn(run);
-          await runPrepared("COMMIT", [], true);
-          return { value };
-        } catch (error) {
-          if (pglite.isInTransaction()) await runPrepared("ROLLBACK", [], true).catch(() => undefined);
-          throw error;
-        }
-      });
-      if (outcome) return outcome.value;
-      return pglite.transaction((tx) => fn(async (text, params) => (await tx.query(text, params)).rows as never));
-    },
+  return async (text, params) => {
+    const rows = await pglite.runExclusive(() =>
+      pglite.isInTransaction() ? Promise.resolve(null) : runPrepared(text, params),
+    );
+    return (rows ?? (await pglite.query(text, params)).rows) as never;
   };
 }
 
@@ -268,42 +234,18 @@ function openPostgres(connectionString: string, max: number): Database {
       return result.rows;
     },
   };
-  // pg keeps a statement per connection and parses it only the first time a connection sees its name.
-  const statementName = (text: string) => {
-    let name = statementNames.get(text);
-    if (!name) {
-      name = `console_${crypto.createHash("sha256").update(text).digest("hex").slice(0, 24)}`;
-      statementNames.set(text, name);
-    }
-    return name;
-  };
   return {
     kind: "postgres",
     prisma,
     sql,
     async prepared(text, params) {
-      return (await pool.query({ name: statementName(text), text, values: params as unknown[] })).rows;
-    },
-    async preparedTransaction(fn) {
-      const client = await pool.connect();
-      let broken = false;
-      try {
-        await client.query("BEGIN");
-        const result = await fn(
-          async (text, params) =>
-            (await client.query({ name: statementName(text), text, values: params as unknown[] })).rows,
-        );
-        await client.query("COMMIT");
-        return result;
-      } catch (error) {
-        // A connection that cannot even roll back is dropped from the pool rather than handed to the next caller.
-        await client.query("ROLLBACK").catch(() => {
-          broken = true;
-        });
-        throw error;
-      } finally {
-        client.release(broken);
+      // pg keeps the statement per connection and parses it only the first time a connection sees the name.
+      let name = statementNames.get(text);
+      if (!name) {
+        name = `console_${crypto.createHash("sha256").update(text).digest("hex").slice(0, 24)}`;
+        statementNames.set(text, name);
       }
+      return (await pool.query({ name, text, values: params as unknown[] })).rows;
     },
     async transaction(fn) {
       const client = await pool.connect();

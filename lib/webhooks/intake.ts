@@ -11,7 +11,7 @@ import {
   type ParseResult,
 } from "./envelope";
 import { FactsError, factsFor, type Facts } from "./facts";
-import { project, projectionBatch, withProjection } from "./projection";
+import { project, projectionCtes, projectionKeys as keysOf, withProjection } from "./projection";
 import { countRefusal } from "../audit/refusals";
 import { isStorableDate, storableText } from "../storable";
 import { SIGNATURE_HEADER, verifyWebhook, type HeaderReader } from "./verify";
@@ -153,14 +153,14 @@ async function storeOne({ delivery, row, facts, status }: Ready): Promise<Intake
 
 /**
  * The group commit (docs/decisions/0053-webhook-group-commit.md): deliveries that arrive while a batch is being
- * written wait together and are written by the next one, in one transaction on one connection, each answered only
- * once its batch has committed. Nothing waits on a timer: a lone delivery is written at once (storeOne), and a
- * batch is simply everything that queued during the previous write, up to MAX_BATCH. PGlite runs one statement at
- * a time, so it writes one batch at a time; on PostgreSQL two batches may be in flight, so one fills while the
- * other commits.
+ * written wait together and are written by the next one, a few statements for the lot (waves), each answered only
+ * once the statement holding its event has committed. Nothing waits on a timer: a lone delivery is written at once
+ * (storeOne), and a batch is simply everything that queued during the previous write, up to MAX_BATCH. PGlite runs
+ * one statement at a time, so it writes one batch at a time; on PostgreSQL a few batches may be in flight, so
+ * some fill while others commit.
  */
 const MAX_BATCH = 64;
-const MAX_IN_FLIGHT = { pglite: 1, postgres: 2 } as const;
+const MAX_IN_FLIGHT = { pglite: 1, postgres: 4 } as const;
 
 type Waiting = { ready: Ready; answer: (result: IntakeResult) => void };
 
@@ -194,86 +194,104 @@ async function writeBatch(batch: Waiting[]): Promise<void> {
     batch[0]!.answer(await storeOne(batch[0]!.ready));
     return;
   }
-  let answers: IntakeResult[];
-  try {
-    answers = await storeBatch(batch.map((waiting) => waiting.ready));
-  } catch {
-    // The batch rolled back whole. Each event on its own path: the ones the database takes are stored, the one it
-    // refuses is kept as failed (storeAfterFailure), and 503 only if the database cannot be reached.
-    answers = await Promise.all(batch.map((waiting) => storeOne(waiting.ready)));
+  for (const wave of waves(batch)) {
+    let answers: IntakeResult[];
+    try {
+      answers = await storeWave(wave.map((waiting) => waiting.ready));
+    } catch {
+      // The statement stored nothing. Each event on its own path: the ones the database takes are stored, the one
+      // it refuses is kept as failed (storeAfterFailure), and 503 only if the database cannot be reached.
+      answers = await Promise.all(wave.map((waiting) => storeOne(waiting.ready)));
+    }
+    wave.forEach((waiting, index) => waiting.answer(answers[index]!));
   }
-  batch.forEach((waiting, index) => waiting.answer(answers[index]!));
 }
 
-/** The event rows of a batch: one text array per column, unnested. Its text does not depend on the batch size. */
-const INSERT_BATCH = `INSERT INTO "WebhookEvent" (${EVENT_COLUMNS})
+/**
+ * Splits a batch into waves, each stored by one statement: an event goes in the first wave that holds neither its
+ * dedupeKey (a resend within the batch is then a duplicate of the committed first delivery) nor a projection row
+ * it writes (one statement cannot update a row twice). Usually one or two waves.
+ */
+function waves(batch: Waiting[]): Waiting[][] {
+  const result: { events: Waiting[]; keys: Set<string> }[] = [];
+  for (const waiting of batch) {
+    const keys = [`event:${waiting.ready.delivery.base.dedupeKey}`, ...projectionKeys(waiting.ready)];
+    let wave = result.find((candidate) => keys.every((key) => !candidate.keys.has(key)));
+    if (!wave) result.push((wave = { events: [], keys: new Set() }));
+    wave.events.push(waiting);
+    for (const key of keys) wave.keys.add(key);
+  }
+  return result.map((wave) => wave.events);
+}
+
+function projectionKeys(ready: Ready): string[] {
+  return ready.facts ? keysOf(ready.facts) : [];
+}
+
+/**
+ * The event rows of a wave, one text array per column through unnest (the text does not depend on the wave's size),
+ * inserted unless stored already; the projection CTEs (projectionCtes) follow, and `dup` counts a delivery of each
+ * event that was already stored. `dup` cannot see rows `ins` inserts (one statement, one snapshot), so it counts
+ * exactly the events that were not new.
+ */
+const INSERT_WAVE = `ins AS (INSERT INTO "WebhookEvent" (${EVENT_COLUMNS})
   SELECT v.c0::timestamptz, v.c1, v.c2::timestamptz, v.c3, v.c4, v.c5::jsonb, v.c6, v.c7::jsonb,
     v.c8::"WebhookStatus", v.c9, v.c10::timestamptz, v.c11, v.c12, v.c13, decode(v.c14, 'hex')
   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
     $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
     AS v(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14)
   ON CONFLICT ("dedupeKey") DO NOTHING
-  RETURNING "dedupeKey", "id"::text AS id`;
+  RETURNING "dedupeKey", "id")`;
 
-/** Counts the deliveries of already-stored events, several per event at once. */
-const COUNT_DUPLICATES = `UPDATE "WebhookEvent" AS w
-  SET "duplicates" = w."duplicates" + v.n::int, "lastDuplicateAt" = v.at::timestamptz
-  FROM unnest($1::text[], $2::text[], $3::text[]) AS v(key, n, at)
+const COUNT_DUPLICATES = (keys: number, ats: number) => `dup AS (UPDATE "WebhookEvent" AS w
+  SET "duplicates" = w."duplicates" + 1, "lastDuplicateAt" = v.at::timestamptz
+  FROM unnest($${keys}::text[], $${ats}::text[]) AS v(key, at)
   WHERE w."dedupeKey" = v.key
-  RETURNING w."dedupeKey", w."id"::text AS id`;
+  RETURNING w."dedupeKey", w."id")`;
+
+const waveTexts = new Map<string, string>();
 
 /**
- * Stores a batch in one transaction: the new events' rows (a delivery repeated within the batch, or of an event
- * already stored, is a duplicate), then the projection of the new ones only, then the duplicate counts. Answers in
- * the batch's order; throws, having stored nothing, if any statement fails.
+ * Stores a wave (events with distinct dedupeKeys and no projection row in common) in one statement: it commits
+ * whole or not at all, before any of its answers. Answers in the wave's order; throws, having stored nothing, if
+ * the statement fails.
  */
-async function storeBatch(batch: Ready[]): Promise<IntakeResult[]> {
-  const first = new Map<string, Ready>();
-  const repeats = new Map<string, { n: number; at: string }>();
-  for (const ready of batch) {
-    const key = ready.delivery.base.dedupeKey;
-    if (!first.has(key)) first.set(key, ready);
-    else repeats.set(key, { n: (repeats.get(key)?.n ?? 0) + 1, at: ready.delivery.base.receivedAt.toISOString() });
+async function storeWave(wave: Ready[]): Promise<IntakeResult[]> {
+  // Rows by key, so that concurrent statements take their locks in one order.
+  const rows = [...wave].sort((a, b) => compare(a.delivery.base.dedupeKey, b.delivery.base.dedupeKey));
+  const values: unknown[] = EVENT_COLUMN_COUNT.map((_, column) => rows.map((ready) => textOf(ready.row[column])));
+  const projection = projectionCtes(
+    rows.flatMap((ready) => (ready.facts ? [{ dedupeKey: ready.delivery.base.dedupeKey, facts: ready.facts }] : [])),
+    values.length,
+  );
+  values.push(...projection.values);
+  const duplicates = COUNT_DUPLICATES(values.length + 1, values.length + 2);
+  values.push(
+    rows.map((ready) => ready.delivery.base.dedupeKey),
+    rows.map((ready) => ready.delivery.base.receivedAt.toISOString()),
+  );
+  const shape = projection.ctes.join("\n");
+  let text = waveTexts.get(shape);
+  if (text === undefined) {
+    text = `WITH ${[INSERT_WAVE, ...projection.ctes, duplicates].join(",\n")}
+      SELECT "dedupeKey", "id"::text AS id, true AS inserted FROM ins
+      UNION ALL SELECT "dedupeKey", "id"::text AS id, false AS inserted FROM dup`;
+    waveTexts.set(shape, text);
   }
-  // Rows by key, so that concurrent batches take their locks in one order.
-  const rows = [...first.values()].sort((a, b) => compare(a.delivery.base.dedupeKey, b.delivery.base.dedupeKey));
-  const columns = EVENT_COLUMN_COUNT.map((_, column) => rows.map((ready) => textOf(ready.row[column])));
-  return getDatabase().preparedTransaction(async (run) => {
-    const inserted = new Map(
-      (await run<{ dedupeKey: string; id: string }>(INSERT_BATCH, columns)).map((row) => [row.dedupeKey, row.id]),
-    );
-    const facts = rows.flatMap((ready) =>
-      ready.facts && inserted.has(ready.delivery.base.dedupeKey) ? [ready.facts] : [],
-    );
-    for (const statement of projectionBatch(facts)) await run(statement.text, statement.values);
-    // Every delivery of an event already stored counts once; a repeat within the batch once per repeat.
-    const duplicates = new Map(repeats);
-    for (const ready of rows) {
-      const key = ready.delivery.base.dedupeKey;
-      if (inserted.has(key)) continue;
-      const repeat = repeats.get(key);
-      duplicates.set(key, { n: (repeat?.n ?? 0) + 1, at: repeat?.at ?? ready.delivery.base.receivedAt.toISOString() });
-    }
-    const ids = new Map(inserted);
-    if (duplicates.size > 0) {
-      const keys = [...duplicates.keys()].sort(compare);
-      const counted = await run<{ dedupeKey: string; id: string }>(COUNT_DUPLICATES, [
-        keys,
-        keys.map((key) => String(duplicates.get(key)!.n)),
-        keys.map((key) => duplicates.get(key)!.at),
-      ]);
-      for (const row of counted) if (!ids.has(row.dedupeKey)) ids.set(row.dedupeKey, row.id);
-    }
-    const answered = new Set<string>();
-    return batch.map((ready): IntakeResult => {
-      const key = ready.delivery.base.dedupeKey;
-      if (inserted.has(key) && !answered.has(key)) {
-        answered.add(key);
-        return { status: 200, body: { received: true, id: inserted.get(key), status: ready.status } };
+  const stored = await getDatabase().prepared<{ dedupeKey: string; id: string; inserted: boolean }>(text, values);
+  const byKey = new Map(stored.map((row) => [row.dedupeKey, row]));
+  return Promise.all(
+    wave.map(async (ready): Promise<IntakeResult> => {
+      const row = byKey.get(ready.delivery.base.dedupeKey);
+      if (!row) {
+        // Neither inserted nor counted: another delivery of it committed while this statement ran (its snapshot
+        // could not see the row). Counted on the single path, as a duplicate.
+        return storeOne(ready);
       }
-      return { status: 200, body: { received: true, duplicate: true, id: ids.get(key) } };
-    });
-  });
+      if (row.inserted) return { status: 200, body: { received: true, id: row.id, status: ready.status } };
+      return { status: 200, body: { received: true, duplicate: true, id: row.id } };
+    }),
+  );
 }
 
 const EVENT_COLUMN_COUNT = Array.from({ length: 15 });

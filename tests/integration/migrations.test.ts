@@ -16,7 +16,6 @@ function pgliteDatabase(pglite: PGlite): Database {
     prisma: undefined as never,
     sql,
     prepared: (text, params) => sql.query(text, params),
-    preparedTransaction: (fn) => fn((text, params) => sql.query(text, params)),
     executeSql: async (text, values) => {
       const result = await pglite.query<Record<string, unknown>>(text, values);
       return { rows: result.rows, rowCount: result.affectedRows ?? 0 };
