@@ -40,6 +40,9 @@ export const settings = {
   timestampHeader: "x-hubby-timestamp",
 };
 
+/** What a yardstick receiver stores per delivery. */
+type BaselineMode = "projection" | "event-row" | "raw-insert";
+
 type Result = {
   label: string;
   eventsPerSecond: number;
@@ -145,7 +148,10 @@ async function startConsole(env: Record<string, string>): Promise<Receiver> {
  * written in one statement with raw pg / PGlite. What it leaves out is the console's receiver work: signature and
  * timestamp checks, the byte cap, dedupe bookkeeping, quarantine, and Next.js sharing the process.
  */
-async function startBaseline(query: (sql: string, params: unknown[]) => Promise<unknown>): Promise<Receiver> {
+async function startBaseline(
+  query: (sql: string, params: unknown[]) => Promise<unknown>,
+  mode: BaselineMode,
+): Promise<Receiver> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -157,28 +163,27 @@ async function startBaseline(query: (sql: string, params: unknown[]) => Promise<
       const event = parsed.event;
       const receivedAt = new Date();
       const facts =
-        !EVENT_ROW_ONLY && isHandledEvent(event.eventType)
+        mode === "projection" && isHandledEvent(event.eventType)
           ? factsFor({ ...event, eventType: event.eventType }, receivedAt)
           : undefined;
-      const statement = withProjection(
-        {
-          text: `INSERT INTO "WebhookEvent" ("eventType", "eventAt", "dedupeKey", "eventId", "headers", "rawBody", "payload", "status", "externalUserId", "bookingId", "packageId")
+      const insert = {
+        text: `INSERT INTO "WebhookEvent" ("eventType", "eventAt", "dedupeKey", "eventId", "headers", "rawBody", "payload", "status", "externalUserId", "bookingId", "packageId")
            VALUES ($1, $2, $3, $4, $5, $6, $7, 'processed', $8, $9, $10) ON CONFLICT ("dedupeKey") DO NOTHING RETURNING "id"`,
-          values: [
-            event.eventType,
-            event.eventAt,
-            `id:${event.eventId}`,
-            event.eventId,
-            "{}",
-            raw,
-            raw,
-            str(event.data.external_user_id),
-            str(event.data.booking_id),
-            str(event.data.package_id),
-          ],
-        },
-        facts,
-      );
+        values: [
+          event.eventType,
+          event.eventAt,
+          `id:${event.eventId}`,
+          event.eventId,
+          "{}",
+          raw,
+          raw,
+          str(event.data.external_user_id),
+          str(event.data.booking_id),
+          str(event.data.package_id),
+        ],
+      };
+      // raw-insert: exactly that one statement, on its own (no CTE around it).
+      const statement = mode === "raw-insert" ? insert : withProjection(insert, facts);
       try {
         await query(statement.text, statement.values);
         res.writeHead(200, { "content-type": "application/json" }).end('{"received":true}');
@@ -198,27 +203,21 @@ async function startBaseline(query: (sql: string, params: unknown[]) => Promise<
 }
 
 /**
- * Both receivers get the same deliveries, warmed up with the first 200, then measured in alternating rounds
- * (console, baseline, baseline, console, …) so that a busy machine slows both alike.
+ * Every receiver gets the same deliveries, warmed up with the first 200, then measured in rounds whose order rotates
+ * and reverses (console, baseline, raw-insert; raw-insert, baseline, console; …) so that a busy machine slows all alike.
  */
-async function compare(console_: Receiver, baseline: Receiver, bodies: string[]) {
-  await drive(console_.url, bodies.slice(0, 200));
-  await drive(baseline.url, bodies.slice(0, 200));
+async function compare(receivers: Receiver[], bodies: string[]) {
+  for (const receiver of receivers) await drive(receiver.url, bodies.slice(0, 200));
   const measured = bodies.slice(200);
   const size = Math.ceil(measured.length / ROUNDS);
-  const ours: Measured[] = [];
-  const theirs: Measured[] = [];
+  const parts: Measured[][] = receivers.map(() => []);
   for (let round = 0; round < ROUNDS; round++) {
     const slice = measured.slice(round * size, (round + 1) * size);
-    if (round % 2 === 0) {
-      ours.push(await drive(console_.url, slice));
-      theirs.push(await drive(baseline.url, slice));
-    } else {
-      theirs.push(await drive(baseline.url, slice));
-      ours.push(await drive(console_.url, slice));
-    }
+    const order = receivers.map((_, index) => (index + round) % receivers.length);
+    if (round % 2 === 1) order.reverse();
+    for (const index of order) parts[index]!.push(await drive(receivers[index]!.url, slice));
   }
-  return { ours: summarise(ours), theirs: summarise(theirs) };
+  return parts.map(summarise);
 }
 
 function migrationsSql(): string[] {
@@ -239,26 +238,37 @@ async function main() {
   const unique = uniqueAfterWarmup(bodies);
   const results: Result[] = [];
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), "hubby-bench-"));
+  const baselineMode: BaselineMode = EVENT_ROW_ONLY ? "event-row" : "projection";
+  const loads: number[] = [os.loadavg()[0]!];
 
-  // PGlite: the console's embedded default.
+  // PGlite: the console's embedded default. Each yardstick has its own database, in this process.
   const consoleDir = path.join(temp, "console-pglite");
   const baseDb = await PGlite.create(path.join(temp, "baseline-pglite"));
-  for (const sql of migrationsSql()) await baseDb.exec(sql);
+  const rawDb = await PGlite.create(path.join(temp, "raw-pglite"));
+  for (const sql of migrationsSql()) {
+    await baseDb.exec(sql);
+    await rawDb.exec(sql);
+  }
   {
     const ours = await startConsole({ PGLITE_DATA_DIR: consoleDir, DATABASE_URL: "" });
-    const baseline = await startBaseline((sql, params) => baseDb.query(sql, params));
-    const measured = await compare(ours, baseline, bodies).finally(async () => {
+    const baseline = await startBaseline((sql, params) => baseDb.query(sql, params), baselineMode);
+    const raw = await startBaseline((sql, params) => rawDb.query(sql, params), "raw-insert");
+    const measured = await compare([ours, baseline, raw], bodies).finally(async () => {
       await ours.stop();
       await baseline.stop();
+      await raw.stop();
     });
+    loads.push(os.loadavg()[0]!);
     const consoleDb = await PGlite.create(consoleDir);
     const countIn = async (db: PGlite) =>
       (await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM "WebhookEvent"`)).rows[0]!.n;
-    results.push({ label: "console, PGlite", ...measured.ours, stored: await countIn(consoleDb), unique });
-    results.push({ label: "baseline, PGlite", ...measured.theirs, stored: await countIn(baseDb), unique });
+    results.push({ label: "console, PGlite", ...measured[0]!, stored: await countIn(consoleDb), unique });
+    results.push({ label: "baseline, PGlite", ...measured[1]!, stored: await countIn(baseDb), unique });
+    results.push({ label: "raw-insert, PGlite", ...measured[2]!, stored: await countIn(rawDb), unique });
     await consoleDb.close();
   }
   await baseDb.close();
+  await rawDb.close();
 
   // PostgreSQL, when reachable.
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
@@ -267,7 +277,7 @@ async function main() {
     () => false,
   );
   if (reachable) {
-    const names = [`bench_console_${process.pid}`, `bench_baseline_${process.pid}`];
+    const names = [`bench_console_${process.pid}`, `bench_baseline_${process.pid}`, `bench_raw_${process.pid}`];
     for (const name of names) await admin.query(`CREATE DATABASE "${name}"`);
     const urlFor = (name: string) => {
       const url = new URL(PG_ADMIN_URL);
@@ -283,16 +293,26 @@ async function main() {
         return rows.rows[0]!.n;
       };
       const pool = new pg.Pool({ connectionString: urlFor(names[1]!), max: 10 });
-      for (const sql of migrationsSql()) await pool.query(sql);
+      // raw-insert gets a connection per concurrent request: the most it could use.
+      const rawPool = new pg.Pool({ connectionString: urlFor(names[2]!), max: CONCURRENCY });
+      for (const sql of migrationsSql()) {
+        await pool.query(sql);
+        await rawPool.query(sql);
+      }
       const ours = await startConsole({ DATABASE_URL: urlFor(names[0]!) });
-      const baseline = await startBaseline((sql, params) => pool.query(sql, params));
-      const measured = await compare(ours, baseline, bodies).finally(async () => {
+      const baseline = await startBaseline((sql, params) => pool.query(sql, params), baselineMode);
+      const raw = await startBaseline((sql, params) => rawPool.query(sql, params), "raw-insert");
+      const measured = await compare([ours, baseline, raw], bodies).finally(async () => {
         await ours.stop();
         await baseline.stop();
+        await raw.stop();
       });
+      loads.push(os.loadavg()[0]!);
       await pool.end();
-      results.push({ label: "console, PostgreSQL", ...measured.ours, stored: await count(names[0]!), unique });
-      results.push({ label: "baseline, PostgreSQL", ...measured.theirs, stored: await count(names[1]!), unique });
+      await rawPool.end();
+      results.push({ label: "console, PostgreSQL", ...measured[0]!, stored: await count(names[0]!), unique });
+      results.push({ label: "baseline, PostgreSQL", ...measured[1]!, stored: await count(names[1]!), unique });
+      results.push({ label: "raw-insert, PostgreSQL", ...measured[2]!, stored: await count(names[2]!), unique });
     } finally {
       for (const name of names) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await admin.end();
@@ -303,20 +323,25 @@ async function main() {
   fs.rmSync(temp, { recursive: true, force: true });
 
   console.log(
-    `\nWebhook intake (baseline: ${EVENT_ROW_ONLY ? "event row only" : "the same rows, event + projection"}), ${EVENTS - 200} measured deliveries (5% duplicates), concurrency ${CONCURRENCY}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(1)}\n`,
+    `\nWebhook intake (baseline: ${EVENT_ROW_ONLY ? "event row only" : "the same rows, event + projection"}; raw-insert: one single-row INSERT … ON CONFLICT of the event), ${EVENTS - 200} measured deliveries (5% duplicates), concurrency ${CONCURRENCY}, ${ROUNDS} rotating rounds, ${os.cpus().length} CPUs, load average ${loads.map((load) => load.toFixed(1)).join(" → ")}\n`,
   );
-  console.log("receiver               events/s   p50 ms   p99 ms  errors  stored/unique");
+  console.log("receiver                  events/s   p50 ms   p99 ms  errors  stored/unique");
   for (const r of results) {
     console.log(
-      `${r.label.padEnd(22)} ${r.eventsPerSecond.toFixed(0).padStart(8)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${String(r.errors).padStart(7)}  ${r.stored}/${r.unique}`,
+      `${r.label.padEnd(25)} ${r.eventsPerSecond.toFixed(0).padStart(8)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${String(r.errors).padStart(7)}  ${r.stored}/${r.unique}`,
     );
   }
+  const targets: Record<string, number> = { PGlite: 0.8, PostgreSQL: 1.0 };
   for (const db of ["PGlite", "PostgreSQL"]) {
     const ours = results.find((r) => r.label === `console, ${db}`);
     const base = results.find((r) => r.label === `baseline, ${db}`);
-    if (ours && base) {
+    const raw = results.find((r) => r.label === `raw-insert, ${db}`);
+    if (ours && base && raw) {
       const ratio = ours.eventsPerSecond / base.eventsPerSecond;
-      console.log(`${db}: console throughput = ${(ratio * 100).toFixed(0)}% of the baseline (target ≥ 50%)`);
+      const rawRatio = ours.eventsPerSecond / raw.eventsPerSecond;
+      console.log(
+        `${db}: console ÷ raw-insert = ${rawRatio.toFixed(2)}× (target ≥ ${targets[db]!.toFixed(1)}×); console ÷ baseline = ${ratio.toFixed(2)}×`,
+      );
     }
   }
   const failed = results.some((r) => r.errors > 0 || r.stored !== r.unique);

@@ -342,3 +342,98 @@ export function withProjection(insertEvent: Statement, facts: Facts | undefined)
   }
   return { text: `WITH ${parts.join(",\n")}\nSELECT "id"::text AS id FROM ins`, values };
 }
+
+/** Every upsert, in the order the projection applies them (its tables' lock order). */
+const upsertOrder: Upsert[] = [traveler, travelerBooking, travelerPackage, usageSample, promoRedemption, promoCode];
+
+/**
+ * The rows an event's projection writes, as keys (table and conflict target values): the intake's group commit
+ * (lib/webhooks/intake.ts) keeps events whose keys meet out of one statement, which cannot update a row twice.
+ */
+export function projectionKeys(facts: Facts): string[] {
+  return projectionRows(facts).map(({ upsert, values }) => rowKey(upsert, values));
+}
+
+function rowKey(upsert: Upsert, values: unknown[]): string {
+  return JSON.stringify([upsert.table, ...conflictColumns(upsert).map((index) => values[index] ?? null)]);
+}
+
+/**
+ * The projection of many events folded into one statement with their event rows, for the intake's group commit:
+ * one data-modifying CTE per table, a multi-row upsert whose rows come from `unnest` over one text array per column
+ * plus the event's dedupeKey, kept only where the event row was inserted (`ins` returns its "dedupeKey"). Parameters
+ * are numbered from `offset + 1`; the text depends only on the tables present and the offset, so the statement
+ * stays prepared whatever the batch size. The same declared upserts and merge rules as `project`; no row key may
+ * recur among the events (see projectionKeys).
+ */
+export function projectionCtes(
+  events: { dedupeKey: string; facts: Facts }[],
+  offset: number,
+): { ctes: string[]; values: unknown[] } {
+  const byUpsert = new Map<Upsert, { key: string; dedupeKey: string; values: unknown[] }[]>();
+  for (const { dedupeKey, facts } of events) {
+    for (const { upsert, values } of projectionRows(facts)) {
+      let rows = byUpsert.get(upsert);
+      if (!rows) byUpsert.set(upsert, (rows = []));
+      rows.push({ key: rowKey(upsert, values), dedupeKey, values });
+    }
+  }
+  const ctes: string[] = [];
+  const values: unknown[] = [];
+  for (const upsert of upsertOrder) {
+    const rows = byUpsert.get(upsert);
+    if (!rows) continue;
+    // Rows by key, so that concurrent statements take their row locks in one order.
+    rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    if (rows.some((row, index) => index > 0 && rows[index - 1]!.key === row.key)) {
+      throw new Error(`A ${upsert.table} row recurs in one statement`);
+    }
+    ctes.push(`p${ctes.length} AS (${batchUpsertText(upsert, offset + values.length)})`);
+    values.push(
+      rows.map((row) => row.dedupeKey),
+      ...upsert.columns.map((_, column) => rows.map((row) => asText(row.values[column]))),
+    );
+  }
+  return { ctes, values };
+}
+
+/** A value as the text its column's cast reads (the drivers send parameters as text too). */
+function asText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value.toISOString() : String(value);
+}
+
+const conflictIndexes = new WeakMap<Upsert, number[]>();
+
+/** The columns of the upsert's conflict target, read from the start of its merge rule: `("a", "b") DO UPDATE`. */
+function conflictColumns(upsert: Upsert): number[] {
+  let indexes = conflictIndexes.get(upsert);
+  if (!indexes) {
+    const target = /^\(([^)]*)\)/.exec(upsert.mergeRule)?.[1];
+    if (!target) throw new Error(`No conflict target in the ${upsert.table} upsert`);
+    const names = target.split(",").map((name) => name.trim().replace(/^"|"$/g, ""));
+    indexes = names.map((name) => upsert.columns.findIndex(([column]) => column === name));
+    if (indexes.some((index) => index < 0)) throw new Error(`Conflict target of ${upsert.table} is not its columns`);
+    conflictIndexes.set(upsert, indexes);
+  }
+  return indexes;
+}
+
+const batchTexts = new WeakMap<Upsert, Map<number, string>>();
+
+function batchUpsertText(upsert: Upsert, offset: number): string {
+  let byOffset = batchTexts.get(upsert);
+  if (!byOffset) batchTexts.set(upsert, (byOffset = new Map()));
+  let text = byOffset.get(offset);
+  if (text === undefined) {
+    const names = upsert.columns.map(([name]) => `"${name}"`).join(", ");
+    const select = upsert.columns.map(([, type], index) => `v.c${index}::${type}`).join(", ");
+    const arrays = ["k", ...upsert.columns].map((_, index) => `$${offset + index + 1}::text[]`).join(", ");
+    const aliases = ["k", ...upsert.columns.map((_, index) => `c${index}`)].join(", ");
+    text =
+      `INSERT INTO "${upsert.table}" AS ${upsert.alias} (${names})\nSELECT ${select}\n` +
+      `FROM unnest(${arrays}) AS v(${aliases})\nWHERE v.k IN (SELECT "dedupeKey" FROM ins)\nON CONFLICT ${upsert.mergeRule}`;
+    byOffset.set(offset, text);
+  }
+  return text;
+}

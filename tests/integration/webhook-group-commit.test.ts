@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { db, getDatabase } from "@/lib/db";
+import { resetEnvCache } from "@/lib/env";
+import { handledEvents } from "@/lib/webhooks/envelope";
+import { ingestWebhook, type IntakeResult } from "@/lib/webhooks/intake";
+import { sampleEvent } from "@/lib/webhooks/samples";
+import { WEBHOOK_KEY } from "../support/webhooks";
+
+// The intake's group commit (docs/decisions/0053-webhook-group-commit.md), on PGlite and on PostgreSQL
+// (TEST_DATABASE_URL). Deliveries started together join one batch: ingestWebhook does not wait before it queues,
+// so all but the first (the first four on PostgreSQL) of a burst are queued while the first is written.
+
+beforeAll(() => {
+  process.env.HUBBY_WEBHOOK_API_KEY = WEBHOOK_KEY;
+  resetEnvCache();
+});
+afterAll(() => {
+  delete process.env.HUBBY_WEBHOOK_API_KEY;
+  resetEnvCache();
+});
+
+const headers = { get: (name: string) => (name === "x-api-key" ? WEBHOOK_KEY : null) };
+const deliver = (body: string) => ingestWebhook(headers, Buffer.from(body, "utf8"), "127.0.0.1");
+
+/** Every handled event type for a few travelers who share bookings and packages, so rows recur within a batch. */
+function events(prefix: string, count: number): string[] {
+  return Array.from({ length: count }, (_, index) =>
+    JSON.stringify({
+      ...sampleEvent(
+        handledEvents[index % handledEvents.length]!,
+        {
+          externalUserId: `${prefix}_u${index % 3}`,
+          bookingId: `${prefix}_b${index % 4}`,
+          packageId: `${prefix}_p${index % 5}`,
+        },
+        new Date(Date.UTC(2026, 6, 1 + (index % 20), 12)),
+      ),
+      event_id: `${prefix}_evt_${index}`,
+    }),
+  );
+}
+
+/** The projection's rows for one prefix, without ids or the prefix, to compare two ways of storing the same events. */
+async function projection(prefix: string) {
+  const strip = (value: unknown) =>
+    JSON.parse(JSON.stringify(value, (_, v) => (typeof v === "bigint" ? String(v) : v)).replaceAll(prefix, "X"));
+  const [travelers, bookings, packages, samples] = await Promise.all([
+    db().traveler.findMany({ where: { externalUserId: { startsWith: prefix } }, orderBy: { externalUserId: "asc" } }),
+    db().travelerBooking.findMany({
+      where: { bookingId: { startsWith: prefix } },
+      orderBy: [{ bookingId: "asc" }, { externalUserId: "asc" }],
+    }),
+    db().travelerPackage.findMany({ where: { packageId: { startsWith: prefix } }, orderBy: { packageId: "asc" } }),
+    db().usageSample.findMany({
+      where: { packageId: { startsWith: prefix } },
+      orderBy: [{ packageId: "asc" }, { percent: "asc" }],
+    }),
+  ]);
+  return strip({ travelers, bookings, packages, samples });
+}
+
+/** The statements that stored a batch (a wave of events in one statement, rows unnested), and how each ended. */
+function batchStatements(spy: { mock: { calls: unknown[][]; results: { value: unknown }[] } }) {
+  return spy.mock.calls.flatMap(([text], index) =>
+    String(text).includes("FROM unnest($1::text[]") ? [spy.mock.results[index]!.value as Promise<unknown>] : [],
+  );
+}
+
+describe("group commit", () => {
+  it("stores a burst once per event, counts every resend, and projects what one-at-a-time would", async () => {
+    const bodies = events("burst", 40);
+    // Ten resends inside the same burst: four of them twice.
+    const resends = [0, 1, 2, 3, 5, 8, 13, 0, 1, 2].map((index) => bodies[index]!);
+    const batches = vi.spyOn(getDatabase(), "prepared");
+    let results: IntakeResult[];
+    try {
+      results = await Promise.all([...bodies, ...resends].map(deliver));
+      // Written in batches, each committed (none fell back to one event at a time).
+      const statements = batchStatements(batches);
+      expect(statements.length).toBeGreaterThan(0);
+      for (const statement of statements) await expect(statement).resolves.toBeDefined();
+    } finally {
+      batches.mockRestore();
+    }
+    expect(results.map((result) => result.status)).toEqual(results.map(() => 200));
+    const fresh = results.filter((result) => result.body.duplicate !== true);
+    expect(fresh).toHaveLength(40);
+    expect(results.filter((result) => result.body.duplicate === true)).toHaveLength(10);
+    const rows = await db().webhookEvent.findMany({ where: { eventId: { startsWith: "burst_evt_" } } });
+    expect(rows).toHaveLength(40);
+    expect(rows.reduce((sum, row) => sum + row.duplicates, 0)).toBe(10);
+    expect(rows.find((row) => row.eventId === "burst_evt_0")).toMatchObject({ duplicates: 2 });
+    expect(rows.find((row) => row.eventId === "burst_evt_5")).toMatchObject({ duplicates: 1 });
+    // Each answer names its event's row; a resend names the row of the first delivery.
+    const idOf = new Map(rows.map((row) => [row.eventId, String(row.id)]));
+    [...bodies, ...resends].forEach((body, index) => {
+      expect(results[index]!.body.id).toBe(idOf.get((JSON.parse(body) as { event_id: string }).event_id));
+    });
+
+    for (const body of events("single", 40)) expect((await deliver(body)).status).toBe(200);
+    expect(await projection("burst")).toEqual(await projection("single"));
+    expect((await projection("burst")).travelers).toHaveLength(3);
+  });
+
+  it("answers each delivery only once its event is committed", async () => {
+    const seen = await Promise.all(
+      events("acked", 24).map(async (body) => {
+        const result = await deliver(body);
+        // Read through another connection (Prisma's) the moment the answer arrives.
+        const row = await db().webhookEvent.findUnique({ where: { dedupeKey: `id:${JSON.parse(body).event_id}` } });
+        return { status: result.status, stored: row !== null };
+      }),
+    );
+    expect(seen).toEqual(seen.map(() => ({ status: 200, stored: true })));
+  });
+
+  it("stores the others when one event of a batch is refused by the database, and keeps that one as failed", async () => {
+    const bodies = events("poison", 12);
+    const usage = sampleEvent("package.usage.50_percent", {
+      externalUserId: "poison_bad",
+      bookingId: "poison_bk",
+      packageId: "poison_pkg",
+    });
+    const poisoned = JSON.stringify({
+      ...usage,
+      event_id: "poison_bad_evt",
+      data: { ...usage.data, duration_days: 1e20 },
+    });
+    const batches = vi.spyOn(getDatabase(), "prepared");
+    let results: IntakeResult[];
+    try {
+      results = await Promise.all([...bodies.slice(0, 6), poisoned, ...bodies.slice(6)].map(deliver));
+      // The statement holding the poisoned event stored nothing; its events were then stored one by one.
+      const outcomes = await Promise.allSettled(batchStatements(batches));
+      expect(outcomes.filter((outcome) => outcome.status === "rejected")).toEqual([
+        expect.objectContaining({ reason: expect.objectContaining({ message: expect.stringMatching(/integer/) }) }),
+      ]);
+    } finally {
+      batches.mockRestore();
+    }
+    expect(results.map((result) => result.status)).toEqual(results.map(() => 200));
+    const bad = await db().webhookEvent.findUniqueOrThrow({ where: { dedupeKey: "id:poison_bad_evt" } });
+    expect(bad).toMatchObject({ status: "failed" });
+    expect(bad.error).toMatch(/^Processing failed: .*integer/);
+    expect(await db().travelerPackage.count({ where: { packageId: "poison_pkg" } })).toBe(0);
+    expect(
+      await db().webhookEvent.count({ where: { eventId: { startsWith: "poison_evt_" }, status: "processed" } }),
+    ).toBe(12);
+    expect(await db().traveler.count({ where: { externalUserId: { startsWith: "poison_u" } } })).toBe(3);
+  });
+
+  it("answers 503 to every delivery of a batch when the database cannot be reached, and stores none", async () => {
+    const database = getDatabase();
+    const down = () => Promise.reject(new Error("connect ECONNREFUSED"));
+    const spies = [
+      vi.spyOn(database, "prepared").mockImplementation(down),
+      vi.spyOn(db().webhookEvent, "findUnique").mockImplementation(down as never),
+    ];
+    const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    let results: IntakeResult[];
+    try {
+      results = await Promise.all(events("down", 8).map(deliver));
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+      error.mockRestore();
+    }
+    expect(results.map((result) => result.status)).toEqual(results.map(() => 503));
+    expect(await db().webhookEvent.count({ where: { eventId: { startsWith: "down_evt_" } } })).toBe(0);
+  });
+});
