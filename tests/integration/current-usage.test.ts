@@ -7,6 +7,7 @@ import { refreshExpiredUsage } from "@/lib/travelers/current-usage";
 import { searchTravelers, travelerQuerySchema } from "@/lib/travelers/queries";
 import { parseWebhookBody } from "@/lib/webhooks/envelope";
 import { applyEvent } from "@/lib/webhooks/intake";
+import { diff } from "@/lib/webhooks/snapshot";
 import { WEBHOOK_KEY, webhookRequest } from "../support/webhooks";
 
 // The travelers list's maintained usage (Traveler.currentUsagePercent, docs/decisions/0057) against the query-time
@@ -191,4 +192,13 @@ describe("maintained usage", () => {
     expect(await wrongHoldingValues(new Date())).toEqual([]);
     await expectListMatchesAggregate(new Date());
   }, 60_000);
+
+  it("is not reported as a field change by a refresh from Hubby or a replay dry run", () => {
+    const row = { externalUserId: "u", esimState: "installed", currentUsagePercent: 20, currentUsageFrom: null };
+    const moved = { ...row, currentUsagePercent: 80, currentUsageFrom: new Date(), currentUsageUntil: new Date() };
+    expect(diff(new Map([["Traveler u", row]]), new Map([["Traveler u", moved]]))).toEqual([]);
+    expect(diff(new Map([["Traveler u", row]]), new Map([["Traveler u", { ...moved, esimState: "removed" }]]))).toEqual(
+      [{ table: "Traveler", key: "u", field: "esimState", before: "installed", after: "removed" }],
+    );
+  });
 });

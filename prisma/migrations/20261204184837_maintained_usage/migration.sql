@@ -77,3 +77,8 @@ CREATE INDEX "Traveler_currentUsageUntil_idx" ON "Traveler"("currentUsageUntil")
 
 -- CreateIndex
 CREATE INDEX "Traveler_currentUsageFrom_idx" ON "Traveler"("currentUsageFrom");
+
+-- Statistics for the new columns now: without them the planner guesses a third of the travelers stale and scans them
+-- all. The backfill rewrote every Traveler row; (auto)vacuum then restores the visibility map that index-only scans
+-- of the list's other sorts rely on.
+ANALYZE "Traveler";
