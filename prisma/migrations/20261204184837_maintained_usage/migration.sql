@@ -66,11 +66,13 @@ CREATE TRIGGER "TravelerPackage_current_usage_delete" AFTER DELETE ON "TravelerP
 -- Backfill, before the indexes exist.
 SELECT traveler_current_usage_refresh(ARRAY(SELECT "externalUserId" FROM "Traveler"), now());
 
--- CreateIndex
-CREATE INDEX "Traveler_currentUsagePercent_externalUserId_idx" ON "Traveler"("currentUsagePercent", "externalUserId");
-
--- Sort by usage descending (the list's default direction for usage): Prisma cannot say NULLS LAST.
-CREATE INDEX "Traveler_currentUsagePercent_desc_idx" ON "Traveler" ("currentUsagePercent" DESC NULLS LAST, "externalUserId");
+-- Sorting the unfiltered list by usage, one index per direction (nulls last in both, so a backward scan cannot serve
+-- the other), carrying the span so that "the value holds at now" is checked without visiting the table: a deep page
+-- walks offset + 50 entries. Hand-written: Prisma cannot say NULLS LAST nor INCLUDE.
+CREATE INDEX "Traveler_currentUsagePercent_desc_idx" ON "Traveler" ("currentUsagePercent" DESC NULLS LAST, "externalUserId")
+  INCLUDE ("currentUsageFrom", "currentUsageUntil");
+CREATE INDEX "Traveler_currentUsagePercent_asc_idx" ON "Traveler" ("currentUsagePercent" ASC NULLS LAST, "externalUserId")
+  INCLUDE ("currentUsageFrom", "currentUsageUntil");
 
 -- CreateIndex
 CREATE INDEX "Traveler_currentUsageUntil_idx" ON "Traveler"("currentUsageUntil");
