@@ -12,8 +12,13 @@ ADD COLUMN     "currentUsageUntil" TIMESTAMPTZ(3);
 -- up first, then the latest activated, then the latest seen: the order of currentPackageOrder in
 -- lib/travelers/queries.ts), and the span around p_at in which none of their packages expires, [latest expiry at or
 -- before p_at, earliest expiry after p_at). Writes only rows whose values change; answers how many it wrote.
+-- PL/pgSQL rather than SQL: its statement's plan is cached per session, where a SQL function called from the trigger
+-- was planned on every call (a lone package upsert cost 1.9 times as much with the trigger; 1.25-1.6 times now).
 CREATE FUNCTION traveler_current_usage_refresh(p_ids text[], p_at timestamptz) RETURNS integer
-LANGUAGE sql AS $$
+LANGUAGE plpgsql AS $$
+DECLARE
+  written integer;
+BEGIN
   WITH computed AS (
     SELECT x.id,
       (SELECT p."usagePercent" FROM "TravelerPackage" p
@@ -26,7 +31,7 @@ LANGUAGE sql AS $$
       SELECT MAX(p."expiresAt") FILTER (WHERE p."expiresAt" <= p_at) AS "from",
         MIN(p."expiresAt") FILTER (WHERE p."expiresAt" > p_at) AS "until"
       FROM "TravelerPackage" p WHERE p."externalUserId" = x.id) span
-  ), written AS (
+  ), changed AS (
     UPDATE "Traveler" t
     SET "currentUsagePercent" = c.percent, "currentUsageFrom" = c."from", "currentUsageUntil" = c."until"
     FROM computed c
@@ -35,7 +40,9 @@ LANGUAGE sql AS $$
         IS DISTINCT FROM (c.percent, c."from", c."until")
     RETURNING 1
   )
-  SELECT count(*)::int FROM written
+  SELECT count(*)::int INTO written FROM changed;
+  RETURN written;
+END
 $$;
 
 -- Every write to TravelerPackage recomputes the travelers it touched, inside the writing statement (the projection's
