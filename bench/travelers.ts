@@ -245,6 +245,10 @@ async function main() {
       await measure("search: no query, page 1", S, () => search({})),
       await measure(`search: no query, page ${deepPage}`, S, () => search({ page: deepPage })),
       await measure("search: no query, sort by usage", S, () => search({ sort: "-usage" })),
+      await measure("search: no query, sort by usage ascending", S, () => search({ sort: "usage" })),
+      await measure(`search: no query, sort by usage, page ${deepPage}`, S, () =>
+        search({ sort: "-usage", page: deepPage }),
+      ),
       await measure("search: no query, sort by id", S, () => search({ sort: "externalUserId" })),
     );
     // The list's built-in views, measured when this version of the list has those filters.

@@ -5,11 +5,13 @@ import { deleteExpiredLoginAttempts } from "../auth/throttle";
 import { getDatabase } from "../db";
 import { getEnv } from "../env";
 import { registerJobHandler } from "../jobs/jobs";
+import { refreshExpiredUsage } from "../travelers/current-usage";
 
 /**
  * The hourly "maintenance" job (lib/jobs/queues.ts): deletes sign-in attempts that no longer count towards the
  * throttle, Hubby API log rows older than API_LOG_RETENTION_DAYS and alert incidents resolved more than
- * ALERT_INCIDENT_RETENTION_DAYS ago. Once an hour across all instances.
+ * ALERT_INCIDENT_RETENTION_DAYS ago, and recomputes the travelers list's maintained usage of travelers whose
+ * package expired since (lib/travelers/current-usage.ts). Once an hour across all instances.
  */
 
 /** Rows deleted per statement, so one run never holds a long lock on a large API log. */
@@ -30,7 +32,13 @@ export async function deleteApiCallsBefore(cutoff: Date): Promise<number> {
   }
 }
 
-export type MaintenanceOutcome = { loginAttempts: number; apiCalls: number; alertIncidents: number };
+export type MaintenanceOutcome = {
+  loginAttempts: number;
+  apiCalls: number;
+  alertIncidents: number;
+  /** Travelers whose stored usage was recomputed because a package expired (not a privileged change). */
+  expiredUsage: number;
+};
 
 const DAY_MS = 24 * 3_600_000;
 
@@ -41,7 +49,8 @@ export async function runMaintenance(now = new Date()): Promise<MaintenanceOutco
   const alertIncidents = await deleteResolvedIncidentsBefore(
     new Date(now.getTime() - env.ALERT_INCIDENT_RETENTION_DAYS * DAY_MS),
   );
-  return { loginAttempts, apiCalls, alertIncidents };
+  const expiredUsage = await refreshExpiredUsage(now);
+  return { loginAttempts, apiCalls, alertIncidents, expiredUsage };
 }
 
 /** Registers the maintenance job's handler (instrumentation.ts). */

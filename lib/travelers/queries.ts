@@ -128,7 +128,8 @@ const currentPackage = (now: Date) => Prisma.sql`(p."expiresAt" IS NULL OR p."ex
 /**
  * Which of a traveler's current packages the list's usage is read from, first row wins: one not used up before
  * one that is (a depleted package must not hide a fresh one), then the latest activated (none yet last), then the
- * latest seen. The same order as currentPackage in lib/travelers/meters.ts.
+ * latest seen. The same order as currentPackage in lib/travelers/meters.ts and as the maintained value's
+ * traveler_current_usage_refresh (migration 20261204184837_maintained_usage): change all three together.
  */
 const currentPackageOrder = Prisma.sql`(p."usagePercent" >= 100) ASC, p."activatedAt" DESC NULLS LAST,
   p."firstSeenAt" DESC, p."packageId" ASC`;
@@ -138,12 +139,46 @@ const currentUsage = (now: Date) => Prisma.sql`(SELECT p."usagePercent" FROM "Tr
   WHERE p."externalUserId" = t."externalUserId" AND ${currentPackage(now)}
   ORDER BY ${currentPackageOrder} LIMIT 1)`;
 
+/**
+ * The stored usage (Traveler.currentUsagePercent, lib/travelers/current-usage.ts) holds at `now`: `now` lies in the
+ * span in which none of the traveler's packages expires. Outside it the value is read as currentUsage.
+ */
+const usageHolds = (now: Date) => Prisma.sql`(t."currentUsageFrom" IS NULL OR t."currentUsageFrom" <= ${at(now)})
+  AND (t."currentUsageUntil" IS NULL OR t."currentUsageUntil" > ${at(now)})`;
+const usageStale = (now: Date) =>
+  Prisma.sql`(t."currentUsageUntil" <= ${at(now)} OR t."currentUsageFrom" > ${at(now)})`;
+
+/** currentUsage, read from the maintained column wherever it holds (the same value, without the package lookup). */
+const maintainedUsage = (now: Date) =>
+  Prisma.sql`CASE WHEN ${usageHolds(now)} THEN t."currentUsagePercent" ELSE ${currentUsage(now)} END`;
+
+/**
+ * The unfiltered list's page sorted by usage: the first offset + 50 travelers whose stored value holds, straight
+ * off the index on (currentUsagePercent, externalUserId) in the sort's direction, merged with the few whose value
+ * went stale since a package expired (until the maintenance job recomputes them), each read at query time. The
+ * same rows, in the same order, as sorting every traveler by currentUsage.
+ */
+function usageSortedPage(descending: boolean, now: Date, page: number): Prisma.Sql {
+  const order = descending ? Prisma.sql`DESC NULLS LAST` : Prisma.sql`ASC NULLS LAST`;
+  const offset = (page - 1) * TRAVELER_PAGE_SIZE;
+  return Prisma.sql`
+    SELECT s."externalUserId", s.k FROM (
+      (SELECT t."externalUserId", t."currentUsagePercent" AS k FROM "Traveler" t WHERE ${usageHolds(now)}
+        ORDER BY t."currentUsagePercent" ${order}, t."externalUserId" ASC LIMIT ${offset + TRAVELER_PAGE_SIZE})
+      UNION ALL
+      SELECT t."externalUserId", ${currentUsage(now)} AS k FROM "Traveler" t WHERE ${usageStale(now)}
+    ) s
+    ORDER BY s.k ${order}, s."externalUserId" ASC
+    LIMIT ${TRAVELER_PAGE_SIZE} OFFSET ${offset}`;
+}
+
 type SortPlan = { join: Prisma.Sql; key: Prisma.Sql; order: Prisma.Sql };
 
 /**
- * The sort key over t, with its direction; external_user_id breaks ties. Usage and next departure are aggregates:
- * for a search or a filter (usually a small share of travelers) they are looked up per traveler by index; for the
- * unfiltered list they are aggregated once and hash-joined, which beats 100k index lookups.
+ * The sort key over t, with its direction; external_user_id breaks ties. Usage is the maintained column (looked up
+ * per traveler where it went stale). Next departure is an aggregate: for a search or a filter (usually a small share
+ * of travelers) looked up per traveler by index; for the unfiltered list aggregated once and hash-joined, which
+ * beats 100k index lookups.
  */
 function sortPlan(sort: TravelerSort, now: Date, narrow: boolean): SortPlan {
   const field = sort.replace(/^-/, "");
@@ -165,12 +200,8 @@ function sortPlan(sort: TravelerSort, now: Date, narrow: boolean): SortPlan {
         order: descending ? Prisma.sql`DESC` : Prisma.sql`ASC`,
       };
     case "usage":
-      return aggregate(
-        currentUsage(now),
-        Prisma.sql`SELECT DISTINCT ON (p."externalUserId") p."externalUserId", p."usagePercent" AS v
-          FROM "TravelerPackage" p WHERE ${currentPackage(now)}
-          ORDER BY p."externalUserId", ${currentPackageOrder}`,
-      );
+      // Unfiltered, searchTravelers reads the page off the maintained column's index (usageSortedPage).
+      return { join: Prisma.empty, key: maintainedUsage(now), order: nullsLast };
     case "departure":
       return aggregate(
         Prisma.sql`(SELECT MIN(b."departsAt") FROM "TravelerBooking" b
@@ -258,8 +289,12 @@ export async function countTravelers(filter: TravelerFilter, now: Date = new Dat
  * with only the sort key computed, then the shown columns are read for those 50 rows alone.
  */
 export async function searchTravelers(query: TravelerQuery, now: Date = new Date()) {
-  const { join, key, order } = sortPlan(query.sort, now, filterKey(query) !== "");
-  const chosen = Prisma.sql`
+  const narrow = filterKey(query) !== "";
+  const { join, key, order } = sortPlan(query.sort, now, narrow);
+  const chosen =
+    !narrow && query.sort.replace(/^-/, "") === "usage"
+      ? usageSortedPage(query.sort.startsWith("-"), now, query.page)
+      : Prisma.sql`
     SELECT t."externalUserId", ${key} AS k FROM "Traveler" t ${join} ${whereClause(query, now)}
     ORDER BY k ${order}, t."externalUserId" ASC
     LIMIT ${TRAVELER_PAGE_SIZE} OFFSET ${(query.page - 1) * TRAVELER_PAGE_SIZE}`;

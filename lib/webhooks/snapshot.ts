@@ -41,12 +41,19 @@ export async function affectedRows(tx: Prisma.TransactionClient, refs: Refs): Pr
 const show = (value: unknown): string | null =>
   value === null || value === undefined ? null : value instanceof Date ? value.toISOString() : String(value);
 
+/**
+ * Columns the database derives from other rows and the time (the travelers list's maintained usage, docs/decisions/
+ * 0057): they move when a package expires, which is not a change an event or a refresh made.
+ */
+const derivedFields = new Set(["currentUsagePercent", "currentUsageFrom", "currentUsageUntil"]);
+
 export function diff(before: Map<string, Row>, after: Map<string, Row>): FieldChange[] {
   const changes: FieldChange[] = [];
   for (const [key, row] of after) {
     const old = before.get(key);
     const [table, ...rest] = key.split(" ");
     for (const [field, value] of Object.entries(row)) {
+      if (derivedFields.has(field)) continue;
       const previous = old ? show(old[field]) : null;
       const next = show(value);
       if (previous !== next) changes.push({ table: table!, key: rest.join(" "), field, before: previous, after: next });

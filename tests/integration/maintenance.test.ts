@@ -34,10 +34,10 @@ describe("maintenance", () => {
     await db().apiCall.createMany({
       data: [apiCall(new Date(now.getTime() - 31 * DAY)), apiCall(new Date(now.getTime() - 29 * DAY)), apiCall(now)],
     });
-    expect(await runMaintenance(now)).toEqual({ loginAttempts: 1, apiCalls: 1, alertIncidents: 0 });
+    expect(await runMaintenance(now)).toEqual({ loginAttempts: 1, apiCalls: 1, alertIncidents: 0, expiredUsage: 0 });
     expect((await db().loginAttempt.findMany()).map((row) => row.email)).toEqual(["new@example.com"]);
     expect(await db().apiCall.count()).toBe(2);
-    expect(await runMaintenance(now)).toEqual({ loginAttempts: 0, apiCalls: 0, alertIncidents: 0 });
+    expect(await runMaintenance(now)).toEqual({ loginAttempts: 0, apiCalls: 0, alertIncidents: 0, expiredUsage: 0 });
   });
 
   it("deletes alert incidents resolved before the retention, never open ones, in step with the setting", async () => {

@@ -43,6 +43,8 @@ const migrationOnlyIndexes = [
   "Traveler_lastEventAt_externalUserId_idx",
   "WebhookEvent_forwardPending_idx",
   "TravelerPackage_active_expiresAt_idx",
+  "Traveler_currentUsagePercent_desc_idx",
+  "Traveler_currentUsagePercent_asc_idx",
 ];
 const indexQuery = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'
   AND tablename <> '_console_migrations' ORDER BY indexname`;
