@@ -1,8 +1,9 @@
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import * as chromeLauncher from "chrome-launcher";
-import lighthouse from "lighthouse";
+import type { Result } from "lighthouse";
 import { chromium } from "playwright-core";
 import { startConsole } from "../scripts/e2e-console";
 import { ensureBuild } from "./support";
@@ -35,6 +36,27 @@ const CHROME_FLAGS = [
 ];
 
 type Run = { performance: number; accessibility: number; lcpMs: number; tbtMs: number; failedA11y: string[] };
+
+/**
+ * One Lighthouse run through its own CLI in plain Node: under tsx, Lighthouse's page-side functions would carry
+ * esbuild's `__name` helper into the page ("ReferenceError: __name is not defined").
+ */
+function runLighthouse(url: string, port: number, cookie: string | null): Result {
+  const cli = path.join(process.cwd(), "node_modules", "lighthouse", "cli", "index.js");
+  const args = [
+    cli,
+    url,
+    `--port=${port}`,
+    "--output=json",
+    "--output-path=stdout",
+    "--quiet",
+    "--only-categories=performance,accessibility",
+  ];
+  if (cookie) args.push(`--extra-headers=${JSON.stringify({ Cookie: cookie })}`);
+  const run = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  if (run.status !== 0) throw new Error(`Lighthouse failed on ${url}: ${run.stderr.slice(-2000)}`);
+  return JSON.parse(run.stdout) as Result;
+}
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -86,6 +108,12 @@ async function main() {
     const onlyBrowser = [...loadedScripts].filter((chunk) => chunk.startsWith("/_next/") && !manifestChunks.has(chunk));
     const onlyManifest = [...manifestChunks].filter((chunk) => !loadedScripts.has(chunk));
     await fresh.close();
+    console.log(`\nprefetch requests on /travelers (fresh load, list scrolled through): ${prefetches.length}`);
+    console.log(
+      `first-load scripts Chromium fetched on /travelers: ${loadedScripts.size}; manifest (bench/page-weight.ts): ` +
+        `${manifestChunks.size}; fetched but not in the manifest: ${onlyBrowser.join(", ") || "none"}; ` +
+        `in the manifest but not fetched: ${onlyManifest.join(", ") || "none"}`,
+    );
 
     const pages = [
       { name: "/login", url: "/login", signedIn: false },
@@ -97,19 +125,7 @@ async function main() {
     for (const target of pages) {
       const runs: Run[] = [];
       for (let run = 0; run < RUNS; run++) {
-        const result = await lighthouse(
-          `${server.url}${target.url}`,
-          {
-            port: chrome.port,
-            output: "json",
-            logLevel: "error",
-            onlyCategories: ["performance", "accessibility"],
-            extraHeaders: target.signedIn ? { Cookie: cookie } : undefined,
-          },
-          undefined,
-        );
-        if (!result) throw new Error(`Lighthouse returned nothing for ${target.url}`);
-        const { lhr } = result;
+        const lhr = runLighthouse(`${server.url}${target.url}`, chrome.port, target.signedIn ? cookie : null);
         if (lhr.runtimeError) throw new Error(`${target.url}: ${lhr.runtimeError.message}`);
         const a11yFailed = Object.values(lhr.audits)
           .filter(
@@ -154,12 +170,6 @@ async function main() {
         ].join(" "),
       );
     }
-    console.log(`\nprefetch requests on /travelers (fresh load, list scrolled through): ${prefetches.length}`);
-    console.log(
-      `first-load scripts Chromium fetched on /travelers: ${loadedScripts.size}; manifest (bench/page-weight.ts): ` +
-        `${manifestChunks.size}; fetched but not in the manifest: ${onlyBrowser.join(", ") || "none"}; ` +
-        `in the manifest but not fetched: ${onlyManifest.join(", ") || "none"}`,
-    );
     const below = results.filter(
       ({ runs }) =>
         median(runs.map((run) => run.performance)) < 95 || median(runs.map((run) => run.accessibility)) < 100,
