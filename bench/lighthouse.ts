@@ -103,6 +103,11 @@ async function main() {
     const loadedScripts = new Set(scripts.keys());
     await fresh.mouse.wheel(0, 10_000);
     await fresh.waitForLoadState("networkidle");
+    // The router prefetches in idle time after the load: settled once 3 s pass without a new prefetch.
+    for (let seen = -1, quietSince = Date.now(); Date.now() - quietSince < 3_000;) {
+      if (prefetches.length !== seen) [seen, quietSince] = [prefetches.length, Date.now()];
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
     const manifest = measurePageWeight().routes.find((route) => route.route === "/travelers")!;
     const manifestChunks = new Set(manifest.chunks.map((chunk) => `/_next/${chunk}`));
     const onlyBrowser = [...loadedScripts].filter((chunk) => chunk.startsWith("/_next/") && !manifestChunks.has(chunk));

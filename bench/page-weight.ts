@@ -8,7 +8,7 @@ import zlib from "node:zlib";
  *
  * A page's first-load JavaScript is what its HTML makes the browser fetch before it is interactive: the root main
  * files every page shares (.next/build-manifest.json `rootMainFiles`) plus the chunks of every client entry of its
- * segment tree (its layouts, error, loading and not-found boundaries and the page: `entryJSFiles` in
+ * segment tree (its layouts, error and loading boundaries, global-error and the page: `entryJSFiles` in
  * .next/server/app/<route>/page_client-reference-manifest.js). Sizes are gzip (level 9), what a server sends.
  * Chunks a page loads later (next/dynamic, a tab's chart, the command palette on first Ctrl/⌘K) are not in it.
  *
@@ -107,8 +107,9 @@ export function measurePageWeight(root = process.cwd()): PageWeight {
     if (!manifest) throw new Error(`${manifestFile} has no entry ${entry}`);
     const chunks = new Set(shared);
     for (const [segment, files] of Object.entries(manifest.entryJSFiles)) {
-      // global-error replaces the root layout only when it throws; its chunks load with it, not with the page.
-      if (segment.endsWith("/app/global-error")) continue;
+      // not-found, forbidden and unauthorized boundaries load when one renders, not with the page (Chromium on
+      // /travelers fetches every other entry's chunks, global-error's included: bench/lighthouse.ts compares).
+      if (/\/(not-found|forbidden|unauthorized)$/.test(segment)) continue;
       for (const file of files) chunks.add(file);
     }
     const list = [...chunks];
