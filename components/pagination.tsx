@@ -1,5 +1,5 @@
 "use client";
-import Link from "next/link";
+import { IntentLink } from "@/components/list/intent-link";
 import { buttonVariants } from "@/components/ui/button";
 import { useHrefWith } from "@/components/list/use-href-with";
 import { cn } from "@/lib/utils";
@@ -7,9 +7,9 @@ import { cn } from "@/lib/utils";
 /** A Previous/Next button: a link, or shown disabled when there is no such page (`href` null). */
 export function PageLink({ href, label }: { href: string | null; label: string }) {
   return href ? (
-    <Link className={buttonVariants({ variant: "outline", size: "sm" })} href={href}>
+    <IntentLink className={buttonVariants({ variant: "outline", size: "sm" })} href={href}>
       {label}
-    </Link>
+    </IntentLink>
   ) : (
     <span className={cn(buttonVariants({ variant: "outline", size: "sm" }), "opacity-50")} aria-disabled>
       {label}

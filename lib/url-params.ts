@@ -132,22 +132,7 @@ export function isFiltered<Schema extends z.ZodObject>(
 const comparable = (value: unknown) =>
   value === undefined || value === "" || (Array.isArray(value) && value.length === 0) ? "" : JSON.stringify(value);
 
-/**
- * The same address with some parameters changed (`null` removes one), every other parameter kept: how pagination,
- * sort headers and "only this value" links move within a list without dropping its filters.
- */
-export function hrefWith(
-  pathname: string,
-  current: URLSearchParams | string,
-  changes: Record<string, string | null>,
-): string {
-  const params = new URLSearchParams(current);
-  for (const [key, value] of Object.entries(changes)) {
-    if (value === null) params.delete(key);
-    else params.set(key, value);
-  }
-  return `${pathname}?${params.toString()}`;
-}
+export { hrefWith } from "./href-with";
 
 /**
  * A download's or polling route's answer to search parameters it could not read: it has no screen to show a notice

@@ -1,10 +1,9 @@
 "use client";
 import * as React from "react";
+import dynamic from "next/dynamic";
+import { Slot } from "@radix-ui/react-slot";
 import type { ButtonProps } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
-import { ActionMessage } from "./action-message";
-import { HiddenFields } from "./hidden-fields";
-import { SubmitButton } from "./submit-button";
+import type { HiddenFields } from "./hidden-fields";
 import type { ActionFailure } from "./use-server-action";
 
 /** What ActionDialog needs of its action: useDialogAction's return, or one built from useServerAction. */
@@ -18,22 +17,7 @@ export type DialogAction = {
   failure: ActionFailure | null;
 };
 
-/**
- * A dialog whose form calls one action: the trigger, the title and what will happen, the form's own fields, the
- * refusal, the submit button.
- */
-export function ActionDialog({
-  action: { open, setOpen, run, submit: submitForm, pending, failure },
-  trigger,
-  title,
-  description,
-  fields = {},
-  submit,
-  pendingLabel,
-  submitVariant,
-  children,
-  keepValues = false,
-}: {
+export type ActionDialogProps = {
   action: DialogAction;
   trigger: React.ReactNode;
   title: React.ReactNode;
@@ -45,25 +29,34 @@ export function ActionDialog({
   children?: React.ReactNode;
   /** Keep what was typed when the server refuses (a form `action` is reset by React after every call). */
   keepValues?: boolean;
-}) {
+};
+
+// The dialog itself (its primitives: focus trap, scroll lock, portal) loads on the first click of its trigger, not
+// with the page (decision 0055); ./action-dialog-content.tsx.
+const ActionDialogContent = dynamic(() => import("./action-dialog-content"), { ssr: false });
+
+/**
+ * A dialog whose form calls one action: the trigger, the title and what will happen, the form's own fields, the
+ * refusal, the submit button.
+ */
+export function ActionDialog(props: ActionDialogProps) {
+  const { open, setOpen } = props.action;
+  const triggerRef = React.useRef<HTMLElement>(null);
+  // Mounted from the first opening on, so closing animates and focus returns to the trigger as before.
+  const [used, setUsed] = React.useState(open);
+  if (open && !used) setUsed(true);
   return (
-    <Dialog open={open} onOpenChange={setOpen}>
-      <DialogTrigger asChild>{trigger}</DialogTrigger>
-      <DialogContent>
-        <DialogTitle>{title}</DialogTitle>
-        <DialogDescription>{description}</DialogDescription>
-        <form
-          {...(keepValues && submitForm ? { onSubmit: submitForm } : { action: run })}
-          className="mt-4 flex flex-col gap-3"
-        >
-          <HiddenFields values={fields} />
-          {children}
-          <ActionMessage failure={failure} />
-          <SubmitButton pending={pending} pendingLabel={pendingLabel} variant={submitVariant}>
-            {submit}
-          </SubmitButton>
-        </form>
-      </DialogContent>
-    </Dialog>
+    <>
+      <Slot
+        ref={triggerRef}
+        aria-haspopup="dialog"
+        aria-expanded={open}
+        data-state={open ? "open" : "closed"}
+        onClick={() => setOpen(true)}
+      >
+        {props.trigger}
+      </Slot>
+      {used && <ActionDialogContent {...props} returnFocusTo={triggerRef} />}
+    </>
   );
 }

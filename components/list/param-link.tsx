@@ -1,5 +1,5 @@
 "use client";
-import Link from "next/link";
+import { IntentLink } from "./intent-link";
 import { useHrefWith } from "./use-href-with";
 
 /** A value in a list that narrows the list to itself when clicked (sets `param`, keeps the other filters). */
@@ -7,12 +7,12 @@ export function ParamLink({ param, value }: { param: string; value: string | nul
   const href = useHrefWith();
   if (!value) return <span className="text-muted-foreground">—</span>;
   return (
-    <Link
+    <IntentLink
       href={href({ [param]: value, page: null })}
       className="font-mono text-xs hover:underline"
       title={`Only ${value}`}
     >
       {value}
-    </Link>
+    </IntentLink>
   );
 }

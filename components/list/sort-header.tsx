@@ -1,5 +1,5 @@
 "use client";
-import Link from "next/link";
+import { IntentLink } from "./intent-link";
 import { ArrowDown, ArrowUp } from "lucide-react";
 import { useHrefWith } from "./use-href-with";
 
@@ -23,7 +23,7 @@ export function SortHeader({
   const descending = sort.startsWith("-");
   const next = active ? (descending ? field : `-${field}`) : firstDirection === "desc" ? `-${field}` : field;
   return (
-    <Link
+    <IntentLink
       href={href({ sort: next, page: null })}
       className="inline-flex items-center gap-1 hover:underline"
       aria-label={`Sort by ${label}${active ? (descending ? ", sorted descending" : ", sorted ascending") : ""}`}
@@ -31,6 +31,6 @@ export function SortHeader({
       {label}
       {active &&
         (descending ? <ArrowDown className="h-3 w-3" aria-hidden /> : <ArrowUp className="h-3 w-3" aria-hidden />)}
-    </Link>
+    </IntentLink>
   );
 }

@@ -1,4 +1,5 @@
 "use client";
+// Drawn with recharts; ./lazy-charts.tsx loads these on demand inside a frame that carries each chart's label.
 import {
   Bar,
   BarChart,
@@ -20,9 +21,9 @@ type Point = Record<string, number | string>;
 type SeriesKey = { key: string; label: string };
 
 /** Daily counts stacked by key (e.g. webhook events by type); the series is aggregated on the server. */
-export function StackedDailyChart({ series, keys, label }: { series: Point[]; keys: SeriesKey[]; label: string }) {
+export function StackedDailyChart({ series, keys }: { series: Point[]; keys: SeriesKey[]; label: string }) {
   return (
-    <div className="h-56 w-full" role="img" aria-label={label}>
+    <div className="h-full w-full">
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={series} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
@@ -49,7 +50,6 @@ export function StackedDailyChart({ series, keys, label }: { series: Point[]; ke
 export function DailyLinesChart({
   series,
   keys,
-  label,
   money,
 }: {
   series: Point[];
@@ -65,7 +65,7 @@ export function DailyLinesChart({
         )
     : (value: unknown) => new Intl.NumberFormat("en-GB").format(Number(value));
   return (
-    <div className="h-48 w-full" role="img" aria-label={label}>
+    <div className="h-full w-full">
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={series} margin={{ top: 8, right: 8, bottom: 0, left: money ? 8 : -16 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />

@@ -12,7 +12,7 @@ import {
   webhookEventsPerDay,
 } from "@/lib/overview/queries";
 import type { OverviewRange } from "@/lib/overview/range";
-import { DailyLinesChart, StackedDailyChart } from "./charts";
+import { DailyLinesChart, StackedDailyChart } from "./lazy-charts";
 
 /**
  * The overview's widgets: each an async server component that reads its own aggregate, rendered by the page inside

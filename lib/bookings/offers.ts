@@ -1,4 +1,4 @@
-import { PACKAGE_TYPES } from "./request";
+import { PACKAGE_TYPES } from "./package-types";
 import { sizeToBytes } from "../hubby/sizes";
 
 /**

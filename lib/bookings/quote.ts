@@ -1,5 +1,6 @@
 import type { CatalogBundleView, CatalogDestinationView } from "../catalog/views";
-import { PACKAGE_TYPES, type PackageSpecificationRequest, type PackageType, type SpecDraft } from "./request";
+import { PACKAGE_TYPES, type PackageType } from "./package-types";
+import type { PackageSpecificationRequest, SpecDraft } from "./request";
 import { bytesToSize, sizeToBytes } from "../hubby/sizes";
 
 /**

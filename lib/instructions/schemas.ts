@@ -3,11 +3,9 @@ import { LOCALE_PATTERN } from "../hubby/locales";
 
 /** What a preview asks Hubby for (POST /native/instructions, reference §4.5), in the console's field names. */
 
-export const DEVICE_TYPES = ["phone", "tablet", "watch"] as const;
-export const PHONE_OSES = ["ios", "android"] as const;
-export const INSTRUCTION_FORMATS = ["html", "json", "markdown"] as const;
+import { DEVICE_TYPES, INSTRUCTION_FORMATS, PHONE_OSES } from "./options";
 
-export const phoneOsLabels: Record<(typeof PHONE_OSES)[number], string> = { ios: "iOS", android: "Android" };
+export { DEVICE_TYPES, INSTRUCTION_FORMATS, PHONE_OSES, phoneOsLabels, previewLabel } from "./options";
 
 const optionalText = (schema: z.ZodString) =>
   z
@@ -55,11 +53,6 @@ export const hubbyFieldToInput: Record<string, keyof PreviewInputs> = {
   format: "format",
   custom_branding: "customBranding",
 };
-
-/** A short label for one preview, e.g. "Apple iPhone 15 Pro · iOS 17.4 · de-DE". */
-export function previewLabel(inputs: Pick<PreviewInputs, "device" | "phoneOs" | "osVersion" | "locale">): string {
-  return `${inputs.device} · ${phoneOsLabels[inputs.phoneOs]} ${inputs.osVersion} · ${inputs.locale}`;
-}
 
 /** /instructions?externalUserId=…: the traveler whose instructions to preview (the matrix reads its own keys). */
 export const instructionsQuerySchema = z.object({

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { pageParam } from "../list-query";
 import { parseSearchParams, type ParsedSearchParams, type SearchParamsInput } from "../url-params";
+import { hideableColumns } from "./columns";
 
 /**
  * The travelers list's URL state: search, filters, sort, page and hidden columns. Pure, so the page, the CSV export,
@@ -40,17 +41,7 @@ export const travelerSorts = [
 export type TravelerSort = (typeof travelerSorts)[number];
 export const DEFAULT_TRAVELER_SORT: TravelerSort = "-lastEvent";
 
-/** Columns the "Columns" menu may hide; external_user_id always shows. */
-export const hideableColumns = ["esim", "installed", "activePackages", "usage", "nextDeparture", "lastEvent"] as const;
-export type HideableColumn = (typeof hideableColumns)[number];
-export const columnLabels: Record<HideableColumn, string> = {
-  esim: "eSIM status",
-  installed: "Installed",
-  activePackages: "Active packages",
-  usage: "Usage %",
-  nextDeparture: "Next departure",
-  lastEvent: "Last event",
-};
+export { columnLabels, hideableColumns, type HideableColumn } from "./columns";
 
 const optionalWhole = (max: number) => z.coerce.number().int().min(1).max(max).optional().catch(undefined);
 

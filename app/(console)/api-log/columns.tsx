@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "@/components/list/intent-link";
 import type { ApiCallRow } from "@/lib/hubby/api-log-queries";
 import { formatNumber, utcStamp } from "@/lib/format";
 import type { Column } from "@/components/data-table";
@@ -25,9 +25,9 @@ export const apiCallColumns: Column<ApiCallRow>[] = [
     header: "Time (UTC)",
     className: "whitespace-nowrap",
     cell: (row) => (
-      <Link href={`/api-log/${row.id}`} className="hover:underline" title="Request and response of this attempt">
+      <IntentLink href={`/api-log/${row.id}`} className="hover:underline" title="Request and response of this attempt">
         {utcStamp(row.at, { precision: "second", suffix: false })}
-      </Link>
+      </IntentLink>
     ),
   },
   {
@@ -78,13 +78,13 @@ export const apiCallColumns: Column<ApiCallRow>[] = [
     className: "max-w-40 truncate",
     cell: (row) =>
       row.externalUserId ? (
-        <Link
+        <IntentLink
           className="font-mono text-xs hover:underline"
           href={`/travelers/${encodeURIComponent(row.externalUserId)}`}
           title={row.externalUserId}
         >
           {row.externalUserId}
-        </Link>
+        </IntentLink>
       ) : (
         <span className="text-muted-foreground">—</span>
       ),

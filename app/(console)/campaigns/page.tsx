@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { IntentLink } from "@/components/list/intent-link";
 import { DataTable, type Column } from "@/components/data-table";
 import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 import { ListHeader } from "@/components/list/list-header";
@@ -21,9 +21,9 @@ const columns: Column<CampaignListRow>[] = [
     id: "name",
     header: "Name",
     cell: (row) => (
-      <Link href={`/campaigns/${row.id}`} className="underline">
+      <IntentLink href={`/campaigns/${row.id}`} className="underline">
         {row.name}
-      </Link>
+      </IntentLink>
     ),
   },
   {
@@ -65,9 +65,9 @@ export default async function CampaignsPage({ searchParams }: { searchParams: Pr
       <ListHeader
         title="Campaigns"
         actions={
-          <Link href="/campaigns/new" className={buttonVariants()}>
+          <IntentLink href="/campaigns/new" className={buttonVariants()}>
             New campaign
-          </Link>
+          </IntentLink>
         }
       >
         Bulk issues from a CSV file: a dry run first, then one booking per row, never twice.

@@ -1,6 +1,6 @@
 "use client";
 import { useState } from "react";
-import { DEVICE_TYPES, INSTRUCTION_FORMATS, phoneOsLabels, previewLabel } from "@/lib/instructions/schemas";
+import { DEVICE_TYPES, INSTRUCTION_FORMATS, phoneOsLabels, previewLabel } from "@/lib/instructions/options";
 import { SUPPORTED_LOCALES } from "@/lib/hubby/locales";
 import { SubmitButton } from "@/components/action/submit-button";
 import { useServerAction } from "@/components/action/use-server-action";

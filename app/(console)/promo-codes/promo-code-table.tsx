@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "@/components/list/intent-link";
 import { utcStamp } from "@/lib/format";
 import type { PromoCodeRow } from "@/lib/promo-codes/queries";
 import { Badge } from "@/components/ui/badge";
@@ -54,9 +54,9 @@ const columns: Column<PromoCodeRow>[] = [
     header: "Issued (UTC)",
     cell: (row) =>
       row.intentId ? (
-        <Link href={`/bookings/${row.intentId}`} className="whitespace-nowrap text-sm hover:underline">
+        <IntentLink href={`/bookings/${row.intentId}`} className="whitespace-nowrap text-sm hover:underline">
           {row.issuedAt ? utcStamp(row.issuedAt, { suffix: false }) : "booking"}
-        </Link>
+        </IntentLink>
       ) : (
         <span className="text-xs text-muted-foreground">not by the console</span>
       ),
@@ -66,10 +66,10 @@ const columns: Column<PromoCodeRow>[] = [
     header: "Campaign",
     cell: (row) =>
       row.campaignId ? (
-        <Link href={`/campaigns/${row.campaignId}`} className="text-sm hover:underline">
+        <IntentLink href={`/campaigns/${row.campaignId}`} className="text-sm hover:underline">
           {row.campaignName ?? row.campaignId.slice(0, 8)}
           {row.campaignLine !== null ? `, line ${row.campaignLine}` : ""}
-        </Link>
+        </IntentLink>
       ) : (
         <span className="text-muted-foreground">—</span>
       ),

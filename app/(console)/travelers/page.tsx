@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { IntentLink } from "@/components/list/intent-link";
 import { redirect } from "next/navigation";
 import { requirePermission } from "@/lib/auth/staff";
 import { may } from "@/lib/auth/roles";
@@ -33,7 +33,7 @@ export const metadata: Metadata = { title: "Travelers" };
 
 function ViewLink({ href, active, children }: { href: string; active: boolean; children: React.ReactNode }) {
   return (
-    <Link
+    <IntentLink
       href={href}
       aria-current={active ? "page" : undefined}
       className={cn(
@@ -42,7 +42,7 @@ function ViewLink({ href, active, children }: { href: string; active: boolean; c
       )}
     >
       {children}
-    </Link>
+    </IntentLink>
   );
 }
 

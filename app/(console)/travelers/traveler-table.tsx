@@ -1,15 +1,17 @@
 "use client";
-import Link from "next/link";
+import { useState } from "react";
+import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
-import { Check, Columns3 } from "lucide-react";
-import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
+import { Columns3 } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { DataTable, type Column } from "@/components/data-table";
+import { IntentLink } from "@/components/list/intent-link";
 import { SortHeader } from "@/components/list/sort-header";
 import { useHrefWith } from "@/components/list/use-href-with";
 import { utcStamp } from "@/lib/format";
-import { columnLabels, hideableColumns, type HideableColumn, type TravelerSort } from "@/lib/travelers/filters";
+import { columnLabels, hideableColumns, type HideableColumn } from "@/lib/travelers/columns";
+import type { TravelerSort } from "@/lib/travelers/filters";
 import type { EsimStatus, TravelerRow } from "@/lib/travelers/queries";
 
 const statusBadge: Record<EsimStatus, React.ReactNode> = {
@@ -29,14 +31,30 @@ function When({ at, dateOnly = false }: { at: string | null; dateOnly?: boolean 
   return <span className="whitespace-nowrap">{utcStamp(at, { precision: dateOnly ? "day" : "minute" })}</span>;
 }
 
+/** The "Columns" button before its menu has loaded: the menu's code comes with the first click (./columns-menu.tsx). */
+function ColumnsButton(props: { onClick?: () => void; onPointerEnter?: () => void }) {
+  return (
+    <Button type="button" variant="outline" size="sm" aria-haspopup="menu" {...props}>
+      <Columns3 className="h-4 w-4" aria-hidden />
+      Columns
+    </Button>
+  );
+}
+
+const loadColumnsMenu = () => import("./columns-menu");
+const ColumnsMenu = dynamic(loadColumnsMenu, { ssr: false, loading: () => <ColumnsButton /> });
+
 const columns = (sort: TravelerSort): Column<TravelerRow>[] => [
   {
     id: "externalUserId",
     header: <SortHeader field="externalUserId" label="external_user_id" sort={sort} firstDirection="asc" />,
     cell: (row) => (
-      <Link href={`/travelers/${encodeURIComponent(row.externalUserId)}`} className="font-mono text-xs hover:underline">
+      <IntentLink
+        href={`/travelers/${encodeURIComponent(row.externalUserId)}`}
+        className="font-mono text-xs hover:underline"
+      >
         {row.externalUserId}
-      </Link>
+      </IntentLink>
     ),
   },
   { id: "esim", header: columnLabels.esim, cell: (row) => statusBadge[row.esimStatus] },
@@ -101,6 +119,7 @@ export function TravelerTable({
 }) {
   const router = useRouter();
   const href = useHrefWith();
+  const [columnsMenu, setColumnsMenu] = useState(false);
 
   // Column visibility lives in the URL (?hide=), so a shared link or a reload shows the same columns.
   const setVisible = (column: HideableColumn, visible: boolean) => {
@@ -112,38 +131,11 @@ export function TravelerTable({
     <div className="flex flex-col gap-2">
       <div className="flex flex-wrap items-center justify-end gap-2">
         {children}
-        <DropdownMenu.Root>
-          <DropdownMenu.Trigger asChild>
-            <Button type="button" variant="outline" size="sm">
-              <Columns3 className="h-4 w-4" aria-hidden />
-              Columns
-            </Button>
-          </DropdownMenu.Trigger>
-          <DropdownMenu.Portal>
-            <DropdownMenu.Content
-              align="end"
-              sideOffset={4}
-              className="z-50 min-w-48 rounded-md border border-border bg-card p-1 text-sm shadow-md"
-            >
-              <DropdownMenu.Label className="px-2 py-1 text-xs text-muted-foreground">Shown columns</DropdownMenu.Label>
-              {hideableColumns.map((column) => (
-                <DropdownMenu.CheckboxItem
-                  key={column}
-                  checked={!hidden.includes(column)}
-                  onCheckedChange={(checked) => setVisible(column, checked)}
-                  className="flex cursor-pointer items-center gap-2 rounded px-2 py-1.5 outline-none data-[highlighted]:bg-muted"
-                >
-                  <span className="flex h-4 w-4 items-center justify-center">
-                    <DropdownMenu.ItemIndicator>
-                      <Check className="h-4 w-4" aria-hidden />
-                    </DropdownMenu.ItemIndicator>
-                  </span>
-                  {columnLabels[column]}
-                </DropdownMenu.CheckboxItem>
-              ))}
-            </DropdownMenu.Content>
-          </DropdownMenu.Portal>
-        </DropdownMenu.Root>
+        {columnsMenu ? (
+          <ColumnsMenu hidden={hidden} setVisible={setVisible} />
+        ) : (
+          <ColumnsButton onClick={() => setColumnsMenu(true)} onPointerEnter={() => void loadColumnsMenu()} />
+        )}
       </div>
       <DataTable
         columns={columns(sort)}

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "@/components/list/intent-link";
 import { utcStamp } from "@/lib/format";
 import type { WebhookRow } from "@/lib/webhooks/queries";
 import { Badge } from "@/components/ui/badge";
@@ -18,18 +18,18 @@ const columns = (sort: string): Column<WebhookRow>[] => [
     id: "receivedAt",
     header: <SortHeader field="receivedAt" label="Received (UTC)" sort={sort} firstDirection="desc" />,
     cell: (row) => (
-      <Link href={`/webhooks/${row.id}`} className="whitespace-nowrap hover:underline">
+      <IntentLink href={`/webhooks/${row.id}`} className="whitespace-nowrap hover:underline">
         {utcStamp(row.receivedAt, { precision: "second", suffix: false })}
-      </Link>
+      </IntentLink>
     ),
   },
   {
     id: "eventType",
     header: "Event",
     cell: (row) => (
-      <Link href={`/webhooks/${row.id}`} className="font-mono text-xs hover:underline">
+      <IntentLink href={`/webhooks/${row.id}`} className="font-mono text-xs hover:underline">
         {row.eventType}
-      </Link>
+      </IntentLink>
     ),
   },
   {
@@ -48,13 +48,13 @@ const columns = (sort: string): Column<WebhookRow>[] => [
     // The traveler's own page; narrowing the list to them is the Traveler filter above.
     cell: (row) =>
       row.externalUserId ? (
-        <Link
+        <IntentLink
           href={`/travelers/${encodeURIComponent(row.externalUserId)}`}
           className="font-mono text-xs hover:underline"
           title={`Open traveler ${row.externalUserId}`}
         >
           {row.externalUserId}
-        </Link>
+        </IntentLink>
       ) : (
         <span className="text-muted-foreground">—</span>
       ),

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { IntentLink } from "@/components/list/intent-link";
 import { requirePermission } from "@/lib/auth/staff";
 import { may } from "@/lib/auth/roles";
 import {
@@ -37,9 +37,9 @@ const columns: Column<IncidentRow>[] = [
     className: "max-w-xl",
     cell: (row) => (
       <div className="flex flex-col gap-1">
-        <Link href={row.link} className="font-medium underline-offset-2 hover:underline">
+        <IntentLink href={row.link} className="font-medium underline-offset-2 hover:underline">
           {row.title}
-        </Link>
+        </IntentLink>
         <span className="text-xs text-muted-foreground">{row.summary}</span>
         <span className="text-xs text-muted-foreground">{row.ruleLabel}</span>
         {row.deliveryError && <span className="text-xs text-destructive">Not delivered: {row.deliveryError}</span>}
@@ -93,16 +93,16 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
         Incidents the alert rules opened: open until their condition is no longer true, reminded while nobody has
         acknowledged them.{" "}
         {may(staff, "alerts.manage") ? (
-          <Link href="/alerts/rules" className="underline">
+          <IntentLink href="/alerts/rules" className="underline">
             Rules and chat webhook
-          </Link>
+          </IntentLink>
         ) : (
           "Admins set the rules."
         )}{" "}
         Choose your alert emails on{" "}
-        <Link href="/account#alert-emails" className="underline">
+        <IntentLink href="/account#alert-emails" className="underline">
           My account
-        </Link>
+        </IntentLink>
         .
       </ListHeader>
       <IgnoredParamsNotice names={ignored} />

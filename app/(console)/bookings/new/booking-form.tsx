@@ -2,7 +2,7 @@
 import { useMemo, useState, useSyncExternalStore } from "react";
 import { AlertTriangle } from "lucide-react";
 import { newPackageChoice, packageView, type DestinationOption, type PackageChoice } from "@/lib/bookings/offers";
-import { departureSoonAfter } from "@/lib/bookings/request";
+import { departureSoonAfter } from "@/lib/bookings/departure";
 import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
 import { previewBookingAction, sendBookingAction } from "./actions";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { IntentLink } from "@/components/list/intent-link";
 import { requirePermission } from "@/lib/auth/staff";
 import { listEndpoints } from "@/lib/forwarding/endpoints";
 import { attemptsOf, forwardLogQuerySchema, listForwardMessages, messageStatuses } from "@/lib/forwarding/queries";
@@ -59,9 +59,9 @@ export default async function DeliveryLogPage({ searchParams }: { searchParams: 
         <div className="flex flex-col">
           <span>{row.eventType}</span>
           {row.eventId ? (
-            <Link href={`/forwarding/log?event=${row.eventId}`} className="text-xs underline">
+            <IntentLink href={`/forwarding/log?event=${row.eventId}`} className="text-xs underline">
               event {row.eventId}
-            </Link>
+            </IntentLink>
           ) : (
             <span className="text-xs text-muted-foreground">test event</span>
           )}
@@ -74,10 +74,10 @@ export default async function DeliveryLogPage({ searchParams }: { searchParams: 
       id: "attempts",
       header: "Attempts",
       cell: (row) => (
-        <Link href={keep({ message: row.id })} className="underline">
+        <IntentLink href={keep({ message: row.id })} className="underline">
           {row.attempts}
           {row.lastStatus !== null ? ` (last ${row.lastStatus})` : ""}
-        </Link>
+        </IntentLink>
       ),
     },
     {
@@ -101,9 +101,9 @@ export default async function DeliveryLogPage({ searchParams }: { searchParams: 
   return (
     <div className="flex flex-col gap-4">
       <ListHeader title="Delivery log">
-        <Link href="/forwarding" className="underline">
+        <IntentLink href="/forwarding" className="underline">
           Forwarding
-        </Link>
+        </IntentLink>
         : every message, per endpoint and per event, with its attempts. Times in UTC.
       </ListHeader>
       <IgnoredParamsNotice names={ignored} />

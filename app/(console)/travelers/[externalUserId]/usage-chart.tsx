@@ -15,9 +15,11 @@ import { axisTick, utcStamp } from "@/lib/format";
 /** One row per time: a reading (percent, GB used) and/or a point of the projected burn line. */
 export type UsageChartRow = { t: number; percent?: number; usedGb?: number; projected?: number };
 
-/** Used percent and used GB over time for one package, with the projection and its end; aggregated on the server. */
+/**
+ * Used percent and used GB over time for one package, with the projection and its end; aggregated on the server.
+ * Drawn with recharts: ./lazy-charts.tsx loads it on demand inside a frame that carries `label`.
+ */
 export function UsageChart({
-  label,
   rows,
   endsAt,
   gbDomain,
@@ -31,7 +33,7 @@ export function UsageChart({
 }) {
   const showBytes = gbDomain !== null;
   return (
-    <div className="h-56 w-full" role="img" aria-label={`Data used over time, ${label}`}>
+    <div className="h-full w-full">
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: -8 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />

@@ -18,7 +18,7 @@ import {
   type UsagePointSource,
   usageChartAxes,
 } from "@/lib/travelers/usage";
-import { UsageChart } from "./usage-chart";
+import { UsageChart } from "./lazy-charts";
 
 const sourceWords = (dashboard: string): Record<UsagePointSource, string> => ({
   activation: "activation",

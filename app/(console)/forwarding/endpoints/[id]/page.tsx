@@ -9,7 +9,7 @@ import { utcStamp } from "@/lib/format";
 import { parseRouteParams } from "@/lib/url-params";
 import { Panel } from "@/components/ui/panel";
 import { formatHealth } from "../../shared";
-import { DeliveryHealthChart } from "../../health-chart";
+import { DeliveryHealthChart } from "../../lazy-charts";
 import { EditEndpointForm } from "../../endpoint-form";
 import { DeleteEndpoint, RecoverFailed, RotateSecret, SendTestEvent } from "../../commands";
 
