@@ -12,22 +12,44 @@ import pg from "pg";
 // `npm run validate` (--validate) is what CI runs (.ci/run): type check, lint and format check first, then the layers
 // of `npm test`, then the integration suite again on PostgreSQL (VALIDATE_POSTGRES_URL, by default the local server
 // at postgres://postgres@127.0.0.1:5432/test; `-- --no-postgres` leaves that layer out, and the summary says so).
+// In --validate an e2e test that fails runs once more (E2E_RETRY=1); one that passed only then is listed as flaky in
+// the summary, and one that fails twice fails the run (docs/decisions/0052-e2e-retry-once-in-ci.md).
 
-type Counts = { passed: number; failed: number; skipped: number };
+type Counts = { passed: number; failed: number; skipped: number; flaky: string[] };
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "console-tests-"));
+
+type JsonReport = {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  testResults?: {
+    name: string;
+    assertionResults: { fullName: string; status: string; failureMessages?: string[]; meta?: { attempt?: number } }[];
+  }[];
+};
+
+/**
+ * The tests that passed only on a retry (E2E_RETRY, decision 0052), as "file › name". Vitest 4.1's JSON report has
+ * no retry count: the e2e set-up file records the attempt in the test's meta (tests/e2e/attempts.ts), and a passed
+ * test also keeps the errors of its failed attempts in `failureMessages`; either marks it.
+ */
+function flakyTests(report: JsonReport): string[] {
+  return (report.testResults ?? []).flatMap((file) =>
+    file.assertionResults
+      .filter((test) => test.status === "passed" && ((test.meta?.attempt ?? 1) > 1 || !!test.failureMessages?.length))
+      .map((test) => `${path.relative(process.cwd(), file.name)} › ${test.fullName}`),
+  );
+}
 
 function readCounts(file: string): Counts | undefined {
   try {
-    const report = JSON.parse(fs.readFileSync(file, "utf8")) as {
-      numPassedTests: number;
-      numFailedTests: number;
-      numPendingTests: number;
-      numTodoTests: number;
-    };
+    const report = JSON.parse(fs.readFileSync(file, "utf8")) as JsonReport;
     return {
       passed: report.numPassedTests,
       failed: report.numFailedTests,
       skipped: report.numPendingTests + report.numTodoTests,
+      flaky: flakyTests(report),
     };
   } catch {
     return undefined;
@@ -97,6 +119,9 @@ async function main(): Promise<number> {
       bin("tsx"),
       ["--conditions=react-server", "scripts/test-e2e.ts", ...jsonArgs(e2eReport)],
       e2eReport,
+      // CI runs a failed journey once more: one browser journey failing once under load must not turn the whole run
+      // red; a journey failing twice still does, and one that passed only on its retry is named below (0052).
+      validate ? { ...process.env, E2E_RETRY: process.env.E2E_RETRY ?? "1" } : process.env,
     ),
   );
   if (withPostgres) {
@@ -118,12 +143,14 @@ async function main(): Promise<number> {
   }
 
   console.log("\n━━ Summary ━━");
-  const total: Counts = { passed: 0, failed: 0, skipped: 0 };
+  const total: Counts = { passed: 0, failed: 0, skipped: 0, flaky: [] };
   for (const result of results) {
     const c = result.counts;
     const state = result.status === 0 ? "ok" : "FAILED";
-    const detail = c ? `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped` : (result.note ?? "");
+    const flaky = c?.flaky.length ? `, ${c.flaky.length} flaky` : "";
+    const detail = c ? `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped${flaky}` : (result.note ?? "");
     console.log(`${result.label}: ${detail ? `${detail} ` : ""}(${state})`);
+    for (const name of c?.flaky ?? []) console.log(`  flaky (passed only on retry): ${name}`);
     if (c) {
       total.passed += c.passed;
       total.failed += c.failed;

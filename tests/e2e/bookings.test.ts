@@ -50,7 +50,8 @@ async function fillPackage(page: Page, destination: string, offer: string) {
 }
 
 async function openBookingPage(page: Page, bookingUrlPattern = /^\/bookings\/[0-9a-f-]{36}$/) {
-  await page.waitForURL((url) => bookingUrlPattern.test(url.pathname), { timeout: 30_000 });
+  // Sending books at the sandbox before the redirect; under load that can pass 30 s: the test's bound decides.
+  await page.waitForURL((url) => bookingUrlPattern.test(url.pathname), { timeout: 85_000 });
   await page.getByTestId("intent-status").waitFor();
 }
 

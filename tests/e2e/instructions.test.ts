@@ -85,7 +85,8 @@ describe("installation instructions", () => {
     await page.goto(`/instructions?externalUserId=${encodeURIComponent(externalUserId)}`);
     await expectScreen(page, "Installation instructions");
     const savedList = page.getByTestId("snapshot-list");
-    await savedList.waitFor({ timeout: 5_000 }).catch(async () => {
+    // The list streams in after the heading: the context's default wait, as 5 s can pass on a loaded machine.
+    await savedList.waitFor().catch(async () => {
       throw new Error(`no snapshot list: ${(await page.getByRole("main").textContent())?.slice(-1500)}`);
     });
     await savedList.getByText("Apple iPhone 12 · iOS 16 · en-GB").waitFor();
