@@ -87,7 +87,9 @@ export async function eraseTravelerAction(
         externalUserId: outcome.pseudonym,
         details: { pseudonym: outcome.pseudonym, rewritten: outcome.rewritten, alreadyErased: outcome.alreadyErased },
       }),
-      revalidate: (_input, outcome) => ["/travelers", travelerPath(outcome.pseudonym)],
+      // No revalidation: it would re-render the page in view, whose id no longer exists, as "not found" in the
+      // action's own response, unmounting the panel before it could move to the pseudonym's page. The panel
+      // navigates there itself; every console page is dynamic, so nothing cached shows the old id.
       reply: (outcome) => ({
         pseudonym: outcome.pseudonym,
         alreadyErased: outcome.alreadyErased,
