@@ -155,7 +155,12 @@ async function httpFailure(url: string, headings: readonly string[]): Promise<st
   const errors = streamedErrors(html);
   const notFound = status === 404 || errors.includes(NOT_FOUND_DIGEST);
   const shown = [...headingsOf(html), ...(notFound ? [NOT_FOUND] : [])];
-  const serverErrors = errors.filter((digest) => digest !== NOT_FOUND_DIGEST);
+  // A client-only part (next/dynamic with ssr: false, e.g. a chart) leaves a boundary marked for client rendering:
+  // its digest is empty in a production build (BAILOUT_TO_CLIENT_SIDE_RENDERING in development). A server error
+  // always carries Next.js's hash as its digest.
+  const serverErrors = errors.filter(
+    (digest) => digest !== NOT_FOUND_DIGEST && digest !== "" && digest !== "BAILOUT_TO_CLIENT_SIDE_RENDERING",
+  );
   const problems = [
     status >= 500 && `HTTP ${status}`,
     shown.some((heading) => ERROR_HEADINGS.includes(heading)) && "the error screen",

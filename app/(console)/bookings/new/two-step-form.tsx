@@ -1,5 +1,5 @@
 "use client";
-import { startTransition, useActionState, useState } from "react";
+import { startTransition, useActionState, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
 import { toast } from "sonner";
 import type { ActionResult, FieldErrors } from "@/lib/actions";
@@ -47,8 +47,12 @@ export function useTwoStepForm<Preview>(props: {
     },
     null,
   );
+  const sendInFlight = useRef(false);
   const [, sendAction, sending] = useActionState<ActionResult<SentData> | null, FormData>(async (previous, form) => {
-    const result = await props.send(previous, form);
+    const result = await props.send(previous, form).finally(() => {
+      // By now the button shows as busy (disabled) until this transition ends.
+      sendInFlight.current = false;
+    });
     if (!result.ok) showErrors(result);
     else if (result.data.outcome === "failed") {
       showErrors(result.data);
@@ -65,6 +69,13 @@ export function useTwoStepForm<Preview>(props: {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const step = (event.nativeEvent as SubmitEvent).submitter?.getAttribute("data-step");
+    if (step === "send") {
+      // A double click submits twice before the button re-renders disabled. The server would send nothing the
+      // second time (the form's key), but that second call's answer, arriving after the first one's navigation
+      // had started, could put the router back on this form: so the second click sends nothing at all.
+      if (sendInFlight.current) return;
+      sendInFlight.current = true;
+    }
     startTransition(() => (step === "send" ? sendAction(form) : previewAction(form)));
   }
 
