@@ -52,9 +52,9 @@ describe("promo codes", () => {
     );
     expect(await textOf(page.getByTestId("total-cost"))).toMatch(/€\d/);
 
-    // A double click issues once and navigates once: the second click sends nothing (two-step-form.tsx; when it did,
-    // its answer could put the router back on the form: CI's "134 passed, 1 failed"), and the form's key makes one
-    // intent. The action books at the sandbox before the page moves on, so the wait is bounded by the test's.
+    // A double click issues once: the second click sends nothing (two-step-form.tsx) and the form's key makes one
+    // intent. If the page stays on the form, the error says what the form shows (CI once showed the sandbox, whose
+    // clock runs 60× ahead, refusing today's departure date: fixed in lib/hubby-sandbox/simulation.ts).
     await page.getByTestId("send-promo-codes").dblclick();
     await page
       .waitForURL((url) => url.pathname === "/promo-codes" && url.searchParams.has("intent"), { timeout: 120_000 })

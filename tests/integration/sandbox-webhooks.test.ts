@@ -47,6 +47,24 @@ async function book(sandbox: Sandbox, externalUserId: string, departureInMs: num
 }
 
 describe("sandbox webhooks", () => {
+  it("accepts today's date by the wall clock while its own clock runs days ahead, and refuses a past one", async () => {
+    const { sandbox } = await setUp();
+    sandbox.clock.step(3 * DAY);
+    const today = new Date().toISOString().slice(0, 10);
+    const booked = await clientFor(sandbox).client.createBooking({
+      departure_date: today,
+      package_specifications: [{ external_user_id: "wall_clock_user", destination: "GR", size: "1GB" }],
+    });
+    expect(booked.id).toBeTruthy();
+    const yesterdayButOne = new Date(Date.now() - 2 * DAY).toISOString().slice(0, 10);
+    await expect(
+      clientFor(sandbox).client.createBooking({
+        departure_date: yesterdayButOne,
+        package_specifications: [{ external_user_id: "wall_clock_user_2", destination: "GR", size: "1GB" }],
+      }),
+    ).rejects.toMatchObject({ fieldError: { field: "departure_date", issue: "must be a future date" } });
+  });
+
   it("moves a traveler through install, activation and usage, sending each documented event", async () => {
     const { receiver, sandbox } = await setUp();
     await book(sandbox, "hook_user", 10 * DAY);
