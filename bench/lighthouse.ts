@@ -35,7 +35,33 @@ const CHROME_FLAGS = [
   "--no-first-run",
 ];
 
-type Run = { performance: number; accessibility: number; lcpMs: number; tbtMs: number; failedA11y: string[] };
+type Run = {
+  performance: number;
+  accessibility: number;
+  lcpMs: number;
+  tbtMs: number;
+  failedA11y: string[];
+  /** What the main thread did (Lighthouse's "mainthread-work-breakdown" and "bootup-time" audits), for the log. */
+  mainThread: string[];
+};
+
+/** The main thread's work by kind and the scripts that cost the most, in ms, from one run's report. */
+function mainThreadWork(lhr: Result): string[] {
+  type Item = Record<string, unknown>;
+  const items = (id: string) => ((lhr.audits[id]?.details as { items?: Item[] } | undefined)?.items ?? []) as Item[];
+  const ms = (value: unknown) => Math.round(Number(value) || 0);
+  const short = (url: unknown) => String(url).replace(/^https?:\/\/[^/]+/, "");
+  const byKind = items("mainthread-work-breakdown")
+    .map((item) => `${String(item.groupLabel ?? item.group)} ${ms(item.duration)}`)
+    .join(", ");
+  const scripts = items("bootup-time")
+    .slice(0, 6)
+    .map(
+      (item) =>
+        `${short(item.url)} ${ms(item.total)} (script ${ms(item.scripting)}, parse ${ms(item.scriptParseCompile)})`,
+    );
+  return [`main thread: ${byKind}`, ...scripts.map((line) => `  ${line}`)];
+}
 
 /**
  * One Lighthouse run through its own CLI in plain Node: under tsx, Lighthouse's page-side functions would carry
@@ -145,6 +171,7 @@ async function main() {
           lcpMs: lhr.audits["largest-contentful-paint"]!.numericValue ?? NaN,
           tbtMs: lhr.audits["total-blocking-time"]!.numericValue ?? NaN,
           failedA11y: a11yFailed,
+          mainThread: mainThreadWork(lhr),
         });
         if (new URL(lhr.finalDisplayedUrl).pathname === "/login" && target.signedIn) {
           throw new Error(`${target.url} showed the sign-in page: the session cookie was not taken`);
@@ -174,6 +201,11 @@ async function main() {
           failed,
         ].join(" "),
       );
+    }
+    // The median run's main-thread work per page: what to cut for TBT.
+    for (const { name, runs } of results) {
+      const medianRun = runs.find((run) => run.performance === median(runs.map((r) => r.performance)))!;
+      console.log(`\n${name}: ${medianRun.mainThread.join("\n")}`);
     }
     const below = results.filter(
       ({ runs }) =>

@@ -65,14 +65,38 @@ const upcoming = (now: Date) =>
 /**
  * Travelers whose external_user_id, ICCID, booking id or package id starts with q: one prefix lookup per key,
  * each able to use its own index (text_pattern_ops or C collation), joined by UNION instead of OR + EXISTS.
+ *
+ * "walk" is the form for a broad prefix (more matches than the list's window) sorted by an indexed column: the
+ * external_user_id test is made on each row of the sort's index as it is walked (the index carries the id) and the
+ * other keys' few matches are looked up in a hashed set, so the page is found after about 50 × travelers ÷ matches
+ * index entries instead of fetching and sorting every match. For a narrow prefix the walk would read the whole index.
  */
-function searchHits(q: string) {
+function searchHits(q: string, walk = false) {
   const pattern = prefixPattern(q);
+  const otherKeys = Prisma.sql`SELECT "externalUserId" FROM "Traveler" WHERE "iccid" LIKE ${pattern}
+      UNION SELECT "externalUserId" FROM "TravelerBooking" WHERE "bookingId" LIKE ${pattern}
+      UNION SELECT "externalUserId" FROM "TravelerPackage" WHERE "packageId" LIKE ${pattern}`;
+  if (walk) return Prisma.sql`(t."externalUserId" LIKE ${pattern} OR t."externalUserId" IN (${otherKeys}))`;
   return Prisma.sql`t."externalUserId" IN (
       SELECT "externalUserId" FROM "Traveler" WHERE "externalUserId" LIKE ${pattern}
-      UNION SELECT "externalUserId" FROM "Traveler" WHERE "iccid" LIKE ${pattern}
-      UNION SELECT "externalUserId" FROM "TravelerBooking" WHERE "bookingId" LIKE ${pattern}
-      UNION SELECT "externalUserId" FROM "TravelerPackage" WHERE "packageId" LIKE ${pattern})`;
+      UNION ${otherKeys})`;
+}
+
+/**
+ * How many travelers a search alone matches, counting at most upTo + 1: each key's lookup stops past upTo + 1
+ * travelers (one key past it is enough to know), so a prefix matching thousands reads about upTo index entries.
+ */
+async function countSearchUpTo(q: string, upTo: number): Promise<number> {
+  const pattern = prefixPattern(q);
+  const limit = upTo + 1;
+  const [row] = await db().$queryRaw<{ n: bigint }[]>`
+    SELECT COUNT(*) AS n FROM (
+      (SELECT "externalUserId" FROM "Traveler" WHERE "externalUserId" LIKE ${pattern} LIMIT ${limit})
+      UNION (SELECT "externalUserId" FROM "Traveler" WHERE "iccid" LIKE ${pattern} LIMIT ${limit})
+      UNION (SELECT DISTINCT "externalUserId" FROM "TravelerBooking" WHERE "bookingId" LIKE ${pattern} LIMIT ${limit})
+      UNION (SELECT DISTINCT "externalUserId" FROM "TravelerPackage" WHERE "packageId" LIKE ${pattern} LIMIT ${limit})
+    ) hits`;
+  return Math.min(Number(row?.n ?? 0), limit);
 }
 
 /**
@@ -97,9 +121,9 @@ export function campaignStepCondition(campaignId: string, step: CampaignStep): P
   return issued;
 }
 
-function whereClause(filter: TravelerFilter, now: Date, extra: Prisma.Sql[] = []): Prisma.Sql {
+function whereClause(filter: TravelerFilter, now: Date, extra: Prisma.Sql[] = [], walk = false): Prisma.Sql {
   const conditions: Prisma.Sql[] = [];
-  if (filter.q) conditions.push(searchHits(filter.q));
+  if (filter.q) conditions.push(searchHits(filter.q, walk));
   if (filter.esim === "installed") conditions.push(Prisma.sql`t."esimState" = 'installed'`);
   if (filter.esim === "removed") conditions.push(Prisma.sql`t."esimState" = 'removed'`);
   // Never reported installed: an ICCID was assigned but not installed, or nothing is known yet.
@@ -140,83 +164,92 @@ const currentUsage = (now: Date) => Prisma.sql`(SELECT p."usagePercent" FROM "Tr
   ORDER BY ${currentPackageOrder} LIMIT 1)`;
 
 /**
- * The stored usage (Traveler.currentUsagePercent, lib/travelers/current-usage.ts) holds at `now`: `now` lies in the
- * span in which none of the traveler's packages expires. Outside it the value is read as currentUsage.
+ * A list column the database maintains per traveler (decisions 0057 and 0067): the value, computed as of a moment,
+ * holds for any `now` inside the stored span [from, until) and is read at query time outside it (until the
+ * maintenance job's refreshExpiredUsage recomputes the row).
  */
-const usageHolds = (now: Date) => Prisma.sql`(t."currentUsageFrom" IS NULL OR t."currentUsageFrom" <= ${at(now)})
-  AND (t."currentUsageUntil" IS NULL OR t."currentUsageUntil" > ${at(now)})`;
-const usageStale = (now: Date) =>
-  Prisma.sql`(t."currentUsageUntil" <= ${at(now)} OR t."currentUsageFrom" > ${at(now)})`;
+type Maintained = { value: Prisma.Sql; from: Prisma.Sql; until: Prisma.Sql; atQueryTime: (now: Date) => Prisma.Sql };
 
-/** currentUsage, read from the maintained column wherever it holds (the same value, without the package lookup). */
-const maintainedUsage = (now: Date) =>
-  Prisma.sql`CASE WHEN ${usageHolds(now)} THEN t."currentUsagePercent" ELSE ${currentUsage(now)} END`;
+/** The stored usage (Traveler.currentUsagePercent, lib/travelers/current-usage.ts). */
+const maintainedUsageColumn: Maintained = {
+  value: Prisma.sql`t."currentUsagePercent"`,
+  from: Prisma.sql`t."currentUsageFrom"`,
+  until: Prisma.sql`t."currentUsageUntil"`,
+  atQueryTime: currentUsage,
+};
+
+/** The earliest departsAt of one traveler t's upcoming bookings. */
+const nextDeparture = (now: Date) => Prisma.sql`(SELECT MIN(b."departsAt") FROM "TravelerBooking" b
+  WHERE b."externalUserId" = t."externalUserId" AND ${upcoming(now)})`;
+
+/** The stored next departure (Traveler.nextDepartureAt, migration 20261205000400_maintained_next_departure). */
+const maintainedDepartureColumn: Maintained = {
+  value: Prisma.sql`t."nextDepartureAt"`,
+  from: Prisma.sql`t."nextDepartureFrom"`,
+  until: Prisma.sql`t."nextDepartureUntil"`,
+  atQueryTime: nextDeparture,
+};
+
+/** The stored value holds at `now`: `now` lies in its span. */
+const holds = (column: Maintained, now: Date) => Prisma.sql`(${column.from} IS NULL OR ${column.from} <= ${at(now)})
+  AND (${column.until} IS NULL OR ${column.until} > ${at(now)})`;
+const stale = (column: Maintained, now: Date) =>
+  Prisma.sql`(${column.until} <= ${at(now)} OR ${column.from} > ${at(now)})`;
+
+/** The column's value at `now`, read from the stored one wherever it holds (the same value, without the lookup). */
+const maintainedValue = (column: Maintained, now: Date) =>
+  Prisma.sql`CASE WHEN ${holds(column, now)} THEN ${column.value} ELSE ${column.atQueryTime(now)} END`;
 
 /**
- * The unfiltered list's page sorted by usage: the first offset + 50 travelers whose stored value holds, straight
- * off the index on (currentUsagePercent, externalUserId) in the sort's direction, merged with the few whose value
- * went stale since a package expired (until the maintenance job recomputes them), each read at query time. The
- * same rows, in the same order, as sorting every traveler by currentUsage.
+ * The unfiltered list's page sorted by a maintained column: the first offset + 50 travelers whose stored value
+ * holds, straight off the index on (value, externalUserId) in the sort's direction, merged with the few whose value
+ * went stale since (a package expired, a departure passed; until the maintenance job recomputes them), each read at
+ * query time. The same rows, in the same order, as sorting every traveler by the query-time value.
  */
-function usageSortedPage(descending: boolean, now: Date, page: number): Prisma.Sql {
+function maintainedSortedPage(column: Maintained, descending: boolean, now: Date, page: number): Prisma.Sql {
   const order = descending ? Prisma.sql`DESC NULLS LAST` : Prisma.sql`ASC NULLS LAST`;
   const offset = (page - 1) * TRAVELER_PAGE_SIZE;
   return Prisma.sql`
     SELECT s."externalUserId", s.k FROM (
-      (SELECT t."externalUserId", t."currentUsagePercent" AS k FROM "Traveler" t WHERE ${usageHolds(now)}
-        ORDER BY t."currentUsagePercent" ${order}, t."externalUserId" ASC LIMIT ${offset + TRAVELER_PAGE_SIZE})
+      (SELECT t."externalUserId", ${column.value} AS k FROM "Traveler" t WHERE ${holds(column, now)}
+        ORDER BY ${column.value} ${order}, t."externalUserId" ASC LIMIT ${offset + TRAVELER_PAGE_SIZE})
       UNION ALL
-      SELECT t."externalUserId", ${currentUsage(now)} AS k FROM "Traveler" t WHERE ${usageStale(now)}
+      SELECT t."externalUserId", ${column.atQueryTime(now)} AS k FROM "Traveler" t WHERE ${stale(column, now)}
     ) s
     ORDER BY s.k ${order}, s."externalUserId" ASC
     LIMIT ${TRAVELER_PAGE_SIZE} OFFSET ${offset}`;
 }
 
-type SortPlan = { join: Prisma.Sql; key: Prisma.Sql; order: Prisma.Sql };
+/** The maintained column behind a sort, if it has one. */
+function maintainedColumnOf(sort: TravelerSort): Maintained | null {
+  const field = sort.replace(/^-/, "");
+  return field === "usage" ? maintainedUsageColumn : field === "departure" ? maintainedDepartureColumn : null;
+}
+
+type SortPlan = { key: Prisma.Sql; order: Prisma.Sql };
 
 /**
- * The sort key over t, with its direction; external_user_id breaks ties. Usage is the maintained column (looked up
- * per traveler where it went stale). Next departure is an aggregate: for a search or a filter (usually a small share
- * of travelers) looked up per traveler by index; for the unfiltered list aggregated once and hash-joined, which
- * beats 100k index lookups.
+ * The sort key over t, with its direction; external_user_id breaks ties. Usage and next departure are maintained
+ * columns (looked up per traveler where they went stale); unfiltered, searchTravelers reads their page off the
+ * column's index instead (maintainedSortedPage).
  */
-function sortPlan(sort: TravelerSort, now: Date, narrow: boolean): SortPlan {
+function sortPlan(sort: TravelerSort, now: Date): SortPlan {
   const field = sort.replace(/^-/, "");
   const descending = sort.startsWith("-");
   const nullsLast = descending ? Prisma.sql`DESC NULLS LAST` : Prisma.sql`ASC NULLS LAST`;
-  const aggregate = (perTraveler: Prisma.Sql, grouped: Prisma.Sql): SortPlan =>
-    narrow
-      ? { join: Prisma.empty, key: perTraveler, order: nullsLast }
-      : {
-          join: Prisma.sql`LEFT JOIN (${grouped}) sk ON sk."externalUserId" = t."externalUserId"`,
-          key: Prisma.sql`sk.v`,
-          order: nullsLast,
-        };
-  switch (field) {
-    case "externalUserId":
-      return {
-        join: Prisma.empty,
-        key: Prisma.sql`t."externalUserId"`,
-        order: descending ? Prisma.sql`DESC` : Prisma.sql`ASC`,
-      };
-    case "usage":
-      // Unfiltered, searchTravelers reads the page off the maintained column's index (usageSortedPage).
-      return { join: Prisma.empty, key: maintainedUsage(now), order: nullsLast };
-    case "departure":
-      return aggregate(
-        Prisma.sql`(SELECT MIN(b."departsAt") FROM "TravelerBooking" b
-          WHERE b."externalUserId" = t."externalUserId" AND ${upcoming(now)})`,
-        Prisma.sql`SELECT b."externalUserId", MIN(b."departsAt") AS v FROM "TravelerBooking" b
-          WHERE ${upcoming(now)} GROUP BY b."externalUserId"`,
-      );
-    default:
-      // Oldest first puts travelers never heard from at the top.
-      return {
-        join: Prisma.empty,
-        key: Prisma.sql`t."lastEventAt"`,
-        order: descending ? Prisma.sql`DESC NULLS LAST` : Prisma.sql`ASC NULLS FIRST`,
-      };
+  const maintained = maintainedColumnOf(sort);
+  if (maintained) return { key: maintainedValue(maintained, now), order: nullsLast };
+  if (field === "externalUserId") {
+    return {
+      key: Prisma.sql`t."externalUserId"`,
+      order: descending ? Prisma.sql`DESC` : Prisma.sql`ASC`,
+    };
   }
+  // Oldest first puts travelers never heard from at the top.
+  return {
+    key: Prisma.sql`t."lastEventAt"`,
+    order: descending ? Prisma.sql`DESC NULLS LAST` : Prisma.sql`ASC NULLS FIRST`,
+  };
 }
 
 /**
@@ -270,36 +303,91 @@ function toRow(row: RawRow): TravelerRow {
   };
 }
 
-/** How many travelers match a filter. */
-export async function countTravelers(filter: TravelerFilter, now: Date = new Date()): Promise<number> {
+/**
+ * How many travelers match a filter; with `upTo`, counting stops past that many (the answer is then upTo + 1), so
+ * a broad filter costs what a narrow one does.
+ */
+export async function countTravelers(filter: TravelerFilter, now: Date = new Date(), upTo?: number): Promise<number> {
   const onlyCrossed =
     filter.crossed && !filter.q && !filter.esim && !filter.departing && !filter.idle && !filter.campaign;
+  const onlySearch =
+    filter.q && !filter.esim && !filter.departing && !filter.crossed && !filter.idle && !filter.campaign;
+  if (upTo !== undefined && onlySearch) return countSearchUpTo(filter.q, upTo);
+  const limit = upTo === undefined ? Prisma.empty : Prisma.sql`LIMIT ${upTo + 1}`;
   // "Crossed N%" alone counts straight off the UsageSample(percent, at) index instead of probing every traveler.
   const count = onlyCrossed
     ? await db().$queryRaw<{ n: bigint }[]>`
-        SELECT COUNT(DISTINCT u."externalUserId") AS n FROM "UsageSample" u
+        SELECT COUNT(*) AS n FROM (SELECT DISTINCT u."externalUserId" FROM "UsageSample" u
         WHERE u."percent" = ${filter.crossed}::int
-          AND u."at" > ${at(now)} - make_interval(days => ${filter.crossedDays}::int) AND u."at" <= ${at(now)}`
-    : await db().$queryRaw<{ n: bigint }[]>`SELECT COUNT(*) AS n FROM "Traveler" t ${whereClause(filter, now)}`;
+          AND u."at" > ${at(now)} - make_interval(days => ${filter.crossedDays}::int) AND u."at" <= ${at(now)}
+        ${limit}) c`
+    : await db().$queryRaw<{ n: bigint }[]>`
+        SELECT COUNT(*) AS n FROM (SELECT 1 FROM "Traveler" t ${whereClause(filter, now)} ${limit}) c`;
   return Number(count[0]?.n ?? 0);
 }
 
 /**
- * One page of travelers for the list: search (prefix on any id), filters, sort. The page's ids are chosen first
- * with only the sort key computed, then the shown columns are read for those 50 rows alone.
+ * The travelers list works within its first 1 000 matches (decision 0067): it counts exactly up to that many
+ * ("more than 1 000" past it) and pages through them, 20 pages of 50; a search or filter narrows, the other sort
+ * order shows the other end, and the CSV export holds up to TRAVELER_EXPORT_MAX_ROWS. So every list request touches
+ * at most about 1 000 index entries for its count and its page, however many travelers there are.
  */
-export async function searchTravelers(query: TravelerQuery, now: Date = new Date()) {
-  const narrow = filterKey(query) !== "";
-  const { join, key, order } = sortPlan(query.sort, now, narrow);
-  const chosen =
-    !narrow && query.sort.replace(/^-/, "") === "usage"
-      ? usageSortedPage(query.sort.startsWith("-"), now, query.page)
-      : Prisma.sql`
-    SELECT t."externalUserId", ${key} AS k FROM "Traveler" t ${join} ${whereClause(query, now)}
+export const TRAVELER_LIST_WINDOW = 1_000;
+export const TRAVELER_LIST_PAGES = TRAVELER_LIST_WINDOW / TRAVELER_PAGE_SIZE;
+
+export type TravelerPage = {
+  rows: TravelerRow[];
+  /** How many travelers match; with `totalIsMore`, more than this many. */
+  total: number;
+  totalIsMore: boolean;
+  pageSize: number;
+};
+
+/**
+ * One page of travelers: search (prefix on any id), filters, sort. The page's ids are chosen first with only the
+ * sort key computed, then the shown columns are read for those 50 rows alone. `countUpTo` bounds the count (the
+ * list's window); without it the total is exact (alerts and the overview compare it with thresholds).
+ */
+export async function searchTravelers(
+  query: TravelerQuery,
+  now: Date = new Date(),
+  options: { countUpTo?: number } = {},
+): Promise<TravelerPage> {
+  const { key, order } = sortPlan(query.sort, now);
+  const maintained = maintainedColumnOf(query.sort);
+  const page = (walk: boolean) =>
+    rowsFor(
+      // Unfiltered, a maintained column's page comes off its index; filtered, from the (few) matching travelers.
+      maintained && filterKey(query) === ""
+        ? maintainedSortedPage(maintained, query.sort.startsWith("-"), now, query.page)
+        : Prisma.sql`
+    SELECT t."externalUserId", ${key} AS k FROM "Traveler" t ${whereClause(query, now, [], walk)}
     ORDER BY k ${order}, t."externalUserId" ASC
-    LIMIT ${TRAVELER_PAGE_SIZE} OFFSET ${(query.page - 1) * TRAVELER_PAGE_SIZE}`;
-  const [rows, total] = await Promise.all([rowsFor(chosen, order, now), countTravelers(query, now)]);
-  return { rows: rows.map(toRow), total, pageSize: TRAVELER_PAGE_SIZE };
+    LIMIT ${TRAVELER_PAGE_SIZE} OFFSET ${(query.page - 1) * TRAVELER_PAGE_SIZE}`,
+      order,
+      now,
+    );
+  const { countUpTo } = options;
+  // A search sorted by an indexed column (last event, external_user_id) counts first: past the window its matches
+  // are dense enough to find the page by walking the sort's index (searchHits, "walk").
+  const walkable = countUpTo !== undefined && query.q !== "" && !maintained;
+  const [rows, counted] = walkable
+    ? await countTravelers(query, now, countUpTo).then(async (n) => [await page(n > countUpTo), n] as const)
+    : await Promise.all([page(false), countTravelers(query, now, countUpTo)]);
+  const totalIsMore = countUpTo !== undefined && counted > countUpTo;
+  return {
+    rows: rows.map(toRow),
+    total: totalIsMore ? countUpTo : counted,
+    totalIsMore,
+    pageSize: TRAVELER_PAGE_SIZE,
+  };
+}
+
+/** The travelers list's page: searchTravelers within the list's window (page ≤ TRAVELER_LIST_PAGES). */
+export function listTravelers(query: TravelerQuery, now: Date = new Date()): Promise<TravelerPage> {
+  return searchTravelers({ ...query, page: Math.min(query.page, TRAVELER_LIST_PAGES) }, now, {
+    countUpTo: TRAVELER_LIST_WINDOW,
+  });
 }
 
 /**

@@ -45,6 +45,8 @@ const migrationOnlyIndexes = [
   "TravelerPackage_active_expiresAt_idx",
   "Traveler_currentUsagePercent_desc_idx",
   "Traveler_currentUsagePercent_asc_idx",
+  "Traveler_nextDepartureAt_asc_idx",
+  "Traveler_nextDepartureAt_desc_idx",
 ];
 const indexQuery = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'
   AND tablename <> '_console_migrations' ORDER BY indexname`;

@@ -15,18 +15,24 @@ import {
   usageThresholds,
   viewQuery,
 } from "@/lib/travelers/filters";
-import { exactTravelerMatch, searchTravelers, TRAVELER_EXPORT_MAX_ROWS } from "@/lib/travelers/queries";
+import {
+  exactTravelerMatch,
+  listTravelers,
+  TRAVELER_EXPORT_MAX_ROWS,
+  TRAVELER_LIST_PAGES,
+  TRAVELER_LIST_WINDOW,
+} from "@/lib/travelers/queries";
 import { listTeamViews } from "@/lib/travelers/views";
 import { RETENTION_DAY_CHOICES, retentionDays } from "@/lib/privacy/retention";
 import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 import { ExportLink } from "@/components/list/export-link";
 import { FilterBar, NumberFilter, SelectFilter, TextFilter } from "@/components/list/filter-bar";
 import { ListHeader } from "@/components/list/list-header";
-import { Pagination } from "@/components/pagination";
 import type { RawSearchParams } from "@/lib/url-params";
 import { cn } from "@/lib/utils";
 import { RetentionControl } from "./retention-control";
 import { DeleteViewButton, SaveViewDialog } from "./saved-views";
+import { TravelerPagination } from "./traveler-pagination";
 import { TravelerTable } from "./traveler-table";
 
 export const metadata: Metadata = { title: "Travelers" };
@@ -61,8 +67,13 @@ export default async function TravelersPage({ searchParams }: { searchParams: Pr
     const href = travelersHref(query);
     redirect(submitted ? `${href}${href.includes("?") ? "&" : "?"}go=1` : href);
   }
+  // The list pages within its first TRAVELER_LIST_WINDOW matches (decision 0067): a deeper page shows its last one.
+  if (query.page > TRAVELER_LIST_PAGES) redirect(travelersHref({ ...query, page: TRAVELER_LIST_PAGES }));
 
-  const [{ rows, total, pageSize }, teamViews] = await Promise.all([searchTravelers(query), listTeamViews()]);
+  const [{ rows, total, totalIsMore, pageSize }, teamViews] = await Promise.all([
+    listTravelers(query),
+    listTeamViews(),
+  ]);
   const currentFilter = filterKey(query);
   const viewHref = (stored: string) => travelersHref({ ...parseTravelerQuery(stored), hide: query.hide });
   const isActive = (stored: string) => filterKey(parseTravelerQuery(stored)) === currentFilter;
@@ -143,12 +154,20 @@ export default async function TravelersPage({ searchParams }: { searchParams: Pr
       )}
 
       <TravelerTable rows={rows} sort={query.sort} hidden={query.hide}>
+        {/* Past the list's window the count is not known here: the export counts exactly and refuses, with a message,
+            a filter over its maximum. */}
         <ExportLink href={exportHref} total={total} max={TRAVELER_EXPORT_MAX_ROWS} what="travelers" />
         {mayManageViews && (
           <SaveViewDialog query={currentFilter ? viewQuery(query) : ""} description={describeFilter(query)} />
         )}
       </TravelerTable>
-      <Pagination page={query.page} pageSize={pageSize} total={total} />
+      <TravelerPagination
+        page={query.page}
+        pageSize={pageSize}
+        total={total}
+        totalIsMore={totalIsMore}
+        window={TRAVELER_LIST_WINDOW}
+      />
     </div>
   );
 }
