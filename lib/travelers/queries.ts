@@ -83,20 +83,23 @@ function searchHits(q: string, walk = false) {
 }
 
 /**
- * How many travelers a search alone matches, counting at most upTo + 1: each key's lookup stops past upTo + 1
- * travelers (one key past it is enough to know), so a prefix matching thousands reads about upTo index entries.
+ * The travelers a search alone matches, at most upTo + 1 of them: each key's lookup stops past upTo + 1 travelers
+ * (one key past it is enough to know there are more), so a prefix matching thousands reads about upTo index
+ * entries. Exact when it holds upTo or fewer. Selects "externalUserId".
  */
-async function countSearchUpTo(q: string, upTo: number): Promise<number> {
+function searchHitsUpTo(q: string, upTo: number): Prisma.Sql {
   const pattern = prefixPattern(q);
   const limit = upTo + 1;
-  const [row] = await db().$queryRaw<{ n: bigint }[]>`
-    SELECT COUNT(*) AS n FROM (
+  return Prisma.sql`
       (SELECT "externalUserId" FROM "Traveler" WHERE "externalUserId" LIKE ${pattern} LIMIT ${limit})
       UNION (SELECT "externalUserId" FROM "Traveler" WHERE "iccid" LIKE ${pattern} LIMIT ${limit})
       UNION (SELECT DISTINCT "externalUserId" FROM "TravelerBooking" WHERE "bookingId" LIKE ${pattern} LIMIT ${limit})
-      UNION (SELECT DISTINCT "externalUserId" FROM "TravelerPackage" WHERE "packageId" LIKE ${pattern} LIMIT ${limit})
-    ) hits`;
-  return Math.min(Number(row?.n ?? 0), limit);
+      UNION (SELECT DISTINCT "externalUserId" FROM "TravelerPackage" WHERE "packageId" LIKE ${pattern} LIMIT ${limit})`;
+}
+
+async function countSearchUpTo(q: string, upTo: number): Promise<number> {
+  const [row] = await db().$queryRaw<{ n: bigint }[]>`SELECT COUNT(*) AS n FROM (${searchHitsUpTo(q, upTo)}) hits`;
+  return Math.min(Number(row?.n ?? 0), upTo + 1);
 }
 
 /**
@@ -121,9 +124,9 @@ export function campaignStepCondition(campaignId: string, step: CampaignStep): P
   return issued;
 }
 
-function whereClause(filter: TravelerFilter, now: Date, extra: Prisma.Sql[] = [], walk = false): Prisma.Sql {
+function whereClause(filter: TravelerFilter, now: Date, extra: Prisma.Sql[] = []): Prisma.Sql {
   const conditions: Prisma.Sql[] = [];
-  if (filter.q) conditions.push(searchHits(filter.q, walk));
+  if (filter.q) conditions.push(searchHits(filter.q));
   if (filter.esim === "installed") conditions.push(Prisma.sql`t."esimState" = 'installed'`);
   if (filter.esim === "removed") conditions.push(Prisma.sql`t."esimState" = 'removed'`);
   // Never reported installed: an ICCID was assigned but not installed, or nothing is known yet.
@@ -355,25 +358,45 @@ export async function searchTravelers(
 ): Promise<TravelerPage> {
   const { key, order } = sortPlan(query.sort, now);
   const maintained = maintainedColumnOf(query.sort);
-  const page = (walk: boolean) =>
+  const page = () =>
     rowsFor(
       // Unfiltered, a maintained column's page comes off its index; filtered, from the (few) matching travelers.
       maintained && filterKey(query) === ""
         ? maintainedSortedPage(maintained, query.sort.startsWith("-"), now, query.page)
         : Prisma.sql`
-    SELECT t."externalUserId", ${key} AS k FROM "Traveler" t ${whereClause(query, now, [], walk)}
+    SELECT t."externalUserId", ${key} AS k FROM "Traveler" t ${whereClause(query, now)}
     ORDER BY k ${order}, t."externalUserId" ASC
     LIMIT ${TRAVELER_PAGE_SIZE} OFFSET ${(query.page - 1) * TRAVELER_PAGE_SIZE}`,
       order,
       now,
     );
   const { countUpTo } = options;
-  // A search sorted by an indexed column (last event, external_user_id) counts first: past the window its matches
-  // are dense enough to find the page by walking the sort's index (searchHits, "walk").
-  const walkable = countUpTo !== undefined && query.q !== "" && !maintained;
-  const [rows, counted] = walkable
-    ? await countTravelers(query, now, countUpTo).then(async (n) => [await page(n > countUpTo), n] as const)
-    : await Promise.all([page(false), countTravelers(query, now, countUpTo)]);
+  const onlySearch =
+    query.q && !query.esim && !query.departing && !query.crossed && !query.idle && !query.campaign && !maintained;
+  const [rows, counted] = await Promise.all([
+    // A search alone, sorted by an indexed column (last event, external_user_id), within the list's window: one
+    // statement picks the page from the matches when they fit the window, else (dense matches) by walking the
+    // sort's index (searchHits, "walk"); PostgreSQL runs only the branch its one-time filter lets through.
+    onlySearch && countUpTo !== undefined
+      ? rowsFor(
+          Prisma.sql`
+    WITH hits AS MATERIALIZED (${searchHitsUpTo(query.q, countUpTo)}),
+      dense AS MATERIALIZED (SELECT COUNT(*) > ${countUpTo} AS v FROM hits)
+    (SELECT t."externalUserId", ${key} AS k FROM "Traveler" t
+      WHERE NOT (SELECT v FROM dense) AND t."externalUserId" IN (SELECT "externalUserId" FROM hits)
+      ORDER BY k ${order}, t."externalUserId" ASC
+      LIMIT ${TRAVELER_PAGE_SIZE} OFFSET ${(query.page - 1) * TRAVELER_PAGE_SIZE})
+    UNION ALL
+    (SELECT t."externalUserId", ${key} AS k FROM "Traveler" t
+      WHERE (SELECT v FROM dense) AND ${searchHits(query.q, true)}
+      ORDER BY k ${order}, t."externalUserId" ASC
+      LIMIT ${TRAVELER_PAGE_SIZE} OFFSET ${(query.page - 1) * TRAVELER_PAGE_SIZE})`,
+          order,
+          now,
+        )
+      : page(),
+    countTravelers(query, now, countUpTo),
+  ]);
   const totalIsMore = countUpTo !== undefined && counted > countUpTo;
   return {
     rows: rows.map(toRow),

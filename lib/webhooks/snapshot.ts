@@ -42,10 +42,18 @@ const show = (value: unknown): string | null =>
   value === null || value === undefined ? null : value instanceof Date ? value.toISOString() : String(value);
 
 /**
- * Columns the database derives from other rows and the time (the travelers list's maintained usage, docs/decisions/
- * 0057): they move when a package expires, which is not a change an event or a refresh made.
+ * Columns the database derives from other rows and the time (the travelers list's maintained usage and next
+ * departure, docs/decisions/0057 and 0067): they move when a package expires or a departure passes, which is not a
+ * change an event or a refresh made.
  */
-const derivedFields = new Set(["currentUsagePercent", "currentUsageFrom", "currentUsageUntil"]);
+const derivedFields = new Set([
+  "currentUsagePercent",
+  "currentUsageFrom",
+  "currentUsageUntil",
+  "nextDepartureAt",
+  "nextDepartureFrom",
+  "nextDepartureUntil",
+]);
 
 export function diff(before: Map<string, Row>, after: Map<string, Row>): FieldChange[] {
   const changes: FieldChange[] = [];

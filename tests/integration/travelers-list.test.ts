@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { parseTravelerQuery } from "@/lib/travelers/filters";
-import { countTravelers, searchTravelers } from "@/lib/travelers/queries";
+import { countTravelers, listTravelers, searchTravelers } from "@/lib/travelers/queries";
 import { listTeamViews } from "@/lib/travelers/views";
 import { deleteViewAction, saveViewAction } from "@/app/(console)/travelers/actions";
 import { GET as exportCsv } from "@/app/(console)/travelers/export.csv/route";
@@ -267,6 +267,48 @@ describe("rows and sorting", () => {
     const second = await searchTravelers(parseTravelerQuery({ q: "bulk_", sort: "-usage", page: "2" }), NOW);
     expect(first.rows.at(-1)?.externalUserId).toBe("bulk_00049");
     expect(second.rows[0]?.externalUserId).toBe("bulk_00050");
+  });
+});
+
+describe("the list's window: the first 1 000 matches (decision 0067)", () => {
+  it("counts up to 1 000, says there are more, and shows the page an exact count shows, in every indexed order", async () => {
+    for (const sort of ["-lastEvent", "lastEvent", "externalUserId", "-externalUserId", "-usage", "departure"]) {
+      for (const page of ["1", "2", "20"]) {
+        const query = parseTravelerQuery({ q: "bulk_", sort, page });
+        const windowed = await listTravelers(query, NOW);
+        const exact = await searchTravelers(query, NOW);
+        expect(windowed, `${sort} page ${page}`).toMatchObject({ total: 1_000, totalIsMore: true });
+        expect(exact).toMatchObject({ total: BULK, totalIsMore: false });
+        expect(windowed.rows, `${sort} page ${page}`).toEqual(exact.rows);
+      }
+    }
+  });
+
+  it("counts exactly within the window, also matches on the other keys of a broad search", async () => {
+    expect(await listTravelers(parseTravelerQuery({ q: "bulk_001" }), NOW)).toMatchObject({
+      total: 100,
+      totalIsMore: false,
+    });
+    // A booking id that starts like the bulk travelers' ids: its traveler is among the matches, wherever it sorts.
+    await booking("bulk_booking", "cust_inst", "2026-06-16T18:00:00Z", hours(30));
+    try {
+      const first = await listTravelers(parseTravelerQuery({ q: "bulk_", sort: "-lastEvent" }), NOW);
+      expect(first.rows[0]?.externalUserId).toBe("cust_inst");
+      const last = await listTravelers(parseTravelerQuery({ q: "bulk_", sort: "-externalUserId" }), NOW);
+      expect(last.rows[0]?.externalUserId).toBe("cust_inst");
+      expect(last.totalIsMore).toBe(true);
+    } finally {
+      await db().travelerBooking.delete({
+        where: { bookingId_externalUserId: { bookingId: "bulk_booking", externalUserId: "cust_inst" } },
+      });
+    }
+  });
+
+  it("pages no deeper than the window: a deeper page shows the last one", async () => {
+    const deep = await listTravelers(parseTravelerQuery({ page: "500" }), NOW);
+    const last = await searchTravelers(parseTravelerQuery({ page: "20" }), NOW);
+    expect(deep.rows.map((row) => row.externalUserId)).toEqual(last.rows.map((row) => row.externalUserId));
+    expect(deep.rows).toHaveLength(50);
   });
 });
 

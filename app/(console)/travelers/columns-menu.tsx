@@ -6,7 +6,7 @@ import { columnLabels, hideableColumns, type HideableColumn } from "@/lib/travel
 
 /**
  * The travelers list's "Columns" menu. Its menu primitives (positioning, focus, dismissal: about 20 kB gzip) load on
- * the first click of the button (./traveler-table.tsx), so it opens at once when it mounts.
+ * the first click of the button (./columns-control.tsx), so it opens at once when it mounts.
  */
 export default function ColumnsMenu({
   hidden,

@@ -1,18 +1,12 @@
-"use client";
-import { useState } from "react";
-import dynamic from "next/dynamic";
-import { useRouter } from "next/navigation";
-import { Columns3 } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
 import { DataTable, type Column } from "@/components/data-table";
 import { IntentLink } from "@/components/list/intent-link";
 import { SortHeader } from "@/components/list/sort-header";
-import { useHrefWith } from "@/components/list/use-href-with";
 import { utcStamp } from "@/lib/format";
-import { columnLabels, hideableColumns, type HideableColumn } from "@/lib/travelers/columns";
+import { columnLabels, type HideableColumn } from "@/lib/travelers/columns";
 import type { TravelerSort } from "@/lib/travelers/filters";
 import type { EsimStatus, TravelerRow } from "@/lib/travelers/queries";
+import { ColumnsControl } from "./columns-control";
 
 const statusBadge: Record<EsimStatus, React.ReactNode> = {
   installed: <Badge variant="success">installed</Badge>,
@@ -30,19 +24,6 @@ function When({ at, dateOnly = false }: { at: string | null; dateOnly?: boolean 
   if (!at) return <span className="text-muted-foreground">—</span>;
   return <span className="whitespace-nowrap">{utcStamp(at, { precision: dateOnly ? "day" : "minute" })}</span>;
 }
-
-/** The "Columns" button before its menu has loaded: the menu's code comes with the first click (./columns-menu.tsx). */
-function ColumnsButton(props: { onClick?: () => void; onPointerEnter?: () => void }) {
-  return (
-    <Button type="button" variant="outline" size="sm" aria-haspopup="menu" {...props}>
-      <Columns3 className="h-4 w-4" aria-hidden />
-      Columns
-    </Button>
-  );
-}
-
-const loadColumnsMenu = () => import("./columns-menu");
-const ColumnsMenu = dynamic(loadColumnsMenu, { ssr: false, loading: () => <ColumnsButton /> });
 
 const columns = (sort: TravelerSort): Column<TravelerRow>[] => [
   {
@@ -105,6 +86,10 @@ const columns = (sort: TravelerSort): Column<TravelerRow>[] => [
   },
 ];
 
+/**
+ * The list's table, rendered on the server: the rows arrive as HTML and only the links, the sort headers and the
+ * "Columns" control hydrate (a client table hydrated all 50 rows on every load: main-thread time Lighthouse counts).
+ */
 export function TravelerTable({
   rows,
   sort,
@@ -117,25 +102,11 @@ export function TravelerTable({
   /** Toolbar actions shown left of the "Columns" menu. */
   children?: React.ReactNode;
 }) {
-  const router = useRouter();
-  const href = useHrefWith();
-  const [columnsMenu, setColumnsMenu] = useState(false);
-
-  // Column visibility lives in the URL (?hide=), so a shared link or a reload shows the same columns.
-  const setVisible = (column: HideableColumn, visible: boolean) => {
-    const hide = hideableColumns.filter((id) => (id === column ? !visible : hidden.includes(id)));
-    router.replace(href({ hide: hide.length ? hide.join(",") : null }), { scroll: false });
-  };
-
   return (
     <div className="flex flex-col gap-2">
       <div className="flex flex-wrap items-center justify-end gap-2">
         {children}
-        {columnsMenu ? (
-          <ColumnsMenu hidden={hidden} setVisible={setVisible} />
-        ) : (
-          <ColumnsButton onClick={() => setColumnsMenu(true)} onPointerEnter={() => void loadColumnsMenu()} />
-        )}
+        <ColumnsControl hidden={hidden} />
       </div>
       <DataTable
         columns={columns(sort)}
