@@ -11,13 +11,17 @@ import { ensureBuild, freePort, openBenchDatabase, root, stopConsole, waitForHea
  * `npm run bench:travelers`: traveler search and the traveler page at production scale on PostgreSQL. Creates
  * test_bench_travelers_<pid>, migrates it, fills it with `db:seed:large` (100 000 travelers, 2 000 000 webhook
  * events), then measures, one request at a time:
- *   - searchTravelers (lib/travelers/queries.ts) for prefixes of each key, the unfiltered list (first and a deep
- *     page, each sort) and exactTravelerMatch (Enter on an exact id);
+ *   - the list's call (listTravelers in lib/travelers/queries.ts where this version has it, else searchTravelers)
+ *     for prefixes of each key, the unfiltered list (first and a deep page, each sort; a list that pages only
+ *     within its first matches, decision 0067, is measured on its last page and says so) and exactTravelerMatch
+ *     (Enter on an exact id);
  *   - the traveler page's data functions (lib/travelers/traveler.ts: storedTraveler, travelerTimeline, and
  *     travelerGaps and usageSamples where this version of the page has them);
  *   - GET /travelers/<id> of a production build (`npm start`, built-in sandbox, signed in as support), the whole
  *     server render including the page's Hubby calls to the local sandbox.
- * Prints p50/p95/p99 against the targets (search ≤ 30 ms, page ≤ 150 ms at p95) and drops the database unless --keep.
+ * Prints p50/p95/p99 against the targets (search ≤ 30 ms, page ≤ 150 ms at p95), each p95 also as a multiple of the
+ * plain first page's in the same run (the machine is shared: compare ratios across runs), and the load average; drops
+ * the database unless --keep.
  *
  * Options: --travelers N (100000), --iterations N (200 per metric), --budget S (30: seconds per metric, at least
  * 20 calls), --database URL (reuse an already seeded

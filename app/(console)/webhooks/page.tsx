@@ -14,7 +14,7 @@ import { Pagination } from "@/components/pagination";
 import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "@/components/list/filter-bar";
 import { ListHeader } from "@/components/list/list-header";
 import { utcStamp } from "@/lib/format";
-import { EventsPerHourChart } from "./lazy-charts";
+import { EventsPerHourChart } from "./events-per-hour-chart";
 import { latestReconciliation } from "@/lib/webhooks/reconcile";
 import { ReconciliationPanel } from "./reconciliation-panel";
 import { ReplayMatching } from "./replay-matching";
