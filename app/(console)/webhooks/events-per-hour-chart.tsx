@@ -31,7 +31,7 @@ export function EventsPerHourChart({ series, types }: { series: Record<string, n
   const every = Math.max(1, Math.ceil(series.length / LABELS));
   const color = (type: string) => palette[types.indexOf(type) % palette.length];
   return (
-    <figure className="flex flex-col gap-2" role="img" aria-label="Webhook events per hour by event type">
+    <div className="flex flex-col gap-2" role="img" aria-label="Webhook events per hour by event type">
       <div className="flex h-56 w-full gap-1 text-[11px] text-muted-foreground">
         <div className="relative w-8 shrink-0" aria-hidden>
           {ticks.map((tick) => (
@@ -89,14 +89,14 @@ export function EventsPerHourChart({ series, types }: { series: Record<string, n
           </div>
         </div>
       </div>
-      <figcaption className="flex flex-wrap justify-center gap-x-3 gap-y-1 text-[11px] text-muted-foreground">
+      <div className="flex flex-wrap justify-center gap-x-3 gap-y-1 text-[11px] text-muted-foreground">
         {types.map((type) => (
           <span key={type} className="inline-flex items-center gap-1">
             <span className="inline-block h-2 w-2 rounded-sm" style={{ backgroundColor: color(type) }} aria-hidden />
             {type}
           </span>
         ))}
-      </figcaption>
-    </figure>
+      </div>
+    </div>
   );
 }
