@@ -35,7 +35,7 @@ const schema = z
     ),
     PGLITE_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default("./data/pglite")),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-    /** Days the Hubby API log keeps a call; the hourly maintenance job deletes older ones. */
+    /** Days the Hubby API log keeps a call until an admin sets it on /retention (the daily retention job deletes older). */
     API_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
     /**
      * Retention defaults (lib/retention/): whole months of webhook events kept before a month is archived and

@@ -445,3 +445,54 @@ describe("the retention actions", () => {
     expect((await retentionSettings()).webhookMonths).toBe(13);
   });
 });
+
+// Last in this file: it turns WebhookEvent into a table partitioned by month (as the storage change does), then puts
+// the plain table back.
+describe("webhook retention on a partitioned table", () => {
+  beforeAll(async () => {
+    await getDatabase().sql.exec(`
+      ALTER TABLE "ForwardMessage" DROP CONSTRAINT "ForwardMessage_eventId_fkey";
+      ALTER TABLE "WebhookEvent" RENAME TO "WebhookEvent_plain";
+      CREATE TABLE "WebhookEvent" (LIKE "WebhookEvent_plain" INCLUDING DEFAULTS) PARTITION BY RANGE ("receivedAt");
+      CREATE TABLE "WebhookEvent_p2025_10" PARTITION OF "WebhookEvent"
+        FOR VALUES FROM ('2025-10-01 00:00:00+00') TO ('2025-11-01 00:00:00+00');
+      CREATE TABLE "WebhookEvent_p2026_12" PARTITION OF "WebhookEvent"
+        FOR VALUES FROM ('2026-12-01 00:00:00+00') TO ('2027-01-01 00:00:00+00');
+      CREATE TABLE "WebhookEvent_default" PARTITION OF "WebhookEvent" DEFAULT;`);
+  });
+  afterAll(async () => {
+    await getDatabase().sql.exec(`
+      DROP TABLE "WebhookEvent";
+      ALTER TABLE "WebhookEvent_plain" RENAME TO "WebhookEvent";
+      DELETE FROM "ForwardMessage" WHERE "eventId" IS NOT NULL;
+      ALTER TABLE "ForwardMessage" ADD CONSTRAINT "ForwardMessage_eventId_fkey" FOREIGN KEY ("eventId")
+        REFERENCES "WebhookEvent"("id") ON DELETE CASCADE ON UPDATE CASCADE;`);
+  });
+
+  it("archives the month's partition, then detaches and drops it; the default partition's months are listed too", async () => {
+    const { october } = await storeThreeMonths();
+    expect(await monthsStored()).toEqual([
+      ["2025-10", 3],
+      ["2025-11", 1],
+      ["2026-12", 1],
+    ]);
+    const directory = path.join(scratch, "archive-partitioned");
+    const outcome = await runRetentionJob("webhooks", "staff", {
+      now: NOW,
+      store: archiveStore({ kind: "directory", directory }),
+    });
+    expect(outcome.details).toMatchObject({ rowsDropped: 3, failure: null });
+    const lines = readNdjson(fs.readFileSync(path.join(directory, "webhooks-2025-10.ndjson.gz")));
+    expect(lines.map((line) => String(line.id))).toEqual(october.map((row) => String(row.id)));
+    const partitions = await getDatabase().sql.query<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'WebhookEvent' ORDER BY 1`,
+    );
+    expect(partitions.map((row) => row.name)).toEqual(["WebhookEvent_default", "WebhookEvent_p2026_12"]);
+    expect(await db().forwardMessage.count({ where: { eventId: october[1]!.id } })).toBe(0);
+    expect(await monthsStored()).toEqual([
+      ["2025-11", 1],
+      ["2026-12", 1],
+    ]);
+  });
+});
