@@ -4,8 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { archiveStoreSettings, type ArchiveStoreSettings } from "../env";
 
 /**
@@ -47,27 +46,35 @@ function directoryStore(directory: string): ArchiveStore {
 }
 
 function s3Store(settings: Extract<ArchiveStoreSettings, { kind: "s3" }>): ArchiveStore {
-  const client = new S3Client({
-    region: settings.region,
-    endpoint: settings.endpoint,
-    forcePathStyle: settings.forcePathStyle,
-    credentials: settings.credentials,
-    // A store that is down fails the run quickly; tomorrow's run tries again.
-    maxAttempts: 3,
-  });
+  // Loaded on first use: the SDK is large, and most installations archive to a directory (decision 0059's footprint).
+  let client: Promise<S3Client> | undefined;
+  const s3 = () =>
+    (client ??= import("@aws-sdk/client-s3").then(
+      ({ S3Client }) =>
+        new S3Client({
+          region: settings.region,
+          endpoint: settings.endpoint,
+          forcePathStyle: settings.forcePathStyle,
+          credentials: settings.credentials,
+          // A store that is down fails the run quickly; tomorrow's run tries again.
+          maxAttempts: 3,
+        }),
+    ));
   const key = (name: string) => `${settings.prefix}${name}`;
   return {
     kind: "s3",
     location: `s3://${settings.bucket}/${settings.prefix}`,
     async write(name, body) {
+      const { Upload } = await import("@aws-sdk/lib-storage");
       const upload = new Upload({
-        client,
+        client: await s3(),
         params: { Bucket: settings.bucket, Key: key(name), Body: body, ContentType: "application/gzip" },
       });
       await upload.done();
     },
     async read(name) {
-      const object = await client.send(new GetObjectCommand({ Bucket: settings.bucket, Key: key(name) }));
+      const { GetObjectCommand } = await import("@aws-sdk/client-s3");
+      const object = await (await s3()).send(new GetObjectCommand({ Bucket: settings.bucket, Key: key(name) }));
       if (!(object.Body instanceof Readable)) throw new Error(`The store answered ${key(name)} without a body.`);
       return object.Body;
     },

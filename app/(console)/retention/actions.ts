@@ -44,6 +44,10 @@ export async function runRetentionNowAction(_prev: unknown, form: FormData): Pro
       },
       audit: ({ job }) => ({ details: { queue: retentionJobs[job as RetentionJob].queue } }),
       revalidate: ["/retention"],
+      explain: (error) =>
+        error instanceof Error && /job system is not running/.test(error.message)
+          ? new ActionError("The job system is not running in this instance, so nothing can be queued: see Jobs.")
+          : null,
     },
     form,
   );
