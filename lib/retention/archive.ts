@@ -14,7 +14,8 @@ import { addMonths } from "./periods";
  * row. Reading back hashes the stored bytes and counts the lines.
  */
 
-const PAGE_ROWS = 2_000;
+/** Rows per read; with one page buffered ahead of gzip, memory holds about two pages whatever the month's size. */
+const PAGE_ROWS = 1_000;
 
 export type ArchiveDigest = { rows: number; bytes: number; sha256: string };
 
@@ -75,7 +76,13 @@ export async function writeWebhookMonthArchive(
   const counter = { rows: 0 };
   const tap = digestTap();
   const out = new PassThrough();
-  const produced = pipeline(Readable.from(monthLines(monthStart, counter)), createGzip(), tap.stream, out);
+  const produced = pipeline(
+    // One page (a string of many lines) waiting at most: Readable.from would otherwise read 16 pages ahead.
+    Readable.from(monthLines(monthStart, counter), { highWaterMark: 1 }),
+    createGzip(),
+    tap.stream,
+    out,
+  );
   const written = store.write(name, out).catch((error: unknown) => {
     // The store gave up: stop reading the database too.
     out.destroy(error instanceof Error ? error : new Error(String(error)));
