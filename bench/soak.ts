@@ -329,6 +329,14 @@ async function main() {
         [campaign.id],
       )
     ).rows;
+    // Acknowledged and stored, but the handler's projection failed (the inbox shows them failed, to replay).
+    const failedEvents = (
+      await check.query<{ error: string; n: number }>(
+        `SELECT coalesce(error, '') AS error, count(*)::int AS n FROM "WebhookEvent" WHERE status = 'failed'
+         GROUP BY 1 ORDER BY 2 DESC`,
+      )
+    ).rows;
+    const failedCount = failedEvents.reduce((sum, row) => sum + row.n, 0);
     const campaignStatus = (
       await one<{ status: string }>(`SELECT status::text FROM "Campaign" WHERE id = $1`, [campaign.id])
     ).status;
@@ -365,6 +373,7 @@ async function main() {
         extraRows === 0,
       ],
       ["webhooks acknowledged but not stored", String(missing), "0", missing === 0],
+      ["webhooks stored as failed (to replay)", String(failedCount), "0", failedCount === 0],
       [
         "duplicate bookings (one booking_id twice)",
         `${duplicateBookings} (${perReference.size} references)`,
@@ -392,6 +401,8 @@ async function main() {
       checks.map(([name, measured, target, pass]) => [name, measured, target, verdict(pass)]),
     );
     for (const sample of tally.samples) console.log(`  error: ${sample}`);
+    for (const row of failedEvents.slice(0, 5))
+      console.log(`  stored as failed: ${row.n} × ${row.error.slice(0, 160)}`);
     if (checks.some(([, , , pass]) => !pass)) process.exitCode = 1;
   } finally {
     await cleanUp();
@@ -467,7 +478,8 @@ async function startCampaign(base: string, cookie: string) {
     throw new Error(`the campaign upload answered ${status}: ${text.slice(0, 300)}`);
   await withBrowser(base, cookie, async (page) => {
     await page.goto(`/campaigns/${id}`);
-    const rows = `${CAMPAIGN_ROWS} row${CAMPAIGN_ROWS === 1 ? "" : "s"}`;
+    // As the dialog writes the count (campaign-controls.tsx): "Run 1,000 rows".
+    const rows = `${CAMPAIGN_ROWS.toLocaleString("en")} row${CAMPAIGN_ROWS === 1 ? "" : "s"}`;
     await page.getByRole("button", { name: /^Run: issue \d+ bookings? for €/ }).click({ timeout: 180_000 });
     const dialog = page.getByRole("dialog", { name: new RegExp(`^Run ${rows}, about €\\d`) });
     await dialog.getByRole("button", { name: `Run ${rows}`, exact: true }).click();
