@@ -39,7 +39,7 @@ function realisticBodies(count: number, handled: readonly string[], sample: Samp
     JSON.stringify({
       event_id: `evt_${crypto.randomBytes(12).toString("hex")}`,
       ...sample(
-        handled[index % handled.length]!,
+        handled[index % handled.length] as never,
         {
           externalUserId: `usr_${crypto
             .createHash("sha1")
