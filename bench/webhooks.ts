@@ -328,7 +328,7 @@ async function main() {
   fs.rmSync(temp, { recursive: true, force: true });
 
   console.log(
-    `\nWebhook intake (baseline: ${EVENT_ROW_ONLY ? "event row only" : "the same rows, event + projection"}; raw-insert: one single-row INSERT … ON CONFLICT of the event), ${EVENTS - 200} measured deliveries (5% duplicates), concurrency ${CONCURRENCY}, ${ROUNDS} rotating rounds, ${os.cpus().length} CPUs, load average ${loads.map((load) => load.toFixed(1)).join(" → ")}\n`,
+    `\nWebhook intake (baseline: ${EVENT_ROW_ONLY ? "event row only" : "the same rows, event + projection"}; raw-insert: one statement claiming the key in WebhookDedupe and inserting the event row, no projection), ${EVENTS - 200} measured deliveries (5% duplicates), concurrency ${CONCURRENCY}, ${ROUNDS} rotating rounds, ${os.cpus().length} CPUs, load average ${loads.map((load) => load.toFixed(1)).join(" → ")}\n`,
   );
   console.log("receiver                  events/s   p50 ms   p99 ms  errors  stored/unique");
   for (const r of results) {
