@@ -36,6 +36,7 @@ const domainOrder = [
   "instructions",
   "travelers",
   "privacy",
+  "retention",
   "bookings",
   "promo-codes",
   "campaigns",

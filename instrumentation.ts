@@ -17,6 +17,7 @@ export async function register() {
   const { registerForwarding } = await import("./lib/forwarding/delivery");
   const { registerPrivacyJobs } = await import("./lib/privacy/retention");
   const { registerPartitionJobs } = await import("./lib/webhooks/partitions");
+  const { registerRetentionJobs } = await import("./lib/retention/jobs");
   catalog.registerCatalogJobs();
   campaigns.registerCampaignJobs();
   registerMaintenanceJobs();
@@ -25,6 +26,7 @@ export async function register() {
   registerForwarding();
   registerPrivacyJobs();
   registerPartitionJobs();
+  registerRetentionJobs();
   // Not awaited: Next.js holds every request until register() returns, and the start never waits on pg-boss's
   // schema check or on Hubby. /api/health says "degraded" until the job system runs; a catalog that is empty or
   // stale is queued for reading once it does (pages say "being read from Hubby" until it is in).

@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import crypto from "node:crypto";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -8,10 +7,15 @@ import { parseArgs } from "node:util";
 import { handledEvents } from "../lib/webhooks/envelope";
 import { deliveryHeaders, sampleEvent } from "../lib/webhooks/samples";
 import {
+  consoleEnvironment,
+  DEMO_ADMIN,
   ensureBuild,
   freePort,
+  loadAverage,
+  printTable,
   processGroupMemory,
-  root,
+  signIn,
+  spawnNpmStart,
   stopConsole,
   waitForHealth,
   type ProcessMemory,
@@ -40,7 +44,6 @@ const DATABASE_URL = values.database ?? process.env.BENCH_DATABASE_URL;
 const WEBHOOKS = Number(values.webhooks ?? 1000);
 const SETTLE_MS = Number(values.settle ?? 5000);
 const WEBHOOK_KEY = "whk_bench_footprint";
-const ADMIN = { email: "admin@demo.hubby.test", password: "demo-admin-pass" };
 const TARGET_MB = { PGlite: 500, PostgreSQL: 350 } as const;
 const MB = 1048576;
 
@@ -135,33 +138,19 @@ async function measure(label: Run["label"], databaseUrl: string | undefined): Pr
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), "hubby-bench-footprint-"));
   const [port, sandboxPort] = [await freePort(), await freePort()];
   const base = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(port),
+  // The built-in sandbox and the demo staff: what `npm start` runs with no configuration.
+  const env = consoleEnvironment({
     NEXTAUTH_URL: base,
-    NEXTAUTH_SECRET: crypto.randomBytes(32).toString("hex"),
     PGLITE_DATA_DIR: path.join(temp, "pglite"),
     HUBBY_SANDBOX_PORT: String(sandboxPort),
     HUBBY_SANDBOX_DATA_DIR: path.join(temp, "sandbox"),
     HUBBY_WEBHOOK_API_KEY: WEBHOOK_KEY,
     LOG_LEVEL: "warn",
-    NEXT_TELEMETRY_DISABLED: "1",
-  };
-  // The built-in sandbox and the demo staff: what `npm start` runs with no configuration.
-  for (const name of ["HUBBY_API_BASE_URL", "HUBBY_API_KEY", "HUBBY_API_SECRET", "ADMIN_EMAIL", "ADMIN_PASSWORD"]) {
-    delete env[name];
-  }
-  delete env.DATABASE_URL;
-  if (databaseUrl) env.DATABASE_URL = databaseUrl;
-
+    DATABASE_URL: databaseUrl,
+  });
   console.log(`\n=== ${label}: npm start -- -p ${port} ===`);
   const started = performance.now();
-  const child = spawn("npm", ["start", "--", "-p", String(port)], {
-    cwd: root,
-    detached: true,
-    stdio: ["ignore", "ignore", "inherit"],
-    env,
-  });
+  const child = spawnNpmStart(port, env, "inherit");
   const peak = { rss: 0, pss: 0 };
   const sample = () => {
     const processes = processGroupMemory(child.pid!);
@@ -189,7 +178,7 @@ async function measure(label: Run["label"], databaseUrl: string | undefined): Pr
 
 async function warmUp(base: string, startMs: number): Promise<Warmup> {
   let t0 = performance.now();
-  const cookie = await signIn(base);
+  const cookie = await signIn(base, DEMO_ADMIN);
   const signInMs = performance.now() - t0;
 
   const pages: Warmup["pages"] = [];
@@ -220,26 +209,6 @@ async function warmUp(base: string, startMs: number): Promise<Warmup> {
   const searchMs = performance.now() - t0;
   if (search.status !== 200 || !Array.isArray(found.results)) throw new Error(`search answered ${search.status}`);
   return { startMs, signInMs, pages, webhooks, searchMs };
-}
-
-const cookiesOf = (response: Response) => response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]!);
-
-/** Signs in through next-auth's credentials callback, as the login form does; returns the Cookie header. */
-async function signIn(base: string): Promise<string> {
-  const csrf = await fetch(`${base}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const jar = cookiesOf(csrf);
-  const response = await fetch(`${base}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.join("; ") },
-    body: new URLSearchParams({ csrfToken, ...ADMIN, json: "true" }),
-  });
-  const cookies = [...jar, ...cookiesOf(response)];
-  if (!cookies.some((cookie) => cookie.startsWith("next-auth.session-token="))) {
-    throw new Error(`sign-in as ${ADMIN.email} failed (HTTP ${response.status})`);
-  }
-  return cookies.join("; ");
 }
 
 /** N signed sample events for 200 travelers (bench_0 … bench_199), 8 at a time, as Hubby would send them. */
@@ -333,21 +302,6 @@ function report(
       `${WEBHOOKS} webhooks ${warmup.webhooks.perSecond.toFixed(0)}/s p50 ${warmup.webhooks.p50.toFixed(1)} ms ` +
       `p99 ${warmup.webhooks.p99.toFixed(1)} ms, ${warmup.webhooks.errors} errors; search ${warmup.searchMs.toFixed(0)} ms`,
   );
-}
-
-function printTable(header: string[], rows: string[][]) {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) =>
-    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ");
-  console.log(line(header));
-  for (const row of rows) console.log(line(row));
-}
-
-function loadAverage() {
-  return os
-    .loadavg()
-    .map((value) => value.toFixed(1))
-    .join(" ");
 }
 
 main().catch((error: unknown) => {

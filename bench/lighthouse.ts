@@ -4,9 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import * as chromeLauncher from "chrome-launcher";
 import type { Result } from "lighthouse";
-import { chromium } from "playwright-core";
 import { startConsole } from "../scripts/e2e-console";
-import { ensureBuild } from "./support";
+import { CHROMIUM_FLAGS, CHROMIUM_PATH, DEMO_ADMIN, ensureBuild, launchChromium } from "./support";
 import { measurePageWeight } from "./page-weight";
 
 /**
@@ -21,19 +20,7 @@ import { measurePageWeight } from "./page-weight";
  * Environment: CHROMIUM_PATH (default /usr/bin/chromium), RUNS (default 3).
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const RUNS = Number(process.env.RUNS || 3);
-const ADMIN = { email: "admin@demo.hubby.test", password: "demo-admin-pass" };
-const CHROME_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-quic",
-  "--no-first-run",
-];
 
 type Run = { performance: number; accessibility: number; lcpMs: number; tbtMs: number; failedA11y: string[] };
 
@@ -67,15 +54,15 @@ async function main() {
   ensureBuild();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-lighthouse-"));
   const server = await startConsole({ dir });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROME_FLAGS });
-  const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: CHROME_FLAGS });
+  const browser = await launchChromium();
+  const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM_PATH, chromeFlags: CHROMIUM_FLAGS });
   try {
     // Sign in through the form, as a person does; the session cookie then goes with every Lighthouse request.
     const context = await browser.newContext({ baseURL: server.url });
     const page = await context.newPage();
     await page.goto("/login");
-    await page.getByLabel("Email", { exact: true }).fill(ADMIN.email);
-    await page.getByLabel("Password", { exact: true }).fill(ADMIN.password);
+    await page.getByLabel("Email", { exact: true }).fill(DEMO_ADMIN.email);
+    await page.getByLabel("Password", { exact: true }).fill(DEMO_ADMIN.password);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL((url) => url.pathname !== "/login", { waitUntil: "load" });
     const cookie = (await context.cookies()).map(({ name, value }) => `${name}=${value}`).join("; ");
@@ -153,7 +140,7 @@ async function main() {
       results.push({ name: target.name, runs });
     }
 
-    console.log(`\nLighthouse 12.2.3, mobile preset, simulated throttling, median of ${RUNS}; ${CHROMIUM}`);
+    console.log(`\nLighthouse 12.2.3, mobile preset, simulated throttling, median of ${RUNS}; ${CHROMIUM_PATH}`);
     console.log(
       `load average: ${os
         .loadavg()

@@ -1,9 +1,17 @@
 import crypto from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import pg from "pg";
 import { handledEvents, sampleEvent, deliveryHeaders } from "../lib/webhooks/samples";
-import { ensureBuild, freePort, spawnConsole, stopConsole } from "./support";
+import {
+  backend,
+  createBenchDatabase,
+  ensureBuild,
+  freePort,
+  signIn,
+  spawnConsole,
+  startRoundRobinProxy,
+  stopConsole,
+  waitReady,
+} from "./support";
 
 /**
  * `npm run bench:rolling`: a rolling restart under load. Two consoles started as `npm start` starts them (production
@@ -31,106 +39,6 @@ const webhookSettings = {
   signingSecret: SECRET,
   timestampHeader: "x-hubby-timestamp",
 };
-
-function idempotent(request: http.IncomingMessage): boolean {
-  return request.method === "GET" || request.url === "/api/webhooks/hubby";
-}
-
-type Backend = { name: string; port: number; ready: boolean; slowProbes: number };
-
-/** The proxy: round-robin over ready backends; a refused connection is tried on the next one. */
-async function startProxy(backends: Backend[]) {
-  let next = 0;
-  const stats = { retriedAfterRefusal: 0, retriedAfterReset: 0, noBackend: 0 };
-  const forward = (
-    request: http.IncomingMessage,
-    body: Buffer,
-    response: http.ServerResponse,
-    triesLeft: number,
-  ): void => {
-    const ready = backends.filter((backend) => backend.ready);
-    if (ready.length === 0 || triesLeft === 0) {
-      stats.noBackend += 1;
-      response.writeHead(503).end("no ready backend");
-      return;
-    }
-    const backend = ready[next++ % ready.length]!;
-    const upstream = http.request(
-      {
-        host: "127.0.0.1",
-        port: backend.port,
-        method: request.method,
-        path: request.url,
-        headers: { ...request.headers, connection: "close" },
-        agent: false,
-      },
-      (reply) => {
-        response.writeHead(reply.statusCode ?? 502, reply.headers);
-        reply.pipe(response);
-      },
-    );
-    upstream.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code === "ECONNREFUSED" && !response.headersSent) {
-        // Nothing reached the instance: it stopped listening before the readiness poll saw it go.
-        if (backend.ready) console.log(`[proxy] ${backend.name}: not ready (connection refused)`);
-        backend.ready = false;
-        stats.retriedAfterRefusal += 1;
-        forward(request, body, response, triesLeft - 1);
-        return;
-      }
-      if (error.code === "ECONNRESET" && !response.headersSent && idempotent(request)) {
-        // A connection still in the listen queue when the instance closed its listener is reset. Retried only
-        // where a repeat is harmless (as a balancer's "retry on reset" for idempotent routes): GETs, and webhooks,
-        // which the console stores once per event id.
-        stats.retriedAfterReset += 1;
-        forward(request, body, response, triesLeft - 1);
-        return;
-      }
-      if (!response.headersSent) response.writeHead(502).end(`proxy: ${error.code ?? error.message}`);
-      else response.destroy();
-    });
-    upstream.end(body);
-  };
-  const server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => forward(request, Buffer.concat(chunks), response, backends.length + 1));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  let polling = true;
-  // One probe loop per backend, so a slow or starting instance never delays noticing that another one stops.
-  const probe = async (backend: Backend) => {
-    while (polling) {
-      let answer: string;
-      try {
-        const reply = await fetch(`http://127.0.0.1:${backend.port}/api/health/ready`, {
-          signal: AbortSignal.timeout(2_000),
-        });
-        answer = reply.status === 200 ? "ready" : `${reply.status} ${await reply.text()}`;
-      } catch (error) {
-        answer = (error as Error).name === "TimeoutError" ? "timeout" : "refused";
-      }
-      // As balancers do: an explicit "not ready" or a refused connection counts at once; a slow answer on a
-      // busy machine only after three in a row.
-      backend.slowProbes = answer === "timeout" ? backend.slowProbes + 1 : 0;
-      const ready = answer === "ready" || (answer === "timeout" && backend.ready && backend.slowProbes < 3);
-      if (ready !== backend.ready) console.log(`[proxy] ${backend.name}: ${ready ? "ready" : `not ready (${answer})`}`);
-      backend.ready = ready;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  };
-  const polled = Promise.all(backends.map(probe));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stats,
-    async close() {
-      polling = false;
-      await polled;
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
 
 type Tally = {
   sent: number;
@@ -163,58 +71,13 @@ async function request(url: string, init: RequestInit, tally: Tally): Promise<Re
   }
 }
 
-async function signIn(proxyUrl: string): Promise<string> {
-  const csrf = await fetch(`${proxyUrl}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const cookie = csrf.headers
-    .getSetCookie()
-    .map((value) => value.split(";")[0])
-    .join("; ");
-  const response = await fetch(`${proxyUrl}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
-    body: new URLSearchParams({ csrfToken, email: ADMIN.email, password: ADMIN.password, json: "true" }),
-  });
-  const session = response.headers
-    .getSetCookie()
-    .map((value) => value.split(";")[0]!)
-    .find((value) => value.startsWith("next-auth.session-token="));
-  if (!session) throw new Error(`the bench could not sign in (${response.status})`);
-  return session;
-}
-
-async function waitReady(backend: Backend, child: ReturnType<typeof spawnConsole>) {
-  let last = "no answer";
-  for (let attempt = 0; attempt < 1_200; attempt++) {
-    if (child.exitCode !== null) throw new Error(`${backend.name} exited during start-up`);
-    try {
-      const response = await fetch(`http://127.0.0.1:${backend.port}/api/health/ready`);
-      if (response.status === 200) return;
-      last = `${response.status} ${await response.text()}`;
-    } catch {
-      // starting
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${backend.name} did not become ready (last answer: ${last})`);
-}
-
 async function main() {
   ensureBuild();
-  const name = `bench_rolling_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const databaseUrl = new URL(PG_ADMIN_URL);
-  databaseUrl.pathname = `/${name}`;
-  const backends: Backend[] = [
-    { name: "instance A", port: await freePort(), ready: false, slowProbes: 0 },
-    { name: "instance B", port: await freePort(), ready: false, slowProbes: 0 },
-  ];
-  const proxy = await startProxy(backends);
+  const database = await createBenchDatabase(`bench_rolling_${Date.now()}`, PG_ADMIN_URL);
+  const backends = [backend("instance A", await freePort()), backend("instance B", await freePort())];
+  const proxy = await startRoundRobinProxy(backends);
   const env = {
-    DATABASE_URL: databaseUrl.toString(),
+    DATABASE_URL: database.url,
     // One session secret and public URL for both: a session signed in on one instance is valid on the other.
     NEXTAUTH_SECRET: crypto.randomBytes(32).toString("hex"),
     NEXTAUTH_URL: proxy.url,
@@ -227,14 +90,14 @@ async function main() {
     // stops listening.
     SHUTDOWN_DELAY_SECONDS: "3",
   };
-  const children = backends.map((backend) => spawnConsole(backend.port, env, "inherit"));
+  const children = backends.map(({ port }) => spawnConsole(port, env, "inherit"));
   const tally: Tally = { sent: 0, statuses: new Map(), errors: 0, webhooksAcknowledged: 0, pages: 0, samples: [] };
   let loading = true;
   const loads: Promise<void>[] = [];
   try {
-    console.log(`[bench] starting two consoles on one fresh PostgreSQL database (${databaseUrl.host}/${name}) …`);
-    await Promise.all(backends.map((backend, index) => waitReady(backend, children[index]!)));
-    const session = await signIn(proxy.url);
+    console.log(`[bench] starting two consoles on one fresh PostgreSQL database (${database.name}) …`);
+    await Promise.all(backends.map(({ name, port }, index) => waitReady(name, port, children[index]!)));
+    const session = await signIn(proxy.url, ADMIN);
     let eventIndex = 0;
     for (let worker = 0; worker < WEBHOOK_CONCURRENCY; worker++) {
       loads.push(
@@ -275,13 +138,13 @@ async function main() {
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 5_000));
-    for (const [index, backend] of backends.entries()) {
+    for (const [index, { name, port }] of backends.entries()) {
       const started = performance.now();
-      console.log(`[bench] restarting ${backend.name} (SIGTERM, then npm start again) …`);
+      console.log(`[bench] restarting ${name} (SIGTERM, then npm start again) …`);
       await stopConsole(children[index]!);
-      children[index] = spawnConsole(backend.port, env, "inherit");
-      await waitReady(backend, children[index]!);
-      console.log(`[bench] ${backend.name} ready again after ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      children[index] = spawnConsole(port, env, "inherit");
+      await waitReady(name, port, children[index]!);
+      console.log(`[bench] ${name} ready again after ${((performance.now() - started) / 1000).toFixed(1)} s`);
       await new Promise((resolve) => setTimeout(resolve, 5_000));
     }
     loading = false;
@@ -293,12 +156,11 @@ async function main() {
     for (const child of children) await stopConsole(child);
   }
 
-  const check = new pg.Client({ connectionString: databaseUrl.toString() });
+  const check = new pg.Client({ connectionString: database.url });
   await check.connect();
   const stored = (await check.query(`SELECT count(*)::int AS n FROM "WebhookEvent"`)).rows[0].n as number;
   await check.end();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.end();
+  await database.drop();
 
   const non2xx = [...tally.statuses].filter(([status]) => status < 200 || status >= 300);
   const non2xxCount = non2xx.reduce((sum, [, n]) => sum + n, 0);

@@ -1,6 +1,7 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
+import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -212,8 +213,280 @@ export function describeGroupMemory(pgid: number): string {
   const mb = (bytes: number) => Math.round(bytes / 1048576);
   const rss = processes.reduce((sum, p) => sum + p.rssBytes, 0);
   const pss = processes.reduce((sum, p) => sum + p.pssBytes, 0);
-  return `${mb(rss)} MB RSS / ${mb(pss)} MB PSS in ${processes.length} processes (load ${os
+  return `${mb(rss)} MB RSS / ${mb(pss)} MB PSS in ${processes.length} processes (load ${loadAverage()})`;
+}
+
+// ── Starting consoles, signing in, a browser ──────────────────────────────────────────────────────────────────
+
+/** Settings a bench must not inherit from the shell: with none of them, `npm start` runs the built-in sandbox and
+ * seeds the demo staff on its own embedded database. */
+const INHERITED_CONSOLE_SETTINGS = [
+  "DATABASE_URL",
+  "HUBBY_API_BASE_URL",
+  "HUBBY_API_KEY",
+  "HUBBY_API_SECRET",
+  "ADMIN_EMAIL",
+  "ADMIN_PASSWORD",
+];
+
+/**
+ * The environment for `npm start` under a bench: the shell's, without the settings above, with a fresh session
+ * secret; `settings` come last (an undefined value removes the variable).
+ */
+export function consoleEnvironment(settings: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    NEXTAUTH_SECRET: crypto.randomBytes(32).toString("hex"),
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  for (const name of INHERITED_CONSOLE_SETTINGS) delete env[name];
+  Object.assign(env, settings);
+  for (const name of Object.keys(env)) if (env[name] === undefined) delete env[name];
+  return env as NodeJS.ProcessEnv;
+}
+
+/**
+ * `npm start -- -p <port>` exactly as a person types it, in its own process group (npm, its shell, run-server.ts
+ * and the console: groupRss and stopConsole reach all of them).
+ */
+export function spawnNpmStart(port: number, env: NodeJS.ProcessEnv, stderr: "inherit" | "ignore"): ChildProcess {
+  return spawn("npm", ["start", "--", "-p", String(port)], {
+    cwd: root,
+    detached: true,
+    stdio: ["ignore", "ignore", stderr],
+    env: { ...env, PORT: String(port) },
+  });
+}
+
+export type Credentials = { email: string; password: string };
+
+/** The demo admin `npm start` seeds on a fresh embedded database with the built-in sandbox. */
+export const DEMO_ADMIN: Credentials = { email: "admin@demo.hubby.test", password: "demo-admin-pass" };
+
+const cookiesOf = (response: Response) => response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]!);
+
+/** Signs in through next-auth's credentials callback, as the login form does; returns the Cookie header. */
+export async function signIn(base: string, credentials: Credentials): Promise<string> {
+  const csrf = await fetch(`${base}/api/auth/csrf`);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const jar = cookiesOf(csrf);
+  const response = await fetch(`${base}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.join("; ") },
+    body: new URLSearchParams({ csrfToken, email: credentials.email, password: credentials.password, json: "true" }),
+  });
+  const cookies = [...jar, ...cookiesOf(response)];
+  if (!cookies.some((cookie) => cookie.startsWith("next-auth.session-token="))) {
+    throw new Error(`sign-in as ${credentials.email} failed (HTTP ${response.status})`);
+  }
+  return cookies.join("; ");
+}
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+
+/** Debian's Chromium without the background traffic this network refuses (docs: stack notes). */
+export const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-quic",
+  "--no-first-run",
+];
+
+export async function launchChromium() {
+  const { chromium } = await import("playwright-core");
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
+}
+
+// ── A PostgreSQL database of the bench's own ──────────────────────────────────────────────────────────────────
+
+/**
+ * Creates database `name` on the server at `adminUrl`; `drop()` removes it (WITH (FORCE): connections a killed
+ * console left open do not keep it).
+ */
+export async function createBenchDatabase(name: string, adminUrl: string) {
+  const { default: pg } = await import("pg");
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  let dropped = false;
+  return {
+    name,
+    url: url.toString(),
+    async drop() {
+      if (dropped) return;
+      dropped = true;
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+// ── A round-robin proxy in front of several consoles ──────────────────────────────────────────────────────────
+
+export type Backend = { name: string; port: number; ready: boolean; slowProbes: number; requests: number };
+
+export function backend(name: string, port: number): Backend {
+  return { name, port, ready: false, slowProbes: 0, requests: 0 };
+}
+
+/** Whether a request may be sent again after a reset: GETs, and webhooks (the console stores one per event id). */
+function idempotent(request: http.IncomingMessage): boolean {
+  return request.method === "GET" || request.url === "/api/webhooks/hubby";
+}
+
+/**
+ * A small load balancer written for the benches (not the product): round-robin over backends whose GET
+ * /api/health/ready answers 200 (polled every 200 ms per backend), a refused connection tried on the next one, a
+ * reset before any answer retried only where a repeat is harmless. `observe` sees every request's body and the
+ * status it was answered with (0: no answer).
+ */
+export async function startRoundRobinProxy(
+  backends: Backend[],
+  observe?: (request: http.IncomingMessage, body: Buffer, status: number) => void,
+) {
+  let next = 0;
+  const stats = { retriedAfterRefusal: 0, retriedAfterReset: 0, noBackend: 0 };
+  const forward = (
+    request: http.IncomingMessage,
+    body: Buffer,
+    response: http.ServerResponse,
+    triesLeft: number,
+  ): void => {
+    const ready = backends.filter((candidate) => candidate.ready);
+    if (ready.length === 0 || triesLeft === 0) {
+      stats.noBackend += 1;
+      observe?.(request, body, 503);
+      response.writeHead(503).end("no ready backend");
+      return;
+    }
+    const chosen = ready[next++ % ready.length]!;
+    chosen.requests += 1;
+    const upstream = http.request(
+      {
+        host: "127.0.0.1",
+        port: chosen.port,
+        method: request.method,
+        path: request.url,
+        headers: { ...request.headers, connection: "close" },
+        agent: false,
+      },
+      (reply) => {
+        observe?.(request, body, reply.statusCode ?? 502);
+        response.writeHead(reply.statusCode ?? 502, reply.headers);
+        reply.pipe(response);
+      },
+    );
+    upstream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "ECONNREFUSED" && !response.headersSent) {
+        // Nothing reached the instance: it stopped listening before the readiness poll saw it go.
+        if (chosen.ready) console.log(`[proxy] ${chosen.name}: not ready (connection refused)`);
+        chosen.ready = false;
+        stats.retriedAfterRefusal += 1;
+        forward(request, body, response, triesLeft - 1);
+        return;
+      }
+      if (error.code === "ECONNRESET" && !response.headersSent && idempotent(request)) {
+        // A connection still in the listen queue when the instance closed its listener is reset. Retried only
+        // where a repeat is harmless (as a balancer's "retry on reset" for idempotent routes).
+        stats.retriedAfterReset += 1;
+        forward(request, body, response, triesLeft - 1);
+        return;
+      }
+      if (!response.headersSent) {
+        observe?.(request, body, 502);
+        response.writeHead(502).end(`proxy: ${error.code ?? error.message}`);
+      } else response.destroy();
+    });
+    upstream.end(body);
+  };
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => forward(request, Buffer.concat(chunks), response, backends.length + 1));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  let polling = true;
+  // One probe loop per backend, so a slow or starting instance never delays noticing that another one stops.
+  const probe = async (target: Backend) => {
+    while (polling) {
+      let answer: string;
+      try {
+        const reply = await fetch(`http://127.0.0.1:${target.port}/api/health/ready`, {
+          signal: AbortSignal.timeout(2_000),
+        });
+        answer = reply.status === 200 ? "ready" : `${reply.status} ${await reply.text()}`;
+      } catch (error) {
+        answer = (error as Error).name === "TimeoutError" ? "timeout" : "refused";
+      }
+      // As balancers do: an explicit "not ready" or a refused connection counts at once; a slow answer on a
+      // busy machine only after three in a row.
+      target.slowProbes = answer === "timeout" ? target.slowProbes + 1 : 0;
+      const ready = answer === "ready" || (answer === "timeout" && target.ready && target.slowProbes < 3);
+      if (ready !== target.ready) console.log(`[proxy] ${target.name}: ${ready ? "ready" : `not ready (${answer})`}`);
+      target.ready = ready;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
+  const polled = Promise.all(backends.map(probe));
+  return {
+    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    stats,
+    async close() {
+      polling = false;
+      await polled;
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** Waits until GET /api/health/ready on `port` answers 200 (migrations done, jobs started). */
+export async function waitReady(name: string, port: number, child: ChildProcess) {
+  let last = "no answer";
+  for (let attempt = 0; attempt < 1_200; attempt++) {
+    if (child.exitCode !== null) throw new Error(`${name} exited during start-up`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/api/health/ready`);
+      if (response.status === 200) return;
+      last = `${response.status} ${await response.text()}`;
+    } catch {
+      // starting
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${name} did not become ready (last answer: ${last})`);
+}
+
+// ── Printing ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** A table with the first column left-aligned and the others right-aligned. */
+export function printTable(header: string[], rows: string[][]) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ");
+  console.log(line(header));
+  for (const row of rows) console.log(line(row));
+}
+
+export function loadAverage() {
+  return os
     .loadavg()
     .map((value) => value.toFixed(1))
-    .join(" ")})`;
+    .join(" ");
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EnvError, hubbyEnvironment, parseEnv, usesBuiltInSandbox } from "./env";
+import { EnvError, archiveStoreSettings, hubbyEnvironment, parseEnv, usesBuiltInSandbox } from "./env";
 
 const secret = "s".repeat(40);
 
@@ -69,5 +69,42 @@ describe("hubbyEnvironment", () => {
   });
   it("reads SANDBOX from a local server", () => {
     expect(hubbyEnvironment(withBase("http://127.0.0.1:4010/api"))).toBe("SANDBOX");
+  });
+});
+
+describe("retention settings", () => {
+  it("defaults to 13 months of webhooks, 30 days of API log, 7 years of audit, archives in ./data/archive", () => {
+    const env = parseEnv({});
+    expect(env.RETENTION_WEBHOOK_MONTHS).toBe(13);
+    expect(env.API_LOG_RETENTION_DAYS).toBe(30);
+    expect(env.RETENTION_AUDIT_YEARS).toBe(7);
+    expect(archiveStoreSettings(env)).toEqual({ kind: "directory", directory: "./data/archive" });
+  });
+
+  it("refuses an audit retention below the floor", () => {
+    expect(() => parseEnv({ RETENTION_AUDIT_YEARS: "0" })).toThrow(/RETENTION_AUDIT_YEARS must be at least 1/);
+  });
+
+  it("uses the S3-compatible store when its bucket is set, with keys given together", () => {
+    const env = parseEnv({
+      RETENTION_ARCHIVE_S3_BUCKET: "archive",
+      RETENTION_ARCHIVE_S3_ENDPOINT: "http://127.0.0.1:9000",
+      RETENTION_ARCHIVE_S3_ACCESS_KEY_ID: "key",
+      RETENTION_ARCHIVE_S3_SECRET_ACCESS_KEY: "secret",
+      RETENTION_ARCHIVE_S3_FORCE_PATH_STYLE: "true",
+    });
+    expect(archiveStoreSettings(env)).toMatchObject({
+      kind: "s3",
+      bucket: "archive",
+      endpoint: "http://127.0.0.1:9000",
+      forcePathStyle: true,
+      credentials: { accessKeyId: "key", secretAccessKey: "secret" },
+    });
+    expect(() => parseEnv({ RETENTION_ARCHIVE_S3_ENDPOINT: "http://127.0.0.1:9000" })).toThrow(
+      /RETENTION_ARCHIVE_S3_BUCKET is required/,
+    );
+    expect(() => parseEnv({ RETENTION_ARCHIVE_S3_BUCKET: "b", RETENTION_ARCHIVE_S3_ACCESS_KEY_ID: "k" })).toThrow(
+      /RETENTION_ARCHIVE_S3_SECRET_ACCESS_KEY/,
+    );
   });
 });

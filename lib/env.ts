@@ -17,6 +17,12 @@ const forwardEndpointSchema = z.object({
 });
 export type ConfiguredForwardEndpoint = z.infer<typeof forwardEndpointSchema>;
 
+/**
+ * The shortest audit retention anyone may set, in years: the audit log is the record of who read and changed
+ * travelers' data, and a setting must not be able to erase recent history (docs/decisions/0064).
+ */
+export const AUDIT_RETENTION_FLOOR_YEARS = 1;
+
 const schema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -29,8 +35,36 @@ const schema = z
     ),
     PGLITE_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default("./data/pglite")),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-    /** Days the Hubby API log keeps a call; the hourly maintenance job deletes older ones. */
+    /** Days the Hubby API log keeps a call until an admin sets it on /retention (the daily retention job deletes older). */
     API_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
+    /**
+     * Retention defaults (lib/retention/): whole months of webhook events kept before a month is archived and
+     * dropped, and years of audit log kept (never below AUDIT_RETENTION_FLOOR_YEARS: decision 0064). An admin can
+     * change them on /retention; these apply until then.
+     */
+    RETENTION_WEBHOOK_MONTHS: z.coerce.number().int().min(1).max(120).default(13),
+    RETENTION_AUDIT_YEARS: z.coerce
+      .number()
+      .int()
+      .min(AUDIT_RETENTION_FLOOR_YEARS, `must be at least ${AUDIT_RETENTION_FLOOR_YEARS} (the audit log's floor)`)
+      .max(100)
+      .default(7),
+    /** Where expired webhook months are archived (gzipped NDJSON) when no S3-compatible store is configured. */
+    RETENTION_ARCHIVE_DIR: z.preprocess(emptyToUndefined, z.string().default("./data/archive")),
+    /** An S3-compatible store for the archives instead of the directory: on when the bucket is set. */
+    RETENTION_ARCHIVE_S3_BUCKET: optionalString,
+    /** The store's URL (MinIO, Ceph, R2, …); unset: AWS S3 itself. */
+    RETENTION_ARCHIVE_S3_ENDPOINT: optionalUrl,
+    RETENTION_ARCHIVE_S3_REGION: z.preprocess(emptyToUndefined, z.string().default("us-east-1")),
+    /** Unset (both): the SDK's own credential chain (instance role, shared config). */
+    RETENTION_ARCHIVE_S3_ACCESS_KEY_ID: optionalString,
+    RETENTION_ARCHIVE_S3_SECRET_ACCESS_KEY: optionalString,
+    /** Addresses objects as endpoint/bucket/key (most self-hosted stores) instead of bucket.endpoint/key. */
+    RETENTION_ARCHIVE_S3_FORCE_PATH_STYLE: z
+      .preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).default("false"))
+      .transform((value) => value === "true" || value === "1"),
+    /** A key prefix inside the bucket, e.g. `hubby-console/`. */
+    RETENTION_ARCHIVE_S3_PREFIX: z.preprocess(emptyToUndefined, z.string().max(200).default("")),
     NEXTAUTH_SECRET: optionalString,
     NEXTAUTH_URL: optionalUrl,
     ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email().optional()),
@@ -209,6 +243,29 @@ const schema = z
         message: "is required in production: without it no webhook from Hubby can be accepted",
       });
     }
+    const s3Named = [
+      value.RETENTION_ARCHIVE_S3_ENDPOINT,
+      value.RETENTION_ARCHIVE_S3_ACCESS_KEY_ID,
+      value.RETENTION_ARCHIVE_S3_SECRET_ACCESS_KEY,
+    ];
+    if (!value.RETENTION_ARCHIVE_S3_BUCKET && s3Named.some(Boolean)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["RETENTION_ARCHIVE_S3_BUCKET"],
+        message: "is required when any other RETENTION_ARCHIVE_S3_ variable is set",
+      });
+    }
+    if (Boolean(value.RETENTION_ARCHIVE_S3_ACCESS_KEY_ID) !== Boolean(value.RETENTION_ARCHIVE_S3_SECRET_ACCESS_KEY)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [
+          value.RETENTION_ARCHIVE_S3_ACCESS_KEY_ID
+            ? "RETENTION_ARCHIVE_S3_SECRET_ACCESS_KEY"
+            : "RETENTION_ARCHIVE_S3_ACCESS_KEY_ID",
+        ],
+        message: "RETENTION_ARCHIVE_S3_ACCESS_KEY_ID and RETENTION_ARCHIVE_S3_SECRET_ACCESS_KEY must be set together",
+      });
+    }
     if (value.HUBBY_API_BASE_URL && (!value.HUBBY_API_KEY || !value.HUBBY_API_SECRET)) {
       ctx.addIssue({
         code: "custom",
@@ -362,5 +419,37 @@ export function webhookSettings(env: Env = getEnv()) {
     signingSecret: env.HUBBY_WEBHOOK_SIGNING_SECRET,
     timestampHeader: env.HUBBY_WEBHOOK_TIMESTAMP_HEADER.toLowerCase(),
     toleranceMs: env.HUBBY_WEBHOOK_TOLERANCE_SECONDS * 1000,
+  };
+}
+
+export type ArchiveStoreSettings =
+  | { kind: "directory"; directory: string }
+  | {
+      kind: "s3";
+      bucket: string;
+      prefix: string;
+      endpoint?: string;
+      region: string;
+      forcePathStyle: boolean;
+      credentials?: { accessKeyId: string; secretAccessKey: string };
+    };
+
+/** Where retention archives go: the S3-compatible store when its bucket is set, else the directory. */
+export function archiveStoreSettings(env: Env = getEnv()): ArchiveStoreSettings {
+  if (!env.RETENTION_ARCHIVE_S3_BUCKET) return { kind: "directory", directory: env.RETENTION_ARCHIVE_DIR };
+  return {
+    kind: "s3",
+    bucket: env.RETENTION_ARCHIVE_S3_BUCKET,
+    prefix: env.RETENTION_ARCHIVE_S3_PREFIX,
+    endpoint: env.RETENTION_ARCHIVE_S3_ENDPOINT,
+    region: env.RETENTION_ARCHIVE_S3_REGION,
+    forcePathStyle: env.RETENTION_ARCHIVE_S3_FORCE_PATH_STYLE,
+    credentials:
+      env.RETENTION_ARCHIVE_S3_ACCESS_KEY_ID && env.RETENTION_ARCHIVE_S3_SECRET_ACCESS_KEY
+        ? {
+            accessKeyId: env.RETENTION_ARCHIVE_S3_ACCESS_KEY_ID,
+            secretAccessKey: env.RETENTION_ARCHIVE_S3_SECRET_ACCESS_KEY,
+          }
+        : undefined,
   };
 }

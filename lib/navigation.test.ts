@@ -19,6 +19,7 @@ describe("navigation", () => {
       "/alerts",
       "/alerts/rules",
       "/forwarding",
+      "/retention",
       "/account",
     ]);
     expect(homeFor("admin")).toBe("/");
@@ -34,6 +35,7 @@ describe("navigation", () => {
       expect(hrefs).not.toContain("/alerts/rules");
       expect(hrefs).toContain("/alerts");
       expect(hrefs).not.toContain("/forwarding");
+      expect(hrefs).not.toContain("/retention");
       expect(hrefs).toContain("/webhooks");
       expect(hrefs).toContain("/instructions");
       expect(hrefs.includes("/campaigns")).toBe(role === "campaign_manager");

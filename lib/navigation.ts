@@ -21,6 +21,7 @@ export const screens = [
   { href: "/alerts", label: "Alerts", icon: "bell", permission: "alerts.view" },
   { href: "/alerts/rules", label: "Alert rules", icon: "bell-cog", permission: "alerts.manage" },
   { href: "/forwarding", label: "Forwarding", icon: "webhook", permission: "forwarding.manage" },
+  { href: "/retention", label: "Retention", icon: "archive", permission: "retention.view" },
   { href: "/account", label: "My account", icon: "user-cog", permission: "account.manage" },
 ] as const satisfies readonly { href: string; label: string; icon: string; permission: Permission | null }[];
 

@@ -3,6 +3,7 @@ import { IntentLink } from "@/components/list/intent-link";
 import { usePathname } from "next/navigation";
 import {
   Activity,
+  Archive,
   Bell,
   BellRing,
   BookOpen,
@@ -36,6 +37,7 @@ const icons: Record<Screen["icon"], LucideIcon> = {
   "user-cog": UserCog,
   bell: Bell,
   "bell-cog": BellRing,
+  archive: Archive,
 };
 
 /**

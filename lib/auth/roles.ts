@@ -51,6 +51,9 @@ export const permissions = {
   // retention setting are for admins. Support answers a ticket from the traveler page; a data request goes to an admin.
   "privacy.export": ["admin"],
   "privacy.manage": ["admin"],
+  // How long webhooks, the API log and the audit log are kept, and where expired months are archived: admins only.
+  "retention.view": ["admin"],
+  "retention.manage": ["admin"],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof permissions;

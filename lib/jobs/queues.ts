@@ -45,7 +45,7 @@ export const queues = {
     schedule: { cron: "0 */6 * * *", payload: { trigger: "schedule" } },
   },
   maintenance: {
-    label: "Maintenance (expired sign-in attempts, old API log rows)",
+    label: "Maintenance (expired sign-in attempts, resolved alert incidents)",
     payload: z.object({ trigger: z.enum(["schedule", "staff"]) }),
     retryLimit: 2,
     retryDelaySeconds: 300,
@@ -130,6 +130,43 @@ export const queues = {
     concurrency: 1,
     policy: "stately",
     schedule: { cron: "41 3 * * *", payload: { trigger: "schedule" } },
+  },
+  "retention-webhooks": {
+    label: "Retention: archive expired webhook months, then drop them",
+    payload: z.object({ trigger: z.enum(["schedule", "staff"]) }),
+    // A month is dropped only after its archive was verified; a failed run leaves it for tomorrow's, or one retry
+    // later today (the store was down, say).
+    retryLimit: 1,
+    retryDelaySeconds: 1_800,
+    retryBackoff: false,
+    // Archiving a large partner's month (tens of millions of events) takes long; a run whose instance died is taken
+    // over after this and finishes from the archive's recorded step (lib/retention/webhooks.ts).
+    expireInSeconds: 6 * 3_600,
+    concurrency: 1,
+    policy: "stately",
+    schedule: { cron: "23 2 * * *", payload: { trigger: "schedule" } },
+  },
+  "retention-api-log": {
+    label: "Retention: delete Hubby API log rows past their days",
+    payload: z.object({ trigger: z.enum(["schedule", "staff"]) }),
+    retryLimit: 1,
+    retryDelaySeconds: 600,
+    retryBackoff: false,
+    expireInSeconds: 60 * 60,
+    concurrency: 1,
+    policy: "stately",
+    schedule: { cron: "29 2 * * *", payload: { trigger: "schedule" } },
+  },
+  "retention-audit-log": {
+    label: "Retention: delete audit entries past their years",
+    payload: z.object({ trigger: z.enum(["schedule", "staff"]) }),
+    retryLimit: 1,
+    retryDelaySeconds: 600,
+    retryBackoff: false,
+    expireInSeconds: 60 * 60,
+    concurrency: 1,
+    policy: "stately",
+    schedule: { cron: "35 2 * * *", payload: { trigger: "schedule" } },
   },
   "webhook-partitions": {
     label: "Webhooks: create the coming months' partitions",

@@ -15,6 +15,15 @@ const NAME_PATTERN = /^WebhookEvent_p(\d{4})_(\d{2})$/;
 /** Serialises partition changes across instances (next to the bootstrap's 72410001..72410003). */
 const PARTITION_LOCK_KEY = 72_410_004;
 
+/**
+ * A transaction-scoped advisory lock rather than Database.withExclusiveLock: on PGlite that is one queue for the
+ * whole process, and a caller already holding it (the retention job drops months under its own lock) would wait
+ * for itself.
+ */
+async function lockPartitions(sql: SqlRunner): Promise<void> {
+  await sql.query(`SELECT pg_advisory_xact_lock(${PARTITION_LOCK_KEY}) AS locked`);
+}
+
 export type WebhookPartition = { name: string; monthStart: Date; monthEnd: Date; rowEstimate: number };
 
 /** The first instant (UTC) of the month holding `at`. */
@@ -68,8 +77,10 @@ export async function ensureWebhookMonths(from: Date, to: Date, sql?: SqlRunner)
   const months: Date[] = [];
   for (let month = monthStartOf(from); month <= to; month = addMonths(month, 1)) months.push(month);
   if (sql) return createMissing(sql, months);
-  const database = getDatabase();
-  return database.withExclusiveLock(PARTITION_LOCK_KEY, () => database.transaction((tx) => createMissing(tx, months)));
+  return getDatabase().transaction(async (tx) => {
+    await lockPartitions(tx);
+    return createMissing(tx, months);
+  });
 }
 
 async function createMissing(sql: SqlRunner, months: Date[]): Promise<string[]> {
@@ -154,26 +165,25 @@ export async function dropWebhookMonth(monthStart: Date): Promise<DroppedMonth> 
   }
   const name = partitionName(monthStart);
   const range = [monthStart.toISOString(), addMonths(monthStart, 1).toISOString()];
-  const database = getDatabase();
-  return database.withExclusiveLock(PARTITION_LOCK_KEY, () =>
-    database.transaction(async (sql) => {
-      const [found] = await sql.query<{ exists: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS exists`, [
-        `"${name}"`,
-      ]);
-      if (!found?.exists) return { name, dropped: false, events: 0, forwardMessages: 0 };
-      const deleted = (table: string, column: string) =>
-        sql.query<{ n: number }>(
-          `WITH gone AS (DELETE FROM "${table}" WHERE "${column}" >= $1::timestamptz AND "${column}" < $2::timestamptz
-             RETURNING 1) SELECT count(*)::int AS n FROM gone`,
-          range,
-        );
-      const [messages] = await deleted("ForwardMessage", "eventReceivedAt");
-      const [dedupe] = await deleted("WebhookDedupe", "receivedAt");
-      await sql.exec(`ALTER TABLE "WebhookEvent" DETACH PARTITION "${name}"`);
-      await sql.exec(`DROP TABLE "${name}"`);
-      return { name, dropped: true, events: dedupe?.n ?? 0, forwardMessages: messages?.n ?? 0 };
-    }),
-  );
+  return getDatabase().transaction(async (sql) => {
+    await lockPartitions(sql);
+    const [found] = await sql.query<{ exists: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS exists`, [`"${name}"`]);
+    if (!found?.exists) return { name, dropped: false, events: 0, forwardMessages: 0 };
+    const [messages] = await sql.query<{ n: number }>(
+      `WITH gone AS (DELETE FROM "ForwardMessage"
+         WHERE "eventReceivedAt" >= $1::timestamptz AND "eventReceivedAt" < $2::timestamptz RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
+      range,
+    );
+    await sql.query(
+      `DELETE FROM "WebhookDedupe" WHERE "receivedAt" >= $1::timestamptz AND "receivedAt" < $2::timestamptz`,
+      range,
+    );
+    const [events] = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${name}"`);
+    await sql.exec(`ALTER TABLE "WebhookEvent" DETACH PARTITION "${name}"`);
+    await sql.exec(`DROP TABLE "${name}"`);
+    return { name, dropped: true, events: events?.n ?? 0, forwardMessages: messages?.n ?? 0 };
+  });
 }
 
 /** Months created ahead of the current one, at start and by the daily job. */

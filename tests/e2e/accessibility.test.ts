@@ -38,6 +38,7 @@ const checkedElsewhere: Record<StaffRole, { url: string; heading: string; by: st
     { url: "/alerts", heading: "Alerts", by: "alerts.test.ts" },
     { url: "/alerts/rules", heading: "Alert rules", by: "alerts.test.ts" },
     { url: "/forwarding", heading: "Forwarding", by: "forwarding.test.ts" },
+    { url: "/retention", heading: "Retention", by: "retention.test.ts" },
   ],
   campaign_manager: [
     { url: "/", heading: "Overview", by: "overview.test.ts" },

@@ -67,6 +67,7 @@ const screens = [
     params: ["q", "endpoint", "method", "outcome", "from", "to", "page"],
     headings: ["Hubby API log"],
   },
+  { path: "/retention", params: ["page"], headings: ["Retention"] },
 ] as const;
 
 /** Screens with an id in the path: a value that cannot be an id answers 404 (or, for travelers, "not found"). */

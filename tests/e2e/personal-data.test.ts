@@ -1,26 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { SANDBOX_CREDENTIALS } from "@/lib/env";
 import { sampleEvent } from "@/lib/webhooks/samples";
-import { DEMO, E2E_URL, browserPerFile, expectScreen } from "./support";
+import { DEMO, browserPerFile, expectScreen, deliverWebhook } from "./support";
 
 // A traveler's personal data (issue 24, docs/guide.md "Personal data"), as an admin meets it on the traveler page:
 // the export downloads, a legal hold refuses erasure with its reason, erasure after the hold is cleared leaves the
 // page under the pseudonym, and support sees none of it.
 const browser = browserPerFile();
 
-async function deliver(body: Record<string, unknown>) {
-  const response = await fetch(`${E2E_URL}/api/webhooks/hubby`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-api-key": SANDBOX_CREDENTIALS.webhookApiKey },
-    body: JSON.stringify(body),
-  });
-  expect(response.status).toBe(200);
-}
-
 describe("personal data", () => {
   it("an admin exports, is refused erasure under a legal hold, then erases; support sees no panel", async () => {
     const externalUserId = `e2e_privacy_${Date.now()}`;
-    await deliver(
+    await deliverWebhook(
       sampleEvent("esim.installed", {
         externalUserId,
         bookingId: `bk_${externalUserId}`,

@@ -1,10 +1,8 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { SANDBOX_CREDENTIALS } from "@/lib/env";
 import {
   DEMO,
-  E2E_URL,
   browserPerFile,
   ensureCatalog,
   expectRefusedByRole,
@@ -13,20 +11,11 @@ import {
   postServerAction,
   textOf,
   gotoForbidden,
+  deliverWebhook,
 } from "./support";
 
 const browser = browserPerFile();
 const PROMO_ROW = '[data-testid^="promo-row-"]';
-
-/** A redemption as Hubby delivers it, to the console's receiver (the sandbox-mode key; no signing secret is set). */
-async function deliverRedemption(body: Record<string, unknown>) {
-  const response = await fetch(`${E2E_URL}/api/webhooks/hubby`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-api-key": SANDBOX_CREDENTIALS.webhookApiKey },
-    body: JSON.stringify(body),
-  });
-  expect(response.status).toBe(200);
-}
 
 describe("promo codes", () => {
   it("a campaign manager issues codes once, sees them with their links, and their redemptions show up", async () => {
@@ -91,13 +80,13 @@ describe("promo codes", () => {
     // Hubby reports two redemptions: one in the envelope, one in the legacy flat form; and one of a code the
     // console never issued.
     const outside = `E2EOUT${crypto.randomBytes(3).toString("hex").toUpperCase()}`;
-    await deliverRedemption({
+    await deliverWebhook({
       event: "promo_code.redeemed",
       timestamp: new Date().toISOString(),
       data: { promocode: codes[0], booking_id: "booking_e2e", redeemed_at: new Date().toISOString() },
     });
-    await deliverRedemption({ promocode: codes[1], booking_id: "booking_e2e", redeemed_at: new Date().toISOString() });
-    await deliverRedemption({
+    await deliverWebhook({ promocode: codes[1], booking_id: "booking_e2e", redeemed_at: new Date().toISOString() });
+    await deliverWebhook({
       event: "promo_code.redeemed",
       timestamp: new Date().toISOString(),
       data: { promocode: outside, booking_id: "booking_elsewhere", redeemed_at: new Date().toISOString() },

@@ -1,21 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { SANDBOX_CREDENTIALS } from "@/lib/env";
 import { sampleEvent } from "@/lib/webhooks/samples";
-import { DEMO, E2E_URL, browserPerFile, expectScreen } from "./support";
+import { DEMO, browserPerFile, expectScreen, deliverWebhook } from "./support";
 
 // Acceptance (issue 22): the timeline of a traveler with 200 events shows all of them through paging, its page in the
 // URL, and opening the page adds no entry of its own.
 const browser = browserPerFile();
-
-/** A delivery as Hubby makes it, to the console's receiver (the sandbox-mode key). */
-async function deliver(body: Record<string, unknown>) {
-  const response = await fetch(`${E2E_URL}/api/webhooks/hubby`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-api-key": SANDBOX_CREDENTIALS.webhookApiKey },
-    body: JSON.stringify(body),
-  });
-  expect(response.status).toBe(200);
-}
 
 describe("traveler timeline", () => {
   it("a traveler with 200 events shows every one of them through Older entries", async () => {
@@ -24,7 +13,7 @@ describe("traveler timeline", () => {
     const start = Date.now() - 300 * 60_000;
     for (let n = 0; n < 200; n++) {
       const type = n % 2 === 0 ? "esim.installed" : "esim.removed";
-      await deliver(sampleEvent(type, ids, new Date(start + n * 60_000)));
+      await deliverWebhook(sampleEvent(type, ids, new Date(start + n * 60_000)));
     }
 
     const { page } = await browser.signedIn(DEMO.support);

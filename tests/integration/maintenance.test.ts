@@ -3,27 +3,13 @@ import { db } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import { runMaintenance } from "@/lib/maintenance/maintenance";
 
-// The hourly maintenance job's work: sign-in attempts past the throttle window, API log rows past
-// API_LOG_RETENTION_DAYS (30 by default), alert incidents resolved before ALERT_INCIDENT_RETENTION_DAYS (90). The clock
-// is injected: runMaintenance(now) with a fixed time, rows placed relative to it.
+// The hourly maintenance job's work: sign-in attempts past the throttle window, alert incidents resolved before
+// ALERT_INCIDENT_RETENTION_DAYS (90). The clock is injected: runMaintenance(now) with a fixed time, rows placed relative
+// to it. The API log is trimmed by the daily retention job (tests/integration/retention.test.ts).
 const DAY = 86_400_000;
 
-function apiCall(at: Date) {
-  return {
-    at,
-    environment: "SANDBOX",
-    method: "GET",
-    endpoint: "GET /destinations",
-    path: "/api/destinations",
-    status: 200,
-    ok: true,
-    durationMs: 12,
-    requestId: "req-test",
-  };
-}
-
 describe("maintenance", () => {
-  it("deletes expired sign-in attempts and API log rows past the retention, and nothing newer", async () => {
+  it("deletes expired sign-in attempts, and nothing newer", async () => {
     const now = new Date();
     await db().loginAttempt.createMany({
       data: [
@@ -31,13 +17,9 @@ describe("maintenance", () => {
         { email: "new@example.com", ip: "10.0.0.1", success: false, at: new Date(now.getTime() - 14 * 60_000) },
       ],
     });
-    await db().apiCall.createMany({
-      data: [apiCall(new Date(now.getTime() - 31 * DAY)), apiCall(new Date(now.getTime() - 29 * DAY)), apiCall(now)],
-    });
-    expect(await runMaintenance(now)).toEqual({ loginAttempts: 1, apiCalls: 1, alertIncidents: 0, expiredUsage: 0 });
+    expect(await runMaintenance(now)).toEqual({ loginAttempts: 1, alertIncidents: 0, expiredUsage: 0 });
     expect((await db().loginAttempt.findMany()).map((row) => row.email)).toEqual(["new@example.com"]);
-    expect(await db().apiCall.count()).toBe(2);
-    expect(await runMaintenance(now)).toEqual({ loginAttempts: 0, apiCalls: 0, alertIncidents: 0, expiredUsage: 0 });
+    expect(await runMaintenance(now)).toEqual({ loginAttempts: 0, alertIncidents: 0, expiredUsage: 0 });
   });
 
   it("deletes alert incidents resolved before the retention, never open ones, in step with the setting", async () => {

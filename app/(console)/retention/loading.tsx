@@ -1,0 +1,3 @@
+import { PageSkeleton } from "@/components/page-skeleton";
+
+export default PageSkeleton;
