@@ -16,6 +16,7 @@ export async function register() {
   const { registerAlertJobs } = await import("./lib/alerts/evaluate");
   const { registerForwarding } = await import("./lib/forwarding/delivery");
   const { registerPrivacyJobs } = await import("./lib/privacy/retention");
+  const { registerPartitionJobs } = await import("./lib/webhooks/partitions");
   const { registerRetentionJobs } = await import("./lib/retention/jobs");
   catalog.registerCatalogJobs();
   campaigns.registerCampaignJobs();
@@ -24,6 +25,7 @@ export async function register() {
   registerAlertJobs();
   registerForwarding();
   registerPrivacyJobs();
+  registerPartitionJobs();
   registerRetentionJobs();
   // Not awaited: Next.js holds every request until register() returns, and the start never waits on pg-boss's
   // schema check or on Hubby. /api/health says "degraded" until the job system runs; a catalog that is empty or

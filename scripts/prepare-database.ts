@@ -2,9 +2,11 @@ import { closeDatabase, databaseLabel, getDatabase } from "../lib/db";
 import { log } from "../lib/log";
 import { migrate } from "../lib/migrations";
 import { bootstrapStaff, type BootstrapReport } from "../lib/staff/bootstrap";
+import { ensureWebhookPartitions, PARTITION_MONTHS_AHEAD } from "../lib/webhooks/partitions";
 
 /**
- * Migrate, then bootstrap staff. A script closes the database afterwards (`close`, the default); the console's server
+ * Migrate, create the coming months' webhook partitions (a start after a long stop may find the current month
+ * missing; docs/decisions/0063), then bootstrap staff. A script closes the database afterwards (`close`, the default); the console's server
  * (scripts/server.ts) prepares in its own process and keeps it open for Next.js (PGlite is one process's).
  */
 export async function prepareDatabase(options: {
@@ -21,6 +23,8 @@ export async function prepareDatabase(options: {
         ? `Database ${databaseLabel()}: applied ${applied.length} migration(s): ${applied.join(", ")}`
         : `Database ${databaseLabel()}: up to date`,
     );
+    const partitions = await ensureWebhookPartitions(new Date(), PARTITION_MONTHS_AHEAD);
+    if (partitions.length) log("start").info({ partitions }, `Created webhook partitions: ${partitions.join(", ")}`);
     const report = options.bootstrap ? await bootstrapStaff() : undefined;
     prepared = true;
     return report;

@@ -60,11 +60,12 @@ export async function fanOut(limit = FAN_OUT_BATCH): Promise<number> {
          SELECT id, "eventType", "externalUserId", "receivedAt" FROM "WebhookEvent"
          WHERE "forwardPending" ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
        ), marked AS (
-         UPDATE "WebhookEvent" w SET "forwardPending" = false FROM pending p WHERE w.id = p.id RETURNING w.id
+         UPDATE "WebhookEvent" w SET "forwardPending" = false FROM pending p
+         WHERE w.id = p.id AND w."receivedAt" = p."receivedAt" RETURNING w.id
        ), made AS (
-         INSERT INTO "ForwardMessage" ("endpointId", "eventId", "webhookId", "eventType", "orderingKey", "receivedAt",
-           "status", "nextAttemptAt")
-         SELECT e.id, p.id, 'msg_' || p.id || '_' || e.id, p."eventType",
+         INSERT INTO "ForwardMessage" ("endpointId", "eventId", "eventReceivedAt", "webhookId", "eventType", "orderingKey",
+           "receivedAt", "status", "nextAttemptAt")
+         SELECT e.id, p.id, p."receivedAt", 'msg_' || p.id || '_' || e.id, p."eventType",
            CASE WHEN e.ordered THEN p."externalUserId" END, p."receivedAt", 'pending', p."receivedAt"
          FROM pending p JOIN "ForwardEndpoint" e ON e.enabled
            AND (cardinality(e."eventTypes") = 0 OR p."eventType" = ANY(e."eventTypes"))
@@ -83,7 +84,7 @@ export async function fanOut(limit = FAN_OUT_BATCH): Promise<number> {
 async function claimDue(now: Date, limit: number): Promise<ClaimedMessage[]> {
   return getDatabase().sql.query<ClaimedMessage>(
     `WITH due AS (
-         SELECT m.id, m."eventId" FROM "ForwardMessage" m JOIN "ForwardEndpoint" e ON e.id = m."endpointId"
+         SELECT m.id, m."eventId", m."eventReceivedAt" FROM "ForwardMessage" m JOIN "ForwardEndpoint" e ON e.id = m."endpointId"
          WHERE m.status = 'pending' AND m."nextAttemptAt" <= $1
            AND (m."claimedUntil" IS NULL OR m."claimedUntil" < $1)
            AND e.enabled AND e."disabledAt" IS NULL
@@ -92,11 +93,13 @@ async function claimDue(now: Date, limit: number): Promise<ClaimedMessage[]> {
                AND o."orderingKey" = m."orderingKey" AND o.status = 'pending' AND o.id < m.id))
          ORDER BY m."nextAttemptAt", m.id LIMIT $2 FOR UPDATE OF m SKIP LOCKED
        )
-       UPDATE "ForwardMessage" m SET "claimedUntil" = $3 FROM due LEFT JOIN "WebhookEvent" w ON w.id = due."eventId"
+       UPDATE "ForwardMessage" m SET "claimedUntil" = $3 FROM due LEFT JOIN "WebhookEvent" w
+         ON w.id = due."eventId" AND w."receivedAt" = due."eventReceivedAt"
        WHERE m.id = due.id
        RETURNING m.id::text AS id, m."endpointId" AS "endpointId", m."eventId"::text AS "eventId",
          m."webhookId" AS "webhookId", m.attempts, m."orderingKey" AS "orderingKey",
-         m."receivedAt" AS "receivedAt", w."rawBody" AS "rawBody", w."rawBytes" AS "rawBytes", m.body AS "ownBody"`,
+         m."receivedAt" AS "receivedAt", COALESCE(w."body"::text, w."rawBody") AS "rawBody",
+         w."rawBytes" AS "rawBytes", m.body AS "ownBody"`,
     [now, limit, new Date(now.getTime() + CLAIM_MS)],
   );
 }
@@ -442,7 +445,7 @@ export async function recoverFailed(endpointId: number, since: Date): Promise<nu
  * their webhook-id; endpoints that subscribe now and never had it get it too.
  */
 export async function forwardEventAgain(eventId: bigint): Promise<number> {
-  const event = await db().webhookEvent.findUnique({ where: { id: eventId }, select: { id: true } });
+  const event = await db().webhookEvent.findFirst({ where: { id: eventId }, select: { id: true } });
   if (!event) throw new ActionError("This event no longer exists.");
   // One statement rather than a Prisma transaction: on PGlite a Prisma transaction beside the engine's raw ones
   // can wait on each other for ever.

@@ -168,6 +168,18 @@ export const queues = {
     policy: "stately",
     schedule: { cron: "35 2 * * *", payload: { trigger: "schedule" } },
   },
+  "webhook-partitions": {
+    label: "Webhooks: create the coming months' partitions",
+    payload: z.object({ trigger: z.enum(["schedule", "staff"]) }),
+    // Months are created three ahead: a failed run has weeks of retries (tomorrow's) before a month is missing.
+    retryLimit: 2,
+    retryDelaySeconds: 600,
+    retryBackoff: false,
+    expireInSeconds: 15 * 60,
+    concurrency: 1,
+    policy: "stately",
+    schedule: { cron: "23 2 * * *", payload: { trigger: "schedule" } },
+  },
 } as const satisfies Record<string, QueueDeclaration>;
 
 export type QueueName = keyof typeof queues;

@@ -19,6 +19,8 @@ export async function personalDataColumns(sql: SqlRunner): Promise<TableColumns[
        JOIN information_schema.tables t
          ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
       WHERE c.table_schema = current_schema()
+        -- A partition's rows are its partitioned table's (WebhookEvent's months): read and rewritten through it.
+        AND c.table_name NOT IN (SELECT relname FROM pg_class WHERE relispartition)
         AND (c.data_type IN ('text', 'character varying', 'json', 'jsonb', 'bytea') OR c.udt_name IN ('_text', '_varchar'))
       ORDER BY c.table_name, c.ordinal_position`,
   );

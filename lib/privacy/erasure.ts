@@ -186,6 +186,14 @@ async function mergeIntoPseudonym(sql: SqlRunner, externalUserId: string, pseudo
   );
 }
 
+/**
+ * A row's place, to rewrite exactly the row read: its ctid, and its table's oid, as a partitioned table's
+ * partitions (WebhookEvent's months) each number their rows from the start.
+ */
+const ROW_ID = `tableoid::oid::text || ':' || ctid::text`;
+const ROW_IS = (param: number) =>
+  `tableoid = split_part($${param}, ':', 1)::oid AND ctid = split_part($${param}, ':', 2)::tid`;
+
 /** Bytes (a body that was not UTF-8 text): found by position, rewritten here row by row (they are few). */
 async function rewriteBytes(sql: SqlRunner, table: string, column: string, identifiers: Identifier[]) {
   const col = quoteIdent(column);
@@ -193,7 +201,7 @@ async function rewriteBytes(sql: SqlRunner, table: string, column: string, ident
     idForms(identifier.value).map((form) => Buffer.from(form, "utf8").toString("hex")),
   );
   const rows = await sql.query<{ row: string; value: string }>(
-    `SELECT ctid::text AS row, encode(${col}, 'hex') AS value FROM ${quoteIdent(table)}
+    `SELECT ${ROW_ID} AS row, encode(${col}, 'hex') AS value FROM ${quoteIdent(table)}
       WHERE ${literals.map((_, i) => `position(decode($${i + 1}, 'hex') IN ${col}) > 0`).join(" OR ")}`,
     literals,
   );
@@ -203,7 +211,7 @@ async function rewriteBytes(sql: SqlRunner, table: string, column: string, ident
     let bytes: Buffer = original;
     for (const identifier of identifiers) bytes = replaceIdInBytes(bytes, identifier.value, identifier.replacement);
     if (bytes.equals(original)) continue;
-    await sql.query(`UPDATE ${quoteIdent(table)} SET ${col} = decode($1, 'hex') WHERE ctid = $2::tid`, [
+    await sql.query(`UPDATE ${quoteIdent(table)} SET ${col} = decode($1, 'hex') WHERE ${ROW_IS(2)}`, [
       bytes.toString("hex"),
       row.row,
     ]);
@@ -230,7 +238,7 @@ async function scrubBodies(sql: SqlRunner, tables: TableColumns[], pseudonym: st
       ...bytes.map((column) => `encode(${quoteIdent(column.name)}, 'hex') AS ${quoteIdent(column.name)}`),
     ];
     const rows = await sql.query<Record<string, string | null>>(
-      `SELECT ctid::text AS "__row", ${selected.join(", ")} FROM ${quoteIdent(table.table)}
+      `SELECT ${ROW_ID} AS "__row", ${selected.join(", ")} FROM ${quoteIdent(table.table)}
         WHERE ${json.map((column) => `strpos(${asText(column)}, $1) > 0`).join(" OR ")}`,
       [pseudonym],
     );
@@ -265,7 +273,7 @@ async function scrubBodies(sql: SqlRunner, tables: TableColumns[], pseudonym: st
         }
       }
       await sql.query(
-        `UPDATE ${quoteIdent(table.table)} SET ${updates.map((update) => update.sql).join(", ")} WHERE ctid = $1::tid`,
+        `UPDATE ${quoteIdent(table.table)} SET ${updates.map((update) => update.sql).join(", ")} WHERE ${ROW_IS(1)}`,
         [row.__row, ...updates.map((update) => update.value)],
       );
     }

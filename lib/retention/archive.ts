@@ -33,16 +33,20 @@ function digestTap() {
   return { stream, result: () => ({ bytes, sha256: hash.digest("hex") }) };
 }
 
-/** The SQL for one NDJSON line: the row as JSON, its bytea columns (read from the catalog) as base64. */
+/**
+ * The SQL for one NDJSON line: the row as JSON, its bytea columns (read from the catalog) as base64, and its `json`
+ * columns (the body, kept verbatim: docs/decisions/0063) as their exact text, which to_jsonb would reformat.
+ */
 async function rowJsonExpression(): Promise<string> {
-  const columns = await getDatabase().sql.query<{ name: string }>(
-    `SELECT column_name AS name FROM information_schema.columns
-      WHERE table_schema = current_schema() AND table_name = 'WebhookEvent' AND data_type = 'bytea'
+  const columns = await getDatabase().sql.query<{ name: string; type: string }>(
+    `SELECT column_name AS name, data_type AS type FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = 'WebhookEvent' AND data_type IN ('bytea', 'json')
       ORDER BY ordinal_position`,
   );
-  const bytes = columns.map(({ name }) => {
+  const bytes = columns.map(({ name, type }) => {
     const ident = `"${name.replace(/"/g, '""')}"`;
-    return `'${name.replace(/'/g, "''")}', encode(e.${ident}, 'base64')`;
+    const value = type === "json" ? `e.${ident}::text` : `encode(e.${ident}, 'base64')`;
+    return `'${name.replace(/'/g, "''")}', ${value}`;
   });
   return bytes.length === 0 ? `to_jsonb(e)::text` : `(to_jsonb(e) || jsonb_build_object(${bytes.join(", ")}))::text`;
 }

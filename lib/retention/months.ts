@@ -1,5 +1,6 @@
 import "server-only";
 import { getDatabase, type SqlRunner } from "../db";
+import { dropWebhookMonth as dropWebhookPartition } from "../webhooks/partitions";
 import { addMonths, monthLabel } from "./periods";
 
 /**
@@ -81,13 +82,10 @@ export async function dropWebhookMonth(monthStart: Date): Promise<{ rows: number
   const database = getDatabase();
   const name = partitionName(monthStart);
   if ((await partitions(database.sql)).includes(name)) {
-    return database.transaction(async (sql) => {
-      await sql.query(`DELETE FROM "ForwardMessage" WHERE "eventId" IN (SELECT id FROM ${quoted(name)})`);
-      const [row] = await sql.query<{ rows: number }>(`SELECT count(*)::int AS rows FROM ${quoted(name)}`);
-      await sql.exec(`ALTER TABLE "WebhookEvent" DETACH PARTITION ${quoted(name)}`);
-      await sql.exec(`DROP TABLE ${quoted(name)}`);
-      return { rows: row?.rows ?? 0, method: "partition" as const };
-    });
+    // lib/webhooks/partitions.ts owns the partitions: it removes the month's messages and dedupe rows too (both
+    // reference the events; docs/decisions/0063), then detaches and drops it.
+    const dropped = await dropWebhookPartition(monthStart);
+    return { rows: dropped.events, method: "partition" };
   }
   const range = [monthStart, addMonths(monthStart, 1)];
   let rows = 0;

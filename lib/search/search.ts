@@ -91,8 +91,12 @@ async function campaignHits(q: string): Promise<SearchResult[]> {
 }
 
 async function webhookHits(q: string): Promise<SearchResult[]> {
+  // A dedupe key is found through WebhookDedupe (its primary key): WebhookEvent has no index on it.
+  const claimed = await db().webhookDedupe.findUnique({ where: { dedupeKey: q }, select: { eventId: true } });
+  const ids = [...(WHOLE_NUMBER.test(q) ? [BigInt(q)] : []), ...(claimed ? [claimed.eventId] : [])];
+  if (ids.length === 0) return [];
   const rows = await db().webhookEvent.findMany({
-    where: { OR: [...(WHOLE_NUMBER.test(q) ? [{ id: BigInt(q) }] : []), { dedupeKey: q }] },
+    where: { id: { in: ids } },
     select: { id: true, eventType: true, eventId: true },
     take: SEARCH_LIMIT,
   });

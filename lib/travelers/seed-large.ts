@@ -1,5 +1,6 @@
 import "server-only";
 import type { SqlRunner } from "../db";
+import { ensureWebhookMonths } from "../webhooks/partitions";
 
 /**
  * Synthetic traveler data at production scale for benchmarks (`npm run db:seed:large`, bench/travelers.ts), made
@@ -157,12 +158,12 @@ const EVENT_DATA = `CASE
     'destination', destination, 'size', size, 'package_type', "packageType") END`;
 
 const INSERT_EVENTS = `
-  INSERT INTO "WebhookEvent" ("receivedAt", "eventType", "eventAt", "dedupeKey", "eventId", "headers", "rawBody", "payload",
+  INSERT INTO "WebhookEvent" ("receivedAt", "eventType", "eventAt", "dedupeKey", "eventId", "headers", "body",
     "status", "processedAt", "externalUserId", "bookingId", "packageId")
   SELECT received, "eventType", at, 'id:' || event_id, event_id,
     json_build_object('content-type', 'application/json', 'user-agent', 'Hubby-Webhooks/1.0',
       'x-hubby-timestamp', floor(extract(epoch FROM received))::bigint::text)::jsonb,
-    body::text, body::jsonb, 'processed', received, "externalUserId", "bookingId", "packageId"
+    body, 'processed', received, "externalUserId", "bookingId", "packageId"
   FROM (
     SELECT e.*, 'evt_' || md5(u || ':' || k) AS event_id,
       at + make_interval(secs => (50 + ${rand("u * 64 + k", 6)} % 2000) / 1000.0) AS received,
@@ -229,6 +230,7 @@ const TABLES = [
   "PromoRedemption",
   "PromoCode",
   "WebhookEvent",
+  "WebhookDedupe",
 ];
 
 /** Refuses unless every table it fills is empty: the seed's ids and dedupe keys would collide with existing rows. */
@@ -276,7 +278,17 @@ export async function seedLarge(
   for (const statement of STAGING) await sql.exec(statement);
   await step("stage travelers", STAGE_TRAVELERS, [now, options.travelers]);
   await step("stage events", STAGE_EVENTS);
+  // The months the events fall in get their partitions first (docs/decisions/0063), else they land in the default one.
+  const [span] = await sql.query<{ first: Date | null; last: Date | null }>(
+    `SELECT min(at) - interval '1 day' AS first, max(at) + interval '1 day' AS last FROM seed_event`,
+  );
+  if (span?.first && span.last) await ensureWebhookMonths(new Date(span.first), new Date(span.last), sql);
   const webhookEvents = await step("WebhookEvent", INSERT_EVENTS);
+  await step(
+    "WebhookDedupe",
+    `INSERT INTO "WebhookDedupe" ("dedupeKey", "eventId", "receivedAt")
+    SELECT "dedupeKey", "id", "receivedAt" FROM "WebhookEvent"`,
+  );
   const travelers = await step("Traveler", DERIVE.Traveler);
   const bookings = await step("TravelerBooking", DERIVE.TravelerBooking);
   const packages = await step("TravelerPackage", DERIVE.TravelerPackage);

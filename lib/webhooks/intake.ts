@@ -1,5 +1,5 @@
 import "server-only";
-import { db, getDatabase } from "../db";
+import { getDatabase } from "../db";
 import { webhookSettings } from "../env";
 import type { Prisma } from "../generated/prisma/client";
 import {
@@ -65,7 +65,7 @@ export async function ingestWebhook(headers: HeaderReader, rawBody: Buffer, ip: 
     receivedAt,
     dedupeKey,
     headers: kept,
-    ...bodyColumns(rawBody),
+    ...bodyColumns(rawBody, parsed),
     // The id as shown in the inbox; deduplication uses dedupeKey, which hashes a long id rather than cutting it.
     eventId: eventId === null ? null : storableText(eventId, 200),
   };
@@ -76,14 +76,7 @@ export async function ingestWebhook(headers: HeaderReader, rawBody: Buffer, ip: 
   else outcome = evaluate(parsed.event, receivedAt);
   const columns = parsed.ok
     ? eventColumns(parsed.event)
-    : {
-        eventType: "unknown",
-        eventAt: null,
-        payload: parsed.payload,
-        externalUserId: null,
-        bookingId: null,
-        packageId: null,
-      };
+    : { eventType: "unknown", eventAt: null, externalUserId: null, bookingId: null, packageId: null };
 
   // The event row's values, in EVENT_COLUMNS order. Times go as ISO strings: the drivers' own Date formatting
   // costs more than the statement's casts.
@@ -95,7 +88,7 @@ export async function ingestWebhook(headers: HeaderReader, rawBody: Buffer, ip: 
     base.eventId,
     JSON.stringify(kept),
     base.rawBody,
-    JSON.stringify(columns.payload ?? null),
+    base.body,
     outcome.status,
     outcome.error === null ? null : storableText(outcome.error, 1000),
     outcome.status === "processed" ? receivedAt.toISOString() : null,
@@ -109,7 +102,48 @@ export async function ingestWebhook(headers: HeaderReader, rawBody: Buffer, ip: 
 
 /** The event row's columns, in the order of the values ingestWebhook prepares. */
 const EVENT_COLUMNS = `"receivedAt", "eventType", "eventAt", "dedupeKey", "eventId", "headers", "rawBody",
-  "payload", "status", "error", "processedAt", "externalUserId", "bookingId", "packageId", "rawBytes"`;
+  "body", "status", "error", "processedAt", "externalUserId", "bookingId", "packageId", "rawBytes"`;
+/** Where the values above sit in a row. */
+const COLUMN = { eventType: 1, eventAt: 2, rawBody: 6, body: 7, status: 8, error: 9, processedAt: 10 } as const;
+
+/**
+ * Stores one event row (and its projection, when given) unless its dedupeKey is taken: the key is claimed in
+ * WebhookDedupe (global across WebhookEvent's monthly partitions, docs/decisions/0063) with the event's id from
+ * the table's sequence, and the row inserted only when the claim did. A concurrent claim of the same key waits for
+ * the other statement and then claims nothing, so the event is stored once.
+ */
+const INSERT_ONE = `claim AS (INSERT INTO "WebhookDedupe" ("dedupeKey", "eventId", "receivedAt")
+    VALUES ($4::text, nextval('"WebhookEvent_id_seq"'), $1::timestamptz)
+    ON CONFLICT ("dedupeKey") DO NOTHING RETURNING "eventId"),
+  ins AS (INSERT INTO "WebhookEvent" ("id", ${EVENT_COLUMNS})
+    SELECT claim."eventId", $1::timestamptz, $2::text, $3::timestamptz, $4::text, $5::text, $6::jsonb, $7::text,
+      $8::json, $9::"WebhookStatus", $10::text, $11::timestamptz, $12::text, $13::text, $14::text, $15::bytea
+    FROM claim RETURNING "id", "dedupeKey")`;
+
+/** Counts a delivery of an event already stored, found through its dedupe row; answers its id. */
+const COUNT_DUPLICATE = `UPDATE "WebhookEvent" AS w SET "duplicates" = w."duplicates" + 1, "lastDuplicateAt" = $2
+  FROM "WebhookDedupe" AS d
+  WHERE d."dedupeKey" = $1 AND w."id" = d."eventId" AND w."receivedAt" = d."receivedAt"
+  RETURNING w."id"::text AS id`;
+
+/** Stores the row (with the projection of `facts`) or counts it as a duplicate. Throws if the database refuses. */
+async function storeRow(
+  row: unknown[],
+  facts: Facts | undefined,
+  base: { dedupeKey: string; receivedAt: Date },
+): Promise<{ id: string; duplicate: boolean }> {
+  const statement = withProjection({ text: INSERT_ONE, values: row }, facts);
+  // A prepared statement: the statement text depends only on which tables the event touches (a handful of
+  // shapes), so it is parsed and planned once per connection rather than per delivery.
+  const values = statement.values.map((value) => (value instanceof Date ? value.toISOString() : value));
+  const inserted = await getDatabase().prepared<{ id: string }>(statement.text, values);
+  if (inserted.length > 0) return { id: inserted[0]!.id, duplicate: false };
+  const rows = await getDatabase().prepared<{ id: string }>(COUNT_DUPLICATE, [
+    base.dedupeKey,
+    base.receivedAt.toISOString(),
+  ]);
+  return { id: rows[0]?.id ?? "", duplicate: true };
+}
 
 /** One delivery, checked and parsed, ready to store: what both the group commit and the single path need. */
 type Ready = { delivery: Delivery; row: unknown[]; facts: Facts | undefined; status: StoredStatus };
@@ -121,34 +155,17 @@ type Ready = { delivery: Delivery; row: unknown[]; facts: Facts | undefined; sta
  * the others. The database refusing it leads to storeAfterFailure; 503 only when the database cannot be reached.
  */
 async function storeOne({ delivery, row, facts, status }: Ready): Promise<IntakeResult> {
-  const { base } = delivery;
   try {
-    const statement = withProjection(
-      {
-        text: `INSERT INTO "WebhookEvent" (${EVENT_COLUMNS})
-         VALUES ($1::timestamptz, $2::text, $3::timestamptz, $4::text, $5::text, $6::jsonb, $7::text, $8::jsonb,
-           $9::"WebhookStatus", $10::text, $11::timestamptz, $12::text, $13::text, $14::text, $15::bytea)
-         ON CONFLICT ("dedupeKey") DO NOTHING RETURNING "id"`,
-        values: row,
-      },
-      facts,
-    );
-    // A prepared statement: the statement text depends only on which tables the event touches (a handful of
-    // shapes), so it is parsed and planned once per connection rather than per delivery.
-    const values = statement.values.map((value) => (value instanceof Date ? value.toISOString() : value));
-    const inserted = await getDatabase().prepared<{ id: string }>(statement.text, values);
-    if (inserted.length === 0) {
-      const rows = await getDatabase().prepared<{ id: string }>(
-        `UPDATE "WebhookEvent" SET "duplicates" = "duplicates" + 1, "lastDuplicateAt" = $2
-         WHERE "dedupeKey" = $1 RETURNING "id"::text AS id`,
-        [base.dedupeKey, base.receivedAt],
-      );
-      return { status: 200, body: { received: true, duplicate: true, id: rows[0]?.id } };
-    }
-    return { status: 200, body: { received: true, id: inserted[0]!.id, status } };
+    const stored = await storeRow(row, facts, delivery.base);
+    return answerFor(stored, status);
   } catch (error) {
-    return storeAfterFailure(error, delivery);
+    return storeAfterFailure(error, { delivery, row, facts, status });
   }
+}
+
+function answerFor(stored: { id: string; duplicate: boolean }, status: StoredStatus): IntakeResult {
+  if (stored.duplicate) return { status: 200, body: { received: true, duplicate: true, id: stored.id || undefined } };
+  return { status: 200, body: { received: true, id: stored.id, status } };
 }
 
 /**
@@ -230,23 +247,26 @@ function projectionKeys(ready: Ready): string[] {
 
 /**
  * The event rows of a wave, one text array per column through unnest (the text does not depend on the wave's size),
- * inserted unless stored already; the projection CTEs (projectionCtes) follow, and `dup` counts a delivery of each
- * event that was already stored. `dup` cannot see rows `ins` inserts (one statement, one snapshot), so it counts
- * exactly the events that were not new.
+ * inserted where their key's claim in WebhookDedupe succeeded; the projection CTEs (projectionCtes) follow, and `dup`
+ * counts a delivery of each event that was already stored. `dup` cannot see the dedupe rows `claim` inserts (one
+ * statement, one snapshot), so it counts exactly the events that were not new.
  */
-const INSERT_WAVE = `ins AS (INSERT INTO "WebhookEvent" (${EVENT_COLUMNS})
-  SELECT v.c0::timestamptz, v.c1, v.c2::timestamptz, v.c3, v.c4, v.c5::jsonb, v.c6, v.c7::jsonb,
-    v.c8::"WebhookStatus", v.c9, v.c10::timestamptz, v.c11, v.c12, v.c13, decode(v.c14, 'hex')
-  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-    $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
-    AS v(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14)
-  ON CONFLICT ("dedupeKey") DO NOTHING
-  RETURNING "dedupeKey", "id")`;
+const INSERT_WAVE = `v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+    $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
+    AS v(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14)),
+  claim AS (INSERT INTO "WebhookDedupe" ("dedupeKey", "eventId", "receivedAt")
+    SELECT v.c3, nextval('"WebhookEvent_id_seq"'), v.c0::timestamptz FROM v
+    ON CONFLICT ("dedupeKey") DO NOTHING RETURNING "dedupeKey", "eventId"),
+  ins AS (INSERT INTO "WebhookEvent" ("id", ${EVENT_COLUMNS})
+    SELECT claim."eventId", v.c0::timestamptz, v.c1, v.c2::timestamptz, v.c3, v.c4, v.c5::jsonb, v.c6, v.c7::json,
+      v.c8::"WebhookStatus", v.c9, v.c10::timestamptz, v.c11, v.c12, v.c13, decode(v.c14, 'hex')
+    FROM v JOIN claim ON claim."dedupeKey" = v.c3
+    RETURNING "dedupeKey", "id")`;
 
 const COUNT_DUPLICATES = (keys: number, ats: number) => `dup AS (UPDATE "WebhookEvent" AS w
   SET "duplicates" = w."duplicates" + 1, "lastDuplicateAt" = v.at::timestamptz
-  FROM unnest($${keys}::text[], $${ats}::text[]) AS v(key, at)
-  WHERE w."dedupeKey" = v.key
+  FROM unnest($${keys}::text[], $${ats}::text[]) AS v(key, at) JOIN "WebhookDedupe" AS d ON d."dedupeKey" = v.key
+  WHERE w."id" = d."eventId" AND w."receivedAt" = d."receivedAt"
   RETURNING w."dedupeKey", w."id")`;
 
 const waveTexts = new Map<string, string>();
@@ -306,15 +326,23 @@ function textOf(value: unknown): string | null {
 }
 
 /**
- * The columns that keep the body. Bytes that are UTF-8 text go in rawBody as they are. Others (invalid UTF-8,
- * NUL bytes, which a text column refuses) are kept exactly in rawBytes, a bytea column, with a readable rendering
- * in rawBody (U+FFFD in their place): an escaped text form instead would need un-escaping by every reader of
- * rawBody, and could not be told apart from a body that contained the escape itself.
+ * The columns that keep the body, once (docs/decisions/0063). JSON text goes in "body", a `json` column, which keeps
+ * the input text verbatim: the exact bytes come back as "body"::text. Other UTF-8 text goes in rawBody as it is.
+ * Bytes that are not UTF-8 text (invalid UTF-8, NUL bytes, which a text column refuses) are kept exactly in rawBytes,
+ * a bytea column, with a readable rendering in rawBody (U+FFFD in their place): an escaped text form instead would
+ * need un-escaping by every reader, and could not be told apart from a body that contained the escape itself.
+ * "JSON" means what the parser read as JSON that PostgreSQL can store (lib/storable.ts), so the json cast cannot fail.
  */
-function bodyColumns(rawBody: Buffer): { rawBody: string; rawBytes: Uint8Array<ArrayBuffer> | null } {
+function bodyColumns(
+  rawBody: Buffer,
+  parsed: ParseResult,
+): { body: string | null; rawBody: string | null; rawBytes: Uint8Array<ArrayBuffer> | null } {
   const text = rawBody.toString("utf8");
-  if (rawBodyProblem(rawBody) === null) return { rawBody: text, rawBytes: null };
-  return { rawBody: text.replaceAll("\0", "\uFFFD"), rawBytes: new Uint8Array(rawBody) };
+  if (rawBodyProblem(rawBody) !== null) {
+    return { body: null, rawBody: text.replaceAll("\0", "\uFFFD"), rawBytes: new Uint8Array(rawBody) };
+  }
+  const isJson = parsed.ok || (parsed.payload !== null && parsed.payload !== undefined);
+  return isJson ? { body: text, rawBody: null, rawBytes: null } : { body: null, rawBody: text, rawBytes: null };
 }
 
 /** What the handler will do with an event: its facts, or why it cannot be applied. Pure. */
@@ -347,15 +375,10 @@ export function eventColumns(event: ParsedEvent) {
     eventType: storableText(event.eventType, 200),
     // A timestamp outside the years PostgreSQL reads is left out here; the handler marks the event failed for it.
     eventAt: event.eventAt && isStorableDate(event.eventAt) ? event.eventAt : null,
-    payload: toJson(event.payload),
     externalUserId: str(event.data.external_user_id),
     bookingId: str(event.data.booking_id),
     packageId: str(event.data.package_id),
   };
-}
-
-function toJson(value: unknown): Prisma.InputJsonValue {
-  return (value ?? null) as Prisma.InputJsonValue;
 }
 
 type Delivery = {
@@ -363,7 +386,8 @@ type Delivery = {
     receivedAt: Date;
     dedupeKey: string;
     headers: Record<string, string>;
-    rawBody: string;
+    body: string | null;
+    rawBody: string | null;
     rawBytes: Uint8Array<ArrayBuffer> | null;
     eventId: string | null;
   };
@@ -373,57 +397,63 @@ type Delivery = {
 /**
  * The statement that stores the event failed (and rolled back whole): typically the projection (a number out of a
  * column's range), else content that slipped past lib/webhooks/storable.ts. Keep the event anyway so it can be
- * replayed: as failed with the event's columns, else as a row of only the columns that always store (the raw body,
- * selected headers, the reason). A concurrent delivery of the same event may have stored it meanwhile: that is a
- * duplicate. Only when the database cannot be reached at all is the answer 503, so Hubby retries.
+ * replayed: as failed with the event's columns, else as a row of only the columns that always store (the body as
+ * text, selected headers, the reason). A concurrent delivery of the same event may have stored it meanwhile: that
+ * is a duplicate. Only when the database cannot be reached at all is the answer 503, so Hubby retries.
  */
-async function storeAfterFailure(error: unknown, { base, parsed }: Delivery): Promise<IntakeResult> {
+async function storeAfterFailure(error: unknown, { delivery, row }: Ready): Promise<IntakeResult> {
+  const { base, parsed } = delivery;
   const reason = oneLine(error);
   try {
     const why = parsed.ok ? `Processing failed: ${reason}` : parsed.error;
     let refused = reason;
     if (parsed.ok) {
-      const full = await storeUnlessDuplicate({ ...base, ...eventColumns(parsed.event), status: "failed", error: why });
-      if ("answer" in full) return full.answer;
-      refused = oneLine(full.refused);
+      const full = withColumns(row, { status: "failed", error: storableText(why, 1000), processedAt: null });
+      const stored = await storeLogged(full, base, why);
+      if ("answer" in stored) return stored.answer;
+      refused = oneLine(stored.refused);
     }
-    const plain = await storeUnlessDuplicate({
-      ...base,
+    const status: StoredStatus = parsed.ok ? "failed" : "quarantined";
+    const plainError = `${why} Kept as the raw body only; the database refused the rest: ${refused}`;
+    const plain = withColumns(row, {
       eventType: parsed.ok ? storableText(parsed.event.eventType, 200) : "unknown",
-      status: parsed.ok ? "failed" : "quarantined",
-      error: `${why} Kept as the raw body only; the database refused the rest: ${refused}`,
-    });
-    if ("answer" in plain) return plain.answer;
-    throw plain.refused;
+      eventAt: null,
+      rawBody: base.rawBody ?? base.body,
+      body: null,
+      status,
+      error: storableText(plainError, 1000),
+      processedAt: null,
+    }).map((value, index) => (index > COLUMN.processedAt && index < 14 ? null : value));
+    const stored = await storeLogged(plain, base, plainError);
+    if ("answer" in stored) return stored.answer;
+    throw stored.refused;
   } catch (failure) {
     console.error(`[webhooks] could not store event, answering 503: ${oneLine(failure)}`);
     return { status: 503, body: { error: "Temporarily unable to store the event; retry later." } };
   }
 }
 
+/** The row with some columns replaced. */
+function withColumns(row: unknown[], columns: Partial<Record<keyof typeof COLUMN, unknown>>): unknown[] {
+  const copy = [...row];
+  for (const [name, value] of Object.entries(columns)) copy[COLUMN[name as keyof typeof COLUMN]] = value;
+  return copy;
+}
+
 /**
- * Stores the row unless its event is already stored (then counts a duplicate: a concurrent delivery may have won).
- * The database refusing the row is returned, for the caller to try a plainer one; a failed lookup, meaning the
- * database cannot be reached, is thrown.
+ * Stores the row without a projection, or counts a duplicate (a concurrent delivery may have won). The database
+ * refusing the row is returned, for the caller to try a plainer one.
  */
-async function storeUnlessDuplicate(
-  data: Prisma.WebhookEventUncheckedCreateInput & { dedupeKey: string; receivedAt: Date; status: StoredStatus },
+async function storeLogged(
+  row: unknown[],
+  base: Delivery["base"],
+  why: string,
 ): Promise<{ answer: IntakeResult } | { refused: unknown }> {
-  const existing = await db().webhookEvent.findUnique({ where: { dedupeKey: data.dedupeKey }, select: { id: true } });
-  if (existing) {
-    await db().webhookEvent.update({
-      where: { id: existing.id },
-      data: { duplicates: { increment: 1 }, lastDuplicateAt: data.receivedAt },
-    });
-    return { answer: { status: 200, body: { received: true, duplicate: true, id: String(existing.id) } } };
-  }
   try {
-    const row = await db().webhookEvent.create({
-      data: { ...data, error: storableText(data.error ?? "", 1000) },
-      select: { id: true },
-    });
-    console.error(`[webhooks] event ${row.id} stored as ${data.status}: ${oneLine(data.error)}`);
-    return { answer: { status: 200, body: { received: true, id: String(row.id), status: data.status } } };
+    const stored = await storeRow(row, undefined, base);
+    const status = row[COLUMN.status] as StoredStatus;
+    if (!stored.duplicate) console.error(`[webhooks] event ${stored.id} stored as ${status}: ${oneLine(why)}`);
+    return { answer: answerFor(stored, status) };
   } catch (refused) {
     return { refused };
   }

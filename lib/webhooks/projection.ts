@@ -331,11 +331,12 @@ export async function project(run: RunSql, facts: Facts): Promise<void> {
 
 /**
  * The projection folded into the statement that stores the event: each upsert becomes a data-modifying CTE that
- * runs only if the event row was inserted (not a duplicate). One round trip instead of one per table.
+ * runs only if the event row was inserted (not a duplicate). One round trip instead of one per table. `storeEvent`
+ * is the CTEs that store the event, the last named `ins` and returning its "id".
  */
-export function withProjection(insertEvent: Statement, facts: Facts | undefined): Statement {
-  const values = [...insertEvent.values];
-  const parts = [`ins AS (${insertEvent.text})`];
+export function withProjection(storeEvent: Statement, facts: Facts | undefined): Statement {
+  const values = [...storeEvent.values];
+  const parts = [storeEvent.text];
   for (const [index, { upsert, values: rowValues }] of (facts ? projectionRows(facts) : []).entries()) {
     parts.push(`p${index} AS (${upsertText(upsert, values.length, true)})`);
     values.push(...rowValues);

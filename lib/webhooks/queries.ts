@@ -5,6 +5,7 @@ import { dayRange, pageParam, readListPage } from "../list-query";
 import { calendarDateParam } from "../url-params";
 import type { Prisma } from "../generated/prisma/client";
 import { handledEvents } from "./envelope";
+import { findStoredEvent } from "./stored";
 import { refusalReasonsSince, refusalsSince } from "../audit/refusals";
 
 export const WEBHOOK_PAGE_SIZE = 50;
@@ -87,7 +88,7 @@ export async function listEventTypes(): Promise<string[]> {
 
 export async function getWebhookEvent(id: string) {
   if (!/^\d{1,18}$/.test(id)) return null;
-  const found = await db().webhookEvent.findUnique({ where: { id: BigInt(id) } });
+  const found = await findStoredEvent(BigInt(id));
   if (!found) return null;
   const { rawBytes, ...row } = found;
   return {

@@ -3,10 +3,11 @@ import { db } from "../db";
 import { parseWebhookBody, parseWebhookBytes } from "./envelope";
 import { applyEvent, eventColumns, type StoredStatus } from "./intake";
 import { webhookWhere, type WebhookQuery } from "./queries";
+import { findStoredEvent } from "./stored";
 import { affectedRows, diff, type FieldChange } from "./snapshot";
 
 /**
- * Replaying re-runs the handler on a stored payload. A dry run does the same work inside a transaction and rolls
+ * Replaying re-runs the handler on a stored body. A dry run does the same work inside a transaction and rolls
  * it back, reporting what would change, field by field.
  */
 
@@ -19,7 +20,7 @@ class DryRun extends Error {
 }
 
 export async function replayEvent(id: bigint, options: { dryRun: boolean }): Promise<ReplayOutcome | null> {
-  const event = await db().webhookEvent.findUnique({ where: { id } });
+  const event = await findStoredEvent(id);
   if (!event) return null;
   // rawBytes, when present, is the delivery as received; rawBody is then only a readable rendering of it.
   const parsed = event.rawBytes
@@ -34,7 +35,7 @@ export async function replayEvent(id: bigint, options: { dryRun: boolean }): Pro
       const outcome = { ...result, changes: diff(before, await affectedRows(tx, refs)) };
       if (options.dryRun) throw new DryRun(outcome);
       await tx.webhookEvent.update({
-        where: { id },
+        where: { id_receivedAt: { id, receivedAt: event.receivedAt } },
         data: {
           status: result.status,
           error: result.error,
@@ -49,7 +50,7 @@ export async function replayEvent(id: bigint, options: { dryRun: boolean }): Pro
     const message = error instanceof Error ? error.message : String(error);
     if (!options.dryRun) {
       await db().webhookEvent.update({
-        where: { id },
+        where: { id_receivedAt: { id, receivedAt: event.receivedAt } },
         data: { status: "failed", error: `Replay failed: ${message.slice(0, 500)}`, attempts: { increment: 1 } },
       });
     }

@@ -74,6 +74,8 @@ beforeAll(async () => {
       headers: {},
       rawBody: "{}",
       status: "processed",
+      // As the intake stores it: its key claimed in WebhookDedupe, where the search finds it.
+      dedupe: { create: { dedupeKey: "evt-pal-123" } },
     },
   });
   webhookId = event.id.toString();

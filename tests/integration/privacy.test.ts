@@ -69,7 +69,7 @@ async function travelerEverywhere(
       dedupeKey: `dedupe-${tag}`,
       headers: { "content-type": "application/json", "x-note": `for ${id}` },
       rawBody: body,
-      payload: JSON.parse(body) as Prisma.InputJsonValue,
+      body: JSON.parse(body) as Prisma.InputJsonValue,
       status: "processed",
       externalUserId: id,
       bookingId: booking,
@@ -363,7 +363,7 @@ describe("a traveler's personal data", () => {
     }).toEqual(before);
     expect(await db().travelerPackage.count({ where: { externalUserId: pseudonym } })).toBe(1);
     const event = await db().webhookEvent.findFirstOrThrow({ where: { externalUserId: pseudonym } });
-    expect(JSON.parse(event.rawBody)).toMatchObject({ data: { external_user_id: pseudonym, email: "erased" } });
+    expect(JSON.parse(event.rawBody!)).toMatchObject({ data: { external_user_id: pseudonym, email: "erased" } });
     expect(Buffer.from(event.rawBytes!).subarray(-2)).toEqual(Buffer.from([0xff, 0x00]));
 
     // Audited under the pseudonym; the old id is in no audit entry (the search above covers them too).

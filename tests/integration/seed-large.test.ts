@@ -4,6 +4,7 @@ import { assertEmptyForSeed, SeedLargeRefused, seedLarge } from "@/lib/travelers
 import { isHandledEvent, parseWebhookBody } from "@/lib/webhooks/envelope";
 import { factsFor } from "@/lib/webhooks/facts";
 import { project } from "@/lib/webhooks/projection";
+import { bodyTextSql } from "@/lib/webhooks/stored";
 
 // The large seed writes the projected tables with set-based SQL; replaying its events through the real projection
 // must give exactly the same rows, or the benchmark would measure data the console could never hold.
@@ -52,13 +53,19 @@ describe("db:seed:large", () => {
     expect(shape).toMatchObject({ eventTypes: 11, futureEvents: 0, orphanEvents: 0 });
     for (const key of ["futureDepartures", "dateOnly", "removed", "idle30d"]) expect(shape![key]).toBeGreaterThan(0);
     expect(shape!.usageLevels).toBe(4);
+    // Every event in its month's partition (none in the default one) and its key claimed in WebhookDedupe.
+    const [placement] = await database.sql.query<Record<string, number>>(`SELECT
+      (SELECT count(*) FROM "WebhookEvent_default")::int AS "inDefault",
+      (SELECT count(*) FROM "WebhookDedupe" d JOIN "WebhookEvent" e
+         ON e.id = d."eventId" AND e."receivedAt" = d."receivedAt")::int AS claimed`);
+    expect(placement).toEqual({ inDefault: 0, claimed: TRAVELERS * 20 });
 
     const seeded = await snapshot();
     await database.sql.exec(
       `TRUNCATE "Traveler", "TravelerBooking", "TravelerPackage", "UsageSample", "PromoRedemption", "PromoCode"`,
     );
     const events = await database.sql.query<{ rawBody: string; eventId: string; receivedAt: Date }>(
-      `SELECT "rawBody", "eventId", "receivedAt" FROM "WebhookEvent" ORDER BY random()`,
+      `SELECT ${bodyTextSql()} AS "rawBody", "eventId", "receivedAt" FROM "WebhookEvent" ORDER BY random()`,
     );
     for (const event of events) {
       const parsed = parseWebhookBody(event.rawBody, null);

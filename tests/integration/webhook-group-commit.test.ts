@@ -107,7 +107,7 @@ describe("group commit", () => {
       events("acked", 24).map(async (body) => {
         const result = await deliver(body);
         // Read through another connection (Prisma's) the moment the answer arrives.
-        const row = await db().webhookEvent.findUnique({ where: { dedupeKey: `id:${JSON.parse(body).event_id}` } });
+        const row = await db().webhookEvent.findFirst({ where: { dedupeKey: `id:${JSON.parse(body).event_id}` } });
         return { status: result.status, stored: row !== null };
       }),
     );
@@ -139,7 +139,7 @@ describe("group commit", () => {
       batches.mockRestore();
     }
     expect(results.map((result) => result.status)).toEqual(results.map(() => 200));
-    const bad = await db().webhookEvent.findUniqueOrThrow({ where: { dedupeKey: "id:poison_bad_evt" } });
+    const bad = await db().webhookEvent.findFirstOrThrow({ where: { dedupeKey: "id:poison_bad_evt" } });
     expect(bad).toMatchObject({ status: "failed" });
     expect(bad.error).toMatch(/^Processing failed: .*integer/);
     expect(await db().travelerPackage.count({ where: { packageId: "poison_pkg" } })).toBe(0);

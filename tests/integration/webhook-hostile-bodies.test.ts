@@ -6,6 +6,7 @@ import { handledEvents, isHandledEvent } from "@/lib/webhooks/envelope";
 import { EVENT_ID_HEADERS } from "@/lib/webhooks/intake";
 import { getWebhookEvent } from "@/lib/webhooks/queries";
 import { replayEvent } from "@/lib/webhooks/replay";
+import { findStoredEvent } from "@/lib/webhooks/stored";
 import { sampleEvent } from "@/lib/webhooks/samples";
 import { nodeReceiverPerFile } from "../support/webhooks";
 
@@ -59,7 +60,9 @@ async function deliverTwice(payload: Buffer, headers: Record<string, string> = {
   expect(second.status, JSON.stringify(second.json)).toBe(200);
   expect(second.json).toMatchObject({ duplicate: true, id: first.json.id });
   expect(await events()).toBe(afterFirst);
-  const row = await db().webhookEvent.findUniqueOrThrow({ where: { id: BigInt(first.json.id as string) } });
+  // The body as stored, JSON read back as its text ("body"::text): what the detail page, replay and forwarding read.
+  const row = await findStoredEvent(BigInt(first.json.id as string));
+  if (!row) throw new Error(`event ${String(first.json.id)} not stored`);
   return { first, row };
 }
 
@@ -136,24 +139,28 @@ describe("keyed deliveries the database cannot store as they are: stored once an
   });
 
   it("falls back to the columns that always store when the event's own columns are refused too", async () => {
-    const create = db().webhookEvent.create;
-    // The first fallback row (with the event's columns) refused, as content that slipped past the checks would be.
-    const spy = vi
-      .spyOn(db().webhookEvent, "create")
-      .mockRejectedValueOnce(new Error("unsupported Unicode escape sequence"))
-      .mockImplementation(create);
-    const statement = vi.spyOn(getDatabase(), "prepared").mockRejectedValueOnce(new Error("invalid input syntax"));
+    // The statement with the projection refused, then the first fallback row (with the event's columns), as
+    // content that slipped past the checks would be.
+    const statement = vi
+      .spyOn(getDatabase(), "prepared")
+      .mockRejectedValueOnce(new Error("invalid input syntax"))
+      .mockRejectedValueOnce(new Error("unsupported Unicode escape sequence"));
     try {
-      const { first, row } = await deliverTwice(
-        installed({ external_user_id: "plain_row" }, { event_id: "evt_plain" }),
-      );
+      const payload = installed({ external_user_id: "plain_row" }, { event_id: "evt_plain" });
+      const { first, row } = await deliverTwice(payload);
       expect(first.json).toMatchObject({ status: "failed" });
-      expect(row).toMatchObject({ status: "failed", eventType: "esim.installed", externalUserId: null, payload: null });
+      expect(row).toMatchObject({ status: "failed", eventType: "esim.installed", externalUserId: null });
+      // Kept as text in rawBody, not as JSON: the body is still exactly what was received.
+      const [columns] = await getDatabase().sql.query<{ json: boolean; text: boolean }>(
+        `SELECT "body" IS NOT NULL AS json, "rawBody" IS NOT NULL AS text FROM "WebhookEvent" WHERE id = $1`,
+        [String(row.id)],
+      );
+      expect(columns).toEqual({ json: false, text: true });
+      expect(storedBytes(row).equals(payload)).toBe(true);
       expect(row.error).toMatch(
         /^Processing failed: invalid input syntax Kept as the raw body only; .*: unsupported Unicode escape sequence$/,
       );
     } finally {
-      spy.mockRestore();
       statement.mockRestore();
     }
   });

@@ -88,7 +88,7 @@ describe("replay", () => {
     const applied = await replayEventAction(null, form({ id: String(event.id), mode: "apply" }));
     expect(applied).toMatchObject({ ok: true, data: { status: "processed" } });
     expect((await db().travelerPackage.findUniqueOrThrow({ where: { packageId: "pkg_inbox" } })).usagePercent).toBe(20);
-    expect((await db().webhookEvent.findUniqueOrThrow({ where: { id: event.id } })).attempts).toBe(2);
+    expect((await db().webhookEvent.findFirstOrThrow({ where: { id: event.id } })).attempts).toBe(2);
     expect(await db().auditEntry.count({ where: { action: "webhooks.replay", result: "ok" } })).toBe(1);
   });
 

@@ -274,7 +274,7 @@ describe("bodies", () => {
   it("stores a known event with missing fields as failed, with the reason", async () => {
     const result = await send(envelope("package.activated", { external_user_id: "u1" }));
     expect(result).toMatchObject({ status: 200, json: { status: "failed" } });
-    const row = await db().webhookEvent.findUnique({ where: { id: BigInt(result.json.id as string) } });
+    const row = await db().webhookEvent.findFirst({ where: { id: BigInt(result.json.id as string) } });
     expect(row!.error).toContain("package_id");
   });
 
@@ -300,7 +300,7 @@ describe("duplicates and failures", () => {
     expect(first.json.duplicate).toBeUndefined();
     expect(second.json).toMatchObject({ duplicate: true, id: first.json.id });
     expect(third.json).toMatchObject({ duplicate: true, id: first.json.id });
-    const row = await db().webhookEvent.findUnique({ where: { dedupeKey: "id:evt_dup_1" } });
+    const row = await db().webhookEvent.findFirst({ where: { dedupeKey: "id:evt_dup_1" } });
     expect(row).toMatchObject({ duplicates: 2, attempts: 1 });
   });
 
