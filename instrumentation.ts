@@ -16,6 +16,7 @@ export async function register() {
   const { registerAlertJobs } = await import("./lib/alerts/evaluate");
   const { registerForwarding } = await import("./lib/forwarding/delivery");
   const { registerPrivacyJobs } = await import("./lib/privacy/retention");
+  const { registerWebhookRollupJobs } = await import("./lib/webhooks/rollup");
   catalog.registerCatalogJobs();
   campaigns.registerCampaignJobs();
   registerMaintenanceJobs();
@@ -23,6 +24,7 @@ export async function register() {
   registerAlertJobs();
   registerForwarding();
   registerPrivacyJobs();
+  registerWebhookRollupJobs();
   // Not awaited: Next.js holds every request until register() returns, and the start never waits on pg-boss's
   // schema check or on Hubby. /api/health says "degraded" until the job system runs; a catalog that is empty or
   // stale is queued for reading once it does (pages say "being read from Hubby" until it is in).
