@@ -1,5 +1,5 @@
 import "server-only";
-import { hourlyCounts } from "../webhooks/rollup";
+import { dailyCounts } from "../webhooks/rollup";
 import type { OverviewRange } from "./range";
 
 /**
@@ -21,15 +21,8 @@ const reading = new Map<string, Promise<void>>();
 const dayOf = (time: number) => new Date(time).toISOString().slice(0, 10);
 
 async function countByDay(start: Date, end: Date): Promise<DayTypeCount[]> {
-  const perDay = new Map<string, DayTypeCount>();
-  for (const row of await hourlyCounts({ from: start.getTime(), to: end.getTime() })) {
-    const day = dayOf(row.hour);
-    const key = `${day}|${row.eventType}`;
-    const entry = perDay.get(key) ?? { day, eventType: row.eventType, count: 0 };
-    entry.count += row.events;
-    perDay.set(key, entry);
-  }
-  return [...perDay.values()];
+  const rows = await dailyCounts({ from: start.getTime(), to: end.getTime() });
+  return rows.map((row) => ({ day: row.day, eventType: row.eventType, count: row.events }));
 }
 
 /** Reads the closed days from `first` to `last` (inclusive) into the kept counts, once even when asked twice. */

@@ -284,38 +284,70 @@ export type HourlyCount = {
 
 /** Events per received hour (UTC), type and status over a span of whole hours, with their duplicates. Exact. */
 export async function hourlyCounts(span: TimeSpan): Promise<HourlyCount[]> {
+  const rows = await groupedCounts(span, {
+    rolled: `(EXTRACT(EPOCH FROM "hour") * 1000)::float8 AS hour, "eventType", "status"::text AS status`,
+    live: `(EXTRACT(EPOCH FROM date_trunc('hour', "receivedAt", 'UTC')) * 1000)::float8 AS hour, "eventType",
+      "status"::text AS status`,
+    keys: 3,
+  });
+  return rows.map((row) => ({
+    hour: Number(row.hour),
+    eventType: String(row.eventType),
+    status: row.status as WebhookStatus,
+    events: Number(row.events),
+    duplicates: Number(row.duplicates),
+  }));
+}
+
+export type DailyCount = { day: string; eventType: string; events: number };
+
+/** Events per received UTC day (YYYY-MM-DD) and type over a span of whole hours, added up in the database. Exact. */
+export async function dailyCounts(span: TimeSpan): Promise<DailyCount[]> {
+  const rows = await groupedCounts(span, {
+    rolled: `to_char("hour" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, "eventType"`,
+    live: `to_char("receivedAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, "eventType"`,
+    keys: 2,
+  });
+  const perDay = new Map<string, DailyCount>();
+  for (const row of rows) {
+    const key = `${String(row.day)}|${String(row.eventType)}`;
+    const entry = perDay.get(key) ?? { day: String(row.day), eventType: String(row.eventType), events: 0 };
+    entry.events += Number(row.events);
+    perDay.set(key, entry);
+  }
+  return [...perDay.values()];
+}
+
+/** The rollup's and the live part's counts over a span, grouped by the first `keys` selected columns. */
+async function groupedCounts(
+  span: TimeSpan,
+  select: { rolled: string; live: string; keys: number },
+): Promise<Record<string, unknown>[]> {
   const plan = await planSpan(span);
   if (plan.empty) return [];
   const sql = getDatabase().sql;
+  const groupBy = Array.from({ length: select.keys }, (_, index) => index + 1).join(", ");
   const live = liveCondition(plan.live, 1);
   const [rolled, counted] = await Promise.all([
     plan.rolled
       ? (() => {
           const condition = rolledCondition(plan, 1);
-          return sql.query<HourlyCount>(
-            `SELECT (EXTRACT(EPOCH FROM "hour") * 1000)::float8 AS hour, "eventType", "status"::text AS status,
-               "events"::float8 AS events, "duplicates"::float8 AS duplicates
-             FROM "WebhookHourly" WHERE ${condition.text}`,
+          return sql.query(
+            `SELECT ${select.rolled}, sum("events")::float8 AS events, sum("duplicates")::float8 AS duplicates
+             FROM "WebhookHourly" WHERE ${condition.text} GROUP BY ${groupBy}`,
             condition.values,
           );
         })()
       : Promise.resolve([]),
     plan.live.length
-      ? sql.query<HourlyCount>(
-          `SELECT (EXTRACT(EPOCH FROM date_trunc('hour', "receivedAt", 'UTC')) * 1000)::float8 AS hour, "eventType",
-             "status"::text AS status, count(*)::float8 AS events, COALESCE(sum("duplicates"), 0)::float8 AS duplicates
-           FROM "WebhookEvent" WHERE ${live.text} GROUP BY 1, 2, 3`,
+      ? sql.query(
+          `SELECT ${select.live}, count(*)::float8 AS events, COALESCE(sum("duplicates"), 0)::float8 AS duplicates
+           FROM "WebhookEvent" WHERE ${live.text} GROUP BY ${groupBy}`,
           live.values,
         )
       : Promise.resolve([]),
   ]);
-  return [...rolled, ...counted].map((row) => ({
-    hour: Number(row.hour),
-    eventType: row.eventType,
-    status: row.status,
-    events: Number(row.events),
-    duplicates: Number(row.duplicates),
-  }));
+  return [...rolled, ...counted];
 }
 
 /**
