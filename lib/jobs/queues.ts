@@ -134,14 +134,14 @@ export const queues = {
   "webhook-rollup": {
     label: "Webhooks: hourly rollup for the health panel and inbox totals",
     payload: z.object({ trigger: z.enum(["schedule", "staff"]) }),
-    // The next run (every 5 minutes) rolls up whatever this one left; a failed run needs no retry of its own.
+    // The next run (every minute) rolls up whatever this one left; a failed run needs no retry of its own.
     retryLimit: 0,
     retryDelaySeconds: 60,
     retryBackoff: false,
     expireInSeconds: 15 * 60,
     concurrency: 1,
     policy: "stately",
-    schedule: { cron: "*/5 * * * *", payload: { trigger: "schedule" } },
+    schedule: { cron: "* * * * *", payload: { trigger: "schedule" } },
   },
 } as const satisfies Record<string, QueueDeclaration>;
 

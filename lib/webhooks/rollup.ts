@@ -5,17 +5,23 @@ import { registerJobHandler } from "../jobs/jobs";
 import { log } from "../log";
 
 /**
- * The hourly rollup of WebhookEvent (docs/decisions/0065-webhook-hourly-rollup.md). A scheduled job
- * (rollUpWebhookHours) counts each UTC hour once it is over: events per type and status with their duplicates
- * (WebhookHourly), and a histogram of delivery delay (WebhookHourlyLag). Readers ask for figures over a span of hours;
- * what the rollup covers is summed from it and the rest (the current hour, hours not rolled up yet, hours marked
- * stale by a replay or a late duplicate) is counted live through the receivedAt indexes, so every count is exact
- * whether the job has run or not. The intake never writes here: it costs the hot path nothing.
+ * The hourly rollup of WebhookEvent (docs/decisions/0065-webhook-hourly-rollup.md). A job that runs every minute
+ * (rollUpWebhookHours) counts each UTC hour up to two minutes ago, the current hour included (counted again from its
+ * start on every run until it is over): events per type and status with their duplicates (WebhookHourly), and a
+ * histogram of delivery delay (WebhookHourlyLag). Readers ask for figures over a span of hours; what the rollup
+ * covers is summed from it and the rest (the last minutes, anything not rolled up yet, hours marked stale by a
+ * replay or a late duplicate) is counted live through the receivedAt indexes, so every count is exact whether the
+ * job has run or not. The intake never writes here: it costs the hot path nothing.
  */
 
 export const HOUR_MS = 3_600_000;
-/** An hour is rolled up once it has been over this long: a delivery's statement in flight at its end has landed. */
-export const ROLLUP_GRACE_MS = 5 * 60_000;
+/**
+ * Events are rolled up once they are this old: a delivery's statement in flight then has landed. The stale-marking
+ * trigger (migration 20261205000300) uses the same interval: a change to an event older than this may touch counts
+ * already rolled up.
+ */
+export const ROLLUP_GRACE_MS = 2 * 60_000;
+const MINUTE_MS = 60_000;
 /** Hours rolled up per statement while catching up (a new install on old data, a job that did not run for a while). */
 const CHUNK_HOURS = 24;
 /** Stale hours taken per run. */
@@ -31,11 +37,15 @@ const EVENT_AGE = `GREATEST(-1, LEAST(100000, floor(EXTRACT(EPOCH FROM (date_tru
   - date_trunc('hour', "eventAt", 'UTC'))) / 3600)))::int`;
 
 export const floorHour = (time: number) => Math.floor(time / HOUR_MS) * HOUR_MS;
+const floorMinute = (time: number) => Math.floor(time / MINUTE_MS) * MINUTE_MS;
 const iso = (time: number) => new Date(time).toISOString();
 
 // ── The job ────────────────────────────────────────────────────────────────────────────────────────────────
 
-/** Counts the events received in [from, to) (whole hours) again, replacing what the rollup held for them. */
+/**
+ * Counts the events received in [from, to) again, replacing what the rollup held for those hours: `from` is a whole
+ * hour, `to` may fall inside one (the current hour, rolled up to a minute ago).
+ */
 async function rollRange(sql: SqlRunner, from: number, to: number): Promise<void> {
   const bounds = [iso(from), iso(to)];
   await sql.query(`DELETE FROM "WebhookHourly" WHERE "hour" >= $1::timestamptz AND "hour" < $2::timestamptz`, bounds);
@@ -67,8 +77,8 @@ type State = { rolledThrough: number; lastEventId: string };
 
 /**
  * Locks the rollup's state row for the transaction (two workers, or the job and a manual run, take turns and never
- * write the same hour at once), creating it on the first run: from the first stored event's hour, or from the last
- * closed hour of an empty table.
+ * write the same hour at once), creating it on the first run: from the first stored event's hour, or from `closedBefore`
+ * on an empty table.
  */
 async function lockState(sql: SqlRunner, closedBefore: number): Promise<State> {
   await sql.query(
@@ -89,15 +99,16 @@ export type RollupOutcome = { rolledHours: number; staleHoursRolled: number; rol
 
 /**
  * One run of the rollup job: marks hours already rolled up that received events since the last run (rows written
- * into the past by an import or a seed: the intake writes only the present), rolls up every hour over since the
- * last run (in chunks, until `budgetMs` is spent: a first run on a year of events continues in the next run), rolls
- * up again the hours marked stale, and forgets rolled-up hours older than the oldest stored event (a dropped month).
+ * into the past by an import or a seed: the intake writes only the present), rolls up from the start of the hour it
+ * stopped in to two minutes ago (in chunks of a day, until `budgetMs` is spent: a first run on a year of events
+ * continues in the next run), rolls up again the hours marked stale, and forgets rolled-up hours older than the
+ * oldest stored event (a dropped month).
  * Idempotent: every step replaces an hour's counts with a fresh count of its events.
  */
 export async function rollUpWebhookHours(options: { now?: Date; budgetMs?: number } = {}): Promise<RollupOutcome> {
   const started = Date.now();
   const budgetMs = options.budgetMs ?? 60_000;
-  const closedBefore = floorHour((options.now ?? new Date()).getTime() - ROLLUP_GRACE_MS);
+  const closedBefore = floorMinute((options.now ?? new Date()).getTime() - ROLLUP_GRACE_MS);
   const database = getDatabase();
   let rolledHours = 0;
 
@@ -124,13 +135,15 @@ export async function rollUpWebhookHours(options: { now?: Date; budgetMs?: numbe
       const state = await lockState(sql, closedBefore);
       rolledThrough = state.rolledThrough;
       if (state.rolledThrough >= closedBefore) return true;
-      const until = Math.min(closedBefore, state.rolledThrough + CHUNK_HOURS * HOUR_MS);
-      await rollRange(sql, state.rolledThrough, until);
+      // The hour it stopped in is counted again from its start.
+      const from = floorHour(state.rolledThrough);
+      const until = Math.min(closedBefore, from + CHUNK_HOURS * HOUR_MS);
+      await rollRange(sql, from, until);
       await sql.query(
         `UPDATE "WebhookRollupState" SET "rolledThrough" = $1::timestamptz, "updatedAt" = now() WHERE "id" = 1`,
         [iso(until)],
       );
-      rolledHours += (until - state.rolledThrough) / HOUR_MS;
+      rolledHours += Math.ceil((until - from) / HOUR_MS);
       rolledThrough = until;
       return until >= closedBefore;
     });
@@ -148,9 +161,12 @@ export async function rollUpWebhookHours(options: { now?: Date; budgetMs?: numbe
   for (const { hour } of staleHours) {
     if (Date.now() - started > budgetMs) break;
     await database.transaction(async (sql) => {
-      await lockState(sql, closedBefore);
+      const state = await lockState(sql, closedBefore);
       await sql.query(`DELETE FROM "WebhookRollupStale" WHERE "hour" = $1::timestamptz`, [iso(Number(hour))]);
-      await rollRange(sql, Number(hour), Number(hour) + HOUR_MS);
+      // An hour not reached yet is rolled up when it is.
+      if (Number(hour) < state.rolledThrough) {
+        await rollRange(sql, Number(hour), Math.min(Number(hour) + HOUR_MS, state.rolledThrough));
+      }
     });
     staleHoursRolled += 1;
   }
@@ -176,10 +192,10 @@ export async function rollUpWebhookHours(options: { now?: Date; budgetMs?: numbe
   };
 }
 
-/** Registers the rollup job's handler (instrumentation.ts): every 5 minutes, at most 4 minutes of work. */
+/** Registers the rollup job's handler (instrumentation.ts): every minute, at most 50 seconds of work. */
 export function registerWebhookRollupJobs(): void {
   registerJobHandler("webhook-rollup", async ({ trigger }) => {
-    const outcome = await rollUpWebhookHours({ budgetMs: 4 * 60_000 });
+    const outcome = await rollUpWebhookHours({ budgetMs: 50_000 });
     if (outcome.rolledHours > 1 || outcome.staleHoursRolled > 0 || !outcome.caughtUp) {
       log("webhooks").info({ trigger, ...outcome }, "webhook hourly rollup");
     }
@@ -225,7 +241,10 @@ async function readCoverage(): Promise<Coverage> {
   };
 }
 
-/** Splits a span (its ends whole hours, or no end) between the rollup and live counting. */
+/**
+ * Splits a span (its ends whole hours, or no end) between the rollup and live counting. The rollup covers up to
+ * `rolledThrough`, which may fall inside an hour: that hour's row holds its events up to there.
+ */
 export async function planSpan(span: TimeSpan): Promise<SpanPlan> {
   const coverage = await readCoverage();
   if (coverage.firstHour === null) return { rolled: null, staleInRolled: [], live: [], empty: true };
@@ -235,11 +254,12 @@ export async function planSpan(span: TimeSpan): Promise<SpanPlan> {
   const rolled = rolledTo > from ? { from, to: rolledTo } : null;
   const staleInRolled = rolled ? coverage.stale.filter((hour) => hour >= rolled.from && hour < rolled.to) : [];
   const live: TimeSpan[] = [];
-  // Stale hours next to each other are one span.
+  // Stale hours next to each other are one span; the last one ends where the rollup does.
   for (const hour of staleInRolled) {
     const last = live.at(-1);
-    if (last && last.to === hour) last.to = hour + HOUR_MS;
-    else live.push({ from: hour, to: hour + HOUR_MS });
+    const to = Math.min(hour + HOUR_MS, covered);
+    if (last && last.to === hour) last.to = to;
+    else live.push({ from: hour, to });
   }
   const liveFrom = Math.max(from, covered);
   if (span.to === null || span.to > liveFrom) live.push({ from: liveFrom, to: span.to });

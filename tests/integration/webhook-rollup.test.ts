@@ -202,8 +202,7 @@ describe("webhook hourly rollup", () => {
 
   it("is idempotent: a second run changes nothing", async () => {
     const before = await rollupRows();
-    const outcome = await rollUpWebhookHours();
-    expect(outcome.rolledHours).toBe(0);
+    await rollUpWebhookHours();
     expect(await rollupRows()).toEqual(before);
   });
 
@@ -231,7 +230,7 @@ describe("webhook hourly rollup", () => {
     await expectTotalsMatchScan();
   });
 
-  it("a change in the current hour marks nothing: that hour is counted live until the job rolls it up", async () => {
+  it("a change to an event of the last two minutes marks nothing: it is counted live until the job rolls it up", async () => {
     await insert(new Date(), { status: "failed" });
     await sql().query(`UPDATE "WebhookEvent" SET "status" = 'processed' WHERE "dedupeKey" = $1`, [`rollup-${number}`]);
     expect(await staleMarks()).toBe(0);
@@ -244,6 +243,28 @@ describe("webhook hourly rollup", () => {
     await rollUpWebhookHours();
     await expectFiguresMatchScan();
     await expectTotalsMatchScan();
+  });
+
+  it("rolls up the hour in progress up to two minutes ago, again from its start on the next run", async () => {
+    await sql().exec(`DELETE FROM "WebhookRollupState"; DELETE FROM "WebhookHourly"; DELETE FROM "WebhookHourlyLag";`);
+    const first = await rollUpWebhookHours({ now: at(0, 31 * 60_000) });
+    expect(first.rolledThrough).toBe(at(0, 29 * 60_000).toISOString());
+    await expectFiguresMatchScan();
+    await expectTotalsMatchScan();
+    await rollUpWebhookHours({ now: at(0, 47 * 60_000) });
+    const [rolled] = await sql().query<{ n: number }>(
+      `SELECT sum(events)::int AS n FROM "WebhookHourly" WHERE "hour" = $1::timestamptz`,
+      [at(0).toISOString()],
+    );
+    const [events] = await sql().query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM "WebhookEvent" WHERE "receivedAt" >= $1::timestamptz AND "receivedAt" < $2::timestamptz`,
+      [at(0).toISOString(), at(0, 45 * 60_000).toISOString()],
+    );
+    expect(rolled!.n).toBe(events!.n);
+    await expectFiguresMatchScan();
+    await expectTotalsMatchScan();
+    await rollUpWebhookHours();
+    await expectFiguresMatchScan();
   });
 
   it("two workers at once roll up the same hours once, and the result equals a scan", async () => {

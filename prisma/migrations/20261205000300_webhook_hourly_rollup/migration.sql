@@ -47,8 +47,9 @@ CREATE INDEX "WebhookRollupStale_hour_idx" ON "WebhookRollupStale"("hour");
 -- Written by hand from here on.
 -- A rolled-up hour whose events change afterwards (a replay changes a status; a late duplicate adds to one) is
 -- marked stale, and the job rolls it again. Only UPDATEs naming "status" or "duplicates" reach the trigger, and its
--- WHEN clause (evaluated without entering PL/pgSQL) lets through only rows of an hour already over: the intake's
--- inserts never fire it, and a duplicate in the current hour, the usual case, costs the comparison only. Rows are
+-- WHEN clause (evaluated without entering PL/pgSQL) lets through only rows received more than 2 minutes before (the
+-- rollup's grace, ROLLUP_GRACE_MS: younger rows are not rolled up yet): the intake's inserts never fire it, and a
+-- duplicate delivered within 2 minutes of the original, the usual retry, costs the comparison only. Rows are
 -- appended (no unique key), so a marking transaction never waits for the job or for another marker; the job deletes
 -- the marks it sees before it re-reads the hour, so a mark committed later survives for its next run.
 CREATE FUNCTION webhook_rollup_mark_stale() RETURNS trigger
@@ -63,5 +64,5 @@ CREATE TRIGGER webhook_rollup_mark_stale
   AFTER UPDATE OF "status", "duplicates" ON "WebhookEvent"
   FOR EACH ROW
   WHEN ((OLD."status" IS DISTINCT FROM NEW."status" OR OLD."duplicates" IS DISTINCT FROM NEW."duplicates")
-    AND OLD."receivedAt" < date_trunc('hour', now(), 'UTC'))
+    AND OLD."receivedAt" < now() - interval '2 minutes')
   EXECUTE FUNCTION webhook_rollup_mark_stale();
