@@ -18,6 +18,7 @@ export async function register() {
   const { registerPrivacyJobs } = await import("./lib/privacy/retention");
   const { registerPartitionJobs } = await import("./lib/webhooks/partitions");
   const { registerRetentionJobs } = await import("./lib/retention/jobs");
+  const { registerWebhookRollupJobs } = await import("./lib/webhooks/rollup");
   catalog.registerCatalogJobs();
   campaigns.registerCampaignJobs();
   registerMaintenanceJobs();
@@ -27,6 +28,7 @@ export async function register() {
   registerPrivacyJobs();
   registerPartitionJobs();
   registerRetentionJobs();
+  registerWebhookRollupJobs();
   // Not awaited: Next.js holds every request until register() returns, and the start never waits on pg-boss's
   // schema check or on Hubby. /api/health says "degraded" until the job system runs; a catalog that is empty or
   // stale is queued for reading once it does (pages say "being read from Hubby" until it is in).

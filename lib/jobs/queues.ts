@@ -180,6 +180,18 @@ export const queues = {
     policy: "stately",
     schedule: { cron: "23 2 * * *", payload: { trigger: "schedule" } },
   },
+  "webhook-rollup": {
+    label: "Webhooks: hourly rollup for the health panel and inbox totals",
+    payload: z.object({ trigger: z.enum(["schedule", "staff"]) }),
+    // The next run (every minute) rolls up whatever this one left; a failed run needs no retry of its own.
+    retryLimit: 0,
+    retryDelaySeconds: 60,
+    retryBackoff: false,
+    expireInSeconds: 15 * 60,
+    concurrency: 1,
+    policy: "stately",
+    schedule: { cron: "* * * * *", payload: { trigger: "schedule" } },
+  },
 } as const satisfies Record<string, QueueDeclaration>;
 
 export type QueueName = keyof typeof queues;

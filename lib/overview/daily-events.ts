@@ -1,13 +1,13 @@
 import "server-only";
-import { db } from "../db";
-import { Prisma } from "../generated/prisma/client";
+import { dailyCounts } from "../webhooks/rollup";
 import type { OverviewRange } from "./range";
 
 /**
  * Webhook events received per UTC day and event type, the base of the overview's daily charts. A day that is over
  * cannot gain events (receivedAt is the time of receipt), so its counts are read once per process and kept; only
- * today (and any later day of the range) is counted on every call. At 2 000 000 events a 30-day range is a quarter
- * of a million rows to group; kept, it is today's few thousand (docs/decisions/0045, bench/overview.ts).
+ * today (and any later day of the range) is counted on every call. Both come from the webhook inbox's hourly rollup
+ * (lib/webhooks/rollup.ts: its hours summed, plus a live count of the current hour), so even the first read after a
+ * start sums hours instead of grouping a quarter of a million events (docs/decisions/0045 and 0065).
  */
 
 export type DayTypeCount = { day: string; eventType: string; count: number };
@@ -21,12 +21,8 @@ const reading = new Map<string, Promise<void>>();
 const dayOf = (time: number) => new Date(time).toISOString().slice(0, 10);
 
 async function countByDay(start: Date, end: Date): Promise<DayTypeCount[]> {
-  const rows = await db().$queryRaw<{ day: string; eventType: string; count: bigint }[]>`
-    SELECT ${Prisma.raw(`to_char("receivedAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD')`)} AS day, "eventType",
-      COUNT(*) AS count
-    FROM "WebhookEvent" WHERE "receivedAt" >= ${start} AND "receivedAt" < ${end}
-    GROUP BY 1, 2`;
-  return rows.map((row) => ({ day: row.day, eventType: row.eventType, count: Number(row.count) }));
+  const rows = await dailyCounts({ from: start.getTime(), to: end.getTime() });
+  return rows.map((row) => ({ day: row.day, eventType: row.eventType, count: row.events }));
 }
 
 /** Reads the closed days from `first` to `last` (inclusive) into the kept counts, once even when asked twice. */

@@ -6,6 +6,7 @@ import { parseTravelerQuery, travelersHref } from "../travelers/filters";
 import { countTravelers, searchTravelers } from "../travelers/queries";
 import { openIncidents } from "../alerts/incidents";
 import { refusalsSince } from "../audit/refusals";
+import { floorHour, HOUR_MS, hourlyCounts, lagFigures } from "../webhooks/rollup";
 import { eventsPerDayAndType } from "./daily-events";
 import type { OverviewRange } from "./range";
 
@@ -240,19 +241,32 @@ export async function campaignsWithFunnel(): Promise<
 }
 export type CampaignsWithFunnel = Awaited<ReturnType<typeof campaignsWithFunnel>>;
 
+/** Webhooks received from windowStart on: how many, how many failed or quarantined, and their delivery delay. */
+async function webhookFigures(windowStart: number) {
+  const [hourly, lag] = await Promise.all([hourlyCounts({ from: windowStart, to: null }), lagFigures(windowStart)]);
+  return {
+    total: hourly.reduce((sum, row) => sum + row.events, 0),
+    failed: hourly
+      .filter((row) => row.status === "failed" || row.status === "quarantined")
+      .reduce((sum, row) => sum + row.events, 0),
+    lag,
+  };
+}
+
 /** The window the health widget looks back over. */
 export const HEALTH_HOURS = 24;
 
 /**
  * Hubby API health (every HTTP attempt the console made in the last 24 h: failures, slow calls, the last failure)
  * and webhook health over the same window (received, failed or quarantined, refused for auth, delay from event to
- * receipt, the last one received). Every figure is a range on an indexed time column: the overview asks for less
- * than the inbox's health panel, which also counts duplicates. Silence is the open "webhooks silent" alert incident,
+ * receipt, the last one received). The API figures are a range on an indexed time column; the webhook figures come
+ * from the inbox's hourly rollup over the same clock hours as the inbox's health panel (the current one included). Silence is the open "webhooks silent" alert incident,
  * as on the inbox: the threshold an admin set on /alerts/rules, acknowledged or not, says the same on both screens.
  */
 export async function hubbyHealth(options: { now?: Date } = {}) {
   const now = options.now ?? new Date();
   const since = new Date(now.getTime() - HEALTH_HOURS * 3_600_000);
+  const windowStart = floorHour(now.getTime()) - (HEALTH_HOURS - 1) * HOUR_MS;
   const [calls, lastFailure, webhooks, lastEvent, authFailures, [silence]] = await Promise.all([
     db().$queryRaw<{ total: bigint; failed: bigint; p95: number | null }[]>`
       SELECT COUNT(*) AS total, COUNT(*) FILTER (WHERE NOT "ok") AS failed,
@@ -263,24 +277,16 @@ export async function hubbyHealth(options: { now?: Date } = {}) {
       orderBy: { at: "desc" },
       select: { at: true, endpoint: true, status: true, errorKind: true, errorMessage: true },
     }),
-    // Delay only over events whose own time is in the window too: backfilled history would read as hundreds of
-    // hours of lag (as in the inbox's health panel, lib/webhooks/queries.ts); those are counted apart.
-    db().$queryRaw<{ total: bigint; failed: bigint; p50: number | null; p95: number | null; backfilled: bigint }[]>`
-      SELECT COUNT(*) AS total, COUNT(*) FILTER (WHERE "status" IN ('failed', 'quarantined')) AS failed,
-        percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM ("receivedAt" - "eventAt")))
-          FILTER (WHERE "eventAt" >= ${since}) AS p50,
-        percentile_cont(0.95) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM ("receivedAt" - "eventAt")))
-          FILTER (WHERE "eventAt" >= ${since}) AS p95,
-        COUNT(*) FILTER (WHERE "eventAt" < ${since}) AS backfilled
-      FROM "WebhookEvent" WHERE "receivedAt" >= ${since}`,
+    // From the inbox's hourly rollup, over the same clock hours as the inbox's panel; delay only over events whose
+    // own time is in the window too (backfilled history would read as hundreds of hours of lag), those counted apart.
+    webhookFigures(windowStart),
     db().webhookEvent.findFirst({ orderBy: { receivedAt: "desc" }, select: { receivedAt: true } }),
-    refusalsSince("webhook", since),
+    refusalsSince("webhook", new Date(windowStart)),
     openIncidents(["webhook_silence"]),
   ]);
   const total = Number(calls[0]?.total ?? 0);
   const failed = Number(calls[0]?.failed ?? 0);
   const lastReceivedAt = lastEvent?.receivedAt ?? null;
-  const seconds = (value: number | null | undefined) => (value === null || value === undefined ? null : Number(value));
   return {
     hours: HEALTH_HOURS,
     api: {
@@ -298,12 +304,12 @@ export async function hubbyHealth(options: { now?: Date } = {}) {
         : null,
     },
     webhooks: {
-      total: Number(webhooks[0]?.total ?? 0),
-      failed: Number(webhooks[0]?.failed ?? 0),
+      total: webhooks.total,
+      failed: webhooks.failed,
       authFailures,
       lastReceivedAt: lastReceivedAt?.toISOString() ?? null,
-      lagSeconds: { p50: seconds(webhooks[0]?.p50), p95: seconds(webhooks[0]?.p95) },
-      backfilledExcluded: Number(webhooks[0]?.backfilled ?? 0),
+      lagSeconds: { p50: webhooks.lag.p50, p95: webhooks.lag.p95 },
+      backfilledExcluded: webhooks.lag.backfilled,
       silence: silence
         ? {
             incidentId: silence.id,

@@ -7,6 +7,7 @@ import type { Prisma } from "../generated/prisma/client";
 import { handledEvents } from "./envelope";
 import { findStoredEvent } from "./stored";
 import { refusalReasonsSince, refusalsSince } from "../audit/refusals";
+import { countEvents, floorHour, HOUR_MS, hourlyCounts, lagFigures, type TimeSpan } from "./rollup";
 
 export const WEBHOOK_PAGE_SIZE = 50;
 export const webhookStatuses = ["processed", "unhandled", "failed", "quarantined"] as const;
@@ -74,15 +75,51 @@ export async function listWebhookEvents(query: WebhookQuery) {
           eventAt: row.eventAt?.toISOString() ?? null,
         }));
       },
-      total: () => db().webhookEvent.count({ where }),
+      total: () => countMatching(query, where),
     },
+  );
+}
+
+/**
+ * The inbox's total. Filters the hourly rollup can answer (type, status, whole days) are summed from it, with a live
+ * count of the hours it does not hold yet (lib/webhooks/rollup.ts); a traveler, booking or package filter narrows
+ * to that key's own index, so its count stays a count of the rows.
+ */
+function countMatching(query: Omit<WebhookQuery, "page" | "sort">, where: Prisma.WebhookEventWhereInput) {
+  if (query.user || query.booking || query.package) return db().webhookEvent.count({ where });
+  const days = dayRange(query.from, query.to);
+  const span: TimeSpan = { from: days?.gte?.getTime() ?? -Infinity, to: days?.lt?.getTime() ?? null };
+  // The span replaces the day range: the live count covers only the hours the rollup does not hold.
+  const filters = { ...where };
+  delete filters.receivedAt;
+  return countEvents(
+    { eventType: query.type || undefined, status: query.status === "all" ? undefined : query.status, span },
+    (spans) =>
+      db().webhookEvent.count({
+        where: {
+          ...filters,
+          OR: spans.map((part) => ({
+            receivedAt: { gte: new Date(part.from), ...(part.to === null ? {} : { lt: new Date(part.to) }) },
+          })),
+        },
+      }),
   );
 }
 export type WebhookRow = Awaited<ReturnType<typeof listWebhookEvents>>["rows"][number];
 
-/** Event types for the filter: the documented ones plus any other type that has arrived. */
+/**
+ * Event types for the filter: the documented ones plus any other type that has arrived. The distinct types are read
+ * by skipping through the (eventType, receivedAt) index, one probe per type, whatever the number of events.
+ */
 export async function listEventTypes(): Promise<string[]> {
-  const seen = await db().webhookEvent.findMany({ distinct: ["eventType"], select: { eventType: true }, take: 200 });
+  const seen = await db().$queryRaw<{ eventType: string }[]>`
+    WITH RECURSIVE types AS (
+      (SELECT "eventType" FROM "WebhookEvent" ORDER BY "eventType" LIMIT 1)
+      UNION ALL
+      SELECT (SELECT e."eventType" FROM "WebhookEvent" e WHERE e."eventType" > types."eventType"
+        ORDER BY e."eventType" LIMIT 1)
+      FROM types WHERE types."eventType" IS NOT NULL)
+    SELECT "eventType" FROM types WHERE "eventType" IS NOT NULL LIMIT 200`;
   return [...new Set([...handledEvents, ...seen.map((row) => row.eventType)])].sort();
 }
 
@@ -109,29 +146,36 @@ export type WebhookDetail = NonNullable<Awaited<ReturnType<typeof getWebhookEven
 
 export type WebhookHealth = Awaited<ReturnType<typeof webhookHealth>>;
 
-/** Figures for the health panel over the last `hours`, bucketed per hour (UTC) by event type. */
+/**
+ * Figures for the health panel over the last `hours` clock hours (UTC), the current one included: the hours its
+ * chart draws, per hour and event type. Counts, duplicates and delay come from the hourly rollup plus a live count
+ * of what it does not hold yet (lib/webhooks/rollup.ts, docs/decisions/0065-webhook-hourly-rollup.md); the delay
+ * percentiles from its histogram, within a few percent of the exact figure. Duplicates are the later deliveries of
+ * the events received in the window.
+ */
 export async function webhookHealth(options: { hours: number; now?: Date }) {
   const now = options.now ?? new Date();
-  const since = new Date(now.getTime() - options.hours * 3_600_000);
-  const [buckets, byStatus, authFailures, refusalReasons, duplicates, lag, lastEvent] = await Promise.all([
-    db().$queryRaw<{ hour: Date; eventType: string; count: bigint }[]>`
-      SELECT date_trunc('hour', "receivedAt") AS hour, "eventType", COUNT(*) AS count
-      FROM "WebhookEvent" WHERE "receivedAt" >= ${since}
-      GROUP BY 1, 2 ORDER BY 1`,
-    db().webhookEvent.groupBy({ by: ["status"], where: { receivedAt: { gte: since } }, _count: { _all: true } }),
+  const windowStart = floorHour(now.getTime()) - (options.hours - 1) * HOUR_MS;
+  const since = new Date(windowStart);
+  const [hourly, authFailures, refusalReasons, lag, lastEvent] = await Promise.all([
+    hourlyCounts({ from: windowStart, to: null }),
     refusalsSince("webhook", since),
     refusalReasonsSince("webhook", since, 8),
-    db().webhookEvent.aggregate({ where: { lastDuplicateAt: { gte: since } }, _sum: { duplicates: true } }),
-    // Delivery delay only over events whose own time is in the window too: backfilled history (replays,
-    // imports, a sandbox's past) would otherwise read as hundreds of hours of lag. Those are counted apart.
-    db().$queryRaw<{ p50: number | null; p95: number | null; backfilled: bigint }[]>`
-      SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY lag) FILTER (WHERE NOT backfilled) AS p50,
-        percentile_cont(0.95) WITHIN GROUP (ORDER BY lag) FILTER (WHERE NOT backfilled) AS p95,
-        COUNT(*) FILTER (WHERE backfilled) AS backfilled
-      FROM (SELECT EXTRACT(EPOCH FROM ("receivedAt" - "eventAt")) AS lag, "eventAt" < ${since} AS backfilled
-            FROM "WebhookEvent" WHERE "receivedAt" >= ${since} AND "eventAt" IS NOT NULL) AS lags`,
+    lagFigures(windowStart),
     db().webhookEvent.findFirst({ orderBy: { receivedAt: "desc" }, select: { receivedAt: true } }),
   ]);
+  const perHourAndType = new Map<string, { hour: number; eventType: string; count: number }>();
+  const byStatus = new Map<string, number>();
+  let duplicates = 0;
+  for (const row of hourly) {
+    const key = `${row.hour}|${row.eventType}`;
+    const entry = perHourAndType.get(key) ?? { hour: row.hour, eventType: row.eventType, count: 0 };
+    entry.count += row.events;
+    perHourAndType.set(key, entry);
+    byStatus.set(row.status, (byStatus.get(row.status) ?? 0) + row.events);
+    duplicates += row.duplicates;
+  }
+  const buckets = [...perHourAndType.values()];
 
   const types = [...new Set(buckets.map((bucket) => bucket.eventType))].sort();
   const series: Record<string, number | string>[] = [];
@@ -144,14 +188,14 @@ export async function webhookHealth(options: { hours: number; now?: Date }) {
   const byHour = new Map(series.map((point) => [point.hour as string, point]));
   for (const bucket of buckets) {
     const point = byHour.get(new Date(bucket.hour).toISOString());
-    if (point) point[bucket.eventType] = Number(bucket.count);
+    if (point) point[bucket.eventType] = bucket.count;
   }
 
   const counts = Object.fromEntries(webhookStatuses.map((status) => [status, 0])) as Record<
     (typeof webhookStatuses)[number],
     number
   >;
-  for (const row of byStatus) counts[row.status] = row._count._all;
+  for (const [status, count] of byStatus) counts[status as (typeof webhookStatuses)[number]] = count;
   const lastReceivedAt = lastEvent?.receivedAt ?? null;
 
   return {
@@ -166,10 +210,10 @@ export async function webhookHealth(options: { hours: number; now?: Date }) {
     signedButOld: refusalReasons
       .filter((entry) => entry.reason.startsWith("stale_timestamp_signed"))
       .reduce((sum, entry) => sum + entry.count, 0),
-    duplicates: duplicates._sum.duplicates ?? 0,
-    lagSeconds: { p50: lag[0]?.p50 ?? null, p95: lag[0]?.p95 ?? null },
+    duplicates,
+    lagSeconds: { p50: lag.p50, p95: lag.p95 },
     /** Events received in the window whose event time lies before it: left out of the lag. */
-    backfilledExcluded: Number(lag[0]?.backfilled ?? 0),
+    backfilledExcluded: lag.backfilled,
     lastReceivedAt: lastReceivedAt?.toISOString() ?? null,
   };
 }
