@@ -136,7 +136,9 @@ async function storeRow(
   // A prepared statement: the statement text depends only on which tables the event touches (a handful of
   // shapes), so it is parsed and planned once per connection rather than per delivery.
   const values = statement.values.map((value) => (value instanceof Date ? value.toISOString() : value));
-  const inserted = await getDatabase().prepared<{ id: string }>(statement.text, values);
+  const inserted = await retryingLockConflicts("event statement", () =>
+    getDatabase().prepared<{ id: string }>(statement.text, values),
+  );
   if (inserted.length > 0) return { id: inserted[0]!.id, duplicate: false };
   const rows = await getDatabase().prepared<{ id: string }>(COUNT_DUPLICATE, [
     base.dedupeKey,
@@ -255,7 +257,7 @@ const INSERT_WAVE = `v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text
     $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
     AS v(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14)),
   claim AS (INSERT INTO "WebhookDedupe" ("dedupeKey", "eventId", "receivedAt")
-    SELECT v.c3, nextval('"WebhookEvent_id_seq"'), v.c0::timestamptz FROM v
+    SELECT v.c3, nextval('"WebhookEvent_id_seq"'), v.c0::timestamptz FROM v ORDER BY v.c3
     ON CONFLICT ("dedupeKey") DO NOTHING RETURNING "dedupeKey", "eventId"),
   ins AS (INSERT INTO "WebhookEvent" ("id", ${EVENT_COLUMNS})
     SELECT claim."eventId", v.c0::timestamptz, v.c1, v.c2::timestamptz, v.c3, v.c4, v.c5::jsonb, v.c6, v.c7::json,
@@ -298,7 +300,10 @@ async function storeWave(wave: Ready[]): Promise<IntakeResult[]> {
       UNION ALL SELECT "dedupeKey", "id"::text AS id, false AS inserted FROM dup`;
     waveTexts.set(shape, text);
   }
-  const stored = await getDatabase().prepared<{ dedupeKey: string; id: string; inserted: boolean }>(text, values);
+  const waveText = text;
+  const stored = await retryingLockConflicts(`wave statement (${wave.length} events)`, () =>
+    getDatabase().prepared<{ dedupeKey: string; id: string; inserted: boolean }>(waveText, values),
+  );
   const byKey = new Map(stored.map((row) => [row.dedupeKey, row]));
   return Promise.all(
     wave.map(async (ready): Promise<IntakeResult> => {
@@ -312,6 +317,43 @@ async function storeWave(wave: Ready[]): Promise<IntakeResult[]> {
       return { status: 200, body: { received: true, duplicate: true, id: row.id } };
     }),
   );
+}
+
+/**
+ * Deadlock (40P01) and serialization failure (40001): PostgreSQL aborted the statement for how it met a concurrent
+ * one, not for its content. Up to four waves per instance, and several instances, write at once, and a statement's
+ * CTEs and the triggers they fire do not lock tables in a fixed order, so two statements can each wait on a row the
+ * other holds (bench:soak met it). The statement rolled back whole, and the dedupe claim and the order-independent,
+ * idempotent upserts make running it again safe.
+ */
+const LOCK_CONFLICT_CODES = new Set(["40P01", "40001"]);
+const LOCK_CONFLICT_ATTEMPTS = 3;
+
+function isLockConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && LOCK_CONFLICT_CODES.has(code);
+}
+
+/**
+ * Runs a statement, running it again (at most LOCK_CONFLICT_ATTEMPTS in all) after a short jittered pause when
+ * PostgreSQL aborted it as a lock conflict; the pause lets the other statement commit and keeps two retries from
+ * meeting again in step. Any other error, or the last attempt's, goes to the caller's fallback.
+ */
+async function retryingLockConflicts<T>(what: string, run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const result = await run();
+      if (attempt > 1) console.warn(`[webhooks] ${what} stored after ${attempt - 1} retries on a lock conflict`);
+      return result;
+    } catch (error) {
+      if (!isLockConflict(error)) throw error;
+      if (attempt >= LOCK_CONFLICT_ATTEMPTS) {
+        console.warn(`[webhooks] ${what} still in a lock conflict after ${attempt - 1} retries: ${oneLine(error)}`);
+        throw error;
+      }
+      await new Promise((resume) => setTimeout(resume, 20 * attempt + Math.random() * 30 * attempt));
+    }
+  }
 }
 
 const EVENT_COLUMN_COUNT = Array.from({ length: 15 });

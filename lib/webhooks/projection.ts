@@ -431,9 +431,15 @@ function batchUpsertText(upsert: Upsert, offset: number): string {
     const select = upsert.columns.map(([, type], index) => `v.c${index}::${type}`).join(", ");
     const arrays = ["k", ...upsert.columns].map((_, index) => `$${offset + index + 1}::text[]`).join(", ");
     const aliases = ["k", ...upsert.columns.map((_, index) => `c${index}`)].join(", ");
+    // The rows in the order of the conflict target, by the typed values: the semi-join on `ins` may hand them over
+    // in any order, and concurrent statements must lock a table's rows in one order (docs/decisions/0053).
+    const order = conflictColumns(upsert)
+      .map((index) => String(index + 1))
+      .join(", ");
     text =
       `INSERT INTO "${upsert.table}" AS ${upsert.alias} (${names})\nSELECT ${select}\n` +
-      `FROM unnest(${arrays}) AS v(${aliases})\nWHERE v.k IN (SELECT "dedupeKey" FROM ins)\nON CONFLICT ${upsert.mergeRule}`;
+      `FROM unnest(${arrays}) AS v(${aliases})\nWHERE v.k IN (SELECT "dedupeKey" FROM ins)\n` +
+      `ORDER BY ${order}\nON CONFLICT ${upsert.mergeRule}`;
     byOffset.set(offset, text);
   }
   return text;
