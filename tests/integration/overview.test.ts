@@ -16,6 +16,8 @@ import { resolveOverviewRange } from "@/lib/overview/range";
 import { widgetsFor } from "@/lib/overview/widgets";
 import OverviewPage from "@/app/(console)/page";
 import { WidgetCard } from "@/components/overview/widget-card";
+import { AtRiskWidget } from "@/components/overview/widgets";
+import { formatNumber } from "@/lib/format";
 import { signInAs } from "../support/factories";
 import { textOf } from "../support/render";
 
@@ -329,6 +331,9 @@ describe("the overview's aggregations", () => {
       const removed = (await atRisk(NOW)).find((queue) => queue.id === "removed")!;
       expect(removed).toMatchObject({ count: 1_000, countIsMore: true, href: "/travelers?esim=removed" });
       expect(removed.travelers).toHaveLength(5);
+      const shown = textOf(await AtRiskWidget());
+      expect(shown).toContain(`more than ${formatNumber(1_000)}eSIM removed, not reinstalled`);
+      expect(shown).toContain(`See them in the travelers list (more than ${formatNumber(1_000)})`);
       await db().traveler.delete({ where: { externalUserId: crowd[0]! } });
       const exactly = (await atRisk(NOW)).find((queue) => queue.id === "removed")!;
       expect(exactly).toMatchObject({ count: 1_000, countIsMore: false });
