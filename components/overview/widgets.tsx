@@ -39,7 +39,7 @@ export async function TravelersWidget({ range }: { range: OverviewRange }) {
     <>
       <div className="flex flex-wrap gap-6">
         <Figure label="travelers" value={formatNumber(activity.travelers)} testId="overview-travelers" />
-        <Figure label="active packages now" value={formatNumber(activity.activePackages)} />
+        <Figure label="active packages" value={formatNumber(activity.activePackages)} />
         <Figure label="eSIM installs" value={formatNumber(activity.installs)} testId="overview-installs" />
         <Figure label="package activations" value={formatNumber(activity.activations)} />
       </div>
@@ -52,6 +52,8 @@ export async function TravelersWidget({ range }: { range: OverviewRange }) {
         label={`eSIM installs and package activations per day, ${rangeWords(range)}`}
       />
       <p className="text-xs text-muted-foreground">
+        Travelers and active packages as of{" "}
+        <span data-testid="overview-totals-as-of">{utcStamp(activity.totalsAsOf)}</span> (counted every few minutes).
         Installs and activations as Hubby reported them by webhook, per day received.{" "}
         <Link className="underline" href={travelersHref({})}>
           All travelers
@@ -68,7 +70,9 @@ export async function AtRiskWidget() {
       {queues.map((queue) => (
         <div key={queue.id} className="flex flex-col gap-2" data-testid={`at-risk-${queue.id}`}>
           <Link href={queue.href} className="flex items-baseline gap-2 hover:underline">
-            <span className="text-2xl font-semibold tabular-nums">{formatNumber(queue.count)}</span>
+            <span className="text-2xl font-semibold tabular-nums">
+              {queue.countIsMore ? `more than ${formatNumber(queue.count)}` : formatNumber(queue.count)}
+            </span>
             <span className="text-sm">{queue.label}</span>
           </Link>
           {queue.travelers.length > 0 ? (
@@ -94,7 +98,9 @@ export async function AtRiskWidget() {
           )}
           {queue.count > queue.travelers.length && (
             <Link className="text-xs underline" href={queue.href}>
-              See all {formatNumber(queue.count)} in the travelers list
+              {queue.countIsMore
+                ? `See them in the travelers list (more than ${formatNumber(queue.count)})`
+                : `See all ${formatNumber(queue.count)} in the travelers list`}
             </Link>
           )}
         </div>

@@ -3,7 +3,7 @@ import { db } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { campaignFunnel, type FunnelStep } from "../campaigns/funnel";
 import { parseTravelerQuery, travelersHref } from "../travelers/filters";
-import { countTravelers, searchTravelers } from "../travelers/queries";
+import { searchTravelers, TRAVELER_LIST_WINDOW } from "../travelers/queries";
 import { openIncidents } from "../alerts/incidents";
 import { refusalsSince } from "../audit/refusals";
 import { floorHour, HOUR_MS, hourlyCounts, lagFigures } from "../webhooks/rollup";
@@ -41,17 +41,63 @@ export const activityEvents = { installs: "esim.installed", activations: "packag
 export type ActivityKey = keyof typeof activityEvents;
 
 /**
- * Travelers known, packages active now, and eSIM installs and package activations per day of the range, as Hubby
- * reported them (the webhooks received that day, from the daily counts of lib/overview/daily-events.ts).
+ * How long the travelers and active-package totals are shown before a view refreshes them. Counting them exactly
+ * reads every traveler and every package (it grew 2.7× at 10× the data, docs/benchmarks.md "Growth"), so each
+ * process counts them at most once per period, in the background of the view that finds them older, and the widget
+ * says "as of" the time counted. A figure older than NOW_TOTALS_WAIT_MS (the process slept, or a test moved the
+ * clock) is counted again before it is shown.
+ */
+export const NOW_TOTALS_MAX_AGE_MS = 5 * 60_000;
+const NOW_TOTALS_WAIT_MS = 60 * 60_000;
+
+export type NowTotals = { travelers: number; activePackages: number; asOf: Date };
+let keptTotals: NowTotals | null = null;
+let countingTotals: Promise<NowTotals> | null = null;
+
+/** Counts the totals at `now`, once at a time however many views ask together. */
+function countNowTotals(now: Date): Promise<NowTotals> {
+  countingTotals ??= (async () => {
+    const [travelers, activePackages] = await Promise.all([
+      db().traveler.count(),
+      db().travelerPackage.count({
+        where: { activatedAt: { not: null }, expiresAt: { gt: now }, usagePercent: { lt: 100 } },
+      }),
+    ]);
+    keptTotals = { travelers, activePackages, asOf: now };
+    return keptTotals;
+  })().finally(() => {
+    countingTotals = null;
+  });
+  return countingTotals;
+}
+
+/**
+ * Travelers known and packages active: exact as of `asOf`, at most NOW_TOTALS_MAX_AGE_MS before `now` in steady
+ * use (a stale figure is shown once more, with its time, while the recount runs).
+ */
+export async function nowTotals(now: Date = new Date()): Promise<NowTotals> {
+  const kept = keptTotals;
+  const age = kept ? now.getTime() - kept.asOf.getTime() : Number.POSITIVE_INFINITY;
+  if (!kept || age < 0 || age > NOW_TOTALS_WAIT_MS) return countNowTotals(now);
+  if (age > NOW_TOTALS_MAX_AGE_MS) {
+    // The view shows the kept figure with its time; a failed recount leaves it for the next view to retry.
+    countNowTotals(now).catch(() => undefined);
+  }
+  return kept;
+}
+
+/** Tests start from nothing counted. */
+export function forgetNowTotals() {
+  keptTotals = null;
+}
+
+/**
+ * Travelers known and packages active (nowTotals: counted every few minutes, with the time counted), and eSIM
+ * installs and package activations per day of the range, as Hubby reported them (the webhooks received that day,
+ * from the daily counts of lib/overview/daily-events.ts).
  */
 export async function travelerActivity(range: OverviewRange, now: Date = new Date()) {
-  const [travelers, activePackages, perDay] = await Promise.all([
-    db().traveler.count(),
-    db().travelerPackage.count({
-      where: { activatedAt: { not: null }, expiresAt: { gt: now }, usagePercent: { lt: 100 } },
-    }),
-    eventsPerDayAndType(range, now),
-  ]);
+  const [totals, perDay] = await Promise.all([nowTotals(now), eventsPerDayAndType(range, now)]);
   const keyOf = Object.fromEntries(Object.entries(activityEvents).map(([key, type]) => [type, key])) as Record<
     string,
     ActivityKey
@@ -64,8 +110,9 @@ export async function travelerActivity(range: OverviewRange, now: Date = new Dat
       .map((row) => ({ day: row.day, key: keyOf[row.eventType]!, value: row.count })),
   );
   return {
-    travelers,
-    activePackages,
+    travelers: totals.travelers,
+    activePackages: totals.activePackages,
+    totalsAsOf: totals.asOf.toISOString(),
     installs: series.reduce((sum, point) => sum + point.installs, 0),
     activations: series.reduce((sum, point) => sum + point.activations, 0),
     series,
@@ -170,7 +217,11 @@ export async function spendAndValue(range: OverviewRange) {
 }
 export type SpendAndValue = Awaited<ReturnType<typeof spendAndValue>>;
 
-/** The at-risk queues are the travelers list's own filters, so the count here is the list a click opens. */
+/**
+ * The at-risk queues are the travelers list's own filters, so the count here is the list a click opens, counted as
+ * the list counts it (decision 0067): exactly up to TRAVELER_LIST_WINDOW, then "more than" that, so a view reads a
+ * bounded number of index entries however many travelers match.
+ */
 export const atRiskQueues = [
   {
     id: "departing-not-installed",
@@ -182,16 +233,17 @@ export const atRiskQueues = [
 
 export const AT_RISK_SHOWN = 5;
 
-/** Each at-risk queue: how many travelers, the first few (soonest departure first) and the list that shows them. */
+/** Each at-risk queue: how many travelers (up to the list's window), the first few and the list that shows them. */
 export async function atRisk(now: Date = new Date()) {
   return Promise.all(
     atRiskQueues.map(async (queue) => {
       const query = parseTravelerQuery(queue.query);
-      const [count, page] = await Promise.all([countTravelers(query, now), searchTravelers(query, now)]);
+      const page = await searchTravelers(query, now, { countUpTo: TRAVELER_LIST_WINDOW });
       return {
         id: queue.id,
         label: queue.label,
-        count,
+        count: page.total,
+        countIsMore: page.totalIsMore,
         href: travelersHref(query),
         travelers: page.rows.slice(0, AT_RISK_SHOWN).map((row) => ({
           externalUserId: row.externalUserId,

@@ -3,8 +3,10 @@ import { db } from "@/lib/db";
 import {
   atRisk,
   campaignsWithFunnel,
+  forgetNowTotals,
   hubbyHealth,
   MAX_EVENT_TYPES,
+  NOW_TOTALS_MAX_AGE_MS,
   OTHER_EVENT_TYPE,
   spendAndValue,
   travelerActivity,
@@ -14,6 +16,8 @@ import { resolveOverviewRange } from "@/lib/overview/range";
 import { widgetsFor } from "@/lib/overview/widgets";
 import OverviewPage from "@/app/(console)/page";
 import { WidgetCard } from "@/components/overview/widget-card";
+import { AtRiskWidget } from "@/components/overview/widgets";
+import { formatNumber } from "@/lib/format";
 import { signInAs } from "../support/factories";
 import { textOf } from "../support/render";
 
@@ -281,13 +285,61 @@ describe("the overview's aggregations", () => {
   it("lists the at-risk queues as the travelers list's own filters", async () => {
     const queues = await atRisk(NOW);
     const soon = queues.find((queue) => queue.id === "departing-not-installed")!;
-    expect(soon.count).toBe(1);
+    expect(soon).toMatchObject({ count: 1, countIsMore: false });
     expect(soon.travelers.map((row) => row.externalUserId)).toEqual(["ov-soon"]);
     expect(soon.href).toBe("/travelers?esim=not_installed&departing=48&sort=departure");
     const removed = queues.find((queue) => queue.id === "removed")!;
     expect(removed.count).toBe(1);
     expect(removed.travelers.map((row) => row.externalUserId)).toEqual(["ov-removed"]);
     expect(removed.href).toBe("/travelers?esim=removed");
+  });
+
+  it("counts travelers and active packages at most every few minutes per process, and says as of when", async () => {
+    forgetNowTotals();
+    const first = await travelerActivity(range, NOW);
+    expect(first).toMatchObject({ travelers: 5, activePackages: 1, totalsAsOf: NOW.toISOString() });
+    await traveler("ov-late");
+    try {
+      // Within the period: the kept figure, with the time it was counted.
+      const minuteLater = await travelerActivity(range, new Date(NOW.getTime() + 60_000));
+      expect(minuteLater).toMatchObject({ travelers: 5, totalsAsOf: NOW.toISOString() });
+      // Past it: shown once more while the recount runs, then the new figure with its time.
+      const later = new Date(NOW.getTime() + NOW_TOTALS_MAX_AGE_MS + 1_000);
+      expect((await travelerActivity(range, later)).travelers).toBe(5);
+      await expect.poll(async () => (await travelerActivity(range, later)).travelers).toBe(6);
+      expect((await travelerActivity(range, later)).totalsAsOf).toBe(later.toISOString());
+    } finally {
+      await db().traveler.delete({ where: { externalUserId: "ov-late" } });
+    }
+    // Long unseen (an hour and more): counted before it is shown.
+    const afterAnHour = await travelerActivity(range, hours(2));
+    expect(afterAnHour).toMatchObject({ travelers: 5, totalsAsOf: hours(2).toISOString() });
+  });
+
+  it("counts an at-risk queue as the travelers list does: exactly up to 1 000, then more than 1 000", async () => {
+    const crowd = Array.from({ length: 1_000 }, (_, i) => `ov-crowd-${String(i).padStart(4, "0")}`);
+    await db().traveler.createMany({
+      data: crowd.map((externalUserId) => ({
+        externalUserId,
+        firstSeenAt: days(-30),
+        lastSeenAt: days(-1),
+        esimState: "removed",
+        esimStateAt: days(-2),
+      })),
+    });
+    try {
+      const removed = (await atRisk(NOW)).find((queue) => queue.id === "removed")!;
+      expect(removed).toMatchObject({ count: 1_000, countIsMore: true, href: "/travelers?esim=removed" });
+      expect(removed.travelers).toHaveLength(5);
+      const shown = textOf(await AtRiskWidget());
+      expect(shown).toContain(`more than ${formatNumber(1_000)}eSIM removed, not reinstalled`);
+      expect(shown).toContain(`See them in the travelers list (more than ${formatNumber(1_000)})`);
+      await db().traveler.delete({ where: { externalUserId: crowd[0]! } });
+      const exactly = (await atRisk(NOW)).find((queue) => queue.id === "removed")!;
+      expect(exactly).toMatchObject({ count: 1_000, countIsMore: false });
+    } finally {
+      await db().traveler.deleteMany({ where: { externalUserId: { in: crowd } } });
+    }
   });
 
   it("reports Hubby API calls of the last 24 h with the latest failure, and the webhooks' health", async () => {
