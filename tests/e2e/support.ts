@@ -13,6 +13,7 @@ import {
 import { AxeBuilder } from "@axe-core/playwright";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { FORBIDDEN_MESSAGE } from "@/lib/actions";
+import { CHROMIUM_FLAGS } from "../../bench/support";
 import { SANDBOX_CREDENTIALS } from "@/lib/env";
 
 /**
@@ -47,16 +48,7 @@ export const THROTTLED_PREFIX = "Too many failed sign-in attempts";
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--disable-quic",
-      "--no-first-run",
-    ],
+    args: CHROMIUM_FLAGS,
   });
 }
 
