@@ -131,11 +131,7 @@ function whereClause(filter: TravelerFilter, now: Date, extra: Prisma.Sql[] = []
   if (filter.esim === "removed") conditions.push(Prisma.sql`t."esimState" = 'removed'`);
   // Never reported installed: an ICCID was assigned but not installed, or nothing is known yet.
   if (filter.esim === "not_installed") conditions.push(Prisma.sql`t."esimState" IS NULL`);
-  if (filter.departing) {
-    conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "TravelerBooking" b
-      WHERE b."externalUserId" = t."externalUserId" AND ${upcoming(now)}
-        AND b."departsAt" <= ${at(now)} + make_interval(hours => ${filter.departing}::int))`);
-  }
+  if (filter.departing) conditions.push(departingWithin(filter.departing, now));
   if (filter.crossed) {
     conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "UsageSample" u
       WHERE u."externalUserId" = t."externalUserId" AND u."percent" = ${filter.crossed}::int
@@ -192,6 +188,19 @@ const maintainedDepartureColumn: Maintained = {
   until: Prisma.sql`t."nextDepartureUntil"`,
   atQueryTime: nextDeparture,
 };
+
+/**
+ * Travelers whose next departure is within `hours` of `now`: where the stored next departure holds, off its index
+ * (with "not installed", the partial one on "esimState" IS NULL), so the filter reads the matching travelers only;
+ * the few whose value went stale are looked up in their bookings. The same travelers as "has an upcoming booking
+ * departing by then", whose earliest departure that is (decision 0068).
+ */
+function departingWithin(hours: number, now: Date): Prisma.Sql {
+  const by = Prisma.sql`${at(now)} + make_interval(hours => ${hours}::int)`;
+  return Prisma.sql`((${holds(maintainedDepartureColumn, now)} AND t."nextDepartureAt" <= ${by})
+    OR (${stale(maintainedDepartureColumn, now)} AND EXISTS (SELECT 1 FROM "TravelerBooking" b
+      WHERE b."externalUserId" = t."externalUserId" AND ${upcoming(now)} AND b."departsAt" <= ${by})))`;
+}
 
 /** The stored value holds at `now`: `now` lies in its span. */
 const holds = (column: Maintained, now: Date) => Prisma.sql`(${column.from} IS NULL OR ${column.from} <= ${at(now)})

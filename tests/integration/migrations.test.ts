@@ -44,6 +44,9 @@ const catalogQuery = `
  *   partial index, and a full one would grow with every event.
  * - TravelerPackage_active_expiresAt_idx: active packages ("expiresAt" INCLUDE "usagePercent" WHERE activated), the
  *   count the overview and the health panels read; Prisma 6 has no partial index.
+ * - Traveler_currentUsagePercent_*_idx, Traveler_nextDepartureAt_*_idx: the maintained list columns' sorts (NULLS
+ *   LAST, INCLUDE); Traveler_nextDepartureAt_not_installed_idx: "departing within N hours" among travelers never
+ *   reported installed (WHERE "esimState" IS NULL), the overview's at-risk queue. Prisma cannot say either.
  */
 const migrationOnlyIndexes = [
   "Traveler_lastEventAt_externalUserId_idx",
@@ -53,6 +56,7 @@ const migrationOnlyIndexes = [
   "Traveler_currentUsagePercent_asc_idx",
   "Traveler_nextDepartureAt_asc_idx",
   "Traveler_nextDepartureAt_desc_idx",
+  "Traveler_nextDepartureAt_not_installed_idx",
 ];
 const indexQuery = `SELECT indexname, replace(indexdef, ' ON ONLY ', ' ON ') AS indexdef FROM pg_indexes
   WHERE schemaname = 'public' AND tablename <> '_console_migrations' AND tablename ${notPartition} ORDER BY indexname`;

@@ -56,12 +56,52 @@ async function listed(now: Date, sort: "departure" | "-departure") {
   }
 }
 
+/** Travelers with an upcoming booking departing within `hours` of `now`, by the aggregate, as the filter means. */
+async function departingByAggregate(now: Date, hours: number, notInstalled: boolean) {
+  const rows = await db().$queryRawUnsafe<{ externalUserId: string }[]>(
+    `SELECT t."externalUserId" FROM "Traveler" t
+     WHERE ($3::boolean = false OR t."esimState" IS NULL) AND EXISTS (SELECT 1 FROM "TravelerBooking" b
+       WHERE b."externalUserId" = t."externalUserId" AND b."departsAt" > $1::timestamptz - interval '1 day'
+         AND (b."departsAt" > $1::timestamptz OR char_length(b."departureDate") = 10)
+         AND b."departsAt" <= $1::timestamptz + make_interval(hours => $2::int))
+     ORDER BY t."externalUserId"`,
+    now.toISOString(),
+    hours,
+    notInstalled,
+  );
+  return rows.map((row) => row.externalUserId);
+}
+
+/** The list filtered by "departing within `hours`" (and "not installed"), every page, by external_user_id. */
+async function listedDeparting(now: Date, hours: number, notInstalled: boolean) {
+  const ids: string[] = [];
+  for (let page = 1; ; page++) {
+    const query = {
+      sort: "externalUserId",
+      page,
+      departing: String(hours),
+      ...(notInstalled && { esim: "not_installed" }),
+    };
+    const result = await searchTravelers(travelerQuerySchema.parse(query), now);
+    ids.push(...result.rows.map((row) => row.externalUserId));
+    if (ids.length >= result.total || result.rows.length === 0) return ids;
+  }
+}
+
 async function expectListMatchesAggregate(now: Date) {
   for (const descending of [false, true]) {
     const expected = (await aggregateOrder(now, descending)).map((row) => row.externalUserId);
     expect(await listed(now, descending ? "-departure" : "departure"), `${descending} at ${now.toISOString()}`).toEqual(
       expected,
     );
+  }
+  // The "departing within N hours" filter reads the stored value where it holds (decision 0068): the same travelers.
+  for (const hours of [12, 48]) {
+    for (const notInstalled of [false, true]) {
+      const expected = await departingByAggregate(now, hours, notInstalled);
+      expect(expected.length, "the data has travelers departing").toBeGreaterThan(0);
+      expect(await listedDeparting(now, hours, notInstalled), `${hours} h ${notInstalled}`).toEqual(expected);
+    }
   }
 }
 
@@ -73,6 +113,10 @@ describe("maintained next departure", () => {
     await db().$executeRawUnsafe(
       `INSERT INTO "Traveler" ("externalUserId", "firstSeenAt", "lastSeenAt")
        SELECT 'd_' || lpad(i::text, 3, '0'), now(), now() FROM generate_series(1, 130) i`,
+    );
+    // A quarter installed, so "departing, not installed" has travelers on both sides of its partial index.
+    await db().$executeRawUnsafe(
+      `UPDATE "Traveler" SET "esimState" = 'installed' WHERE right("externalUserId", 1) IN ('0', '4', '8')`,
     );
     await db().$executeRawUnsafe(
       `INSERT INTO "TravelerBooking" ("bookingId", "externalUserId", "departureDate", "departsAt", "firstSeenAt",
