@@ -1,7 +1,8 @@
 import "server-only";
-import { getDatabase, type SqlRunner } from "../db";
-import { dropWebhookMonth as dropWebhookPartition } from "../webhooks/partitions";
-import { addMonths, monthLabel } from "./periods";
+import { getDatabase } from "../db";
+import { dropWebhookMonth as dropWebhookPartition, listWebhookPartitions, partitionName } from "../webhooks/partitions";
+import { monthlyCounts } from "../webhooks/rollup";
+import { addMonths } from "./periods";
 
 /**
  * The months of stored webhook events, and dropping one. Kept small and apart: when WebhookEvent is partitioned by
@@ -15,54 +16,15 @@ const DELETE_BATCH = 5_000;
 
 export type StoredMonth = { monthStart: Date; rows: number };
 
-const partitionName = (monthStart: Date) => `WebhookEvent_p${monthLabel(monthStart).replace("-", "_")}`;
-const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
-/** The partitions of WebhookEvent (none when it is a plain table). */
-async function partitions(sql: SqlRunner): Promise<string[]> {
-  const rows = await sql.query<{ name: string }>(
-    `SELECT child.relname AS name
-       FROM pg_inherits i
-       JOIN pg_class parent ON parent.oid = i.inhparent
-       JOIN pg_namespace ns ON ns.oid = parent.relnamespace
-       JOIN pg_class child ON child.oid = i.inhrelid
-      WHERE parent.relname = 'WebhookEvent' AND ns.nspname = current_schema()
-      ORDER BY child.relname`,
-  );
-  return rows.map((row) => row.name);
-}
-
-const monthGroups = (table: string) =>
-  `SELECT to_char(date_trunc('month', "receivedAt" AT TIME ZONE 'UTC'), 'YYYY-MM') AS month, count(*)::int AS rows
-     FROM ${quoted(table)} GROUP BY 1`;
-
-/** Every month that holds events, oldest first, with its row count. */
+/**
+ * Every month that holds events, oldest first, with its row count: from the webhook hourly rollup plus a live count
+ * of what it has not reached (decision 0065), so neither the screen nor the daily job counts a year of rows.
+ */
 export async function listWebhookMonths(): Promise<StoredMonth[]> {
-  const { sql } = getDatabase();
-  const children = await partitions(sql);
-  const counts = new Map<string, number>();
-  if (children.length === 0) {
-    for (const row of await sql.query<{ month: string; rows: number }>(monthGroups("WebhookEvent"))) {
-      counts.set(row.month, row.rows);
-    }
-  } else {
-    for (const child of children) {
-      const month = /^WebhookEvent_p(\d{4})_(\d{2})$/.exec(child);
-      if (month) {
-        const [row] = await sql.query<{ rows: number }>(`SELECT count(*)::int AS rows FROM ${quoted(child)}`);
-        if (row && row.rows > 0)
-          counts.set(`${month[1]}-${month[2]}`, (counts.get(`${month[1]}-${month[2]}`) ?? 0) + row.rows);
-      } else {
-        // The default partition (or any other) holds events of months without their own partition.
-        for (const row of await sql.query<{ month: string; rows: number }>(monthGroups(child))) {
-          counts.set(row.month, (counts.get(row.month) ?? 0) + row.rows);
-        }
-      }
-    }
-  }
-  return [...counts.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([month, rows]) => ({ monthStart: new Date(`${month}-01T00:00:00.000Z`), rows }));
+  return (await monthlyCounts({ from: 0, to: null })).map(({ month, events }) => ({
+    monthStart: new Date(`${month}-01T00:00:00.000Z`),
+    rows: events,
+  }));
 }
 
 /** The events stored for one month now. */
@@ -81,7 +43,7 @@ export async function countWebhookMonth(monthStart: Date): Promise<number> {
 export async function dropWebhookMonth(monthStart: Date): Promise<{ rows: number; method: "partition" | "delete" }> {
   const database = getDatabase();
   const name = partitionName(monthStart);
-  if ((await partitions(database.sql)).includes(name)) {
+  if ((await listWebhookPartitions(database.sql)).some((partition) => partition.name === name)) {
     // lib/webhooks/partitions.ts owns the partitions: it removes the month's messages and dedupe rows too (both
     // reference the events; docs/decisions/0063), then detaches and drops it.
     const dropped = await dropWebhookPartition(monthStart);

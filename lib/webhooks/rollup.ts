@@ -338,6 +338,27 @@ export async function dailyCounts(span: TimeSpan): Promise<DailyCount[]> {
   return [...perDay.values()];
 }
 
+export type MonthlyCount = { month: string; events: number };
+
+/**
+ * Events stored per received UTC month (YYYY-MM), oldest first, over a span: the rollup's hours summed plus the rest
+ * counted live, so retention's screen lists a year of months without counting their rows. Exact. Hours before the
+ * oldest stored event (months retention dropped) are not counted: the span starts there (planSpan).
+ */
+export async function monthlyCounts(span: TimeSpan): Promise<MonthlyCount[]> {
+  const rows = await groupedCounts(span, {
+    rolled: `to_char("hour" AT TIME ZONE 'UTC', 'YYYY-MM') AS month`,
+    live: `to_char("receivedAt" AT TIME ZONE 'UTC', 'YYYY-MM') AS month`,
+    keys: 1,
+  });
+  const perMonth = new Map<string, number>();
+  for (const row of rows) perMonth.set(String(row.month), (perMonth.get(String(row.month)) ?? 0) + Number(row.events));
+  return [...perMonth.entries()]
+    .filter(([, events]) => events > 0)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([month, events]) => ({ month, events }));
+}
+
 /** The rollup's and the live part's counts over a span, grouped by the first `keys` selected columns. */
 async function groupedCounts(
   span: TimeSpan,

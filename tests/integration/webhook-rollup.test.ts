@@ -4,7 +4,7 @@ import { hubbyHealth, webhookEventsPerDay } from "@/lib/overview/queries";
 import { forgetClosedDays } from "@/lib/overview/daily-events";
 import { resolveOverviewRange } from "@/lib/overview/range";
 import { listWebhookEvents, webhookHealth, webhookQuerySchema } from "@/lib/webhooks/queries";
-import { floorHour, HOUR_MS, percentilesOf, rollUpWebhookHours } from "@/lib/webhooks/rollup";
+import { floorHour, HOUR_MS, monthlyCounts, percentilesOf, rollUpWebhookHours } from "@/lib/webhooks/rollup";
 
 // The hourly rollup (lib/webhooks/rollup.ts, decision 0065) against a direct scan of WebhookEvent: the health panel,
 // the overview's webhook figures and the inbox's totals must read the same before the job runs, after it, after a
@@ -151,6 +151,12 @@ async function expectTotalsMatchScan() {
     );
     expect({ query: raw, total: (await listWebhookEvents(query)).total }).toEqual({ query: raw, total: row!.n });
   }
+  // Retention's months (lib/retention/months.ts) read the same rollup.
+  const months = await sql().query<{ month: string; events: number }>(
+    `SELECT to_char("receivedAt" AT TIME ZONE 'UTC', 'YYYY-MM') AS month, count(*)::int AS events
+     FROM "WebhookEvent" GROUP BY 1 ORDER BY 1`,
+  );
+  expect(await monthlyCounts({ from: 0, to: null })).toEqual(months);
 }
 
 async function staleMarks() {
