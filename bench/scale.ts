@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -10,9 +10,10 @@ import { openBenchDatabase, root } from "./support";
 /**
  * `npm run bench:scale`: how the console's reads grow with the data (issue 24 part 4). Seeds PostgreSQL at two sizes
  * --factor apart (default 10 000 travelers / 200 000 webhook events and 100 000 / 2 000 000, with `db:seed:large`'s
- * SQL) in databases named test_bench_scale_<pid>_<travelers>, one child process per size, rolls the webhook hourly
- * rollup up to date as its job would (timed), then measures, one call at a time in-process (no HTTP, no Next.js
- * render), p50 and p95 of:
+ * SQL) in databases named test_bench_scale_<pid>_<travelers>, one child process per size (both seed at once), rolls
+ * the webhook hourly rollup up to date as its job would (timed), then measures, one call at a time in-process (no
+ * HTTP, no Next.js render), the two sizes in turns (each metric in three slices, alternating which size goes first,
+ * the other waiting), p50 and p95 of:
  *  - search by id prefix: the command palette (lib/search/search.ts) and the travelers list's prefix search
  *    (lib/travelers/queries.ts searchTravelers), 8 characters of a real external_user_id;
  *  - the traveler page: its per-traveler data functions (storedTraveler, travelerTimeline, travelerGaps,
@@ -89,6 +90,31 @@ function urlFor(name: string) {
 
 // ── One size, in a child process (lib/ opens one database per process) ─────────────────────────────────────
 
+/**
+ * The two sizes are measured in turns (decision 0068's runs showed why): each metric in ROUNDS slices, the parent
+ * letting one child measure a slice while the other waits, alternating which size goes first. Whatever the machine
+ * does meanwhile (a checkpoint, another process) then falls on both sizes alike instead of on one of them.
+ */
+const ROUNDS = 3;
+const turns = new Map<string, () => void>();
+process.on("message", (message: { go?: string }) => {
+  if (message.go) {
+    turns.get(message.go)?.();
+    turns.delete(message.go);
+  }
+});
+
+/** Runs `body` when the parent says it is this size's turn for step `id` (at once when run alone). */
+async function myTurn(id: string, body: () => Promise<void>): Promise<void> {
+  if (!process.send) return body();
+  await new Promise<void>((resolve) => {
+    turns.set(id, resolve);
+    process.send!({ ready: id });
+  });
+  await body();
+  process.send({ done: id });
+}
+
 async function measureSize(travelers: number, name: string): Promise<SizeResult> {
   const databaseUrl = urlFor(name);
   process.env.HUBBY_WEBHOOK_API_KEY = KEY;
@@ -124,6 +150,10 @@ async function measureSize(travelers: number, name: string): Promise<SizeResult>
 
   // The job runs every minute in production: the measurements start from a rollup as fresh as that.
   await rollUpWebhookHours();
+  // The seed leaves gigabytes of dirty buffers that a spread checkpoint would write out during the measurements
+  // (one run's large size read 2–5× slower at p95 than the next's): write them now, as a database that has been
+  // running for a while would have.
+  await database.sql.exec("CHECKPOINT");
   const sampled = await database.sql.query<{ externalUserId: string }>(
     `SELECT "externalUserId" FROM "Traveler" ORDER BY hashtext("externalUserId") LIMIT 200`,
   );
@@ -136,15 +166,19 @@ async function measureSize(travelers: number, name: string): Promise<SizeResult>
   const metrics: Metric[] = [];
   async function measure(key: string, label: string, fn: (i: number) => Promise<unknown>, before = false) {
     // Main's scans take seconds at the large size: fewer calls, enough for their order of magnitude.
-    const minimum = before ? 3 : MIN_SAMPLES;
-    for (let i = 0; i < (before ? 0 : 3); i++) await fn(i);
+    const minimum = Math.ceil((before ? 3 : MIN_SAMPLES) / ROUNDS);
     const samples: number[] = [];
-    const begun = performance.now();
-    for (let i = 0; i < MAX_SAMPLES; i++) {
-      if (samples.length >= minimum && performance.now() - begun > BUDGET_MS) break;
-      const t = performance.now();
-      await fn(i);
-      samples.push(performance.now() - t);
+    for (let round = 0; round < ROUNDS; round++) {
+      await myTurn(`${key}|${before}|${label}|${round}`, async () => {
+        if (round === 0 && !before) for (let i = 0; i < 3; i++) await fn(i);
+        const begun = performance.now();
+        for (let taken = 0; taken < MAX_SAMPLES / ROUNDS; taken++) {
+          if (taken >= minimum && performance.now() - begun > BUDGET_MS / ROUNDS) break;
+          const t = performance.now();
+          await fn(samples.length);
+          samples.push(performance.now() - t);
+        }
+      });
     }
     samples.sort((a, b) => a - b);
     const metric = {
@@ -266,22 +300,29 @@ async function measureSize(travelers: number, name: string): Promise<SizeResult>
   let next = 0;
   let accepted = 0;
   let errors = 0;
-  started = performance.now();
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      while (next < bodies.length) {
-        const body = bodies[next++]!;
-        const result = await ingestWebhook(
-          new Headers(deliveryHeaders(body, settings)),
-          Buffer.from(body),
-          "127.0.0.1",
-        );
-        if (result.status === 200) accepted += 1;
-        else errors += 1;
-      }
-    }),
-  );
-  const eventsPerSecond = bodies.length / ((performance.now() - started) / 1000);
+  let intakeMs = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    const end = Math.round((bodies.length * (round + 1)) / ROUNDS);
+    await myTurn(`intake|${round}`, async () => {
+      started = performance.now();
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          while (next < end) {
+            const body = bodies[next++]!;
+            const result = await ingestWebhook(
+              new Headers(deliveryHeaders(body, settings)),
+              Buffer.from(body),
+              "127.0.0.1",
+            );
+            if (result.status === 200) accepted += 1;
+            else errors += 1;
+          }
+        }),
+      );
+      intakeMs += performance.now() - started;
+    });
+  }
+  const eventsPerSecond = bodies.length / (intakeMs / 1000);
   log(`intake: ${eventsPerSecond.toFixed(0)} events/s (${accepted} accepted, ${errors} errors)`);
 
   const [counts] = await database.sql.query<{ events: number; lastDay: number }>(
@@ -302,35 +343,93 @@ async function measureSize(travelers: number, name: string): Promise<SizeResult>
 
 // ── The parent: two sizes, then the ratios ─────────────────────────────────────────────────────────────────
 
-function runChild(travelers: number, name: string): Promise<SizeResult> {
+type Child = { travelers: number; process: ChildProcess; ready: string[]; result: Promise<SizeResult> };
+
+function startChild(travelers: number, name: string): Child {
   const output = path.join(os.tmpdir(), `bench-scale-${process.pid}-${travelers}.json`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        "--conditions=react-server",
-        "--import",
-        "tsx",
-        "bench/scale.ts",
-        "--child",
-        String(travelers),
-        "--name",
-        name,
-        "--output",
-        output,
-        "--budget",
-        String(BUDGET_MS / 1000),
-        "--intake",
-        String(INTAKE_EVENTS),
-      ],
-      { cwd: root, stdio: "inherit", env: { ...process.env, NEXTAUTH_SECRET: crypto.randomBytes(32).toString("hex") } },
-    );
+  const child = spawn(
+    process.execPath,
+    [
+      "--conditions=react-server",
+      "--import",
+      "tsx",
+      "bench/scale.ts",
+      "--child",
+      String(travelers),
+      "--name",
+      name,
+      "--output",
+      output,
+      "--budget",
+      String(BUDGET_MS / 1000),
+      "--intake",
+      String(INTAKE_EVENTS),
+    ],
+    {
+      cwd: root,
+      stdio: ["inherit", "inherit", "inherit", "ipc"],
+      env: { ...process.env, NEXTAUTH_SECRET: crypto.randomBytes(32).toString("hex") },
+    },
+  );
+  const result = new Promise<SizeResult>((resolve, reject) => {
     child.once("exit", (code) => {
       if (code !== 0) return reject(new Error(`the ${travelers}-traveler run exited with ${code}`));
       resolve(JSON.parse(fs.readFileSync(output, "utf8")) as SizeResult);
       fs.rmSync(output, { force: true });
     });
   });
+  return { travelers, process: child, ready: [], result };
+}
+
+/**
+ * Both sizes seed at once, then measure in turns: for each step both children announce, one measures while the
+ * other waits, then the other; which goes first alternates from step to step.
+ */
+async function runInTurns(children: Child[]): Promise<SizeResult[]> {
+  const waiters = new Map<Child, (message: { ready?: string; done?: string }) => void>();
+  for (const child of children) {
+    child.process.on("message", (message: { ready?: string; done?: string }) => {
+      if (message.ready) child.ready.push(message.ready);
+      waiters.get(child)?.(message);
+    });
+  }
+  /** Resolves once `test` holds for the child's messages, or when the child exits (its result says how). */
+  const until = (child: Child, test: () => boolean) =>
+    new Promise<void>((resolve) => {
+      if (test() || child.process.exitCode !== null) return resolve();
+      const exited = () => {
+        waiters.delete(child);
+        resolve();
+      };
+      child.process.once("exit", exited);
+      waiters.set(child, () => {
+        if (!test()) return;
+        waiters.delete(child);
+        child.process.off("exit", exited);
+        resolve();
+      });
+    });
+  for (let step = 0; ; step++) {
+    await Promise.all(children.map((child) => until(child, () => child.ready.length > 0)));
+    if (children.some((child) => child.ready.length === 0)) break;
+    const id = children[0]!.ready[0]!;
+    if (children.some((child) => child.ready[0] !== id)) throw new Error(`the sizes went out of step at ${id}`);
+    for (const child of step % 2 === 0 ? children : [...children].reverse()) {
+      child.ready.shift();
+      let finishedStep = false;
+      const listener = (message: { done?: string }) => {
+        if (message.done === id) finishedStep = true;
+      };
+      child.process.prependListener("message", listener);
+      const stepDone = until(child, () => finishedStep);
+      child.process.send({ go: id });
+      await stepDone;
+      child.process.off("message", listener);
+    }
+  }
+  // A child that stopped early (an error) ends the turns; the other one is stopped with it.
+  for (const child of children) if (child.process.exitCode === null && child.ready.length > 0) child.process.kill();
+  return Promise.all(children.map((child) => child.result));
 }
 
 function printReport(small: SizeResult, large: SizeResult) {
@@ -394,6 +493,7 @@ async function main() {
   if (args.child) {
     const result = await measureSize(Number(args.child), args.name!);
     fs.writeFileSync(args.output!, JSON.stringify(result));
+    process.disconnect?.();
     return;
   }
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
@@ -405,13 +505,8 @@ async function main() {
   const names = sizes.map((travelers) => `test_bench_scale_${process.pid}_${travelers}`);
   const began = performance.now();
   try {
-    const results: SizeResult[] = [];
-    for (const [index, travelers] of sizes.entries()) {
-      await admin.query(`CREATE DATABASE "${names[index]}"`);
-      results.push(await runChild(travelers, names[index]!));
-      // The small database is not needed any more: its disk is free for the large one.
-      if (!args.keep) await admin.query(`DROP DATABASE IF EXISTS "${names[index]}" WITH (FORCE)`);
-    }
+    for (const name of names) await admin.query(`CREATE DATABASE "${name}"`);
+    const results = await runInTurns(sizes.map((travelers, index) => startChild(travelers, names[index]!)));
     const failed = printReport(results[0]!, results[1]!);
     console.log(`whole run: ${((performance.now() - began) / 60_000).toFixed(1)} min`);
     if (failed) process.exitCode = 1;
