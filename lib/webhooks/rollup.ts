@@ -338,6 +338,38 @@ export async function dailyCounts(span: TimeSpan): Promise<DailyCount[]> {
   return [...perDay.values()];
 }
 
+/** A skip scan of `table`'s "eventType" index: each distinct type in one index probe, however many rows. */
+const distinctTypes = (table: string, limit: number) => `
+  WITH RECURSIVE types AS (
+    (SELECT "eventType" FROM "${table}" ORDER BY "eventType" LIMIT 1)
+    UNION ALL
+    SELECT (SELECT e."eventType" FROM "${table}" e WHERE e."eventType" > types."eventType"
+      ORDER BY e."eventType" LIMIT 1)
+    FROM types WHERE types."eventType" IS NOT NULL)
+  SELECT "eventType" FROM types WHERE "eventType" IS NOT NULL LIMIT ${limit}`;
+
+/**
+ * The event types stored, for the inbox's filter (at most `limit`): the rollup's (a skip scan of WebhookHourly's
+ * "eventType" index, whose size follows hours × types, not events) and those of the events it has not reached yet
+ * (the last minutes). Before the rollup first runs, a skip scan of WebhookEvent's ("eventType", "receivedAt") index.
+ * An event written into an hour already rolled up (an import) shows its type after the job's next run.
+ */
+export async function storedEventTypes(limit: number): Promise<string[]> {
+  const sql = getDatabase().sql;
+  const [state] = await sql.query<{ rolledThrough: Date | null }>(
+    `SELECT "rolledThrough" FROM "WebhookRollupState" WHERE "id" = 1`,
+  );
+  const rows = state?.rolledThrough
+    ? await sql.query<{ eventType: string }>(
+        `SELECT "eventType" FROM (${distinctTypes("WebhookHourly", limit)}) rolled
+         UNION
+         SELECT DISTINCT "eventType" FROM "WebhookEvent" WHERE "receivedAt" >= $1::timestamptz`,
+        [new Date(state.rolledThrough).toISOString()],
+      )
+    : await sql.query<{ eventType: string }>(distinctTypes("WebhookEvent", limit));
+  return rows.map((row) => row.eventType).slice(0, limit);
+}
+
 export type MonthlyCount = { month: string; events: number };
 
 /**

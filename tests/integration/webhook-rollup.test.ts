@@ -4,7 +4,14 @@ import { hubbyHealth, webhookEventsPerDay } from "@/lib/overview/queries";
 import { forgetClosedDays } from "@/lib/overview/daily-events";
 import { resolveOverviewRange } from "@/lib/overview/range";
 import { listWebhookEvents, webhookHealth, webhookQuerySchema } from "@/lib/webhooks/queries";
-import { floorHour, HOUR_MS, monthlyCounts, percentilesOf, rollUpWebhookHours } from "@/lib/webhooks/rollup";
+import {
+  floorHour,
+  HOUR_MS,
+  monthlyCounts,
+  percentilesOf,
+  rollUpWebhookHours,
+  storedEventTypes,
+} from "@/lib/webhooks/rollup";
 
 // The hourly rollup (lib/webhooks/rollup.ts, decision 0065) against a direct scan of WebhookEvent: the health panel,
 // the overview's webhook figures and the inbox's totals must read the same before the job runs, after it, after a
@@ -157,6 +164,11 @@ async function expectTotalsMatchScan() {
      FROM "WebhookEvent" GROUP BY 1 ORDER BY 1`,
   );
   expect(await monthlyCounts({ from: 0, to: null })).toEqual(months);
+  // So does the inbox's event-type filter (storedEventTypes).
+  const types = await sql().query<{ eventType: string }>(
+    `SELECT DISTINCT "eventType" FROM "WebhookEvent" ORDER BY "eventType"`,
+  );
+  expect((await storedEventTypes(200)).sort()).toEqual(types.map((row) => row.eventType));
 }
 
 async function staleMarks() {
