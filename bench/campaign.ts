@@ -292,11 +292,12 @@ async function runInConsole(options: {
   };
   const start = (): ChildProcess => {
     const log = fs.openSync(logFile, "a");
-    return spawn(
-      path.join(root, "node_modules", ".bin", "tsx"),
-      ["--conditions=react-server", "scripts/run-server.ts", "start", "-p", String(port)],
-      { cwd: root, detached: true, stdio: ["ignore", log, log], env },
-    );
+    return spawn(process.execPath, ["--import", "tsx", "scripts/run-server.ts", "start", "-p", String(port)], {
+      cwd: root,
+      detached: true,
+      stdio: ["ignore", log, log],
+      env,
+    });
   };
   const exited = (child: ChildProcess) =>
     child.exitCode !== null || child.signalCode !== null

@@ -96,7 +96,8 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 /** What a process of the group is, from its command line. */
 function role(command: string): string {
   if (/^(\/bin\/)?sh\b/.test(command)) return "sh -c (npm's script shell)";
-  if (/^hubby-console|scripts\/server\.ts/.test(command)) return "console: Next.js, webhooks, database (server.ts)";
+  if (/^hubby-console|scripts\/server\.ts/.test(command))
+    return "console: Next.js, webhooks, database, built-in sandbox (run-server.ts → server.ts)";
   if (/esbuild.*--service/.test(command)) return "esbuild service (tsx's compiler)";
   if (/scripts\/run-server\.ts/.test(command))
     return /tsx\/dist\/cli|\.bin\/tsx/.test(command)

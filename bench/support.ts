@@ -94,7 +94,16 @@ export function groupRss(pgid: number): number {
 export function spawnConsole(port: number, env: Record<string, string>, stderr: "inherit" | "ignore"): ChildProcess {
   return spawn(
     process.execPath,
-    ["--conditions=react-server", "--import", "tsx", "scripts/run-server.ts", "start", "-p", String(port)],
+    [
+      "--max-semi-space-size=8",
+      "--optimize-for-size",
+      "--import",
+      "tsx",
+      "scripts/run-server.ts",
+      "start",
+      "-p",
+      String(port),
+    ],
     {
       cwd: root,
       detached: true,

@@ -159,11 +159,12 @@ async function benchHttp(databaseUrl: string, travelers: string[]): Promise<Resu
   for (const name of ["HUBBY_API_BASE_URL", "HUBBY_API_KEY", "HUBBY_API_SECRET", "ADMIN_EMAIL", "ADMIN_PASSWORD"]) {
     delete env[name];
   }
-  const child = spawn(
-    path.join(root, "node_modules", ".bin", "tsx"),
-    ["--conditions=react-server", "scripts/run-server.ts", "start", "-p", String(port)],
-    { cwd: root, detached: true, stdio: ["ignore", "ignore", "inherit"], env },
-  );
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/run-server.ts", "start", "-p", String(port)], {
+    cwd: root,
+    detached: true,
+    stdio: ["ignore", "ignore", "inherit"],
+    env,
+  });
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitForHealth(base, child);

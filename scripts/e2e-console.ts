@@ -107,9 +107,9 @@ export async function startConsole(options: {
 
   const log = fs.openSync(logFile, "a");
   const child = spawn(
-    path.join(root, "node_modules", ".bin", "tsx"),
-    ["--conditions=react-server", "scripts/run-server.ts", "start", "-p", String(port)],
-    // Its own process group, so the whole tree (tsx → run-server → next) can be signalled at once.
+    process.execPath,
+    ["--import", "tsx", "scripts/run-server.ts", "start", "-p", String(port)],
+    // Its own process group, so the whole tree (the console and tsx's compiler service) can be signalled at once.
     { cwd: root, env, stdio: ["ignore", log, log], detached: true },
   );
   fs.closeSync(log);

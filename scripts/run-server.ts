@@ -1,16 +1,22 @@
-import { spawn } from "node:child_process";
-import path from "node:path";
+import "./satisfy-server-only";
 import { usesBuiltInSandbox, type Env } from "../lib/env";
 import { ensureDevAuthSecret, fail, loadProjectEnv, validateEnvOrExit } from "./lib";
 
 // `npm run dev` / `npm start`: validate the environment, start the built-in sandbox if no Hubby is configured, then
-// start the console's server (scripts/server.ts: migrations, staff bootstrap, the webhook receiver and Next.js) and
-// supervise it. This process never opens the database: a PGlite or Prisma client loaded here would stay resident
-// beside the console's own for as long as it runs (docs/decisions/0059-memory-footprint.md).
+// run the console's server (scripts/server.ts: migrations, staff bootstrap, the webhook receiver and Next.js) in this
+// same process. One process, not a supervising parent and a child: each Node process of the group is resident on
+// its own (docs/decisions/0069-one-process-start.md). Next.js must not run under the `react-server` condition, so
+// neither does this script; `server-only` is satisfied by scripts/satisfy-server-only.ts, imported first.
 const mode = process.argv[2] === "start" ? "start" : "dev";
 const serverArgs = process.argv.slice(3);
 
 async function main() {
+  if (underReactServerCondition()) {
+    return fail(
+      "scripts/run-server.ts runs without --conditions=react-server (Next.js renders with plain React): " +
+        "start it with `npm start`, `npm run dev` or `node --import tsx scripts/run-server.ts start|dev`.",
+    );
+  }
   if (mode === "start") (process.env as Record<string, string>).NODE_ENV = "production";
   if (mode === "dev") ensureDevAuthSecret();
   // `-p` wins over PORT, so the sandbox delivers webhooks to the port the console really listens on.
@@ -18,29 +24,23 @@ async function main() {
   if (port !== undefined) (process.env as Record<string, string>).PORT = String(port);
   loadProjectEnv(mode === "dev");
   const env = validateEnvOrExit();
+  // This network reaches no telemetry host; do not try.
+  (process.env as Record<string, string>).NEXT_TELEMETRY_DISABLED = "1";
   const sandbox = usesBuiltInSandbox(env) ? await startBuiltInSandbox(env) : undefined;
-
-  // A fresh node without the react-server condition this script runs under: Next.js renders with plain React.
-  // A production start caps V8's young generation at 2 × 8 MB instead of 2 × 16 MB: resident from the first busy
-  // minute, traded for more frequent, shorter scavenges (decision 0059).
-  const v8Flags = mode === "start" ? ["--max-semi-space-size=8"] : [];
-  const child = spawn(
-    process.execPath,
-    [...v8Flags, "--import", "tsx", path.join(__dirname, "server.ts"), mode, ...serverArgs],
-    {
-      stdio: "inherit",
-      // This network reaches no telemetry host; do not try.
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
-    },
-  );
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.on(signal, () => child.kill(signal));
-  }
-  child.on("exit", async (code, signal) => {
-    await sandbox?.close();
-    process.exit(code ?? (signal ? 1 : 0));
-  });
   if (sandbox) void resumeDeliveriesWhenConsoleAnswers(sandbox, env.PORT);
+  // The server reads `dev|start [-p PORT] [-H HOST]` from process.argv, as this script was given it, and stops the
+  // process itself (SIGINT, SIGTERM, a failed start); the sandbox stops with it.
+  await import("./server");
+}
+
+/** True when this process resolves packages under the `react-server` condition (an old command line). */
+function underReactServerCondition(): boolean {
+  const options = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
+  return options.some((option, index) =>
+    /^(--conditions|-C)=react-server$/.test(option)
+      ? true
+      : (option === "--conditions" || option === "-C") && options[index + 1] === "react-server",
+  );
 }
 
 /** The port given as `-p`/`--port`; scripts/server.ts validates it. */

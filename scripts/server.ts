@@ -20,9 +20,10 @@ import { handleWebhookRequest, isWebhookRequest, WEBHOOK_PATH } from "../lib/web
 import { prepareDatabase, printBootstrapReport } from "./prepare-database";
 
 /**
- * The console's HTTP server, started by scripts/run-server.ts (`npm run dev` / `npm start`) once the environment
- * is valid: it migrates and bootstraps staff itself, then serves on one port. The parent never opens the database,
- * so the group holds one PGlite and one Prisma client, not two (docs/decisions/0059-memory-footprint.md).
+ * The console's HTTP server, run by scripts/run-server.ts (`npm run dev` / `npm start`) in its own process once the
+ * environment is valid (and the built-in sandbox started, when no Hubby is configured): it migrates and bootstraps
+ * staff itself, then serves on one port. One process, one PGlite, one Prisma client
+ * (docs/decisions/0059-memory-footprint.md, 0069-one-process-start.md).
  * `POST /api/webhooks/hubby` is answered by a plain node:http handler (lib/webhooks/node-handler.ts) before Next.js
  * sees the request; everything else goes to Next.js.
  *

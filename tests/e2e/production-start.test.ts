@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import http from "node:http";
-import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sandbox } from "@/lib/hubby-sandbox/sandbox";
@@ -84,11 +83,12 @@ function startConsole(port: number, extraEnv: Record<string, string> = {}): Inst
     ...extraEnv,
   };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
-  const child = spawn(
-    path.join(process.cwd(), "node_modules", ".bin", "tsx"),
-    ["--conditions=react-server", "scripts/run-server.ts", "start", "-p", String(port)],
-    { cwd: process.cwd(), detached: true, stdio: ["ignore", "pipe", "pipe"], env: env as NodeJS.ProcessEnv },
-  );
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/run-server.ts", "start", "-p", String(port)], {
+    cwd: process.cwd(),
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: env as NodeJS.ProcessEnv,
+  });
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
