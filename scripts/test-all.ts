@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,8 +10,9 @@ import pg from "pg";
 // server; one summary at the end.
 //
 // `npm run validate` (--validate) is what CI runs (.ci/run): type check, lint and format check first, then the layers
-// of `npm test`, then the integration suite again on PostgreSQL (VALIDATE_POSTGRES_URL, by default the local server
-// at postgres://postgres@127.0.0.1:5432/test; `-- --no-postgres` leaves that layer out, and the summary says so).
+// of `npm test`, with the integration suite again on PostgreSQL beside the e2e layer (VALIDATE_POSTGRES_URL, by
+// default the local server at postgres://postgres@127.0.0.1:5432/test; `-- --no-postgres` leaves that layer out, and
+// the summary says so).
 // In --validate an e2e test that fails runs once more (E2E_RETRY=1); one that passed only then is listed as flaky in
 // the summary, and one that fails twice fails the run (docs/decisions/0052-e2e-retry-once-in-ci.md).
 
@@ -65,6 +66,33 @@ function run(label: string, command: string, args: string[], reportFile?: string
   return { label, status: result.status ?? 1, counts: reportFile ? readCounts(reportFile) : undefined };
 }
 
+/**
+ * A layer started in the background, its output kept in a file and printed whole when awaited, so it can run beside
+ * a layer that prints as it goes.
+ */
+function runInBackground(
+  label: string,
+  command: string,
+  args: string[],
+  reportFile: string,
+  env: NodeJS.ProcessEnv,
+): () => Promise<Result> {
+  const logFile = path.join(tmp, `${path.basename(reportFile, ".json")}.log`);
+  const log = fs.openSync(logFile, "w");
+  const child = spawn(command, args, { stdio: ["ignore", log, log], env });
+  const exited = new Promise<number>((resolve) => {
+    child.on("exit", (code) => resolve(code ?? 1));
+    child.on("error", () => resolve(1));
+  });
+  return async () => {
+    const status = await exited;
+    fs.closeSync(log);
+    console.log(`\n━━ ${label} ━━ (ran beside the previous layer; its output:)`);
+    process.stdout.write(fs.readFileSync(logFile, "utf8"));
+    return { label, status, counts: readCounts(reportFile) };
+  };
+}
+
 async function postgresAnswers(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
   try {
@@ -97,6 +125,27 @@ async function main(): Promise<number> {
     results.push(run("Lint (eslint .)", bin("eslint"), ["."]));
     results.push(run("Format check (prettier --check .)", bin("prettier"), ["--check", "."]));
   }
+  // The integration suite on PostgreSQL runs beside the e2e layer: the journeys run one file at a time and wait on
+  // the browser and the server much of the time, so on a 2-core machine the two together take little more than the
+  // e2e layer alone (CI time, issue 24's checklist). Its output is printed whole after the journeys'.
+  let postgresLayer: (() => Promise<Result>) | undefined;
+  let postgresMissing: Result | undefined;
+  const startPostgresLayer = async () => {
+    if (!withPostgres) return;
+    const label = `Integration tests on PostgreSQL (${new URL(postgresUrl).host})`;
+    if (await postgresAnswers(postgresUrl)) {
+      // Without the documented-shapes project: it would add about 1.5 minutes for the same Hubby replies.
+      const env = { ...process.env, TEST_DATABASE_URL: postgresUrl };
+      const vitestArgs = [vitest, "run", "--project", "integration", ...jsonArgs(postgresReport)];
+      postgresLayer = runInBackground(label, process.execPath, vitestArgs, postgresReport, env);
+    } else {
+      const note =
+        `no PostgreSQL answers at ${postgresUrl}: start it (docs/deployment.md, "Running on PostgreSQL"), point ` +
+        "VALIDATE_POSTGRES_URL at one, or leave this layer out with `npm run validate -- --no-postgres`";
+      console.error(`\n━━ ${label} ━━\n${note}`);
+      postgresMissing = { label, status: 1, note };
+    }
+  };
   results.push(
     run(
       `Unit and integration tests (${database}; integration also with documented shapes)`,
@@ -114,6 +163,9 @@ async function main(): Promise<number> {
       ],
       fastReport,
     ),
+  );
+  await startPostgresLayer();
+  results.push(
     run(
       "End-to-end journeys (Chromium)",
       bin("tsx"),
@@ -124,21 +176,9 @@ async function main(): Promise<number> {
       validate ? { ...process.env, E2E_RETRY: process.env.E2E_RETRY ?? "1" } : process.env,
     ),
   );
-  if (withPostgres) {
-    const label = `Integration tests on PostgreSQL (${new URL(postgresUrl).host})`;
-    if (await postgresAnswers(postgresUrl)) {
-      // Without the documented-shapes project: it would add about 1.5 minutes for the same Hubby replies.
-      const env = { ...process.env, TEST_DATABASE_URL: postgresUrl };
-      const vitestArgs = [vitest, "run", "--project", "integration", ...jsonArgs(postgresReport)];
-      results.push(run(label, process.execPath, vitestArgs, postgresReport, env));
-    } else {
-      const note =
-        `no PostgreSQL answers at ${postgresUrl}: start it (docs/deployment.md, "Running on PostgreSQL"), point ` +
-        "VALIDATE_POSTGRES_URL at one, or leave this layer out with `npm run validate -- --no-postgres`";
-      console.error(`\n━━ ${label} ━━\n${note}`);
-      results.push({ label, status: 1, note });
-    }
-  } else if (validate) {
+  if (postgresLayer) results.push(await postgresLayer());
+  else if (postgresMissing) results.push(postgresMissing);
+  else if (validate) {
     results.push({ label: "Integration tests on PostgreSQL", status: 0, note: "left out (--no-postgres)" });
   }
 
