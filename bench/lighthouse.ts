@@ -17,15 +17,21 @@ import { measurePageWeight } from "./page-weight";
  *
  * Targets: performance ≥ 95 and accessibility 100 on every page. The machine's load changes timings, not the
  * simulated figures much: the load average is printed with them.
- * Environment: CHROMIUM_PATH (default /usr/bin/chromium), RUNS (default 3).
+ * Environment: CHROMIUM_PATH (default /usr/bin/chromium), RUNS (default 3), BENCH_LIGHTHOUSE_PAGES,
+ * BENCH_LIGHTHOUSE_REPORTS (below).
  */
 
 const RUNS = Number(process.env.RUNS || 3);
+/** BENCH_LIGHTHOUSE_PAGES: a comma-separated subset of the page names below ("/login,traveler page"). */
+const ONLY_PAGES = process.env.BENCH_LIGHTHOUSE_PAGES?.split(",").map((name) => name.trim());
+/** BENCH_LIGHTHOUSE_REPORTS: a directory to keep every run's full Lighthouse report (JSON) in. */
+const REPORTS = process.env.BENCH_LIGHTHOUSE_REPORTS;
 
 type Run = {
   performance: number;
   accessibility: number;
   lcpMs: number;
+  cls: number;
   tbtMs: number;
   failedA11y: string[];
   /** What the main thread did (Lighthouse's "mainthread-work-breakdown" and "bootup-time" audits), for the log. */
@@ -140,10 +146,12 @@ async function main() {
       { name: "/webhooks", url: "/webhooks", signedIn: true },
     ];
     const results: { name: string; runs: Run[] }[] = [];
-    for (const target of pages) {
+    for (const target of pages.filter((page) => !ONLY_PAGES || ONLY_PAGES.includes(page.name))) {
       const runs: Run[] = [];
       for (let run = 0; run < RUNS; run++) {
         const lhr = runLighthouse(`${server.url}${target.url}`, chrome.port, target.signedIn ? cookie : null);
+        if (REPORTS)
+          fs.writeFileSync(path.join(REPORTS, `${target.name.replace(/\W+/g, "_")}-${run}.json`), JSON.stringify(lhr));
         if (lhr.runtimeError) throw new Error(`${target.url}: ${lhr.runtimeError.message}`);
         const a11yFailed = Object.values(lhr.audits)
           .filter(
@@ -156,6 +164,7 @@ async function main() {
           performance: Math.round((lhr.categories.performance!.score ?? 0) * 100),
           accessibility: Math.round((lhr.categories.accessibility!.score ?? 0) * 100),
           lcpMs: lhr.audits["largest-contentful-paint"]!.numericValue ?? NaN,
+          cls: lhr.audits["cumulative-layout-shift"]!.numericValue ?? NaN,
           tbtMs: lhr.audits["total-blocking-time"]!.numericValue ?? NaN,
           failedA11y: a11yFailed,
           mainThread: mainThreadWork(lhr),
@@ -174,7 +183,7 @@ async function main() {
         .map((value) => value.toFixed(2))
         .join(" ")} (${os.cpus().length} cores)`,
     );
-    console.log("page            perf  a11y  LCP ms  TBT ms  (runs: perf)        a11y audits failed");
+    console.log("page            perf  a11y  LCP ms  TBT ms    CLS  (runs: perf)        a11y audits failed");
     for (const { name, runs } of results) {
       const failed = [...new Set(runs.flatMap((run) => run.failedA11y))].join(", ") || "-";
       console.log(
@@ -184,6 +193,9 @@ async function main() {
           String(median(runs.map((run) => run.accessibility))).padStart(5),
           String(Math.round(median(runs.map((run) => run.lcpMs)))).padStart(7),
           String(Math.round(median(runs.map((run) => run.tbtMs)))).padStart(7),
+          median(runs.map((run) => run.cls))
+            .toFixed(3)
+            .padStart(6),
           `  (${runs.map((run) => run.performance).join(", ")})`.padEnd(20),
           failed,
         ].join(" "),

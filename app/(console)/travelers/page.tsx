@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { IntentLink } from "@/components/list/intent-link";
 import { redirect } from "next/navigation";
-import { requirePermission } from "@/lib/auth/staff";
+import { Suspense } from "react";
+import { requirePermission, type CurrentStaff } from "@/lib/auth/staff";
 import { may } from "@/lib/auth/roles";
 import {
   builtInTravelerViews,
@@ -14,6 +15,7 @@ import {
   travelersHref,
   usageThresholds,
   viewQuery,
+  type TravelerQuery,
 } from "@/lib/travelers/filters";
 import {
   exactTravelerMatch,
@@ -28,6 +30,7 @@ import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 import { ExportLink } from "@/components/list/export-link";
 import { FilterBar, NumberFilter, SelectFilter, TextFilter } from "@/components/list/filter-bar";
 import { ListHeader } from "@/components/list/list-header";
+import { ContentSkeleton } from "@/components/page-skeleton";
 import type { RawSearchParams } from "@/lib/url-params";
 import { cn } from "@/lib/utils";
 import { RetentionControl } from "./retention-control";
@@ -70,6 +73,32 @@ export default async function TravelersPage({ searchParams }: { searchParams: Pr
   // The list pages within its first TRAVELER_LIST_WINDOW matches (decision 0067): a deeper page shows its last one.
   if (query.page > TRAVELER_LIST_PAGES) redirect(travelersHref({ ...query, page: TRAVELER_LIST_PAGES }));
 
+  // The title and what the screen is go out in the first flush; the list streams in below them (the largest text
+  // on a phone is then painted at once, not after the query).
+  return (
+    <div className="flex flex-col gap-4">
+      <ListHeader title="Travelers">
+        Everyone the console has heard of from Hubby. Search by external_user_id, ICCID, booking id or package id (exact
+        or the start of it); an exact id opens the traveler. Times in UTC.
+      </ListHeader>
+      <Suspense fallback={<ContentSkeleton />}>
+        <TravelerList staff={staff} query={query} ignored={ignored} submitted={submitted} />
+      </Suspense>
+    </div>
+  );
+}
+
+async function TravelerList({
+  staff,
+  query,
+  ignored,
+  submitted,
+}: {
+  staff: CurrentStaff;
+  query: TravelerQuery;
+  ignored: string[];
+  submitted: boolean;
+}) {
   const [{ rows, total, totalIsMore, pageSize }, teamViews] = await Promise.all([
     listTravelers(query),
     listTeamViews(),
@@ -81,11 +110,7 @@ export default async function TravelersPage({ searchParams }: { searchParams: Pr
   const exportHref = `/travelers/export.csv${currentFilter ? `?${currentFilter}` : ""}`;
 
   return (
-    <div className="flex flex-col gap-4">
-      <ListHeader title="Travelers">
-        Everyone the console has heard of from Hubby. Search by external_user_id, ICCID, booking id or package id (exact
-        or the start of it); an exact id opens the traveler. Times in UTC.
-      </ListHeader>
+    <>
       <IgnoredParamsNotice names={ignored} />
       {may(staff, "privacy.manage") && (
         <RetentionControl days={await retentionDays()} choices={RETENTION_DAY_CHOICES} />
@@ -168,6 +193,6 @@ export default async function TravelersPage({ searchParams }: { searchParams: Pr
         totalIsMore={totalIsMore}
         window={TRAVELER_LIST_WINDOW}
       />
-    </div>
+    </>
   );
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { AlertTriangle } from "lucide-react";
-import { requirePermission } from "@/lib/auth/staff";
+import { Suspense } from "react";
+import { requirePermission, type CurrentStaff } from "@/lib/auth/staff";
 import { may } from "@/lib/auth/roles";
 import { getEnv } from "@/lib/env";
 import {
@@ -9,10 +10,12 @@ import {
   webhookHealth,
   webhookQuerySchema,
   webhookStatuses,
+  type WebhookQuery,
 } from "@/lib/webhooks/queries";
 import { Pagination } from "@/components/pagination";
 import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "@/components/list/filter-bar";
 import { ListHeader } from "@/components/list/list-header";
+import { ContentSkeleton } from "@/components/page-skeleton";
 import { utcStamp } from "@/lib/format";
 import { EventsPerHourChart } from "./events-per-hour-chart";
 import { latestReconciliation } from "@/lib/webhooks/reconcile";
@@ -61,6 +64,30 @@ const seconds = (value: number | null) =>
 export default async function WebhooksPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const staff = await requirePermission("webhooks.view");
   const { values: query, ignored } = parseSearchParams(webhookQuerySchema, await searchParams);
+  // The title and what the screen is go out in the first flush; the health panel and the inbox stream in below.
+  return (
+    <div className="flex flex-col gap-4">
+      <ListHeader title="Webhooks">
+        Every event Hubby delivered, stored before it was acknowledged: the intake&apos;s health, then the inbox to
+        filter by type, status, traveler, booking, package or date, open an event to see its body and what it changed,
+        and replay what failed. Times in UTC.
+      </ListHeader>
+      <Suspense fallback={<ContentSkeleton />}>
+        <WebhookInbox staff={staff} query={query} ignored={ignored} />
+      </Suspense>
+    </div>
+  );
+}
+
+async function WebhookInbox({
+  staff,
+  query,
+  ignored,
+}: {
+  staff: CurrentStaff;
+  query: WebhookQuery;
+  ignored: string[];
+}) {
   const mayReconcile = may(staff, "webhooks.reconcile");
   const [{ rows, total, pageSize }, types, health, reconciliation, incidents] = await Promise.all([
     listWebhookEvents(query),
@@ -74,11 +101,7 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
   const otherIncidents = incidents.filter((incident) => incident !== silence);
 
   return (
-    <div className="flex flex-col gap-4">
-      <ListHeader title="Webhooks">
-        Every event Hubby delivered, stored before it was acknowledged. Times in UTC.
-      </ListHeader>
-
+    <>
       <section aria-labelledby="health-heading" className="flex flex-col gap-3 rounded-lg border p-4">
         <h2 id="health-heading" className="text-sm font-semibold">
           Intake health, last {HEALTH_HOURS} hours
@@ -200,6 +223,6 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
 
       <WebhookTable rows={rows} sort={query.sort} />
       <Pagination page={query.page} pageSize={pageSize} total={total} />
-    </div>
+    </>
   );
 }

@@ -141,6 +141,15 @@ export async function TravelerPageView(props: ViewProps) {
   const lastKnown = stored.traveler?.lastSeenAt ?? null;
   const deepLink = travelerViewHref(externalUserId, view);
   const openGaps = gaps.filter((gap) => !gap.resolvedAt).length;
+  const privacyPanel = (may(staff, "privacy.export") || may(staff, "privacy.manage")) && (
+    <PrivacyPanel
+      externalUserId={externalUserId}
+      hold={hold && { reason: hold.reason, setAt: hold.setAt.toISOString(), setByEmail: hold.setByEmail }}
+      mayExport={may(staff, "privacy.export")}
+      mayManage={may(staff, "privacy.manage")}
+      erased={isPseudonym(externalUserId)}
+    />
+  );
 
   return (
     <div className="flex flex-col gap-4">
@@ -199,6 +208,10 @@ export async function TravelerPageView(props: ViewProps) {
         </div>
       </div>
 
+      <p className="text-sm text-muted-foreground" data-testid="traveler-page-intro">
+        What the console stored from Hubby&apos;s webhooks is shown at once; Hubby&apos;s live eSIM state, packages and
+        usage fill in as it answers. The timeline holds everything that happened to this traveler. Times in UTC.
+      </p>
       <IgnoredParamsNotice names={ignored} />
       <Suspense fallback={null}>
         <HubbyDownBanner liveResult={liveResult} fetchedAt={fetchedAt} lastKnown={lastKnown} />
@@ -245,19 +258,14 @@ export async function TravelerPageView(props: ViewProps) {
           gapCount={gaps.length}
         />
       ) : (
+        // The privacy panel comes with the live panel, not before it: appearing above it, the live panel would push
+        // the privacy panel down the screen as it streams in (a layout shift).
         <Suspense fallback={<LivePanelSkeleton />}>
           <LivePanel {...props} tab={tabData.tab} samples={tabData.samples} gaps={gaps} />
+          {privacyPanel}
         </Suspense>
       )}
-      {(may(staff, "privacy.export") || may(staff, "privacy.manage")) && (
-        <PrivacyPanel
-          externalUserId={externalUserId}
-          hold={hold && { reason: hold.reason, setAt: hold.setAt.toISOString(), setByEmail: hold.setByEmail }}
-          mayExport={may(staff, "privacy.export")}
-          mayManage={may(staff, "privacy.manage")}
-          erased={isPseudonym(externalUserId)}
-        />
-      )}
+      {tabData.tab === "timeline" && privacyPanel}
     </div>
   );
 }

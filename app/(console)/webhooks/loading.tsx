@@ -1,3 +1,0 @@
-import { PageSkeleton } from "@/components/page-skeleton";
-
-export default PageSkeleton;
