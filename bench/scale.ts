@@ -343,7 +343,7 @@ async function measureSize(travelers: number, name: string): Promise<SizeResult>
 
 // ── The parent: two sizes, then the ratios ─────────────────────────────────────────────────────────────────
 
-type Child = { travelers: number; process: ChildProcess; ready: string[]; result: Promise<SizeResult> };
+type Child = { travelers: number; process: ChildProcess; result: Promise<SizeResult> };
 
 function startChild(travelers: number, name: string): Child {
   const output = path.join(os.tmpdir(), `bench-scale-${process.pid}-${travelers}.json`);
@@ -378,57 +378,52 @@ function startChild(travelers: number, name: string): Child {
       fs.rmSync(output, { force: true });
     });
   });
-  return { travelers, process: child, ready: [], result };
+  return { travelers, process: child, result };
+}
+
+type TurnMessage = { ready?: string; done?: string };
+
+/** A child's messages in order: `next()` answers the next one, or null once the child has exited. */
+function inbox(child: ChildProcess): { next(): Promise<TurnMessage | null> } {
+  const queue: TurnMessage[] = [];
+  let wake: (() => void) | undefined;
+  let exited = false;
+  child.on("message", (message: TurnMessage) => {
+    queue.push(message);
+    wake?.();
+  });
+  child.once("exit", () => {
+    exited = true;
+    wake?.();
+  });
+  return {
+    async next() {
+      while (queue.length === 0 && !exited) await new Promise<void>((resolve) => (wake = resolve));
+      return queue.shift() ?? null;
+    },
+  };
 }
 
 /**
- * Both sizes seed at once, then measure in turns: for each step both children announce, one measures while the
- * other waits, then the other; which goes first alternates from step to step.
+ * Both sizes seed at once, then measure in turns: for each step both children announce it (`ready`), one measures
+ * while the other waits, then the other (`go`, answered by `done`); which goes first alternates from step to step.
  */
 async function runInTurns(children: Child[]): Promise<SizeResult[]> {
-  const waiters = new Map<Child, (message: { ready?: string; done?: string }) => void>();
-  for (const child of children) {
-    child.process.on("message", (message: { ready?: string; done?: string }) => {
-      if (message.ready) child.ready.push(message.ready);
-      waiters.get(child)?.(message);
-    });
-  }
-  /** Resolves once `test` holds for the child's messages, or when the child exits (its result says how). */
-  const until = (child: Child, test: () => boolean) =>
-    new Promise<void>((resolve) => {
-      if (test() || child.process.exitCode !== null) return resolve();
-      const exited = () => {
-        waiters.delete(child);
-        resolve();
-      };
-      child.process.once("exit", exited);
-      waiters.set(child, () => {
-        if (!test()) return;
-        waiters.delete(child);
-        child.process.off("exit", exited);
-        resolve();
-      });
-    });
-  for (let step = 0; ; step++) {
-    await Promise.all(children.map((child) => until(child, () => child.ready.length > 0)));
-    if (children.some((child) => child.ready.length === 0)) break;
-    const id = children[0]!.ready[0]!;
-    if (children.some((child) => child.ready[0] !== id)) throw new Error(`the sizes went out of step at ${id}`);
-    for (const child of step % 2 === 0 ? children : [...children].reverse()) {
-      child.ready.shift();
-      let finishedStep = false;
-      const listener = (message: { done?: string }) => {
-        if (message.done === id) finishedStep = true;
-      };
-      child.process.prependListener("message", listener);
-      const stepDone = until(child, () => finishedStep);
-      child.process.send({ go: id });
-      await stepDone;
-      child.process.off("message", listener);
+  const inboxes = children.map((child) => inbox(child.process));
+  turns: for (let step = 0; ; step++) {
+    const announced = await Promise.all(inboxes.map((box) => box.next()));
+    // A child that finished (or stopped early, an error its result reports) ends the turns.
+    if (announced.some((message) => !message?.ready)) break;
+    const id = announced[0]!.ready!;
+    if (announced.some((message) => message!.ready !== id)) throw new Error(`the sizes went out of step at ${id}`);
+    const order = step % 2 === 0 ? [0, 1] : [1, 0];
+    for (const index of order) {
+      children[index]!.process.send({ go: id });
+      if ((await inboxes[index]!.next())?.done !== id) break turns;
     }
   }
-  // A child that stopped early (an error) ends the turns; the other one is stopped with it.
-  for (const child of children) if (child.process.exitCode === null && child.ready.length > 0) child.process.kill();
+  // The other one is stopped with it.
+  for (const child of children) if (child.process.exitCode === null) child.process.kill();
   return Promise.all(children.map((child) => child.result));
 }
 

@@ -215,12 +215,14 @@ export type SpanPlan = { rolled: TimeSpan | null; staleInRolled: number[]; live:
 
 type Coverage = { rolledThrough: number | null; stale: number[]; firstHour: number | null };
 
+/** How far the rollup has counted, as a scalar subquery: NULL before its first run. Every reader takes it from here. */
+const ROLLED_THROUGH = `(SELECT "rolledThrough" FROM "WebhookRollupState" WHERE "id" = 1)`;
+
 async function readCoverage(): Promise<Coverage> {
   const sql = getDatabase().sql;
   const [[state], stale] = await Promise.all([
     sql.query<{ rolledThrough: number | null; first: number | null }>(
-      `SELECT (SELECT (EXTRACT(EPOCH FROM "rolledThrough") * 1000)::float8 FROM "WebhookRollupState" WHERE "id" = 1)
-           AS "rolledThrough",
+      `SELECT (EXTRACT(EPOCH FROM ${ROLLED_THROUGH}) * 1000)::float8 AS "rolledThrough",
          (SELECT (EXTRACT(EPOCH FROM date_trunc('hour', min("receivedAt"), 'UTC')) * 1000)::float8
            FROM "WebhookEvent") AS first`,
     ),
@@ -355,19 +357,18 @@ const distinctTypes = (table: string, limit: number) => `
  * An event written into an hour already rolled up (an import) shows its type after the job's next run.
  */
 export async function storedEventTypes(limit: number): Promise<string[]> {
-  const sql = getDatabase().sql;
-  const [state] = await sql.query<{ rolledThrough: Date | null }>(
-    `SELECT "rolledThrough" FROM "WebhookRollupState" WHERE "id" = 1`,
+  // One statement: each branch runs only on its side of the rollup's first run (a one-time filter).
+  const rows = await getDatabase().sql.query<{ eventType: string }>(
+    `SELECT "eventType" FROM (${distinctTypes("WebhookHourly", limit)}) rolled WHERE ${ROLLED_THROUGH} IS NOT NULL
+     UNION
+     SELECT DISTINCT "eventType" FROM "WebhookEvent" WHERE "receivedAt" >= ${ROLLED_THROUGH}
+     UNION
+     SELECT "eventType" FROM (${distinctTypes("WebhookEvent", limit)}) stored WHERE ${ROLLED_THROUGH} IS NULL`,
   );
-  const rows = state?.rolledThrough
-    ? await sql.query<{ eventType: string }>(
-        `SELECT "eventType" FROM (${distinctTypes("WebhookHourly", limit)}) rolled
-         UNION
-         SELECT DISTINCT "eventType" FROM "WebhookEvent" WHERE "receivedAt" >= $1::timestamptz`,
-        [new Date(state.rolledThrough).toISOString()],
-      )
-    : await sql.query<{ eventType: string }>(distinctTypes("WebhookEvent", limit));
-  return rows.map((row) => row.eventType).slice(0, limit);
+  return rows
+    .map((row) => row.eventType)
+    .sort()
+    .slice(0, limit);
 }
 
 export type MonthlyCount = { month: string; events: number };

@@ -13,13 +13,18 @@ const DAY = 24 * HOUR;
 // The triggers compute as of now(): departures straddle the real clock, some date-only (upcoming all that day).
 const today = new Date(Math.floor(Date.now() / DAY) * DAY);
 
+/**
+ * A booking `b` of traveler `t` that is upcoming at $1 (the list's `upcoming`, lib/travelers/queries.ts): departing
+ * after $1, or on $1's date when only a date is known. Both aggregates below read it.
+ */
+const UPCOMING = `b."externalUserId" = t."externalUserId" AND b."departsAt" > $1::timestamptz - interval '1 day'
+  AND (b."departsAt" > $1::timestamptz OR char_length(b."departureDate") = 10)`;
+
 /** The aggregate the column replaces: each traveler's earliest upcoming departure at `now`. */
 async function aggregateOrder(now: Date, descending: boolean) {
   const direction = descending ? "DESC" : "ASC";
   return db().$queryRawUnsafe<{ externalUserId: string; v: Date | null }[]>(
-    `SELECT t."externalUserId", (SELECT MIN(b."departsAt") FROM "TravelerBooking" b
-       WHERE b."externalUserId" = t."externalUserId" AND b."departsAt" > $1::timestamptz - interval '1 day'
-         AND (b."departsAt" > $1::timestamptz OR char_length(b."departureDate") = 10)) AS v
+    `SELECT t."externalUserId", (SELECT MIN(b."departsAt") FROM "TravelerBooking" b WHERE ${UPCOMING}) AS v
      FROM "Traveler" t ORDER BY v ${direction} NULLS LAST, t."externalUserId" ASC`,
     now.toISOString(),
   );
@@ -61,9 +66,7 @@ async function departingByAggregate(now: Date, hours: number, notInstalled: bool
   const rows = await db().$queryRawUnsafe<{ externalUserId: string }[]>(
     `SELECT t."externalUserId" FROM "Traveler" t
      WHERE ($3::boolean = false OR t."esimState" IS NULL) AND EXISTS (SELECT 1 FROM "TravelerBooking" b
-       WHERE b."externalUserId" = t."externalUserId" AND b."departsAt" > $1::timestamptz - interval '1 day'
-         AND (b."departsAt" > $1::timestamptz OR char_length(b."departureDate") = 10)
-         AND b."departsAt" <= $1::timestamptz + make_interval(hours => $2::int))
+       WHERE ${UPCOMING} AND b."departsAt" <= $1::timestamptz + make_interval(hours => $2::int))
      ORDER BY t."externalUserId"`,
     now.toISOString(),
     hours,
