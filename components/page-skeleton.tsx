@@ -1,24 +1,23 @@
-/** The loading state of a console screen (each screen's loading.tsx sits below its role check, so a refusal is a real 403). */
-export function PageSkeleton() {
+/** A loading state: a bar in the place of what comes first, above a block in the place of the rest. */
+function LoadingBlocks({ first }: { first: string }) {
   return (
     <div role="status" aria-live="polite" className="flex flex-col gap-3">
       <span className="sr-only">Loading…</span>
-      <div className="h-7 w-48 animate-pulse rounded bg-muted" />
+      <div className={`${first} animate-pulse rounded bg-muted`} />
       <div className="h-40 w-full animate-pulse rounded bg-muted" />
     </div>
   );
 }
 
+/** The loading state of a console screen (each screen's loading.tsx sits below its role check, so a refusal is a real 403). */
+export function PageSkeleton() {
+  return <LoadingBlocks first="h-7 w-48" />;
+}
+
 /**
  * The loading state of a screen's content below its title: screens that send their title and description in the
- * first flush stream the rest into this.
+ * first flush (docs/decisions/0070) stream the rest into this.
  */
 export function ContentSkeleton() {
-  return (
-    <div role="status" aria-live="polite" className="flex flex-col gap-3">
-      <span className="sr-only">Loading…</span>
-      <div className="h-9 w-full animate-pulse rounded bg-muted" />
-      <div className="h-40 w-full animate-pulse rounded bg-muted" />
-    </div>
-  );
+  return <LoadingBlocks first="h-9 w-full" />;
 }
