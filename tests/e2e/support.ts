@@ -319,6 +319,8 @@ export async function expectScreen(page: Page, heading: string) {
     const text = (await page.getByRole("main").textContent())?.replace(/\s+/g, " ").trim();
     throw new Error(`${pathAndQuery(page)} shows the console error screen instead of "${heading}": ${text}`);
   }
+  // A screen's heading goes out before what it streams (docs/decisions/0070): rendered means those are in too.
+  await page.getByTestId("widget-skeleton").first().waitFor({ state: "detached" });
   await expectAccessible(page);
 }
 
