@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import { IntentLink } from "@/components/list/intent-link";
 import { redirect } from "next/navigation";
-import { Suspense } from "react";
 import { requirePermission, type CurrentStaff } from "@/lib/auth/staff";
 import { may } from "@/lib/auth/roles";
 import {
@@ -29,8 +28,7 @@ import { RETENTION_DAY_CHOICES, retentionDays } from "@/lib/privacy/retention";
 import { IgnoredParamsNotice } from "@/components/ignored-params-notice";
 import { ExportLink } from "@/components/list/export-link";
 import { FilterBar, NumberFilter, SelectFilter, TextFilter } from "@/components/list/filter-bar";
-import { ListHeader } from "@/components/list/list-header";
-import { ContentSkeleton } from "@/components/page-skeleton";
+import { StreamedScreen } from "@/components/list/streamed-screen";
 import type { RawSearchParams } from "@/lib/url-params";
 import { cn } from "@/lib/utils";
 import { RetentionControl } from "./retention-control";
@@ -73,18 +71,13 @@ export default async function TravelersPage({ searchParams }: { searchParams: Pr
   // The list pages within its first TRAVELER_LIST_WINDOW matches (decision 0067): a deeper page shows its last one.
   if (query.page > TRAVELER_LIST_PAGES) redirect(travelersHref({ ...query, page: TRAVELER_LIST_PAGES }));
 
-  // The title and what the screen is go out in the first flush; the list streams in below them (the largest text
-  // on a phone is then painted at once, not after the query).
   return (
-    <div className="flex flex-col gap-4">
-      <ListHeader title="Travelers">
-        Everyone the console has heard of from Hubby. Search by external_user_id, ICCID, booking id or package id (exact
-        or the start of it); an exact id opens the traveler. Times in UTC.
-      </ListHeader>
-      <Suspense fallback={<ContentSkeleton />}>
-        <TravelerList staff={staff} query={query} ignored={ignored} submitted={submitted} />
-      </Suspense>
-    </div>
+    <StreamedScreen
+      title="Travelers"
+      description="Everyone the console has heard of from Hubby. Search by external_user_id, ICCID, booking id or package id (exact or the start of it); an exact id opens the traveler. Times in UTC."
+    >
+      <TravelerList staff={staff} query={query} ignored={ignored} submitted={submitted} />
+    </StreamedScreen>
   );
 }
 

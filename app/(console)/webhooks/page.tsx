@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import { AlertTriangle } from "lucide-react";
-import { Suspense } from "react";
 import { requirePermission, type CurrentStaff } from "@/lib/auth/staff";
 import { may } from "@/lib/auth/roles";
 import { getEnv } from "@/lib/env";
@@ -14,8 +13,7 @@ import {
 } from "@/lib/webhooks/queries";
 import { Pagination } from "@/components/pagination";
 import { DateRangeFilter, FilterBar, SelectFilter, TextFilter } from "@/components/list/filter-bar";
-import { ListHeader } from "@/components/list/list-header";
-import { ContentSkeleton } from "@/components/page-skeleton";
+import { StreamedScreen } from "@/components/list/streamed-screen";
 import { utcStamp } from "@/lib/format";
 import { EventsPerHourChart } from "./events-per-hour-chart";
 import { latestReconciliation } from "@/lib/webhooks/reconcile";
@@ -64,18 +62,13 @@ const seconds = (value: number | null) =>
 export default async function WebhooksPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const staff = await requirePermission("webhooks.view");
   const { values: query, ignored } = parseSearchParams(webhookQuerySchema, await searchParams);
-  // The title and what the screen is go out in the first flush; the health panel and the inbox stream in below.
   return (
-    <div className="flex flex-col gap-4">
-      <ListHeader title="Webhooks">
-        Every event Hubby delivered, stored before it was acknowledged: the intake&apos;s health, then the inbox to
-        filter by type, status, traveler, booking, package or date, open an event to see its body and what it changed,
-        and replay what failed. Times in UTC.
-      </ListHeader>
-      <Suspense fallback={<ContentSkeleton />}>
-        <WebhookInbox staff={staff} query={query} ignored={ignored} />
-      </Suspense>
-    </div>
+    <StreamedScreen
+      title="Webhooks"
+      description="Every event Hubby delivered, stored before it was acknowledged: the intake's health, then the inbox to filter by type, status, traveler, booking, package or date, open an event to see its body and what it changed, and replay what failed. Times in UTC."
+    >
+      <WebhookInbox staff={staff} query={query} ignored={ignored} />
+    </StreamedScreen>
   );
 }
 

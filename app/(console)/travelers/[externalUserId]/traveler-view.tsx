@@ -208,7 +208,7 @@ export async function TravelerPageView(props: ViewProps) {
         </div>
       </div>
 
-      <p className="text-sm text-muted-foreground" data-testid="traveler-page-intro">
+      <p className="text-sm text-muted-foreground">
         What the console stored from Hubby&apos;s webhooks is shown at once; Hubby&apos;s live eSIM state, packages and
         usage fill in as it answers. The timeline holds everything that happened to this traveler. Times in UTC.
       </p>
