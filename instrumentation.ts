@@ -19,6 +19,7 @@ export async function register() {
   const { registerPartitionJobs } = await import("./lib/webhooks/partitions");
   const { registerRetentionJobs } = await import("./lib/retention/jobs");
   const { registerWebhookRollupJobs } = await import("./lib/webhooks/rollup");
+  const { registerProjectionJobs, queueProjectionSweepAtStart } = await import("./lib/webhooks/projector");
   catalog.registerCatalogJobs();
   campaigns.registerCampaignJobs();
   registerMaintenanceJobs();
@@ -29,6 +30,7 @@ export async function register() {
   registerPartitionJobs();
   registerRetentionJobs();
   registerWebhookRollupJobs();
+  registerProjectionJobs();
   // Not awaited: Next.js holds every request until register() returns, and the start never waits on pg-boss's
   // schema check or on Hubby. /api/health says "degraded" until the job system runs; a catalog that is empty or
   // stale is queued for reading once it does (pages say "being read from Hubby" until it is in).
@@ -43,6 +45,9 @@ export async function register() {
         });
         await campaigns.queueUnfinishedCampaigns().catch((error: unknown) => {
           logger.error(errorFields(error), "could not queue the campaigns left running or checking");
+        });
+        await queueProjectionSweepAtStart().catch((error: unknown) => {
+          logger.error(errorFields(error), "could not queue the sweep of projections left pending");
         });
       },
       (error: unknown) => {

@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -45,6 +46,10 @@ type BaselineMode = "projection" | "event-row" | "raw-insert";
 
 type Result = {
   label: string;
+  /** Median time after a round's last answer until the deferred projection was written (the console only). */
+  settleMs?: number;
+  /** Rows of the projection tables (Traveler, TravelerBooking, TravelerPackage, UsageSample) after the run. */
+  projected?: number;
   eventsPerSecond: number;
   p50: number;
   p99: number;
@@ -123,14 +128,20 @@ export function summarise(parts: Measured[]) {
   return { eventsPerSecond: count / seconds, p50: at(0.5), p99: at(0.99), errors };
 }
 
-type Receiver = { url: string; stop(): Promise<void> };
+/**
+ * A receiver under test. `settle` (the console) resolves once the work it deferred past its answers is done (its
+ * projection backlog is empty), answering how long that took: measured apart from the answers, and before the
+ * next receiver's round, so that deferred work never runs during another receiver's round.
+ */
+type Receiver = { url: string; stop(): Promise<void>; settle?: () => Promise<number> };
 
 /** The console as `npm start` runs it (production build), against the given database. */
 async function startConsole(env: Record<string, string>): Promise<Receiver> {
   const port = await freePort();
+  const metricsToken = `bench-metrics-${crypto.randomUUID()}`;
   const child = spawnConsole(
     port,
-    { ...env, HUBBY_WEBHOOK_API_KEY: KEY, HUBBY_WEBHOOK_SIGNING_SECRET: SECRET },
+    { ...env, HUBBY_WEBHOOK_API_KEY: KEY, HUBBY_WEBHOOK_SIGNING_SECRET: SECRET, METRICS_TOKEN: metricsToken },
     "inherit",
   );
   try {
@@ -139,7 +150,24 @@ async function startConsole(env: Record<string, string>): Promise<Receiver> {
     await stopConsole(child);
     throw error;
   }
-  return { url: `http://127.0.0.1:${port}/api/webhooks/hubby`, stop: () => stopConsole(child) };
+  return {
+    url: `http://127.0.0.1:${port}/api/webhooks/hubby`,
+    stop: () => stopConsole(child),
+    settle: () => projectionSettled(`http://127.0.0.1:${port}/api/metrics`, metricsToken),
+  };
+}
+
+/** Polls the console's metrics until its deferred projection backlog is 0; answers the milliseconds it took. */
+async function projectionSettled(url: string, token: string): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    const text = await response.text();
+    const backlog = /^console_webhook_projection_backlog(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1];
+    if (backlog === undefined) throw new Error(`no projection backlog in the console's metrics (${response.status})`);
+    if (backlog === "0") return performance.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /**
@@ -216,14 +244,29 @@ async function compare(receivers: Receiver[], bodies: string[]) {
   const measured = bodies.slice(200);
   const size = Math.ceil(measured.length / ROUNDS);
   const parts: Measured[][] = receivers.map(() => []);
+  const settles: number[][] = receivers.map(() => []);
+  for (const receiver of receivers) await receiver.settle?.();
   for (let round = 0; round < ROUNDS; round++) {
     const slice = measured.slice(round * size, (round + 1) * size);
     const order = receivers.map((_, index) => (index + round) % receivers.length);
     if (round % 2 === 1) order.reverse();
-    for (const index of order) parts[index]!.push(await drive(receivers[index]!.url, slice));
+    for (const index of order) {
+      parts[index]!.push(await drive(receivers[index]!.url, slice));
+      const settled = await receivers[index]!.settle?.();
+      if (settled !== undefined) settles[index]!.push(settled);
+    }
   }
-  return parts.map(summarise);
+  return parts.map((part, index) => ({ ...summarise(part), settleMs: median(settles[index]!) }));
 }
+
+function median(values: number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+const PROJECTION_COUNT = `SELECT (SELECT count(*) FROM "Traveler") + (SELECT count(*) FROM "TravelerBooking")
+  + (SELECT count(*) FROM "TravelerPackage") + (SELECT count(*) FROM "UsageSample") AS n`;
 
 function migrationsSql(): string[] {
   const dir = path.join(root, "prisma", "migrations");
@@ -267,8 +310,21 @@ async function main() {
     const consoleDb = await PGlite.create(consoleDir);
     const countIn = async (db: PGlite) =>
       (await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM "WebhookEvent"`)).rows[0]!.n;
-    results.push({ label: "console, PGlite", ...measured[0]!, stored: await countIn(consoleDb), unique });
-    results.push({ label: "baseline, PGlite", ...measured[1]!, stored: await countIn(baseDb), unique });
+    const projectedIn = async (db: PGlite) => Number((await db.query<{ n: number }>(PROJECTION_COUNT)).rows[0]!.n);
+    results.push({
+      label: "console, PGlite",
+      ...measured[0]!,
+      stored: await countIn(consoleDb),
+      projected: await projectedIn(consoleDb),
+      unique,
+    });
+    results.push({
+      label: "baseline, PGlite",
+      ...measured[1]!,
+      stored: await countIn(baseDb),
+      projected: await projectedIn(baseDb),
+      unique,
+    });
     results.push({ label: "raw-insert, PGlite", ...measured[2]!, stored: await countIn(rawDb), unique });
     await consoleDb.close();
   }
@@ -290,12 +346,12 @@ async function main() {
       return url.toString();
     };
     try {
-      const count = async (name: string) => {
+      const count = async (name: string, sql = `SELECT COUNT(*)::int AS n FROM "WebhookEvent"`) => {
         const client = new pg.Client({ connectionString: urlFor(name) });
         await client.connect();
-        const rows = await client.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM "WebhookEvent"`);
+        const rows = await client.query<{ n: number }>(sql);
         await client.end();
-        return rows.rows[0]!.n;
+        return Number(rows.rows[0]!.n);
       };
       const pool = new pg.Pool({ connectionString: urlFor(names[1]!), max: 10 });
       // raw-insert gets a connection per concurrent request: the most it could use.
@@ -315,8 +371,20 @@ async function main() {
       loads.push(os.loadavg()[0]!);
       await pool.end();
       await rawPool.end();
-      results.push({ label: "console, PostgreSQL", ...measured[0]!, stored: await count(names[0]!), unique });
-      results.push({ label: "baseline, PostgreSQL", ...measured[1]!, stored: await count(names[1]!), unique });
+      results.push({
+        label: "console, PostgreSQL",
+        ...measured[0]!,
+        stored: await count(names[0]!),
+        projected: await count(names[0]!, PROJECTION_COUNT),
+        unique,
+      });
+      results.push({
+        label: "baseline, PostgreSQL",
+        ...measured[1]!,
+        stored: await count(names[1]!),
+        projected: await count(names[1]!, PROJECTION_COUNT),
+        unique,
+      });
       results.push({ label: "raw-insert, PostgreSQL", ...measured[2]!, stored: await count(names[2]!), unique });
     } finally {
       for (const name of names) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
@@ -330,10 +398,13 @@ async function main() {
   console.log(
     `\nWebhook intake (baseline: ${EVENT_ROW_ONLY ? "event row only" : "the same rows, event + projection"}; raw-insert: one statement claiming the key in WebhookDedupe and inserting the event row, no projection), ${EVENTS - 200} measured deliveries (5% duplicates), concurrency ${CONCURRENCY}, ${ROUNDS} rotating rounds, ${os.cpus().length} CPUs, load average ${loads.map((load) => load.toFixed(1)).join(" → ")}\n`,
   );
-  console.log("receiver                  events/s   p50 ms   p99 ms  errors  stored/unique");
+  console.log(
+    "receiver                  events/s   p50 ms   p99 ms  errors  stored/unique  projection rows  projected after",
+  );
   for (const r of results) {
+    const settled = r.settleMs === undefined ? "" : `${r.settleMs.toFixed(0)} ms`;
     console.log(
-      `${r.label.padEnd(25)} ${r.eventsPerSecond.toFixed(0).padStart(8)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${String(r.errors).padStart(7)}  ${r.stored}/${r.unique}`,
+      `${r.label.padEnd(25)} ${r.eventsPerSecond.toFixed(0).padStart(8)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${String(r.errors).padStart(7)}  ${`${r.stored}/${r.unique}`.padEnd(13)}  ${String(r.projected ?? "").padStart(15)}  ${settled.padStart(15)}`,
     );
   }
   const targets: Record<string, number> = { PGlite: 0.8, PostgreSQL: 1.0 };
@@ -349,9 +420,15 @@ async function main() {
       );
     }
   }
-  const failed = results.some((r) => r.errors > 0 || r.stored !== r.unique);
+  // The console's projection, deferred or not, must end as the baseline's (the same rows from the same events).
+  const projectionDiffers = ["PGlite", "PostgreSQL"].some((db) => {
+    const ours = results.find((r) => r.label === `console, ${db}`);
+    const base = results.find((r) => r.label === `baseline, ${db}`);
+    return ours && base && !EVENT_ROW_ONLY && ours.projected !== base.projected;
+  });
+  const failed = results.some((r) => r.errors > 0 || r.stored !== r.unique) || projectionDiffers;
   if (failed) {
-    console.log("FAILED: errors, or stored rows differ from unique events sent.");
+    console.log("FAILED: errors, stored rows differ from unique events sent, or the projections differ.");
     process.exit(1);
   }
 }

@@ -29,9 +29,14 @@ function createMetrics() {
     }),
     webhookIntakeSeconds: new Histogram({
       name: "console_webhook_intake_seconds",
-      help: "Time from the delivery's arrival to its answer (body read, verified, stored, projected).",
+      help: "Time from the delivery's arrival to its answer (body read, verified, stored; projected unless deferred).",
       labelNames: ["outcome"] as const,
       buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    webhookProjectionBacklog: new Gauge({
+      name: "console_webhook_projection_backlog",
+      help: "Stored webhook events whose projection this instance has yet to write (deferred under a burst).",
       registers: [registry],
     }),
     hubbyCalls: new Counter({

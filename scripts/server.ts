@@ -17,6 +17,7 @@ import { readMigrationFiles } from "../lib/migrations";
 const REQUEST_ID_HEADER = "x-request-id";
 import { createConsoleServer } from "../lib/server/http-server";
 import { handleWebhookRequest, isWebhookRequest, WEBHOOK_PATH } from "../lib/webhooks/node-handler";
+import { settleProjections } from "../lib/webhooks/projector";
 import { prepareDatabase, printBootstrapReport } from "./prepare-database";
 
 /**
@@ -211,6 +212,11 @@ async function main() {
       httpServer.closeAllConnections();
     }
     await app.close().catch(() => undefined);
+    // Projections deferred under a burst are written before the database closes; what the deadline cuts off stays
+    // pending for the next start's sweep.
+    await Promise.race([settleProjections(), sleep(remainingMs())]).catch((error: unknown) =>
+      logger.error(errorFields(error), "deferred projections could not be written"),
+    );
     // Forwarding attempts under way are recorded before the database closes; nothing new is taken.
     await stopForwarding().catch((error: unknown) => logger.error(errorFields(error), "forwarding stop failed"));
     // Running jobs finish, or are handed back to be tried again (here after a restart, or on another instance).

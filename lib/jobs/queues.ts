@@ -192,6 +192,18 @@ export const queues = {
     policy: "stately",
     schedule: { cron: "* * * * *", payload: { trigger: "schedule" } },
   },
+  "webhook-projection-sweep": {
+    label: "Webhooks: projections an instance left pending (a crash, a stop)",
+    payload: z.object({ trigger: z.enum(["schedule", "start"]) }),
+    // The next run (every minute) takes whatever this one left.
+    retryLimit: 0,
+    retryDelaySeconds: 60,
+    retryBackoff: false,
+    expireInSeconds: 15 * 60,
+    concurrency: 1,
+    policy: "stately",
+    schedule: { cron: "* * * * *", payload: { trigger: "schedule" } },
+  },
 } as const satisfies Record<string, QueueDeclaration>;
 
 export type QueueName = keyof typeof queues;

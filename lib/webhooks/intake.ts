@@ -11,7 +11,9 @@ import {
   type ParseResult,
 } from "./envelope";
 import { FactsError, factsFor, type Facts } from "./facts";
-import { project, projectionCtes, projectionKeys as keysOf, withProjection } from "./projection";
+import { inWaves, project, projectionCtes, projectionKeys as keysOf, withProjection } from "./projection";
+import { canDefer, deferProjections, intakeActivity, watchIntake } from "./projector";
+import { retryingLockConflicts, oneLine } from "./statement-retry";
 import { countRefusal } from "../audit/refusals";
 import { isStorableDate, storableText } from "../storable";
 import { SIGNATURE_HEADER, verifyWebhook, type HeaderReader } from "./verify";
@@ -177,6 +179,11 @@ function answerFor(stored: { id: string; duplicate: boolean }, status: StoredSta
  * (storeOne), and a batch is simply everything that queued during the previous write, up to MAX_BATCH. PGlite runs
  * one statement at a time, so it writes one batch at a time; on PostgreSQL a few batches may be in flight, so
  * some fill while others commit.
+ *
+ * A lone delivery's projection is written in the statement that stores it. A batch's events are stored with a
+ * pending mark instead, and their projection is written by lib/webhooks/projector.ts once the intake is quiet
+ * (docs/decisions/0071): the projection is most of a statement's cost, and written later, in large statements, it
+ * no longer holds back the answers. Past the projector's backlog, batches project in their statement again.
  */
 const MAX_BATCH = 64;
 const MAX_IN_FLIGHT = { pglite: 1, postgres: 4 } as const;
@@ -186,13 +193,26 @@ type Waiting = { ready: Ready; answer: (result: IntakeResult) => void };
 // On globalThis: scripts/server.ts and Next.js's bundle may load this module separately in one process; they share
 // one database, and so one queue.
 const groupCommit = ((
-  globalThis as { __webhookGroupCommit?: { queue: Waiting[]; inFlight: number } }
-).__webhookGroupCommit ??= { queue: [], inFlight: 0 });
+  globalThis as {
+    __webhookGroupCommit?: { queue: Waiting[]; inFlight: number; lastBusyAt: number; flush: NodeJS.Immediate | null };
+  }
+).__webhookGroupCommit ??= { queue: [], inFlight: 0, lastBusyAt: 0, flush: null });
+
+watchIntake(() =>
+  groupCommit.queue.length > 0 || groupCommit.inFlight > 0 ? 0 : performance.now() - groupCommit.lastBusyAt,
+);
 
 function store(ready: Ready): Promise<IntakeResult> {
   return new Promise((answer) => {
     groupCommit.queue.push({ ready, answer });
-    startWriting();
+    // After this turn of the event loop, not now: deliveries whose bytes arrived together are read in the same
+    // turn and join one batch. Written at once, the first would start a batch of one, and on PGlite (which runs in
+    // this thread) the others would wait for it, then start batches of one in turn.
+    groupCommit.flush ??= setImmediate(() => {
+      groupCommit.flush = null;
+      startWriting();
+    });
+    intakeActivity();
   });
 }
 
@@ -203,6 +223,7 @@ function startWriting() {
     groupCommit.inFlight += 1;
     void writeBatch(batch).finally(() => {
       groupCommit.inFlight -= 1;
+      groupCommit.lastBusyAt = performance.now();
       startWriting();
     });
   }
@@ -213,10 +234,14 @@ async function writeBatch(batch: Waiting[]): Promise<void> {
     batch[0]!.answer(await storeOne(batch[0]!.ready));
     return;
   }
-  for (const wave of waves(batch)) {
+  const deferred = canDefer(batch.length);
+  for (const wave of waves(batch, deferred)) {
     let answers: IntakeResult[];
     try {
-      answers = await storeWave(wave.map((waiting) => waiting.ready));
+      answers = await storeWave(
+        wave.map((waiting) => waiting.ready),
+        deferred,
+      );
     } catch {
       // The statement stored nothing. Each event on its own path: the ones the database takes are stored, the one
       // it refuses is kept as failed (storeAfterFailure), and 503 only if the database cannot be reached.
@@ -227,24 +252,14 @@ async function writeBatch(batch: Waiting[]): Promise<void> {
 }
 
 /**
- * Splits a batch into waves, each stored by one statement: an event goes in the first wave that holds neither its
- * dedupeKey (a resend within the batch is then a duplicate of the committed first delivery) nor a projection row
- * it writes (one statement cannot update a row twice). Usually one or two waves.
+ * Splits a batch into waves, each stored by one statement: no dedupeKey twice in a wave (a resend within the batch
+ * is then a duplicate of the committed first delivery), nor, when the wave writes the projection, a projection row.
  */
-function waves(batch: Waiting[]): Waiting[][] {
-  const result: { events: Waiting[]; keys: Set<string> }[] = [];
-  for (const waiting of batch) {
-    const keys = [`event:${waiting.ready.delivery.base.dedupeKey}`, ...projectionKeys(waiting.ready)];
-    let wave = result.find((candidate) => keys.every((key) => !candidate.keys.has(key)));
-    if (!wave) result.push((wave = { events: [], keys: new Set() }));
-    wave.events.push(waiting);
-    for (const key of keys) wave.keys.add(key);
-  }
-  return result.map((wave) => wave.events);
-}
-
-function projectionKeys(ready: Ready): string[] {
-  return ready.facts ? keysOf(ready.facts) : [];
+function waves(batch: Waiting[], deferred: boolean): Waiting[][] {
+  return inWaves(batch, ({ ready }) => [
+    `event:${ready.delivery.base.dedupeKey}`,
+    ...(!deferred && ready.facts ? keysOf(ready.facts) : []),
+  ]);
 }
 
 /**
@@ -263,7 +278,11 @@ const INSERT_WAVE = `v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text
     SELECT claim."eventId", v.c0::timestamptz, v.c1, v.c2::timestamptz, v.c3, v.c4, v.c5::jsonb, v.c6, v.c7::json,
       v.c8::"WebhookStatus", v.c9, v.c10::timestamptz, v.c11, v.c12, v.c13, decode(v.c14, 'hex')
     FROM v JOIN claim ON claim."dedupeKey" = v.c3
-    RETURNING "dedupeKey", "id")`;
+    RETURNING "dedupeKey", "id", "receivedAt")`;
+
+/** The events of a deferred wave whose projection is still to be written (those with facts, `$n`), marked pending. */
+const MARK_PENDING = (keys: number) => `pend AS (INSERT INTO "WebhookProjectionPending" ("eventId", "receivedAt")
+  SELECT "id", "receivedAt" FROM ins WHERE "dedupeKey" = ANY($${keys}::text[]))`;
 
 const COUNT_DUPLICATES = (keys: number, ats: number) => `dup AS (UPDATE "WebhookEvent" AS w
   SET "duplicates" = w."duplicates" + 1, "lastDuplicateAt" = v.at::timestamptz
@@ -274,18 +293,25 @@ const COUNT_DUPLICATES = (keys: number, ats: number) => `dup AS (UPDATE "Webhook
 const waveTexts = new Map<string, string>();
 
 /**
- * Stores a wave (events with distinct dedupeKeys and no projection row in common) in one statement: it commits
- * whole or not at all, before any of its answers. Answers in the wave's order; throws, having stored nothing, if
- * the statement fails.
+ * Stores a wave (events with distinct dedupeKeys, and no projection row in common unless `deferred`) in one
+ * statement: it commits whole or not at all, before any of its answers. With `deferred`, the events are marked
+ * pending instead of projected, and handed to the projector once committed. Answers in the wave's order; throws,
+ * having stored nothing, if the statement fails.
  */
-async function storeWave(wave: Ready[]): Promise<IntakeResult[]> {
+async function storeWave(wave: Ready[], deferred: boolean): Promise<IntakeResult[]> {
   // Rows by key, so that concurrent statements take their locks in one order.
   const rows = [...wave].sort((a, b) => compare(a.delivery.base.dedupeKey, b.delivery.base.dedupeKey));
   const values: unknown[] = EVENT_COLUMN_COUNT.map((_, column) => rows.map((ready) => textOf(ready.row[column])));
-  const projection = projectionCtes(
-    rows.flatMap((ready) => (ready.facts ? [{ dedupeKey: ready.delivery.base.dedupeKey, facts: ready.facts }] : [])),
-    values.length,
-  );
+  const withFacts = rows.filter((ready) => ready.facts);
+  let projection: { ctes: string[]; values: unknown[] };
+  if (deferred) {
+    projection = { ctes: [MARK_PENDING(values.length + 1)], values: [withFacts.map((r) => r.delivery.base.dedupeKey)] };
+  } else {
+    projection = projectionCtes(
+      withFacts.map((ready) => ({ dedupeKey: ready.delivery.base.dedupeKey, facts: ready.facts! })),
+      values.length,
+    );
+  }
   values.push(...projection.values);
   const duplicates = COUNT_DUPLICATES(values.length + 1, values.length + 2);
   values.push(
@@ -305,6 +331,15 @@ async function storeWave(wave: Ready[]): Promise<IntakeResult[]> {
     getDatabase().prepared<{ dedupeKey: string; id: string; inserted: boolean }>(waveText, values),
   );
   const byKey = new Map(stored.map((row) => [row.dedupeKey, row]));
+  if (deferred) {
+    deferProjections(
+      withFacts.flatMap((ready) => {
+        const row = byKey.get(ready.delivery.base.dedupeKey);
+        if (!row?.inserted) return [];
+        return [{ eventId: row.id, receivedAt: ready.delivery.base.receivedAt, facts: ready.facts! }];
+      }),
+    );
+  }
   return Promise.all(
     wave.map(async (ready): Promise<IntakeResult> => {
       const row = byKey.get(ready.delivery.base.dedupeKey);
@@ -317,43 +352,6 @@ async function storeWave(wave: Ready[]): Promise<IntakeResult[]> {
       return { status: 200, body: { received: true, duplicate: true, id: row.id } };
     }),
   );
-}
-
-/**
- * Deadlock (40P01) and serialization failure (40001): PostgreSQL aborted the statement for how it met a concurrent
- * one, not for its content. Up to four waves per instance, and several instances, write at once, and a statement's
- * CTEs and the triggers they fire do not lock tables in a fixed order, so two statements can each wait on a row the
- * other holds (bench:soak met it). The statement rolled back whole, and the dedupe claim and the order-independent,
- * idempotent upserts make running it again safe.
- */
-const LOCK_CONFLICT_CODES = new Set(["40P01", "40001"]);
-const LOCK_CONFLICT_ATTEMPTS = 3;
-
-function isLockConflict(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && LOCK_CONFLICT_CODES.has(code);
-}
-
-/**
- * Runs a statement, running it again (at most LOCK_CONFLICT_ATTEMPTS in all) after a short jittered pause when
- * PostgreSQL aborted it as a lock conflict; the pause lets the other statement commit and keeps two retries from
- * meeting again in step. Any other error, or the last attempt's, goes to the caller's fallback.
- */
-async function retryingLockConflicts<T>(what: string, run: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      const result = await run();
-      if (attempt > 1) console.warn(`[webhooks] ${what} stored after ${attempt - 1} retries on a lock conflict`);
-      return result;
-    } catch (error) {
-      if (!isLockConflict(error)) throw error;
-      if (attempt >= LOCK_CONFLICT_ATTEMPTS) {
-        console.warn(`[webhooks] ${what} still in a lock conflict after ${attempt - 1} retries: ${oneLine(error)}`);
-        throw error;
-      }
-      await new Promise((resume) => setTimeout(resume, 20 * attempt + Math.random() * 30 * attempt));
-    }
-  }
 }
 
 const EVENT_COLUMN_COUNT = Array.from({ length: 15 });
@@ -499,10 +497,4 @@ async function storeLogged(
   } catch (refused) {
     return { refused };
   }
-}
-
-/** An error as one log or column line, without its stack. */
-function oneLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return storableText(message.replace(/\s+/g, " ").trim(), 500);
 }

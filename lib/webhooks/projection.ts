@@ -355,6 +355,23 @@ export function projectionKeys(facts: Facts): string[] {
   return projectionRows(facts).map(({ upsert, values }) => rowKey(upsert, values));
 }
 
+/**
+ * Splits items into waves, each written by one statement: an item goes in the first wave that holds none of its
+ * keys (one statement cannot update a row twice, and a resend within a batch must meet the committed first
+ * delivery). Order within a wave follows the input. Usually one or two waves.
+ */
+export function inWaves<T>(items: T[], keysOf: (item: T) => string[]): T[][] {
+  const result: { items: T[]; keys: Set<string> }[] = [];
+  for (const item of items) {
+    const keys = keysOf(item);
+    let wave = result.find((candidate) => keys.every((key) => !candidate.keys.has(key)));
+    if (!wave) result.push((wave = { items: [], keys: new Set() }));
+    wave.items.push(item);
+    for (const key of keys) wave.keys.add(key);
+  }
+  return result.map((wave) => wave.items);
+}
+
 function rowKey(upsert: Upsert, values: unknown[]): string {
   return JSON.stringify([upsert.table, ...conflictColumns(upsert).map((index) => values[index] ?? null)]);
 }
@@ -362,7 +379,8 @@ function rowKey(upsert: Upsert, values: unknown[]): string {
 /**
  * The projection of many events folded into one statement with their event rows, for the intake's group commit:
  * one data-modifying CTE per table, a multi-row upsert whose rows come from `unnest` over one text array per column
- * plus the event's dedupeKey, kept only where the event row was inserted (`ins` returns its "dedupeKey"). Parameters
+ * plus the event's key, kept only where `ins` returns that key as "dedupeKey": the event rows the intake inserted, or
+ * the pending rows the projector (lib/webhooks/projector.ts) claimed, keyed by event id. Parameters
  * are numbered from `offset + 1`; the text depends only on the tables present and the offset, so the statement
  * stays prepared whatever the batch size. The same declared upserts and merge rules as `project`; no row key may
  * recur among the events (see projectionKeys).

@@ -3,12 +3,15 @@ import { db, getDatabase } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import { handledEvents } from "@/lib/webhooks/envelope";
 import { ingestWebhook, type IntakeResult } from "@/lib/webhooks/intake";
+import { projectLeftBehind, projectionBacklog, settleProjections } from "@/lib/webhooks/projector";
 import { sampleEvent } from "@/lib/webhooks/samples";
 import { WEBHOOK_KEY } from "../support/webhooks";
 
 // The intake's group commit (docs/decisions/0053-webhook-group-commit.md), on PGlite and on PostgreSQL
 // (TEST_DATABASE_URL). Deliveries started together join one batch: ingestWebhook does not wait before it queues,
-// so all but the first (the first four on PostgreSQL) of a burst are queued while the first is written.
+// so all but the first (the first four on PostgreSQL) of a burst are queued while the first is written. A batch's
+// events are stored with a pending mark and projected once the intake is quiet (lib/webhooks/projector.ts,
+// docs/decisions/0071); settleProjections writes them at once.
 
 beforeAll(() => {
   process.env.HUBBY_WEBHOOK_API_KEY = WEBHOOK_KEY;
@@ -60,11 +63,16 @@ async function projection(prefix: string) {
 }
 
 /** The statements that stored a batch (a wave of events in one statement, rows unnested), and how each ended. */
-function batchStatements(spy: { mock: { calls: unknown[][]; results: { value: unknown }[] } }) {
+function batchStatements(spy: { mock: { calls: unknown[][]; results: { value: unknown }[] } }, marker: string) {
   return spy.mock.calls.flatMap(([text], index) =>
-    String(text).includes("FROM unnest($1::text[]") ? [spy.mock.results[index]!.value as Promise<unknown>] : [],
+    String(text).includes(marker) ? [spy.mock.results[index]!.value as Promise<unknown>] : [],
   );
 }
+const EVENT_BATCH = "FROM unnest($1::text[]";
+const PROJECTION_BATCH = `DELETE FROM "WebhookProjectionPending" WHERE "eventId" = ANY($1::bigint[])`;
+
+const pendingCount = async () =>
+  (await getDatabase().sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM "WebhookProjectionPending"`))[0]!.n;
 
 describe("group commit", () => {
   it("stores a burst once per event, counts every resend, and projects what one-at-a-time would", async () => {
@@ -75,10 +83,13 @@ describe("group commit", () => {
     let results: IntakeResult[];
     try {
       results = await Promise.all([...bodies, ...resends].map(deliver));
-      // Written in batches, each committed (none fell back to one event at a time).
-      const statements = batchStatements(batches);
-      expect(statements.length).toBeGreaterThan(0);
-      for (const statement of statements) await expect(statement).resolves.toBeDefined();
+      await settleProjections();
+      // Written in batches, each committed (none fell back to one event at a time), and projected in batches.
+      for (const marker of [EVENT_BATCH, PROJECTION_BATCH]) {
+        const statements = batchStatements(batches, marker);
+        expect(statements.length).toBeGreaterThan(0);
+        for (const statement of statements) await expect(statement).resolves.toBeDefined();
+      }
     } finally {
       batches.mockRestore();
     }
@@ -97,9 +108,42 @@ describe("group commit", () => {
       expect(results[index]!.body.id).toBe(idOf.get((JSON.parse(body) as { event_id: string }).event_id));
     });
 
+    expect(projectionBacklog()).toBe(0);
+    expect(await pendingCount()).toBe(0);
+
+    // One at a time: each projected in the statement that stores it, nothing left pending.
     for (const body of events("single", 40)) expect((await deliver(body)).status).toBe(200);
+    expect(projectionBacklog()).toBe(0);
     expect(await projection("burst")).toEqual(await projection("single"));
     expect((await projection("burst")).travelers).toHaveLength(3);
+  });
+
+  it("projects from the stored bodies what a crash left pending, and drops pending rows whose event is gone", async () => {
+    // The state a crash leaves after a burst was answered: event rows committed, each with its pending row, and the
+    // projection not yet written (the projector's memory is gone).
+    const bodies = events("orphan", 30);
+    expect((await Promise.all(bodies.map(deliver))).map((result) => result.status)).toEqual(bodies.map(() => 200));
+    await settleProjections();
+    const expected = await projection("orphan");
+    const sql = getDatabase().sql;
+    await sql.query(`DELETE FROM "UsageSample" WHERE "packageId" LIKE 'orphan%'`);
+    await sql.query(`DELETE FROM "TravelerPackage" WHERE "packageId" LIKE 'orphan%'`);
+    await sql.query(`DELETE FROM "TravelerBooking" WHERE "bookingId" LIKE 'orphan%'`);
+    await sql.query(`DELETE FROM "Traveler" WHERE "externalUserId" LIKE 'orphan%'`);
+    await sql.query(
+      `INSERT INTO "WebhookProjectionPending" ("eventId", "receivedAt")
+       SELECT "id", "receivedAt" FROM "WebhookEvent" WHERE "eventId" LIKE 'orphan_evt_%' AND "status" = 'processed'`,
+    );
+    await sql.query(`INSERT INTO "WebhookProjectionPending" ("eventId", "receivedAt") VALUES (987654321, now())`);
+    expect((await projection("orphan")).travelers).toHaveLength(0);
+
+    // Too recent for the minute's sweep: another instance may still be writing them.
+    expect(await projectLeftBehind({ olderThanMs: 60_000 })).toBe(0);
+    expect(await pendingCount()).toBe(31);
+    // The sweep at start takes them all, in slices.
+    expect(await projectLeftBehind({ olderThanMs: 0, limit: 7 })).toBe(30);
+    expect(await pendingCount()).toBe(0);
+    expect(await projection("orphan")).toEqual(expected);
   });
 
   it("answers each delivery only once its event is committed", async () => {
@@ -114,7 +158,7 @@ describe("group commit", () => {
     expect(seen).toEqual(seen.map(() => ({ status: 200, stored: true })));
   });
 
-  it("stores the others when one event of a batch is refused by the database, and keeps that one as failed", async () => {
+  it("projects the others when one event's projection is refused by the database, and keeps that one as failed", async () => {
     const bodies = events("poison", 12);
     const usage = sampleEvent("package.usage.50_percent", {
       externalUserId: "poison_bad",
@@ -130,11 +174,17 @@ describe("group commit", () => {
     let results: IntakeResult[];
     try {
       results = await Promise.all([...bodies.slice(0, 6), poisoned, ...bodies.slice(6)].map(deliver));
-      // The statement holding the poisoned event stored nothing; its events were then stored one by one.
-      const outcomes = await Promise.allSettled(batchStatements(batches));
-      expect(outcomes.filter((outcome) => outcome.status === "rejected")).toEqual([
-        expect.objectContaining({ reason: expect.objectContaining({ message: expect.stringMatching(/integer/) }) }),
-      ]);
+      await settleProjections();
+      // The projection statement holding the poisoned event wrote nothing; its events were then projected one by
+      // one, and the poisoned one's own statement was refused too. Every event row was stored by its batch.
+      const outcomes = await Promise.allSettled(batchStatements(batches, PROJECTION_BATCH));
+      const refused = expect.objectContaining({
+        reason: expect.objectContaining({ message: expect.stringMatching(/integer/) }),
+      });
+      expect(outcomes.filter((outcome) => outcome.status === "rejected")).toEqual([refused, refused]);
+      const stored = await Promise.allSettled(batchStatements(batches, EVENT_BATCH));
+      expect(stored.length).toBeGreaterThan(0);
+      expect(stored.filter((outcome) => outcome.status === "rejected")).toEqual([]);
     } finally {
       batches.mockRestore();
     }
@@ -147,6 +197,7 @@ describe("group commit", () => {
       await db().webhookEvent.count({ where: { eventId: { startsWith: "poison_evt_" }, status: "processed" } }),
     ).toBe(12);
     expect(await db().traveler.count({ where: { externalUserId: { startsWith: "poison_u" } } })).toBe(3);
+    expect(await pendingCount()).toBe(0);
   });
 
   it("answers 503 to every delivery of a batch when the database cannot be reached, and stores none", async () => {
