@@ -4,6 +4,7 @@ import { db, getDatabase } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import { dedupeKeyFor } from "@/lib/webhooks/envelope";
 import { ingestWebhook } from "@/lib/webhooks/intake";
+import { settleProjections } from "@/lib/webhooks/projector";
 import { sampleEvent } from "@/lib/webhooks/samples";
 import { WEBHOOK_KEY } from "../support/webhooks";
 
@@ -69,9 +70,9 @@ async function storedEvent(eventId: string) {
   return db().webhookEvent.findFirstOrThrow({ where: { eventId }, select: { status: true, error: true } });
 }
 
-/** How the intake's statements are told apart: the single-event statement, and a wave's. */
+/** How the statements are told apart: the intake's single-event statement, and the projector's. */
 const SINGLE_STATEMENT = `VALUES ($4::text, nextval`;
-const WAVE_STATEMENT = "FROM unnest($1::text[]";
+const PROJECTION_STATEMENT = `DELETE FROM "WebhookProjectionPending" WHERE "eventId" = ANY($1::bigint[])`;
 
 describe("webhook intake under deadlock", () => {
   let session: pg.Client | undefined;
@@ -113,7 +114,7 @@ describe("webhook intake under deadlock", () => {
     );
   });
 
-  it("runs a wave's statement again after PostgreSQL aborts it as a deadlock", async (context) => {
+  it("runs a deferred projection's statement again after PostgreSQL aborts it as a deadlock", async (context) => {
     if (getDatabase().kind !== "postgres") context.skip();
     for (const traveler of ["deadlock_wave_a", "deadlock_wave_b"]) {
       expect((await deliver(eventFor(traveler, `${traveler}_seed`))).status).toBe(200);
@@ -123,43 +124,41 @@ describe("webhook intake under deadlock", () => {
     const statements = vi.spyOn(getDatabase(), "prepared");
     session = await lockingSession();
     await session.query(`SELECT 1 FROM "Traveler" WHERE "externalUserId" = 'deadlock_wave_b' FOR UPDATE`);
-    // Four lone deliveries (unhandled events: no projection, so they wait on nothing) fill PostgreSQL's four writes
-    // in flight, so the two that follow queue and are written together, as one wave whose Traveler upsert takes
-    // deadlock_wave_a and then waits on deadlock_wave_b (rows in the order of the conflict key).
-    const fillers = [1, 2, 3, 4].map((index) =>
-      JSON.stringify({ event: "deadlock.filler", event_id: `deadlock_filler_evt_${index}`, data: {} }),
-    );
+    // Delivered together, the two are stored as one batch and answered at once (the batch writes no projection);
+    // their projection is written after, by one statement whose Traveler upsert takes deadlock_wave_a and then
+    // waits on deadlock_wave_b (rows in the order of the conflict key).
     const bodies = [
       eventFor("deadlock_wave_a", "deadlock_wave_a_evt"),
       eventFor("deadlock_wave_b", "deadlock_wave_b_evt"),
     ];
-    const answers = Promise.all([...fillers, ...bodies].map(deliver));
-    await waitsOn(session);
-    // The session now waits on deadlock_wave_a, which the wave's statement holds: a cycle.
-    await session.query(`SELECT 1 FROM "Traveler" WHERE "externalUserId" = 'deadlock_wave_a' FOR UPDATE`);
-    await session.query("COMMIT");
-
-    const results = await answers;
-    for (const result of results.slice(fillers.length)) {
+    const results = await Promise.all(bodies.map(deliver));
+    for (const result of results) {
       expect(result).toMatchObject({ status: 200, body: { received: true, status: "processed" } });
     }
+    await waitsOn(session);
+    // The session now waits on deadlock_wave_a, which the projector's statement holds: a cycle.
+    await session.query(`SELECT 1 FROM "Traveler" WHERE "externalUserId" = 'deadlock_wave_a' FOR UPDATE`);
+    await session.query("COMMIT");
+    await settleProjections();
+
     for (const eventId of ["deadlock_wave_a_evt", "deadlock_wave_b_evt"]) {
       expect(await storedEvent(eventId)).toEqual({ status: "processed", error: null });
     }
-    // The wave's own statement stored them on its second run; neither fell back to the single path.
-    const keys = ["deadlock_wave_a_evt", "deadlock_wave_b_evt"].map((eventId, index) =>
-      dedupeKeyFor(eventId, bodies[index]!),
+    // Each traveler's last event is the one the projector wrote.
+    for (const traveler of ["deadlock_wave_a", "deadlock_wave_b"]) {
+      const row = await db().traveler.findUniqueOrThrow({ where: { externalUserId: traveler } });
+      const event = await db().webhookEvent.findFirstOrThrow({ where: { eventId: `${traveler}_evt` } });
+      expect(row.lastEventAt?.toISOString()).toBe(event.eventAt?.toISOString());
+    }
+    // The projector's own statement wrote them on its second run; neither was written one by one.
+    const ids = results.map((result) => String(result.body.id));
+    const projectionRuns = statements.mock.calls.filter(
+      ([text, values]) =>
+        text.includes(PROJECTION_STATEMENT) && ids.every((id) => (values[0] as string[]).includes(id)),
     );
-    const waveRuns = statements.mock.calls.filter(
-      ([text, values]) => text.includes(WAVE_STATEMENT) && keys.every((key) => (values[3] as string[]).includes(key)),
-    );
-    expect(waveRuns).toHaveLength(2);
-    const singleRuns = statements.mock.calls.filter(
-      ([text, values]) => text.includes(SINGLE_STATEMENT) && keys.includes(values[3] as string),
-    );
-    expect(singleRuns).toHaveLength(0);
+    expect(projectionRuns).toHaveLength(2);
     expect(warnings.mock.calls.map(([message]) => String(message))).toContainEqual(
-      expect.stringMatching(/wave statement \(2 events\) stored after 1 retries on a lock conflict/),
+      expect.stringMatching(/projection statement \(2 events\) stored after 1 retries on a lock conflict/),
     );
   });
 });
