@@ -124,20 +124,13 @@ export function metrics(): ConsoleMetrics {
  * so a sender cannot grow the label set; the outcome from the answer (processed, duplicate, unauthorized, …).
  */
 export function recordWebhookIntake(
-  rawBody: Buffer | null,
+  eventType: string | null,
   answer: { status: number; body: Record<string, unknown> },
   startedAt: number,
   isKnownType: (type: string) => boolean,
 ) {
-  let type = "other";
-  if (rawBody) {
-    try {
-      const event = (JSON.parse(rawBody.toString("utf8")) as { event?: unknown }).event;
-      if (typeof event === "string" && isKnownType(event)) type = event;
-    } catch {
-      // Not JSON: counted as "other" (the intake quarantined or refused it).
-    }
-  }
+  // Not JSON, no type, or one the console does not know: "other" (the intake quarantined, refused or kept it).
+  const type = eventType !== null && isKnownType(eventType) ? eventType : "other";
   const outcome = webhookOutcome(answer);
   metrics().webhookIntakes.inc({ type, outcome });
   metrics().webhookIntakeSeconds.observe({ outcome }, (performance.now() - startedAt) / 1000);

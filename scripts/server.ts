@@ -144,7 +144,12 @@ async function main() {
     started: number,
   ) {
     const route = routeOf(request);
-    const quiet = route.startsWith("/_next/") || route.startsWith("/api/health");
+    // A webhook Hubby delivered and the console stored is counted by console_webhook_intakes_total and kept in the
+    // inbox; a line each would be most of the log (and of the intake's cost) under a burst. Refusals stay at info.
+    const quiet =
+      route.startsWith("/_next/") ||
+      route.startsWith("/api/health") ||
+      (route === WEBHOOK_PATH && response.statusCode === 200);
     if (!logger.isLevelEnabled(quiet ? "debug" : "info")) return;
     const staffId = await staffIdOf(request, env.NEXTAUTH_SECRET);
     logger[quiet ? "debug" : "info"](

@@ -28,7 +28,11 @@ import { SIGNATURE_HEADER, verifyWebhook, type HeaderReader } from "./verify";
 export const MAX_WEBHOOK_BYTES = 256 * 1024;
 export const EVENT_ID_HEADERS = ["x-hubby-event-id", "event-id", "x-event-id", "webhook-id"];
 
-export type IntakeResult = { status: number; body: Record<string, unknown> };
+/**
+ * The answer to send (status and JSON body), and the body's event type when the intake parsed it (for the metrics,
+ * which then need not parse the body again); undefined when the intake stopped before parsing.
+ */
+export type IntakeResult = { status: number; body: Record<string, unknown>; eventType?: string | null };
 
 export type StoredStatus = "processed" | "unhandled" | "failed" | "quarantined";
 
@@ -99,7 +103,11 @@ export async function ingestWebhook(headers: HeaderReader, rawBody: Buffer, ip: 
     columns.packageId,
     base.rawBytes,
   ];
-  return store({ delivery: { base, parsed }, row, facts: outcome.facts, status: outcome.status });
+  const eventType = parsed.ok ? parsed.event.eventType : null;
+  return {
+    ...(await store({ delivery: { base, parsed }, row, facts: outcome.facts, status: outcome.status })),
+    eventType,
+  };
 }
 
 /** The event row's columns, in the order of the values ingestWebhook prepares. */
@@ -175,10 +183,11 @@ function answerFor(stored: { id: string; duplicate: boolean }, status: StoredSta
 /**
  * The group commit (docs/decisions/0053-webhook-group-commit.md): deliveries that arrive while a batch is being
  * written wait together and are written by the next one, a few statements for the lot (waves), each answered only
- * once the statement holding its event has committed. Nothing waits on a timer: a lone delivery is written at once
- * (storeOne), and a batch is simply everything that queued during the previous write, up to MAX_BATCH. PGlite runs
- * one statement at a time, so it writes one batch at a time; on PostgreSQL a few batches may be in flight, so
- * some fill while others commit.
+ * once the statement holding its event has committed. Nothing waits on a timer: a write starts after the turn of
+ * the event loop that read the delivery (so deliveries read together are one batch), and a batch is everything
+ * queued by then, up to MAX_BATCH. PGlite runs one statement at a time, so it writes one batch at a time; on
+ * PostgreSQL two may be in flight, so one fills while the other commits (more made smaller batches, and cost more
+ * per event, docs/decisions/0071).
  *
  * A lone delivery's projection is written in the statement that stores it. A batch's events are stored with a
  * pending mark instead, and their projection is written by lib/webhooks/projector.ts once the intake is quiet
@@ -186,7 +195,7 @@ function answerFor(stored: { id: string; duplicate: boolean }, status: StoredSta
  * no longer holds back the answers. Past the projector's backlog, batches project in their statement again.
  */
 const MAX_BATCH = 64;
-const MAX_IN_FLIGHT = { pglite: 1, postgres: 4 } as const;
+const MAX_IN_FLIGHT = { pglite: 1, postgres: 2 } as const;
 
 type Waiting = { ready: Ready; answer: (result: IntakeResult) => void };
 

@@ -46,7 +46,12 @@ export async function receiveWebhook(delivery: WebhookDelivery): Promise<Webhook
     console.error("[webhooks] intake failed:", error);
     result = { status: 503, body: { error: "Temporarily unable to store the event; retry later." } };
   }
-  recordWebhookIntake(body, result, startedAt, isHandledEvent);
+  recordWebhookIntake(
+    result.eventType !== undefined ? result.eventType : typeInBody(body),
+    result,
+    startedAt,
+    isHandledEvent,
+  );
   if (result.status === 200 && result.body.duplicate !== true) notifyStored();
   return reply(result);
 }
@@ -69,6 +74,16 @@ function notifyStored() {
     storedListeners.__webhookStoredListener?.();
   } catch (error) {
     console.error("[webhooks] the stored-event listener failed:", error);
+  }
+}
+
+/** The body's `event`, for a delivery the intake refused before parsing it (the metrics' type label). */
+function typeInBody(body: Buffer): string | null {
+  try {
+    const event = (JSON.parse(body.toString("utf8")) as { event?: unknown } | null)?.event;
+    return typeof event === "string" ? event : null;
+  } catch {
+    return null;
   }
 }
 

@@ -40,10 +40,17 @@ const DEFAULT_TOLERANCE_MS = 5 * 60_000;
 
 /** Equal-length digests make timingSafeEqual usable on inputs of any length. */
 function constantTimeEqual(a: string, b: string): boolean {
-  const left = crypto.createHash("sha256").update(a).digest();
-  const right = crypto.createHash("sha256").update(b).digest();
-  return crypto.timingSafeEqual(left, right);
+  return crypto.timingSafeEqual(sha256(a), sha256(b));
 }
+
+/** constantTimeEqual against the configured API key, whose digest is computed once rather than per delivery. */
+function matchesApiKey(presented: string, apiKey: string): boolean {
+  if (apiKeyDigest?.key !== apiKey) apiKeyDigest = { key: apiKey, digest: sha256(apiKey) };
+  return crypto.timingSafeEqual(sha256(presented), apiKeyDigest.digest);
+}
+let apiKeyDigest: { key: string; digest: Buffer } | null = null;
+
+const sha256 = (value: string) => crypto.createHash("sha256").update(value).digest();
 
 export function webhookSignature(secret: string, timestamp: string, rawBody: Buffer | string): string {
   return crypto.createHmac("sha256", secret).update(`${timestamp}.`).update(rawBody).digest("hex");
@@ -67,7 +74,7 @@ export function verifyWebhook(
   const prefix = settings.authPrefix;
   const key = prefix && presented.startsWith(prefix) ? presented.slice(prefix.length) : prefix ? null : presented;
   // Compare even when the prefix is missing, so the timing does not tell which part was wrong.
-  const keyMatches = constantTimeEqual(key ?? "", settings.apiKey);
+  const keyMatches = matchesApiKey(key ?? "", settings.apiKey);
   if (key === null || !keyMatches) return { ok: false, reason: "wrong_api_key" };
 
   if (!settings.signingSecret) return { ok: true };
