@@ -110,9 +110,17 @@ export async function ingestWebhook(headers: HeaderReader, rawBody: Buffer, ip: 
   };
 }
 
-/** The event row's columns, in the order of the values ingestWebhook prepares. */
+/**
+ * The event row's columns, in the order of the values ingestWebhook prepares, then "forwardPending" (FORWARD_PENDING).
+ */
 const EVENT_COLUMNS = `"receivedAt", "eventType", "eventAt", "dedupeKey", "eventId", "headers", "rawBody",
-  "body", "status", "error", "processedAt", "externalUserId", "bookingId", "packageId", "rawBytes"`;
+  "body", "status", "error", "processedAt", "externalUserId", "bookingId", "packageId", "rawBytes", "forwardPending"`;
+/**
+ * Whether lib/forwarding/ has messages to make for the event: only while an endpoint is enabled. Read in the
+ * statement that stores the event, so an endpoint enabled before it commits gets the event, and with none the row
+ * is not rewritten later just to clear its flag (an update of the whole row and its indexes: docs/decisions/0071).
+ */
+const FORWARD_PENDING = `EXISTS (SELECT 1 FROM "ForwardEndpoint" WHERE "enabled")`;
 /** Where the values above sit in a row. */
 const COLUMN = { eventType: 1, eventAt: 2, rawBody: 6, body: 7, status: 8, error: 9, processedAt: 10 } as const;
 
@@ -127,7 +135,8 @@ const INSERT_ONE = `claim AS (INSERT INTO "WebhookDedupe" ("dedupeKey", "eventId
     ON CONFLICT ("dedupeKey") DO NOTHING RETURNING "eventId"),
   ins AS (INSERT INTO "WebhookEvent" ("id", ${EVENT_COLUMNS})
     SELECT claim."eventId", $1::timestamptz, $2::text, $3::timestamptz, $4::text, $5::text, $6::jsonb, $7::text,
-      $8::json, $9::"WebhookStatus", $10::text, $11::timestamptz, $12::text, $13::text, $14::text, $15::bytea
+      $8::json, $9::"WebhookStatus", $10::text, $11::timestamptz, $12::text, $13::text, $14::text, $15::bytea,
+      ${FORWARD_PENDING}
     FROM claim RETURNING "id", "dedupeKey")`;
 
 /** Counts a delivery of an event already stored, found through its dedupe row; answers its id. */
@@ -285,7 +294,7 @@ const INSERT_WAVE = `v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text
     ON CONFLICT ("dedupeKey") DO NOTHING RETURNING "dedupeKey", "eventId"),
   ins AS (INSERT INTO "WebhookEvent" ("id", ${EVENT_COLUMNS})
     SELECT claim."eventId", v.c0::timestamptz, v.c1, v.c2::timestamptz, v.c3, v.c4, v.c5::jsonb, v.c6, v.c7::json,
-      v.c8::"WebhookStatus", v.c9, v.c10::timestamptz, v.c11, v.c12, v.c13, decode(v.c14, 'hex')
+      v.c8::"WebhookStatus", v.c9, v.c10::timestamptz, v.c11, v.c12, v.c13, decode(v.c14, 'hex'), ${FORWARD_PENDING}
     FROM v JOIN claim ON claim."dedupeKey" = v.c3
     RETURNING "dedupeKey", "id", "receivedAt")`;
 
