@@ -116,6 +116,34 @@ describe("delivery", () => {
     expect(paused.received).toEqual([]);
   });
 
+  it("forwards the events stored while an endpoint is enabled; none stored before, or while all are paused", async () => {
+    const target = await receiver();
+    // No endpoint: the event is stored as nothing to forward, and no later pass rewrites its row.
+    const before = await store("package.activated");
+    const { endpoint } = await endpointFor(target.url);
+    const during = await store("esim.installed");
+    await updateEndpoint(
+      endpoint.id,
+      endpointInputSchema.parse({ url: target.url, enabled: "", headers: "", eventTypes: "" }),
+    );
+    const paused = await store("esim.installed");
+    const pending = await db().webhookEvent.findMany({
+      where: { id: { in: [before.id, during.id, paused.id] } },
+      select: { id: true, forwardPending: true },
+    });
+    expect(Object.fromEntries(pending.map((row) => [String(row.id), row.forwardPending]))).toEqual({
+      [String(before.id)]: false,
+      [String(during.id)]: true,
+      [String(paused.id)]: false,
+    });
+    await updateEndpoint(
+      endpoint.id,
+      endpointInputSchema.parse({ url: target.url, enabled: "on", headers: "", eventTypes: "" }),
+    );
+    await runForwardingPass();
+    expect(target.received.map((request) => request.body.toString("utf8"))).toEqual([during.body]);
+  });
+
   it("tries a failing endpoint again on the schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h), then fails the message", async () => {
     const failing = await receiver({ status: () => 503 });
     const { endpoint } = await endpointFor(failing.url);

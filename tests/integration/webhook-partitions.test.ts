@@ -89,13 +89,14 @@ describe("monthly partitions", () => {
   });
 
   it("takes over the rows of a month that landed in the default partition, keeping ids and references", async () => {
+    // An endpoint is enabled first: the events stored while one is get forwarding messages.
+    const endpoint = await db().forwardEndpoint.create({
+      data: { url: "http://127.0.0.1:9/partitions", secret: "whsec_partitions" },
+    });
     const early = await deliverAt("2032-06-10T10:00:00Z", event("evt_default_1"));
     const later = await deliverAt("2032-06-20T10:00:00Z", event("evt_default_2"));
     const other = await deliverAt("2032-08-05T10:00:00Z", event("evt_default_other"));
     expect(await partitionOf(early.body.id)).toBe(DEFAULT_PARTITION);
-    const endpoint = await db().forwardEndpoint.create({
-      data: { url: "http://127.0.0.1:9/partitions", secret: "whsec_partitions" },
-    });
     await fanOut(1000);
     const messagesBefore = await count(`"ForwardMessage" WHERE "endpointId" = $1`, [endpoint.id]);
     expect(messagesBefore).toBeGreaterThanOrEqual(3);
@@ -125,14 +126,14 @@ describe("monthly partitions", () => {
 
   it("drops exactly one month, with its forwarding messages and dedupe rows", async () => {
     await ensureWebhookPartitions(new Date("2033-01-01T00:00:00Z"), 1);
+    const endpoint = await db().forwardEndpoint.create({
+      data: { url: "http://127.0.0.1:9/drop", secret: "whsec_drop" },
+    });
     const january = [
       await deliverAt("2033-01-05T10:00:00Z", event("evt_drop_jan_1")),
       await deliverAt("2033-01-31T23:59:59Z", event("evt_drop_jan_2")),
     ];
     const february = await deliverAt("2033-02-01T00:00:00Z", event("evt_drop_feb"));
-    const endpoint = await db().forwardEndpoint.create({
-      data: { url: "http://127.0.0.1:9/drop", secret: "whsec_drop" },
-    });
     await fanOut(1000);
     const eventsBefore = await count(`"WebhookEvent"`);
     const messagesOf = (ids: unknown[]) =>
