@@ -6,7 +6,7 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { handledEvents } from "../lib/webhooks/envelope";
 import { deliveryHeaders, sampleEvent } from "../lib/webhooks/samples";
-import { ensureBuild, freePort, spawnConsole, waitForHealth } from "./support";
+import { ensureBuild, freePort, spawnConsole, stopConsole, waitForHealth } from "./support";
 
 /**
  * `npm run bench:webhooks:crash`: sends events to the console (production build, PGlite) while killing it with
@@ -19,8 +19,21 @@ const CONCURRENCY = Number(process.env.CRASH_CONCURRENCY ?? 8);
 const KEY = "whk_crash_key";
 const settings = { apiKey: KEY, authHeader: "x-api-key", authPrefix: "", timestampHeader: "x-hubby-timestamp" };
 
+const METRICS_TOKEN = "bench-crash-metrics-token";
+
 function start(port: number, dataDir: string): ChildProcess {
-  return spawnConsole(port, { PGLITE_DATA_DIR: dataDir, DATABASE_URL: "", HUBBY_WEBHOOK_API_KEY: KEY }, "ignore");
+  return spawnConsole(
+    port,
+    { PGLITE_DATA_DIR: dataDir, DATABASE_URL: "", HUBBY_WEBHOOK_API_KEY: KEY, METRICS_TOKEN },
+    "ignore",
+  );
+}
+
+/** The events whose projection no instance has written yet, from the console's metrics. */
+async function pendingProjections(url: string): Promise<number> {
+  const response = await fetch(`${url}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  const value = /^console_webhook_projection_pending(?:\{[^}]*\})? (\d+)/m.exec(await response.text())?.[1];
+  return value === undefined ? Number.NaN : Number(value);
 }
 
 async function main() {
@@ -78,10 +91,39 @@ async function main() {
     console.log(`round ${round}: killed after ${Math.round(killAfter)} ms; ${acknowledged.size} acknowledged so far`);
   }
 
+  // A kill can leave events answered under a burst whose projection was not written yet: the restarted console's
+  // sweep at start writes them (docs/decisions/0071). Started once more, stopped once nothing is pending.
+  const leftPending = await (async () => {
+    const killed = await PGlite.create(dataDir);
+    const count = (await killed.query<{ n: number }>(`SELECT count(*)::int AS n FROM "WebhookProjectionPending"`))
+      .rows[0]!.n;
+    await killed.close();
+    return count;
+  })();
+  {
+    const child = start(port, dataDir);
+    await waitForHealth(url);
+    const deadline = Date.now() + 90_000;
+    while ((await pendingProjections(url)) !== 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    await stopConsole(child);
+  }
+
   const db = await PGlite.create(dataDir);
   const rows = await db.query<{ key: string; n: number }>(
     `SELECT "dedupeKey" AS key, COUNT(*)::int AS n FROM "WebhookEvent" GROUP BY 1`,
   );
+  const stillPending = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "WebhookProjectionPending"`))
+    .rows[0]!.n;
+  // Every processed event's traveler is projected (the workload's events all name one).
+  const unprojected = (
+    await db.query<{ n: number }>(
+      `SELECT count(DISTINCT e."externalUserId")::int AS n FROM "WebhookEvent" e
+       WHERE e."status" = 'processed' AND e."externalUserId" IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM "Traveler" t WHERE t."externalUserId" = e."externalUserId")`,
+    )
+  ).rows[0]!.n;
   await db.close();
   fs.rmSync(temp, { recursive: true, force: true });
   const stored = new Map(rows.rows.map((row) => [row.key.replace(/^id:/, ""), row.n]));
@@ -93,11 +135,14 @@ async function main() {
   console.log(
     `stored rows: ${stored.size}; acknowledged but missing: ${missing.length}; stored more than once: ${doubled}`,
   );
-  if (missing.length || doubled) {
+  console.log(
+    `projections left pending by the kills: ${leftPending}; pending after the restart's sweep: ${stillPending}; travelers of processed events not projected: ${unprojected}`,
+  );
+  if (missing.length || doubled || stillPending || unprojected) {
     console.log("FAILED");
     process.exit(1);
   }
-  console.log("OK: every acknowledged event is stored exactly once.");
+  console.log("OK: every acknowledged event is stored exactly once, and every projection is written.");
 }
 
 main().catch((error) => {

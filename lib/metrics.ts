@@ -101,6 +101,11 @@ function createMetrics() {
       help: "Endpoints the console disabled (410 Gone, or 5 days of failures) until staff enable them; same on every instance.",
       registers: [registry],
     }),
+    webhookProjectionPending: new Gauge({
+      name: "console_webhook_projection_pending",
+      help: "Stored webhook events whose projection no instance has written yet (deferred, or left by a crash for the sweep); same on every instance.",
+      registers: [registry],
+    }),
     signInProblems: new Gauge({
       name: "console_sign_in_events",
       help: "Sign-in failures and throttled attempts kept in the audit trail; same on every instance.",

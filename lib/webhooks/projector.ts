@@ -78,6 +78,14 @@ export function projectionBacklog(): number {
   return state.queue.length;
 }
 
+/** Pending rows in the database: events whose projection no instance has written yet (the metrics' gauge). */
+export async function pendingProjections(): Promise<number> {
+  const [row] = await getDatabase().sql.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM "WebhookProjectionPending"`,
+  );
+  return row?.n ?? 0;
+}
+
 /**
  * Writes every deferred projection now, whatever the intake is doing, and resolves once none is left: for a
  * graceful stop, and for tests that read the projection right after a burst.

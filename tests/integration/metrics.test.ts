@@ -101,6 +101,9 @@ describe("GET /api/metrics", () => {
     expect(sample(text, "console_sign_in_events", { kind: "failed" })).toBe(1);
     expect(sample(text, "console_sign_in_events", { kind: "throttled" })).toBe(0);
     expect(text).toContain("# TYPE console_campaign_rows gauge");
+    // The deliveries above came one at a time: each projected in its own statement, none pending or deferred.
+    expect(sample(text, "console_webhook_projection_pending", {})).toBe(0);
+    expect(sample(text, "console_webhook_projection_backlog", {})).toBe(0);
   });
 });
 

@@ -4,14 +4,16 @@ import { queueOverview } from "@/lib/jobs/admin";
 import { jobSystemStatus } from "@/lib/jobs/jobs";
 import { errorFields, log } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
+import { pendingProjections } from "@/lib/webhooks/projector";
 
 /**
  * The gauges that describe the shared database rather than this instance, read at scrape time: job queues, campaign
- * rows by outcome, forwarding messages waiting and endpoints disabled, and the sign-in failures and throttles the audit trail keeps. A gauge whose read fails keeps no
+ * rows by outcome, forwarding messages waiting and endpoints disabled, webhook projections pending, and the sign-in failures and throttles the audit trail keeps. A gauge whose read fails keeps no
  * stale value: it is emptied, and the failure logged, so the scrape still answers with everything else.
  */
 export async function refreshDatabaseGauges() {
   const { jobQueueDepth, campaignRows, signInProblems, forwardPending, forwardEndpointsDisabled } = metrics();
+  const { webhookProjectionPending } = metrics();
   await Promise.all([
     refresh(
       "job queues",
@@ -44,6 +46,11 @@ export async function refreshDatabaseGauges() {
         for (const [endpointId, count] of pending) forwardPending.set({ endpoint: String(endpointId) }, count);
         forwardEndpointsDisabled.set(disabled.length);
       },
+    ),
+    refresh(
+      "webhook projections pending",
+      () => webhookProjectionPending.reset(),
+      async () => webhookProjectionPending.set(await pendingProjections()),
     ),
     refresh(
       "sign-in events",
