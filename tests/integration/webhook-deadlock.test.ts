@@ -70,8 +70,7 @@ async function storedEvent(eventId: string) {
   return db().webhookEvent.findFirstOrThrow({ where: { eventId }, select: { status: true, error: true } });
 }
 
-/** How the statements are told apart: the intake's single-event statement, and the projector's. */
-const SINGLE_STATEMENT = `VALUES ($4::text, nextval`;
+/** How the projector's statements are told apart from the intake's. */
 const PROJECTION_STATEMENT = `DELETE FROM "WebhookProjectionPending" WHERE "eventId" = ANY($1::bigint[])`;
 
 describe("webhook intake under deadlock", () => {
