@@ -123,6 +123,14 @@ export async function eraseTraveler(
     );
     if (traveler?.iccid) identifiers.push({ value: traveler.iccid, replacement: iccidPseudonym(traveler.iccid) });
 
+    // The traveler's events answered under a burst whose projection is not written yet (decision 0071): the
+    // projector holds their facts, the real id among them, and would write them after this erasure. Without their
+    // pending rows it writes nothing for them; the events stay, pseudonymised below, and can be replayed.
+    await sql.query(
+      `DELETE FROM "WebhookProjectionPending" p USING "WebhookEvent" e
+        WHERE e."id" = p."eventId" AND e."receivedAt" = p."receivedAt" AND e."externalUserId" = $1`,
+      [externalUserId],
+    );
     await mergeIntoPseudonym(sql, externalUserId, pseudonym);
     const forms = formsOf(identifiers);
     const rewritten: Record<string, number> = {};

@@ -8,6 +8,10 @@ import { db, getDatabase } from "@/lib/db";
 import { pseudonymFor } from "@/lib/privacy/pseudonym";
 import { runPrivacyJob, setRetentionDays } from "@/lib/privacy/retention";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { parseWebhookBody } from "@/lib/webhooks/envelope";
+import { factsFor } from "@/lib/webhooks/facts";
+import { deferProjections, projectLeftBehind, settleProjections } from "@/lib/webhooks/projector";
+import { sampleEvent } from "@/lib/webhooks/samples";
 import { form, makeStaff, signInAs } from "../support/factories";
 
 // A traveler's personal data (lib/privacy/): the export holds every stored kind of record, erasure leaves no trace of
@@ -376,6 +380,42 @@ describe("a traveler's personal data", () => {
     expect(again).toMatchObject({ ok: true, data: { alreadyErased: true, rows: 0 } });
     const onPseudonym = await eraseTravelerAction(null, form({ externalUserId: pseudonym, confirmId: pseudonym }));
     expect(onPseudonym).toMatchObject({ ok: false, message: expect.stringContaining("already erased") });
+  });
+
+  it("an erasure drops the traveler's projections still pending, so the projector cannot write the id back", async () => {
+    const id = "dsr.pending-9";
+    const receivedAt = new Date();
+    const body = sampleEvent("esim.installed", { externalUserId: id, bookingId: "bk_pending_9", packageId: "pk_9" });
+    const event = await db().webhookEvent.create({
+      data: {
+        receivedAt,
+        eventType: "esim.installed",
+        dedupeKey: "id:pending_9",
+        eventId: "pending_9",
+        headers: {},
+        body: body as unknown as Prisma.InputJsonValue,
+        status: "processed",
+        externalUserId: id,
+      },
+    });
+    // Answered under a burst: stored with its pending row, its facts (the real id among them) held by the projector.
+    await getDatabase().sql.query(
+      `INSERT INTO "WebhookProjectionPending" ("eventId", "receivedAt") VALUES ($1::bigint, $2::timestamptz)`,
+      [String(event.id), receivedAt.toISOString()],
+    );
+    const parsed = parseWebhookBody(JSON.stringify(body), null);
+    if (!parsed.ok) throw new Error(parsed.error);
+    const facts = factsFor({ ...parsed.event, eventType: "esim.installed" }, receivedAt);
+
+    await signInAs("admin");
+    const erased = await eraseTravelerAction(null, form({ externalUserId: id, confirmId: id }));
+    if (!erased.ok) throw new Error(erased.message);
+    // The projector gets to write after the erasure committed.
+    deferProjections([{ eventId: String(event.id), receivedAt, facts }]);
+    await settleProjections();
+    expect(await projectLeftBehind({ olderThanMs: 0 })).toBe(0);
+    expect(await db().traveler.count({ where: { externalUserId: id } })).toBe(0);
+    expect(await db().webhookEvent.count({ where: { externalUserId: id } })).toBe(0);
   });
 
   it("a legal hold refuses erasure with its reason, by staff and by the retention job, until it is cleared", async () => {
