@@ -6,6 +6,7 @@ import { resetHubbyClient } from "@/lib/hubby";
 import { HubbyClient, type ApiCallRecord, type HubbyClientConfig } from "@/lib/hubby/client";
 import { Sandbox, startSandbox, type SandboxOptions } from "@/lib/hubby-sandbox/sandbox";
 import type { SandboxShapes } from "@/lib/hubby-sandbox/reply-shapes";
+import { settleProjections } from "@/lib/webhooks/projector";
 
 export const TEST_CREDENTIALS = { apiKey: "pk_contract_test", apiSecret: "sk_contract_test_secret_value" };
 export const TEST_WEBHOOK_KEY = "whk_contract_test";
@@ -41,7 +42,7 @@ export const testSandboxShapes = (): SandboxShapes => getEnv().HUBBY_SANDBOX_SHA
 
 /** An in-memory sandbox with a stopped clock (tests step it) and no background ticking. */
 export async function startTestSandbox(options: Partial<SandboxOptions> & { webhookUrl: string }): Promise<Sandbox> {
-  return startSandbox({
+  const sandbox = await startSandbox({
     shapes: testSandboxShapes(),
     credentials: TEST_CREDENTIALS,
     webhook: {
@@ -58,6 +59,15 @@ export async function startTestSandbox(options: Partial<SandboxOptions> & { webh
     travelers: 0,
     ...options,
   });
+  // The sandbox sends what falls due several at a time; the console stores those as one batch and writes their
+  // projection just after answering (docs/decisions/0071). A test stepping the clock then reads the projection, so
+  // the step ends once this process's deferred projections are written too (none when the receiver only records).
+  const advance = sandbox.advanceBy.bind(sandbox);
+  sandbox.advanceBy = async (ms: number) => {
+    await advance(ms);
+    await settleProjections();
+  };
+  return sandbox;
 }
 
 export function clientFor(sandbox: Sandbox, overrides: Partial<HubbyClientConfig> = {}) {
