@@ -60,6 +60,18 @@ export function ensureBuild() {
   if (build.status !== 0) throw new Error("next build failed");
 }
 
+/**
+ * One unlabelled gauge (the default `service` label aside) from a console's `/api/metrics`, read with its
+ * METRICS_TOKEN. Throws when the metric is missing, so a bench never waits on a name that does not exist.
+ */
+export async function readGauge(metricsUrl: string, token: string, name: string): Promise<number> {
+  const response = await fetch(metricsUrl, { headers: { authorization: `Bearer ${token}` } });
+  const text = await response.text();
+  const value = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, "m").exec(text)?.[1];
+  if (value === undefined) throw new Error(`no ${name} in the console's metrics (${response.status})`);
+  return Number(value);
+}
+
 export async function waitForHealth(url: string, child?: ChildProcess, attempts = 240) {
   for (let attempt = 0; attempt < attempts; attempt++) {
     if (child && child.exitCode !== null) throw new Error("the console exited during start-up");

@@ -6,7 +6,7 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { handledEvents } from "../lib/webhooks/envelope";
 import { deliveryHeaders, sampleEvent } from "../lib/webhooks/samples";
-import { ensureBuild, freePort, spawnConsole, stopConsole, waitForHealth } from "./support";
+import { ensureBuild, freePort, readGauge, spawnConsole, stopConsole, waitForHealth } from "./support";
 
 /**
  * `npm run bench:webhooks:crash`: sends events to the console (production build, PGlite) while killing it with
@@ -27,13 +27,6 @@ function start(port: number, dataDir: string): ChildProcess {
     { PGLITE_DATA_DIR: dataDir, DATABASE_URL: "", HUBBY_WEBHOOK_API_KEY: KEY, METRICS_TOKEN },
     "ignore",
   );
-}
-
-/** The events whose projection no instance has written yet, from the console's metrics. */
-async function pendingProjections(url: string): Promise<number> {
-  const response = await fetch(`${url}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
-  const value = /^console_webhook_projection_pending(?:\{[^}]*\})? (\d+)/m.exec(await response.text())?.[1];
-  return value === undefined ? Number.NaN : Number(value);
 }
 
 async function main() {
@@ -104,7 +97,8 @@ async function main() {
     const child = start(port, dataDir);
     await waitForHealth(url);
     const deadline = Date.now() + 90_000;
-    while ((await pendingProjections(url)) !== 0 && Date.now() < deadline) {
+    const pending = () => readGauge(`${url}/api/metrics`, METRICS_TOKEN, "console_webhook_projection_pending");
+    while ((await pending()) !== 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     await stopConsole(child);

@@ -10,7 +10,7 @@ import { handledEvents, isHandledEvent, parseWebhookBody } from "../lib/webhooks
 import { factsFor } from "../lib/webhooks/facts";
 import { withProjection } from "../lib/webhooks/projection";
 import { deliveryHeaders, sampleEvent } from "../lib/webhooks/samples";
-import { ensureBuild, freePort, root, spawnConsole, stopConsole, waitForHealth } from "./support";
+import { ensureBuild, freePort, readGauge, root, spawnConsole, stopConsole, waitForHealth } from "./support";
 
 /**
  * `npm run bench:webhooks`: drives POST /api/webhooks/hubby of the console started exactly as `npm start` starts
@@ -161,11 +161,8 @@ async function startConsole(env: Record<string, string>): Promise<Receiver> {
 async function projectionSettled(url: string, token: string): Promise<number> {
   const started = performance.now();
   for (;;) {
-    const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-    const text = await response.text();
-    const backlog = /^console_webhook_projection_backlog(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1];
-    if (backlog === undefined) throw new Error(`no projection backlog in the console's metrics (${response.status})`);
-    if (backlog === "0") return performance.now() - started;
+    const backlog = await readGauge(url, token, "console_webhook_projection_backlog");
+    if (backlog === 0) return performance.now() - started;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -265,6 +262,9 @@ function median(values: number[]): number | undefined {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
+/** The receivers compare() measures, in its order: the console, the baseline, raw-insert (no projection). */
+const RECEIVERS = ["console", "baseline", "raw-insert"] as const;
+
 const PROJECTION_COUNT = `SELECT (SELECT count(*) FROM "Traveler") + (SELECT count(*) FROM "TravelerBooking")
   + (SELECT count(*) FROM "TravelerPackage") + (SELECT count(*) FROM "UsageSample") AS n`;
 
@@ -311,21 +311,15 @@ async function main() {
     const countIn = async (db: PGlite) =>
       (await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM "WebhookEvent"`)).rows[0]!.n;
     const projectedIn = async (db: PGlite) => Number((await db.query<{ n: number }>(PROJECTION_COUNT)).rows[0]!.n);
-    results.push({
-      label: "console, PGlite",
-      ...measured[0]!,
-      stored: await countIn(consoleDb),
-      projected: await projectedIn(consoleDb),
-      unique,
-    });
-    results.push({
-      label: "baseline, PGlite",
-      ...measured[1]!,
-      stored: await countIn(baseDb),
-      projected: await projectedIn(baseDb),
-      unique,
-    });
-    results.push({ label: "raw-insert, PGlite", ...measured[2]!, stored: await countIn(rawDb), unique });
+    for (const [index, db] of [consoleDb, baseDb, rawDb].entries()) {
+      results.push({
+        label: `${RECEIVERS[index]}, PGlite`,
+        ...measured[index]!,
+        stored: await countIn(db),
+        projected: index < 2 ? await projectedIn(db) : undefined,
+        unique,
+      });
+    }
     await consoleDb.close();
   }
   await baseDb.close();
@@ -371,21 +365,15 @@ async function main() {
       loads.push(os.loadavg()[0]!);
       await pool.end();
       await rawPool.end();
-      results.push({
-        label: "console, PostgreSQL",
-        ...measured[0]!,
-        stored: await count(names[0]!),
-        projected: await count(names[0]!, PROJECTION_COUNT),
-        unique,
-      });
-      results.push({
-        label: "baseline, PostgreSQL",
-        ...measured[1]!,
-        stored: await count(names[1]!),
-        projected: await count(names[1]!, PROJECTION_COUNT),
-        unique,
-      });
-      results.push({ label: "raw-insert, PostgreSQL", ...measured[2]!, stored: await count(names[2]!), unique });
+      for (const [index, name] of names.entries()) {
+        results.push({
+          label: `${RECEIVERS[index]}, PostgreSQL`,
+          ...measured[index]!,
+          stored: await count(name),
+          projected: index < 2 ? await count(name, PROJECTION_COUNT) : undefined,
+          unique,
+        });
+      }
     } finally {
       for (const name of names) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await admin.end();

@@ -32,6 +32,20 @@ export type QueueDeclaration = {
   schedule?: { cron: string; payload: Record<string, unknown> };
 };
 
+/**
+ * A sweep run every minute, one at a time across instances: the next run does whatever a failed one left, so it is
+ * not retried.
+ */
+const EVERY_MINUTE_SWEEP = {
+  retryLimit: 0,
+  retryDelaySeconds: 60,
+  retryBackoff: false,
+  expireInSeconds: 15 * 60,
+  concurrency: 1,
+  policy: "stately",
+  schedule: { cron: "* * * * *", payload: { trigger: "schedule" } },
+} as const;
+
 export const queues = {
   "catalog-refresh": {
     label: "Catalog refresh from Hubby",
@@ -111,13 +125,7 @@ export const queues = {
     label: "Forward webhooks to partner endpoints (retries, recovery)",
     payload: z.object({ trigger: z.enum(["schedule", "staff"]) }),
     // The next minute's sweep does the same work: a failed sweep needs no retry of its own.
-    retryLimit: 0,
-    retryDelaySeconds: 60,
-    retryBackoff: false,
-    expireInSeconds: 15 * 60,
-    concurrency: 1,
-    policy: "stately",
-    schedule: { cron: "* * * * *", payload: { trigger: "schedule" } },
+    ...EVERY_MINUTE_SWEEP,
   },
   privacy: {
     label: "Personal data: trip-tied retention and erased travelers seen again",
@@ -184,25 +192,13 @@ export const queues = {
     label: "Webhooks: hourly rollup for the health panel and inbox totals",
     payload: z.object({ trigger: z.enum(["schedule", "staff"]) }),
     // The next run (every minute) rolls up whatever this one left; a failed run needs no retry of its own.
-    retryLimit: 0,
-    retryDelaySeconds: 60,
-    retryBackoff: false,
-    expireInSeconds: 15 * 60,
-    concurrency: 1,
-    policy: "stately",
-    schedule: { cron: "* * * * *", payload: { trigger: "schedule" } },
+    ...EVERY_MINUTE_SWEEP,
   },
   "webhook-projection-sweep": {
     label: "Webhooks: projections an instance left pending (a crash, a stop)",
     payload: z.object({ trigger: z.enum(["schedule", "start"]) }),
     // The next run (every minute) takes whatever this one left.
-    retryLimit: 0,
-    retryDelaySeconds: 60,
-    retryBackoff: false,
-    expireInSeconds: 15 * 60,
-    concurrency: 1,
-    policy: "stately",
-    schedule: { cron: "* * * * *", payload: { trigger: "schedule" } },
+    ...EVERY_MINUTE_SWEEP,
   },
 } as const satisfies Record<string, QueueDeclaration>;
 
