@@ -12,7 +12,7 @@ import {
 } from "./envelope";
 import { FactsError, factsFor, type Facts } from "./facts";
 import { inWaves, project, projectionCtes, projectionKeys as keysOf, withProjection } from "./projection";
-import { canDefer, deferProjections, intakeActivity, watchIntake } from "./projector";
+import { canDefer, deferProjections, intakeActivity, projectionBacklog, watchIntake } from "./projector";
 import { retryingLockConflicts, oneLine } from "./statement-retry";
 import { countRefusal } from "../audit/refusals";
 import { isStorableDate, storableText } from "../storable";
@@ -32,7 +32,17 @@ export const EVENT_ID_HEADERS = ["x-hubby-event-id", "event-id", "x-event-id", "
  * The answer to send (status and JSON body), and the body's event type when the intake parsed it (for the metrics,
  * which then need not parse the body again); undefined when the intake stopped before parsing.
  */
-export type IntakeResult = { status: number; body: Record<string, unknown>; eventType?: string | null };
+export type IntakeResult = {
+  status: number;
+  body: Record<string, unknown>;
+  eventType?: string | null;
+  /**
+   * True when a new event was stored waiting to be forwarded (an endpoint was enabled as it committed): only then
+   * does the receiver start a forwarding pass. With no endpoint, a pass per burst cost the database about as much as
+   * the intake itself (docs/decisions/0072).
+   */
+  forward?: boolean;
+};
 
 export type StoredStatus = "processed" | "unhandled" | "failed" | "quarantined";
 
@@ -137,7 +147,7 @@ const INSERT_ONE = `claim AS (INSERT INTO "WebhookDedupe" ("dedupeKey", "eventId
     SELECT claim."eventId", $1::timestamptz, $2::text, $3::timestamptz, $4::text, $5::text, $6::jsonb, $7::text,
       $8::json, $9::"WebhookStatus", $10::text, $11::timestamptz, $12::text, $13::text, $14::text, $15::bytea,
       ${FORWARD_PENDING}
-    FROM claim RETURNING "id", "dedupeKey")`;
+    FROM claim RETURNING "id", "dedupeKey", "forwardPending")`;
 
 /** Counts a delivery of an event already stored, found through its dedupe row; answers its id. */
 const COUNT_DUPLICATE = `UPDATE "WebhookEvent" AS w SET "duplicates" = w."duplicates" + 1, "lastDuplicateAt" = $2
@@ -150,20 +160,20 @@ async function storeRow(
   row: unknown[],
   facts: Facts | undefined,
   base: { dedupeKey: string; receivedAt: Date },
-): Promise<{ id: string; duplicate: boolean }> {
-  const statement = withProjection({ text: INSERT_ONE, values: row }, facts);
+): Promise<{ id: string; duplicate: boolean; forward: boolean }> {
+  const statement = withProjection({ text: INSERT_ONE, values: row }, facts, `"id"::text AS id, "forwardPending"`);
   // A prepared statement: the statement text depends only on which tables the event touches (a handful of
   // shapes), so it is parsed and planned once per connection rather than per delivery.
   const values = statement.values.map((value) => (value instanceof Date ? value.toISOString() : value));
   const inserted = await retryingLockConflicts("event statement", () =>
-    getDatabase().prepared<{ id: string }>(statement.text, values),
+    getDatabase().prepared<{ id: string; forwardPending: boolean }>(statement.text, values),
   );
-  if (inserted.length > 0) return { id: inserted[0]!.id, duplicate: false };
+  if (inserted.length > 0) return { id: inserted[0]!.id, duplicate: false, forward: inserted[0]!.forwardPending };
   const rows = await getDatabase().prepared<{ id: string }>(COUNT_DUPLICATE, [
     base.dedupeKey,
     base.receivedAt.toISOString(),
   ]);
-  return { id: rows[0]?.id ?? "", duplicate: true };
+  return { id: rows[0]?.id ?? "", duplicate: true, forward: false };
 }
 
 /** One delivery, checked and parsed, ready to store: what both the group commit and the single path need. */
@@ -184,9 +194,9 @@ async function storeOne({ delivery, row, facts, status }: Ready): Promise<Intake
   }
 }
 
-function answerFor(stored: { id: string; duplicate: boolean }, status: StoredStatus): IntakeResult {
+function answerFor(stored: { id: string; duplicate: boolean; forward: boolean }, status: StoredStatus): IntakeResult {
   if (stored.duplicate) return { status: 200, body: { received: true, duplicate: true, id: stored.id || undefined } };
-  return { status: 200, body: { received: true, id: stored.id, status } };
+  return { status: 200, body: { received: true, id: stored.id, status }, forward: stored.forward };
 }
 
 /**
@@ -198,10 +208,13 @@ function answerFor(stored: { id: string; duplicate: boolean }, status: StoredSta
  * PostgreSQL two may be in flight, so one fills while the other commits (more made smaller batches, and cost more
  * per event, docs/decisions/0071).
  *
- * A lone delivery's projection is written in the statement that stores it. A batch's events are stored with a
- * pending mark instead, and their projection is written by lib/webhooks/projector.ts once the intake is quiet
- * (docs/decisions/0071): the projection is most of a statement's cost, and written later, in large statements, it
- * no longer holds back the answers. Past the projector's backlog, batches project in their statement again.
+ * A batch's events are stored with a pending mark, and their projection is written by lib/webhooks/projector.ts
+ * once the intake is quiet (docs/decisions/0071): the projection is most of a statement's cost, and written later,
+ * in large statements, it no longer holds back the answers. Past the projector's backlog, batches project in their
+ * statement again. A lone delivery's projection is written in the statement that stores it while the intake is idle
+ * (so a delivery at a time reads back projected); during a burst, when another batch is being written or
+ * projections wait, it is deferred like a batch's: written in line it cost several times a batched event
+ * (docs/decisions/0072).
  */
 const MAX_BATCH = 64;
 const MAX_IN_FLIGHT = { pglite: 1, postgres: 2 } as const;
@@ -238,8 +251,9 @@ function startWriting() {
   const limit = MAX_IN_FLIGHT[getDatabase().kind];
   while (groupCommit.inFlight < limit && groupCommit.queue.length > 0) {
     const batch = groupCommit.queue.splice(0, MAX_BATCH);
+    const busy = groupCommit.inFlight > 0 || projectionBacklog() > 0;
     groupCommit.inFlight += 1;
-    void writeBatch(batch).finally(() => {
+    void writeBatch(batch, busy).finally(() => {
       groupCommit.inFlight -= 1;
       groupCommit.lastBusyAt = performance.now();
       startWriting();
@@ -247,12 +261,12 @@ function startWriting() {
   }
 }
 
-async function writeBatch(batch: Waiting[]): Promise<void> {
-  if (batch.length === 1) {
+async function writeBatch(batch: Waiting[], busy: boolean): Promise<void> {
+  const deferred = canDefer(batch.length) && (busy || batch.length > 1);
+  if (batch.length === 1 && !deferred) {
     batch[0]!.answer(await storeOne(batch[0]!.ready));
     return;
   }
-  const deferred = canDefer(batch.length);
   for (const wave of waves(batch, deferred)) {
     let answers: IntakeResult[];
     try {
@@ -296,16 +310,19 @@ const INSERT_WAVE = `v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text
     SELECT claim."eventId", v.c0::timestamptz, v.c1, v.c2::timestamptz, v.c3, v.c4, v.c5::jsonb, v.c6, v.c7::json,
       v.c8::"WebhookStatus", v.c9, v.c10::timestamptz, v.c11, v.c12, v.c13, decode(v.c14, 'hex'), ${FORWARD_PENDING}
     FROM v JOIN claim ON claim."dedupeKey" = v.c3
-    RETURNING "dedupeKey", "id", "receivedAt")`;
+    RETURNING "dedupeKey", "id", "receivedAt", "forwardPending")`;
 
 /** The events of a deferred wave whose projection is still to be written (those with facts, `$n`), marked pending. */
 const MARK_PENDING = (keys: number) => `pend AS (INSERT INTO "WebhookProjectionPending" ("eventId", "receivedAt")
   SELECT "id", "receivedAt" FROM ins WHERE "dedupeKey" = ANY($${keys}::text[]))`;
 
+// `d."dedupeKey" = ANY(…)` repeats the join's condition as one the dedupe key's index answers. Without it, the plan
+// prepared while WebhookDedupe was small hashed the wave's keys and scanned the whole table, in every statement,
+// for a cost that grew with every event stored (docs/decisions/0072).
 const COUNT_DUPLICATES = (keys: number, ats: number) => `dup AS (UPDATE "WebhookEvent" AS w
   SET "duplicates" = w."duplicates" + 1, "lastDuplicateAt" = v.at::timestamptz
   FROM unnest($${keys}::text[], $${ats}::text[]) AS v(key, at) JOIN "WebhookDedupe" AS d ON d."dedupeKey" = v.key
-  WHERE w."id" = d."eventId" AND w."receivedAt" = d."receivedAt"
+  WHERE d."dedupeKey" = ANY($${keys}::text[]) AND w."id" = d."eventId" AND w."receivedAt" = d."receivedAt"
   RETURNING w."dedupeKey", w."id")`;
 
 const waveTexts = new Map<string, string>();
@@ -340,13 +357,16 @@ async function storeWave(wave: Ready[], deferred: boolean): Promise<IntakeResult
   let text = waveTexts.get(shape);
   if (text === undefined) {
     text = `WITH ${[INSERT_WAVE, ...projection.ctes, duplicates].join(",\n")}
-      SELECT "dedupeKey", "id"::text AS id, true AS inserted FROM ins
-      UNION ALL SELECT "dedupeKey", "id"::text AS id, false AS inserted FROM dup`;
+      SELECT "dedupeKey", "id"::text AS id, true AS inserted, "forwardPending" FROM ins
+      UNION ALL SELECT "dedupeKey", "id"::text AS id, false AS inserted, false FROM dup`;
     waveTexts.set(shape, text);
   }
   const waveText = text;
   const stored = await retryingLockConflicts(`wave statement (${wave.length} events)`, () =>
-    getDatabase().prepared<{ dedupeKey: string; id: string; inserted: boolean }>(waveText, values),
+    getDatabase().prepared<{ dedupeKey: string; id: string; inserted: boolean; forwardPending: boolean }>(
+      waveText,
+      values,
+    ),
   );
   const byKey = new Map(stored.map((row) => [row.dedupeKey, row]));
   if (deferred) {
@@ -366,7 +386,9 @@ async function storeWave(wave: Ready[], deferred: boolean): Promise<IntakeResult
         // could not see the row). Counted on the single path, as a duplicate.
         return storeOne(ready);
       }
-      if (row.inserted) return { status: 200, body: { received: true, id: row.id, status: ready.status } };
+      if (row.inserted) {
+        return { status: 200, body: { received: true, id: row.id, status: ready.status }, forward: row.forwardPending };
+      }
       return { status: 200, body: { received: true, duplicate: true, id: row.id } };
     }),
   );

@@ -332,16 +332,21 @@ export async function project(run: RunSql, facts: Facts): Promise<void> {
 /**
  * The projection folded into the statement that stores the event: each upsert becomes a data-modifying CTE that
  * runs only if the event row was inserted (not a duplicate). One round trip instead of one per table. `storeEvent`
- * is the CTEs that store the event, the last named `ins` and returning its "id".
+ * is the CTEs that store the event, the last named `ins` and returning its "id"; the statement answers `returned`
+ * from `ins` (its "id" as text unless the caller asks for more).
  */
-export function withProjection(storeEvent: Statement, facts: Facts | undefined): Statement {
+export function withProjection(
+  storeEvent: Statement,
+  facts: Facts | undefined,
+  returned = `"id"::text AS id`,
+): Statement {
   const values = [...storeEvent.values];
   const parts = [storeEvent.text];
   for (const [index, { upsert, values: rowValues }] of (facts ? projectionRows(facts) : []).entries()) {
     parts.push(`p${index} AS (${upsertText(upsert, values.length, true)})`);
     values.push(...rowValues);
   }
-  return { text: `WITH ${parts.join(",\n")}\nSELECT "id"::text AS id FROM ins`, values };
+  return { text: `WITH ${parts.join(",\n")}\nSELECT ${returned} FROM ins`, values };
 }
 
 /** Every upsert, in the order the projection applies them (its tables' lock order). */

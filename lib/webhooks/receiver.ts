@@ -52,7 +52,7 @@ export async function receiveWebhook(delivery: WebhookDelivery): Promise<Webhook
     startedAt,
     isHandledEvent,
   );
-  if (result.status === 200 && result.body.duplicate !== true) notifyStored();
+  if (result.forward) notifyStored();
   return reply(result);
 }
 
@@ -61,9 +61,10 @@ export async function receiveWebhook(delivery: WebhookDelivery): Promise<Webhook
 const storedListeners = globalThis as typeof globalThis & { __webhookStoredListener?: () => void };
 
 /**
- * Registers the one listener told, after the fact, that a new event was committed (never for a duplicate):
- * lib/forwarding/ starts forwarding at once instead of at its next sweep. The event row itself says what is
- * left to forward, so a listener that never ran (a crash right after the commit) loses nothing.
+ * Registers the one listener told, after the fact, that a new event was committed waiting to be forwarded (never for
+ * a duplicate, nor while no endpoint is enabled): lib/forwarding/ starts forwarding at once instead of at its next
+ * sweep. The event row itself says what is left to forward, so a listener that never ran (a crash right after the
+ * commit) loses nothing.
  */
 export function onWebhookStored(listener: (() => void) | null): void {
   storedListeners.__webhookStoredListener = listener ?? undefined;

@@ -30,6 +30,33 @@ afterAll(async () => {
 });
 
 describe("live forwarding", () => {
+  it("starts a pass only for events stored while an endpoint is enabled", async () => {
+    let passesAsked = 0;
+    onWebhookStored(() => (passesAsked += 1));
+    try {
+      const burst = Array.from({ length: 30 }, (_, index) =>
+        envelope("package.activated", { external_user_id: `quiet_${index % 5}` }, { event_id: `evt_quiet_${index}` }),
+      );
+      const replies = await Promise.all(burst.map((body) => harness.receiver.deliver(body)));
+      const lone = await harness.receiver.deliver(envelope("package.activated", {}, { event_id: "evt_quiet_lone" }));
+      expect([...replies, lone].every((reply) => reply.status === 200)).toBe(true);
+      // Before, every stored event asked for a pass, each scanning for work that could not exist.
+      expect(passesAsked).toBe(0);
+
+      const receiver = await startForwardReceiver();
+      await createEndpoint(
+        endpointInputSchema.parse({ url: receiver.url, enabled: "on", headers: "", eventTypes: "" }),
+      );
+      await harness.receiver.deliver(envelope("package.activated", {}, { event_id: "evt_waited_for" }));
+      expect(passesAsked).toBe(1);
+      await receiver.close();
+    } finally {
+      await db().forwardMessage.deleteMany();
+      await db().forwardEndpoint.deleteMany();
+      registerForwarding();
+    }
+  });
+
   it("forwards every event of a concurrent burst to every endpoint, each once, right after intake", async () => {
     const receivers = [await startForwardReceiver(), await startForwardReceiver()];
     for (const receiver of receivers) {

@@ -118,6 +118,26 @@ describe("group commit", () => {
     expect((await projection("burst")).travelers).toHaveLength(3);
   });
 
+  it("projects a lone delivery in its own statement while the intake is idle, and with the backlog during a burst", async () => {
+    const travelers = (prefix: string) => db().traveler.count({ where: { externalUserId: { startsWith: prefix } } });
+    await settleProjections();
+    expect((await deliver(events("idle", 1)[0]!)).status).toBe(200);
+    expect(projectionBacklog()).toBe(0);
+    expect(await travelers("idle")).toBe(1);
+
+    // The burst's projections wait for the intake to be quiet; a delivery arriving meanwhile joins them. Before, it
+    // was projected in its own statement, several times the cost of an event written with the others.
+    await Promise.all(events("busy", 10).map(deliver));
+    const waiting = projectionBacklog();
+    expect(waiting).toBeGreaterThan(0);
+    expect((await deliver(events("late", 1)[0]!)).status).toBe(200);
+    expect(projectionBacklog()).toBe(waiting + 1);
+    expect(await travelers("late")).toBe(0);
+    await settleProjections();
+    expect(await travelers("late")).toBe(1);
+    expect(await pendingCount()).toBe(0);
+  });
+
   it("projects from the stored bodies what a crash left pending, and drops pending rows whose event is gone", async () => {
     // The state a crash leaves after a burst was answered: event rows committed, each with its pending row, and the
     // projection not yet written (the projector's memory is gone).
