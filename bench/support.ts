@@ -101,14 +101,14 @@ export function groupRss(pgid: number): number {
 /**
  * The console as `npm start` starts it (scripts/run-server.ts start, production build) on `port`, in its own
  * process group so stopConsole reaches everything it started. It calls no Hubby (an unreachable base URL); `env`
- * adds the bench's settings (database, webhook key).
+ * adds the bench's settings (database, webhook key). BENCH_NODE_FLAGS replaces `npm start`'s Node flags, to compare
+ * others side by side (for example `BENCH_NODE_FLAGS="--max-semi-space-size=8 --optimize-for-size"`).
  */
 export function spawnConsole(port: number, env: Record<string, string>, stderr: "inherit" | "ignore"): ChildProcess {
   return spawn(
     process.execPath,
     [
-      "--max-semi-space-size=8",
-      "--optimize-for-size",
+      ...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? ["--max-semi-space-size=8"]),
       "--import",
       "tsx",
       "scripts/run-server.ts",
