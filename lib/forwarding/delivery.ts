@@ -60,8 +60,10 @@ export async function fanOut(limit = FAN_OUT_BATCH): Promise<number> {
          SELECT id, "eventType", "externalUserId", "receivedAt" FROM "WebhookEvent"
          WHERE "forwardPending" ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
        ), marked AS (
-         UPDATE "WebhookEvent" w SET "forwardPending" = false FROM pending p
-         WHERE w.id = p.id AND w."receivedAt" = p."receivedAt" RETURNING w.id
+         -- By id through the partial index of pending events: joined to "pending", the planner sorted every row of
+         -- the table's partitions to merge them with at most a batch of ids (docs/decisions/0072).
+         UPDATE "WebhookEvent" w SET "forwardPending" = false
+         WHERE w."forwardPending" AND w.id = ANY(ARRAY(SELECT id FROM pending)) RETURNING w.id
        ), made AS (
          INSERT INTO "ForwardMessage" ("endpointId", "eventId", "eventReceivedAt", "webhookId", "eventType", "orderingKey",
            "receivedAt", "status", "nextAttemptAt")
