@@ -205,6 +205,10 @@ describe.skipIf(!postgresReachable)("npm start, twice at once, on one fresh Post
       body,
     });
     expect(intake.status).toBe(200);
+    // A delivery without a valid signature is refused, and its request line says so (Hubby's deliveries take their own
+    // path through the server, scripts/server.ts, which still logs each answer but a plain 200).
+    const unsigned = await fetch(`${first!.url}/api/webhooks/hubby`, { method: "POST", body });
+    expect(unsigned.status).toBe(401);
     const metrics = await fetch(`${first!.url}/api/metrics`, {
       headers: { authorization: `Bearer ${secrets.metricsToken}` },
     });
@@ -280,6 +284,9 @@ describe.skipIf(!postgresReachable)("npm start, twice at once, on one fresh Post
       latencyMs: expect.any(Number),
       staffId: expect.any(String),
     });
+    expect(
+      lines.find((line) => line.msg === "request" && line.route === "/api/webhooks/hubby" && line.status === 401),
+    ).toMatchObject({ requestId: expect.any(String), latencyMs: expect.any(Number), method: "POST" });
     expect(lines.some((line) => line.msg === "hubby call" && line.endpoint === "GET /native/user-dashboard")).toBe(
       true,
     );
