@@ -19,7 +19,7 @@ import { ensureBuild, freePort, readGauge, root, spawnConsole, stopConsole, wait
  * and inserts the same rows (the event and its projection) with raw pg / PGlite. Prints events/s, p50/p99, errors, rows stored vs unique events
  * sent, and our throughput as a ratio of the baseline.
  *
- * BENCH_EVENTS (default 3000), BENCH_CONCURRENCY (16), BENCH_ROUNDS (4, alternating), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres),
+ * BENCH_EVENTS (default 3000), BENCH_WARMUP (200 of them, not measured), BENCH_CONCURRENCY (16), BENCH_ROUNDS (4, alternating), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_BUILD=1 to rebuild (otherwise an existing .next build is reused), BENCH_BASELINE=event-row for a baseline
  * that stores only the event row.
  */
@@ -27,6 +27,8 @@ import { ensureBuild, freePort, readGauge, root, spawnConsole, stopConsole, wait
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+/** Deliveries each receiver gets before the measured rounds (BENCH_WARMUP, 200). */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 200);
 const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 export const KEY = "whk_bench_key";
 /** BENCH_BASELINE=event-row: the baseline stores only the event row (no projection), a stricter yardstick. */
@@ -233,12 +235,12 @@ async function startBaseline(
 }
 
 /**
- * Every receiver gets the same deliveries, warmed up with the first 200, then measured in rounds whose order rotates
+ * Every receiver gets the same deliveries, warmed up with the first WARMUP, then measured in rounds whose order rotates
  * and reverses (console, baseline, raw-insert; raw-insert, baseline, console; …) so that a busy machine slows all alike.
  */
 async function compare(receivers: Receiver[], bodies: string[]) {
-  for (const receiver of receivers) await drive(receiver.url, bodies.slice(0, 200));
-  const measured = bodies.slice(200);
+  for (const receiver of receivers) await drive(receiver.url, bodies.slice(0, WARMUP));
+  const measured = bodies.slice(WARMUP);
   const size = Math.ceil(measured.length / ROUNDS);
   const parts: Measured[][] = receivers.map(() => []);
   const settles: number[][] = receivers.map(() => []);
@@ -384,7 +386,7 @@ async function main() {
   fs.rmSync(temp, { recursive: true, force: true });
 
   console.log(
-    `\nWebhook intake (baseline: ${EVENT_ROW_ONLY ? "event row only" : "the same rows, event + projection"}; raw-insert: one statement claiming the key in WebhookDedupe and inserting the event row, no projection), ${EVENTS - 200} measured deliveries (5% duplicates), concurrency ${CONCURRENCY}, ${ROUNDS} rotating rounds, ${os.cpus().length} CPUs, load average ${loads.map((load) => load.toFixed(1)).join(" → ")}\n`,
+    `\nWebhook intake (baseline: ${EVENT_ROW_ONLY ? "event row only" : "the same rows, event + projection"}; raw-insert: one statement claiming the key in WebhookDedupe and inserting the event row, no projection), ${EVENTS - WARMUP} measured deliveries (5% duplicates), concurrency ${CONCURRENCY}, ${ROUNDS} rotating rounds, ${os.cpus().length} CPUs, load average ${loads.map((load) => load.toFixed(1)).join(" → ")}\n`,
   );
   console.log(
     "receiver                  events/s   p50 ms   p99 ms  errors  stored/unique  projection rows  projected after",
