@@ -13,7 +13,7 @@ import {
 import { FactsError, factsFor, type Facts } from "./facts";
 import { inWaves, project, projectionCtes, projectionKeys as keysOf, withProjection } from "./projection";
 import { canDefer, deferProjections, intakeActivity, projectionBacklog, watchIntake } from "./projector";
-import { retryingLockConflicts, oneLine } from "./statement-retry";
+import { retryingLockConflicts, oneLine, processingFailed } from "./statement-retry";
 import { countRefusal } from "../audit/refusals";
 import { isStorableDate, storableText } from "../storable";
 import { SIGNATURE_HEADER, verifyWebhook, type HeaderReader } from "./verify";
@@ -485,7 +485,7 @@ async function storeAfterFailure(error: unknown, { delivery, row }: Ready): Prom
   const { base, parsed } = delivery;
   const reason = oneLine(error);
   try {
-    const why = parsed.ok ? `Processing failed: ${reason}` : parsed.error;
+    const why = parsed.ok ? processingFailed(error) : parsed.error;
     let refused = reason;
     if (parsed.ok) {
       const full = withColumns(row, { status: "failed", error: storableText(why, 1000), processedAt: null });

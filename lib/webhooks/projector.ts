@@ -7,7 +7,7 @@ import { storableText } from "../storable";
 import { isHandledEvent, parseWebhookBody } from "./envelope";
 import { FactsError, factsFor, type Facts } from "./facts";
 import { inWaves, projectionCtes, projectionKeys } from "./projection";
-import { isRefusedContent, oneLine, retryingLockConflicts } from "./statement-retry";
+import { isRefusedContent, oneLine, processingFailed, retryingLockConflicts } from "./statement-retry";
 
 /**
  * The deferred projection (docs/decisions/0071). Under a burst the intake (lib/webhooks/intake.ts) answers each
@@ -28,7 +28,7 @@ export type DeferredProjection = { eventId: string; receivedAt: Date; facts: Fac
 /** Events a statement group takes at once: a few waves of rows, each one statement. */
 const SLICE = 512;
 /** Deferred projections held in memory at most; past it, the intake projects in the statement again. */
-export const MAX_BACKLOG = 8_192;
+const MAX_BACKLOG = 8_192;
 /** The intake counts as quiet once it has had nothing to write for this long. */
 const QUIET_MS = 40;
 /** How long a projection waits at most while the intake stays busy: then one slice is written regardless. */
@@ -198,7 +198,7 @@ async function writeProjections(items: DeferredProjection[]): Promise<number> {
 
 /** The database refused the event's projection: the event is kept as failed with the reason, to be replayed. */
 async function markFailed(item: DeferredProjection, error: unknown) {
-  const reason = storableText(`Processing failed: ${oneLine(error)}`, 1000);
+  const reason = storableText(processingFailed(error), 1000);
   try {
     await getDatabase().prepared(
       `WITH ins AS (DELETE FROM "WebhookProjectionPending" WHERE "eventId" = $1::bigint RETURNING "eventId")

@@ -46,6 +46,11 @@ export function oneLine(error: unknown): string {
   return storableText(message.replace(/\s+/g, " ").trim(), 500);
 }
 
+/** The reason kept on an event whose projection the database refused: the intake's and the projector's wording. */
+export function processingFailed(error: unknown): string {
+  return `Processing failed: ${oneLine(error)}`;
+}
+
 /**
  * True when the database refused a statement for what it held (a number out of a column's range, a value a type
  * cannot read: SQLSTATE classes other than the ones below), so the same statement would fail again. False when the
