@@ -129,24 +129,32 @@ async function main() {
         // Hubby's deliveries skip the per-response bookkeeping below (a "close" listener and the in-flight set, kept
         // for the stop's log line): it was about a tenth of the intake's cost under a burst (docs/decisions/0073).
         // The request is logged as any other once answered; the stop still waits for it through httpServer.close().
-        handleWebhookRequest(request, response).then(() => logRequest(request, response, requestId, started), failed);
+        handleWebhookRequest(request, response).then(
+          // Logged when the handler returns: the answer is ended then, though perhaps not yet flushed to the socket.
+          () => logRequest(request, response, requestId, started, !response.writableEnded),
+          failed,
+        );
         return;
       }
       inFlight.add(response);
       response.once("close", () => {
         inFlight.delete(response);
-        void logRequest(request, response, requestId, started);
+        void logRequest(request, response, requestId, started, !response.writableFinished);
       });
       nextJs.handle!(request, response).catch(failed);
     },
   );
 
-  /** One line per request: id, method, route (path without the query, which may carry tokens), status, latency. */
+  /**
+   * One line per request: id, method, route (path without the query, which may carry tokens), status, latency, and
+   * `aborted` when the answer never went out whole.
+   */
   async function logRequest(
     request: http.IncomingMessage,
     response: http.ServerResponse,
     requestId: string,
     started: number,
+    aborted: boolean,
   ) {
     const route = routeOf(request);
     // A webhook Hubby delivered and the console stored is counted by console_webhook_intakes_total and kept in the
@@ -165,7 +173,7 @@ async function main() {
         status: response.statusCode,
         latencyMs: Math.round((performance.now() - started) * 10) / 10,
         ...(staffId ? { staffId } : {}),
-        ...(response.writableFinished ? {} : { aborted: true }),
+        ...(aborted ? { aborted: true } : {}),
       },
       "request",
     );
