@@ -99,16 +99,33 @@ export function groupRss(pgid: number): number {
 }
 
 /**
+ * The Node flags of package.json's `start` script (`node <flags> --import tsx scripts/run-server.ts start`): the one
+ * place they are written. The Dockerfile's CMD repeats the command, and tests/integration/start-command.test.ts keeps
+ * the two equal.
+ */
+export function startNodeFlags(): string[] {
+  const packageJson = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+  };
+  const words = packageJson.scripts.start!.split(/\s+/);
+  const flags = words.slice(words.indexOf("node") + 1, words.indexOf("--import"));
+  if (words[0] !== "node" || flags.some((flag) => !flag.startsWith("--"))) {
+    throw new Error(`package.json's start script is not \`node <flags> --import tsx …\`: ${packageJson.scripts.start}`);
+  }
+  return flags;
+}
+
+/**
  * The console as `npm start` starts it (scripts/run-server.ts start, production build) on `port`, in its own
  * process group so stopConsole reaches everything it started. It calls no Hubby (an unreachable base URL); `env`
- * adds the bench's settings (database, webhook key). BENCH_NODE_FLAGS replaces `npm start`'s Node flags, to compare
- * others side by side (for example `BENCH_NODE_FLAGS="--max-semi-space-size=8 --optimize-for-size"`).
+ * adds the bench's settings (database, webhook key). BENCH_NODE_FLAGS replaces `npm start`'s Node flags
+ * (startNodeFlags), to compare others side by side (for example `BENCH_NODE_FLAGS="--max-semi-space-size=8 --maglev"`).
  */
 export function spawnConsole(port: number, env: Record<string, string>, stderr: "inherit" | "ignore"): ChildProcess {
   return spawn(
     process.execPath,
     [
-      ...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? ["--max-semi-space-size=8"]),
+      ...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? startNodeFlags()),
       "--import",
       "tsx",
       "scripts/run-server.ts",

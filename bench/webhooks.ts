@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
@@ -17,7 +18,8 @@ import { ensureBuild, freePort, readGauge, root, spawnConsole, stopConsole, wait
  * it (scripts/run-server.ts start → scripts/server.ts, production build) on loopback with realistic signed events
  * (5% duplicates), on PGlite and on PostgreSQL, and the same load against a baseline receiver that checks the key
  * and inserts the same rows (the event and its projection) with raw pg / PGlite. Prints events/s, p50/p99, errors, rows stored vs unique events
- * sent, and our throughput as a ratio of the baseline.
+ * sent, and our throughput as a ratio of the baseline. On PostgreSQL, raw-insert is measured twice: in this process
+ * (the yardstick of issue 23's target) and in a process of its own, started cold as the console is (decision 0074).
  *
  * BENCH_EVENTS (default 3000), BENCH_WARMUP (200 of them, not measured), BENCH_CONCURRENCY (16), BENCH_ROUNDS (4, alternating), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_BUILD=1 to rebuild (otherwise an existing .next build is reused), BENCH_BASELINE=event-row for a baseline
@@ -175,7 +177,7 @@ async function projectionSettled(url: string, token: string): Promise<number> {
  * written in one statement with raw pg / PGlite. What it leaves out is the console's receiver work: signature and
  * timestamp checks, the byte cap, dedupe bookkeeping, quarantine, and Next.js sharing the process.
  */
-async function startBaseline(
+export async function startBaseline(
   query: (sql: string, params: unknown[]) => Promise<unknown>,
   mode: BaselineMode,
 ): Promise<Receiver> {
@@ -264,8 +266,48 @@ function median(values: number[]): number | undefined {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** The receivers compare() measures, in its order: the console, the baseline, raw-insert (no projection). */
-const RECEIVERS = ["console", "baseline", "raw-insert"] as const;
+/**
+ * The receivers compare() measures, in its order: the console, the baseline, raw-insert (no projection), and on
+ * PostgreSQL raw-insert again in a process of its own (startRawInsertProcess).
+ */
+const RECEIVERS = ["console", "baseline", "raw-insert", "raw-insert, own process"] as const;
+
+/**
+ * raw-insert in a process of its own (bench/raw-insert-process.ts), started cold as the console is, with the same
+ * statement and pool: the like-for-like yardstick beside the in-process one (docs/decisions/0074). PostgreSQL only:
+ * PGlite runs in the process that opens it, so there the console and its database share one process anyway.
+ */
+async function startRawInsertProcess(databaseUrl: string): Promise<Receiver> {
+  const child = spawn(
+    process.execPath,
+    ["--conditions=react-server", "--import", "tsx", path.join("bench", "raw-insert-process.ts")],
+    {
+      cwd: root,
+      detached: true,
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, BENCH_RAW_DB_URL: databaseUrl, BENCH_CONCURRENCY: String(CONCURRENCY) },
+    },
+  );
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    process.kill(-child.pid!, "SIGKILL");
+    await exited;
+  };
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString("utf8");
+      const listening = /^listening (\S+)$/m.exec(out);
+      if (listening) resolve(listening[1]!);
+    });
+    child.once("exit", (code) => reject(new Error(`bench/raw-insert-process.ts exited (${code}) before listening`)));
+  }).catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
+  return { url, stop };
+}
 
 const PROJECTION_COUNT = `SELECT (SELECT count(*) FROM "Traveler") + (SELECT count(*) FROM "TravelerBooking")
   + (SELECT count(*) FROM "TravelerPackage") + (SELECT count(*) FROM "UsageSample") AS n`;
@@ -283,6 +325,10 @@ const uniqueAfterWarmup = (bodies: string[]) =>
   new Set(bodies.map((body) => (JSON.parse(body) as { event_id: string }).event_id)).size;
 
 async function main() {
+  if (!Number.isInteger(WARMUP) || WARMUP < 0 || !Number.isInteger(EVENTS) || WARMUP + ROUNDS > EVENTS) {
+    console.error(`BENCH_WARMUP (${WARMUP}) must leave at least one delivery per round of BENCH_EVENTS (${EVENTS}).`);
+    process.exit(1);
+  }
   ensureBuild();
   const { bodies } = workload();
   const unique = uniqueAfterWarmup(bodies);
@@ -334,7 +380,12 @@ async function main() {
     () => false,
   );
   if (reachable) {
-    const names = [`bench_console_${process.pid}`, `bench_baseline_${process.pid}`, `bench_raw_${process.pid}`];
+    const names = [
+      `bench_console_${process.pid}`,
+      `bench_baseline_${process.pid}`,
+      `bench_raw_${process.pid}`,
+      `bench_raw_process_${process.pid}`,
+    ];
     for (const name of names) await admin.query(`CREATE DATABASE "${name}"`);
     const urlFor = (name: string) => {
       const url = new URL(PG_ADMIN_URL);
@@ -352,17 +403,23 @@ async function main() {
       const pool = new pg.Pool({ connectionString: urlFor(names[1]!), max: 10 });
       // raw-insert gets a connection per concurrent request: the most it could use.
       const rawPool = new pg.Pool({ connectionString: urlFor(names[2]!), max: CONCURRENCY });
+      const rawProcessDb = new pg.Client({ connectionString: urlFor(names[3]!) });
+      await rawProcessDb.connect();
       for (const sql of migrationsSql()) {
         await pool.query(sql);
         await rawPool.query(sql);
+        await rawProcessDb.query(sql);
       }
+      await rawProcessDb.end();
       const ours = await startConsole({ DATABASE_URL: urlFor(names[0]!) });
       const baseline = await startBaseline((sql, params) => pool.query(sql, params), baselineMode);
       const raw = await startBaseline((sql, params) => rawPool.query(sql, params), "raw-insert");
-      const measured = await compare([ours, baseline, raw], bodies).finally(async () => {
+      const rawProcess = await startRawInsertProcess(urlFor(names[3]!));
+      const measured = await compare([ours, baseline, raw, rawProcess], bodies).finally(async () => {
         await ours.stop();
         await baseline.stop();
         await raw.stop();
+        await rawProcess.stop();
       });
       loads.push(os.loadavg()[0]!);
       await pool.end();
@@ -389,12 +446,12 @@ async function main() {
     `\nWebhook intake (baseline: ${EVENT_ROW_ONLY ? "event row only" : "the same rows, event + projection"}; raw-insert: one statement claiming the key in WebhookDedupe and inserting the event row, no projection), ${EVENTS - WARMUP} measured deliveries (5% duplicates), concurrency ${CONCURRENCY}, ${ROUNDS} rotating rounds, ${os.cpus().length} CPUs, load average ${loads.map((load) => load.toFixed(1)).join(" → ")}\n`,
   );
   console.log(
-    "receiver                  events/s   p50 ms   p99 ms  errors  stored/unique  projection rows  projected after",
+    "receiver                               events/s   p50 ms   p99 ms  errors  stored/unique  projection rows  projected after",
   );
   for (const r of results) {
     const settled = r.settleMs === undefined ? "" : `${r.settleMs.toFixed(0)} ms`;
     console.log(
-      `${r.label.padEnd(25)} ${r.eventsPerSecond.toFixed(0).padStart(8)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${String(r.errors).padStart(7)}  ${`${r.stored}/${r.unique}`.padEnd(13)}  ${String(r.projected ?? "").padStart(15)}  ${settled.padStart(15)}`,
+      `${r.label.padEnd(38)} ${r.eventsPerSecond.toFixed(0).padStart(8)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${String(r.errors).padStart(7)}  ${`${r.stored}/${r.unique}`.padEnd(13)}  ${String(r.projected ?? "").padStart(15)}  ${settled.padStart(15)}`,
     );
   }
   const targets: Record<string, number> = { PGlite: 0.8, PostgreSQL: 1.0 };
@@ -402,11 +459,15 @@ async function main() {
     const ours = results.find((r) => r.label === `console, ${db}`);
     const base = results.find((r) => r.label === `baseline, ${db}`);
     const raw = results.find((r) => r.label === `raw-insert, ${db}`);
+    const rawProcess = results.find((r) => r.label === `raw-insert, own process, ${db}`);
     if (ours && base && raw) {
       const ratio = ours.eventsPerSecond / base.eventsPerSecond;
       const rawRatio = ours.eventsPerSecond / raw.eventsPerSecond;
+      const ownProcess = rawProcess
+        ? `; console ÷ raw-insert in its own process = ${(ours.eventsPerSecond / rawProcess.eventsPerSecond).toFixed(2)}×`
+        : "";
       console.log(
-        `${db}: console ÷ raw-insert = ${rawRatio.toFixed(2)}× (target ≥ ${targets[db]!.toFixed(1)}×); console ÷ baseline = ${ratio.toFixed(2)}×`,
+        `${db}: console ÷ raw-insert = ${rawRatio.toFixed(2)}× (target ≥ ${targets[db]!.toFixed(1)}×)${ownProcess}; console ÷ baseline = ${ratio.toFixed(2)}×`,
       );
     }
   }
