@@ -46,6 +46,26 @@ const EVERY_MINUTE_SWEEP = {
   schedule: { cron: "* * * * *", payload: { trigger: "schedule" } },
 } as const;
 
+/** Fired by its schedule, or started by staff from the jobs screen. */
+const SCHEDULE_OR_STAFF = z.object({ trigger: z.enum(["schedule", "staff"]) });
+
+/**
+ * A daily run at `cron` (UTC), one at a time across instances. Tomorrow's run does the same work, so a failed run
+ * gets one retry ten minutes later at most: a retry that overlapped the next run would be worth nothing.
+ */
+function dailyRun(cron: string) {
+  return {
+    payload: SCHEDULE_OR_STAFF,
+    retryLimit: 1,
+    retryDelaySeconds: 600,
+    retryBackoff: false,
+    expireInSeconds: 60 * 60,
+    concurrency: 1,
+    policy: "stately",
+    schedule: { cron, payload: { trigger: "schedule" } },
+  } as const;
+}
+
 export const queues = {
   "catalog-refresh": {
     label: "Catalog refresh from Hubby",
@@ -60,7 +80,7 @@ export const queues = {
   },
   maintenance: {
     label: "Maintenance (expired sign-in attempts, resolved alert incidents)",
-    payload: z.object({ trigger: z.enum(["schedule", "staff"]) }),
+    payload: SCHEDULE_OR_STAFF,
     retryLimit: 2,
     retryDelaySeconds: 300,
     retryBackoff: false,
@@ -110,7 +130,7 @@ export const queues = {
   },
   "alerts-evaluate": {
     label: "Alerts: evaluate the rules",
-    payload: z.object({ trigger: z.enum(["schedule", "staff"]) }),
+    payload: SCHEDULE_OR_STAFF,
     // The next minute evaluates again: a failed run is not worth a retry that would overlap it.
     retryLimit: 0,
     retryDelaySeconds: 30,
@@ -123,25 +143,29 @@ export const queues = {
   },
   "forward-sweep": {
     label: "Forward webhooks to partner endpoints (retries, recovery)",
-    payload: z.object({ trigger: z.enum(["schedule", "staff"]) }),
+    payload: SCHEDULE_OR_STAFF,
     // The next minute's sweep does the same work: a failed sweep needs no retry of its own.
     ...EVERY_MINUTE_SWEEP,
   },
   privacy: {
     label: "Personal data: trip-tied retention and erased travelers seen again",
-    payload: z.object({ trigger: z.enum(["schedule", "staff"]) }),
-    // Tomorrow's run does the same work; a failed run is not worth a retry that would overlap it.
-    retryLimit: 1,
-    retryDelaySeconds: 600,
+    ...dailyRun("41 3 * * *"),
+  },
+  "privacy-late-events": {
+    label: "Personal data: erased travelers a late webhook brought back (the last 15 minutes)",
+    payload: SCHEDULE_OR_STAFF,
+    // Each run looks back over three runs' worth, and the daily run over a week: a failed run needs no retry.
+    retryLimit: 0,
+    retryDelaySeconds: 60,
     retryBackoff: false,
-    expireInSeconds: 60 * 60,
+    expireInSeconds: 15 * 60,
     concurrency: 1,
     policy: "stately",
-    schedule: { cron: "41 3 * * *", payload: { trigger: "schedule" } },
+    schedule: { cron: "*/5 * * * *", payload: { trigger: "schedule" } },
   },
   "retention-webhooks": {
     label: "Retention: archive expired webhook months, then drop them",
-    payload: z.object({ trigger: z.enum(["schedule", "staff"]) }),
+    payload: SCHEDULE_OR_STAFF,
     // A month is dropped only after its archive was verified; a failed run leaves it for tomorrow's, or one retry
     // later today (the store was down, say).
     retryLimit: 1,
@@ -156,29 +180,15 @@ export const queues = {
   },
   "retention-api-log": {
     label: "Retention: delete Hubby API log rows past their days",
-    payload: z.object({ trigger: z.enum(["schedule", "staff"]) }),
-    retryLimit: 1,
-    retryDelaySeconds: 600,
-    retryBackoff: false,
-    expireInSeconds: 60 * 60,
-    concurrency: 1,
-    policy: "stately",
-    schedule: { cron: "29 2 * * *", payload: { trigger: "schedule" } },
+    ...dailyRun("29 2 * * *"),
   },
   "retention-audit-log": {
     label: "Retention: delete audit entries past their years",
-    payload: z.object({ trigger: z.enum(["schedule", "staff"]) }),
-    retryLimit: 1,
-    retryDelaySeconds: 600,
-    retryBackoff: false,
-    expireInSeconds: 60 * 60,
-    concurrency: 1,
-    policy: "stately",
-    schedule: { cron: "35 2 * * *", payload: { trigger: "schedule" } },
+    ...dailyRun("35 2 * * *"),
   },
   "webhook-partitions": {
     label: "Webhooks: create the coming months' partitions",
-    payload: z.object({ trigger: z.enum(["schedule", "staff"]) }),
+    payload: SCHEDULE_OR_STAFF,
     // Months are created three ahead: a failed run has weeks of retries (tomorrow's) before a month is missing.
     retryLimit: 2,
     retryDelaySeconds: 600,
@@ -190,7 +200,7 @@ export const queues = {
   },
   "webhook-rollup": {
     label: "Webhooks: hourly rollup for the health panel and inbox totals",
-    payload: z.object({ trigger: z.enum(["schedule", "staff"]) }),
+    payload: SCHEDULE_OR_STAFF,
     // The next run (every minute) rolls up whatever this one left; a failed run needs no retry of its own.
     ...EVERY_MINUTE_SWEEP,
   },

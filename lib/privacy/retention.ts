@@ -7,16 +7,19 @@ import { isPseudonym, pseudonymFor } from "./pseudonym";
 
 /**
  * Trip-tied retention (off by default): an admin sets N days on the travelers screen, and the daily "privacy" job
- * pseudonymises every traveler whose packages have all expired more than N days ago, skipping legal holds. The same
- * job pseudonymises ids that came back after their erasure (late webhooks; docs/decisions/0062). Each erasure is
- * audited as a system action.
+ * pseudonymises every traveler whose packages have all expired more than N days ago, skipping legal holds. Ids that
+ * came back after their erasure (late webhooks; docs/decisions/0062) are pseudonymised again by the
+ * "privacy-late-events" job every five minutes, over the last LATE_EVENT_RECENT_MS, and by the daily job over a week
+ * (runs that were missed). Each erasure is audited as a system action.
  */
 const RETENTION_KEY = "privacy.retentionDays";
 export const RETENTION_DAY_CHOICES = [30, 90, 180, 365, 730] as const;
 /** Erasures per run: each rewrites the tables once; the next day's run continues. */
 export const RETENTION_BATCH = 200;
-/** How far back the job looks for ids that came back after their erasure (a week of missed runs). */
+/** How far back the daily job looks for ids that came back after their erasure (a week of missed runs). */
 const LATE_EVENT_WINDOW_MS = 7 * 86_400_000;
+/** How far back the five-minute job looks: three of its runs, so a run that failed or came late is covered. */
+export const LATE_EVENT_RECENT_MS = 15 * 60_000;
 const DAY_MS = 86_400_000;
 
 export async function retentionDays(): Promise<number | null> {
@@ -55,9 +58,9 @@ export async function travelersDue(now: Date, days: number, limit = RETENTION_BA
   return rows.map((row) => row.id);
 }
 
-/** Ids seen lately whose pseudonym has a tombstone: erased travelers a late webhook brought back. */
-export async function erasedIdsSeenAgain(now: Date): Promise<string[]> {
-  const since = new Date(now.getTime() - LATE_EVENT_WINDOW_MS);
+/** Ids seen within `windowMs` whose pseudonym has a tombstone: erased travelers a late webhook brought back. */
+export async function erasedIdsSeenAgain(now: Date, windowMs = LATE_EVENT_WINDOW_MS): Promise<string[]> {
+  const since = new Date(now.getTime() - windowMs);
   const { sql } = getDatabase();
   const [first] = await sql.query<{ at: Date | null }>(`SELECT min("erasedAt") AS at FROM "ErasedTraveler"`);
   if (!first?.at) return [];
@@ -79,46 +82,63 @@ export async function erasedIdsSeenAgain(now: Date): Promise<string[]> {
 
 export type PrivacyRunOutcome = { retention: number; lateEvents: number; skipped: number };
 
-/** One run of the daily job: late arrivals first (always), then the retention when it is on. */
-export async function runPrivacyJob(now = new Date()): Promise<PrivacyRunOutcome> {
-  const outcome: PrivacyRunOutcome = { retention: 0, lateEvents: 0, skipped: 0 };
-  const erase = async (externalUserId: string, trigger: "retention" | "late_event") => {
-    try {
-      const result = await eraseTraveler(externalUserId, { trigger });
-      // Never the id itself: the pseudonym stands for it.
-      await audit({
-        action: trigger === "retention" ? "privacy.retention_erase" : "privacy.late_event_erase",
-        targetType: "traveler",
-        targetId: result.pseudonym,
-        externalUserId: result.pseudonym,
-        result: "ok",
-        details: { trigger, rewritten: result.rewritten },
-      });
-      return true;
-    } catch (error) {
-      // A hold set since the query, say: the traveler is left as is.
-      console.error(`[privacy] could not erase ${pseudonymFor(externalUserId)} (${trigger}):`, error);
-      return false;
-    }
-  };
-  for (const id of await erasedIdsSeenAgain(now)) {
-    if (await erase(id, "late_event")) outcome.lateEvents++;
+/** Erases one traveler as the system (audited under the pseudonym); false when it could not. */
+async function eraseAsSystem(externalUserId: string, trigger: "retention" | "late_event"): Promise<boolean> {
+  try {
+    const result = await eraseTraveler(externalUserId, { trigger });
+    // Never the id itself: the pseudonym stands for it.
+    await audit({
+      action: trigger === "retention" ? "privacy.retention_erase" : "privacy.late_event_erase",
+      targetType: "traveler",
+      targetId: result.pseudonym,
+      externalUserId: result.pseudonym,
+      result: "ok",
+      details: { trigger, rewritten: result.rewritten },
+    });
+    return true;
+  } catch (error) {
+    // A hold set since the query, say: the traveler is left as is.
+    console.error(`[privacy] could not erase ${pseudonymFor(externalUserId)} (${trigger}):`, error);
+    return false;
+  }
+}
+
+/** Erases again every erased traveler seen within `windowMs` (a late webhook brought the id back). */
+export async function eraseLateArrivals(
+  now = new Date(),
+  windowMs = LATE_EVENT_RECENT_MS,
+): Promise<Pick<PrivacyRunOutcome, "lateEvents" | "skipped">> {
+  const outcome = { lateEvents: 0, skipped: 0 };
+  for (const id of await erasedIdsSeenAgain(now, windowMs)) {
+    if (await eraseAsSystem(id, "late_event")) outcome.lateEvents++;
     else outcome.skipped++;
   }
+  return outcome;
+}
+
+/** One run of the daily job: late arrivals of the last week first (always), then the retention when it is on. */
+export async function runPrivacyJob(now = new Date()): Promise<PrivacyRunOutcome> {
+  const outcome: PrivacyRunOutcome = { retention: 0, ...(await eraseLateArrivals(now, LATE_EVENT_WINDOW_MS)) };
   const days = await retentionDays();
   if (days !== null) {
     for (const id of await travelersDue(now, days)) {
-      if (await erase(id, "retention")) outcome.retention++;
+      if (await eraseAsSystem(id, "retention")) outcome.retention++;
       else outcome.skipped++;
     }
   }
   return outcome;
 }
 
-/** Registers the daily privacy job's handler (instrumentation.ts). */
+/** Registers the privacy jobs' handlers (instrumentation.ts). */
 export function registerPrivacyJobs(): void {
   registerJobHandler("privacy", async ({ trigger }) => {
     const outcome = await runPrivacyJob();
     await audit({ action: "privacy.run", result: "ok", details: { ...outcome, trigger } });
+  });
+  // Every five minutes: each erasure it makes is audited on its own, so a run leaves no entry of its own (the jobs
+  // screen counts the runs). One it could not make (a legal hold set on the id since) is logged, and the daily run
+  // counts it as skipped in its entry.
+  registerJobHandler("privacy-late-events", async () => {
+    await eraseLateArrivals();
   });
 }

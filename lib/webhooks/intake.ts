@@ -485,7 +485,7 @@ async function storeAfterFailure(error: unknown, { delivery, row }: Ready): Prom
   const { base, parsed } = delivery;
   const reason = oneLine(error);
   try {
-    const why = parsed.ok ? processingFailed(error) : parsed.error;
+    const why = parsed.ok ? processingFailed(reason) : parsed.error;
     let refused = reason;
     if (parsed.ok) {
       const full = withColumns(row, { status: "failed", error: storableText(why, 1000), processedAt: null });

@@ -198,7 +198,7 @@ async function writeProjections(items: DeferredProjection[]): Promise<number> {
 
 /** The database refused the event's projection: the event is kept as failed with the reason, to be replayed. */
 async function markFailed(item: DeferredProjection, error: unknown) {
-  const reason = storableText(processingFailed(error), 1000);
+  const reason = storableText(processingFailed(oneLine(error)), 1000);
   try {
     await getDatabase().prepared(
       `WITH ins AS (DELETE FROM "WebhookProjectionPending" WHERE "eventId" = $1::bigint RETURNING "eventId")

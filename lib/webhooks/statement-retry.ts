@@ -46,9 +46,12 @@ export function oneLine(error: unknown): string {
   return storableText(message.replace(/\s+/g, " ").trim(), 500);
 }
 
-/** The reason kept on an event whose projection the database refused: the intake's and the projector's wording. */
-export function processingFailed(error: unknown): string {
-  return `Processing failed: ${oneLine(error)}`;
+/**
+ * The reason kept on an event whose projection the database refused: the intake's and the projector's wording.
+ * Takes the refusal already as one line (oneLine), which the intake also keeps apart.
+ */
+export function processingFailed(refusal: string): string {
+  return `Processing failed: ${refusal}`;
 }
 
 /**
