@@ -120,10 +120,11 @@ export function startNodeFlags(): string[] {
  * process group so stopConsole reaches everything it started. It calls no Hubby (an unreachable base URL); `env`
  * adds the bench's settings (database, webhook key). BENCH_NODE_FLAGS replaces `npm start`'s Node flags
  * (startNodeFlags), to compare others side by side (for example `BENCH_NODE_FLAGS="--max-semi-space-size=8 --maglev"`).
+ * BENCH_CONSOLE_NODE runs the console on another Node binary than the bench's own (decision 0075 compared 20 and 24).
  */
 export function spawnConsole(port: number, env: Record<string, string>, stderr: "inherit" | "ignore"): ChildProcess {
   return spawn(
-    process.execPath,
+    process.env.BENCH_CONSOLE_NODE || process.execPath,
     [
       ...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? startNodeFlags()),
       "--import",

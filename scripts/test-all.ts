@@ -12,7 +12,8 @@ import pg from "pg";
 // `npm run validate` (--validate) is what CI runs (.ci/run): type check, lint and format check first, then the layers
 // of `npm test`, with the integration suite again on PostgreSQL beside the e2e layer (VALIDATE_POSTGRES_URL, by
 // default the local server at postgres://postgres@127.0.0.1:5432/test; `-- --no-postgres` leaves that layer out, and
-// the summary says so).
+// the summary says so). VALIDATE_POSTGRES_NODE runs that layer on another Node binary: CI gives it the production
+// image's Node 24 (.ci/run, docs/decisions/0075) where the machine's Node is older.
 // In --validate an e2e test that fails runs once more (E2E_RETRY=1); one that passed only then is listed as flaky in
 // the summary, and one that fails twice fails the run (docs/decisions/0052-e2e-retry-once-in-ci.md).
 
@@ -110,6 +111,7 @@ const args = process.argv.slice(2);
 const validate = args.includes("--validate");
 const withPostgres = validate && !args.includes("--no-postgres");
 const postgresUrl = process.env.VALIDATE_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/test";
+const postgresNode = process.env.VALIDATE_POSTGRES_NODE || process.execPath;
 const bin = (name: string) => path.join(process.cwd(), "node_modules", ".bin", name);
 const vitest = path.join(process.cwd(), "node_modules", "vitest", "vitest.mjs");
 const jsonArgs = (file: string) => ["--reporter=default", "--reporter=json", `--outputFile.json=${file}`];
@@ -140,12 +142,19 @@ async function main(): Promise<number> {
   let postgresMissing: Result | undefined;
   const startPostgresLayer = async () => {
     if (!withPostgres) return;
-    const label = `Integration tests on PostgreSQL (${new URL(postgresUrl).host})`;
+    const nodeVersion = spawnSync(postgresNode, ["--version"], { encoding: "utf8" }).stdout?.trim();
+    const label = `Integration tests on PostgreSQL (${new URL(postgresUrl).host}, Node ${nodeVersion || "?"})`;
+    if (!nodeVersion) {
+      const note = `VALIDATE_POSTGRES_NODE (${postgresNode}) does not run: point it at a Node binary, or unset it`;
+      console.error(`\n━━ ${label} ━━\n${note}`);
+      postgresMissing = { label, status: 1, note };
+      return;
+    }
     if (await postgresAnswers(postgresUrl)) {
       // Without the documented-shapes project: it would add about 1.5 minutes for the same Hubby replies.
       const env = { ...process.env, TEST_DATABASE_URL: postgresUrl };
       const vitestArgs = [vitest, "run", "--project", "integration", ...jsonArgs(postgresReport)];
-      postgresLayer = runInBackground(label, process.execPath, vitestArgs, postgresReport, env);
+      postgresLayer = runInBackground(label, postgresNode, vitestArgs, postgresReport, env);
     } else {
       const note =
         `no PostgreSQL answers at ${postgresUrl}: start it (docs/deployment.md, "Running on PostgreSQL"), point ` +

@@ -321,6 +321,13 @@ export async function expectScreen(page: Page, heading: string) {
   }
   // A screen's heading goes out before what it streams (docs/decisions/0070): rendered means those are in too.
   await page.getByTestId("widget-skeleton").first().waitFor({ state: "detached" });
+  // So is its title: after a click in the sidebar, Next.js sets the document's title once the new screen's metadata
+  // has streamed in, which can come after its heading; axe checks the title.
+  await page
+    .waitForFunction(() => document.title.trim() !== "")
+    .catch(() => {
+      throw new Error(`${pathAndQuery(page)} shows "${heading}" but its document has no title`);
+    });
   await expectAccessible(page);
 }
 
