@@ -238,7 +238,9 @@ export async function startBaseline(
 
 /**
  * Every receiver gets the same deliveries, warmed up with the first WARMUP, then measured in rounds whose order rotates
- * and reverses (console, baseline, raw-insert; raw-insert, baseline, console; …) so that a busy machine slows all alike.
+ * (console, baseline, raw-insert, …; baseline, raw-insert, …, console; …), so that each receiver takes each place in
+ * turn and a busy machine slows all alike. Side by side, the receiver that went first in a round read a few percent
+ * slower; the order used to rotate and reverse, which put the console first in half the rounds (docs/benchmarks.md).
  */
 async function compare(receivers: Receiver[], bodies: string[]) {
   for (const receiver of receivers) await drive(receiver.url, bodies.slice(0, WARMUP));
@@ -250,7 +252,6 @@ async function compare(receivers: Receiver[], bodies: string[]) {
   for (let round = 0; round < ROUNDS; round++) {
     const slice = measured.slice(round * size, (round + 1) * size);
     const order = receivers.map((_, index) => (index + round) % receivers.length);
-    if (round % 2 === 1) order.reverse();
     for (const index of order) {
       parts[index]!.push(await drive(receivers[index]!.url, slice));
       const settled = await receivers[index]!.settle?.();
