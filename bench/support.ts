@@ -98,19 +98,24 @@ export function groupRss(pgid: number): number {
   }
 }
 
+/** package.json's `start` script, word by word: the console's production command. */
+export function startCommand(): string[] {
+  const packageJson = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+  };
+  return packageJson.scripts.start!.split(/\s+/);
+}
+
 /**
  * The Node flags of package.json's `start` script (`node <flags> --import tsx scripts/run-server.ts start`): the one
  * place they are written. The Dockerfile's CMD repeats the command, and tests/integration/start-command.test.ts keeps
  * the two equal.
  */
 export function startNodeFlags(): string[] {
-  const packageJson = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
-    scripts: Record<string, string>;
-  };
-  const words = packageJson.scripts.start!.split(/\s+/);
+  const words = startCommand();
   const flags = words.slice(words.indexOf("node") + 1, words.indexOf("--import"));
   if (words[0] !== "node" || flags.some((flag) => !flag.startsWith("--"))) {
-    throw new Error(`package.json's start script is not \`node <flags> --import tsx …\`: ${packageJson.scripts.start}`);
+    throw new Error(`package.json's start script is not \`node <flags> --import tsx …\`: ${words.join(" ")}`);
   }
   return flags;
 }
