@@ -47,6 +47,11 @@ type Handler = (request: http.IncomingMessage, response: http.ServerResponse) =>
 
 const FORWARDED_HEADERS = ["forwarded", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-for", "x-real-ip"];
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+/** The security headers as [name, value] pairs, over http and over https: the same for every response. */
+const SECURITY_HEADER_ENTRIES = {
+  http: Object.entries(responseSecurityHeaders(false)),
+  https: Object.entries(responseSecurityHeaders(true)),
+};
 
 export function createConsoleServer(options: ConsoleServerOptions, handler: Handler): http.Server {
   const timeouts = {
@@ -69,7 +74,7 @@ export function createConsoleServer(options: ConsoleServerOptions, handler: Hand
   server.on("request", (request: http.IncomingMessage, response: http.ServerResponse) => {
     if (!options.trustProxy) replaceForwardedHeaders(request);
     const https = servedOverHttps(options.publicUrl, firstValue(request.headers["x-forwarded-proto"]));
-    for (const [name, value] of Object.entries(responseSecurityHeaders(https))) response.setHeader(name, value);
+    for (const [name, value] of SECURITY_HEADER_ENTRIES[https ? "https" : "http"]) response.setHeader(name, value);
     const path = (request.url ?? "/").split("?")[0]!;
     const refusal = crossOriginRefusal(request, path, options);
     if (refusal) {
