@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
 import { sendJob, startJobs, stopJobs } from "@/lib/jobs/jobs";
 import { queues } from "@/lib/jobs/queues";
@@ -81,5 +81,28 @@ describe("erased travelers seen again", () => {
     expect(await runPrivacyJob()).toMatchObject({ lateEvents: 1, skipped: 0 });
     expect(await travelerRows(id)).toBe(0);
     expect(await travelerRows("late.never-erased-5")).toBe(1);
+  });
+
+  it("leaves an id under a legal hold as it is, without a log line each run, and the daily run counts it", async () => {
+    const id = "late.held-6";
+    await deliver("esim.installed", id);
+    await eraseTraveler(id, { trigger: "staff" });
+    // The id came back, and an admin put it under a legal hold (a dispute about the returned traveler, say).
+    await deliver("package.usage.50_percent", id);
+    await db().travelerLegalHold.create({ data: { externalUserId: id, reason: "Case 77" } });
+    const logged = vi.spyOn(console, "error");
+    try {
+      expect(await eraseLateArrivals()).toEqual({ lateEvents: 0, skipped: 1 });
+      expect(await eraseLateArrivals()).toEqual({ lateEvents: 0, skipped: 1 });
+      expect(logged).not.toHaveBeenCalled();
+    } finally {
+      logged.mockRestore();
+    }
+    expect(await travelerRows(id)).toBe(1);
+    expect(await runPrivacyJob()).toMatchObject({ lateEvents: 0, skipped: 1 });
+
+    await db().travelerLegalHold.delete({ where: { externalUserId: id } });
+    expect(await eraseLateArrivals()).toEqual({ lateEvents: 1, skipped: 0 });
+    expect(await travelerRows(id)).toBe(0);
   });
 });
