@@ -340,7 +340,8 @@ async function main() {
   const deliveries = Number.isInteger(EVENTS) && EVENTS > 0 ? EVENTS + Math.round(EVENTS * RESEND_SHARE) : 0;
   if (!Number.isInteger(WARMUP) || WARMUP < 0 || WARMUP + ROUNDS > deliveries) {
     console.error(
-      `BENCH_WARMUP (${WARMUP}) must leave at least one delivery per round of the ${deliveries} that BENCH_EVENTS (${EVENTS}) makes.`,
+      `BENCH_WARMUP (${WARMUP}) must leave at least one delivery per round ` +
+        `of the ${deliveries} that BENCH_EVENTS (${EVENTS}) makes.`,
     );
     process.exit(1);
   }

@@ -39,6 +39,9 @@ describe("verifyWebhook's signature check", () => {
       `sha256=`,
       `sha1=${signature}`,
       signature,
+      // As long as a digest, but not hex: latin1 would read "š" as "a" if the check looked only at bytes.
+      `sha256=${"é".repeat(64)}`,
+      `sha256=${[...signature].map((c) => (c === "a" ? "š" : c)).join("")}`,
     ]) {
       expect(verify(header), header).toEqual({ ok: false, reason: "bad_signature" });
     }

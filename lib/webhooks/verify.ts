@@ -39,15 +39,16 @@ export const SIGNATURE_HEADER = "x-hubby-signature";
 const DEFAULT_TOLERANCE_MS = 5 * 60_000;
 
 /**
- * Whether a presented signature equals the expected one (both hex), in a time that does not depend on where they
- * differ. The expected one's length is no secret (a SHA-256 digest is 64 hex characters), so a candidate of another
- * length is refused at once; hashing both to equal lengths first, as for the API key, cost two more digests per
- * delivery.
+ * Whether a presented signature equals the expected one (lowercase hex), in a time that does not depend on where they
+ * differ. The expected one's length is no secret (a SHA-256 digest is 64 hex characters), and neither is whether the
+ * candidate is hex at all: either answers at once. Hashing both to equal lengths first, as for the API key, cost two
+ * more digests per delivery.
  */
 function signatureMatches(candidate: string, expected: string): boolean {
-  if (candidate.length !== expected.length) return false;
+  if (candidate.length !== expected.length || !HEX.test(candidate)) return false;
   return crypto.timingSafeEqual(Buffer.from(candidate, "latin1"), Buffer.from(expected, "latin1"));
 }
+const HEX = /^[0-9a-f]*$/;
 
 /**
  * The presented key against the configured one, in constant time: equal-length digests make timingSafeEqual usable
