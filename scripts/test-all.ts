@@ -12,8 +12,9 @@ import pg from "pg";
 // `npm run validate` (--validate) is what CI runs (.ci/run): type check, lint and format check first, then the layers
 // of `npm test`, with the integration suite again on PostgreSQL beside the e2e layer (VALIDATE_POSTGRES_URL, by
 // default the local server at postgres://postgres@127.0.0.1:5432/test; `-- --no-postgres` leaves that layer out, and
-// the summary says so). VALIDATE_POSTGRES_NODE runs that layer on another Node binary: CI gives it the production
-// image's Node 24 (.ci/run, docs/decisions/0075) where the machine's Node is older.
+// the summary says so). VALIDATE_POSTGRES_NODE and VALIDATE_E2E_NODE run that layer and the e2e layer on another
+// Node binary: CI gives them the production image's Node 24 (.ci/run, docs/decisions/0075) where the machine's Node is
+// older. The summary names each layer's Node.
 // In --validate an e2e test that fails runs once more (E2E_RETRY=1); one that passed only then is listed as flaky in
 // the summary, and one that fails twice fails the run (docs/decisions/0052-e2e-retry-once-in-ci.md).
 
@@ -112,6 +113,12 @@ const validate = args.includes("--validate");
 const withPostgres = validate && !args.includes("--no-postgres");
 const postgresUrl = process.env.VALIDATE_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/test";
 const postgresNode = process.env.VALIDATE_POSTGRES_NODE || process.execPath;
+const e2eNode = process.env.VALIDATE_E2E_NODE || process.execPath;
+/** A Node binary's version (`v24.22.3`), or undefined when it does not run. */
+function versionOf(node: string): string | undefined {
+  if (node === process.execPath) return process.version;
+  return spawnSync(node, ["--version"], { encoding: "utf8" }).stdout?.trim() || undefined;
+}
 const bin = (name: string) => path.join(process.cwd(), "node_modules", ".bin", name);
 const vitest = path.join(process.cwd(), "node_modules", "vitest", "vitest.mjs");
 const jsonArgs = (file: string) => ["--reporter=default", "--reporter=json", `--outputFile.json=${file}`];
@@ -142,7 +149,7 @@ async function main(): Promise<number> {
   let postgresMissing: Result | undefined;
   const startPostgresLayer = async () => {
     if (!withPostgres) return;
-    const nodeVersion = spawnSync(postgresNode, ["--version"], { encoding: "utf8" }).stdout?.trim();
+    const nodeVersion = versionOf(postgresNode);
     const label = `Integration tests on PostgreSQL (${new URL(postgresUrl).host}, Node ${nodeVersion || "?"})`;
     if (!nodeVersion) {
       const note = `VALIDATE_POSTGRES_NODE (${postgresNode}) does not run: point it at a Node binary, or unset it`;
@@ -185,11 +192,14 @@ async function main(): Promise<number> {
     ),
   );
   await startPostgresLayer();
+  const e2eVersion = versionOf(e2eNode);
   results.push(
     run(
-      "End-to-end journeys (Chromium)",
-      bin("tsx"),
-      ["--conditions=react-server", "scripts/test-e2e.ts", ...jsonArgs(e2eReport)],
+      `End-to-end journeys (Chromium, Node ${e2eVersion || "?"})`,
+      // node --import tsx rather than the tsx command, whose script runs on the first node on PATH: the build, the
+      // consoles and the journeys' runner are then all started by this binary (they start process.execPath).
+      e2eNode,
+      ["--conditions=react-server", "--import", "tsx", "scripts/test-e2e.ts", ...jsonArgs(e2eReport)],
       e2eReport,
       // CI runs a failed journey once more: one browser journey failing once under load must not turn the whole run
       // red; a journey failing twice still does, and one that passed only on its retry is named below (0052).
