@@ -100,11 +100,16 @@ export function groupRss(pgid: number): number {
 
 /** package.json's `start` script, word by word: the console's production command. */
 export function startCommand(): string[] {
-  const packageJson = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
-    scripts: Record<string, string>;
-  };
-  return packageJson.scripts.start!.split(/\s+/);
+  if (!startWords) {
+    const packageJson = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    };
+    startWords = packageJson.scripts.start!.split(/\s+/);
+  }
+  return [...startWords];
 }
+/** package.json's start script, read once: a bench may start dozens of consoles. */
+let startWords: string[] | undefined;
 
 /**
  * The Node flags of package.json's `start` script (`node <flags> --import tsx scripts/run-server.ts start`): the one
@@ -167,11 +172,22 @@ export async function stopConsole(child: ChildProcess) {
   const exited = new Promise((resolve) => child.once("exit", resolve));
   process.kill(-child.pid!, "SIGTERM");
   await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+  await killGroup(child);
+}
+
+/**
+ * SIGKILL to the process group of a child started detached (everything it started dies with it), resolving once the
+ * child has exited; at once if it already had.
+ */
+export async function killGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
   try {
     process.kill(-child.pid!, "SIGKILL");
   } catch {
-    // gone
+    return; // the group is gone already
   }
+  await exited;
 }
 
 /**

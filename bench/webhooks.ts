@@ -11,7 +11,7 @@ import { handledEvents, isHandledEvent, parseWebhookBody } from "../lib/webhooks
 import { factsFor } from "../lib/webhooks/facts";
 import { withProjection } from "../lib/webhooks/projection";
 import { deliveryHeaders, sampleEvent } from "../lib/webhooks/samples";
-import { ensureBuild, freePort, readGauge, root, spawnConsole, stopConsole, waitForHealth } from "./support";
+import { ensureBuild, freePort, killGroup, readGauge, root, spawnConsole, stopConsole, waitForHealth } from "./support";
 
 /**
  * `npm run bench:webhooks`: drives POST /api/webhooks/hubby of the console started exactly as `npm start` starts
@@ -300,12 +300,7 @@ async function startRawInsertProcess(databaseUrl: string): Promise<Receiver> {
       env: { ...process.env, BENCH_RAW_DB_URL: databaseUrl, BENCH_CONCURRENCY: String(CONCURRENCY) },
     },
   );
-  const stop = async () => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    process.kill(-child.pid!, "SIGKILL");
-    await exited;
-  };
+  const stop = () => killGroup(child);
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
     child.stdout!.on("data", (chunk: Buffer) => {
