@@ -25,7 +25,8 @@ export type Database = {
   sql: SqlRunner;
   /**
    * Runs one statement as a named prepared statement, parsed and planned once per connection instead of on every
-   * call: for hot paths that run a few fixed statement texts many times (the webhook intake).
+   * call: for hot paths that run a few fixed statement texts many times (the webhook intake). On PostgreSQL these run
+   * on connections of their own that keep the statement's generic plan (docs/decisions/0077).
    */
   prepared<T extends Record<string, unknown>>(sql: string, params: unknown[]): Promise<T[]>;
   /** Runs fn in one transaction on one connection with the raw driver (hot paths that Prisma would slow down). */
@@ -228,10 +229,30 @@ function preparedOnPglite(pglite: PGlite): Database["prepared"] {
   };
 }
 
+/**
+ * Connections for `prepared` on PostgreSQL, beside the pool of DATABASE_POOL_SIZE: the intake's statements (two in
+ * flight at most), the projector's and the refusal counts.
+ */
+export const PREPARED_POOL_SIZE = 4;
+
 function openPostgres(connectionString: string, max: number): Database {
   const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5_000 });
   // An idle client that loses its server emits 'error'; without a listener that would crash the process.
   pool.on("error", (error) => console.error("[db] idle PostgreSQL client error:", error.message));
+  // `prepared` gets a pool of its own whose sessions keep one generic plan per statement. By default PostgreSQL
+  // plans a prepared statement again on every execution as long as its custom plans look cheaper than the generic
+  // one, which the intake's (arrays of unknown length) always do: that planning was about a third of each intake
+  // statement (docs/decisions/0077). Prisma's queries keep their custom plans on the main pool.
+  const preparedPool = new pg.Pool({ connectionString, max: PREPARED_POOL_SIZE, connectionTimeoutMillis: 5_000 });
+  preparedPool.on("error", (error) => console.error("[db] idle PostgreSQL client error:", error.message));
+  // Queued on the new client before the pool hands it out, so it runs before the client's first statement.
+  preparedPool.on("connect", (client) => {
+    client
+      .query("SET plan_cache_mode = force_generic_plan")
+      .catch((error: Error) =>
+        console.error("[db] could not keep generic plans for prepared statements:", error.message),
+      );
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const statementNames = new Map<string, string>();
   const sql: SqlRunner = {
@@ -254,7 +275,7 @@ function openPostgres(connectionString: string, max: number): Database {
         name = `console_${crypto.createHash("sha256").update(text).digest("hex").slice(0, 24)}`;
         statementNames.set(text, name);
       }
-      return (await pool.query({ name, text, values: params as unknown[] })).rows;
+      return (await preparedPool.query({ name, text, values: params as unknown[] })).rows;
     },
     async transaction(fn) {
       const client = await pool.connect();
@@ -304,7 +325,7 @@ function openPostgres(connectionString: string, max: number): Database {
     },
     async close() {
       await prisma.$disconnect();
-      await pool.end();
+      await Promise.all([pool.end(), preparedPool.end()]);
     },
   };
 }

@@ -26,6 +26,19 @@ describe("Database.prepared", () => {
     ]);
   });
 
+  it("keeps one generic plan per statement on PostgreSQL, and leaves other queries' custom plans alone", async () => {
+    // Planned again on every call (PostgreSQL's default while custom plans look cheaper), the intake's statements
+    // spent about a third of their time planning (docs/decisions/0077).
+    const database = getDatabase();
+    const mode = `SELECT current_setting('plan_cache_mode') AS mode`;
+    const [prepared] = await database.prepared<{ mode: string }>(mode, []);
+    const [plain] = await database.sql.query<{ mode: string }>(mode);
+    const [prisma] = await database.prisma.$queryRawUnsafe<{ mode: string }[]>(mode);
+    expect(prepared?.mode).toBe(database.kind === "postgres" ? "force_generic_plan" : "auto");
+    expect(plain?.mode).toBe("auto");
+    expect(prisma?.mode).toBe("auto");
+  });
+
   it("never joins another caller's open transaction: that transaction's rollback leaves the statement's row", async () => {
     const database = getDatabase();
     const minute = new Date("2026-01-02T00:00:00Z").toISOString();
