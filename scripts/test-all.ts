@@ -193,19 +193,26 @@ async function main(): Promise<number> {
   );
   await startPostgresLayer();
   const e2eVersion = versionOf(e2eNode);
-  results.push(
-    run(
-      `End-to-end journeys (Chromium, Node ${e2eVersion || "?"})`,
-      // node --import tsx rather than the tsx command, whose script runs on the first node on PATH: the build, the
-      // consoles and the journeys' runner are then all started by this binary (they start process.execPath).
-      e2eNode,
-      ["--conditions=react-server", "--import", "tsx", "scripts/test-e2e.ts", ...jsonArgs(e2eReport)],
-      e2eReport,
-      // CI runs a failed journey once more: one browser journey failing once under load must not turn the whole run
-      // red; a journey failing twice still does, and one that passed only on its retry is named below (0052).
-      validate ? { ...process.env, E2E_RETRY: process.env.E2E_RETRY ?? "1" } : process.env,
-    ),
-  );
+  if (!e2eVersion) {
+    const label = "End-to-end journeys (Chromium)";
+    const note = `VALIDATE_E2E_NODE (${e2eNode}) does not run: point it at a Node binary, or unset it`;
+    console.error(`\n━━ ${label} ━━\n${note}`);
+    results.push({ label, status: 1, note });
+  } else {
+    results.push(
+      run(
+        `End-to-end journeys (Chromium, Node ${e2eVersion})`,
+        // node --import tsx rather than the tsx command, whose script runs on the first node on PATH: the build, the
+        // consoles and the journeys' runner are then all started by this binary (they start process.execPath).
+        e2eNode,
+        ["--conditions=react-server", "--import", "tsx", "scripts/test-e2e.ts", ...jsonArgs(e2eReport)],
+        e2eReport,
+        // CI runs a failed journey once more: one browser journey failing once under load must not turn the whole run
+        // red; a journey failing twice still does, and one that passed only on its retry is named below (0052).
+        validate ? { ...process.env, E2E_RETRY: process.env.E2E_RETRY ?? "1" } : process.env,
+      ),
+    );
+  }
   if (postgresLayer) results.push(await postgresLayer());
   else if (postgresMissing) results.push(postgresMissing);
   else if (validate) {
