@@ -10,11 +10,12 @@ import pg from "pg";
 // server; one summary at the end.
 //
 // `npm run validate` (--validate) is what CI runs (.ci/run): type check, lint and format check first, then the layers
-// of `npm test`, with the integration suite again on PostgreSQL beside the e2e layer (VALIDATE_POSTGRES_URL, by
-// default the local server at postgres://postgres@127.0.0.1:5432/test; `-- --no-postgres` leaves that layer out, and
-// the summary says so). VALIDATE_POSTGRES_NODE and VALIDATE_E2E_NODE run that layer and the e2e layer on another
-// Node binary: CI gives them the production image's Node 24 (.ci/run, docs/decisions/0075) where the machine's Node is
-// older. The summary names each layer's Node.
+// of `npm test` (the documented-shapes project apart, after the PostgreSQL layer), with the integration suite again on
+// PostgreSQL beside the e2e layer (VALIDATE_POSTGRES_URL, by default the local server at
+// postgres://postgres@127.0.0.1:5432/test; `-- --no-postgres` leaves that layer out, and the summary says so).
+// VALIDATE_POSTGRES_NODE and VALIDATE_E2E_NODE run that layer and the e2e layer on another Node binary: CI gives them
+// the production image's Node 24 (.ci/run, docs/decisions/0075) where the machine's Node is older. The summary names
+// each layer's Node.
 // In --validate an e2e test that fails runs once more (E2E_RETRY=1); one that passed only then is listed as flaky in
 // the summary, and one that fails twice fails the run (docs/decisions/0052-e2e-retry-once-in-ci.md).
 
@@ -68,9 +69,13 @@ function run(label: string, command: string, args: string[], reportFile?: string
   return { label, status: result.status ?? 1, counts: reportFile ? readCounts(reportFile) : undefined };
 }
 
+/** A layer running in the background: `exited` settles when it ends; `result` prints its output and reports it. */
+type Background = { exited: Promise<number>; result: () => Promise<Result> };
+
 /**
- * A layer started in the background, its output kept in a file and printed whole when awaited, so it can run beside
+ * A layer started in the background, its output kept in a file and printed whole by `result`, so it can run beside
  * a layer that prints as it goes. `reportFile` names the log; it is read as a Vitest JSON report if one was written.
+ * It starts once `after` has settled: queued behind another background layer rather than beside it.
  */
 function runInBackground(
   label: string,
@@ -78,21 +83,26 @@ function runInBackground(
   args: string[],
   reportFile: string,
   env: NodeJS.ProcessEnv,
-): () => Promise<Result> {
+  after: Promise<unknown> = Promise.resolve(),
+): Background {
   const logFile = path.join(tmp, `${path.basename(reportFile, ".json")}.log`);
   const log = fs.openSync(logFile, "w");
-  const child = spawn(command, args, { stdio: ["ignore", log, log], env });
-  const exited = new Promise<number>((resolve) => {
-    child.on("exit", (code) => resolve(code ?? 1));
-    child.on("error", () => resolve(1));
-  });
-  return async () => {
+  const exited = after.then(
+    () =>
+      new Promise<number>((resolve) => {
+        const child = spawn(command, args, { stdio: ["ignore", log, log], env });
+        child.on("exit", (code) => resolve(code ?? 1));
+        child.on("error", () => resolve(1));
+      }),
+  );
+  const result = async () => {
     const status = await exited;
     fs.closeSync(log);
     console.log(`\n━━ ${label} ━━ (ran beside another layer; its output:)`);
     process.stdout.write(fs.readFileSync(logFile, "utf8"));
     return { label, status, counts: readCounts(reportFile) };
   };
+  return { exited, result };
 }
 
 async function postgresAnswers(url: string): Promise<boolean> {
@@ -123,12 +133,15 @@ const bin = (name: string) => path.join(process.cwd(), "node_modules", ".bin", n
 const vitest = path.join(process.cwd(), "node_modules", "vitest", "vitest.mjs");
 const jsonArgs = (file: string) => ["--reporter=default", "--reporter=json", `--outputFile.json=${file}`];
 const fastReport = path.join(tmp, "unit-integration.json");
+const documentedReport = path.join(tmp, "integration-documented.json");
 const e2eReport = path.join(tmp, "e2e.json");
 const postgresReport = path.join(tmp, "integration-postgres.json");
 const database = process.env.TEST_DATABASE_URL ? "PostgreSQL" : "in-memory PGlite";
 
 async function main(): Promise<number> {
   const results: Result[] = [];
+  /** Whether this run's `tsc --noEmit` passed: the e2e layer's build then leaves out Next.js's own type check. */
+  let typesChecked = false;
   if (validate) {
     // The type check and the lint each keep one core busy: side by side, not one after the other.
     const typeCheck = runInBackground(
@@ -139,13 +152,15 @@ async function main(): Promise<number> {
       process.env,
     );
     const lint = run("Lint (eslint .)", bin("eslint"), ["."]);
-    results.push(await typeCheck(), lint);
+    const typeChecked = await typeCheck.result();
+    typesChecked = typeChecked.status === 0;
+    results.push(typeChecked, lint);
     results.push(run("Format check (prettier --check .)", bin("prettier"), ["--check", "."]));
   }
   // The integration suite on PostgreSQL runs beside the e2e layer: the journeys run one file at a time and wait on
   // the browser and the server much of the time, so on a 2-core machine the two together take little more than the
   // e2e layer alone (CI time, issue 24's checklist). Its output is printed whole after the journeys'.
-  let postgresLayer: (() => Promise<Result>) | undefined;
+  let postgresLayer: Background | undefined;
   let postgresMissing: Result | undefined;
   const startPostgresLayer = async () => {
     if (!withPostgres) return;
@@ -170,9 +185,15 @@ async function main(): Promise<number> {
       postgresMissing = { label, status: 1, note };
     }
   };
+  // Every test file has its own in-memory database, so files run side by side on every core: Vitest's default leaves
+  // one core to itself (2 cores: one worker), which kept this layer on one core for 7–8 minutes.
+  const everyCore = `--maxWorkers=${os.availableParallelism()}`;
+  // In validate the documented-shapes project runs beside the journeys once the PostgreSQL layer has finished, when
+  // the journeys leave a core mostly idle; in `npm test` it runs with the rest, before them.
+  const documentedApart = validate;
   results.push(
     run(
-      `Unit and integration tests (${database}; integration also with documented shapes)`,
+      `Unit and integration tests (${database}${documentedApart ? "" : "; integration also with documented shapes"})`,
       process.execPath,
       [
         vitest,
@@ -181,17 +202,25 @@ async function main(): Promise<number> {
         "unit",
         "--project",
         "integration",
-        "--project",
-        "integration-documented",
-        // Every test file has its own in-memory database, so files run side by side on every core: Vitest's default
-        // leaves one core to itself (2 cores: one worker), which kept this layer on one core for 7–8 minutes.
-        `--maxWorkers=${os.availableParallelism()}`,
+        ...(documentedApart ? [] : ["--project", "integration-documented"]),
+        everyCore,
         ...jsonArgs(fastReport),
       ],
       fastReport,
     ),
   );
   await startPostgresLayer();
+  const documentedLayer = documentedApart
+    ? runInBackground(
+        `Integration tests with documented shapes (${database})`,
+        process.execPath,
+        // One worker: the journeys beside it are the run's longest layer, and slower on a busier machine.
+        [vitest, "run", "--project", "integration-documented", "--maxWorkers=1", ...jsonArgs(documentedReport)],
+        documentedReport,
+        process.env,
+        postgresLayer?.exited,
+      )
+    : undefined;
   const e2eVersion = versionOf(e2eNode);
   if (!e2eVersion) {
     const label = "End-to-end journeys (Chromium)";
@@ -209,11 +238,19 @@ async function main(): Promise<number> {
         e2eReport,
         // CI runs a failed journey once more: one browser journey failing once under load must not turn the whole run
         // red; a journey failing twice still does, and one that passed only on its retry is named below (0052).
-        validate ? { ...process.env, E2E_RETRY: process.env.E2E_RETRY ?? "1" } : process.env,
+        // Its build leaves out Next.js's type check when this run's `tsc --noEmit` passed (next.config.js).
+        validate
+          ? {
+              ...process.env,
+              E2E_RETRY: process.env.E2E_RETRY ?? "1",
+              ...(typesChecked ? { CONSOLE_TYPES_CHECKED: "1" } : {}),
+            }
+          : process.env,
       ),
     );
   }
-  if (postgresLayer) results.push(await postgresLayer());
+  if (documentedLayer) results.push(await documentedLayer.result());
+  if (postgresLayer) results.push(await postgresLayer.result());
   else if (postgresMissing) results.push(postgresMissing);
   else if (validate) {
     results.push({ label: "Integration tests on PostgreSQL", status: 0, note: "left out (--no-postgres)" });
