@@ -12,8 +12,9 @@ module.exports = {
     proxyClientMaxBodySize: "1mb",
   },
   poweredByHeader: false,
-  // `npm run validate` type-checks the whole project (tsc --noEmit) before its e2e layer builds, and sets this only
-  // when that passed (scripts/test-all.ts): the build need not check again. Every other build checks.
+  // `npm run validate` type-checks the whole project before its e2e layer builds (next typegen, then tsc --noEmit over
+  // .next/types too: what this check covers), and sets this only when that passed (scripts/test-all.ts). Every other
+  // build checks.
   typescript: { ignoreBuildErrors: process.env.CONSOLE_TYPES_CHECKED === "1" },
   // The dev server is often opened as http://127.0.0.1:3000 as well as localhost.
   allowedDevOrigins: ["127.0.0.1"],

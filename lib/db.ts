@@ -230,8 +230,8 @@ function preparedOnPglite(pglite: PGlite): Database["prepared"] {
 }
 
 /**
- * Connections for `prepared` on PostgreSQL, beside the pool of DATABASE_POOL_SIZE: the intake's statements (two in
- * flight at most), the projector's and the refusal counts.
+ * Connections for `prepared` on PostgreSQL, beside the pool of DATABASE_POOL_SIZE: the webhook intake's statements
+ * (two waves in flight at most, and the single-event path) and its projector's.
  */
 export const PREPARED_POOL_SIZE = 4;
 
@@ -241,18 +241,17 @@ function openPostgres(connectionString: string, max: number): Database {
   pool.on("error", (error) => console.error("[db] idle PostgreSQL client error:", error.message));
   // `prepared` gets a pool of its own whose sessions keep one generic plan per statement. By default PostgreSQL
   // plans a prepared statement again on every execution as long as its custom plans look cheaper than the generic
-  // one, which the intake's (arrays of unknown length) always do: that planning was about a third of each intake
-  // statement (docs/decisions/0077). Prisma's queries keep their custom plans on the main pool.
-  const preparedPool = new pg.Pool({ connectionString, max: PREPARED_POOL_SIZE, connectionTimeoutMillis: 5_000 });
-  preparedPool.on("error", (error) => console.error("[db] idle PostgreSQL client error:", error.message));
-  // Queued on the new client before the pool hands it out, so it runs before the client's first statement.
-  preparedPool.on("connect", (client) => {
-    client
-      .query("SET plan_cache_mode = force_generic_plan")
-      .catch((error: Error) =>
-        console.error("[db] could not keep generic plans for prepared statements:", error.message),
-      );
+  // one, which the intake's (arrays of unknown length) always do: that planning was about half of each wave's time
+  // in the server (docs/decisions/0077). Prisma's queries keep their custom plans on the main pool.
+  const preparedPool = new pg.Pool({
+    connectionString,
+    max: PREPARED_POOL_SIZE,
+    connectionTimeoutMillis: 5_000,
+    // Run before the pool hands a new connection out; if it fails, so does that checkout (and the connection is
+    // closed), rather than a connection serving on with plans made afresh every time.
+    onConnect: (client) => client.query("SET plan_cache_mode = force_generic_plan"),
   });
+  preparedPool.on("error", (error) => console.error("[db] idle PostgreSQL client error:", error.message));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const statementNames = new Map<string, string>();
   const sql: SqlRunner = {

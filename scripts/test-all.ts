@@ -69,6 +69,26 @@ function run(label: string, command: string, args: string[], reportFile?: string
   return { label, status: result.status ?? 1, counts: reportFile ? readCounts(reportFile) : undefined };
 }
 
+/**
+ * As `run`, without blocking this process while the layer runs, so that background layers waiting on others can
+ * start meanwhile (spawnSync would hold every timer and exit event until it returned).
+ */
+async function runBeside(
+  label: string,
+  command: string,
+  args: string[],
+  reportFile: string,
+  env: NodeJS.ProcessEnv,
+): Promise<Result> {
+  console.log(`\n━━ ${label} ━━`);
+  const status = await new Promise<number>((resolve) => {
+    const child = spawn(command, args, { stdio: "inherit", env });
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    child.on("error", () => resolve(1));
+  });
+  return { label, status, counts: readCounts(reportFile) };
+}
+
 /** A layer running in the background: `exited` settles when it ends; `result` prints its output and reports it. */
 type Background = { exited: Promise<number>; result: () => Promise<Result> };
 
@@ -83,18 +103,18 @@ function runInBackground(
   args: string[],
   reportFile: string,
   env: NodeJS.ProcessEnv,
-  after: Promise<unknown> = Promise.resolve(),
+  after?: Promise<unknown>,
 ): Background {
   const logFile = path.join(tmp, `${path.basename(reportFile, ".json")}.log`);
   const log = fs.openSync(logFile, "w");
-  const exited = after.then(
-    () =>
-      new Promise<number>((resolve) => {
-        const child = spawn(command, args, { stdio: ["ignore", log, log], env });
-        child.on("exit", (code) => resolve(code ?? 1));
-        child.on("error", () => resolve(1));
-      }),
-  );
+  const start = () =>
+    new Promise<number>((resolve) => {
+      const child = spawn(command, args, { stdio: ["ignore", log, log], env });
+      child.on("exit", (code) => resolve(code ?? 1));
+      child.on("error", () => resolve(1));
+    });
+  // Spawned now when it waits for nothing: a layer run with spawnSync right after would otherwise hold it back.
+  const exited = after ? after.then(start) : start();
   const result = async () => {
     const status = await exited;
     fs.closeSync(log);
@@ -144,10 +164,12 @@ async function main(): Promise<number> {
   let typesChecked = false;
   if (validate) {
     // The type check and the lint each keep one core busy: side by side, not one after the other.
+    // `next typegen` first writes .next/types (the route and page checks `next build` would type-check), so that
+    // tsc covers what the build's own check does, and the e2e layer's build can leave that check out.
     const typeCheck = runInBackground(
-      "Type check (tsc --noEmit)",
-      bin("tsc"),
-      ["--noEmit"],
+      "Type check (next typegen, tsc --noEmit)",
+      "sh",
+      ["-c", `"${bin("next")}" typegen > /dev/null && "${bin("tsc")}" --noEmit`],
       path.join(tmp, "type-check.json"),
       process.env,
     );
@@ -229,7 +251,7 @@ async function main(): Promise<number> {
     results.push({ label, status: 1, note });
   } else {
     results.push(
-      run(
+      await runBeside(
         `End-to-end journeys (Chromium, Node ${e2eVersion})`,
         // node --import tsx rather than the tsx command, whose script runs on the first node on PATH: the build, the
         // consoles and the journeys' runner are then all started by this binary (they start process.execPath).
@@ -238,7 +260,7 @@ async function main(): Promise<number> {
         e2eReport,
         // CI runs a failed journey once more: one browser journey failing once under load must not turn the whole run
         // red; a journey failing twice still does, and one that passed only on its retry is named below (0052).
-        // Its build leaves out Next.js's type check when this run's `tsc --noEmit` passed (next.config.js).
+        // Its build leaves out Next.js's type check when this run's type check passed (next.config.js).
         validate
           ? {
               ...process.env,

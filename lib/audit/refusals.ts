@@ -68,7 +68,9 @@ export async function countRefusal(
   const minute = startOfMinute(at.getTime());
   const cutoff = minute - REFUSAL_RETENTION_HOURS * 3_600_000;
   try {
-    await getDatabase().prepared(COUNT_REFUSAL, [
+    // On the main pool, not Database.prepared's: a flood of refused requests must not hold up the webhook intake's
+    // connections (docs/decisions/0077).
+    await getDatabase().sql.query(COUNT_REFUSAL, [
       new Date(minute).toISOString(),
       bucketAddress(ip, minute),
       storableText(reason, 100),

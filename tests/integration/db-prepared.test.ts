@@ -28,7 +28,7 @@ describe("Database.prepared", () => {
 
   it("keeps one generic plan per statement on PostgreSQL, and leaves other queries' custom plans alone", async () => {
     // Planned again on every call (PostgreSQL's default while custom plans look cheaper), the intake's statements
-    // spent about a third of their time planning (docs/decisions/0077).
+    // spent about half of their time in the server planning (docs/decisions/0077).
     const database = getDatabase();
     const mode = `SELECT current_setting('plan_cache_mode') AS mode`;
     const [prepared] = await database.prepared<{ mode: string }>(mode, []);

@@ -137,7 +137,8 @@ describe("refused deliveries are counted per minute, address and reason, not sto
     try {
       await Promise.all(Array.from({ length: 10 }, () => refuse("203.0.113.8")));
       expect(lines()).toEqual([]);
-      vi.spyOn(getDatabase(), "prepared").mockRejectedValue(new Error("connect ECONNREFUSED\n    at Socket.connect"));
+      // Refusals are counted on the main pool (lib/audit/refusals.ts), not the intake's prepared statements.
+      vi.spyOn(getDatabase().sql, "query").mockRejectedValue(new Error("connect ECONNREFUSED\n    at Socket.connect"));
       const answers = await Promise.all(Array.from({ length: 20 }, () => refuse("203.0.113.9")));
       expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(401));
       expect(lines()).toHaveLength(1);
