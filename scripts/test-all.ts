@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -62,31 +62,28 @@ function readCounts(file: string): Counts | undefined {
 
 type Result = { label: string; status: number; counts?: Counts; note?: string };
 
-/** One layer: a command whose exit status decides it, with its Vitest JSON report when it writes one. */
-function run(label: string, command: string, args: string[], reportFile?: string, env = process.env): Result {
-  console.log(`\n━━ ${label} ━━`);
-  const result = spawnSync(command, args, { stdio: "inherit", env });
-  return { label, status: result.status ?? 1, counts: reportFile ? readCounts(reportFile) : undefined };
+/** A child's exit status: 1 when it could not start or was killed by a signal. */
+function exitStatus(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.on("exit", (code) => resolve(code ?? 1));
+    child.on("error", () => resolve(1));
+  });
 }
 
 /**
- * As `run`, without blocking this process while the layer runs, so that background layers waiting on others can
- * start meanwhile (spawnSync would hold every timer and exit event until it returned).
+ * One layer: a command whose exit status decides it, with its Vitest JSON report when it writes one. Spawned, not
+ * spawnSync'd, so that background layers (and one waiting for another to end) go on while it runs.
  */
-async function runBeside(
+async function run(
   label: string,
   command: string,
   args: string[],
-  reportFile: string,
-  env: NodeJS.ProcessEnv,
+  reportFile?: string,
+  env = process.env,
 ): Promise<Result> {
   console.log(`\n━━ ${label} ━━`);
-  const status = await new Promise<number>((resolve) => {
-    const child = spawn(command, args, { stdio: "inherit", env });
-    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
-    child.on("error", () => resolve(1));
-  });
-  return { label, status, counts: readCounts(reportFile) };
+  const status = await exitStatus(spawn(command, args, { stdio: "inherit", env }));
+  return { label, status, counts: reportFile ? readCounts(reportFile) : undefined };
 }
 
 /** A layer running in the background: `exited` settles when it ends; `result` prints its output and reports it. */
@@ -107,13 +104,7 @@ function runInBackground(
 ): Background {
   const logFile = path.join(tmp, `${path.basename(reportFile, ".json")}.log`);
   const log = fs.openSync(logFile, "w");
-  const start = () =>
-    new Promise<number>((resolve) => {
-      const child = spawn(command, args, { stdio: ["ignore", log, log], env });
-      child.on("exit", (code) => resolve(code ?? 1));
-      child.on("error", () => resolve(1));
-    });
-  // Spawned now when it waits for nothing: a layer run with spawnSync right after would otherwise hold it back.
+  const start = () => exitStatus(spawn(command, args, { stdio: ["ignore", log, log], env }));
   const exited = after ? after.then(start) : start();
   const result = async () => {
     const status = await exited;
@@ -173,11 +164,11 @@ async function main(): Promise<number> {
       path.join(tmp, "type-check.json"),
       process.env,
     );
-    const lint = run("Lint (eslint .)", bin("eslint"), ["."]);
+    const lint = await run("Lint (eslint .)", bin("eslint"), ["."]);
     const typeChecked = await typeCheck.result();
     typesChecked = typeChecked.status === 0;
     results.push(typeChecked, lint);
-    results.push(run("Format check (prettier --check .)", bin("prettier"), ["--check", "."]));
+    results.push(await run("Format check (prettier --check .)", bin("prettier"), ["--check", "."]));
   }
   // The integration suite on PostgreSQL runs beside the e2e layer: the journeys run one file at a time and wait on
   // the browser and the server much of the time, so on a 2-core machine the two together take little more than the
@@ -214,7 +205,7 @@ async function main(): Promise<number> {
   // the journeys leave a core mostly idle; in `npm test` it runs with the rest, before them.
   const documentedApart = validate;
   results.push(
-    run(
+    await run(
       `Unit and integration tests (${database}${documentedApart ? "" : "; integration also with documented shapes"})`,
       process.execPath,
       [
@@ -251,7 +242,7 @@ async function main(): Promise<number> {
     results.push({ label, status: 1, note });
   } else {
     results.push(
-      await runBeside(
+      await run(
         `End-to-end journeys (Chromium, Node ${e2eVersion})`,
         // node --import tsx rather than the tsx command, whose script runs on the first node on PATH: the build, the
         // consoles and the journeys' runner are then all started by this binary (they start process.execPath).
