@@ -2,21 +2,29 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import readline from "node:readline";
 import { logTail, startConsole } from "./e2e-console";
+import { mergeReports, shardFiles, type VitestJsonReport } from "./e2e-shards";
 
 /**
  * `npm run test:e2e`: builds the app, starts it on a free port against a fresh embedded database (so the demo staff
  * are seeded), runs the e2e vitest project against it with system Chromium, then stops the server and cleans up.
  *
- * Environment: CHROMIUM_PATH (default /usr/bin/chromium), E2E_SKIP_BUILD=1 to reuse the last `next build`.
- * (vitest sets process.env.BASE_URL itself, so the server address is passed as E2E_URL.)
+ * The journeys run one file at a time against their server, and wait on the browser and the server much of the time.
+ * So the files are split into shards (E2E_SHARDS, by default 2 where there are 2 cores), each with its own server,
+ * sandbox and database and its own Vitest, side by side (docs/decisions/0078-e2e-shards.md). Given test files or
+ * other Vitest filters, they all run in one shard, as before.
+ *
+ * Environment: CHROMIUM_PATH (default /usr/bin/chromium), E2E_SKIP_BUILD=1 to reuse the last `next build`,
+ * E2E_SHARDS (1 runs every file against one server). (vitest sets process.env.BASE_URL itself, so the server
+ * address is passed as E2E_URL.)
  */
 
 const root = process.cwd();
 const chromiumPath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-let stopServer: (() => Promise<void>) | undefined;
+const stopServers: (() => Promise<void>)[] = [];
 let tempDir: string | undefined;
-let vitest: ChildProcess | undefined;
+const vitests: ChildProcess[] = [];
 let cleanupRun: Promise<void> | undefined;
 let interruptedBy: NodeJS.Signals | undefined;
 
@@ -66,7 +74,7 @@ function build() {
 /** Stops the server and removes the temp dir; every caller (normal end, error, signal) awaits the same run. */
 function cleanup(): Promise<void> {
   cleanupRun ??= (async () => {
-    await stopServer?.();
+    await Promise.all(stopServers.map((stop) => stop()));
     if (tempDir) {
       fs.rmSync(tempDir, { recursive: true, force: true });
       tempDir = undefined;
@@ -75,35 +83,101 @@ function cleanup(): Promise<void> {
   return cleanupRun;
 }
 
-function runVitest(url: string, dataDir: string, sandboxUrl: string): Promise<number> {
+/** The reporter options test-all.ts passes (a JSON report among them): the only arguments that still allow shards. */
+const isReporterArgument = (arg: string) => arg.startsWith("--reporter") || arg.startsWith("--outputFile");
+
+function e2eFiles(): { file: string; size: number }[] {
+  const dir = path.join(root, "tests", "e2e");
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith(".test.ts"))
+    .map((name) => ({ file: `tests/e2e/${name}`, size: fs.statSync(path.join(dir, name)).size }));
+}
+
+/** The shard count: E2E_SHARDS, else 2 on a machine with 2 cores or more; 1 when filters pick the tests. */
+function shardCount(args: string[]): number {
+  if (!args.every(isReporterArgument)) return 1;
+  const given = process.env.E2E_SHARDS;
+  if (given !== undefined && given !== "") {
+    const count = Number(given);
+    if (!Number.isInteger(count) || count < 1 || count > 8) {
+      console.error(`\nE2E_SHARDS must be a whole number from 1 to 8 (got "${given}").\n`);
+      process.exit(2);
+    }
+    return count;
+  }
+  return Math.min(2, os.availableParallelism());
+}
+
+/** The JSON report's path in the arguments test-all.ts passes, and the arguments with it replaced for one shard. */
+const JSON_OUTPUT = "--outputFile.json=";
+function withReportFor(args: string[], shard: number): string[] {
+  return args.map((arg) => (arg.startsWith(JSON_OUTPUT) ? `${arg}.shard-${shard}.json` : arg));
+}
+
+type Shard = { index: number; files: string[]; url: string; sandboxUrl: string; dataDir: string; logFile: string };
+
+function runVitest(shard: Shard, args: string[], label: string | null): Promise<number> {
   return new Promise((resolve) => {
-    vitest = spawn(
+    const child = spawn(
       process.execPath,
-      [path.join(root, "node_modules", "vitest", "vitest.mjs"), "run", "--project", "e2e", ...process.argv.slice(2)],
+      [path.join(root, "node_modules", "vitest", "vitest.mjs"), "run", "--project", "e2e", ...args, ...shard.files],
       {
         cwd: root,
-        stdio: "inherit",
+        // One shard prints as before; several prefix each line with their shard, as their output interleaves.
+        stdio: label ? ["ignore", "pipe", "pipe"] : "inherit",
         env: {
           ...process.env,
-          E2E_URL: url,
-          E2E_SANDBOX_URL: sandboxUrl,
+          E2E_URL: shard.url,
+          E2E_SANDBOX_URL: shard.sandboxUrl,
           CHROMIUM_PATH: chromiumPath,
-          E2E_DATA_DIR: dataDir,
+          E2E_DATA_DIR: shard.dataDir,
         },
       },
     );
-    vitest.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
-    vitest.once("error", (error) => {
+    vitests.push(child);
+    if (label) {
+      for (const [stream, out] of [
+        [child.stdout!, process.stdout],
+        [child.stderr!, process.stderr],
+      ] as const) {
+        readline.createInterface({ input: stream }).on("line", (line) => out.write(`${label} ${line}\n`));
+      }
+    }
+    child.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    child.once("error", (error) => {
       console.error(`[e2e] could not start vitest: ${error.message}`);
       resolve(1);
     });
   });
 }
 
+/**
+ * The shards' JSON reports as one, at the path test-all.ts asked for. A shard that wrote no report (it failed to
+ * start) leaves its counts out; its exit status still fails the run.
+ */
+function mergeReportFiles(target: string, shards: number) {
+  const reports: VitestJsonReport[] = [];
+  for (let shard = 1; shard <= shards; shard++) {
+    const file = `${target}.shard-${shard}.json`;
+    try {
+      reports.push(JSON.parse(fs.readFileSync(file, "utf8")) as VitestJsonReport);
+    } catch {
+      continue;
+    }
+    fs.rmSync(file, { force: true });
+  }
+  const merged = mergeReports(reports, shards);
+  if (merged) fs.writeFileSync(target, JSON.stringify(merged));
+}
+
 /** Passes the signal on to vitest and waits (at most 10 s, then SIGKILL) for it to finish its own cleanup. */
 async function stopVitest(signal: NodeJS.Signals) {
-  const child = vitest;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  await Promise.all(vitests.map((child) => stopOneVitest(child, signal)));
+}
+
+async function stopOneVitest(child: ChildProcess, signal: NodeJS.Signals) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   child.kill(signal);
   const timedOut = await Promise.race([
@@ -115,19 +189,53 @@ async function stopVitest(signal: NodeJS.Signals) {
 
 async function main() {
   checkChromium();
+  const args = process.argv.slice(2);
+  const count = shardCount(args);
   build();
 
   tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "hubby-e2e-"));
-  const logFile = path.join(tempDir, "server.log");
-
-  console.log(`[e2e] starting the server (data in ${tempDir}, log in ${logFile}) …`);
-  const server = await startConsole({ dir: tempDir, root, onSpawn: (stop) => (stopServer = stop) });
-  const url = server.url;
-  console.log(`[e2e] server is healthy on ${url}; running the e2e tests.`);
-
-  const code = await runVitest(url, tempDir, server.sandboxUrl);
-  if (code !== 0 && !interruptedBy) console.error(`\n[e2e] server log tail:\n${logTail(logFile, 40)}\n`);
+  const files = count > 1 ? shardFiles(e2eFiles(), count) : [[]];
+  const shards = await Promise.all(
+    files.map(async (shardOfFiles, index): Promise<Shard> => {
+      const dataDir = files.length > 1 ? path.join(tempDir!, `shard-${index + 1}`) : tempDir!;
+      const logFile = path.join(dataDir, "server.log");
+      console.log(`[e2e] starting a server (data in ${dataDir}, log in ${logFile}) …`);
+      const server = await startConsole({ dir: dataDir, root, onSpawn: (stop) => stopServers.push(stop) });
+      return {
+        index: index + 1,
+        files: shardOfFiles,
+        url: server.url,
+        sandboxUrl: server.sandboxUrl,
+        dataDir,
+        logFile,
+      };
+    }),
+  );
+  console.log(
+    shards.length > 1
+      ? `[e2e] ${shards.length} servers are healthy; running the e2e tests in ${shards.length} shards side by side.`
+      : `[e2e] server is healthy on ${shards[0]!.url}; running the e2e tests.`,
+  );
+  const codes = await Promise.all(
+    shards.map((shard) =>
+      runVitest(
+        shard,
+        shards.length > 1 ? withReportFor(args, shard.index) : args,
+        shards.length > 1 ? `[e2e ${shard.index}/${shards.length}]` : null,
+      ),
+    ),
+  );
+  const report = args.find((arg) => arg.startsWith(JSON_OUTPUT))?.slice(JSON_OUTPUT.length);
+  if (report && shards.length > 1) mergeReportFiles(report, shards.length);
+  for (const [index, code] of codes.entries()) {
+    if (code !== 0 && !interruptedBy) {
+      console.error(
+        `\n[e2e] server log tail (shard ${shards[index]!.index}):\n${logTail(shards[index]!.logFile, 40)}\n`,
+      );
+    }
+  }
   await cleanup();
+  const code = codes.find((value) => value !== 0) ?? 0;
   process.exit(interruptedBy ? 128 + os.constants.signals[interruptedBy] : code);
 }
 
