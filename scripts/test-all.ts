@@ -170,9 +170,9 @@ async function main(): Promise<number> {
     results.push(typeChecked, lint);
     results.push(await run("Format check (prettier --check .)", bin("prettier"), ["--check", "."]));
   }
-  // The integration suite on PostgreSQL runs beside the e2e layer: the journeys run one file at a time and wait on
-  // the browser and the server much of the time, so on a 2-core machine the two together take little more than the
-  // e2e layer alone (CI time, issue 24's checklist). Its output is printed whole after the journeys'.
+  // The integration suite on PostgreSQL runs beside the e2e layer: each shard of the journeys runs one file at a time
+  // and waits on the browser and the server much of the time, so on a 2-core machine the two together take little
+  // more than the e2e layer alone (CI time, issue 24's checklist). Its output is printed whole after the journeys'.
   let postgresLayer: Background | undefined;
   let postgresMissing: Result | undefined;
   const startPostgresLayer = async () => {
