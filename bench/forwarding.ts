@@ -4,10 +4,9 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import fs from "node:fs";
-import pg from "pg";
 import { Webhook } from "standardwebhooks";
 import { deliveryHeaders } from "../lib/webhooks/samples";
-import { ensureBuild, freePort, spawnConsole, stopConsole, waitForHealth } from "./support";
+import { createBenchDatabase, ensureBuild, freePort, spawnConsole, stopConsole, waitForHealth } from "./support";
 import { drive, KEY, SECRET, settings, workload } from "./webhooks";
 
 /**
@@ -111,22 +110,11 @@ async function freshDatabase(
     const dir = path.join(temp, `pglite-${crypto.randomBytes(4).toString("hex")}`);
     return { env: { PGLITE_DATA_DIR: dir, DATABASE_URL: "" }, drop: async () => undefined };
   }
-  const name = `bench_forwarding_${process.pid}_${crypto.randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    env: { DATABASE_URL: url.toString() },
-    async drop() {
-      const client = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
-    },
-  };
+  const scratch = await createBenchDatabase(
+    `bench_forwarding_${process.pid}_${crypto.randomBytes(4).toString("hex")}`,
+    PG_ADMIN_URL,
+  );
+  return { env: { DATABASE_URL: scratch.url }, drop: () => scratch.drop() };
 }
 
 async function withConsole<T>(env: Record<string, string>, run: (webhookUrl: string) => Promise<T>): Promise<T> {

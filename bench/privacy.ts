@@ -1,7 +1,6 @@
 import { parseArgs } from "node:util";
 import os from "node:os";
-import pg from "pg";
-import { openBenchDatabase } from "./support";
+import { openBenchDatabase, withBenchDatabase } from "./support";
 
 /**
  * `npm run bench:privacy`: what one erasure and one export cost as the database grows (lib/privacy/, decision 0062:
@@ -28,22 +27,8 @@ type Figures = { travelers: number; events: number; seedS: number; exportMs: num
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const worst = (values: number[]) => Math.max(...values);
 
-async function withDatabase<T>(name: string, fn: (url: string) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  try {
-    return await fn(url.toString());
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
-}
-
 async function measureSize(travelers: number): Promise<Figures> {
-  return withDatabase(`test_bench_privacy_${travelers}_${process.pid}`, async (url) => {
+  return withBenchDatabase(`test_bench_privacy_${travelers}_${process.pid}`, PG_ADMIN_URL, async (url) => {
     const { database, close } = await openBenchDatabase(url);
     const { seedLarge, analyzeSeededTables } = await import("../lib/travelers/seed-large");
     const { exportPersonalData } = await import("../lib/privacy/export");

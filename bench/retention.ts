@@ -2,8 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import pg from "pg";
-import { openBenchDatabase } from "./support";
+import { openBenchDatabase, withBenchDatabase } from "./support";
 
 /**
  * `npm run bench:retention`: what archiving and dropping an expired month of webhook events costs, at two sizes
@@ -25,22 +24,8 @@ if (!Number.isInteger(EVENTS) || EVENTS < 1000) {
 
 type Figures = { events: number; seconds: number; archiveBytes: number; tableBytes: number; rssGrowthMb: number };
 
-async function withDatabase<T>(name: string, fn: (url: string) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  try {
-    return await fn(url.toString());
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
-}
-
 async function measure(events: number): Promise<Figures> {
-  return withDatabase(`test_bench_retention_${events}_${process.pid}`, async (url) => {
+  return withBenchDatabase(`test_bench_retention_${events}_${process.pid}`, PG_ADMIN_URL, async (url) => {
     const { database, close } = await openBenchDatabase(url);
     const { runWebhookRetention } = await import("../lib/retention/webhooks");
     const { archiveStore } = await import("../lib/retention/archive-store");

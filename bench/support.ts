@@ -397,6 +397,20 @@ export async function createBenchDatabase(name: string, adminUrl: string) {
   };
 }
 
+/** Runs `fn` with the URL of a fresh database `name` on the server at `adminUrl`, dropped afterwards whatever happens. */
+export async function withBenchDatabase<T>(
+  name: string,
+  adminUrl: string,
+  fn: (url: string) => Promise<T>,
+): Promise<T> {
+  const scratch = await createBenchDatabase(name, adminUrl);
+  try {
+    return await fn(scratch.url);
+  } finally {
+    await scratch.drop();
+  }
+}
+
 // ── A round-robin proxy in front of several consoles ──────────────────────────────────────────────────────────
 
 export type Backend = { name: string; port: number; ready: boolean; slowProbes: number; requests: number };
