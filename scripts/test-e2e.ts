@@ -23,6 +23,7 @@ import { mergeReports, shardFiles, type VitestJsonReport } from "./e2e-shards";
 const root = process.cwd();
 const chromiumPath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 const stopServers: (() => Promise<void>)[] = [];
+let stopping = false;
 let tempDir: string | undefined;
 const vitests: ChildProcess[] = [];
 let cleanupRun: Promise<void> | undefined;
@@ -71,9 +72,13 @@ function build() {
   }
 }
 
-/** Stops the server and removes the temp dir; every caller (normal end, error, signal) awaits the same run. */
+/**
+ * Stops the servers and removes the temp dir; every caller (normal end, error, signal) awaits the same run. A server
+ * that spawns once it has begun (its shard was still starting) is stopped as it spawns (onServerSpawn).
+ */
 function cleanup(): Promise<void> {
   cleanupRun ??= (async () => {
+    stopping = true;
     await Promise.all(stopServers.map((stop) => stop()));
     if (tempDir) {
       fs.rmSync(tempDir, { recursive: true, force: true });
@@ -83,15 +88,32 @@ function cleanup(): Promise<void> {
   return cleanupRun;
 }
 
-/** The reporter options test-all.ts passes (a JSON report among them): the only arguments that still allow shards. */
-const isReporterArgument = (arg: string) => arg.startsWith("--reporter") || arg.startsWith("--outputFile");
+/** How test-all.ts asks for the JSON report it reads. */
+const JSON_OUTPUT = "--outputFile.json=";
 
+/** A server's stop, registered as soon as it spawns; stopped at once if the run is already stopping. */
+function onServerSpawn(stop: () => Promise<void>) {
+  stopServers.push(stop);
+  if (stopping) void stop();
+}
+
+/**
+ * The reporter options test-all.ts passes, the only arguments that still allow shards: reporters, and a JSON report
+ * as `--outputFile.json=<file>` (each shard writes its own, merged into that file). Any other output file would be
+ * written by both shards at once.
+ */
+const isReporterArgument = (arg: string) => arg.startsWith("--reporter=") || arg.startsWith(JSON_OUTPUT);
+
+/** Every e2e test file, in subfolders too, as the e2e project includes them (vitest.config.mts). */
 function e2eFiles(): { file: string; size: number }[] {
   const dir = path.join(root, "tests", "e2e");
   return fs
-    .readdirSync(dir)
+    .readdirSync(dir, { recursive: true, encoding: "utf8" })
     .filter((name) => name.endsWith(".test.ts"))
-    .map((name) => ({ file: `tests/e2e/${name}`, size: fs.statSync(path.join(dir, name)).size }));
+    .map((name) => ({
+      file: `tests/e2e/${name.split(path.sep).join("/")}`,
+      size: fs.statSync(path.join(dir, name)).size,
+    }));
 }
 
 /** The shard count: E2E_SHARDS, else 2 on a machine with 2 cores or more; 1 when filters pick the tests. */
@@ -109,8 +131,7 @@ function shardCount(args: string[]): number {
   return Math.min(2, os.availableParallelism());
 }
 
-/** The JSON report's path in the arguments test-all.ts passes, and the arguments with it replaced for one shard. */
-const JSON_OUTPUT = "--outputFile.json=";
+/** The arguments with the JSON report's path replaced by one shard's. */
 function withReportFor(args: string[], shard: number): string[] {
   return args.map((arg) => (arg.startsWith(JSON_OUTPUT) ? `${arg}.shard-${shard}.json` : arg));
 }
@@ -124,6 +145,8 @@ function runVitest(shard: Shard, args: string[], label: string | null): Promise<
       [path.join(root, "node_modules", "vitest", "vitest.mjs"), "run", "--project", "e2e", ...args, ...shard.files],
       {
         cwd: root,
+        // Its own process group, so that a stop reaches its test worker too (stopOneVitest).
+        detached: true,
         // One shard prints as before; several prefix each line with their shard, as their output interleaves.
         stdio: label ? ["ignore", "pipe", "pipe"] : "inherit",
         env: {
@@ -144,7 +167,8 @@ function runVitest(shard: Shard, args: string[], label: string | null): Promise<
         readline.createInterface({ input: stream }).on("line", (line) => out.write(`${label} ${line}\n`));
       }
     }
-    child.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    // "close", not "exit": a shard's last lines are still in its pipes when it exits.
+    child.once("close", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
     child.once("error", (error) => {
       console.error(`[e2e] could not start vitest: ${error.message}`);
       resolve(1);
@@ -163,6 +187,7 @@ function mergeReportFiles(target: string, shards: number) {
     try {
       reports.push(JSON.parse(fs.readFileSync(file, "utf8")) as VitestJsonReport);
     } catch {
+      console.error(`[e2e] shard ${shard} wrote no report: its tests are not counted in the summary.`);
       continue;
     }
     fs.rmSync(file, { force: true });
@@ -176,15 +201,24 @@ async function stopVitest(signal: NodeJS.Signals) {
   await Promise.all(vitests.map((child) => stopOneVitest(child, signal)));
 }
 
+/**
+ * Signals the Vitest's whole process group, waits for its main process, then kills what is left of the group: a
+ * signal to the main process alone left its test worker (and the worker's Chromium) running after it exited.
+ */
 async function stopOneVitest(child: ChildProcess, signal: NodeJS.Signals) {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill(signal);
-  const timedOut = await Promise.race([
-    exited.then(() => false),
-    new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 10_000)),
-  ]);
-  if (timedOut) child.kill("SIGKILL");
+  signalGroup(child, signal);
+  await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 10_000))]);
+  signalGroup(child, "SIGKILL");
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals) {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // The group is gone already.
+  }
 }
 
 async function main() {
@@ -200,7 +234,7 @@ async function main() {
       const dataDir = files.length > 1 ? path.join(tempDir!, `shard-${index + 1}`) : tempDir!;
       const logFile = path.join(dataDir, "server.log");
       console.log(`[e2e] starting a server (data in ${dataDir}, log in ${logFile}) …`);
-      const server = await startConsole({ dir: dataDir, root, onSpawn: (stop) => stopServers.push(stop) });
+      const server = await startConsole({ dir: dataDir, root, onSpawn: onServerSpawn });
       return {
         index: index + 1,
         files: shardOfFiles,
