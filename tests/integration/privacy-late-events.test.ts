@@ -52,10 +52,16 @@ describe("erased travelers seen again", () => {
     expect(await db().webhookEvent.count({ where: { externalUserId: id } })).toBe(1);
 
     await sendJob("privacy-late-events", { trigger: "staff" });
-    await eventually("the late arrival to be erased", async () => ((await travelerRows(id)) === 0 ? true : undefined));
+    // The job commits the erasure and then audits it: waiting for the audit entry, its last write, waits for both
+    // (waiting for the traveler rows to go raced the audit entry on PostgreSQL).
+    const entry = await eventually("the late arrival's erasure to be audited", () =>
+      db()
+        .auditEntry.findFirst({ where: { action: "privacy.late_event_erase" } })
+        .then((row) => row ?? undefined),
+    );
+    expect(await travelerRows(id)).toBe(0);
     expect(await db().webhookEvent.count({ where: { externalUserId: id } })).toBe(0);
     expect(await db().traveler.count({ where: { externalUserId: pseudonymFor(id) } })).toBe(1);
-    const entry = await db().auditEntry.findFirstOrThrow({ where: { action: "privacy.late_event_erase" } });
     expect(entry).toMatchObject({ actorId: null, externalUserId: pseudonymFor(id), result: "ok" });
     // Each erasure is audited; the five-minute run leaves no entry of its own.
     expect(await db().auditEntry.count({ where: { action: "privacy.run" } })).toBe(0);
