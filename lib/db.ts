@@ -231,9 +231,10 @@ function preparedOnPglite(pglite: PGlite): Database["prepared"] {
 
 /**
  * Connections for `prepared` on PostgreSQL, beside the pool of DATABASE_POOL_SIZE: the webhook intake's statements
- * (two waves in flight at most, and the single-event path) and its projector's.
+ * (two waves in flight at most, and the single-event path), its projector's, and forwarding's (a pass's statement
+ * and the delivered attempts' batch, docs/decisions/0079).
  */
-export const PREPARED_POOL_SIZE = 4;
+export const PREPARED_POOL_SIZE = 6;
 
 function openPostgres(connectionString: string, max: number): Database {
   const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5_000 });

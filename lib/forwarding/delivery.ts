@@ -7,17 +7,19 @@ import { recordForwardAttempt } from "../metrics";
 import { namedBatcher } from "../jobs/batcher";
 import { registerJobHandler } from "../jobs/jobs";
 import { sampleEvent } from "../webhooks/samples";
+import { intakeLoad } from "../webhooks/intake";
 import { onWebhookStored } from "../webhooks/receiver";
 import { headersOf, signingSecrets, syncConfiguredEndpoints } from "./endpoints";
-import { failedTooLong, isSuccess, nextAttemptAt } from "./schedule";
+import { failedTooLong, isSuccess, mayForwardNow, nextAttemptAt } from "./schedule";
 import { signatureHeaders } from "./signing";
 import { postWebhook } from "./transport";
 
 /**
- * The forwarding engine (docs/decisions/0030). The stored webhook row is the outbox: its `forwardPending` column
- * defaults to true, so the intake writes nothing more. After the commit the receiver tells this engine
- * (onWebhookStored), which turns pending events into one message per subscribed endpoint ("fan-out") and delivers
- * the due messages at once. The "forward-sweep" job runs the same pass every minute on whichever instance gets it:
+ * The forwarding engine (docs/decisions/0030, 0079). The intake puts each new event in the outbox,
+ * "WebhookForwardPending", in the statement that stores it, while an endpoint is enabled. After the commit the
+ * receiver tells this engine (onWebhookStored), which turns pending events into one message per subscribed endpoint
+ * ("fan-out") and delivers the due messages at once, or, under a burst of deliveries, once it eases (a second at
+ * most). The "forward-sweep" job runs the same pass every minute on whichever instance gets it:
  * it delivers scheduled retries and whatever a crashed instance left. A message is taken for one attempt with a
  * claim that runs out (CLAIM_MS), so after a crash another instance sends it again with the same webhook-id.
  */
@@ -33,6 +35,8 @@ const CLAIM_MS = 120_000;
  * as the intake itself (fan-out, claim, endpoint read), a pass per few milliseconds of events shares that cost.
  */
 const COALESCE_MS = 20;
+/** How long a pass waits at most for the attempts under way before it takes more (settledOrRound). */
+const ROUND_MS = 20;
 /** Retries due within this are timed in-process; later ones are left to the minute sweep. */
 const TIMED_RETRY_HORIZON_MS = 60_000;
 
@@ -52,18 +56,21 @@ type ClaimedMessage = {
   ownBody: string | null;
 };
 
-/** Makes the messages of pending events, and marks those events forwarded; answers how many events it took. */
+/** Makes the messages of pending events, and takes those events out of the outbox; answers how many it took. */
 export async function fanOut(limit = FAN_OUT_BATCH): Promise<number> {
-  // One statement, so no transaction around it (BEGIN and COMMIT would be two more round trips per pass).
-  const rows = await getDatabase().sql.query<{ events: number }>(
-    `WITH pending AS (
-         SELECT id, "eventType", "externalUserId", "receivedAt" FROM "WebhookEvent"
-         WHERE "forwardPending" ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
-       ), marked AS (
-         -- By id through the partial index of pending events: joined to "pending", the planner sorted every row of
-         -- the table's partitions to merge them with at most a batch of ids (docs/decisions/0072).
-         UPDATE "WebhookEvent" w SET "forwardPending" = false
-         WHERE w."forwardPending" AND w.id = ANY(ARRAY(SELECT id FROM pending)) RETURNING w.id
+  // One statement, so no transaction around it (BEGIN and COMMIT would be two more round trips per pass). The events
+  // are read by id, each partition's key answering for them: joined to "taken", the planner could sort every row of
+  // the table's partitions to merge them with a batch of ids (docs/decisions/0072). An event that is gone (its month
+  // dropped by retention) leaves its outbox row deleted and no message.
+  const rows = await getDatabase().prepared<{ events: number }>(
+    `WITH taken AS (
+         DELETE FROM "WebhookForwardPending" WHERE "eventId" = ANY(ARRAY(
+           SELECT "eventId" FROM "WebhookForwardPending" ORDER BY "eventId" LIMIT $1 FOR UPDATE SKIP LOCKED))
+         RETURNING "eventId", "receivedAt"
+       ), pending AS (
+         SELECT w.id, w."eventType", w."externalUserId", w."receivedAt" FROM "WebhookEvent" w
+         WHERE w.id = ANY(ARRAY(SELECT "eventId" FROM taken))
+           AND w."receivedAt" = ANY(ARRAY(SELECT "receivedAt" FROM taken))
        ), made AS (
          INSERT INTO "ForwardMessage" ("endpointId", "eventId", "eventReceivedAt", "webhookId", "eventType", "orderingKey",
            "receivedAt", "status", "nextAttemptAt")
@@ -73,7 +80,7 @@ export async function fanOut(limit = FAN_OUT_BATCH): Promise<number> {
            AND (cardinality(e."eventTypes") = 0 OR p."eventType" = ANY(e."eventTypes"))
          ON CONFLICT ("endpointId", "eventId") DO NOTHING RETURNING 1
        )
-       SELECT (SELECT count(*) FROM marked)::int AS events, (SELECT count(*) FROM made)::int AS messages`,
+       SELECT (SELECT count(*) FROM taken)::int AS events, (SELECT count(*) FROM made)::int AS messages`,
     [limit],
   );
   return rows[0]?.events ?? 0;
@@ -84,7 +91,7 @@ export async function fanOut(limit = FAN_OUT_BATCH): Promise<number> {
  * waits while an earlier one of the same traveler is still pending (being tried or waiting for its retry).
  */
 async function claimDue(now: Date, limit: number): Promise<ClaimedMessage[]> {
-  return getDatabase().sql.query<ClaimedMessage>(
+  return getDatabase().prepared<ClaimedMessage>(
     `WITH due AS (
          SELECT m.id, m."eventId", m."eventReceivedAt" FROM "ForwardMessage" m JOIN "ForwardEndpoint" e ON e.id = m."endpointId"
          WHERE m.status = 'pending' AND m."nextAttemptAt" <= $1
@@ -102,7 +109,7 @@ async function claimDue(now: Date, limit: number): Promise<ClaimedMessage[]> {
          m."webhookId" AS "webhookId", m.attempts, m."orderingKey" AS "orderingKey",
          m."receivedAt" AS "receivedAt", COALESCE(w."body"::text, w."rawBody") AS "rawBody",
          w."rawBytes" AS "rawBytes", m.body AS "ownBody"`,
-    [now, limit, new Date(now.getTime() + CLAIM_MS)],
+    [now.toISOString(), limit, new Date(now.getTime() + CLAIM_MS).toISOString()],
   );
 }
 
@@ -243,7 +250,7 @@ const deliveredAttempts = namedBatcher<DeliveredAttempt>("forward-attempts", {
   flushMs: 5,
   maxBatch: 200,
   write: async (entries) => {
-    await getDatabase().sql.query(
+    await getDatabase().prepared(
       `WITH done AS (
          SELECT * FROM unnest($1::bigint[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::text[], $7::int[])
            AS t("messageId", "endpointId", at, "statusCode", "latencyMs", response, attempts)
@@ -275,14 +282,18 @@ export type PassOutcome = { events: number; delivered: number; retrying: number;
  * until nothing is left to take (a message finishing may free an ordered successor). `clock` is injectable so
  * tests run the retry schedule without waiting for it.
  */
-export async function runForwardingPass(clock: Clock = () => new Date()): Promise<PassOutcome> {
+export async function runForwardingPass(
+  clock: Clock = () => new Date(),
+  mayFanOut: () => boolean = () => true,
+): Promise<PassOutcome> {
   const outcome: PassOutcome = { events: 0, delivered: 0, retrying: 0, failed: 0 };
   const running = new Set<Promise<void>>();
   // Attempts finished so far: one that finishes while a claim is being read may free an ordered successor the claim
   // could not see yet, so the pass ends only after a claim that started with nothing finishing during it.
   let finished = 0;
   for (;;) {
-    for (let taken = FAN_OUT_BATCH; taken === FAN_OUT_BATCH;) {
+    // Under a burst the engine's passes take no new events (mayFanOut), and deliver the messages already made.
+    for (let taken = FAN_OUT_BATCH; taken === FAN_OUT_BATCH && mayFanOut();) {
       taken = await fanOut();
       outcome.events += taken;
     }
@@ -310,8 +321,19 @@ export async function runForwardingPass(clock: Clock = () => new Date()): Promis
       running.add(work);
     }
     if (running.size === 0 && claimed.length === 0 && finished === finishedBeforeClaim) return outcome;
-    if (running.size > 0 && (claimed.length === 0 || running.size >= CONCURRENCY)) await Promise.race(running);
+    if (running.size > 0 && (claimed.length === 0 || running.size >= CONCURRENCY)) await settledOrRound(running);
   }
+}
+
+/**
+ * Waits until every attempt under way has finished, or for ROUND_MS at most (a slow endpoint does not hold the
+ * others' messages back). Not for the first one: taking what one finished attempt freed would cost a fan-out and a
+ * claim per message, and under a burst those statements cost the intake more than the deliveries themselves.
+ */
+async function settledOrRound(running: Set<Promise<void>>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(running), new Promise((resolve) => (timer = setTimeout(resolve, ROUND_MS)))]);
+  clearTimeout(timer);
 }
 
 type EngineState = {
@@ -320,8 +342,10 @@ type EngineState = {
   running: Promise<void> | null;
   again: boolean;
   timer: NodeJS.Timeout | null;
-  /** A pass asked for by a stored event, starting after COALESCE_MS. */
+  /** A pass asked for by a stored event, starting after COALESCE_MS once the intake lets it (readyToForward). */
   soon: NodeJS.Timeout | null;
+  /** When the oldest event stored since the last pass started was stored (performance clock), or null. */
+  heldSince: number | null;
   /** Set by stopForwarding: no pass starts and a running one takes nothing more. */
   stopping: boolean;
 };
@@ -333,6 +357,7 @@ function engine(): EngineState {
     again: false,
     timer: null,
     soon: null,
+    heldSince: null,
     stopping: false,
   };
   return globalEngine.__forwardingEngine;
@@ -354,8 +379,18 @@ export function kickForwarding(): Promise<void> {
   state.running = (async () => {
     do {
       state.again = false;
-      await runForwardingPass().catch((error: unknown) => console.error("[forwarding] pass failed:", error));
-    } while (state.again);
+      await runForwardingPass(undefined, () => {
+        if (!readyToForward(state)) return false;
+        // What is stored from now on is held anew; what is in the outbox now, this fan-out takes.
+        state.heldSince = null;
+        return true;
+      }).catch((error: unknown) => console.error("[forwarding] pass failed:", error));
+      // Events stored during the pass: the next one waits as the first did (kickSoon), for neighbours and the intake.
+      while (state.again && !state.stopping) {
+        await new Promise((resolve) => setTimeout(resolve, COALESCE_MS));
+        if (readyToForward(state)) break;
+      }
+    } while (state.again && !state.stopping);
     await timeNextRetry().catch(() => undefined);
   })().finally(() => {
     state.running = null;
@@ -367,14 +402,20 @@ export function kickForwarding(): Promise<void> {
 function kickSoon() {
   const state = engine();
   if (state.stopping) return;
+  state.heldSince ??= performance.now();
   if (state.running) {
     state.again = true;
     return;
   }
-  state.soon ??= setTimeout(() => {
-    state.soon = null;
-    void kickForwarding();
+  state.soon ??= setTimeout(function check() {
+    state.soon = readyToForward(state) ? null : setTimeout(check, COALESCE_MS);
+    if (!state.soon) void kickForwarding();
   }, COALESCE_MS);
+}
+
+/** Whether the events this process stored may be forwarded now, or wait for a burst to ease (mayForwardNow). */
+function readyToForward(state: EngineState): boolean {
+  return mayForwardNow(intakeLoad(), state.heldSince === null ? null : performance.now() - state.heldSince);
 }
 
 /** Retries due within the next minute (the 5 s one) are timed here; later ones are the sweep's. */
@@ -452,7 +493,10 @@ export async function forwardEventAgain(eventId: bigint): Promise<number> {
   // One statement rather than a Prisma transaction: on PGlite a Prisma transaction beside the engine's raw ones
   // can wait on each other for ever.
   const [reset] = await getDatabase().sql.query<{ count: number }>(
-    `WITH flagged AS (UPDATE "WebhookEvent" SET "forwardPending" = true WHERE id = $1::bigint RETURNING 1),
+    `WITH flagged AS (
+       INSERT INTO "WebhookForwardPending" ("eventId", "receivedAt")
+       SELECT id, "receivedAt" FROM "WebhookEvent" WHERE id = $1::bigint ON CONFLICT DO NOTHING RETURNING 1
+     ),
      reopened AS (
        UPDATE "ForwardMessage" SET "status" = 'pending', "nextAttemptAt" = now(), "claimedUntil" = NULL
        WHERE "eventId" = $1::bigint AND "status" <> 'pending' RETURNING 1

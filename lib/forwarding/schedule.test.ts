@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { failedTooLong, isSuccess, MAX_ATTEMPTS, nextAttemptAt } from "./schedule";
+import { failedTooLong, isSuccess, MAX_ATTEMPTS, MAX_HOLD_MS, mayForwardNow, nextAttemptAt } from "./schedule";
 
 const at = new Date("2026-07-15T12:00:00Z");
 const later = (ms: number) => new Date(at.getTime() + ms).toISOString();
@@ -30,5 +30,23 @@ describe("the retry schedule", () => {
   it("counts only 2xx as delivered", () => {
     expect([200, 204, 299].map(isSuccess)).toEqual([true, true, true]);
     expect([199, 301, 410, 500].map(isSuccess)).toEqual([false, false, false, false]);
+  });
+});
+
+describe("forwarding under a burst", () => {
+  it("forwards at once while deliveries come and go", () => {
+    expect(mayForwardNow(0, 5)).toBe(true);
+    expect(mayForwardNow(0.8, 5)).toBe(true);
+  });
+
+  it("holds stored events while a burst lasts, a second at most", () => {
+    expect(mayForwardNow(16, 5)).toBe(false);
+    expect(mayForwardNow(4, MAX_HOLD_MS - 1)).toBe(false);
+    expect(mayForwardNow(16, MAX_HOLD_MS)).toBe(true);
+    expect(MAX_HOLD_MS).toBe(1_000);
+  });
+
+  it("lets a pass with nothing held in this process take what is in the outbox (a sweep, another instance's)", () => {
+    expect(mayForwardNow(16, null)).toBe(true);
   });
 });

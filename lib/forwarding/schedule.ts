@@ -35,3 +35,16 @@ export function failedTooLong(failingSince: Date | null, now: Date): boolean {
 export function isSuccess(status: number): boolean {
   return status >= 200 && status < 300;
 }
+
+/**
+ * Under a burst of Hubby's deliveries the intake comes first (docs/decisions/0079): a burst is BURST_LOAD deliveries
+ * or more waiting for their write on average lately (lib/webhooks/intake.ts, intakeLoad), where deliveries that come
+ * and go keep it below one. Stored events wait for the burst to ease, MAX_HOLD_MS at most.
+ */
+export const BURST_LOAD = 4;
+export const MAX_HOLD_MS = 1_000;
+
+/** Whether stored events may be forwarded now, given the intake's load and how long the oldest has waited (if any). */
+export function mayForwardNow(intakeLoad: number, heldForMs: number | null): boolean {
+  return intakeLoad < BURST_LOAD || heldForMs === null || heldForMs >= MAX_HOLD_MS;
+}

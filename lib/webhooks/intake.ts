@@ -12,6 +12,7 @@ import {
 } from "./envelope";
 import { FactsError, factsFor, type Facts } from "./facts";
 import { inWaves, project, projectionCtes, projectionKeys as keysOf, withProjection } from "./projection";
+import { LevelMeter } from "./level-meter";
 import { canDefer, deferProjections, intakeActivity, projectionBacklog, watchIntake } from "./projector";
 import { retryingLockConflicts, oneLine, processingFailed } from "./statement-retry";
 import { countRefusal } from "../audit/refusals";
@@ -120,17 +121,18 @@ export async function ingestWebhook(headers: HeaderReader, rawBody: Buffer, ip: 
   };
 }
 
-/**
- * The event row's columns, in the order of the values ingestWebhook prepares, then "forwardPending" (FORWARD_PENDING).
- */
+/** The event row's columns, in the order of the values ingestWebhook prepares. */
 const EVENT_COLUMNS = `"receivedAt", "eventType", "eventAt", "dedupeKey", "eventId", "headers", "rawBody",
-  "body", "status", "error", "processedAt", "externalUserId", "bookingId", "packageId", "rawBytes", "forwardPending"`;
+  "body", "status", "error", "processedAt", "externalUserId", "bookingId", "packageId", "rawBytes"`;
 /**
- * Whether lib/forwarding/ has messages to make for the event: only while an endpoint is enabled. Read in the
- * statement that stores the event, so an endpoint enabled before it commits gets the event, and with none the row
- * is not rewritten later just to clear its flag (an update of the whole row and its indexes: docs/decisions/0071).
+ * The new events lib/forwarding/ has messages to make for, in its outbox (docs/decisions/0079): only while an
+ * endpoint is enabled. Read in the statement that stores the events, so an endpoint enabled before it commits gets
+ * them, and with none nothing is written. `forwarding` tells the receiver whether to start a forwarding pass.
  */
-const FORWARD_PENDING = `EXISTS (SELECT 1 FROM "ForwardEndpoint" WHERE "enabled")`;
+const MARK_FORWARDING = `fwd AS (INSERT INTO "WebhookForwardPending" ("eventId", "receivedAt")
+    SELECT "id", "receivedAt" FROM ins WHERE EXISTS (SELECT 1 FROM "ForwardEndpoint" WHERE "enabled")
+    RETURNING 1)`;
+const FORWARDING = `EXISTS (SELECT 1 FROM fwd) AS "forwarding"`;
 /** Where the values above sit in a row. */
 const COLUMN = { eventType: 1, eventAt: 2, rawBody: 6, body: 7, status: 8, error: 9, processedAt: 10 } as const;
 
@@ -145,9 +147,9 @@ const INSERT_ONE = `claim AS (INSERT INTO "WebhookDedupe" ("dedupeKey", "eventId
     ON CONFLICT ("dedupeKey") DO NOTHING RETURNING "eventId"),
   ins AS (INSERT INTO "WebhookEvent" ("id", ${EVENT_COLUMNS})
     SELECT claim."eventId", $1::timestamptz, $2::text, $3::timestamptz, $4::text, $5::text, $6::jsonb, $7::text,
-      $8::json, $9::"WebhookStatus", $10::text, $11::timestamptz, $12::text, $13::text, $14::text, $15::bytea,
-      ${FORWARD_PENDING}
-    FROM claim RETURNING "id", "dedupeKey", "forwardPending")`;
+      $8::json, $9::"WebhookStatus", $10::text, $11::timestamptz, $12::text, $13::text, $14::text, $15::bytea
+    FROM claim RETURNING "id", "dedupeKey", "receivedAt"),
+  ${MARK_FORWARDING}`;
 
 /** Counts a delivery of an event already stored, found through its dedupe row; answers its id. */
 const COUNT_DUPLICATE = `UPDATE "WebhookEvent" AS w SET "duplicates" = w."duplicates" + 1, "lastDuplicateAt" = $2
@@ -161,14 +163,14 @@ async function storeRow(
   facts: Facts | undefined,
   base: { dedupeKey: string; receivedAt: Date },
 ): Promise<{ id: string; duplicate: boolean; forward: boolean }> {
-  const statement = withProjection({ text: INSERT_ONE, values: row }, facts, `"id"::text AS id, "forwardPending"`);
+  const statement = withProjection({ text: INSERT_ONE, values: row }, facts, `"id"::text AS id, ${FORWARDING}`);
   // A prepared statement: the statement text depends only on which tables the event touches (a handful of
   // shapes), so it is parsed and planned once per connection rather than per delivery.
   const values = statement.values.map((value) => (value instanceof Date ? value.toISOString() : value));
   const inserted = await retryingLockConflicts("event statement", () =>
-    getDatabase().prepared<{ id: string; forwardPending: boolean }>(statement.text, values),
+    getDatabase().prepared<{ id: string; forwarding: boolean }>(statement.text, values),
   );
-  if (inserted.length > 0) return { id: inserted[0]!.id, duplicate: false, forward: inserted[0]!.forwardPending };
+  if (inserted.length > 0) return { id: inserted[0]!.id, duplicate: false, forward: inserted[0]!.forwarding };
   const rows = await getDatabase().prepared<{ id: string }>(COUNT_DUPLICATE, [
     base.dedupeKey,
     base.receivedAt.toISOString(),
@@ -217,6 +219,8 @@ function answerFor(stored: { id: string; duplicate: boolean; forward: boolean },
  * (docs/decisions/0072).
  */
 const MAX_BATCH = 64;
+/** The span over which intakeLoad averages. */
+const LOAD_WINDOW_MS = 50;
 const MAX_IN_FLIGHT = { pglite: 1, postgres: 2 } as const;
 
 type Waiting = { ready: Ready; answer: (result: IntakeResult) => void };
@@ -225,9 +229,34 @@ type Waiting = { ready: Ready; answer: (result: IntakeResult) => void };
 // one database, and so one queue.
 const groupCommit = ((
   globalThis as {
-    __webhookGroupCommit?: { queue: Waiting[]; inFlight: number; lastBusyAt: number; flush: NodeJS.Immediate | null };
+    __webhookGroupCommit?: {
+      queue: Waiting[];
+      inFlight: number;
+      lastBusyAt: number;
+      flush: NodeJS.Immediate | null;
+      /** Deliveries waiting for their write or being written, averaged over the last LOAD_WINDOW_MS. */
+      load: LevelMeter;
+    };
   }
-).__webhookGroupCommit ??= { queue: [], inFlight: 0, lastBusyAt: 0, flush: null });
+).__webhookGroupCommit ??= {
+  queue: [],
+  inFlight: 0,
+  lastBusyAt: 0,
+  flush: null,
+  load: new LevelMeter(LOAD_WINDOW_MS, performance.now()),
+});
+
+// A queue made by an older copy of this module (a reload in development) has no meter yet.
+groupCommit.load ??= new LevelMeter(LOAD_WINDOW_MS, performance.now());
+
+/**
+ * How many deliveries have been waiting for their write lately, on average: about the number Hubby sends at once
+ * under a burst, and below one while deliveries come and go. lib/forwarding/ holds its passes back under a burst
+ * (docs/decisions/0079).
+ */
+export function intakeLoad(): number {
+  return groupCommit.load.mean(performance.now());
+}
 
 watchIntake(() =>
   groupCommit.queue.length > 0 || groupCommit.inFlight > 0 ? 0 : performance.now() - groupCommit.lastBusyAt,
@@ -235,7 +264,14 @@ watchIntake(() =>
 
 function store(ready: Ready): Promise<IntakeResult> {
   return new Promise((answer) => {
-    groupCommit.queue.push({ ready, answer });
+    groupCommit.load.change(performance.now(), 1);
+    groupCommit.queue.push({
+      ready,
+      answer: (result) => {
+        groupCommit.load.change(performance.now(), -1);
+        answer(result);
+      },
+    });
     // After this turn of the event loop, not now: deliveries whose bytes arrived together are read in the same
     // turn and join one batch. Written at once, the first would start a batch of one, and on PGlite (which runs in
     // this thread) the others would wait for it, then start batches of one in turn.
@@ -308,9 +344,10 @@ const INSERT_WAVE = `v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text
     ON CONFLICT ("dedupeKey") DO NOTHING RETURNING "dedupeKey", "eventId"),
   ins AS (INSERT INTO "WebhookEvent" ("id", ${EVENT_COLUMNS})
     SELECT claim."eventId", v.c0::timestamptz, v.c1, v.c2::timestamptz, v.c3, v.c4, v.c5::jsonb, v.c6, v.c7::json,
-      v.c8::"WebhookStatus", v.c9, v.c10::timestamptz, v.c11, v.c12, v.c13, decode(v.c14, 'hex'), ${FORWARD_PENDING}
+      v.c8::"WebhookStatus", v.c9, v.c10::timestamptz, v.c11, v.c12, v.c13, decode(v.c14, 'hex')
     FROM v JOIN claim ON claim."dedupeKey" = v.c3
-    RETURNING "dedupeKey", "id", "receivedAt", "forwardPending")`;
+    RETURNING "dedupeKey", "id", "receivedAt"),
+  ${MARK_FORWARDING}`;
 
 /** The events of a deferred wave whose projection is still to be written (those with facts, `$n`), marked pending. */
 const MARK_PENDING = (keys: number) => `pend AS (INSERT INTO "WebhookProjectionPending" ("eventId", "receivedAt")
@@ -357,16 +394,13 @@ async function storeWave(wave: Ready[], deferred: boolean): Promise<IntakeResult
   let text = waveTexts.get(shape);
   if (text === undefined) {
     text = `WITH ${[INSERT_WAVE, ...projection.ctes, duplicates].join(",\n")}
-      SELECT "dedupeKey", "id"::text AS id, true AS inserted, "forwardPending" FROM ins
+      SELECT "dedupeKey", "id"::text AS id, true AS inserted, ${FORWARDING} FROM ins
       UNION ALL SELECT "dedupeKey", "id"::text AS id, false AS inserted, false FROM dup`;
     waveTexts.set(shape, text);
   }
   const waveText = text;
   const stored = await retryingLockConflicts(`wave statement (${wave.length} events)`, () =>
-    getDatabase().prepared<{ dedupeKey: string; id: string; inserted: boolean; forwardPending: boolean }>(
-      waveText,
-      values,
-    ),
+    getDatabase().prepared<{ dedupeKey: string; id: string; inserted: boolean; forwarding: boolean }>(waveText, values),
   );
   const byKey = new Map(stored.map((row) => [row.dedupeKey, row]));
   if (deferred) {
@@ -387,7 +421,7 @@ async function storeWave(wave: Ready[], deferred: boolean): Promise<IntakeResult
         return storeOne(ready);
       }
       if (row.inserted) {
-        return { status: 200, body: { received: true, id: row.id, status: ready.status }, forward: row.forwardPending };
+        return { status: 200, body: { received: true, id: row.id, status: ready.status }, forward: row.forwarding };
       }
       return { status: 200, body: { received: true, duplicate: true, id: row.id } };
     }),

@@ -63,8 +63,8 @@ const storedListeners = globalThis as typeof globalThis & { __webhookStoredListe
 /**
  * Registers the one listener told, after the fact, that a new event was committed waiting to be forwarded (never for
  * a duplicate, nor while no endpoint is enabled): lib/forwarding/ starts forwarding at once instead of at its next
- * sweep. The event row itself says what is left to forward, so a listener that never ran (a crash right after the
- * commit) loses nothing.
+ * sweep. The forwarding outbox ("WebhookForwardPending", written with the event) says what is left to forward, so a
+ * listener that never ran (a crash right after the commit) loses nothing.
  */
 export function onWebhookStored(listener: (() => void) | null): void {
   storedListeners.__webhookStoredListener = listener ?? undefined;

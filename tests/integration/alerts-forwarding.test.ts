@@ -40,7 +40,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await db().alertIncident.deleteMany();
   await db().forwardEndpoint.deleteMany();
-  await db().webhookEvent.updateMany({ where: { forwardPending: true }, data: { forwardPending: false } });
+  await db().webhookForwardPending.deleteMany();
   smtp.messages.length = 0;
   smtp.recipients.length = 0;
 });

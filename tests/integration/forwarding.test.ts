@@ -57,7 +57,7 @@ afterAll(() => allowPrivate(false));
 beforeEach(async () => {
   // Every enabled endpoint gets every event: each test starts with none, and nothing left to fan out.
   await db().forwardEndpoint.deleteMany();
-  await db().webhookEvent.updateMany({ where: { forwardPending: true }, data: { forwardPending: false } });
+  await db().webhookForwardPending.deleteMany();
   allowPrivate(true);
 });
 afterEach(async () => {
@@ -127,21 +127,32 @@ describe("delivery", () => {
       endpointInputSchema.parse({ url: target.url, enabled: "", headers: "", eventTypes: "" }),
     );
     const paused = await store("esim.installed");
-    const pending = await db().webhookEvent.findMany({
-      where: { id: { in: [before.id, during.id, paused.id] } },
-      select: { id: true, forwardPending: true },
+    const pending = await db().webhookForwardPending.findMany({
+      where: { eventId: { in: [before.id, during.id, paused.id] } },
     });
-    expect(Object.fromEntries(pending.map((row) => [String(row.id), row.forwardPending]))).toEqual({
-      [String(before.id)]: false,
-      [String(during.id)]: true,
-      [String(paused.id)]: false,
-    });
+    expect(pending.map((row) => row.eventId)).toEqual([during.id]);
     await updateEndpoint(
       endpoint.id,
       endpointInputSchema.parse({ url: target.url, enabled: "on", headers: "", eventTypes: "" }),
     );
     await runForwardingPass();
     expect(target.received.map((request) => request.body.toString("utf8"))).toEqual([during.body]);
+    expect(await db().webhookForwardPending.count()).toBe(0);
+  });
+
+  it("takes an event whose row is gone (its month dropped by retention) out of the outbox, sending nothing", async () => {
+    const target = await receiver();
+    const { endpoint } = await endpointFor(target.url);
+    const kept = await store("esim.installed");
+    const gone = await store("package.activated");
+    // What a dropped month leaves: the outbox has no foreign key to the partitioned events.
+    await db().webhookEvent.deleteMany({ where: { id: gone.id } });
+    expect(await db().webhookForwardPending.count({ where: { eventId: { in: [kept.id, gone.id] } } })).toBe(2);
+
+    expect(await runForwardingPass()).toMatchObject({ events: 2, delivered: 1 });
+    expect(target.received.map((request) => request.body.toString("utf8"))).toEqual([kept.body]);
+    expect((await messagesOf(endpoint.id)).map((message) => message.eventId)).toEqual([kept.id]);
+    expect(await db().webhookForwardPending.count()).toBe(0);
   });
 
   it("tries a failing endpoint again on the schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h), then fails the message", async () => {

@@ -118,7 +118,7 @@ describe("forwarding metrics", () => {
     const gone = await startForwardReceiver({ status: () => 410 });
     try {
       await db().forwardEndpoint.deleteMany();
-      await db().webhookEvent.updateMany({ where: { forwardPending: true }, data: { forwardPending: false } });
+      await db().webhookForwardPending.deleteMany();
       const endpointFor = async (url: string) =>
         (await createEndpoint(endpointInputSchema.parse({ url, enabled: "on", headers: "", eventTypes: "" }))).endpoint
           .id;

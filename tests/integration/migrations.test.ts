@@ -40,8 +40,9 @@ const catalogQuery = `
  * Indexes that exist only in migrations, because schema.prisma cannot express them. Keep this list short and say why.
  * - Traveler_lastEventAt_externalUserId_idx: ("lastEventAt" DESC NULLS LAST, "externalUserId") for the travelers
  *   list's default sort; Prisma has no NULLS LAST.
- * - WebhookEvent_forwardPending_idx: the events still to be forwarded (WHERE "forwardPending"); Prisma 6 has no
- *   partial index, and a full one would grow with every event.
+ * - ForwardMessage_pending_due_idx, ForwardMessage_pending_ordering_idx: the pending messages in the claim's order,
+ *   and an ordered endpoint's pending messages by traveler (WHERE "status" = 'pending'); Prisma 6 has no partial
+ *   index, and full ones took an entry for every delivered message.
  * - TravelerPackage_active_expiresAt_idx: active packages ("expiresAt" INCLUDE "usagePercent" WHERE activated), the
  *   count the overview and the health panels read; Prisma 6 has no partial index.
  * - Traveler_currentUsagePercent_*_idx, Traveler_nextDepartureAt_*_idx: the maintained list columns' sorts (NULLS
@@ -50,7 +51,8 @@ const catalogQuery = `
  */
 const migrationOnlyIndexes = [
   "Traveler_lastEventAt_externalUserId_idx",
-  "WebhookEvent_forwardPending_idx",
+  "ForwardMessage_pending_due_idx",
+  "ForwardMessage_pending_ordering_idx",
   "TravelerPackage_active_expiresAt_idx",
   "Traveler_currentUsagePercent_desc_idx",
   "Traveler_currentUsagePercent_asc_idx",

@@ -235,8 +235,8 @@ describe("webhook hourly rollup", () => {
       `UPDATE "WebhookEvent" SET "duplicates" = "duplicates" + 1, "lastDuplicateAt" = now()
        WHERE "dedupeKey" IN ('rollup-3', 'rollup-20')`,
     );
-    // Writes that touch neither column mark nothing (forwarding's flag, an erasure's identifiers).
-    await sql().query(`UPDATE "WebhookEvent" SET "forwardPending" = false, "externalUserId" = "externalUserId"`);
+    // Writes that touch neither column mark nothing (an erasure's identifiers, an error's text).
+    await sql().query(`UPDATE "WebhookEvent" SET "error" = "error", "externalUserId" = "externalUserId"`);
     expect(await staleMarks()).toBeGreaterThan(0);
     await expectFiguresMatchScan();
     await expectTotalsMatchScan();
