@@ -35,8 +35,9 @@ const CLAIM_MS = 120_000;
  * as the intake itself (fan-out, claim, endpoint read), a pass per few milliseconds of events shares that cost.
  */
 const COALESCE_MS = 20;
-/** How long a pass waits at most for the attempts under way before it takes more (settledOrRound). */
+/** How long a pass waits for the attempts under way before it takes more (settledOrRound). */
 const ROUND_MS = 20;
+const SLOW_ROUND_MS = 250;
 /** Retries due within this are timed in-process; later ones are left to the minute sweep. */
 const TIMED_RETRY_HORIZON_MS = 60_000;
 
@@ -58,19 +59,19 @@ type ClaimedMessage = {
 
 /** Makes the messages of pending events, and takes those events out of the outbox; answers how many it took. */
 export async function fanOut(limit = FAN_OUT_BATCH): Promise<number> {
-  // One statement, so no transaction around it (BEGIN and COMMIT would be two more round trips per pass). The events
-  // are read by id, each partition's key answering for them: joined to "taken", the planner could sort every row of
-  // the table's partitions to merge them with a batch of ids (docs/decisions/0072). An event that is gone (its month
-  // dropped by retention) leaves its outbox row deleted and no message.
+  // One statement, so no transaction around it (BEGIN and COMMIT would be two more round trips per pass). Each event
+  // is read by its key (id, receivedAt): the planner takes a DELETE's RETURNING for a handful of rows, so this is a
+  // nested loop, each lookup in one month (pruned at run time). `= ANY` on both columns instead could make PostgreSQL
+  // before 17 look up every pair of the two arrays' values. An event that is gone (its month dropped by retention)
+  // leaves its outbox row deleted and no message.
   const rows = await getDatabase().prepared<{ events: number }>(
     `WITH taken AS (
          DELETE FROM "WebhookForwardPending" WHERE "eventId" = ANY(ARRAY(
            SELECT "eventId" FROM "WebhookForwardPending" ORDER BY "eventId" LIMIT $1 FOR UPDATE SKIP LOCKED))
          RETURNING "eventId", "receivedAt"
        ), pending AS (
-         SELECT w.id, w."eventType", w."externalUserId", w."receivedAt" FROM "WebhookEvent" w
-         WHERE w.id = ANY(ARRAY(SELECT "eventId" FROM taken))
-           AND w."receivedAt" = ANY(ARRAY(SELECT "receivedAt" FROM taken))
+         SELECT w.id, w."eventType", w."externalUserId", w."receivedAt" FROM taken t JOIN "WebhookEvent" w
+           ON w.id = t."eventId" AND w."receivedAt" = t."receivedAt"
        ), made AS (
          INSERT INTO "ForwardMessage" ("endpointId", "eventId", "eventReceivedAt", "webhookId", "eventType", "orderingKey",
            "receivedAt", "status", "nextAttemptAt")
@@ -278,9 +279,9 @@ const deliveredAttempts = namedBatcher<DeliveredAttempt>("forward-attempts", {
 export type PassOutcome = { events: number; delivered: number; retrying: number; failed: number };
 
 /**
- * One forwarding pass: fans out every pending event and delivers every message due, up to CONCURRENCY at once,
- * until nothing is left to take (a message finishing may free an ordered successor). `clock` is injectable so
- * tests run the retry schedule without waiting for it.
+ * One forwarding pass: fans out the pending events (unless `mayFanOut` says wait: the engine's hold under a burst)
+ * and delivers every message due, up to CONCURRENCY at once, until nothing is left to take (a message finishing may
+ * free an ordered successor). `clock` is injectable so tests run the retry schedule without waiting for it.
  */
 export async function runForwardingPass(
   clock: Clock = () => new Date(),
@@ -292,10 +293,13 @@ export async function runForwardingPass(
   // could not see yet, so the pass ends only after a claim that started with nothing finishing during it.
   let finished = 0;
   for (;;) {
-    // Under a burst the engine's passes take no new events (mayFanOut), and deliver the messages already made.
-    for (let taken = FAN_OUT_BATCH; taken === FAN_OUT_BATCH && mayFanOut();) {
-      taken = await fanOut();
-      outcome.events += taken;
+    // Under a burst the engine's passes take no new events (mayFanOut) and deliver the messages already made. Once
+    // allowed, a fan-out empties the outbox, however much a burst put in it.
+    if (mayFanOut()) {
+      for (let taken = FAN_OUT_BATCH; taken === FAN_OUT_BATCH;) {
+        taken = await fanOut();
+        outcome.events += taken;
+      }
     }
     const free = CONCURRENCY - running.size;
     const finishedBeforeClaim = finished;
@@ -326,14 +330,26 @@ export async function runForwardingPass(
 }
 
 /**
- * Waits until every attempt under way has finished, or for ROUND_MS at most (a slow endpoint does not hold the
- * others' messages back). Not for the first one: taking what one finished attempt freed would cost a fan-out and a
- * claim per message, and under a burst those statements cost the intake more than the deliveries themselves.
+ * Waits until every attempt under way has finished, or ROUND_MS has passed and one more has (or SLOW_ROUND_MS, so
+ * that a slow endpoint holds the others' new messages back that long at most). Not for the first one to finish:
+ * taking what one finished attempt freed would cost a fan-out and a claim per message, and under a burst those
+ * statements cost the intake more than the deliveries themselves. Nor a fixed poll: an attempt that takes its 15 s
+ * would run the pass's statements every ROUND_MS meanwhile.
  */
 async function settledOrRound(running: Set<Promise<void>>): Promise<void> {
+  if (await settledWithin(Promise.all(running), ROUND_MS)) return;
+  if (running.size > 0) await settledWithin(Promise.race(running), SLOW_ROUND_MS);
+}
+
+/** Whether `work` settled within `ms`. */
+async function settledWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([Promise.all(running), new Promise((resolve) => (timer = setTimeout(resolve, ROUND_MS)))]);
+  const settled = await Promise.race([
+    work.then(() => true),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+  ]);
   clearTimeout(timer);
+  return settled;
 }
 
 type EngineState = {
@@ -394,6 +410,11 @@ export function kickForwarding(): Promise<void> {
     await timeNextRetry().catch(() => undefined);
   })().finally(() => {
     state.running = null;
+    // An event stored while the last pass was ending (timing the next retry) asked for one more.
+    if (state.again && !state.stopping) {
+      state.again = false;
+      kickSoon();
+    }
   });
   return state.running;
 }

@@ -131,6 +131,16 @@ export async function eraseTraveler(
         WHERE e."id" = p."eventId" AND e."receivedAt" = p."receivedAt" AND e."externalUserId" = $1`,
       [externalUserId],
     );
+    // The traveler's events still in the forwarding outbox (docs/decisions/0079): locked until this commits, so a
+    // fan-out skips them and makes their messages from the rewritten rows afterwards, and one already making them
+    // commits first, its messages rewritten below. Without it, a fan-out reading the rows before this commits could
+    // write the real id into a message's ordering key after ForwardMessage was rewritten.
+    await sql.query(
+      `SELECT 1 FROM "WebhookForwardPending" p JOIN "WebhookEvent" e
+         ON e."id" = p."eventId" AND e."receivedAt" = p."receivedAt"
+        WHERE e."externalUserId" = $1 FOR UPDATE OF p`,
+      [externalUserId],
+    );
     await mergeIntoPseudonym(sql, externalUserId, pseudonym);
     const forms = formsOf(identifiers);
     const rewritten: Record<string, number> = {};

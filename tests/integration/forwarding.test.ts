@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { db } from "@/lib/db";
 import { EnvError, parseEnv, resetEnvCache } from "@/lib/env";
 import { createEndpoint, rotateSecret, syncConfiguredEndpoints, updateEndpoint } from "@/lib/forwarding/endpoints";
-import { forwardEventAgain, recoverFailed, retryMessage, runForwardingPass } from "@/lib/forwarding/delivery";
+import { fanOut, forwardEventAgain, recoverFailed, retryMessage, runForwardingPass } from "@/lib/forwarding/delivery";
 import { disabledEndpoints } from "@/lib/forwarding/queries";
 import { endpointInputSchema } from "@/lib/forwarding/schemas";
 import { MAX_ATTEMPTS, RETRY_DELAYS_MS } from "@/lib/forwarding/schedule";
@@ -137,6 +137,24 @@ describe("delivery", () => {
     );
     await runForwardingPass();
     expect(target.received.map((request) => request.body.toString("utf8"))).toEqual([during.body]);
+    expect(await db().webhookForwardPending.count()).toBe(0);
+  });
+
+  it("under a burst makes no new messages, delivers those already made, and takes the whole outbox once allowed", async () => {
+    const target = await receiver();
+    await endpointFor(target.url);
+    const made = await store("esim.installed");
+    await fanOut();
+    const held = await store("package.activated");
+    // The engine's hold (mayForwardNow): a pass told to wait delivers what was fanned out before, and leaves the rest.
+    expect(await runForwardingPass(undefined, () => false)).toMatchObject({ events: 0, delivered: 1 });
+    expect(target.received.map((request) => request.body.toString("utf8"))).toEqual([made.body]);
+    expect((await db().webhookForwardPending.findMany()).map((row) => row.eventId)).toEqual([held.id]);
+    // Allowed the first time it asks only, a pass still takes everything in the outbox then, and delivers it.
+    const more = await store("esim.installed");
+    let asked = 0;
+    expect(await runForwardingPass(undefined, () => ++asked === 1)).toMatchObject({ events: 2, delivered: 2 });
+    expect(target.received.map((request) => request.body.toString("utf8"))).toEqual([made.body, held.body, more.body]);
     expect(await db().webhookForwardPending.count()).toBe(0);
   });
 
