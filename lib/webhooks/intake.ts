@@ -235,19 +235,13 @@ const groupCommit = ((
       lastBusyAt: number;
       flush: NodeJS.Immediate | null;
       /** Deliveries waiting for their write or being written, averaged over the last LOAD_WINDOW_MS. */
-      load: LevelMeter;
+      load?: LevelMeter;
     };
   }
-).__webhookGroupCommit ??= {
-  queue: [],
-  inFlight: 0,
-  lastBusyAt: 0,
-  flush: null,
-  load: new LevelMeter(LOAD_WINDOW_MS, performance.now()),
-});
+).__webhookGroupCommit ??= { queue: [], inFlight: 0, lastBusyAt: 0, flush: null });
 
-// A queue made by an older copy of this module (a reload in development) has no meter yet.
-groupCommit.load ??= new LevelMeter(LOAD_WINDOW_MS, performance.now());
+// Set apart from the rest, so that a queue made by an older copy of this module (a reload in development) gets one.
+const load = (groupCommit.load ??= new LevelMeter(LOAD_WINDOW_MS, performance.now()));
 
 /**
  * How many deliveries have been waiting for their write lately, on average: about the number Hubby sends at once
@@ -255,7 +249,7 @@ groupCommit.load ??= new LevelMeter(LOAD_WINDOW_MS, performance.now());
  * (docs/decisions/0079).
  */
 export function intakeLoad(): number {
-  return groupCommit.load.mean(performance.now());
+  return load.mean(performance.now());
 }
 
 watchIntake(() =>
@@ -264,11 +258,11 @@ watchIntake(() =>
 
 function store(ready: Ready): Promise<IntakeResult> {
   return new Promise((answer) => {
-    groupCommit.load.change(performance.now(), 1);
+    load.change(performance.now(), 1);
     groupCommit.queue.push({
       ready,
       answer: (result) => {
-        groupCommit.load.change(performance.now(), -1);
+        load.change(performance.now(), -1);
         answer(result);
       },
     });
