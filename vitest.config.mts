@@ -44,6 +44,7 @@ export default defineConfig({
           name: "integration",
           environment: "node",
           include: ["tests/integration/**/*.test.ts"],
+          globalSetup: ["tests/integration/global-setup.ts"],
           setupFiles: ["tests/integration/setup.ts"],
           // The test sandboxes' reply shapes (tests/support/sandbox.ts), fixed so a shell variable cannot change them.
           env: { HUBBY_SANDBOX_SHAPES: "full" },
@@ -60,6 +61,7 @@ export default defineConfig({
           name: "integration-documented",
           environment: "node",
           include: documentedShapesFiles,
+          globalSetup: ["tests/integration/global-setup.ts"],
           setupFiles: ["tests/integration/setup.ts"],
           env: { HUBBY_SANDBOX_SHAPES: "documented" },
           testTimeout: 30_000,

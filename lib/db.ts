@@ -38,6 +38,8 @@ export type Database = {
   executeSql(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[]; rowCount: number }>;
   /** Runs fn holding a session-level lock so concurrent processes (e.g. two app instances migrating) take turns. */
   withExclusiveLock<T>(key: number, fn: (sql: SqlRunner) => Promise<T>): Promise<T>;
+  /** PGlite only: its data directory as a tarball, which an in-memory database can start from (startInMemoryFrom). */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 };
 
@@ -114,6 +116,19 @@ const openDirectories = ((globalThis as { __consolePgliteDirectories?: Set<strin
  */
 export const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"];
 
+const inMemoryStart = ((
+  globalThis as { __consolePgliteInMemoryStart?: { snapshot?: Blob } }
+).__consolePgliteInMemoryStart ??= {});
+
+/**
+ * In-memory databases opened from now on in this process start from `snapshot` (a Database's dumpDataDir()), not
+ * empty. An empty one runs initdb first, 3–5 s of CPU: the integration tests open a fresh in-memory database for
+ * each test file, from one migrated snapshot (tests/integration/global-setup.ts). The console never calls this.
+ */
+export function startInMemoryFrom(snapshot: Blob | undefined): void {
+  inMemoryStart.snapshot = snapshot;
+}
+
 function openPglite(dataDir: string): Database {
   const inMemory = dataDir.startsWith("memory://");
   const directory = path.resolve(dataDir);
@@ -127,7 +142,10 @@ function openPglite(dataDir: string): Database {
     lockRelease();
   };
   if (!inMemory) fs.mkdirSync(dataDir, { recursive: true });
-  const pglite = new PGlite(inMemory ? dataDir : path.resolve(dataDir), { startParams: PGLITE_START_PARAMS });
+  const pglite = new PGlite(inMemory ? dataDir : path.resolve(dataDir), {
+    startParams: PGLITE_START_PARAMS,
+    ...(inMemory && inMemoryStart.snapshot ? { loadDataDir: inMemoryStart.snapshot } : {}),
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   const sql: SqlRunner = {
     async exec(text) {
@@ -173,6 +191,7 @@ function openPglite(dataDir: string): Database {
       queue = run.catch(() => undefined);
       return run;
     },
+    dumpDataDir: () => pglite.dumpDataDir("none"),
     async close() {
       await prisma.$disconnect();
       if (!pglite.closed) await pglite.close();

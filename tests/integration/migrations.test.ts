@@ -63,6 +63,12 @@ const migrationOnlyIndexes = [
 const indexQuery = `SELECT indexname, replace(indexdef, ' ON ONLY ', ' ON ') AS indexdef FROM pg_indexes
   WHERE schemaname = 'public' AND tablename <> '_console_migrations' AND tablename ${notPartition} ORDER BY indexname`;
 
+/**
+ * Tests that open PGlite databases of their own, whatever TEST_DATABASE_URL says: the same on every run, so the
+ * PostgreSQL layer leaves them to the PGlite one (the schema comparison alone runs the Prisma CLI, ~15 s of CPU).
+ */
+const ownPglite = it.skipIf(Boolean(process.env.TEST_DATABASE_URL));
+
 describe("migrations", () => {
   it("are applied once and recorded; a second run applies nothing", async () => {
     const database = getDatabase();
@@ -78,7 +84,7 @@ describe("migrations", () => {
     await expect(migrate(getDatabase(), tampered)).rejects.toThrow(/was changed after it was applied/);
   });
 
-  it("roll back a failing migration entirely", async () => {
+  ownPglite("roll back a failing migration entirely", async () => {
     const pglite = new PGlite("memory://");
     const database = pgliteDatabase(pglite);
     const broken = [
@@ -90,51 +96,54 @@ describe("migrations", () => {
     await pglite.close();
   });
 
-  it("mark the accounts single sign-on created as having no password, from their creation audit entry", async () => {
-    const pglite = new PGlite("memory://");
-    const database = pgliteDatabase(pglite);
-    const files = readMigrationFiles();
-    const at = files.findIndex((file) => file.name.endsWith("_staff_has_password"));
-    expect(at).toBeGreaterThan(0);
-    await migrate(database, files.slice(0, at));
-    const staff = {
-      ssoCreated: "00000000-0000-4000-8000-000000000001",
-      linkedPassword: "00000000-0000-4000-8000-000000000002",
-      ssoCreatedThenReset: "00000000-0000-4000-8000-000000000003",
-      passwordOnly: "00000000-0000-4000-8000-000000000004",
-    };
-    for (const [name, id] of Object.entries(staff)) {
-      await pglite.query(
-        `INSERT INTO "StaffUser" (id, email, name, role, "passwordHash", "ssoSubject", "updatedAt")
+  ownPglite(
+    "mark the accounts single sign-on created as having no password, from their creation audit entry",
+    async () => {
+      const pglite = new PGlite("memory://");
+      const database = pgliteDatabase(pglite);
+      const files = readMigrationFiles();
+      const at = files.findIndex((file) => file.name.endsWith("_staff_has_password"));
+      expect(at).toBeGreaterThan(0);
+      await migrate(database, files.slice(0, at));
+      const staff = {
+        ssoCreated: "00000000-0000-4000-8000-000000000001",
+        linkedPassword: "00000000-0000-4000-8000-000000000002",
+        ssoCreatedThenReset: "00000000-0000-4000-8000-000000000003",
+        passwordOnly: "00000000-0000-4000-8000-000000000004",
+      };
+      for (const [name, id] of Object.entries(staff)) {
+        await pglite.query(
+          `INSERT INTO "StaffUser" (id, email, name, role, "passwordHash", "ssoSubject", "updatedAt")
          VALUES ($1, $2, $3, 'support', 'hash', $4, now())`,
-        [id, `${name}@example.test`, name, name === "passwordOnly" ? null : `sub-${name}`],
+          [id, `${name}@example.test`, name, name === "passwordOnly" ? null : `sub-${name}`],
+        );
+      }
+      const entry = (action: string, id: string, details: object) =>
+        pglite.query(`INSERT INTO "AuditEntry" (action, "targetId", result, details) VALUES ($1, $2, 'ok', $3)`, [
+          action,
+          id,
+          JSON.stringify(details),
+        ]);
+      await entry("auth.sign_in", staff.ssoCreated, { method: "sso", created: true });
+      await entry("auth.sign_in", staff.linkedPassword, { method: "sso" });
+      await entry("auth.sign_in", staff.ssoCreatedThenReset, { method: "sso", created: true });
+      await entry("staff.reset_password", staff.ssoCreatedThenReset, { email: "x" });
+      await migrate(database, files.slice(0, at + 1));
+      const rows = await pglite.query<{ id: string; hasPassword: boolean }>(
+        `SELECT id::text AS id, "hasPassword" FROM "StaffUser" ORDER BY id`,
       );
-    }
-    const entry = (action: string, id: string, details: object) =>
-      pglite.query(`INSERT INTO "AuditEntry" (action, "targetId", result, details) VALUES ($1, $2, 'ok', $3)`, [
-        action,
-        id,
-        JSON.stringify(details),
+      expect(rows.rows).toEqual([
+        { id: staff.ssoCreated, hasPassword: false },
+        { id: staff.linkedPassword, hasPassword: true },
+        { id: staff.ssoCreatedThenReset, hasPassword: true },
+        { id: staff.passwordOnly, hasPassword: true },
       ]);
-    await entry("auth.sign_in", staff.ssoCreated, { method: "sso", created: true });
-    await entry("auth.sign_in", staff.linkedPassword, { method: "sso" });
-    await entry("auth.sign_in", staff.ssoCreatedThenReset, { method: "sso", created: true });
-    await entry("staff.reset_password", staff.ssoCreatedThenReset, { email: "x" });
-    await migrate(database, files.slice(0, at + 1));
-    const rows = await pglite.query<{ id: string; hasPassword: boolean }>(
-      `SELECT id::text AS id, "hasPassword" FROM "StaffUser" ORDER BY id`,
-    );
-    expect(rows.rows).toEqual([
-      { id: staff.ssoCreated, hasPassword: false },
-      { id: staff.linkedPassword, hasPassword: true },
-      { id: staff.ssoCreatedThenReset, hasPassword: true },
-      { id: staff.passwordOnly, hasPassword: true },
-    ]);
-    await pglite.close();
-  });
+      await pglite.close();
+    },
+  );
 
   // Runs the Prisma CLI (wasm schema engine) and two databases: over 30 s when the full suite shares 2 busy CPUs.
-  it("produce exactly the schema in prisma/schema.prisma", { timeout: 180_000 }, async () => {
+  ownPglite("produce exactly the schema in prisma/schema.prisma", { timeout: 180_000 }, async () => {
     const migrated = new PGlite("memory://");
     await migrate(pgliteDatabase(migrated));
     const prismaBin = path.join(process.cwd(), "node_modules", ".bin", "prisma");

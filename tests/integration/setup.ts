@@ -1,9 +1,11 @@
-import { afterAll, beforeAll, vi } from "vitest";
+import fs from "node:fs";
+import { afterAll, beforeAll, inject, vi } from "vitest";
 import pg from "pg";
 
 /**
  * Each test file gets its own database: in-memory PGlite by default, a fresh PostgreSQL database
- * (test_<pid>_<time>) when TEST_DATABASE_URL is set, dropped afterwards, so runs never collide.
+ * (test_<pid>_<time>) when TEST_DATABASE_URL is set, dropped afterwards, so runs never collide. Both start as a copy
+ * of the database tests/integration/global-setup.ts migrated once for the run.
  */
 const testDatabaseUrl = process.env.TEST_DATABASE_URL;
 let createdDatabase: { adminUrl: string; name: string } | undefined;
@@ -31,7 +33,8 @@ beforeAll(async () => {
     const name = `test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
     const admin = new pg.Client({ connectionString: testDatabaseUrl });
     await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
+    const template = inject("postgresTemplate");
+    await admin.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ""}`);
     await admin.end();
     const url = new URL(testDatabaseUrl);
     url.pathname = `/${name}`;
@@ -40,6 +43,9 @@ beforeAll(async () => {
   } else {
     delete process.env.DATABASE_URL;
     process.env.PGLITE_DATA_DIR = "memory://";
+    const snapshot = inject("pgliteSnapshot");
+    const { startInMemoryFrom } = await import("../../lib/db");
+    if (snapshot) startInMemoryFrom(new Blob([fs.readFileSync(snapshot)]));
   }
   const { resetEnvCache } = await import("../../lib/env");
   resetEnvCache();
