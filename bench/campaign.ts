@@ -24,7 +24,8 @@ import { ensureBuild, freePort, groupRss, quietSandboxOptions, root, waitForHeal
  * reconciles again and sends once.
  *
  * Options: --rows N, --latency MS, --concurrency N, --database URL (PostgreSQL; default PGlite in a temporary
- * directory), --kills N (1).
+ * directory), --kills N (1), --dry-run-only (stores the file and prints how long its dry run took, issuing nothing:
+ * `npm run bench:campaign -- --rows 50000 --dry-run-only` times the largest file a campaign takes).
  */
 
 const { values: args } = parseArgs({
@@ -36,6 +37,7 @@ const { values: args } = parseArgs({
     crash: { type: "boolean", default: false },
     kills: { type: "string", default: "1" },
     "sandbox-process": { type: "boolean", default: false },
+    "dry-run-only": { type: "boolean", default: false },
   },
 });
 const ROWS = Number(args.rows);
@@ -169,6 +171,17 @@ async function main() {
   if (dry.outcome !== "stored") throw new Error(JSON.stringify(dry));
   const dryMs = Date.now() - started;
   const campaignId = dry.campaignId;
+  if (args["dry-run-only"]) {
+    const stored = await db().campaignRow.count({ where: { campaignId } });
+    console.log(
+      `database      ${args.database ? "PostgreSQL" : "PGlite"}\n` +
+        `dry run       ${ROWS} rows in ${dryMs} ms (${((ROWS / dryMs) * 1000).toFixed(0)} rows/s), ${stored} rows stored`,
+    );
+    await sandbox.close();
+    await closeDatabase();
+    fs.rmSync(temp, { recursive: true, force: true });
+    process.exit(stored === ROWS ? 0 : 1);
+  }
   await db().campaign.update({
     where: { id: campaignId },
     data: { status: "running", startedAt: new Date(), startedById: actor.id, startedByEmail: actor.email },
