@@ -79,6 +79,9 @@ export default defineConfig({
           hookTimeout: 120_000,
           // One browser and one server: run files one after another.
           fileParallelism: false,
+          // In one module graph: each file imported playwright-core, axe-core and the console's modules afresh, about
+          // 40 s of a shard's CPU. The journeys keep their state in the browser and the server, not in modules.
+          isolate: false,
           retry: e2eRetry(),
           // Records each test's attempt in its meta, which the JSON report keeps: how test-all.ts finds the flaky.
           setupFiles: ["tests/e2e/attempts.ts"],
