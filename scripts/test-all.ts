@@ -11,7 +11,7 @@ import pg from "pg";
 //
 // `npm run validate` (--validate) is what CI runs (.ci/run): type check, lint and format check first, then the layers
 // of `npm test` (the documented-shapes project apart, after the PostgreSQL layer), with the integration suite again on
-// PostgreSQL in the background from the start of the tests (VALIDATE_POSTGRES_URL, by default the local server at
+// PostgreSQL beside the e2e layer (VALIDATE_POSTGRES_URL, by default the local server at
 // postgres://postgres@127.0.0.1:5432/test; `-- --no-postgres` leaves that layer out, and the summary says so).
 // VALIDATE_POSTGRES_NODE and VALIDATE_E2E_NODE run that layer and the e2e layer on another Node binary: CI gives them
 // the production image's Node 24 (.ci/run, docs/decisions/0075) where the machine's Node is older. The summary names
@@ -168,13 +168,11 @@ async function main(): Promise<number> {
     const typeChecked = await typeCheck.result();
     typesChecked = typeChecked.status === 0;
     results.push(typeChecked, lint);
-    // After the two, not beside them: the three together took 83 s in two CI runs, the two and then it 70 s.
     results.push(await run("Format check (prettier --check .)", bin("prettier"), ["--check", "."]));
   }
-  // The integration suite on PostgreSQL runs in the background from the start of the tests: alone it keeps about
-  // half a core busy and waits on PostgreSQL the rest of the time. Started beside the journeys, on a machine both
-  // their shards keep busy, it took twice as long and ended last, with the documented-shapes project queued behind
-  // it (CI time, decision 0080). Its output is printed whole after the journeys'.
+  // The integration suite on PostgreSQL runs beside the e2e layer: each shard of the journeys runs one file at a time
+  // and waits on the browser and the server much of the time, so on a 2-core machine the two together take little
+  // more than the e2e layer alone (CI time, issue 24's checklist). Its output is printed whole after the journeys'.
   let postgresLayer: Background | undefined;
   let postgresMissing: Result | undefined;
   const startPostgresLayer = async () => {
@@ -203,10 +201,9 @@ async function main(): Promise<number> {
   // Every test file has its own in-memory database, so files run side by side on every core: Vitest's default leaves
   // one core to itself (2 cores: one worker), which kept this layer on one core for 7–8 minutes.
   const everyCore = `--maxWorkers=${os.availableParallelism()}`;
-  // In validate the documented-shapes project runs beside the journeys, once the PostgreSQL layer has finished; in
-  // `npm test` it runs with the rest, before them.
+  // In validate the documented-shapes project runs beside the journeys once the PostgreSQL layer has finished, when
+  // the journeys leave a core mostly idle; in `npm test` it runs with the rest, before them.
   const documentedApart = validate;
-  await startPostgresLayer();
   results.push(
     await run(
       `Unit and integration tests (${database}${documentedApart ? "" : "; integration also with documented shapes"})`,
@@ -225,6 +222,7 @@ async function main(): Promise<number> {
       fastReport,
     ),
   );
+  await startPostgresLayer();
   const documentedLayer = documentedApart
     ? runInBackground(
         `Integration tests with documented shapes (${database})`,
