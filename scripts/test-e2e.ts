@@ -32,7 +32,7 @@ let interruptedBy: NodeJS.Signals | undefined;
 /**
  * Debian's headless shell (package chromium-headless-shell) when it is installed, else Debian's Chromium. The shell is
  * the same Chromium without the browser's user interface: the journeys took about a fifth less CPU with it, on a
- * machine where they keep both cores busy (docs/decisions/0080-e2e-headless-shell.md).
+ * machine where they keep both cores busy (docs/decisions/0081-e2e-headless-shell.md).
  */
 function browserPath(): string {
   const shell = "/usr/bin/chromium-headless-shell";
