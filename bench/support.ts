@@ -307,14 +307,21 @@ export function consoleEnvironment(settings: Record<string, string | undefined>)
 
 /**
  * `npm start -- -p <port>` exactly as a person types it, in its own process group (npm, its shell, run-server.ts
- * and the console: groupRss and stopConsole reach all of them).
+ * and the console: groupRss and stopConsole reach all of them). A person's shell does not have the project's
+ * node_modules/.bin on its PATH, where this bench (itself an npm script) has it: npm itself then runs on the host's
+ * Node, and the start script on the Node that npm install brought (decision 0082), as they would.
  */
 export function spawnNpmStart(port: number, env: NodeJS.ProcessEnv, stderr: "inherit" | "ignore"): ChildProcess {
+  const projectBin = path.join(root, "node_modules", ".bin");
+  const shellPath = (env.PATH ?? "")
+    .split(path.delimiter)
+    .filter((entry) => path.resolve(entry) !== projectBin)
+    .join(path.delimiter);
   return spawn("npm", ["start", "--", "-p", String(port)], {
     cwd: root,
     detached: true,
     stdio: ["ignore", "ignore", stderr],
-    env: { ...env, PORT: String(port) },
+    env: { ...env, PATH: shellPath, PORT: String(port) },
   });
 }
 

@@ -454,7 +454,7 @@ async function main() {
   fs.rmSync(temp, { recursive: true, force: true });
 
   console.log(
-    `\nWebhook intake (baseline: ${EVENT_ROW_ONLY ? "event row only" : "the same rows, event + projection"}; raw-insert: one statement claiming the key in WebhookDedupe and inserting the event row, no projection), ${bodies.length - WARMUP} measured deliveries (${EVENTS} events + ${bodies.length - EVENTS} resends, the first ${WARMUP} deliveries to warm up), concurrency ${CONCURRENCY}, ${ROUNDS} rotating rounds, ${os.cpus().length} CPUs, load average ${loads.map((load) => load.toFixed(1)).join(" → ")}\n`,
+    `\nWebhook intake (baseline: ${EVENT_ROW_ONLY ? "event row only" : "the same rows, event + projection"}; raw-insert: one statement claiming the key in WebhookDedupe and inserting the event row, no projection), ${bodies.length - WARMUP} measured deliveries (${EVENTS} events + ${bodies.length - EVENTS} resends, the first ${WARMUP} deliveries to warm up), concurrency ${CONCURRENCY}, ${ROUNDS} rotating rounds, Node ${process.version}${process.env.BENCH_CONSOLE_NODE ? ` (the console: ${process.env.BENCH_CONSOLE_NODE})` : ""}, ${os.cpus().length} CPUs, load average ${loads.map((load) => load.toFixed(1)).join(" → ")}\n`,
   );
   console.log(
     "receiver                               events/s   p50 ms   p99 ms  errors  stored/unique  projection rows  projected after",

@@ -1,3 +1,4 @@
+import "./malloc-arenas";
 import "./satisfy-server-only";
 import { usesBuiltInSandbox, type Env } from "../lib/env";
 import { ensureDevAuthSecret, fail, loadProjectEnv, validateEnvOrExit } from "./lib";

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,9 +13,8 @@ import pg from "pg";
 // of `npm test` (the documented-shapes project apart, after the PostgreSQL layer), with the integration suite again on
 // PostgreSQL beside the e2e layer (VALIDATE_POSTGRES_URL, by default the local server at
 // postgres://postgres@127.0.0.1:5432/test; `-- --no-postgres` leaves that layer out, and the summary says so).
-// VALIDATE_POSTGRES_NODE and VALIDATE_E2E_NODE run that layer and the e2e layer on another Node binary: CI gives them
-// the production image's Node 24 (.ci/run, docs/decisions/0075) where the machine's Node is older. The summary names
-// each layer's Node.
+// Every layer runs on the Node that runs this script: under npm, on Linux, the Node 24 that package.json pins for the
+// npm scripts, the production image's (docs/decisions/0082). The summary names it.
 // In --validate an e2e test that fails runs once more (E2E_RETRY=1); one that passed only then is listed as flaky in
 // the summary, and one that fails twice fails the run (docs/decisions/0052-e2e-retry-once-in-ci.md).
 
@@ -133,13 +132,6 @@ const args = process.argv.slice(2);
 const validate = args.includes("--validate");
 const withPostgres = validate && !args.includes("--no-postgres");
 const postgresUrl = process.env.VALIDATE_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/test";
-const postgresNode = process.env.VALIDATE_POSTGRES_NODE || process.execPath;
-const e2eNode = process.env.VALIDATE_E2E_NODE || process.execPath;
-/** A Node binary's version (`v24.22.3`), or undefined when it does not run. */
-function versionOf(node: string): string | undefined {
-  if (node === process.execPath) return process.version;
-  return spawnSync(node, ["--version"], { encoding: "utf8" }).stdout?.trim() || undefined;
-}
 const bin = (name: string) => path.join(process.cwd(), "node_modules", ".bin", name);
 const vitest = path.join(process.cwd(), "node_modules", "vitest", "vitest.mjs");
 const jsonArgs = (file: string) => ["--reporter=default", "--reporter=json", `--outputFile.json=${file}`];
@@ -177,19 +169,12 @@ async function main(): Promise<number> {
   let postgresMissing: Result | undefined;
   const startPostgresLayer = async () => {
     if (!withPostgres) return;
-    const nodeVersion = versionOf(postgresNode);
-    const label = `Integration tests on PostgreSQL (${new URL(postgresUrl).host}, Node ${nodeVersion || "?"})`;
-    if (!nodeVersion) {
-      const note = `VALIDATE_POSTGRES_NODE (${postgresNode}) does not run: point it at a Node binary, or unset it`;
-      console.error(`\n━━ ${label} ━━\n${note}`);
-      postgresMissing = { label, status: 1, note };
-      return;
-    }
+    const label = `Integration tests on PostgreSQL (${new URL(postgresUrl).host})`;
     if (await postgresAnswers(postgresUrl)) {
       // Without the documented-shapes project: it would add about 1.5 minutes for the same Hubby replies.
       const env = { ...process.env, TEST_DATABASE_URL: postgresUrl };
       const vitestArgs = [vitest, "run", "--project", "integration", ...jsonArgs(postgresReport)];
-      postgresLayer = runInBackground(label, postgresNode, vitestArgs, postgresReport, env);
+      postgresLayer = runInBackground(label, process.execPath, vitestArgs, postgresReport, env);
     } else {
       const note =
         `no PostgreSQL answers at ${postgresUrl}: start it (docs/deployment.md, "Running on PostgreSQL"), point ` +
@@ -234,34 +219,26 @@ async function main(): Promise<number> {
         postgresLayer?.exited,
       )
     : undefined;
-  const e2eVersion = versionOf(e2eNode);
-  if (!e2eVersion) {
-    const label = "End-to-end journeys (Chromium)";
-    const note = `VALIDATE_E2E_NODE (${e2eNode}) does not run: point it at a Node binary, or unset it`;
-    console.error(`\n━━ ${label} ━━\n${note}`);
-    results.push({ label, status: 1, note });
-  } else {
-    results.push(
-      await run(
-        `End-to-end journeys (Chromium, Node ${e2eVersion})`,
-        // node --import tsx rather than the tsx command, whose script runs on the first node on PATH: the build, the
-        // consoles and the journeys' runner are then all started by this binary (they start process.execPath).
-        e2eNode,
-        ["--conditions=react-server", "--import", "tsx", "scripts/test-e2e.ts", ...jsonArgs(e2eReport)],
-        e2eReport,
-        // CI runs a failed journey once more: one browser journey failing once under load must not turn the whole run
-        // red; a journey failing twice still does, and one that passed only on its retry is named below (0052).
-        // Its build leaves out Next.js's type check when this run's type check passed (next.config.js).
-        validate
-          ? {
-              ...process.env,
-              E2E_RETRY: process.env.E2E_RETRY ?? "1",
-              ...(typesChecked ? { CONSOLE_TYPES_CHECKED: "1" } : {}),
-            }
-          : process.env,
-      ),
-    );
-  }
+  results.push(
+    await run(
+      "End-to-end journeys (Chromium)",
+      // node --import tsx rather than the tsx command, whose script runs on the first node on PATH: the build, the
+      // consoles and the journeys' runner are then all started by this binary (they start process.execPath).
+      process.execPath,
+      ["--conditions=react-server", "--import", "tsx", "scripts/test-e2e.ts", ...jsonArgs(e2eReport)],
+      e2eReport,
+      // CI runs a failed journey once more: one browser journey failing once under load must not turn the whole run
+      // red; a journey failing twice still does, and one that passed only on its retry is named below (0052).
+      // Its build leaves out Next.js's type check when this run's type check passed (next.config.js).
+      validate
+        ? {
+            ...process.env,
+            E2E_RETRY: process.env.E2E_RETRY ?? "1",
+            ...(typesChecked ? { CONSOLE_TYPES_CHECKED: "1" } : {}),
+          }
+        : process.env,
+    ),
+  );
   if (documentedLayer) results.push(await documentedLayer.result());
   if (postgresLayer) results.push(await postgresLayer.result());
   else if (postgresMissing) results.push(postgresMissing);
@@ -269,7 +246,7 @@ async function main(): Promise<number> {
     results.push({ label: "Integration tests on PostgreSQL", status: 0, note: "left out (--no-postgres)" });
   }
 
-  console.log("\n━━ Summary ━━");
+  console.log(`\n━━ Summary ━━ (every layer on Node ${process.version}, ${process.execPath})`);
   const total: Counts = { passed: 0, failed: 0, skipped: 0, flaky: [] };
   for (const result of results) {
     const c = result.counts;

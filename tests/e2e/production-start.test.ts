@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
+import fs from "node:fs";
 import http from "node:http";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -179,6 +180,14 @@ describe.skipIf(!postgresReachable)("npm start, twice at once, on one fresh Post
       startConsole(await freePort(), { SHUTDOWN_DELAY_SECONDS: "3" }),
     ];
     await Promise.all([waitUntilReady(first!), waitUntilReady(second!)]);
+    // On Linux a production start replaces its own process to cap glibc's malloc arenas (decision 0083): the pid
+    // started is the console's, and its environment has the cap.
+    if (process.platform === "linux" && process.env.MALLOC_ARENA_MAX === undefined && "execve" in process) {
+      for (const instance of [first!, second!]) {
+        const environment = fs.readFileSync(`/proc/${instance.child.pid}/environ`, "utf8").split("\0");
+        expect(environment).toContain("MALLOC_ARENA_MAX=2");
+      }
+    }
 
     const client = new pg.Client({ connectionString: database!.url });
     await client.connect();
