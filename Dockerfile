@@ -30,4 +30,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=120s --retries=3 \
 STOPSIGNAL SIGTERM
 # Migrates and bootstraps under advisory locks, so several instances can start together, then serves. Node with
 # tsx's loader, not the tsx command, which would keep one more Node process alive only to relaunch this one (0059).
-CMD ["node", "--max-semi-space-size=8", "--import", "tsx", "scripts/run-server.ts", "start"]
+CMD ["node", "--max-semi-space-size=8", ".next/console-server/run-server.cjs", "start"]

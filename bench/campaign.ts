@@ -6,6 +6,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import type { z } from "zod";
 import type { faultRuleSchema } from "../lib/hubby-sandbox/faults";
+import { consoleStartArgs } from "../scripts/console-server";
 import { ensureBuild, freePort, groupRss, quietSandboxOptions, root, waitForHealth } from "./support";
 
 /**
@@ -305,7 +306,7 @@ async function runInConsole(options: {
   };
   const start = (): ChildProcess => {
     const log = fs.openSync(logFile, "a");
-    return spawn(process.execPath, ["--import", "tsx", "scripts/run-server.ts", "start", "-p", String(port)], {
+    return spawn(process.execPath, consoleStartArgs(port), {
       cwd: root,
       detached: true,
       stdio: ["ignore", log, log],

@@ -3,6 +3,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { consoleStartArgs } from "./console-server";
 
 /**
  * Starting the built console for end-to-end tests: `npm run test:e2e` starts the shared one (scripts/test-e2e.ts),
@@ -108,8 +109,8 @@ export async function startConsole(options: {
   const log = fs.openSync(logFile, "a");
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "scripts/run-server.ts", "start", "-p", String(port)],
-    // Its own process group, so the whole tree (the console and tsx's compiler service) can be signalled at once.
+    consoleStartArgs(port),
+    // Its own process group, so the whole tree the console starts can be signalled at once.
     { cwd: root, env, stdio: ["ignore", log, log], detached: true },
   );
   fs.closeSync(log);

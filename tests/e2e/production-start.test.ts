@@ -6,6 +6,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sandbox } from "@/lib/hubby-sandbox/sandbox";
 import { freePort } from "../../bench/support";
+import { consoleStartArgs } from "../../scripts/console-server";
 import { startReceiver, startTestSandbox } from "../support/sandbox";
 import { envelope } from "../support/webhooks";
 
@@ -84,7 +85,7 @@ function startConsole(port: number, extraEnv: Record<string, string> = {}): Inst
     ...extraEnv,
   };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/run-server.ts", "start", "-p", String(port)], {
+  const child = spawn(process.execPath, consoleStartArgs(port), {
     cwd: process.cwd(),
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
